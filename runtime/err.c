@@ -1,0 +1,87 @@
+/*
+ * runtime/err.c - the error type: filled once, where a system call failed; printed once, by main().
+ */
+#include "runtime/err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Mark a truncated message visibly instead of silently cutting it. */
+static void mark_truncated(char *buf, size_t size, int written)
+{
+	if (written >= 0 && (size_t)written < size)
+		return;
+	if (size > 4)
+		memcpy(buf + size - 4, "...", 4);
+}
+
+int rt_fail(struct rt_err *err, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	err->errnum = errnum;
+	err->hint[0] = '\0';
+	va_start(ap, fmt);
+	n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	mark_truncated(err->msg, sizeof(err->msg), n);
+	return -1;
+}
+
+void rt_err_prefix(struct rt_err *err, const char *fmt, ...)
+{
+	char prefix[sizeof(err->msg)];
+	char old[sizeof(err->msg)];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	memcpy(old, err->msg, sizeof(old));
+	n = snprintf(err->msg, sizeof(err->msg), "%s: %s", prefix, old);
+	mark_truncated(err->msg, sizeof(err->msg), n);
+}
+
+void rt_err_hint(struct rt_err *err, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(err->hint, sizeof(err->hint), fmt, ap);
+	va_end(ap);
+	mark_truncated(err->hint, sizeof(err->hint), n);
+}
+
+void rt_err_clear(struct rt_err *err)
+{
+	err->errnum = 0;
+	err->msg[0] = '\0';
+	err->hint[0] = '\0';
+}
+
+const char *rt_err_format(const struct rt_err *err, char *buf, unsigned long size)
+{
+	int n;
+
+	if (err->errnum)
+		n = snprintf(buf, size, "%s: %s", err->msg, strerror(err->errnum));
+	else
+		n = snprintf(buf, size, "%s", err->msg);
+	mark_truncated(buf, size, n);
+	return buf;
+}
+
+void rt_err_print(const struct rt_err *err)
+{
+	char line[sizeof(err->msg) + 128];
+
+	fprintf(stderr, "ent-run: %s\n", rt_err_format(err, line, sizeof(line)));
+	if (err->hint[0])
+		fprintf(stderr, "ent-run: hint: %s\n", err->hint);
+}
