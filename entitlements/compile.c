@@ -1,10 +1,13 @@
 /*
  * entitlements/compile.c - compile a request into a plan: the defaults every container gets,
- * then the process options (volumes, tmpfs, env, user, workdir, limits).
+ * the grants of the requested entitlements (grant.c, filter.c, from the catalogue), then the
+ * process options (volumes, tmpfs, env, user, workdir, limits).
  *
  * Pure code: no system calls. What depends on the host (uid maps) comes in req->host.
  */
 #include "entitlements/ent.h"
+#include "entitlements/seccomp_json.h"
+#include "entitlements/grant.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -12,7 +15,8 @@
 #include <string.h>
 #include <sys/mount.h>
 
-#define WHY_DEFAULT "default"
+#define WHY_DEFAULT    ENT_WHY_DEFAULT
+#define DEFAULT_SUBNET "10.88.0.0/16"
 
 /* clang-format off */
 /* The standard kernel filesystems of a container, mounted in this order (after the rootfs). */
@@ -50,7 +54,8 @@ static const char *const base_devices[] = {
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char default_path[] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+static const char default_path[] =
+        "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 struct ent_plan *ent_plan_new(struct rt_err *err)
 {
@@ -83,8 +88,9 @@ static int copy_str(char *dst, size_t size, const char *src, const char *what, s
 	size_t len = strlen(src);
 
 	if (len >= size)
-		return rt_fail(err, 0, "entitlements: %s too long (%zu bytes, at most %zu): %.40s...",
-			       what, len, size - 1, src);
+		return rt_fail(err, 0,
+		               "entitlements: %s too long (%zu bytes, at most %zu): %.40s...", what,
+		               len, size - 1, src);
 	memcpy(dst, src, len + 1);
 	return 0;
 }
@@ -95,12 +101,13 @@ static void set_why(char *dst, const char *why)
 }
 
 static int add_mount(struct rootfs_spec *rootfs, const struct rootfs_mount *m, const char *why,
-		     struct rt_err *err)
+                     struct rt_err *err)
 {
 	struct rootfs_mount *slot;
 
 	if (rootfs->n_mounts >= ENT_MAX_MOUNTS)
-		return rt_fail(err, 0, "entitlements: too many mounts (at most %d)", ENT_MAX_MOUNTS);
+		return rt_fail(err, 0, "entitlements: too many mounts (at most %d)",
+		               ENT_MAX_MOUNTS);
 	slot = &rootfs->mounts[rootfs->n_mounts++];
 	*slot = *m;
 	set_why(slot->why, why);
@@ -108,7 +115,7 @@ static int add_mount(struct rootfs_spec *rootfs, const struct rootfs_mount *m, c
 }
 
 static int add_path(struct rootfs_path *list, unsigned *n, const char *path, const char *why,
-		    struct rt_err *err)
+                    struct rt_err *err)
 {
 	if (*n >= ENT_MAX_PATHS)
 		return rt_fail(err, 0, "entitlements: too many paths (at most %d)", ENT_MAX_PATHS);
@@ -157,13 +164,14 @@ static void compile_idmaps(const struct ent_host *host, struct ns_spec *ns)
 static bool gid_mapped(const struct ns_spec *ns, uint32_t gid)
 {
 	for (unsigned i = 0; i < ns->n_gid_map; i++)
-		if (gid >= ns->gid_map[i].inside && gid - ns->gid_map[i].inside < ns->gid_map[i].count)
+		if (gid >= ns->gid_map[i].inside &&
+		    gid - ns->gid_map[i].inside < ns->gid_map[i].count)
 			return true;
 	return false;
 }
 
 static int compile_filesystems(const struct ent_request *req, struct ent_plan *plan,
-			       struct rt_err *err)
+                               struct rt_err *err)
 {
 	struct rootfs_spec *rootfs = &plan->rootfs;
 
@@ -180,12 +188,13 @@ static int compile_filesystems(const struct ent_request *req, struct ent_plan *p
 			strcat(rootfs->mounts[i].data, ",gid=5");
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(base_masked); i++) {
-		if (add_path(rootfs->masked, &rootfs->n_masked, base_masked[i], WHY_DEFAULT, err) < 0)
+		if (add_path(rootfs->masked, &rootfs->n_masked, base_masked[i], WHY_DEFAULT, err) <
+		    0)
 			return -1;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(base_readonly); i++) {
 		if (add_path(rootfs->readonly_paths, &rootfs->n_readonly, base_readonly[i],
-			     WHY_DEFAULT, err) < 0)
+		             WHY_DEFAULT, err) < 0)
 			return -1;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(base_devices); i++) {
@@ -199,7 +208,7 @@ static int compile_filesystems(const struct ent_request *req, struct ent_plan *p
 
 /* --volume and --tmpfs, after the standard mounts so that they may cover them. */
 static int compile_volumes(const struct ent_request *req, struct rootfs_spec *rootfs,
-			   struct rt_err *err)
+                           struct rt_err *err)
 {
 	for (unsigned i = 0; i < req->n_volumes; i++) {
 		const struct ent_volume *v = &req->volumes[i];
@@ -213,8 +222,10 @@ static int compile_volumes(const struct ent_request *req, struct rootfs_spec *ro
 			return -1;
 	}
 	for (unsigned i = 0; i < req->n_tmpfs; i++) {
-		struct rootfs_mount m = { .source = "tmpfs", .fstype = "tmpfs",
-					  .flags = MS_NOSUID | MS_NODEV, .data = "mode=1777" };
+		struct rootfs_mount m = { .source = "tmpfs",
+			                  .fstype = "tmpfs",
+			                  .flags = MS_NOSUID | MS_NODEV,
+			                  .data = "mode=1777" };
 
 		if (copy_str(m.target, sizeof(m.target), req->tmpfs[i], "--tmpfs path", err) < 0)
 			return -1;
@@ -284,8 +295,7 @@ static int compile_env(const struct ent_request *req, struct ent_process *proc, 
 	return 0;
 }
 
-static int compile_process(const struct ent_request *req, struct ent_plan *plan,
-			   struct rt_err *err)
+static int compile_process(const struct ent_request *req, struct ent_plan *plan, struct rt_err *err)
 {
 	struct ent_process *proc = &plan->proc;
 
@@ -293,10 +303,10 @@ static int compile_process(const struct ent_request *req, struct ent_plan *plan,
 	proc->gid = req->has_user ? req->gid : 0;
 	proc->tty = req->tty;
 	if (copy_str(proc->cwd, sizeof(proc->cwd), req->workdir ? req->workdir : "/", "--workdir",
-		     err) < 0)
+	             err) < 0)
 		return -1;
 	if (copy_str(plan->ns.hostname, sizeof(plan->ns.hostname),
-		     req->hostname ? req->hostname : "ent-run", "--hostname", err) < 0)
+	             req->hostname ? req->hostname : "ent-run", "--hostname", err) < 0)
 		return -1;
 	proc->argv = dup_strv(req->argv, 0, err);
 	if (!proc->argv)
@@ -320,8 +330,100 @@ static void compile_limits(const struct ent_request *req, struct cgroup_spec *cg
 	}
 }
 
-int ent_compile(const struct ent_request *req, struct ent_plan *plan, struct rt_err *err)
+/*
+ * Parse every --entitle and record what was asked for, canonical and once each, in
+ * plan->grants. reqs receives the parsed entitlements in request order.
+ */
+static int compile_requests(const struct ent_request *req, struct ent_grant_req *reqs,
+                            struct ent_plan *plan, struct rt_err *err)
 {
+	for (unsigned i = 0; i < req->n_entitlements; i++) {
+		struct ent_grant *g;
+		bool seen = false;
+
+		if (ent_parse(req->entitlements[i], &reqs[i], err) < 0)
+			return -1;
+		for (unsigned j = 0; j < plan->n_grants && !seen; j++)
+			seen = !strcmp(plan->grants[j].text, reqs[i].text);
+		if (seen)
+			continue;
+		if (plan->n_grants >= ENT_MAX_GRANTS)
+			return rt_fail(err, 0, "entitlements: too many entitlements (at most %d)",
+			               ENT_MAX_GRANTS);
+		g = &plan->grants[plan->n_grants++];
+		snprintf(g->text, sizeof(g->text), "%s", reqs[i].text);
+		set_why(g->from, "--entitle");
+	}
+	return 0;
+}
+
+/*
+ * The seccomp reference: runtime/default is the filter built from the entitlements;
+ * unconfined loads none. TODO: localhost/NAME (entitlements/seccomp_json.c) replaces the
+ * rules with a profile's; until it is wired in, refuse rather than load the wrong filter.
+ */
+static int compile_seccomp_ref(const struct ent_request *req, struct lockdown_spec *ld,
+                               struct rt_err *err)
+{
+	const char *ref = req->seccomp_ref;
+
+	if (!ref || !strcmp(ref, "runtime/default"))
+		return 0;
+	if (!strcmp(ref, "unconfined")) {
+		ld->seccomp_mode = LOCKDOWN_SECCOMP_UNCONFINED;
+		snprintf(ld->seccomp_ref, sizeof(ld->seccomp_ref), "unconfined");
+		return 0;
+	}
+	if (strncmp(ref, "localhost/", 10) || !req->seccomp_profile)
+		return rt_fail(err, 0,
+		               "entitlements: unknown --seccomp '%s' (expected: runtime/default, "
+		               "unconfined, localhost/NAME)",
+		               ref);
+	/* The profile replaces the filter derived from the entitlements, whole. */
+	ld->n_rules = 0;
+	if (ent_seccomp_import_json(req->seccomp_profile, req->seccomp_profile_len,
+	                            req->seccomp_profile_path, ld->caps.bounding, ld, err) < 0)
+		return -1;
+	return copy_str(ld->seccomp_ref, sizeof(ld->seccomp_ref), ref, "--seccomp", err);
+}
+
+/* Published ports need a reachable network of our own: network.access=proxy or above. */
+static int compile_network(const struct ent_request *req, struct netcfg_spec *net,
+                           struct rt_err *err)
+{
+	char have[ENT_NAME_MAX];
+
+	if (req->n_publish && (net->mode < NETCFG_PROXY || net->mode == NETCFG_HOST)) {
+		ent_entry_name(ent_entry_net(net->mode), have, sizeof(have));
+		return rt_fail(err, 0,
+		               "entitlements: --publish needs network.access=proxy or admin "
+		               "(have %s)",
+		               have);
+	}
+	if (req->n_publish > ENT_MAX_PUBLISH)
+		return rt_fail(err, 0, "entitlements: too many --publish (at most %d)",
+		               ENT_MAX_PUBLISH);
+	memcpy(net->publish, req->publish, req->n_publish * sizeof(req->publish[0]));
+	net->n_publish = req->n_publish;
+	if (net->mode >= NETCFG_USER && net->mode != NETCFG_HOST)
+		return copy_str(net->subnet, sizeof(net->subnet),
+		                req->subnet ? req->subnet : DEFAULT_SUBNET, "--subnet", err);
+	return 0;
+}
+
+/*
+ * Everything in order: defaults, then the entitlements' grants, then the options, which may
+ * cover what the grants mounted. reqs (parsed entitlements) outlives sel, which borrows.
+ */
+static int compile_all(const struct ent_request *req, struct ent_grant_req *reqs,
+                       struct ent_plan *plan, struct rt_err *err)
+{
+	struct ent_selection sel;
+
+	if (compile_requests(req, reqs, plan, err) < 0)
+		return -1;
+	if (ent_select(reqs, req->n_entitlements, &sel, err) < 0)
+		return -1;
 	compile_namespaces(&plan->ns);
 	compile_idmaps(&req->host, &plan->ns);
 	plan->net.mode = NETCFG_LOOPBACK;
@@ -329,10 +431,32 @@ int ent_compile(const struct ent_request *req, struct ent_plan *plan, struct rt_
 	plan->lockdown.no_new_privs = true;
 	if (compile_filesystems(req, plan, err) < 0)
 		return -1;
+	if (ent_grant_apply(&sel, plan, err) < 0)
+		return -1;
+	if (compile_seccomp_ref(req, &plan->lockdown, err) < 0)
+		return -1;
+	if (compile_network(req, &plan->net, err) < 0)
+		return -1;
 	if (compile_volumes(req, &plan->rootfs, err) < 0)
 		return -1;
 	if (compile_process(req, plan, err) < 0)
 		return -1;
 	compile_limits(req, &plan->cgroup);
 	return 0;
+}
+
+int ent_compile(const struct ent_request *req, struct ent_plan *plan, struct rt_err *err)
+{
+	struct ent_grant_req *reqs; /* 8 KiB each: on the heap */
+	int rc;
+
+	if (req->n_entitlements > ENT_MAX_REQ_ITEMS)
+		return rt_fail(err, 0, "entitlements: too many entitlements (at most %d)",
+		               ENT_MAX_REQ_ITEMS);
+	reqs = calloc(req->n_entitlements + 1, sizeof(*reqs));
+	if (!reqs)
+		return rt_fail(err, ENOMEM, "entitlements: parse the entitlements");
+	rc = compile_all(req, reqs, plan, err);
+	free(reqs);
+	return rc;
 }

@@ -6,8 +6,10 @@
 #ifndef ENT_ENT_H
 #define ENT_ENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "entitlements/plan.h"
 #include "runtime/err.h"
@@ -49,9 +51,12 @@ struct ent_request {
 	const char *policy_path;  /* NULL: /etc/ent-run/policy when it exists */
 	const char *seccomp_ref;  /* NULL: runtime/default */
 	const char *seccomp_root; /* default /etc/ent-run/seccomp */
+	const char *seccomp_profile;      /* localhost/NAME: the file's text, read by runtime/ */
+	size_t seccomp_profile_len;
+	const char *seccomp_profile_path; /* its path, for messages */
 
-	const char *rootfs;       /* resolved absolute host path, NULL for explain/check */
-	char *const *argv;        /* the command and its arguments, NULL-terminated */
+	const char *rootfs; /* resolved absolute host path, NULL for explain/check */
+	char *const *argv;  /* the command and its arguments, NULL-terminated */
 	struct ent_volume volumes[ENT_MAX_REQ_ITEMS];
 	unsigned n_volumes;
 	const char *tmpfs[ENT_MAX_REQ_ITEMS]; /* absolute targets */
@@ -78,6 +83,35 @@ struct ent_request {
 
 	struct ent_host host;
 };
+
+struct ent_entry; /* a row of the catalogue (entitlements/catalogue.h) */
+
+/*
+ * One entitlement after parsing: the catalogue row it names (aliases resolved) and, for
+ * host.devices.allow, the device path. Holds no pointer into the text it was parsed from.
+ */
+struct ent_grant_req {
+	const struct ent_entry *entry;          /* static catalogue row */
+	char path[ENT_PATH_MAX];                /* host.devices.allow=PATH; "" otherwise */
+	char text[ENT_PATH_MAX + ENT_NAME_MAX]; /* canonical: "network.access=proxy" */
+};
+
+/*
+ * Parse one entitlement as typed ("network.access=proxy", "network.proxy",
+ * "security.memory-lock", "host.devices.allow=/dev/kvm") into out. Returns 0, or -1 with err
+ * holding one line that names the offending text and lists the valid choices, with a
+ * suggestion for a near miss ("did you mean network.access=proxy?"). Pure: no system call;
+ * a device path is checked for its form only (absolute, under /dev/, no "." or ".." or empty
+ * components), the runtime checks it is a device.
+ */
+int ent_parse(const char *text, struct ent_grant_req *out, struct rt_err *err);
+
+/*
+ * Print the catalogue for "ent-run explain --list": every entitlement with its aliases,
+ * default marker and description, as text for an 80-column terminal, or (json) as an array
+ * of {"entitlement", "aliases", "default", "description", "grants"} objects.
+ */
+void ent_catalogue_print(FILE *out, bool json);
 
 /* Allocate a zeroed plan (it is large: fixed arrays). NULL with err set on ENOMEM. */
 struct ent_plan *ent_plan_new(struct rt_err *err);

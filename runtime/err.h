@@ -7,10 +7,10 @@
 #define RT_ERR_H
 
 /* Exit statuses shared with docker run / podman run (DESIGN.md, "Command line"). */
-#define RT_EXIT_FAILED       125 /* ent-run itself failed: usage, entitlements, setup */
-#define RT_EXIT_CANNOT_EXEC  126 /* the command exists but cannot be executed */
-#define RT_EXIT_NOT_FOUND    127 /* the command was not found */
-#define RT_EXIT_SIGNAL_BASE  128 /* 128+N: the workload died of signal N */
+#define RT_EXIT_FAILED      125 /* ent-run itself failed: usage, entitlements, setup */
+#define RT_EXIT_CANNOT_EXEC 126 /* the command exists but cannot be executed */
+#define RT_EXIT_NOT_FOUND   127 /* the command was not found */
+#define RT_EXIT_SIGNAL_BASE 128 /* 128+N: the workload died of signal N */
 
 struct rt_err {
 	int errnum;     /* errno value; 0 when no system call failed */
@@ -20,7 +20,7 @@ struct rt_err {
 
 /* Fill err (errnum may be 0) and return -1, so a failure is one statement: return rt_fail(...). */
 int rt_fail(struct rt_err *err, int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 /* Prepend outer context the callee could not know: "mount 3 of 7 (/data): <msg>". */
 void rt_err_prefix(struct rt_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -2,10 +2,15 @@
  * runtime/lockdown.h - the last setup steps before execve: user and group ids, capability sets
  * (capabilities(7), libcap), no_new_privs (PR_SET_NO_NEW_PRIVS) and the seccomp filter
  * (seccomp(2), libseccomp).
+ *
+ * Files: runtime/lockdown.c (ids, capabilities, no_new_privs, the apply sequence),
+ * runtime/seccomp.c (build the filter with libseccomp, export it, load it),
+ * runtime/seccomp_cache.c (canonical rule text, digest, the on-disk cache of built programs).
  */
 #ifndef RT_LOCKDOWN_H
 #define RT_LOCKDOWN_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "entitlements/plan.h"
@@ -16,10 +21,13 @@ struct lockdown_filter;
 
 /*
  * Build the seccomp program for spec in the parent, before clone(), so the child only loads it.
- * *out is NULL when spec->seccomp_mode is LOCKDOWN_SECCOMP_UNCONFINED. Returns 0 or -1 with err.
+ * Looks in the cache first (see lockdown_cache_dir()); a miss generates the program with
+ * libseccomp and stores it. The cache never fails a launch: its problems are trace lines.
+ * *out is NULL when spec->seccomp_mode is LOCKDOWN_SECCOMP_UNCONFINED. The filter is plain heap
+ * memory, so a forked child holds its own copy. Returns 0 or -1 with err.
  */
 int lockdown_filter_build(const struct lockdown_spec *spec, struct lockdown_filter **out,
-			  struct rt_err *err);
+                          struct rt_err *err);
 
 /* Free a filter from lockdown_filter_build(). NULL is fine. */
 void lockdown_filter_free(struct lockdown_filter *filter);
@@ -29,8 +37,83 @@ void lockdown_filter_free(struct lockdown_filter *filter);
  * groups cleared) keeping exactly the capabilities of spec (ambient for a non-root uid), cut the
  * bounding set, set no_new_privs, and load filter last (it would block the capset and prctl
  * calls before it). filter may be NULL (unconfined). Returns 0 or -1 with err.
+ *
+ * Needs: full capabilities in the current user namespace (root in it), uid and gid mapped in it,
+ * no other thread (seccomp and capabilities are per thread; we do not use TSYNC).
  */
 int lockdown_apply(const struct lockdown_spec *spec, const struct lockdown_filter *filter,
-		   uint32_t uid, uint32_t gid, struct rt_err *err);
+                   uint32_t uid, uint32_t gid, struct rt_err *err);
+
+/*
+ * Write spec's filter as libseccomp pseudo filter code (PFC) to fd, for `explain --bpf`.
+ * Unconfined writes a one-line comment. No privileges needed. Returns 0 or -1 with err.
+ */
+int lockdown_filter_export_pfc(const struct lockdown_spec *spec, int fd, struct rt_err *err);
+
+/* Number of BPF instructions in filter (0 for NULL); for tests and explain. */
+unsigned lockdown_filter_insns(const struct lockdown_filter *filter);
+
+/* True when filter came from the cache rather than from libseccomp. */
+int lockdown_filter_from_cache(const struct lockdown_filter *filter);
+
+/* ---------------------------------------------------------------- shared by the lockdown files */
+
+/* Name of an enum lockdown_action ("ERRNO"), "?" when out of range. Pure. */
+const char *lockdown_action_name(unsigned action);
+
+/* Name of an enum lockdown_cmp ("MASKED_EQ"), "?" when out of range. Pure. */
+const char *lockdown_cmp_name(unsigned op);
+
+/*
+ * Load filter into the calling thread with seccomp(SECCOMP_SET_MODE_FILTER). Needs
+ * no_new_privs or CAP_SYS_ADMIN. The last step before execve. Returns 0 or -1 with err.
+ */
+int lockdown_filter_load(const struct lockdown_filter *filter, struct rt_err *err);
+
+/* ---------------------------------------------------------------- the cache (seccomp_cache.c) */
+
+/*
+ * Canonical text of everything that decides the BPF program: format version, architecture,
+ * libseccomp version, filter attributes, default action and every rule in order (provenance is
+ * left out: it does not change the program). Two specs with the same text build the same
+ * program. arch and libseccomp are passed in so that the function stays pure (tests).
+ * Returns a malloc'd NUL-terminated string (length in *len), or NULL with err on ENOMEM.
+ */
+char *lockdown_canon_text(const struct lockdown_spec *spec, const char *arch,
+                          const char *libseccomp, size_t *len, struct rt_err *err);
+
+/* 64-bit FNV-1a style digest of buf, taken 8 bytes at a time (fast; not cryptographic). */
+uint64_t lockdown_digest64(const void *buf, size_t len);
+
+/*
+ * Encode a cache entry: header (magic, format version, lengths), canonical text, BPF program,
+ * and a digest over all of it. Returns a malloc'd buffer (size in *size) or NULL on ENOMEM.
+ */
+void *lockdown_cache_encode(const char *text, size_t text_len, const void *bpf, size_t bpf_len,
+                            size_t *size);
+
+/*
+ * Check a cache entry read from disk against the canonical text we expect. Returns 0 and points
+ * *bpf and *bpf_len into buf when magic, version, lengths, digest and text all match exactly;
+ * -1 otherwise with a short reason in *why ("truncated", "rule set differs", ...). Pure.
+ */
+int lockdown_cache_decode(const void *buf, size_t size, const char *text, size_t text_len,
+                          const void **bpf, size_t *bpf_len, const char **why);
+
+/*
+ * The cache directory: $ENT_RUN_CACHE_DIR; else /var/cache/ent-run/seccomp for euid 0; else
+ * $XDG_CACHE_HOME/ent-run/seccomp or $HOME/.cache/ent-run/seccomp. Returns 0, or -1 when there
+ * is none (rootless without HOME). Writes into buf of size size.
+ */
+int lockdown_cache_dir(char *buf, size_t size);
+
+/*
+ * Look up text in the cache. Returns a malloc'd BPF program (bytes in *bpf_len) on a verified
+ * hit, NULL on a miss or any problem (each traced; never an error).
+ */
+void *lockdown_cache_load(const char *text, size_t text_len, size_t *bpf_len);
+
+/* Store a program for text (temporary file + rename). Failures are traced, never errors. */
+void lockdown_cache_store(const char *text, size_t text_len, const void *bpf, size_t bpf_len);
 
 #endif

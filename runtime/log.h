@@ -28,9 +28,9 @@ void rt_log_set_role(const char *role);
 void rt_log_set_sink(rt_log_sink_fn sink, void *data);
 
 /* Print one narration line for a setup step ("ns", "rootfs", "net", "lockdown", ...). */
-#define rt_trace(step, ...)                          \
-	do {                                         \
-		if (rt_log_verbose())                \
+#define rt_trace(step, ...)                               \
+	do {                                              \
+		if (rt_log_verbose())                     \
 			rt_trace_line(step, __VA_ARGS__); \
 	} while (0)
 

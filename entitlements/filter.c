@@ -1,0 +1,233 @@
+/*
+ * entitlements/filter.c - the seccomp allowlist of a plan (seccomp(2), seccomp_rule_add(3)),
+ * built from the system call groups and argument filters of the applied catalogue rows.
+ *
+ * For every system call the catalogue names, in this order of precedence (grants are a union,
+ * so the widest wins):
+ *   1. allowed outright, by the default allowlist or by an applied row: one ALLOW rule;
+ *   2. allowed for some arguments by an argument filter: its non-overlapping rules;
+ *   3. a dangerous group: ERRNO(EPERM); clone3: ERRNO(ENOSYS) so that libc falls back;
+ *   4. otherwise no rule, hence the filter's default action, ERRNO(ENOSYS).
+ * runtime/lockdown.c turns the rules into a filter with libseccomp; nothing here is numbered.
+ */
+#include "entitlements/grant.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static struct lockdown_rule *add_rule(struct lockdown_spec *ld, const char *syscall, uint8_t action,
+                                      int32_t errnum, const char *why, struct rt_err *err)
+{
+	struct lockdown_rule *r;
+
+	if (ld->n_rules >= ENT_MAX_RULES) {
+		rt_fail(err, 0, "entitlements: too many seccomp rules (at most %d)", ENT_MAX_RULES);
+		return NULL;
+	}
+	r = &ld->rules[ld->n_rules++];
+	memset(r, 0, sizeof(*r));
+	snprintf(r->syscall, sizeof(r->syscall), "%s", syscall);
+	r->action = action;
+	r->errnum = errnum;
+	snprintf(r->why, sizeof(r->why), "%s", why);
+	return r;
+}
+
+static void add_arg(struct lockdown_rule *r, uint8_t index, uint8_t op, uint64_t value,
+                    uint64_t value2)
+{
+	r->args[r->n_args++] = (struct lockdown_arg){ index, op, value, value2 };
+}
+
+/* One rule with at most one condition: the shape most filter kinds need. */
+static int add_cond(struct lockdown_spec *ld, const struct ent_sc_filter *f, uint8_t action,
+                    uint8_t op, uint64_t value, uint64_t value2, const char *why,
+                    struct rt_err *err)
+{
+	struct lockdown_rule *r =
+	        add_rule(ld, f->syscall, action, action == LOCKDOWN_ERRNO ? EPERM : 0, why, err);
+
+	if (!r)
+		return -1;
+	add_arg(r, f->arg, op, value, value2);
+	return 0;
+}
+
+/*
+ * ALLOW every value whose low 32 bits are none of f->values, as disjoint MASKED_EQ rules: a
+ * binary trie over bits 31..0 that emits a rule for each subtree holding no denied value.
+ * The upper 32 bits are never compared: the kernel truncates an int argument, so a caller
+ * setting them must not slip past the EPERM rules (CVE-2019-10063 did this with TIOCSTI).
+ */
+static int add_complement32(struct lockdown_spec *ld, const struct ent_sc_filter *f, uint64_t mask,
+                            uint64_t value, int bit, const char *why, struct rt_err *err)
+{
+	bool any = false;
+
+	for (unsigned i = 0; i < f->n_values; i++)
+		any |= (f->values[i] & mask) == value;
+	if (!any)
+		return add_cond(ld, f, LOCKDOWN_ALLOW, LOCKDOWN_CMP_MASKED_EQ, mask, value, why,
+		                err);
+	if (bit < 0)
+		return 0; /* exactly a denied value: its EPERM rule covers it */
+	mask |= UINT64_C(1) << bit;
+	if (add_complement32(ld, f, mask, value, bit - 1, why, err) < 0)
+		return -1;
+	return add_complement32(ld, f, mask, value | UINT64_C(1) << bit, bit - 1, why, err);
+}
+
+static int add_deny_pair(struct lockdown_spec *ld, const struct ent_sc_filter *f, const char *why,
+                         struct rt_err *err)
+{
+	struct lockdown_rule *r = add_rule(ld, f->syscall, LOCKDOWN_ERRNO, EPERM, why, err);
+
+	if (!r)
+		return -1;
+	add_arg(r, f->arg, LOCKDOWN_CMP_EQ, f->values[0], 0);
+	add_arg(r, f->arg2, LOCKDOWN_CMP_EQ, f->value2, 0);
+	if (add_cond(ld, f, LOCKDOWN_ALLOW, LOCKDOWN_CMP_NE, f->values[0], 0, why, err) < 0)
+		return -1;
+	r = add_rule(ld, f->syscall, LOCKDOWN_ALLOW, 0, why, err);
+	if (!r)
+		return -1;
+	add_arg(r, f->arg, LOCKDOWN_CMP_EQ, f->values[0], 0);
+	add_arg(r, f->arg2, LOCKDOWN_CMP_NE, f->value2, 0);
+	return 0;
+}
+
+/* Expand one argument filter into rules that cover each value once (see catalogue.h). */
+static int add_filter_rules(struct lockdown_spec *ld, const struct ent_sc_filter *f,
+                            const char *why, struct rt_err *err)
+{
+	uint64_t all = 0;
+	int rc = 0;
+
+	switch (f->kind) {
+	case ENT_FILTER_ONLY_VALUE:
+		if (add_cond(ld, f, LOCKDOWN_ALLOW, LOCKDOWN_CMP_EQ, f->values[0], 0, why, err) < 0)
+			return -1;
+		return add_cond(ld, f, LOCKDOWN_ERRNO, LOCKDOWN_CMP_NE, f->values[0], 0, why, err);
+	case ENT_FILTER_VALUES:
+		for (unsigned i = 0; i < f->n_values && !rc; i++)
+			rc = add_cond(ld, f, LOCKDOWN_ALLOW, LOCKDOWN_CMP_EQ, f->values[i], 0, why,
+			              err);
+		return rc;
+	case ENT_FILTER_DENY_FLAGS:
+		for (unsigned i = 0; i < f->n_values; i++)
+			all |= f->values[i];
+		rc = add_cond(ld, f, LOCKDOWN_ALLOW, LOCKDOWN_CMP_MASKED_EQ, all, 0, why, err);
+		for (unsigned i = 0; i < f->n_values && !rc; i++)
+			rc = add_cond(ld, f, LOCKDOWN_ERRNO, LOCKDOWN_CMP_MASKED_EQ, f->values[i],
+			              f->values[i], why, err);
+		return rc;
+	case ENT_FILTER_DENY_VALUES32:
+		for (unsigned i = 0; i < f->n_values && !rc; i++)
+			rc = add_cond(ld, f, LOCKDOWN_ERRNO, LOCKDOWN_CMP_MASKED_EQ, 0xffffffffu,
+			              f->values[i], why, err);
+		return rc ? rc : add_complement32(ld, f, 0, 0, 31, why, err);
+	case ENT_FILTER_DENY_PAIR:
+		return add_deny_pair(ld, f, why, err);
+	}
+	return rt_fail(err, 0, "entitlements: filter '%s' has an unknown kind", f->name);
+}
+
+static bool group_has(const struct ent_sc_group *g, const char *name)
+{
+	for (const char *const *s = g->syscalls; *s; s++) {
+		if (!strcmp(*s, name))
+			return true;
+	}
+	return false;
+}
+
+/* Who allows name outright: "default", an applied row's why, or NULL. */
+static const char *allowed_by(const struct ent_selection *sel, const char *name)
+{
+	for (int g = 0; g < SCG_COUNT; g++) {
+		if (!group_has(&ent_sc_groups[g], name))
+			continue;
+		if (ent_sc_groups[g].deflt == ENT_SC_ALLOW)
+			return ENT_WHY_DEFAULT;
+		for (unsigned i = 0; i < sel->n; i++) {
+			if (sel->items[i].row->sc_allow & (UINT32_C(1) << g))
+				return sel->items[i].why;
+		}
+	}
+	return NULL;
+}
+
+/* The argument filter for name an applied row (or the baseline) asks for, and why. */
+static const struct ent_sc_filter *filtered_by(const struct ent_selection *sel, const char *name,
+                                               const char **why)
+{
+	for (int f = 0; f < SCF_COUNT; f++) {
+		if (strcmp(ent_sc_filters[f].syscall, name))
+			continue;
+		for (unsigned i = 0; i < sel->n; i++) {
+			if (sel->items[i].row->sc_filters & (UINT32_C(1) << f)) {
+				*why = sel->items[i].why;
+				return &ent_sc_filters[f];
+			}
+		}
+		if (ent_sc_filters[f].baseline) {
+			*why = ENT_WHY_DEFAULT;
+			return &ent_sc_filters[f];
+		}
+	}
+	return NULL;
+}
+
+/* The rules for one system call of group g (deflt: what it gets when nothing grants it). */
+static int add_syscall(const struct ent_selection *sel, struct lockdown_spec *ld, const char *name,
+                       uint8_t deflt, struct rt_err *err)
+{
+	const char *why = allowed_by(sel, name);
+	const struct ent_sc_filter *f;
+
+	if (why)
+		return add_rule(ld, name, LOCKDOWN_ALLOW, 0, why, err) ? 0 : -1;
+	f = filtered_by(sel, name, &why);
+	if (f)
+		return add_filter_rules(ld, f, why, err);
+	if (deflt == ENT_SC_DENY)
+		return add_rule(ld, name, LOCKDOWN_ERRNO, EPERM, ENT_WHY_DEFAULT, err) ? 0 : -1;
+	if (deflt == ENT_SC_ENOSYS)
+		return add_rule(ld, name, LOCKDOWN_ERRNO, ENOSYS, ENT_WHY_DEFAULT, err) ? 0 : -1;
+	return 0;
+}
+
+static bool in_any_group(const char *name)
+{
+	for (int g = 0; g < SCG_COUNT; g++) {
+		if (group_has(&ent_sc_groups[g], name))
+			return true;
+	}
+	return false;
+}
+
+int ent_filter_build(const struct ent_selection *sel, struct lockdown_spec *ld, struct rt_err *err)
+{
+	ld->seccomp_mode = LOCKDOWN_SECCOMP_FILTER;
+	snprintf(ld->seccomp_ref, sizeof(ld->seccomp_ref), "runtime/default");
+	ld->default_action = LOCKDOWN_ERRNO;
+	ld->default_errnum = ENOSYS;
+	ld->n_rules = 0;
+	for (int g = 0; g < SCG_COUNT; g++) {
+		for (const char *const *s = ent_sc_groups[g].syscalls; *s; s++) {
+			if (add_syscall(sel, ld, *s, ent_sc_groups[g].deflt, err) < 0)
+				return -1;
+		}
+	}
+	/* Calls that only ever appear filtered (ioctl): no group lists them. */
+	for (int f = 0; f < SCF_COUNT; f++) {
+		const char *name = ent_sc_filters[f].syscall;
+
+		if (in_any_group(name))
+			continue;
+		if (add_syscall(sel, ld, name, ENT_SC_UNLISTED, err) < 0)
+			return -1;
+	}
+	return 0;
+}

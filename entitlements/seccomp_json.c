@@ -1,0 +1,614 @@
+/*
+ * entitlements/seccomp_json.c - import an OCI or Docker/containers seccomp profile (JSON, read
+ * with json-c) into the plan's lockdown rules.
+ *
+ *   { "defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 38,
+ *     "archMap": [ { "architecture": "SCMP_ARCH_X86_64", "subArchitectures": [ ... ] } ],
+ *     "syscalls": [ { "names": [ "read", "write" ], "action": "SCMP_ACT_ALLOW" },
+ *                   { "names": [ "personality" ], "action": "SCMP_ACT_ALLOW",
+ *                     "args": [ { "index": 0, "value": 8, "op": "SCMP_CMP_EQ" } ],
+ *                     "includes": { "caps": [ "CAP_SYS_ADMIN" ], "arches": [ "amd64" ] } } ] }
+ *
+ * Pure code: the caller reads the file. libseccomp and libcap are used for name lookups only.
+ * Every error is one line naming the profile, the JSON location and the reason.
+ */
+#include "entitlements/seccomp_json.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <json-c/json.h>
+#include <seccomp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/capability.h>
+
+#define ARRAY_SIZE(a)  (sizeof(a) / sizeof((a)[0]))
+#define JSON_MAX_DEPTH 32 /* a profile nests 5 deep; the tokener refuses anything deeper */
+#define JSON_PATH_MAX  96
+#define ARG_INDEX_MAX  5
+#define ERRNO_MAX      4095 /* the kernel's MAX_ERRNO */
+#define TRACE_MSG_MAX  0xffff
+
+/* The native architecture by its Go name, as "arches" in includes/excludes spell it. */
+#if defined(__x86_64__)
+#define NATIVE_GO_ARCH "amd64"
+#elif defined(__aarch64__)
+#define NATIVE_GO_ARCH "arm64"
+#elif defined(__i386__)
+#define NATIVE_GO_ARCH "x86"
+#elif defined(__arm__)
+#define NATIVE_GO_ARCH "arm"
+#elif defined(__riscv) && __riscv_xlen == 64
+#define NATIVE_GO_ARCH "riscv64"
+#elif defined(__s390x__)
+#define NATIVE_GO_ARCH "s390x"
+#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define NATIVE_GO_ARCH "ppc64le"
+#else
+#define NATIVE_GO_ARCH "unknown"
+#endif
+
+/* clang-format off */
+/* Profile actions; max_data is the largest errnoRet the action takes (0: takes none). */
+static const struct {
+	const char *name;
+	enum lockdown_action action;
+	int32_t max_data;
+} actions[] = {
+	{ "SCMP_ACT_ALLOW",        LOCKDOWN_ALLOW,        0 },
+	{ "SCMP_ACT_ERRNO",        LOCKDOWN_ERRNO,        ERRNO_MAX },
+	{ "SCMP_ACT_KILL",         LOCKDOWN_KILL_THREAD,  0 }, /* libseccomp's alias */
+	{ "SCMP_ACT_KILL_THREAD",  LOCKDOWN_KILL_THREAD,  0 },
+	{ "SCMP_ACT_KILL_PROCESS", LOCKDOWN_KILL_PROCESS, 0 },
+	{ "SCMP_ACT_TRAP",         LOCKDOWN_TRAP,         0 },
+	{ "SCMP_ACT_LOG",          LOCKDOWN_LOG,          0 },
+	{ "SCMP_ACT_TRACE",        LOCKDOWN_TRACE,        TRACE_MSG_MAX },
+};
+
+static const struct {
+	const char *name;
+	enum lockdown_cmp op;
+} ops[] = {
+	{ "SCMP_CMP_NE",        LOCKDOWN_CMP_NE },
+	{ "SCMP_CMP_LT",        LOCKDOWN_CMP_LT },
+	{ "SCMP_CMP_LE",        LOCKDOWN_CMP_LE },
+	{ "SCMP_CMP_EQ",        LOCKDOWN_CMP_EQ },
+	{ "SCMP_CMP_GE",        LOCKDOWN_CMP_GE },
+	{ "SCMP_CMP_GT",        LOCKDOWN_CMP_GT },
+	{ "SCMP_CMP_MASKED_EQ", LOCKDOWN_CMP_MASKED_EQ },
+};
+/* clang-format on */
+
+static const char action_list[] = "SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SCMP_ACT_KILL, "
+                                  "SCMP_ACT_KILL_THREAD, SCMP_ACT_KILL_PROCESS, SCMP_ACT_TRAP, "
+                                  "SCMP_ACT_LOG, SCMP_ACT_TRACE";
+static const char op_list[] = "SCMP_CMP_NE, SCMP_CMP_LT, SCMP_CMP_LE, SCMP_CMP_EQ, SCMP_CMP_GE, "
+                              "SCMP_CMP_GT, SCMP_CMP_MASKED_EQ";
+
+/* One import: where we are, what is granted, where rules go. */
+struct import {
+	const char *source;
+	uint64_t caps;
+	struct lockdown_spec *out;
+	struct rt_err *err;
+	int nrs[ENT_MAX_RULES]; /* native syscall number of each rule in out */
+};
+
+static int __attribute__((format(printf, 3, 4)))
+fail(const struct import *im, const char *path, const char *fmt, ...)
+{
+	char reason[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	if (path && path[0])
+		return rt_fail(im->err, 0, "seccomp profile %s: %s: %s", im->source, path, reason);
+	return rt_fail(im->err, 0, "seccomp profile %s: %s", im->source, reason);
+}
+
+/* Write a JSON location ("syscalls[3].args[0].op") into a JSON_PATH_MAX buffer. */
+static void __attribute__((format(printf, 2, 3))) at(char *where, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(where, JSON_PATH_MAX, fmt, ap);
+	va_end(ap);
+}
+
+static const char *type_name(const struct json_object *v)
+{
+	return json_type_to_name(json_object_get_type(v));
+}
+
+/* Member key of obj with type want; absent is fine (*v = NULL) unless required. */
+static int member(const struct import *im, const char *path, struct json_object *obj,
+                  const char *key, enum json_type want, int required, struct json_object **v)
+{
+	char where[JSON_PATH_MAX];
+
+	at(where, "%s%s%s", path, path[0] ? "." : "", key);
+	*v = NULL;
+	if (!json_object_object_get_ex(obj, key, v) || !*v) {
+		*v = NULL;
+		return required ? fail(im, where, "missing") : 0;
+	}
+	if (!json_object_is_type(*v, want))
+		return fail(im, where, "expected %s, got %s", json_type_to_name(want),
+		            type_name(*v));
+	return 0;
+}
+
+/* Element i of an array that must be a string. */
+static const char *string_at(const struct import *im, const char *path, struct json_object *arr,
+                             size_t i)
+{
+	struct json_object *v = json_object_array_get_idx(arr, i);
+
+	if (!json_object_is_type(v, json_type_string)) {
+		char where[JSON_PATH_MAX];
+
+		at(where, "%s[%zu]", path, i);
+		fail(im, where, "expected string, got %s", type_name(v));
+		return NULL;
+	}
+	return json_object_get_string(v);
+}
+
+static int action_of(const struct import *im, const char *path, const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(actions); i++)
+		if (strcmp(actions[i].name, name) == 0)
+			return (int)i;
+	return fail(im, path, "unknown action '%s' (expected: %s)", name, action_list);
+}
+
+/* An errnoRet (or defaultErrnoRet) for the action at row; EPERM when absent. */
+static int errno_of(const struct import *im, const char *path, int row, struct json_object *v,
+                    int32_t *errnum)
+{
+	int64_t n;
+
+	*errnum = actions[row].max_data ? EPERM : 0;
+	if (!v)
+		return 0;
+	n = json_object_get_int64(v);
+	if (!actions[row].max_data)
+		return fail(im, path, "only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take a return value");
+	if (n < 0 || n > actions[row].max_data)
+		return fail(im, path, "%lld is out of range (0-%d)", (long long)n,
+		            (int)actions[row].max_data);
+	*errnum = (int32_t)n;
+	return 0;
+}
+
+/*
+ * "SCMP_ARCH_X86_64": the spelling is checked, not the name. Only the native architecture is
+ * filtered, and profiles list architectures newer than our libseccomp (SCMP_ARCH_LOONGARCH64).
+ */
+static int check_arch(const struct import *im, const char *path, const char *name)
+{
+	const char *s = name + strlen("SCMP_ARCH_");
+
+	if (strncmp(name, "SCMP_ARCH_", strlen("SCMP_ARCH_")) != 0 || !*s)
+		return fail(im, path, "unknown architecture '%s' (expected SCMP_ARCH_...)", name);
+	for (; *s; s++)
+		if (!isupper((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '_')
+			return fail(im, path, "unknown architecture '%s' (expected SCMP_ARCH_...)",
+			            name);
+	return 0;
+}
+
+static int check_arch_array(const struct import *im, const char *path, struct json_object *arr)
+{
+	char where[JSON_PATH_MAX];
+
+	for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
+		const char *name = string_at(im, path, arr, i);
+
+		at(where, "%s[%zu]", path, i);
+		if (!name || check_arch(im, where, name) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* "architectures" and "archMap": validated; only the native architecture is filtered. */
+static int check_arches(const struct import *im, struct json_object *root)
+{
+	struct json_object *arches, *map, *arch, *subs;
+	char path[JSON_PATH_MAX];
+
+	if (member(im, "", root, "architectures", json_type_array, 0, &arches) < 0 ||
+	    check_arch_array(im, "architectures", arches) < 0 ||
+	    member(im, "", root, "archMap", json_type_array, 0, &map) < 0)
+		return -1;
+	for (size_t i = 0; map && i < json_object_array_length(map); i++) {
+		struct json_object *entry = json_object_array_get_idx(map, i);
+
+		at(path, "archMap[%zu]", i);
+		if (!json_object_is_type(entry, json_type_object))
+			return fail(im, path, "expected object, got %s", type_name(entry));
+		if (member(im, path, entry, "architecture", json_type_string, 1, &arch) < 0)
+			return -1;
+		at(path, "archMap[%zu].architecture", i);
+		if (check_arch(im, path, json_object_get_string(arch)) < 0)
+			return -1;
+		at(path, "archMap[%zu]", i);
+		if (member(im, path, entry, "subArchitectures", json_type_array, 0, &subs) < 0)
+			return -1;
+		at(path, "archMap[%zu].subArchitectures", i);
+		if (check_arch_array(im, path, subs) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Does a Docker includes/excludes object match this container? Every listed capability
+ * granted (want_all) or any granted (!want_all); the native architecture listed; minKernel
+ * assumed met. Returns 1, 0, or -1 on a malformed object.
+ */
+static int filter_matches(const struct import *im, const char *path, struct json_object *f,
+                          int want_all)
+{
+	struct json_object *caps, *arches, *kernel;
+	char where[JSON_PATH_MAX];
+	int matched = 0, criteria = 0;
+
+	if (member(im, path, f, "caps", json_type_array, 0, &caps) < 0 ||
+	    member(im, path, f, "arches", json_type_array, 0, &arches) < 0 ||
+	    member(im, path, f, "minKernel", json_type_string, 0, &kernel) < 0)
+		return -1;
+	at(where, "%s.caps", path);
+	for (size_t i = 0; caps && i < json_object_array_length(caps); i++) {
+		const char *name = string_at(im, where, caps, i);
+		cap_value_t cap;
+		int granted;
+
+		if (!name)
+			return -1;
+		if (cap_from_name(name, &cap) < 0) {
+			at(where, "%s.caps[%zu]", path, i);
+			return fail(im, where, "unknown capability '%s'", name);
+		}
+		granted = cap < 64 && (im->caps >> cap) & 1;
+		criteria++;
+		matched += granted;
+	}
+	if (want_all && matched < criteria)
+		return 0;
+	if (!want_all && matched > 0)
+		return 1;
+	at(where, "%s.arches", path);
+	if (arches && json_object_array_length(arches) > 0) {
+		int native = 0;
+
+		for (size_t i = 0; i < json_object_array_length(arches); i++) {
+			const char *name = string_at(im, where, arches, i);
+
+			if (!name)
+				return -1;
+			native |= strcmp(name, NATIVE_GO_ARCH) == 0;
+		}
+		if (want_all && !native)
+			return 0;
+		if (!want_all && native)
+			return 1;
+	}
+	/* minKernel: an includes is met, an excludes matches (the kernel is that new). */
+	if (kernel)
+		return 1;
+	return want_all ? 1 : 0;
+}
+
+/* Does syscalls[i] apply to this container? 1 yes, 0 no, -1 malformed. */
+static int entry_applies(const struct import *im, const char *path, struct json_object *entry)
+{
+	struct json_object *inc, *exc;
+	char where[JSON_PATH_MAX];
+	int rc;
+
+	if (member(im, path, entry, "includes", json_type_object, 0, &inc) < 0 ||
+	    member(im, path, entry, "excludes", json_type_object, 0, &exc) < 0)
+		return -1;
+	if (exc) {
+		at(where, "%s.excludes", path);
+		rc = filter_matches(im, where, exc, 0);
+		if (rc != 0)
+			return rc < 0 ? -1 : 0;
+	}
+	if (inc) {
+		at(where, "%s.includes", path);
+		return filter_matches(im, where, inc, 1);
+	}
+	return 1;
+}
+
+static int uint_member(const struct import *im, const char *path, struct json_object *obj,
+                       const char *key, int required, uint64_t *value)
+{
+	struct json_object *v;
+	char where[JSON_PATH_MAX];
+
+	*value = 0;
+	if (member(im, path, obj, key, json_type_int, required, &v) < 0)
+		return -1;
+	if (!v)
+		return 0;
+	if (json_object_get_int64(v) < 0) {
+		at(where, "%s.%s", path, key);
+		return fail(im, where, "must not be negative");
+	}
+	*value = json_object_get_uint64(v);
+	return 0;
+}
+
+/* One argument condition: {index, value, valueTwo, op}. */
+static int parse_arg(const struct import *im, const char *path, struct json_object *obj,
+                     struct lockdown_arg *arg)
+{
+	struct json_object *op;
+	char where[JSON_PATH_MAX];
+	uint64_t index;
+
+	if (!json_object_is_type(obj, json_type_object))
+		return fail(im, path, "expected object, got %s", type_name(obj));
+	if (uint_member(im, path, obj, "index", 1, &index) < 0 ||
+	    uint_member(im, path, obj, "value", 0, &arg->value) < 0 ||
+	    uint_member(im, path, obj, "valueTwo", 0, &arg->value2) < 0 ||
+	    member(im, path, obj, "op", json_type_string, 1, &op) < 0)
+		return -1;
+	if (index > ARG_INDEX_MAX) {
+		at(where, "%s.index", path);
+		return fail(im, where, "%llu is out of range (0-%d)", (unsigned long long)index,
+		            ARG_INDEX_MAX);
+	}
+	arg->index = (uint8_t)index;
+	for (size_t i = 0; i < ARRAY_SIZE(ops); i++) {
+		if (strcmp(ops[i].name, json_object_get_string(op)) == 0) {
+			arg->op = (uint8_t)ops[i].op;
+			return 0;
+		}
+	}
+	at(where, "%s.op", path);
+	return fail(im, where, "unknown operator '%s' (expected: %s)", json_object_get_string(op),
+	            op_list);
+}
+
+/* The template rule of one entry: action, errnum, conditions; the name is filled per name. */
+static int parse_rule(const struct import *im, const char *path, struct json_object *entry,
+                      struct lockdown_rule *rule)
+{
+	struct json_object *action, *ret, *args;
+	char where[JSON_PATH_MAX];
+	int row;
+
+	memset(rule, 0, sizeof(*rule));
+	if (member(im, path, entry, "action", json_type_string, 1, &action) < 0 ||
+	    member(im, path, entry, "errnoRet", json_type_int, 0, &ret) < 0 ||
+	    member(im, path, entry, "args", json_type_array, 0, &args) < 0)
+		return -1;
+	at(where, "%s.action", path);
+	row = action_of(im, where, json_object_get_string(action));
+	if (row < 0)
+		return -1;
+	rule->action = (uint8_t)actions[row].action;
+	at(where, "%s.errnoRet", path);
+	if (errno_of(im, where, row, ret, &rule->errnum) < 0)
+		return -1;
+	if (args && json_object_array_length(args) > ENT_MAX_ARGS) {
+		at(where, "%s.args", path);
+		return fail(im, where, "more than %d conditions", ENT_MAX_ARGS);
+	}
+	for (size_t i = 0; args && i < json_object_array_length(args); i++) {
+		at(where, "%s.args[%zu]", path, i);
+		if (parse_arg(im, where, json_object_array_get_idx(args, i), &rule->args[i]) < 0)
+			return -1;
+		rule->n_args++;
+	}
+	snprintf(rule->why, sizeof(rule->why), "%s", path);
+	return 0;
+}
+
+/* Add one rule per name that exists on this architecture. */
+static int add_names(struct import *im, const char *path, struct json_object *names,
+                     const struct lockdown_rule *tmpl)
+{
+	struct lockdown_spec *out = im->out;
+	char where[JSON_PATH_MAX];
+
+	at(where, "%s.names", path);
+	for (size_t i = 0; i < json_object_array_length(names); i++) {
+		const char *name = string_at(im, where, names, i);
+		int nr;
+
+		if (!name)
+			return -1;
+		nr = strlen(name) < ENT_NAME_MAX ? seccomp_syscall_resolve_name(name)
+		                                 : __NR_SCMP_ERROR;
+		if (nr == __NR_SCMP_ERROR) {
+			at(where, "%s.names[%zu]", path, i);
+			return fail(im, where, "unknown syscall '%s'", name);
+		}
+		if (nr < 0) /* known, but not on this architecture */
+			continue;
+		if (out->n_rules >= ENT_MAX_RULES)
+			return fail(im, where, "more than %d rules", ENT_MAX_RULES);
+		im->nrs[out->n_rules] = nr;
+		out->rules[out->n_rules] = *tmpl;
+		snprintf(out->rules[out->n_rules].syscall, ENT_NAME_MAX, "%s", name);
+		out->n_rules++;
+	}
+	return 0;
+}
+
+static int parse_entry(struct import *im, size_t index, struct json_object *entry)
+{
+	struct json_object *names, *name;
+	struct lockdown_rule tmpl;
+	char path[JSON_PATH_MAX];
+	int applies;
+
+	at(path, "syscalls[%zu]", index);
+	if (!json_object_is_type(entry, json_type_object))
+		return fail(im, path, "expected object, got %s", type_name(entry));
+	if (member(im, path, entry, "names", json_type_array, 0, &names) < 0 ||
+	    member(im, path, entry, "name", json_type_string, 0, &name) < 0)
+		return -1;
+	if (!names && !name)
+		return fail(im, path, "no \"names\"");
+	/* Parse everything first, so a malformed entry fails even when it does not apply. */
+	if (parse_rule(im, path, entry, &tmpl) < 0)
+		return -1;
+	applies = entry_applies(im, path, entry);
+	if (applies <= 0)
+		return applies;
+	if (name) { /* the old single-name form */
+		struct json_object *one = json_object_new_array();
+		int rc;
+
+		if (!one)
+			return rt_fail(im->err, ENOMEM, "seccomp profile %s", im->source);
+		json_object_array_add(one, json_object_get(name));
+		rc = add_names(im, path, one, &tmpl);
+		json_object_put(one);
+		if (rc < 0 || !names)
+			return rc;
+	}
+	return add_names(im, path, names, &tmpl);
+}
+
+/*
+ * Profiles name some syscalls twice: containers' default allows setns without conditions and
+ * also denies it where CAP_SYS_ADMIN is missing. libseccomp (and so runc and crun) lets the
+ * first rule without conditions win and drops every other rule for that syscall; we do the same
+ * here, so the plan holds rules that do not overlap and the profile behaves as it does there.
+ */
+static void drop_shadowed_rules(struct import *im)
+{
+	struct lockdown_spec *out = im->out;
+	unsigned kept = 0;
+
+	for (unsigned i = 0; i < out->n_rules; i++) {
+		unsigned first = i;
+
+		for (unsigned k = 0; k < out->n_rules; k++) {
+			if (im->nrs[k] == im->nrs[i] && out->rules[k].n_args == 0) {
+				first = k;
+				break;
+			}
+		}
+		if (first != i)
+			continue;
+		if (kept != i) {
+			out->rules[kept] = out->rules[i];
+			im->nrs[kept] = im->nrs[i];
+		}
+		kept++;
+	}
+	out->n_rules = kept;
+}
+
+static int parse_profile(struct import *im, struct json_object *root)
+{
+	struct json_object *def, *def_ret, *syscalls;
+	int row;
+
+	if (!json_object_is_type(root, json_type_object))
+		return fail(im, "", "expected a JSON object at the top, got %s", type_name(root));
+	if (member(im, "", root, "defaultAction", json_type_string, 1, &def) < 0 ||
+	    member(im, "", root, "defaultErrnoRet", json_type_int, 0, &def_ret) < 0 ||
+	    member(im, "", root, "syscalls", json_type_array, 0, &syscalls) < 0 ||
+	    check_arches(im, root) < 0)
+		return -1;
+	row = action_of(im, "defaultAction", json_object_get_string(def));
+	if (row < 0)
+		return -1;
+	im->out->default_action = (uint8_t)actions[row].action;
+	if (errno_of(im, "defaultErrnoRet", row, def_ret, &im->out->default_errnum) < 0)
+		return -1;
+	for (size_t i = 0; syscalls && i < json_object_array_length(syscalls); i++)
+		if (parse_entry(im, i, json_object_array_get_idx(syscalls, i)) < 0)
+			return -1;
+	drop_shadowed_rules(im);
+	return 0;
+}
+
+/* "line 3, column 14" of byte offset in text, for JSON syntax errors. */
+static void locate(const char *text, size_t offset, unsigned *line, unsigned *column)
+{
+	*line = 1;
+	*column = 1;
+	for (size_t i = 0; i < offset; i++) {
+		if (text[i] == '\n') {
+			(*line)++;
+			*column = 1;
+		} else {
+			(*column)++;
+		}
+	}
+}
+
+static struct json_object *parse_json(const struct import *im, const char *text, size_t len)
+{
+	struct json_tokener *tok = json_tokener_new_ex(JSON_MAX_DEPTH);
+	struct json_object *root;
+	enum json_tokener_error jerr;
+	unsigned line, column;
+	size_t end;
+
+	if (!tok) {
+		rt_fail(im->err, ENOMEM, "seccomp profile %s: JSON parser", im->source);
+		return NULL;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	root = json_tokener_parse_ex(tok, text, (int)len);
+	jerr = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	while (root && end < len && isspace((unsigned char)text[end]))
+		end++;
+	if (root && end == len)
+		return root;
+	json_object_put(root);
+	locate(text, end < len ? end : len, &line, &column);
+	if (jerr == json_tokener_continue || (jerr == json_tokener_success && !root))
+		fail(im, NULL, "line %u, column %u: bad JSON: unexpected end of file", line,
+		     column);
+	else if (jerr == json_tokener_success)
+		fail(im, NULL, "line %u, column %u: bad JSON: data after the top-level value", line,
+		     column);
+	else
+		fail(im, NULL, "line %u, column %u: bad JSON: %s", line, column,
+		     json_tokener_error_desc(jerr));
+	return NULL;
+}
+
+int ent_seccomp_import_json(const char *text, size_t len, const char *source,
+                            const uint64_t granted_caps, struct lockdown_spec *out,
+                            struct rt_err *err)
+{
+	struct import im = { .source = source, .caps = granted_caps, .out = out, .err = err };
+	struct json_object *root;
+	int rc;
+
+	out->n_rules = 0;
+	if (len == 0)
+		return fail(&im, NULL, "empty file");
+	if (len > ENT_SECCOMP_JSON_MAX)
+		return fail(&im, NULL, "too large (%zu bytes, the limit is %u MiB)", len,
+		            ENT_SECCOMP_JSON_MAX >> 20);
+	root = parse_json(&im, text, len);
+	if (!root)
+		return -1;
+	out->seccomp_mode = LOCKDOWN_SECCOMP_FILTER;
+	rc = parse_profile(&im, root);
+	json_object_put(root);
+	if (rc < 0)
+		out->n_rules = 0;
+	return rc;
+}

@@ -1,0 +1,170 @@
+/*
+ * ns/ns.c - namespaces: clone flags, user namespace id maps, host name
+ * (namespaces(7), user_namespaces(7), clone(2), unshare(2), sethostname(2)).
+ */
+#include "ns/ns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runtime/cleanup.h"
+#include "runtime/log.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+extern char **environ;
+
+/* clang-format off */
+#define FLAG(x) { (x), #x }
+static const struct { unsigned long flag; const char *name; } ns_flags[NS_COUNT] = {
+	[NS_USER]   = FLAG(CLONE_NEWUSER),
+	[NS_MNT]    = FLAG(CLONE_NEWNS),
+	[NS_PID]    = FLAG(CLONE_NEWPID),
+	[NS_NET]    = FLAG(CLONE_NEWNET),
+	[NS_UTS]    = FLAG(CLONE_NEWUTS),
+	[NS_IPC]    = FLAG(CLONE_NEWIPC),
+	[NS_CGROUP] = FLAG(CLONE_NEWCGROUP),
+};
+/* clang-format on */
+
+unsigned long ns_clone_flags(const struct ns_spec *spec)
+{
+	unsigned long flags = 0;
+
+	for (int k = 0; k < NS_COUNT; k++) {
+		if (spec->unshare[k] && k != NS_CGROUP)
+			flags |= ns_flags[k].flag;
+	}
+	return flags;
+}
+
+const char *ns_flag_names(unsigned long flags, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(ns_flags); i++) {
+		if (!(flags & ns_flags[i].flag))
+			continue;
+		used += (size_t)snprintf(buf + used, used < size ? size - used : 0, "%s%s",
+		                         used ? "|" : "", ns_flags[i].name);
+	}
+	if (!used)
+		snprintf(buf, size, "0");
+	return buf;
+}
+
+/* Write text to /proc/PID/NAME in one write(2): the kernel accepts a map only whole, once. */
+static int write_proc_file(pid_t pid, const char *name, const char *text, struct rt_err *err)
+{
+	char path[64];
+	_cleanup_close_ int fd = -1;
+	size_t len = strlen(text);
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	rt_trace("ns", "write %s \"%.*s\"", path, (int)strcspn(text, "\n"), text);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len)
+		return rt_fail(err, errno, "ns: write %s", path);
+	return 0;
+}
+
+static void format_map(const struct ns_idmap *map, unsigned n, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < n && used < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, "%u %u %u\n", map[i].inside,
+		                         map[i].outside, map[i].count);
+}
+
+/* Run newuidmap/newgidmap PID inside outside count ... and wait for it. */
+static int run_idmap_helper(const char *helper, pid_t pid, const struct ns_idmap *map, unsigned n,
+                            struct rt_err *err)
+{
+	char args[ENT_MAX_IDMAP * 3 + 2][16];
+	char *argv[ENT_MAX_IDMAP * 3 + 3];
+	unsigned argc = 0;
+	pid_t child;
+	int status, r;
+
+	argv[argc++] = (char *)helper;
+	snprintf(args[0], sizeof(args[0]), "%d", (int)pid);
+	argv[argc++] = args[0];
+	for (unsigned i = 0; i < n; i++) {
+		snprintf(args[1 + 3 * i], 16, "%u", map[i].inside);
+		snprintf(args[2 + 3 * i], 16, "%u", map[i].outside);
+		snprintf(args[3 + 3 * i], 16, "%u", map[i].count);
+		for (int j = 1; j <= 3; j++)
+			argv[argc++] = args[j + 3 * i];
+	}
+	argv[argc] = NULL;
+	rt_trace("ns", "%s %d (from /etc/sub%cid)", helper, (int)pid, helper[3]);
+	r = posix_spawnp(&child, helper, NULL, NULL, argv, environ);
+	if (r)
+		return rt_fail(err, r, "ns: run %s", helper);
+	while (waitpid(child, &status, 0) < 0) {
+		if (errno != EINTR)
+			return rt_fail(err, errno, "ns: wait for %s", helper);
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		rt_fail(err, 0, "ns: %s %d failed (status %d)", helper, (int)pid,
+		        WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+		rt_err_hint(err, "check your ranges in /etc/subuid and /etc/subgid");
+		return -1;
+	}
+	return 0;
+}
+
+int ns_write_idmaps(pid_t pid, const struct ns_spec *spec, struct rt_err *err)
+{
+	char map[ENT_MAX_IDMAP * 36];
+
+	if (!spec->unshare[NS_USER])
+		return 0;
+	if (spec->use_idmap_helpers) {
+		if (run_idmap_helper("newuidmap", pid, spec->uid_map, spec->n_uid_map, err) < 0)
+			return -1;
+		return run_idmap_helper("newgidmap", pid, spec->gid_map, spec->n_gid_map, err);
+	}
+	format_map(spec->uid_map, spec->n_uid_map, map, sizeof(map));
+	if (write_proc_file(pid, "uid_map", map, err) < 0)
+		return -1;
+	/*
+	 * An unprivileged process may map its own gid only after giving up setgroups(2) in the
+	 * namespace: otherwise it could drop a group that denies it access (user_namespaces(7)).
+	 */
+	if (spec->deny_setgroups && write_proc_file(pid, "setgroups", "deny", err) < 0)
+		return -1;
+	format_map(spec->gid_map, spec->n_gid_map, map, sizeof(map));
+	return write_proc_file(pid, "gid_map", map, err);
+}
+
+int ns_set_hostname(const struct ns_spec *spec, struct rt_err *err)
+{
+	if (!spec->unshare[NS_UTS])
+		return 0;
+	/* The UTS namespace is ours alone: the host keeps its name. */
+	rt_trace("ns", "sethostname(\"%s\")", spec->hostname);
+	if (sethostname(spec->hostname, strlen(spec->hostname)) < 0)
+		return rt_fail(err, errno, "ns: sethostname %s", spec->hostname);
+	return 0;
+}
+
+int ns_enter_cgroup(const struct ns_spec *spec, struct rt_err *err)
+{
+	if (!spec->unshare[NS_CGROUP])
+		return 0;
+	/* A cgroup namespace shows our current cgroup as "/" in /proc/self/cgroup and cgroupfs. */
+	rt_trace("ns", "unshare(CLONE_NEWCGROUP)");
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		return rt_fail(err, errno, "ns: unshare(CLONE_NEWCGROUP)");
+	return 0;
+}

@@ -1,0 +1,109 @@
+/*
+ * rootfs/dev.c - the container's /dev: host device nodes bound into the plan's tmpfs, and the
+ * standard links (mount(2) MS_BIND, symlinkat(2), devpts(5) for /dev/pts/ptmx).
+ *
+ * A user namespace may not mknod(2) a device, and a device node on a filesystem mounted inside
+ * one (our /dev tmpfs) cannot be opened anyway (the superblock is "nodev" for its owner). So
+ * each device is the host's own node, bound from the host's /dev onto an empty file. All of
+ * this happens before pivot_root(2), while the host's /dev is still reachable by its path; the
+ * node is opened O_PATH and checked to be a device before it is bound.
+ */
+#include "rootfs/internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "runtime/cleanup.h"
+#include "runtime/log.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+struct dev_link {
+	const char *name;   /* in /dev */
+	const char *target; /* what it points to */
+};
+
+/* clang-format off */
+/* The links every container's /dev has (as in runc and crun). */
+static const struct dev_link dev_links[] = {
+	{ "ptmx",   "pts/ptmx" },        /* the ptmx of our own devpts instance (newinstance) */
+	{ "fd",     "/proc/self/fd" },
+	{ "stdin",  "/proc/self/fd/0" },
+	{ "stdout", "/proc/self/fd/1" },
+	{ "stderr", "/proc/self/fd/2" },
+	{ "core",   "/proc/kcore" },     /* masked: /dev/null is bound over /proc/kcore */
+};
+/* clang-format on */
+
+int rootfs_bind_host_dev(int root_fd, struct rt_err *err)
+{
+	struct rootfs_bind_req req = {
+		.source = "/dev",
+		.target = "/dev",
+		.flags = MS_REC, /* with /dev/pts, /dev/shm, /dev/mqueue, /dev/hugepages */
+		.what = "host /dev",
+	};
+	_cleanup_close_ int src_fd = rootfs_open_source("/dev", "host", err);
+
+	if (src_fd < 0)
+		return -1;
+	req.src_fd = src_fd;
+	return rootfs_bind(root_fd, &req, err);
+}
+
+static int bind_device(int root_fd, const struct rootfs_device *dev, struct rt_err *err)
+{
+	struct rootfs_bind_req req = {
+		.source = dev->path,
+		.target = dev->path, /* same path inside as on the host */
+		.flags = 0,
+		.create_file = true,
+		.what = "device",
+	};
+	_cleanup_close_ int src_fd = rootfs_open_source(dev->path, "device", err);
+	struct stat st;
+
+	if (src_fd < 0) {
+		if (err->errnum == ENOENT)
+			rt_err_hint(err, "the host has no %s (is its driver loaded?)", dev->path);
+		return -1;
+	}
+	if (fstat(src_fd, &st) < 0)
+		return rt_fail(err, errno, "rootfs: device %s", dev->path);
+	if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
+		return rt_fail(err, 0, "rootfs: device %s: not a device node on the host",
+		               dev->path);
+	req.src_fd = src_fd;
+	return rootfs_bind(root_fd, &req, err);
+}
+
+/* Links made by name in the container's /dev; an entry already there is kept. */
+static int make_links(int root_fd, struct rt_err *err)
+{
+	_cleanup_close_ int dev_fd = -1;
+
+	dev_fd = rootfs_open_target(root_fd, "/dev", ROOTFS_TARGET_DIR, "/dev", err);
+	if (dev_fd < 0)
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(dev_links); i++) {
+		const struct dev_link *l = &dev_links[i];
+
+		rt_trace("rootfs", "symlinkat(\"%s\", \"/dev/%s\")", l->target, l->name);
+		if (symlinkat(l->target, dev_fd, l->name) < 0 && errno != EEXIST)
+			return rt_fail(err, errno, "rootfs: link /dev/%s -> %s", l->name,
+			               l->target);
+	}
+	return 0;
+}
+
+int rootfs_populate_dev(int root_fd, const struct rootfs_spec *spec, struct rt_err *err)
+{
+	for (unsigned i = 0; i < spec->n_devices; i++) {
+		if (bind_device(root_fd, &spec->devices[i], err) < 0)
+			return -1;
+	}
+	return make_links(root_fd, err);
+}

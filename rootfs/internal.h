@@ -1,0 +1,96 @@
+/*
+ * rootfs/internal.h - what the files of rootfs/ share with each other (nothing outside rootfs/
+ * includes this file; the public surface is rootfs.h).
+ *
+ * Every mount is done before pivot_root(2), while the host's "/" is still ours: a target inside
+ * the new root is first opened as an O_PATH file descriptor (resolved safely beneath the root by
+ * openat2(2)), then mount(2) is given "/proc/self/fd/N", a magic link to exactly that file.
+ */
+#ifndef ROOTFS_INTERNAL_H
+#define ROOTFS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/mount.h>
+
+#include "entitlements/plan.h"
+#include "runtime/err.h"
+
+#define ROOTFS_FD_PATH_MAX 32  /* "/proc/self/fd/2147483647" */
+#define ROOTFS_FLAGS_MAX   192 /* "MS_REMOUNT|MS_BIND|MS_RDONLY|..." */
+
+/* The flags a bind mount takes only through a second mount(MS_REMOUNT|MS_BIND) call. */
+#define ROOTFS_REMOUNT_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
+
+/* How rootfs_open_target() treats a missing target. */
+enum rootfs_target {
+	ROOTFS_TARGET_DIR,      /* create it (and its parents) as a directory */
+	ROOTFS_TARGET_FILE,     /* create it as an empty file (parents as directories) */
+	ROOTFS_TARGET_EXISTING, /* it must exist: missing is an error */
+	ROOTFS_TARGET_OPTIONAL, /* missing: return ROOTFS_MISSING, err untouched */
+};
+
+#define ROOTFS_MISSING (-2)
+
+/* One bind mount from the host into the container. */
+struct rootfs_bind_req {
+	int src_fd;          /* O_PATH descriptor of the host source (rootfs_open_source) */
+	const char *source;  /* its host path, for messages */
+	const char *target;  /* absolute path inside the container */
+	unsigned long flags; /* MS_REC, and ROOTFS_REMOUNT_FLAGS to add by a remount */
+	bool create_file;    /* create the target as a file even if the source is a directory */
+	const char *what;    /* names the mount in messages: "volume", "device", ... */
+};
+
+/* --- resolve.c: targets inside the new root */
+
+/*
+ * Open target (absolute, inside the container) as an O_PATH|O_CLOEXEC descriptor relative to
+ * root_fd, never leaving root_fd through ".." or a symlink (openat2 RESOLVE_BENEATH) and never
+ * through a /proc magic link. kind says what to do when it is missing. what names the mount in
+ * messages ("volume target /data: ..."). Returns the descriptor, ROOTFS_MISSING, or -1.
+ */
+int rootfs_open_target(int root_fd, const char *target, enum rootfs_target kind, const char *what,
+                       struct rt_err *err);
+
+/* Open the host path source as O_PATH|O_CLOEXEC; what names it in messages ("volume source"). */
+int rootfs_open_source(const char *source, const char *what, struct rt_err *err);
+
+/* Write "/proc/self/fd/N" into buf (ROOTFS_FD_PATH_MAX bytes) and return buf. */
+const char *rootfs_fd_path(int fd, char *buf);
+
+/* --- mount.c: applying mounts */
+
+/* Format MS_* flags symbolically ("MS_BIND|MS_REC") into buf; returns buf. */
+const char *rootfs_flag_names(unsigned long flags, char *buf, size_t size);
+
+/* Apply one mount of the plan: fstype "bind" from the host, or a new filesystem instance. */
+int rootfs_apply_mount(int root_fd, const struct rootfs_mount *m, struct rt_err *err);
+
+/* Bind req->src_fd onto req->target, then remount to add the ROOTFS_REMOUNT_FLAGS asked for. */
+int rootfs_bind(int root_fd, const struct rootfs_bind_req *req, struct rt_err *err);
+
+/*
+ * Add flags (ROOTFS_REMOUNT_FLAGS) to the mount whose root is fd, keeping the flags it already
+ * has; with recursive, to every mount below it as well. name is its path in the container.
+ */
+int rootfs_remount(int fd, const char *name, unsigned long flags, bool recursive,
+                   struct rt_err *err);
+
+/* --- dev.c: /dev */
+
+/* Recursively bind the host's /dev onto the container's (host.devices.access=admin). */
+int rootfs_bind_host_dev(int root_fd, struct rt_err *err);
+
+/* Bind spec->devices from the host into the container's /dev and add the standard links. */
+int rootfs_populate_dev(int root_fd, const struct rootfs_spec *spec, struct rt_err *err);
+
+/* --- mask.c: hidden and read-only paths */
+
+/* Hide each spec->masked path: /dev/null over files, an empty read-only tmpfs over directories. */
+int rootfs_mask_paths(int root_fd, const struct rootfs_spec *spec, struct rt_err *err);
+
+/* Make each spec->readonly_paths path a read-only bind mount of itself. */
+int rootfs_readonly_paths(int root_fd, const struct rootfs_spec *spec, struct rt_err *err);
+
+#endif

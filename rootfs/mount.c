@@ -1,0 +1,256 @@
+/*
+ * rootfs/mount.c - apply one mount of the plan: a bind mount from the host or a new filesystem
+ * instance, and read-only remounts (mount(2), mount_namespaces(7), statvfs(3),
+ * mount_setattr(2)).
+ *
+ * A bind mount takes only MS_BIND and MS_REC; its per-mount flags (read-only, nosuid, nodev,
+ * noexec) are set by a second call, mount(MS_REMOUNT|MS_BIND|flags). In a user namespace the
+ * flags a mount inherited from a more privileged mount namespace are *locked*: a remount that
+ * would clear one fails with EPERM, so we read them back with statvfs(3) and always pass them on.
+ */
+#include "rootfs/internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include "runtime/cleanup.h"
+#include "runtime/log.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+struct flag_name {
+	unsigned long flag;
+	const char *name;
+};
+
+/* Per-mount flags as mount(2), statvfs(3) and mount_setattr(2) spell them. */
+struct mnt_flag {
+	unsigned long ms;
+	unsigned long st;
+	uint64_t attr;
+	const char *attr_name;
+};
+
+/* A remedy for a predictable refusal of a new filesystem ("*" matches any type). */
+struct mount_hint {
+	const char *fstype;
+	int errnum;
+	const char *hint;
+};
+
+/* clang-format off */
+#define FLAG(x) { (x), #x }
+static const struct flag_name ms_flag_names[] = {
+	FLAG(MS_REMOUNT), FLAG(MS_BIND), FLAG(MS_REC), FLAG(MS_PRIVATE), FLAG(MS_SLAVE),
+	FLAG(MS_SHARED), FLAG(MS_UNBINDABLE), FLAG(MS_MOVE), FLAG(MS_RDONLY), FLAG(MS_NOSUID),
+	FLAG(MS_NODEV), FLAG(MS_NOEXEC), FLAG(MS_SYNCHRONOUS), FLAG(MS_DIRSYNC), FLAG(MS_MANDLOCK),
+	FLAG(MS_NOATIME), FLAG(MS_NODIRATIME), FLAG(MS_RELATIME), FLAG(MS_STRICTATIME),
+	FLAG(MS_LAZYTIME), FLAG(MS_SILENT),
+};
+
+static const struct mnt_flag mnt_flags[] = {
+	/* mount(2)  statvfs(3)  mount_setattr(2) */
+	{ MS_RDONLY, ST_RDONLY,  MOUNT_ATTR_RDONLY, "MOUNT_ATTR_RDONLY" },
+	{ MS_NOSUID, ST_NOSUID,  MOUNT_ATTR_NOSUID, "MOUNT_ATTR_NOSUID" },
+	{ MS_NODEV,  ST_NODEV,   MOUNT_ATTR_NODEV,  "MOUNT_ATTR_NODEV" },
+	{ MS_NOEXEC, ST_NOEXEC,  MOUNT_ATTR_NOEXEC, "MOUNT_ATTR_NOEXEC" },
+};
+
+static const struct mount_hint mount_hints[] = {
+	{ "proc",  EPERM,  "a user namespace may mount proc only where the host's /proc is fully "
+			   "visible (not partly covered, e.g. inside another container)" },
+	{ "*",     ENODEV, "this kernel lacks the filesystem type (see /proc/filesystems)" },
+	{ "*",     EPERM,  "the user namespace may not mount this filesystem type" },
+};
+/* clang-format on */
+
+const char *rootfs_flag_names(unsigned long flags, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(ms_flag_names) && len < size; i++) {
+		if (!(flags & ms_flag_names[i].flag))
+			continue;
+		len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? "|" : "",
+		                        ms_flag_names[i].name);
+		flags &= ~ms_flag_names[i].flag;
+	}
+	if (len < size && (flags || !len))
+		snprintf(buf + len, size - len, "%s%#lx", len ? "|" : "", flags);
+	return buf;
+}
+
+/* The per-mount flags the mount already has (statvfs f_flag), as MS_* flags. */
+static unsigned long current_flags(const struct statvfs *sv)
+{
+	unsigned long ms = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(mnt_flags); i++) {
+		if (sv->f_flag & mnt_flags[i].st)
+			ms |= mnt_flags[i].ms;
+	}
+	return ms;
+}
+
+/*
+ * mount(2) cannot reach the mounts below a bind; mount_setattr(2) (Linux 5.12) with
+ * AT_RECURSIVE adds attributes to the whole tree. Setting, never clearing, touches no locked flag.
+ */
+static int setattr_recursive(int fd, const char *name, unsigned long flags, struct rt_err *err)
+{
+	struct mount_attr attr = { 0 };
+	char names[ROOTFS_FLAGS_MAX] = "";
+	size_t len = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(mnt_flags); i++) {
+		if (!(flags & mnt_flags[i].ms))
+			continue;
+		attr.attr_set |= mnt_flags[i].attr;
+		len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", len ? "|" : "",
+		                        mnt_flags[i].attr_name);
+	}
+	rt_trace("rootfs", "mount_setattr(\"%s\", AT_RECURSIVE, { .attr_set = %s })", name, names);
+	if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
+		rt_fail(err, errno, "rootfs: set %s on the mounts below %s", names, name);
+		if (errno == ENOSYS)
+			rt_err_hint(err, "recursive read-only mounts need Linux 5.12 or later");
+		return -1;
+	}
+	return 0;
+}
+
+int rootfs_remount(int fd, const char *name, unsigned long flags, bool recursive,
+                   struct rt_err *err)
+{
+	char path[ROOTFS_FD_PATH_MAX], names[ROOTFS_FLAGS_MAX];
+	struct statvfs sv;
+	unsigned long all;
+
+	if (fstatvfs(fd, &sv) < 0)
+		return rt_fail(err, errno, "rootfs: statvfs %s", name);
+	/* Locked flags must be repeated; the others too, or the remount would clear them. */
+	all = MS_REMOUNT | MS_BIND | flags | current_flags(&sv);
+	rt_trace("rootfs", "mount(NULL, \"%s\", NULL, %s)", name,
+	         rootfs_flag_names(all, names, sizeof(names)));
+	if (mount(NULL, rootfs_fd_path(fd, path), NULL, all, NULL) < 0) {
+		rt_fail(err, errno, "rootfs: remount %s %s", name,
+		        rootfs_flag_names(flags, names, sizeof(names)));
+		if (errno == EPERM)
+			rt_err_hint(err,
+			            "the mount has locked flags the user namespace cannot change");
+		return -1;
+	}
+	if (!recursive)
+		return 0;
+	return setattr_recursive(fd, name, flags, err);
+}
+
+int rootfs_bind(int root_fd, const struct rootfs_bind_req *req, struct rt_err *err)
+{
+	char src[ROOTFS_FD_PATH_MAX], dst[ROOTFS_FD_PATH_MAX], names[ROOTFS_FLAGS_MAX];
+	unsigned long flags = MS_BIND | (req->flags & MS_REC);
+	_cleanup_close_ int dst_fd = -1;
+	_cleanup_close_ int top_fd = -1;
+	struct stat st;
+
+	if (fstat(req->src_fd, &st) < 0)
+		return rt_fail(err, errno, "rootfs: %s source %s", req->what, req->source);
+	dst_fd = rootfs_open_target(root_fd, req->target,
+	                            req->create_file || !S_ISDIR(st.st_mode) ? ROOTFS_TARGET_FILE
+	                                                                     : ROOTFS_TARGET_DIR,
+	                            req->what, err);
+	if (dst_fd < 0)
+		return -1;
+	rt_trace("rootfs", "mount(\"%s\", \"%s\", NULL, %s)", req->source, req->target,
+	         rootfs_flag_names(flags, names, sizeof(names)));
+	if (mount(rootfs_fd_path(req->src_fd, src), rootfs_fd_path(dst_fd, dst), NULL, flags,
+	          NULL) < 0)
+		return rt_fail(err, errno, "rootfs: bind %s %s on %s", req->what, req->source,
+		               req->target);
+	if (!(req->flags & ROOTFS_REMOUNT_FLAGS))
+		return 0;
+	/* dst_fd is the directory under the new mount; the remount needs the mount's own root. */
+	top_fd = rootfs_open_target(root_fd, req->target, ROOTFS_TARGET_EXISTING, req->what, err);
+	if (top_fd < 0)
+		return -1;
+	return rootfs_remount(top_fd, req->target, req->flags & ROOTFS_REMOUNT_FLAGS,
+	                      req->flags & MS_REC, err);
+}
+
+/* Bind the host path source onto m->target with flags (MS_REC, ROOTFS_REMOUNT_FLAGS). */
+static int bind_host(int root_fd, const struct rootfs_mount *m, const char *source,
+                     unsigned long flags, const char *what, struct rt_err *err)
+{
+	struct rootfs_bind_req req = {
+		.source = source,
+		.target = m->target,
+		.flags = flags,
+		.create_file = m->create_file,
+		.what = what,
+	};
+	char src_what[48];
+	_cleanup_close_ int src_fd = -1;
+
+	snprintf(src_what, sizeof(src_what), "%s source", what);
+	src_fd = rootfs_open_source(source, src_what, err);
+	if (src_fd < 0)
+		return -1;
+	req.src_fd = src_fd;
+	return rootfs_bind(root_fd, &req, err);
+}
+
+static int mount_fail(struct rt_err *err, int errnum, const struct rootfs_mount *m)
+{
+	rt_fail(err, errnum, "rootfs: mount %s on %s", m->fstype, m->target);
+	for (size_t i = 0; i < ARRAY_SIZE(mount_hints); i++) {
+		const struct mount_hint *h = &mount_hints[i];
+
+		if (h->errnum == errnum &&
+		    (!strcmp(h->fstype, "*") || !strcmp(h->fstype, m->fstype))) {
+			rt_err_hint(err, "%s", h->hint);
+			break;
+		}
+	}
+	return -1;
+}
+
+/* A new instance of a kernel filesystem (proc, sysfs, tmpfs, devpts, mqueue, ...). */
+static int mount_new(int root_fd, const struct rootfs_mount *m, struct rt_err *err)
+{
+	char path[ROOTFS_FD_PATH_MAX], names[ROOTFS_FLAGS_MAX];
+	_cleanup_close_ int fd = -1;
+
+	fd = rootfs_open_target(root_fd, m->target, ROOTFS_TARGET_DIR, m->fstype, err);
+	if (fd < 0)
+		return -1;
+	rt_trace("rootfs", "mount(\"%s\", \"%s\", \"%s\", %s%s%s%s)", m->source, m->target,
+	         m->fstype, rootfs_flag_names(m->flags, names, sizeof(names)),
+	         m->data[0] ? ", \"" : "", m->data, m->data[0] ? "\"" : "");
+	if (mount(m->source, rootfs_fd_path(fd, path), m->fstype, m->flags,
+	          m->data[0] ? m->data : NULL) == 0)
+		return 0;
+	if (errno != EPERM || strcmp(m->fstype, "sysfs"))
+		return mount_fail(err, errno, m);
+	/*
+	 * sysfs shows the network devices of the mounting process's network namespace, so the
+	 * kernel refuses it when that namespace is not owned by our user namespace, or when the
+	 * host's /sys is partly covered. Fall back, like bubblewrap and crun, to a recursive bind
+	 * of the host's /sys with the same (read-only) flags.
+	 */
+	rt_trace("rootfs", "sysfs refused (EPERM): bind the host's /sys instead");
+	return bind_host(root_fd, m, "/sys", MS_REC | (m->flags & ROOTFS_REMOUNT_FLAGS),
+	                 "sysfs fallback", err);
+}
+
+int rootfs_apply_mount(int root_fd, const struct rootfs_mount *m, struct rt_err *err)
+{
+	if (!strcmp(m->fstype, "bind"))
+		return bind_host(root_fd, m, m->source, m->flags, "volume", err);
+	return mount_new(root_fd, m, err);
+}

@@ -1,0 +1,131 @@
+/*
+ * rootfs/rootfs.c - build the container's mount tree and switch to it, in one straight line
+ * (mount_namespaces(7), mount(2), pivot_root(2), umount2(2)).
+ *
+ * Everything is mounted while the host's "/" is still our root, so host sources (volumes,
+ * device nodes, /dev/null for masks) are reached by their host paths and targets through
+ * descriptors opened beneath the new root. pivot_root comes last: it makes the new root "/"
+ * and the old root is detached, leaving no path back to the host's file system.
+ */
+#include "rootfs/rootfs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "rootfs/internal.h"
+#include "runtime/cleanup.h"
+#include "runtime/log.h"
+
+/*
+ * Mount namespace: make every mount private first. Otherwise our mounts would propagate back
+ * to the host, where / is usually shared (mount_namespaces(7)).
+ */
+static int make_private(struct rt_err *err)
+{
+	rt_trace("rootfs", "mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE)");
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+		rt_fail(err, errno, "rootfs: make / private");
+		if (errno == EPERM || errno == EINVAL)
+			rt_err_hint(err, "rootfs_enter runs in a new mount namespace owned by our "
+			                 "user namespace");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * pivot_root(2) needs the new root to be a mount point: bind the rootfs directory onto itself
+ * (recursively, keeping mounts inside it). Returns an O_PATH descriptor of the new mount's root,
+ * which every later step resolves its targets beneath.
+ */
+static int bind_root(const char *root, struct rt_err *err)
+{
+	if (root[0] != '/')
+		return rt_fail(err, 0, "rootfs: %s: the rootfs must be an absolute path", root);
+	rt_trace("rootfs", "mount(\"%s\", \"%s\", NULL, MS_BIND|MS_REC)", root, root);
+	if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0) {
+		rt_fail(err, errno, "rootfs: bind the rootfs %s on itself", root);
+		if (errno == ENOENT || errno == ENOTDIR)
+			rt_err_hint(err,
+			            "ROOTFS must be a directory holding the container's files");
+		return -1;
+	}
+	/* Opened after the bind: a path lookup crosses into the mount on top of the directory. */
+	int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		rt_fail(err, errno, "rootfs: open the rootfs %s", root);
+	return fd;
+}
+
+static int apply_mounts(int root_fd, const struct rootfs_spec *spec, struct rt_err *err)
+{
+	for (unsigned i = 0; i < spec->n_mounts; i++) {
+		if (rootfs_apply_mount(root_fd, &spec->mounts[i], err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * pivot_root(".", "."): with the new root as working directory, the old root is stacked on top
+ * of it at "."; umount2(".", MNT_DETACH) then takes the old root away (lazily, as it is still
+ * busy), and nothing of the host's file system stays reachable (pivot_root(2), NOTES).
+ */
+static int switch_root(int root_fd, struct rt_err *err)
+{
+	rt_trace("rootfs", "fchdir(rootfs)");
+	if (fchdir(root_fd) < 0)
+		return rt_fail(err, errno, "rootfs: chdir to the rootfs");
+	rt_trace("rootfs", "pivot_root(\".\", \".\")");
+	if (syscall(SYS_pivot_root, ".", ".") < 0) {
+		rt_fail(err, errno, "rootfs: pivot_root");
+		if (errno == EINVAL)
+			rt_err_hint(err, "the host's / must be a real mount (not the initramfs "
+			                 "rootfs) and the rootfs must not be shared");
+		return -1;
+	}
+	rt_trace("rootfs", "umount2(\".\", MNT_DETACH)");
+	if (umount2(".", MNT_DETACH) < 0)
+		return rt_fail(err, errno, "rootfs: detach the old root");
+	rt_trace("rootfs", "chdir(\"/\")");
+	if (chdir("/") < 0)
+		return rt_fail(err, errno, "rootfs: chdir to /");
+	return 0;
+}
+
+int rootfs_enter(const struct rootfs_spec *spec, struct rt_err *err)
+{
+	_cleanup_close_ int root_fd = -1;
+
+	if (make_private(err) < 0)
+		return -1;
+	root_fd = bind_root(spec->root, err);
+	if (root_fd < 0)
+		return -1;
+	/* The host's /dev first, so that the plan's mounts (a fresh devpts, volumes) go on top. */
+	if (spec->host_dev && rootfs_bind_host_dev(root_fd, err) < 0)
+		return -1;
+	/* The plan's mounts in order: proc, /dev tmpfs, devpts, sysfs, ..., then volumes, tmpfs. */
+	if (apply_mounts(root_fd, spec, err) < 0)
+		return -1;
+	/* Device nodes go into the /dev tmpfs mounted above. */
+	if (!spec->host_dev && rootfs_populate_dev(root_fd, spec, err) < 0)
+		return -1;
+	/* Masks before read-only paths: a recursive read-only bind then keeps the masks below it.
+	 */
+	if (rootfs_mask_paths(root_fd, spec, err) < 0)
+		return -1;
+	if (rootfs_readonly_paths(root_fd, spec, err) < 0)
+		return -1;
+	/*
+	 * security.fs=read-only: the root mount becomes read-only after every mount point was
+	 * created in it. Per mount, so /proc, /dev, /tmp and volumes keep their own flags.
+	 */
+	if (spec->readonly && rootfs_remount(root_fd, "/", MS_RDONLY, false, err) < 0)
+		return -1;
+	return switch_root(root_fd, err);
+}

@@ -1,0 +1,19 @@
+/*
+ * runtime/child.h - the container's first process: setup inside the new namespaces, then PID 1.
+ */
+#ifndef RT_CHILD_H
+#define RT_CHILD_H
+
+#include "entitlements/plan.h"
+#include "runtime/lockdown.h"
+
+/*
+ * Entry point of the cloned child (never returns; leaves through _exit()). Waits for SYNC_GO,
+ * builds the container (cgroup namespace, host name, mounts, network), forks the workload,
+ * which locks itself down and execs, and then serves as the container's PID 1. Errors travel
+ * to the parent over sync_fd; the child never prints.
+ */
+__attribute__((noreturn)) void rt_child_main(const struct ent_plan *plan,
+                                             const struct lockdown_filter *filter, int sync_fd);
+
+#endif

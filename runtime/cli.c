@@ -1,0 +1,632 @@
+/*
+ * runtime/cli.c - parse the command line into a struct rt_options (getopt_long(3)).
+ *
+ * One table describes every option: getopt_long's struct option array, the subcommands that
+ * accept it and its --help line are all derived from it.
+ */
+#include "runtime/cli.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Which subcommands accept an option. */
+#define FOR_RUN     (1u << RT_CMD_RUN)
+#define FOR_EXPLAIN (1u << RT_CMD_EXPLAIN)
+#define FOR_SPEC    (1u << RT_CMD_SPEC)
+#define FOR_CHECK   (1u << RT_CMD_CHECK)
+#define FOR_REQUEST (FOR_RUN | FOR_EXPLAIN | FOR_SPEC | FOR_CHECK)
+#define FOR_PROCESS (FOR_RUN | FOR_EXPLAIN | FOR_SPEC)
+
+enum opt_id {
+	OPT_ENTITLE = 'e',
+	OPT_PROFILE = 'p',
+	OPT_VOLUME = 'v',
+	OPT_WORKDIR = 'w',
+	OPT_USER = 'u',
+	OPT_TTY = 't',
+	OPT_HELP = 'h',
+	OPT_PROFILE_DIR = 256,
+	OPT_POLICY,
+	OPT_SECCOMP,
+	OPT_SECCOMP_ROOT,
+	OPT_TMPFS,
+	OPT_ENV,
+	OPT_HOSTNAME,
+	OPT_MEMORY,
+	OPT_PIDS,
+	OPT_CPUS,
+	OPT_PUBLISH,
+	OPT_SUBNET,
+	OPT_VERBOSE,
+	OPT_VERSION,
+	OPT_FORMAT,
+	OPT_WHY,
+	OPT_LIST,
+	OPT_BPF,
+};
+
+struct opt_row {
+	const char *name;
+	int has_arg;
+	int id;
+	unsigned commands;
+	const char *arg;
+	const char *help;
+};
+
+/* clang-format off */
+static const struct opt_row opt_rows[] = {
+	{ "entitle",     required_argument, OPT_ENTITLE,      FOR_REQUEST, "KEY=VALUE",
+	  "grant an entitlement (repeatable; 'explain --list')" },
+	{ "profile",     required_argument, OPT_PROFILE,      FOR_REQUEST, "NAME",
+	  "grant a named profile (repeatable; union)" },
+	{ "profile-dir", required_argument, OPT_PROFILE_DIR,  FOR_REQUEST, "DIR",
+	  "profiles (default /etc/ent-run/profiles)" },
+	{ "policy",      required_argument, OPT_POLICY,       FOR_REQUEST, "FILE",
+	  "node policy (default /etc/ent-run/policy)" },
+	{ "seccomp",     required_argument, OPT_SECCOMP,      FOR_REQUEST, "REF",
+	  "runtime/default, unconfined or localhost/NAME" },
+	{ "seccomp-profile-root", required_argument, OPT_SECCOMP_ROOT, FOR_REQUEST, "DIR",
+	  "localhost/ profiles (default /etc/ent-run/seccomp)" },
+	{ "volume",      required_argument, OPT_VOLUME,       FOR_PROCESS, "SRC:DST[:ro]",
+	  "bind mount host SRC at DST" },
+	{ "tmpfs",       required_argument, OPT_TMPFS,        FOR_PROCESS, "DST",
+	  "mount a tmpfs at DST" },
+	{ "workdir",     required_argument, OPT_WORKDIR,      FOR_PROCESS, "DIR",
+	  "working directory (default /)" },
+	{ "env",         required_argument, OPT_ENV,          FOR_PROCESS, "K=V",
+	  "set a variable (K alone: take it from here)" },
+	{ "user",        required_argument, OPT_USER,         FOR_PROCESS, "UID[:GID]",
+	  "run as this user (default 0:0)" },
+	{ "hostname",    required_argument, OPT_HOSTNAME,     FOR_PROCESS, "NAME",
+	  "host name inside (default ent-run)" },
+	{ "memory",      required_argument, OPT_MEMORY,       FOR_PROCESS, "SIZE",
+	  "memory limit, e.g. 256M (suffixes K, M, G)" },
+	{ "pids",        required_argument, OPT_PIDS,         FOR_PROCESS, "N",
+	  "process limit (default 1024; 'max' lifts it)" },
+	{ "cpus",        required_argument, OPT_CPUS,         FOR_PROCESS, "N",
+	  "CPU limit in CPUs, e.g. 1.5" },
+	{ "publish",     required_argument, OPT_PUBLISH,      FOR_PROCESS, "[IP:]HP:P[/udp]",
+	  "publish a port (needs network.access=proxy)" },
+	{ "subnet",      required_argument, OPT_SUBNET,       FOR_PROCESS, "CIDR",
+	  "address pool for network.access=user+" },
+	{ "tty",         no_argument,       OPT_TTY,          FOR_RUN,     NULL,
+	  "allocate a pseudo-terminal" },
+	{ "verbose",     no_argument,       OPT_VERBOSE,      FOR_REQUEST, NULL,
+	  "narrate each setup step on stderr" },
+	{ "format",      required_argument, OPT_FORMAT,       FOR_EXPLAIN | FOR_CHECK, "text|json",
+	  "output format" },
+	{ "why",         required_argument, OPT_WHY,          FOR_EXPLAIN, "NAME",
+	  "why a capability, syscall or path is granted" },
+	{ "list",        no_argument,       OPT_LIST,         FOR_EXPLAIN, NULL,
+	  "print the entitlement catalogue" },
+	{ "bpf",         no_argument,       OPT_BPF,          FOR_EXPLAIN, NULL,
+	  "print the seccomp filter (libseccomp's PFC)" },
+	{ "help",        no_argument,       OPT_HELP,         ~0u,         NULL,
+	  "show this help" },
+	{ "version",     no_argument,       OPT_VERSION,      ~0u,         NULL,
+	  "show the version" },
+};
+
+static const char *const command_names[] = {
+	[RT_CMD_RUN] = "run", [RT_CMD_EXPLAIN] = "explain", [RT_CMD_SPEC] = "spec",
+	[RT_CMD_CHECK] = "check",
+};
+
+static const char *const command_synopsis[] = {
+	[RT_CMD_RUN]     = "ent-run [OPTIONS] ROOTFS COMMAND [ARG...]",
+	[RT_CMD_EXPLAIN] = "ent-run explain [OPTIONS] [--why NAME | --list | --bpf]",
+	[RT_CMD_SPEC]    = "ent-run spec [OPTIONS] ROOTFS COMMAND [ARG...]",
+	[RT_CMD_CHECK]   = "ent-run check [OPTIONS]",
+};
+/* clang-format on */
+
+static const char short_opts[] = "+e:p:v:w:u:th";
+
+static bool is_short(int id)
+{
+	return id > 0 && id < 256;
+}
+
+void rt_cli_usage(FILE *out, enum rt_command command)
+{
+	fprintf(out, "Usage: %s\n", command_synopsis[command]);
+	if (command == RT_CMD_RUN) {
+		fprintf(out, "       %s\n       %s\n       %s\n       ent-run --help | --version\n",
+		        command_synopsis[RT_CMD_EXPLAIN], command_synopsis[RT_CMD_SPEC],
+		        command_synopsis[RT_CMD_CHECK]);
+		fputs("\nRun COMMAND inside ROOTFS with only what the entitlements grant.\n", out);
+	}
+	fputs("\nOptions:\n", out);
+	for (size_t i = 0; i < ARRAY_SIZE(opt_rows); i++) {
+		const struct opt_row *o = &opt_rows[i];
+		char left[64];
+
+		if (!(o->commands & (1u << command)))
+			continue;
+		snprintf(left, sizeof(left), "%s%c%s--%s%s%s", is_short(o->id) ? "-" : "   ",
+		         is_short(o->id) ? o->id : ' ', is_short(o->id) ? ", " : "", o->name,
+		         o->arg ? " " : "", o->arg ? o->arg : "");
+		if (strlen(left) > 26)
+			fprintf(out, "  %s\n  %-26s %s\n", left, "", o->help);
+		else
+			fprintf(out, "  %-26s %s\n", left, o->help);
+	}
+	if (command == RT_CMD_RUN)
+		fputs("\nExit status: the command's own; 128+N if it died of signal N; 125 if "
+		      "ent-run\n"
+		      "failed; 126 if the command cannot be executed; 127 if it was not found.\n"
+		      "See ent-run(1) and docs/entitlements.md.\n",
+		      out);
+}
+
+void rt_cli_free(struct rt_options *opts)
+{
+	for (unsigned i = 0; i < opts->n_owned; i++)
+		free(opts->owned[i]);
+	opts->n_owned = 0;
+}
+
+int rt_normalize_path(const char *what, const char *text, char *out, struct rt_err *err)
+{
+	size_t len = strlen(text);
+	const char *p = text;
+	size_t o = 0;
+
+	if (text[0] != '/')
+		return rt_fail(err, 0, "%s: '%s' is not an absolute path (expected /PATH)", what,
+		               text);
+	if (len >= ENT_PATH_MAX)
+		return rt_fail(err, 0, "%s: path too long (%zu bytes)", what, len);
+	while (*p) {
+		size_t n;
+
+		while (*p == '/')
+			p++;
+		n = strcspn(p, "/");
+		if (n == 0)
+			break;
+		if (n == 2 && !strncmp(p, "..", 2))
+			return rt_fail(err, 0,
+			               "%s: '%s' contains '..' (expected a path inside the "
+			               "container without '..')",
+			               what, text);
+		if (!(n == 1 && p[0] == '.')) {
+			out[o++] = '/';
+			memmove(out + o, p, n);
+			o += n;
+		}
+		p += n;
+	}
+	if (o == 0)
+		out[o++] = '/';
+	out[o] = '\0';
+	return 0;
+}
+
+int rt_parse_volume(const char *text, struct ent_volume *out, struct rt_err *err)
+{
+	char buf[2 * ENT_PATH_MAX];
+	char *src, *dst, *mode;
+
+	if (strlen(text) >= sizeof(buf))
+		return rt_fail(err, 0, "--volume: value too long");
+	strcpy(buf, text);
+	src = buf;
+	dst = strchr(src, ':');
+	if (!dst || dst == src || !dst[1])
+		return rt_fail(err, 0, "--volume: '%s' is not SRC:DST[:ro|rw]", text);
+	*dst++ = '\0';
+	mode = strchr(dst, ':');
+	out->readonly = false;
+	if (mode) {
+		*mode++ = '\0';
+		if (!strcmp(mode, "ro"))
+			out->readonly = true;
+		else if (strcmp(mode, "rw"))
+			return rt_fail(err, 0,
+			               "--volume: unknown mode '%s' in '%s' (expected: ro, rw)",
+			               mode, text);
+	}
+	if (strlen(src) >= sizeof(out->source))
+		return rt_fail(err, 0, "--volume: source path too long");
+	strcpy(out->source, src);
+	return rt_normalize_path("--volume destination", dst, out->target, err);
+}
+
+/* A decimal number that fits in uint32_t, the whole string. */
+static int parse_u32(const char *text, uint32_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!isdigit((unsigned char)text[0]))
+		return -1;
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (errno || *end || v > UINT32_MAX - 1)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int rt_parse_user(const char *text, uint32_t *uid, uint32_t *gid, bool *has_gid, struct rt_err *err)
+{
+	char buf[32];
+	char *colon;
+
+	if (strlen(text) >= sizeof(buf))
+		return rt_fail(err, 0, "--user: '%s' is not UID[:GID] (numeric ids)", text);
+	strcpy(buf, text);
+	colon = strchr(buf, ':');
+	if (colon)
+		*colon = '\0';
+	if (parse_u32(buf, uid) < 0 || (colon && parse_u32(colon + 1, gid) < 0))
+		return rt_fail(err, 0,
+		               "--user: '%s' is not UID[:GID] (numeric ids, e.g. 1000:1000)", text);
+	*has_gid = colon != NULL;
+	return 0;
+}
+
+/* clang-format off */
+static const struct { char suffix; int shift; } size_suffixes[] = {
+	{ 'b', 0 }, { 'k', 10 }, { 'm', 20 }, { 'g', 30 }, { 't', 40 },
+};
+/* clang-format on */
+
+int rt_parse_size(const char *text, int64_t *bytes, struct rt_err *err)
+{
+	char *end;
+	unsigned long long v;
+	int shift = -1;
+
+	errno = 0;
+	v = isdigit((unsigned char)text[0]) ? strtoull(text, &end, 10) : 0;
+	if (!isdigit((unsigned char)text[0]) || errno)
+		goto bad;
+	if (!*end)
+		shift = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(size_suffixes) && shift < 0; i++) {
+		if (tolower((unsigned char)end[0]) == size_suffixes[i].suffix &&
+		    (!end[1] || (tolower((unsigned char)end[1]) == 'b' && !end[2])))
+			shift = size_suffixes[i].shift;
+	}
+	if (shift < 0 || v == 0 || v > ((unsigned long long)INT64_MAX >> shift))
+		goto bad;
+	*bytes = (int64_t)(v << shift);
+	return 0;
+bad:
+	return rt_fail(err, 0,
+	               "--memory: '%s' is not a size (expected a positive number with "
+	               "an optional suffix K, M, G or T, e.g. 256M)",
+	               text);
+}
+
+int rt_parse_pids(const char *text, int64_t *pids, struct rt_err *err)
+{
+	uint32_t v;
+
+	if (!strcmp(text, "max")) {
+		*pids = 0;
+		return 0;
+	}
+	if (parse_u32(text, &v) < 0 || v == 0)
+		return rt_fail(err, 0,
+		               "--pids: '%s' is not a process count (expected a number "
+		               ">= 1, or max)",
+		               text);
+	*pids = v;
+	return 0;
+}
+
+int rt_parse_cpus(const char *text, int64_t *quota_us, int64_t *period_us, struct rt_err *err)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(text, &end);
+	if (errno || end == text || *end || !(v >= 0.01) || v > 4096 ||
+	    !isdigit((unsigned char)text[0]))
+		return rt_fail(err, 0,
+		               "--cpus: '%s' is not a CPU count (expected a number from "
+		               "0.01 to 4096, e.g. 1.5)",
+		               text);
+	/* The CFS bandwidth controller: `quota` microseconds of CPU time per `period`. */
+	*period_us = 100000;
+	*quota_us = (int64_t)(v * 100000 + 0.5);
+	return 0;
+}
+
+static int parse_port(const char *text, uint16_t *port)
+{
+	uint32_t v;
+
+	if (parse_u32(text, &v) < 0 || v == 0 || v > 65535)
+		return -1;
+	*port = (uint16_t)v;
+	return 0;
+}
+
+int rt_parse_publish(const char *text, struct netcfg_publish *out, struct rt_err *err)
+{
+	char buf[96];
+	char *proto, *last, *mid;
+
+	memset(out, 0, sizeof(*out));
+	if (strlen(text) >= sizeof(buf))
+		goto bad;
+	strcpy(buf, text);
+	out->protocol = IPPROTO_TCP;
+	proto = strchr(buf, '/');
+	if (proto) {
+		*proto++ = '\0';
+		if (!strcmp(proto, "udp"))
+			out->protocol = IPPROTO_UDP;
+		else if (strcmp(proto, "tcp"))
+			goto bad;
+	}
+	last = strrchr(buf, ':');
+	if (!last || parse_port(last + 1, &out->port) < 0)
+		goto bad;
+	*last = '\0';
+	mid = strrchr(buf, ':');
+	if (mid) {
+		*mid = '\0';
+		if (!buf[0] || strlen(buf) >= sizeof(out->host_ip))
+			goto bad;
+		strcpy(out->host_ip, buf);
+	}
+	if (parse_port(mid ? mid + 1 : buf, &out->host_port) < 0)
+		goto bad;
+	return 0;
+bad:
+	return rt_fail(err, 0,
+	               "--publish: '%s' is not [IP:]HOSTPORT:PORT[/tcp|/udp] (ports 1-65535)",
+	               text);
+}
+
+int rt_parse_hostname(const char *text, struct rt_err *err)
+{
+	size_t len = strlen(text);
+
+	if (len == 0 || len > 64 || text[0] == '-' || text[0] == '.')
+		goto bad;
+	for (const char *p = text; *p; p++) {
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.')
+			goto bad;
+	}
+	return 0;
+bad:
+	return rt_fail(err, 0,
+	               "--hostname: '%s' is not a host name (expected 1-64 letters, digits, "
+	               "'-' and '.')",
+	               text);
+}
+
+static int add_item(const char **list, unsigned *n, const char *value, const char *what,
+                    struct rt_err *err)
+{
+	if (*n >= ENT_MAX_REQ_ITEMS)
+		return rt_fail(err, 0, "%s: given too often (at most %d)", what, ENT_MAX_REQ_ITEMS);
+	list[(*n)++] = value;
+	return 0;
+}
+
+/* --env K=V as given; --env K takes K's value from ent-run's own environment, if set. */
+static int add_env(struct rt_options *opts, char *value, struct rt_err *err)
+{
+	const char *host;
+	char *kv;
+
+	if (value[0] == '=' || !value[0])
+		return rt_fail(err, 0, "--env: '%s' is not K=V (the name is empty)", value);
+	if (strchr(value, '='))
+		return add_item(opts->req.env, &opts->req.n_env, value, "--env", err);
+	host = getenv(value);
+	if (!host)
+		return 0;
+	if (opts->n_owned >= ENT_MAX_REQ_ITEMS || asprintf(&kv, "%s=%s", value, host) < 0)
+		return rt_fail(err, ENOMEM, "--env: copy %s", value);
+	opts->owned[opts->n_owned++] = kv;
+	return add_item(opts->req.env, &opts->req.n_env, kv, "--env", err);
+}
+
+static int apply_option(struct rt_options *opts, int id, char *arg, struct rt_err *err)
+{
+	struct ent_request *req = &opts->req;
+	bool has_gid;
+
+	switch (id) {
+	case OPT_ENTITLE:
+		return add_item(req->entitlements, &req->n_entitlements, arg, "--entitle", err);
+	case OPT_PROFILE:
+		return add_item(req->profiles, &req->n_profiles, arg, "--profile", err);
+	case OPT_PROFILE_DIR:
+		req->profile_dir = arg;
+		return 0;
+	case OPT_POLICY:
+		req->policy_path = arg;
+		return 0;
+	case OPT_SECCOMP:
+		req->seccomp_ref = arg;
+		return 0;
+	case OPT_SECCOMP_ROOT:
+		req->seccomp_root = arg;
+		return 0;
+	case OPT_VOLUME:
+		if (req->n_volumes >= ENT_MAX_REQ_ITEMS)
+			return rt_fail(err, 0, "--volume: given too often (at most %d)",
+			               ENT_MAX_REQ_ITEMS);
+		return rt_parse_volume(arg, &req->volumes[req->n_volumes++], err);
+	case OPT_TMPFS:
+		if (rt_normalize_path("--tmpfs", arg, arg, err) < 0)
+			return -1;
+		return add_item(req->tmpfs, &req->n_tmpfs, arg, "--tmpfs", err);
+	case OPT_WORKDIR:
+		req->workdir = arg;
+		return rt_normalize_path("--workdir", arg, arg, err);
+	case OPT_ENV:
+		return add_env(opts, arg, err);
+	case OPT_USER:
+		if (rt_parse_user(arg, &req->uid, &req->gid, &has_gid, err) < 0)
+			return -1;
+		if (!has_gid)
+			req->gid = req->uid;
+		req->has_user = true;
+		return 0;
+	case OPT_HOSTNAME:
+		req->hostname = arg;
+		return rt_parse_hostname(arg, err);
+	case OPT_MEMORY:
+		req->has_memory = true;
+		return rt_parse_size(arg, &req->memory_bytes, err);
+	case OPT_PIDS:
+		req->has_pids = true;
+		return rt_parse_pids(arg, &req->pids_max, err);
+	case OPT_CPUS:
+		req->has_cpus = true;
+		return rt_parse_cpus(arg, &req->cpu_quota_us, &req->cpu_period_us, err);
+	case OPT_PUBLISH:
+		if (req->n_publish >= ENT_MAX_PUBLISH)
+			return rt_fail(err, 0, "--publish: given too often (at most %d)",
+			               ENT_MAX_PUBLISH);
+		return rt_parse_publish(arg, &req->publish[req->n_publish++], err);
+	case OPT_SUBNET:
+		req->subnet = arg;
+		return 0;
+	case OPT_TTY:
+		req->tty = true;
+		return 0;
+	case OPT_VERBOSE:
+		opts->verbose = true;
+		return 0;
+	case OPT_FORMAT:
+		if (strcmp(arg, "text") && strcmp(arg, "json"))
+			return rt_fail(err, 0,
+			               "--format: unknown format '%s' (expected: text, json)", arg);
+		opts->json = !strcmp(arg, "json");
+		return 0;
+	case OPT_WHY:
+		opts->why = arg;
+		return 0;
+	case OPT_LIST:
+		opts->list = true;
+		return 0;
+	case OPT_BPF:
+		opts->bpf = true;
+		return 0;
+	case OPT_HELP:
+		opts->help = true;
+		return 0;
+	case OPT_VERSION:
+		opts->version = true;
+		return 0;
+	}
+	return rt_fail(err, 0, "internal: unhandled option %d", id);
+}
+
+static const struct opt_row *find_row(int id)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(opt_rows); i++) {
+		if (opt_rows[i].id == id)
+			return &opt_rows[i];
+	}
+	return NULL;
+}
+
+/* getopt_long returned '?': an unknown option, or one whose value is missing. */
+static int unknown_option(char **argv, int index, struct rt_err *err)
+{
+	const char *bad = argv[index - 1];
+	const struct opt_row *row = optopt ? find_row(optopt) : NULL;
+
+	if (row && row->has_arg == required_argument && bad[1] != '-')
+		return rt_fail(err, 0, "option '-%c' (--%s) needs a value: %s", optopt, row->name,
+		               row->arg);
+	if (row && row->has_arg == required_argument)
+		return rt_fail(err, 0, "option '--%s' needs a value: %s", row->name, row->arg);
+	if (row)
+		return rt_fail(err, 0, "option '--%s' takes no value", row->name);
+	if (optopt)
+		return rt_fail(err, 0, "unknown option '-%c' (see 'ent-run --help')", optopt);
+	return rt_fail(err, 0, "unknown option '%s' (see 'ent-run --help')", bad);
+}
+
+static enum rt_command find_command(const char *word)
+{
+	for (int c = RT_CMD_EXPLAIN; c <= RT_CMD_CHECK; c++) {
+		if (!strcmp(word, command_names[c]))
+			return (enum rt_command)c;
+	}
+	return RT_CMD_RUN;
+}
+
+/* Positional arguments: ROOTFS COMMAND [ARG...] for run and spec, none for explain and check. */
+static int parse_positional(int argc, char **argv, struct rt_options *opts, struct rt_err *err)
+{
+	int rest = argc - optind;
+
+	if (opts->command == RT_CMD_EXPLAIN || opts->command == RT_CMD_CHECK) {
+		if (rest > 0)
+			return rt_fail(err, 0,
+			               "%s: unexpected argument '%s' (see 'ent-run %s --help')",
+			               command_names[opts->command], argv[optind],
+			               command_names[opts->command]);
+		return 0;
+	}
+	if (rest < 1)
+		return rt_fail(err, 0, "missing ROOTFS and COMMAND (usage: %s)",
+		               command_synopsis[opts->command]);
+	if (rest < 2)
+		return rt_fail(err, 0, "missing COMMAND after ROOTFS '%s' (usage: %s)",
+		               argv[optind], command_synopsis[opts->command]);
+	opts->rootfs = argv[optind];
+	opts->req.argv = &argv[optind + 1];
+	return 0;
+}
+
+int rt_cli_parse(int argc, char **argv, struct rt_options *opts, struct rt_err *err)
+{
+	struct option long_opts[ARRAY_SIZE(opt_rows) + 1];
+	int first = 1;
+
+	memset(long_opts, 0, sizeof(long_opts));
+	for (size_t i = 0; i < ARRAY_SIZE(opt_rows); i++)
+		long_opts[i] = (struct option){ opt_rows[i].name, opt_rows[i].has_arg, NULL,
+			                        opt_rows[i].id };
+	opts->command = argc > 1 ? find_command(argv[1]) : RT_CMD_RUN;
+	if (opts->command != RT_CMD_RUN)
+		first = 2;
+	optind = 0; /* glibc: 0 restarts the scan (tests parse many command lines) */
+	opterr = 0;
+	for (;;) {
+		enum rt_command cmd = opts->command;
+		const struct opt_row *row;
+		int id = getopt_long(argc - first + 1, argv + first - 1, short_opts, long_opts,
+		                     NULL);
+
+		if (id == -1)
+			break;
+		if (id == '?' || id == ':')
+			return unknown_option(argv + first - 1, optind, err);
+		row = find_row(id);
+		if (row && !(row->commands & (1u << cmd)))
+			return rt_fail(err, 0, "option --%s does not apply to '%s'", row->name,
+			               cmd == RT_CMD_RUN ? "ent-run ROOTFS COMMAND"
+			                                 : command_names[cmd]);
+		if (apply_option(opts, id, optarg, err) < 0)
+			return -1;
+		if (opts->help || opts->version)
+			return 0;
+	}
+	optind += first - 1;
+	return parse_positional(argc, argv, opts, err);
+}

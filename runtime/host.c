@@ -1,0 +1,72 @@
+/*
+ * runtime/host.c - what the plan needs to know about the host (subuid(5), newuidmap(1)).
+ */
+#include "runtime/host.h"
+
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "runtime/cleanup.h"
+
+/* The first "NAME:START:COUNT" line of file whose NAME is the user's name or uid. */
+static void read_subid(const char *file, const char *name, uint32_t id, struct ent_idrange *out)
+{
+	_cleanup_fclose_ FILE *f = fopen(file, "re");
+	char line[256];
+	char idtext[16];
+
+	snprintf(idtext, sizeof(idtext), "%u", id);
+	while (f && fgets(line, sizeof(line), f)) {
+		char *start = strchr(line, ':');
+		char *count = start ? strchr(start + 1, ':') : NULL;
+
+		if (!count)
+			continue;
+		*start++ = '\0';
+		*count++ = '\0';
+		if (strcmp(line, idtext) && (!name || strcmp(line, name)))
+			continue;
+		out->start = (uint32_t)strtoul(start, NULL, 10);
+		out->count = (uint32_t)strtoul(count, NULL, 10);
+		return;
+	}
+}
+
+/* Is prog an executable file in one of $PATH's directories? */
+static bool in_path(const char *prog)
+{
+	const char *path = getenv("PATH");
+	char dir[512];
+
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		size_t n = strcspn(path, ":");
+		char file[600];
+
+		snprintf(dir, sizeof(dir), "%.*s", (int)n, path);
+		snprintf(file, sizeof(file), "%s/%s", dir[0] ? dir : ".", prog);
+		if (access(file, X_OK) == 0)
+			return true;
+		path += n + (path[n] == ':');
+	}
+	return false;
+}
+
+void rt_host_probe(struct ent_host *host)
+{
+	struct passwd *pw;
+
+	memset(host, 0, sizeof(*host));
+	host->uid = getuid();
+	host->gid = getgid();
+	if (host->uid == 0)
+		return;
+	pw = getpwuid(host->uid);
+	read_subid("/etc/subuid", pw ? pw->pw_name : NULL, host->uid, &host->subuid);
+	read_subid("/etc/subgid", pw ? pw->pw_name : NULL, host->uid, &host->subgid);
+	host->have_idmap_helpers = in_path("newuidmap") && in_path("newgidmap");
+}

@@ -1,0 +1,232 @@
+/*
+ * runtime/launch.c - the parent side of a launch (clone3(2), pidfd_open(2), signalfd(2),
+ * poll(2)).
+ */
+#include "runtime/launch.h"
+
+#include <errno.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ns/ns.h"
+#include "runtime/child.h"
+#include "runtime/cleanup.h"
+#include "runtime/init.h"
+#include "runtime/log.h"
+#include "runtime/sync.h"
+#include "runtime/tty.h"
+
+/* What the parent holds for one running container. */
+struct launch {
+	pid_t pid;   /* the container's PID 1, as seen from here */
+	int pidfd;   /* readable when it exits: no SIGCHLD handler, no timer */
+	int sync_fd; /* our end of the channel */
+	struct rt_tty tty;
+};
+
+/*
+ * clone3 with the plan's CLONE_NEW* flags: the child starts as the first process of new
+ * namespaces, and CLONE_PIDFD gives us a descriptor that cannot be confused with a recycled
+ * pid. Without CLONE_VM it behaves like fork(): the child has a copy of our memory.
+ */
+static pid_t clone_child(unsigned long flags, int *pidfd)
+{
+	struct clone_args args = { .flags = flags | CLONE_PIDFD,
+				   .pidfd = (uint64_t)(uintptr_t)pidfd,
+				   .exit_signal = SIGCHLD };
+
+	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
+
+static int start_child(const struct ent_plan *plan, const struct lockdown_filter *filter,
+		       struct launch *l, struct rt_err *err)
+{
+	unsigned long flags = ns_clone_flags(&plan->ns);
+	int fds[2];
+	char names[160];
+
+	if (rt_sync_open(fds, err) < 0)
+		return -1;
+	rt_trace("ns", "clone3(%s)", ns_flag_names(flags, names, sizeof(names)));
+	l->pid = clone_child(flags, &l->pidfd);
+	if (l->pid < 0) {
+		rt_fail(err, errno, "ns: clone3(%s)", names);
+		if (errno == EPERM || errno == ENOSPC)
+			rt_err_hint(err, "unprivileged user namespaces may be disabled on this host "
+					 "(sysctl user.max_user_namespaces, "
+					 "kernel.unprivileged_userns_clone)");
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (l->pid == 0) {
+		close(fds[0]);
+		rt_child_main(plan, filter, fds[1]);
+	}
+	close(fds[1]);
+	l->sync_fd = fds[0];
+	rt_trace("ns", "child is pid %d on the host", (int)l->pid);
+	return 0;
+}
+
+/*
+ * Read the child's messages until EOF, which means the workload's execve succeeded (the
+ * channel is close-on-exec). Returns 0, or -1 with err (setup failed), or the exec status.
+ */
+static int follow_setup(struct launch *l, struct rt_err *err)
+{
+	int result = 0;
+
+	for (;;) {
+		struct sync_msg msg;
+		int passed_fd;
+		int r = rt_sync_recv(l->sync_fd, &msg, &passed_fd, err);
+
+		if (r <= 0)
+			return r < 0 ? -1 : result;
+		switch (msg.type) {
+		case SYNC_TRACE:
+			rt_log_emit(msg.err.msg);
+			break;
+		case SYNC_PTY:
+			if (passed_fd >= 0 && rt_tty_attach(&l->tty, passed_fd, err) < 0)
+				result = -1;
+			break;
+		case SYNC_EXEC_FAILED:
+			*err = msg.err;
+			result = msg.err.errnum == ENOENT ? RT_EXIT_NOT_FOUND : RT_EXIT_CANNOT_EXEC;
+			break;
+		default:
+			*err = msg.err;
+			result = -1;
+			break;
+		}
+	}
+}
+
+/* The exit status of the container's PID 1, which passes on the workload's. */
+static int reap_child(struct launch *l)
+{
+	siginfo_t si = { 0 };
+
+	while (waitid(P_PIDFD, (id_t)l->pidfd, &si, WEXITED) < 0) {
+		if (errno != EINTR)
+			return RT_EXIT_FAILED;
+	}
+	if (si.si_code == CLD_EXITED)
+		return si.si_status;
+	return RT_EXIT_SIGNAL_BASE + si.si_status;
+}
+
+/* Forward a signal to PID 1, which forwards it to the workload; SIGWINCH resizes a --tty. */
+static void forward_signal(struct launch *l, int sig)
+{
+	if (sig == SIGWINCH && l->tty.master >= 0) {
+		rt_tty_resize(&l->tty);
+		return;
+	}
+	syscall(SYS_pidfd_send_signal, l->pidfd, sig, NULL, 0);
+}
+
+/* Wait for the container to exit while forwarding signals and relaying the terminal. */
+static int wait_child(struct launch *l, int sig_fd)
+{
+	bool master_open = l->tty.master >= 0;
+
+	for (;;) {
+		struct pollfd fds[4] = {
+			{ .fd = l->pidfd, .events = POLLIN },
+			{ .fd = sig_fd, .events = POLLIN },
+			{ .fd = master_open ? l->tty.master : -1, .events = POLLIN },
+			{ .fd = master_open && l->tty.stdin_open ? STDIN_FILENO : -1,
+			  .events = POLLIN },
+		};
+		struct signalfd_siginfo si;
+
+		if (poll(fds, 4, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (fds[2].revents && rt_tty_pump(l->tty.master, STDOUT_FILENO) < 0)
+			master_open = false;
+		if (fds[3].revents && rt_tty_pump(STDIN_FILENO, l->tty.master) < 0)
+			l->tty.stdin_open = false;
+		if (fds[1].revents && read(sig_fd, &si, sizeof(si)) == sizeof(si))
+			forward_signal(l, (int)si.ssi_signo);
+		if (fds[0].revents)
+			break;
+	}
+	if (master_open)
+		rt_tty_pump(l->tty.master, STDOUT_FILENO); /* what the workload wrote last */
+	return reap_child(l);
+}
+
+/* A launch that failed: the container must not outlive it. */
+static void kill_child(struct launch *l)
+{
+	if (l->pid <= 0)
+		return;
+	syscall(SYS_pidfd_send_signal, l->pidfd, SIGKILL, NULL, 0);
+	reap_child(l);
+}
+
+int rt_launch(const struct ent_plan *plan, const struct lockdown_filter *filter,
+	      struct rt_err *err)
+{
+	struct launch l = { .pid = -1, .pidfd = -1, .sync_fd = -1, .tty = { .master = -1 } };
+	_cleanup_close_ int sig_fd = -1;
+	sigset_t set, old;
+	int status = -1;
+
+	/*
+	 * Block the signals we forward before clone(): the child inherits the mask and reads
+	 * them from its own signalfd as PID 1; we read ours from sig_fd. None is lost between.
+	 */
+	rt_init_signal_set(&set, 1);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	rt_init_signal_set(&set, 0);
+	sig_fd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (sig_fd < 0) {
+		rt_fail(err, errno, "runtime: signalfd");
+		goto out;
+	}
+	if (start_child(plan, filter, &l, err) < 0)
+		goto out;
+	if (ns_write_idmaps(l.pid, &plan->ns, err) < 0)
+		goto out;
+	/*
+	 * Not dumpable from here on: a container that shares our PID namespace must not open
+	 * /proc/PID/exe (our binary) or ptrace us (proc(5)). Not earlier: the child inherits the
+	 * flag, and a rootless parent could then no longer write the child's uid_map.
+	 */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	rt_trace("runtime", "release the child (SYNC_GO)");
+	if (rt_sync_send(l.sync_fd, SYNC_GO, NULL) < 0) { /* SYNC 1 */
+		rt_fail(err, errno, "runtime: release the child");
+		goto out;
+	}
+	status = follow_setup(&l, err);
+	if (status != 0)
+		goto out;
+	status = wait_child(&l, sig_fd);
+	l.pid = -1;
+out:
+	kill_child(&l);
+	rt_tty_detach(&l.tty);
+	if (l.sync_fd >= 0)
+		close(l.sync_fd);
+	if (l.pidfd >= 0)
+		close(l.pidfd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return status;
+}

@@ -1,0 +1,20 @@
+/*
+ * runtime/launch.h - the parent: start the container described by a plan and wait for it.
+ */
+#ifndef RT_LAUNCH_H
+#define RT_LAUNCH_H
+
+#include "entitlements/plan.h"
+#include "runtime/err.h"
+#include "runtime/lockdown.h"
+
+/*
+ * Run the container: clone the child into new namespaces, write its id maps, release it
+ * (SYNC_GO), relay its trace lines, forward signals and the terminal, wait for it. Returns the
+ * exit status for ent-run (the workload's, 128+N, 126 or 127), or -1 with err when the
+ * container could not be set up (the caller exits 125). Nothing is left behind either way.
+ */
+int rt_launch(const struct ent_plan *plan, const struct lockdown_filter *filter,
+              struct rt_err *err);
+
+#endif

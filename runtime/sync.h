@@ -1,0 +1,47 @@
+/*
+ * runtime/sync.h - the parent <-> child channel: socketpair(AF_UNIX, SOCK_SEQPACKET), so one
+ * read() is one message, and EOF means the child's end was closed by a successful execve().
+ */
+#ifndef RT_SYNC_H
+#define RT_SYNC_H
+
+#include <stdint.h>
+
+#include "runtime/err.h"
+
+/* Every rendezvous has a name and a direction. */
+enum sync_type {
+	SYNC_GO = 1,      /* parent -> child: id maps, cgroup and host-side network are ready */
+	SYNC_TRACE,       /* child -> parent: one --verbose line, text in err.msg */
+	SYNC_ERROR,       /* child -> parent: setup failed; err says why */
+	SYNC_EXEC_FAILED, /* child -> parent: execve failed; err.errnum says why (126/127) */
+	SYNC_PTY,         /* child -> parent: the pseudo-terminal master, passed as SCM_RIGHTS */
+};
+
+struct sync_msg {
+	uint32_t type;
+	struct rt_err err;
+};
+
+/* Create the channel: fds[0] for the parent, fds[1] for the child; both close-on-exec. */
+int rt_sync_open(int fds[2], struct rt_err *err);
+
+/*
+ * Send one message with write(2) (an execve failure is reported after the seccomp filter is
+ * loaded, and any workable allowlist has write). e may be NULL for SYNC_GO.
+ */
+int rt_sync_send(int fd, enum sync_type type, const struct rt_err *e);
+
+/* Send fd_to_pass along with a SYNC_PTY message (sendmsg(2), SCM_RIGHTS). */
+int rt_sync_send_fd(int fd, int fd_to_pass, struct rt_err *err);
+
+/*
+ * Receive one message. Returns 1 with *msg filled (and *passed_fd for SYNC_PTY, else -1),
+ * 0 on EOF, -1 with err on a read error.
+ */
+int rt_sync_recv(int fd, struct sync_msg *msg, int *passed_fd, struct rt_err *err);
+
+/* Child: block until SYNC_GO. EOF (the parent died) is an error. */
+int rt_sync_wait_go(int fd, struct rt_err *err);
+
+#endif

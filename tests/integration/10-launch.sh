@@ -1,0 +1,102 @@
+#!/bin/sh
+# Issue 2: a command in a fully isolated rootfs, seen from inside; exit statuses; signals.
+. "$(dirname "$0")/lib.sh"
+R=$ROOTFS
+
+# Namespaces, seen from inside.
+run_ok "workload is PID 2 under our PID 1" '^2$' $R /bin/sh -c 'echo $$'
+run_ok "process list starts at PID 1" '^ *1 ' $R /bin/ps -o pid,args
+run_ok "default hostname" '^ent-run$' $R /bin/hostname
+run_ok "--hostname" '^box1$' --hostname box1 $R /bin/hostname
+run_ok "root: identity uid map 0-65535" '^ +0 +0 +65536$' $R /bin/cat /proc/self/uid_map
+run_ok "root: identity gid map 0-65535" '^ +0 +0 +65536$' $R /bin/cat /proc/self/gid_map
+run_ok "only loopback in /sys/class/net" '^lo$' $R /bin/ls /sys/class/net
+ent $R /bin/ls /sys/class/net
+check "no interface besides lo" [ "$(cat "$OUT")" = lo ]
+run_ok "loopback is up" 'lo: <LOOPBACK,UP' $R /bin/ip link show lo
+run_ok "loopback works (127.0.0.1)" 'ok' $R /bin/sh -c \
+	'nc -l -p 4242 >/tmp/got & sleep 0.3; echo ok | nc -w 2 127.0.0.1 4242; sleep 0.2; cat /tmp/got'
+host_ipc=$(readlink /proc/self/ns/ipc)
+ent $R /bin/readlink /proc/self/ns/ipc
+check "own IPC namespace" [ -n "$(cat "$OUT")" -a "$(cat "$OUT")" != "$host_ipc" ]
+run_ok "own cgroup namespace: our cgroup is /" '^0::/$' $R /bin/sh -c 'grep "^0::" /proc/self/cgroup'
+
+# The mount tree: rootfs is /, the old root is gone.
+ent $R /bin/cat /proc/self/mountinfo
+check "rootfs is mounted at /" grep -Eq "^[0-9]+ [0-9]+ [0-9:]+ [^ ]*$(basename "$R") / " "$OUT"
+check "old root detached (no host paths mounted)" sh -c "! grep -Eq ' /(work|tmp/[^ ]*oldroot|old) ' '$OUT'"
+check "/proc mounted" grep -q ' /proc .* - proc ' "$OUT"
+check "/sys mounted read-only" grep -Eq ' /sys ro,.* - sysfs ' "$OUT"
+check "/dev is a tmpfs" grep -q ' /dev .* - tmpfs ' "$OUT"
+check "/dev/pts is a new devpts" grep -Eq ' /dev/pts .* - devpts .*(newinstance|ptmxmode)' "$OUT"
+check "/dev/shm and /dev/mqueue mounted" sh -c "grep -q ' /dev/shm ' '$OUT' && grep -q ' /dev/mqueue .* - mqueue ' '$OUT'"
+for p in /proc/kcore /proc/keys /proc/timer_list /proc/sched_debug /proc/acpi /proc/scsi \
+	/proc/latency_stats /sys/firmware /sys/devices/virtual/powercap; do
+	ent $R /bin/sh -c "test -e $p || { echo absent; exit 0; }; grep -q ' $p ' /proc/self/mountinfo && echo masked"
+	check "masked $p" grep -Eq '^(masked|absent)$' "$OUT"
+done
+run_ok "/proc/kcore reads empty" '^0$' $R /bin/sh -c 'cat /proc/kcore | wc -c'
+for p in /proc/sys /proc/sysrq-trigger /proc/irq /proc/bus /proc/fs; do
+	ent $R /bin/sh -c "test -e $p || { echo absent; exit 0; }; grep -E ' $p ro[, ]' /proc/self/mountinfo >/dev/null && echo ro"
+	check "read-only $p" grep -Eq '^(ro|absent)$' "$OUT"
+done
+run_ok "writing /proc/sys fails with EROFS" 'Read-only file system' $R /bin/sh -c \
+	'echo x 2>&1 >/proc/sys/kernel/hostname | cat; true'
+
+# /dev: the minimal set.
+ent $R /bin/ls -A /dev
+check "/dev holds exactly the minimal set" [ "$(tr '\n' ' ' <"$OUT")" = "core fd full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero " ]
+run_ok "/dev/null works" '^0$' $R /bin/sh -c 'echo hi >/dev/null && wc -c </dev/null'
+run_ok "/dev/zero works" '^16$' $R /bin/sh -c 'head -c 16 /dev/zero | wc -c'
+run_ok "/dev/urandom works" '^16$' $R /bin/sh -c 'head -c 16 /dev/urandom | wc -c'
+run_ok "/dev/fd links" '^/proc/self/fd$' $R /bin/readlink /dev/fd
+run_ok "/dev/ptmx points into our devpts" '^pts/ptmx$' $R /bin/readlink /dev/ptmx
+
+# Exit statuses.
+run_status "exit 0" 0 $R /bin/true
+run_status "workload's own status" 7 $R /bin/sh -c 'exit 7'
+run_status "killed by SIGTERM -> 143" 143 $R /bin/sh -c 'kill -TERM $$'
+run_status "killed by SIGKILL -> 137" 137 $R /bin/sh -c 'kill -KILL $$'
+run_fails "command not found -> 127" 127 'exec nosuchcmd: No such file' $R nosuchcmd
+run_fails "not executable -> 126" 126 'exec /etc/passwd: Permission denied' $R /etc/passwd
+
+# PID 1 reaps orphans: the grandchild's zombie must not remain.
+run_ok "orphaned grandchild reaped" '^reaped$' $R /bin/sh -c \
+	'(sleep 0.1 &); sleep 0.6; ps -o stat | grep -q "^Z" && echo zombie || echo reaped'
+
+# Signals sent to ent-run reach the workload.
+for sig in INT TERM HUP QUIT USR1 USR2 WINCH; do
+	"$ENT_RUN" $R /bin/sh -c "trap 'echo got $sig; exit 3' $sig; echo ready; \
+		i=0; while [ \$i -lt 100 ]; do sleep 0.05; i=\$((i+1)); done; exit 9" >"$OUT" 2>"$ERR" &
+	pid=$!
+	i=0
+	while ! grep -q ready "$OUT" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	kill -s "$sig" $pid
+	wait $pid
+	st=$?
+	if [ $st = 3 ] && grep -q "got $sig" "$OUT"; then pass "SIG$sig forwarded"; else
+		fail "SIG$sig forwarded" "exit $st, output: $(cat "$OUT" "$ERR")"; fi
+done
+
+# SIGKILL of ent-run kills every process of the container.
+"$ENT_RUN" $R /bin/sh -c "sleep 1000 & sleep 1001 & echo ready; exec sleep 1002" >"$OUT" 2>&1 &
+pid=$!
+i=0
+while ! grep -q ready "$OUT" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+kill -9 $pid
+i=0
+while pgrep -f "sleep 100[0-2]" >/dev/null && [ $i -lt 60 ]; do sleep 0.05; i=$((i + 1)); done
+check "SIGKILL of ent-run kills the container" sh -c '! pgrep -f "sleep 100[0-2]" >/dev/null'
+
+# No descriptor of ent-run leaks in, whatever the caller had open.
+ent $R /probe/fds 5</etc/hostname 9</etc/hostname
+check "only 0, 1, 2 inherited" [ "$(tr '\n' ' ' <"$OUT")" = "0 1 2 " ]
+
+# ent-run's binary cannot be opened through /proc.
+run_ok "/proc/1/exe cannot be opened" 'denied' $R /bin/sh -c \
+	'cat /proc/1/exe >/dev/null 2>&1 && echo readable || echo denied'
+run_ok "/proc/1/exe cannot be opened for writing" 'denied' $R /bin/sh -c \
+	'( : >>/proc/1/exe ) 2>/dev/null && echo writable || echo denied'
+run_ok "/proc/self/exe is the workload, not ent-run" 'busybox' $R /bin/sh -c \
+	'readlink /proc/self/exe'
+finish

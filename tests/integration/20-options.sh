@@ -1,0 +1,58 @@
+#!/bin/sh
+# Issue 2: process options (--env, --workdir, --user, --volume, --tmpfs, --tty).
+. "$(dirname "$0")/lib.sh"
+R=$ROOTFS
+D=$T_TMP/vol
+mkdir -p "$D" && echo hello >"$D/file"
+
+run_ok "clean environment with PATH and HOME" '^HOME=/root PATH=/usr/local/sbin' $R /bin/sh -c \
+	'env | grep -E "^(HOME|PATH)=" | sort | tr "\n" " "'
+ent $R /bin/env
+check "no host variable leaks in" sh -c "! grep -q '^ENT_RUN=' '$OUT'"
+run_ok "--env K=V" '^bar$' --env FOO=bar $R /bin/sh -c 'echo $FOO'
+FROMHOST=fromhost run_ok "--env K takes the value from ent-run's environment" '^fromhost$' \
+	--env FROMHOST $R /bin/sh -c 'echo $FROMHOST'
+run_ok "--workdir" '^/etc$' --workdir /etc $R /bin/pwd
+run_ok "--user UID:GID" '^1000 1001$' --user 1000:1001 $R /bin/sh -c 'echo $(id -u) $(id -g)'
+run_ok "--user UID (gid follows)" '^1000 1000$' -u 1000 $R /bin/sh -c 'echo $(id -u) $(id -g)'
+run_ok "--volume read-write" '^hello$' -v "$D:/mnt/data" $R /bin/cat /mnt/data/file
+ent -v "$D:/mnt/data" $R /bin/sh -c 'echo written >/mnt/data/new'
+check "--volume writes reach the host" grep -q written "$D/new"
+run_ok "--volume :ro is read-only (EROFS)" 'Read-only file system' -v "$D:/mnt/data:ro" $R \
+	/bin/sh -c 'echo x 2>&1 >/mnt/data/file | cat; true'
+run_ok "--volume of a single file" '^hello$' -v "$D/file:/etc/motd:ro" $R /bin/cat /etc/motd
+run_ok "--tmpfs" 'tmpfs' --tmpfs /scratch $R /bin/sh -c \
+	'touch /scratch/x && grep " /scratch " /proc/self/mountinfo'
+run_ok "--tty gives a terminal from the container's devpts" '^/dev/pts/0' -t $R /bin/tty
+run_ok "--tty: stdout is that terminal" '^yes' -t $R /bin/sh -c '[ -t 1 ] && echo yes'
+ent -t $R /bin/sh -c 'echo out; exit 4'
+check "--tty: output relayed and status kept" sh -c "[ $STATUS = 4 ] && grep -q '^out' '$OUT'"
+
+
+# Bad input: one line, status 125, nothing left behind.
+mounts_snapshot "$T_TMP/before"
+run_fails "missing rootfs" 125 'rootfs /nonexistent: No such file' /nonexistent /bin/true
+run_fails "rootfs is a file" 125 'rootfs /etc/passwd: Not a directory' /etc/passwd /bin/true
+run_fails "missing command" 125 'missing COMMAND' $R
+run_fails "unknown option" 125 "unknown option '--frobnicate'" --frobnicate $R /bin/true
+run_fails "option without value" 125 "option '--hostname' needs a value" --hostname
+run_fails "missing volume source" 125 'source /nonexistent/x: No such file' \
+	-v /nonexistent/x:/data $R /bin/true
+run_fails "relative volume destination" 125 "not an absolute path" -v "$D:data" $R /bin/true
+run_fails "volume destination escaping with .." 125 "contains '\.\.'" -v "$D:/../../x" $R /bin/true
+ln -sfn /etc "$R/escape-link" 2>/dev/null
+run_fails "volume destination through a symlink out of the rootfs" 125 'escape-link' \
+	-v "$D:/escape-link/x" $R /bin/true
+rm -f "$R/escape-link"
+check "no file created outside the rootfs" [ ! -e /etc/x ]
+run_fails "bad --user" 125 "--user: 'bob' is not UID" -u bob $R /bin/true
+run_fails "bad --hostname" 125 "--hostname: 'a b'" --hostname 'a b' $R /bin/true
+run_fails "missing workdir" 125 'working directory /nope' -w /nope $R /bin/true
+mounts_snapshot "$T_TMP/after"
+check "host mount table unchanged" cmp -s "$T_TMP/before" "$T_TMP/after"
+# A container still running would be a process executing our binary (its PID 1).
+bin=$(readlink -f "$ENT_RUN")
+left=$(for p in /proc/[0-9]*; do [ "$(readlink "$p/exe" 2>/dev/null)" = "$bin" ] && echo "${p#/proc/}"; done)
+check "no container process left" [ -z "$left" ]
+[ -z "$left" ] || echo "left: $left"
+finish

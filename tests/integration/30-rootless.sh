@@ -1,0 +1,42 @@
+#!/bin/sh
+# Issue 2: the same launch as an unprivileged user (single-id map, and subuid via newuidmap).
+. "$(dirname "$0")/lib.sh"
+R=$ROOTFS
+if ! rootless_possible; then
+	skip "rootless launch" "unprivileged user namespaces are disabled on this host"
+	finish
+fi
+# The rootfs and the binary must be reachable by the unprivileged user.
+rent() { as_user "$ENT_RUN" "$@" >"$OUT" 2>"$ERR" </dev/null; STATUS=$?; }
+rent $R /bin/cat /proc/self/uid_map
+if [ "$STATUS" != 0 ] && grep -q 'Permission denied' "$ERR"; then
+	skip "rootless launch" "$ENT_RUN or $R is not reachable by uid $ROOTLESS_UID"
+	finish
+fi
+check "rootless: caller mapped to root" grep -Eq '^ +0 +65534 +1$' "$OUT"
+rent $R /bin/sh -c 'id -u; hostname; ls /sys/class/net; echo $$'
+check "rootless: root inside, own hostname, only lo, PID 2" \
+	[ "$(tr '\n' ' ' <"$OUT")" = "0 ent-run lo 2 " ]
+rent $R /bin/ls -A /dev
+check "rootless: minimal /dev" [ "$(tr '\n' ' ' <"$OUT")" = "core fd full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero " ]
+rent $R /bin/sh -c 'echo x >/proc/sys/kernel/hostname'
+check "rootless: /proc/sys read-only" grep -q 'Read-only file system' "$ERR"
+rent $R /bin/sh -c 'exit 5'
+check "rootless: exit status" [ "$STATUS" = 5 ]
+
+# With subordinate ids: newuidmap maps a range, so other users exist inside.
+if command -v useradd >/dev/null && command -v newuidmap >/dev/null; then
+	u=entrun-test
+	id $u >/dev/null 2>&1 || useradd --system --no-create-home $u 2>/dev/null
+	uid=$(id -u $u) gid=$(id -g $u)
+	grep -q "^$u:" /etc/subuid || echo "$u:200000:65536" >>/etc/subuid
+	grep -q "^$u:" /etc/subgid || echo "$u:200000:65536" >>/etc/subgid
+	setpriv --reuid $uid --regid $gid --clear-groups "$ENT_RUN" $R /bin/cat /proc/self/uid_map \
+		>"$OUT" 2>"$ERR"
+	check "rootless with /etc/subuid: newuidmap maps the range" grep -Eq '^ +1 +200000 +65536$' "$OUT"
+	setpriv --reuid $uid --regid $gid --clear-groups "$ENT_RUN" -u 1000 $R /bin/id -u >"$OUT" 2>"$ERR"
+	check "rootless with /etc/subuid: --user 1000 works" grep -q '^1000$' "$OUT"
+else
+	skip "rootless with /etc/subuid" "useradd or newuidmap (package uidmap) not installed"
+fi
+finish

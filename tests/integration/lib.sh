@@ -1,0 +1,87 @@
+# tests/integration/lib.sh - helpers for integration tests (sourced; POSIX sh).
+#
+# Each check prints one line: "PASS name", "FAIL name: why" or "SKIP name: reason".
+# Tests look at the effect inside the container (/proc/self/status, mountinfo, errno of a
+# syscall), not just at ent-run's exit status.
+#   ENT_RUN  the binary under test       ROOTFS  busybox rootfs (with /probe/ tools)
+set -u
+: "${ENT_RUN:?set ENT_RUN}" "${ROOTFS:?set ROOTFS}"
+T_NAME=$(basename "$0" .sh)
+T_TMP=$(mktemp -d)
+T_FAILED=0
+trap 'rm -rf "$T_TMP"' EXIT
+OUT=$T_TMP/out
+ERR=$T_TMP/err
+
+pass() { echo "PASS $T_NAME: $1"; }
+fail() { echo "FAIL $T_NAME: $1: $2"; T_FAILED=1; }
+skip() { echo "SKIP $T_NAME: $1: $2"; }
+
+# ent ARGS...: run ent-run, stdout to $OUT, stderr to $ERR; sets $STATUS.
+ent() {
+	"$ENT_RUN" "$@" >"$OUT" 2>"$ERR" </dev/null
+	STATUS=$?
+}
+
+# run_ok NAME PATTERN ARGS...: exit 0 and stdout matches the extended regex PATTERN.
+run_ok() {
+	name=$1 pattern=$2
+	shift 2
+	ent "$@"
+	if [ "$STATUS" != 0 ]; then
+		fail "$name" "exit $STATUS: $(head -c 300 "$ERR")"
+	elif ! grep -Eq -- "$pattern" "$OUT"; then
+		fail "$name" "output does not match /$pattern/: $(head -c 300 "$OUT")"
+	else
+		pass "$name"
+	fi
+}
+
+# run_status NAME STATUS ARGS...: the exit status is STATUS.
+run_status() {
+	name=$1 want=$2
+	shift 2
+	ent "$@"
+	if [ "$STATUS" = "$want" ]; then pass "$name"; else
+		fail "$name" "exit $STATUS, expected $want; stderr: $(head -c 300 "$ERR")"
+	fi
+}
+
+# run_fails NAME STATUS PATTERN ARGS...: exits STATUS, and stderr holds exactly one error line
+# ("ent-run: ...", not counting "ent-run: hint:") which matches PATTERN.
+run_fails() {
+	name=$1 want=$2 pattern=$3
+	shift 3
+	ent "$@"
+	errors=$(grep '^ent-run: ' "$ERR" | grep -vc '^ent-run: hint:')
+	if [ "$STATUS" != "$want" ]; then
+		fail "$name" "exit $STATUS, expected $want; stderr: $(head -c 300 "$ERR")"
+	elif [ "$errors" != 1 ]; then
+		fail "$name" "expected one error line, got $errors: $(head -c 300 "$ERR")"
+	elif ! grep -Eq -- "$pattern" "$ERR"; then
+		fail "$name" "message does not match /$pattern/: $(head -c 300 "$ERR")"
+	else
+		pass "$name"
+	fi
+}
+
+# check NAME COMMAND...: pass when the shell command succeeds.
+check() {
+	name=$1
+	shift
+	if "$@"; then pass "$name"; else fail "$name" "check failed: $*"; fi
+}
+
+# mounts_snapshot FILE: the host's mount table (to compare before/after).
+mounts_snapshot() { cut -d' ' -f5 /proc/self/mountinfo | sort >"$1"; }
+
+# A user to run rootless tests as: nobody (no subordinate ids needed).
+ROOTLESS_UID=65534
+as_user() { setpriv --reuid "$ROOTLESS_UID" --regid "$ROOTLESS_UID" --clear-groups "$@"; }
+
+# rootless_possible: can an unprivileged user create a user namespace here?
+rootless_possible() {
+	as_user unshare --user true 2>/dev/null
+}
+
+finish() { exit "$T_FAILED"; }

@@ -1,0 +1,54 @@
+#!/bin/sh
+# Run every test: unit (cmocka), golden (explain output), integration (real containers).
+# Ends with one line "N passed, N failed, N skipped"; exits non-zero on any failure.
+#   env: ENT_RUN (binary), UNIT_DIR (cmocka binaries), ROOTFS, TOOLS
+#   ONLY=pattern runs only the integration scripts whose name matches.
+cd "$(dirname "$0")/.." || exit 125
+pass=0 fail=0 skip=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+count() { # count LOGFILE: add PASS/FAIL/SKIP lines to the totals
+	p=$(grep -c '^PASS ' "$1"); f=$(grep -c '^FAIL ' "$1"); s=$(grep -c '^SKIP ' "$1")
+	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
+}
+
+echo "== unit tests (cmocka)"
+for t in "$UNIT_DIR"/test_*; do
+	[ -x "$t" ] || continue
+	"$t" >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log")
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log")
+	pass=$((pass + ${p:-0})) fail=$((fail + ${f:-0}))
+	if [ "$rc" != 0 ] && [ -z "$f" ]; then
+		echo "FAIL $(basename "$t"): exited $rc without a cmocka summary"
+		fail=$((fail + 1))
+	fi
+done
+
+if [ -x tests/golden/run.sh ] || [ -f tests/golden/run.sh ]; then
+	echo "== golden tests (explain)"
+	sh tests/golden/run.sh >"$log" 2>&1
+	cat "$log"
+	count "$log"
+fi
+
+echo "== integration tests (real containers)"
+for t in tests/integration/[0-9]*.sh; do
+	[ -f "$t" ] || continue
+	case "$t" in *"${ONLY:-}"*) ;; *) continue ;; esac
+	echo "-- $t"
+	sh "$t" >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	count "$log"
+	if [ "$rc" != 0 ] && ! grep -q '^FAIL ' "$log"; then
+		echo "FAIL $t: script exited $rc"
+		fail=$((fail + 1))
+	fi
+done
+
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]

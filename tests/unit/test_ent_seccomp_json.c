@@ -1,0 +1,332 @@
+/*
+ * tests/unit/test_ent_seccomp_json.c - OCI and Docker seccomp profiles into lockdown rules.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <errno.h>
+#include <sys/capability.h>
+
+#include "entitlements/seccomp_json.h"
+
+#define SRC "/etc/ent-run/seccomp/x.json"
+
+static struct lockdown_spec *spec;
+
+static int setup(void **state)
+{
+	(void)state;
+	spec = calloc(1, sizeof(*spec));
+	return spec ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	free(spec);
+	return 0;
+}
+
+static int import(const char *json, uint64_t caps, struct rt_err *err)
+{
+	return ent_seccomp_import_json(json, strlen(json), SRC, caps, spec, err);
+}
+
+/* Index of the first rule for name, or -1. */
+static int find_rule(const char *name)
+{
+	for (unsigned i = 0; i < spec->n_rules; i++)
+		if (strcmp(spec->rules[i].syscall, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static unsigned count_rules(const char *name)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < spec->n_rules; i++)
+		n += strcmp(spec->rules[i].syscall, name) == 0;
+	return n;
+}
+
+static void test_oci_profile(void **state)
+{
+	static const char json[] =
+	        "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 38,\n"
+	        "  \"architectures\": [ \"SCMP_ARCH_X86_64\", \"SCMP_ARCH_X86\" ],\n"
+	        "  \"flags\": [ \"SECCOMP_FILTER_FLAG_LOG\" ],\n"
+	        "  \"syscalls\": [\n"
+	        "    { \"names\": [ \"read\", \"write\", \"_llseek\" ], \"action\": "
+	        "\"SCMP_ACT_ALLOW\" },\n"
+	        "    { \"names\": [ \"kexec_load\" ], \"action\": \"SCMP_ACT_ERRNO\", "
+	        "\"errnoRet\": 1 },\n"
+	        "    { \"names\": [ \"mount\" ], \"action\": \"SCMP_ACT_ERRNO\" },\n"
+	        "    { \"names\": [ \"reboot\" ], \"action\": \"SCMP_ACT_KILL\" },\n"
+	        "    { \"names\": [ \"clone\" ], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [\n"
+	        "      { \"index\": 0, \"value\": 2114060288, \"valueTwo\": 0,\n"
+	        "        \"op\": \"SCMP_CMP_MASKED_EQ\" } ] },\n"
+	        "    { \"names\": [ \"personality\" ], \"action\": \"SCMP_ACT_ALLOW\", \"args\": "
+	        "[\n"
+	        "      { \"index\": 0, \"value\": 4294967295, \"op\": \"SCMP_CMP_EQ\" } ] }\n"
+	        "  ] }\n";
+	struct rt_err err = { 0 };
+	int i;
+
+	(void)state;
+	assert_int_equal(import(json, 0, &err), 0);
+	assert_int_equal(spec->seccomp_mode, LOCKDOWN_SECCOMP_FILTER);
+	assert_int_equal(spec->default_action, LOCKDOWN_ERRNO);
+	assert_int_equal(spec->default_errnum, ENOSYS);
+	/* _llseek exists on x86 only: skipped on x86_64. */
+	assert_int_equal(spec->n_rules, 7);
+	assert_int_equal(find_rule("_llseek"), -1);
+	i = find_rule("read");
+	assert_int_equal(spec->rules[i].action, LOCKDOWN_ALLOW);
+	assert_int_equal(spec->rules[i].n_args, 0);
+	assert_string_equal(spec->rules[i].why, "syscalls[0]");
+	i = find_rule("kexec_load");
+	assert_int_equal(spec->rules[i].action, LOCKDOWN_ERRNO);
+	assert_int_equal(spec->rules[i].errnum, EPERM);
+	i = find_rule("mount"); /* SCMP_ACT_ERRNO without errnoRet: EPERM */
+	assert_int_equal(spec->rules[i].errnum, EPERM);
+	i = find_rule("reboot");
+	assert_int_equal(spec->rules[i].action, LOCKDOWN_KILL_THREAD);
+	i = find_rule("clone");
+	assert_int_equal(spec->rules[i].n_args, 1);
+	assert_int_equal(spec->rules[i].args[0].index, 0);
+	assert_int_equal(spec->rules[i].args[0].op, LOCKDOWN_CMP_MASKED_EQ);
+	assert_int_equal(spec->rules[i].args[0].value, 2114060288);
+	assert_int_equal(spec->rules[i].args[0].value2, 0);
+	i = find_rule("personality");
+	assert_int_equal(spec->rules[i].args[0].value, 4294967295u);
+	assert_int_equal(spec->rules[i].args[0].op, LOCKDOWN_CMP_EQ);
+}
+
+static const char docker_json[] =
+        "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 1,\n"
+        "  \"archMap\": [ { \"architecture\": \"SCMP_ARCH_X86_64\",\n"
+        "                 \"subArchitectures\": [ \"SCMP_ARCH_X86\", \"SCMP_ARCH_X32\" ] },\n"
+        "               { \"architecture\": \"SCMP_ARCH_LOONGARCH64\", \"subArchitectures\": [] } "
+        "],\n"
+        "  \"syscalls\": [\n"
+        "    { \"names\": [ \"getpid\", \"setns\" ], \"action\": \"SCMP_ACT_ALLOW\" },\n"
+        "    { \"names\": [ \"ptrace\" ], \"action\": \"SCMP_ACT_ALLOW\",\n"
+        "      \"includes\": { \"minKernel\": \"4.8\" } },\n"
+        "    { \"names\": [ \"arch_prctl\" ], \"action\": \"SCMP_ACT_ALLOW\",\n"
+        "      \"includes\": { \"arches\": [ \"amd64\", \"x32\" ] } },\n"
+        "    { \"names\": [ \"s390_pci_mmio_read\" ], \"action\": \"SCMP_ACT_ALLOW\",\n"
+        "      \"includes\": { \"arches\": [ \"s390x\" ] } },\n"
+        "    { \"names\": [ \"bpf\", \"unshare\" ], \"action\": \"SCMP_ACT_ALLOW\",\n"
+        "      \"includes\": { \"caps\": [ \"CAP_SYS_ADMIN\" ] } },\n"
+        "    { \"names\": [ \"bpf\", \"setns\" ], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": "
+        "1,\n"
+        "      \"excludes\": { \"caps\": [ \"CAP_SYS_ADMIN\" ] } },\n"
+        "    { \"names\": [ \"clone3\" ], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 38,\n"
+        "      \"excludes\": { \"caps\": [ \"CAP_SYS_ADMIN\" ] } },\n"
+        "    { \"names\": [ \"clone\" ], \"action\": \"SCMP_ACT_ALLOW\",\n"
+        "      \"args\": [ { \"index\": 0, \"value\": 2114060288, \"op\": \"SCMP_CMP_MASKED_EQ\" } "
+        "],\n"
+        "      \"excludes\": { \"caps\": [ \"CAP_SYS_ADMIN\" ], \"arches\": [ \"s390\", \"s390x\" "
+        "] } },\n"
+        "    { \"names\": [ \"socket\" ], \"action\": \"SCMP_ACT_ALLOW\",\n"
+        "      \"args\": [ { \"index\": 0, \"value\": 40, \"op\": \"SCMP_CMP_NE\" } ] },\n"
+        "    { \"names\": [ \"socket\" ], \"action\": \"SCMP_ACT_ALLOW\",\n"
+        "      \"includes\": { \"caps\": [ \"CAP_NET_RAW\", \"CAP_SYS_ADMIN\" ] } }\n"
+        "  ] }\n";
+
+static void test_docker_without_caps(void **state)
+{
+	struct rt_err err = { 0 };
+	int i;
+
+	(void)state;
+	assert_int_equal(import(docker_json, 0, &err), 0);
+	assert_int_equal(spec->default_errnum, EPERM);
+	assert_true(find_rule("getpid") >= 0);
+	assert_true(find_rule("ptrace") >= 0);     /* minKernel: taken as met */
+	assert_true(find_rule("arch_prctl") >= 0); /* amd64 listed */
+	assert_int_equal(find_rule("s390_pci_mmio_read"), -1);
+	assert_int_equal(find_rule("unshare"), -1); /* needs CAP_SYS_ADMIN */
+	i = find_rule("bpf");
+	assert_int_equal(spec->rules[i].action, LOCKDOWN_ERRNO);
+	i = find_rule("clone3");
+	assert_int_equal(spec->rules[i].errnum, ENOSYS);
+	i = find_rule("clone");
+	assert_int_equal(spec->rules[i].n_args, 1);
+	/* setns: the first rule without conditions (ALLOW) wins, as in libseccomp. */
+	assert_int_equal(count_rules("setns"), 1);
+	assert_int_equal(spec->rules[find_rule("setns")].action, LOCKDOWN_ALLOW);
+	/* socket: only the conditional rule (CAP_NET_RAW and CAP_SYS_ADMIN are not both given). */
+	assert_int_equal(count_rules("socket"), 1);
+	assert_int_equal(spec->rules[find_rule("socket")].n_args, 1);
+}
+
+static void test_docker_with_caps(void **state)
+{
+	uint64_t caps = (1ull << CAP_SYS_ADMIN) | (1ull << CAP_NET_RAW);
+	struct rt_err err = { 0 };
+	int i;
+
+	(void)state;
+	assert_int_equal(import(docker_json, caps, &err), 0);
+	assert_true(find_rule("unshare") >= 0);
+	i = find_rule("bpf");
+	assert_int_equal(spec->rules[i].action, LOCKDOWN_ALLOW);
+	assert_int_equal(count_rules("bpf"), 1);
+	assert_int_equal(find_rule("clone3"), -1);
+	assert_int_equal(find_rule("clone"), -1);
+	/* The unconditional socket rule shadows the conditional one. */
+	assert_int_equal(count_rules("socket"), 1);
+	assert_int_equal(spec->rules[find_rule("socket")].n_args, 0);
+}
+
+static void test_old_name_form(void **state)
+{
+	struct rt_err err = { 0 };
+
+	(void)state;
+	assert_int_equal(import("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":"
+	                        "[{\"name\":\"mount\",\"action\":\"SCMP_ACT_KILL_PROCESS\"}]}",
+	                        0, &err),
+	                 0);
+	assert_int_equal(spec->default_action, LOCKDOWN_ALLOW);
+	assert_int_equal(spec->n_rules, 1);
+	assert_int_equal(spec->rules[0].action, LOCKDOWN_KILL_PROCESS);
+}
+
+/* One malformed profile and the exact line it must produce. */
+struct bad_case {
+	const char *json;
+	const char *msg;
+};
+
+/* clang-format off */
+static const struct bad_case bad_cases[] = {
+	{ "{\n  \"defaultAction\": \"SCMP_ACT_ERRNO\",\n  \"syscalls\": [ }\n",
+	  SRC ": line 3, column 17: bad JSON: unexpected character" },
+	{ "{ \"defaultAction\": \"SCMP_ACT_ERRNO\"",
+	  SRC ": line 1, column 36: bad JSON: unexpected end of file" },
+	{ "{ \"defaultAction\": \"SCMP_ACT_ERRNO\" } x",
+	  SRC ": line 1, column 39: bad JSON: unexpected character" },
+	{ "[]",
+	  SRC ": expected a JSON object at the top, got array" },
+	{ "{ \"syscalls\": [] }",
+	  SRC ": defaultAction: missing" },
+	{ "{ \"defaultAction\": \"SCMP_ACT_DENY\" }",
+	  SRC ": defaultAction: unknown action 'SCMP_ACT_DENY' (expected: SCMP_ACT_ALLOW, "
+	  "SCMP_ACT_ERRNO, SCMP_ACT_KILL, SCMP_ACT_KILL_THREAD, SCMP_ACT_KILL_PROCESS, "
+	  "SCMP_ACT_TRAP, SCMP_ACT_LOG, SCMP_ACT_TRACE)" },
+	{ "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [ {}, {}, {}, "
+	  "{ \"names\": [ \"read\", \"foo\" ], \"action\": \"SCMP_ACT_ALLOW\" } ] }",
+	  SRC ": syscalls[0]: no \"names\"" },
+	{ "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [ "
+	  "{ \"names\": [ \"read\", \"foo\" ], \"action\": \"SCMP_ACT_ALLOW\" } ] }",
+	  SRC ": syscalls[0].names[1]: unknown syscall 'foo'" },
+	{ "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [ "
+	  "{ \"names\": [ \"read\" ], \"action\": \"SCMP_ACT_NOPE\" } ] }",
+	  SRC ": syscalls[0].action: unknown action 'SCMP_ACT_NOPE' (expected: SCMP_ACT_ALLOW, "
+	  "SCMP_ACT_ERRNO, SCMP_ACT_KILL, SCMP_ACT_KILL_THREAD, SCMP_ACT_KILL_PROCESS, "
+	  "SCMP_ACT_TRAP, SCMP_ACT_LOG, SCMP_ACT_TRACE)" },
+	{ "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [ { \"names\": [ \"socket\" ], "
+	  "\"action\": \"SCMP_ACT_ALLOW\", \"args\": [ { \"index\": 0, \"value\": 1, "
+	  "\"op\": \"SCMP_CMP_LIKE\" } ] } ] }",
+	  SRC ": syscalls[0].args[0].op: unknown operator 'SCMP_CMP_LIKE' (expected: SCMP_CMP_NE, "
+	  "SCMP_CMP_LT, SCMP_CMP_LE, SCMP_CMP_EQ, SCMP_CMP_GE, SCMP_CMP_GT, SCMP_CMP_MASKED_EQ)" },
+	{ "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [ { \"names\": [ \"socket\" ], "
+	  "\"action\": \"SCMP_ACT_ALLOW\", \"args\": [ { \"index\": 6, \"value\": 1, "
+	  "\"op\": \"SCMP_CMP_EQ\" } ] } ] }",
+	  SRC ": syscalls[0].args[0].index: 6 is out of range (0-5)" },
+	{ "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [ { \"names\": [ \"socket\" ], "
+	  "\"action\": \"SCMP_ACT_ALLOW\", \"args\": [ { \"index\": 0, \"value\": -1, "
+	  "\"op\": \"SCMP_CMP_EQ\" } ] } ] }",
+	  SRC ": syscalls[0].args[0].value: must not be negative" },
+	{ "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": { \"names\": [ \"read\" ] } }",
+	  SRC ": syscalls: expected array, got object" },
+	{ "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [ "
+	  "{ \"names\": \"read\", \"action\": \"SCMP_ACT_ALLOW\" } ] }",
+	  SRC ": syscalls[0].names: expected array, got string" },
+	{ "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [ "
+	  "{ \"names\": [ 1 ], \"action\": \"SCMP_ACT_ALLOW\" } ] }",
+	  SRC ": syscalls[0].names[0]: expected string, got int" },
+	{ "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": \"EPERM\" }",
+	  SRC ": defaultErrnoRet: expected int, got string" },
+	{ "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 5000 }",
+	  SRC ": defaultErrnoRet: 5000 is out of range (0-4095)" },
+	{ "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [ "
+	  "{ \"names\": [ \"read\" ], \"action\": \"SCMP_ACT_ALLOW\", \"errnoRet\": 1 } ] }",
+	  SRC ": syscalls[0].errnoRet: only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take a return value" },
+	{ "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"architectures\": [ \"x86_64\" ] }",
+	  SRC ": architectures[0]: unknown architecture 'x86_64' (expected SCMP_ARCH_...)" },
+	{ "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [ { \"names\": [ \"bpf\" ], "
+	  "\"action\": \"SCMP_ACT_ALLOW\", \"includes\": { \"caps\": [ \"CAP_SYS_ADMN\" ] } } ] }",
+	  SRC ": syscalls[0].includes.caps[0]: unknown capability 'CAP_SYS_ADMN'" },
+};
+/* clang-format on */
+
+static void test_malformed(void **state)
+{
+	char expect[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		struct rt_err err = { 0 };
+
+		snprintf(expect, sizeof(expect), "seccomp profile %s", bad_cases[i].msg);
+		assert_int_equal(import(bad_cases[i].json, 0, &err), -1);
+		assert_string_equal(err.msg, expect);
+		assert_int_equal(err.errnum, 0);
+		assert_int_equal(spec->n_rules, 0);
+	}
+}
+
+static void test_empty_and_huge(void **state)
+{
+	struct rt_err err = { 0 };
+	size_t big = ENT_SECCOMP_JSON_MAX + 1;
+	char *huge = malloc(big);
+
+	(void)state;
+	assert_int_equal(ent_seccomp_import_json("", 0, SRC, 0, spec, &err), -1);
+	assert_string_equal(err.msg, "seccomp profile " SRC ": empty file");
+	assert_non_null(huge);
+	memset(huge, ' ', big);
+	assert_int_equal(ent_seccomp_import_json(huge, big, SRC, 0, spec, &err), -1);
+	assert_string_equal(err.msg, "seccomp profile " SRC
+	                             ": too large (4194305 bytes, the limit is 4 MiB)");
+	free(huge);
+}
+
+static void test_deep_nesting(void **state)
+{
+	struct rt_err err = { 0 };
+	char json[200];
+
+	(void)state;
+	memset(json, '[', sizeof(json) - 1);
+	json[sizeof(json) - 1] = '\0';
+	assert_int_equal(import(json, 0, &err), -1);
+	assert_string_equal(err.msg, "seccomp profile " SRC
+	                             ": line 1, column 33: bad JSON: nesting too deep");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_oci_profile, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_docker_without_caps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_docker_with_caps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_old_name_form, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty_and_huge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deep_nesting, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

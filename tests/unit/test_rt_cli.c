@@ -1,0 +1,344 @@
+/*
+ * tests/unit/test_rt_cli.c - option parsing: every option, every error message.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <netinet/in.h>
+
+#include "runtime/cli.h"
+
+static struct rt_options *opts;
+static struct rt_err err;
+
+/* Parse a NULL-terminated list of words (copied: the parser may normalise in place). */
+static int parse_words(const char *first, ...)
+{
+	static char store[32][256];
+	static char *argv[33];
+	const char *w;
+	va_list ap;
+	int argc = 0;
+
+	rt_cli_free(opts);
+	memset(opts, 0, sizeof(*opts));
+	memset(&err, 0, sizeof(err));
+	va_start(ap, first);
+	for (w = first; w; w = va_arg(ap, const char *)) {
+		snprintf(store[argc], sizeof(store[argc]), "%s", w);
+		argv[argc] = store[argc];
+		argc++;
+	}
+	va_end(ap);
+	argv[argc] = NULL;
+	return rt_cli_parse(argc, argv, opts, &err);
+}
+
+#define PARSE(...) parse_words("ent-run", __VA_ARGS__, NULL)
+
+static void expect_error(int r, const char *msg)
+{
+	assert_int_equal(r, -1);
+	assert_string_equal(err.msg, msg);
+}
+
+static void test_run_minimal(void **state)
+{
+	(void)state;
+	assert_int_equal(PARSE("./rootfs", "/bin/sh", "-c", "echo hi"), 0);
+	assert_int_equal(opts->command, RT_CMD_RUN);
+	assert_string_equal(opts->rootfs, "./rootfs");
+	assert_string_equal(opts->req.argv[0], "/bin/sh");
+	assert_string_equal(opts->req.argv[2], "echo hi");
+	assert_null(opts->req.argv[3]);
+}
+
+static void test_options_stop_at_rootfs(void **state)
+{
+	(void)state;
+	/* Options after ROOTFS belong to the command. */
+	assert_int_equal(PARSE("-e", "network.access=none", "r", "ls", "-e", "--hostname"), 0);
+	assert_int_equal(opts->req.n_entitlements, 1);
+	assert_string_equal(opts->req.argv[1], "-e");
+	assert_string_equal(opts->req.argv[2], "--hostname");
+}
+
+static void test_all_process_options(void **state)
+{
+	(void)state;
+	assert_int_equal(PARSE("-e", "a=b", "--entitle", "c=d", "-p", "x", "--hostname", "box",
+	                       "--env", "A=1", "-w", "/srv//app/", "-u", "1000:1001", "-t",
+	                       "--tmpfs", "/scratch/", "-v", "/src:/dst:ro", "--verbose",
+	                       "--memory", "256M", "--pids", "max", "--cpus", "1.5", "r", "cmd"),
+	                 0);
+	assert_int_equal(opts->req.n_entitlements, 2);
+	assert_string_equal(opts->req.entitlements[1], "c=d");
+	assert_string_equal(opts->req.profiles[0], "x");
+	assert_string_equal(opts->req.hostname, "box");
+	assert_string_equal(opts->req.env[0], "A=1");
+	assert_string_equal(opts->req.workdir, "/srv/app");
+	assert_true(opts->req.has_user);
+	assert_int_equal(opts->req.uid, 1000);
+	assert_int_equal(opts->req.gid, 1001);
+	assert_true(opts->req.tty);
+	assert_string_equal(opts->req.tmpfs[0], "/scratch");
+	assert_string_equal(opts->req.volumes[0].source, "/src");
+	assert_string_equal(opts->req.volumes[0].target, "/dst");
+	assert_true(opts->req.volumes[0].readonly);
+	assert_true(opts->verbose);
+	assert_int_equal(opts->req.memory_bytes, 256LL << 20);
+	assert_true(opts->req.has_pids);
+	assert_int_equal(opts->req.pids_max, 0);
+	assert_int_equal(opts->req.cpu_quota_us, 150000);
+	assert_int_equal(opts->req.cpu_period_us, 100000);
+}
+
+static void test_env_from_host(void **state)
+{
+	(void)state;
+	setenv("ENT_TEST_VAR", "from-host", 1);
+	assert_int_equal(PARSE("--env", "ENT_TEST_VAR", "--env", "ENT_TEST_UNSET_VAR", "r", "c"),
+	                 0);
+	assert_int_equal(opts->req.n_env, 1);
+	assert_string_equal(opts->req.env[0], "ENT_TEST_VAR=from-host");
+	expect_error(PARSE("--env", "=x", "r", "c"), "--env: '=x' is not K=V (the name is empty)");
+}
+
+static void test_subcommands(void **state)
+{
+	(void)state;
+	assert_int_equal(PARSE("explain", "-e", "network.access=proxy", "--format", "json"), 0);
+	assert_int_equal(opts->command, RT_CMD_EXPLAIN);
+	assert_true(opts->json);
+	assert_int_equal(PARSE("explain", "--why", "CAP_NET_RAW"), 0);
+	assert_string_equal(opts->why, "CAP_NET_RAW");
+	assert_int_equal(PARSE("explain", "--list"), 0);
+	assert_true(opts->list);
+	assert_int_equal(PARSE("spec", "r", "/bin/true"), 0);
+	assert_int_equal(opts->command, RT_CMD_SPEC);
+	assert_string_equal(opts->rootfs, "r");
+	assert_int_equal(PARSE("check", "-p", "ci"), 0);
+	assert_int_equal(opts->command, RT_CMD_CHECK);
+	assert_int_equal(PARSE("explain", "--help"), 0);
+	assert_true(opts->help);
+	assert_int_equal(opts->command, RT_CMD_EXPLAIN);
+	assert_int_equal(PARSE("--version"), 0);
+	assert_true(opts->version);
+}
+
+static void test_usage_errors(void **state)
+{
+	(void)state;
+	expect_error(
+	        parse_words("ent-run", NULL),
+	        "missing ROOTFS and COMMAND (usage: ent-run [OPTIONS] ROOTFS COMMAND [ARG...])");
+	expect_error(PARSE("r"), "missing COMMAND after ROOTFS 'r' (usage: ent-run [OPTIONS] "
+	                         "ROOTFS COMMAND [ARG...])");
+	expect_error(PARSE("--frobnicate", "r", "c"),
+	             "unknown option '--frobnicate' (see 'ent-run --help')");
+	expect_error(PARSE("-Z", "r", "c"), "unknown option '-Z' (see 'ent-run --help')");
+}
+
+static void test_missing_values(void **state)
+{
+	(void)state;
+	expect_error(PARSE("--hostname"), "option '--hostname' needs a value: NAME");
+	expect_error(PARSE("-e"), "option '-e' (--entitle) needs a value: KEY=VALUE");
+	expect_error(PARSE("explain", "--why"), "option '--why' needs a value: NAME");
+}
+
+static void test_options_per_command(void **state)
+{
+	(void)state;
+	expect_error(PARSE("--why", "x", "r", "c"),
+	             "option --why does not apply to 'ent-run ROOTFS COMMAND'");
+	expect_error(PARSE("explain", "--tty"), "option --tty does not apply to 'explain'");
+	expect_error(PARSE("explain", "extra"),
+	             "explain: unexpected argument 'extra' (see 'ent-run explain --help')");
+	expect_error(PARSE("explain", "--format", "yaml"),
+	             "--format: unknown format 'yaml' (expected: text, json)");
+}
+
+static void test_volume(void **state)
+{
+	struct ent_volume v;
+
+	(void)state;
+	assert_int_equal(rt_parse_volume("./data:/srv/data", &v, &err), 0);
+	assert_string_equal(v.source, "./data");
+	assert_string_equal(v.target, "/srv/data");
+	assert_false(v.readonly);
+	assert_int_equal(rt_parse_volume("/a:/b:rw", &v, &err), 0);
+	assert_false(v.readonly);
+	expect_error(rt_parse_volume("/a", &v, &err), "--volume: '/a' is not SRC:DST[:ro|rw]");
+	expect_error(rt_parse_volume(":/b", &v, &err), "--volume: ':/b' is not SRC:DST[:ro|rw]");
+	expect_error(rt_parse_volume("/a:", &v, &err), "--volume: '/a:' is not SRC:DST[:ro|rw]");
+	expect_error(rt_parse_volume("/a:/b:rx", &v, &err),
+	             "--volume: unknown mode 'rx' in '/a:/b:rx' (expected: ro, rw)");
+	expect_error(rt_parse_volume("/a:b", &v, &err),
+	             "--volume destination: 'b' is not an absolute path (expected /PATH)");
+	expect_error(rt_parse_volume("/a:/x/../../etc", &v, &err),
+	             "--volume destination: '/x/../../etc' contains '..' (expected a path "
+	             "inside the container without '..')");
+}
+
+static void test_normalize(void **state)
+{
+	char out[ENT_PATH_MAX];
+
+	(void)state;
+	assert_int_equal(rt_normalize_path("t", "//a/./b//c/", out, &err), 0);
+	assert_string_equal(out, "/a/b/c");
+	assert_int_equal(rt_normalize_path("t", "/", out, &err), 0);
+	assert_string_equal(out, "/");
+	assert_int_equal(rt_normalize_path("t", "/./", out, &err), 0);
+	assert_string_equal(out, "/");
+	assert_int_equal(rt_normalize_path("t", "/a..b/..c", out, &err), 0);
+	assert_string_equal(out, "/a..b/..c");
+}
+
+static void test_user(void **state)
+{
+	uint32_t uid, gid;
+	bool has_gid;
+
+	(void)state;
+	assert_int_equal(rt_parse_user("0", &uid, &gid, &has_gid, &err), 0);
+	assert_int_equal(uid, 0);
+	assert_false(has_gid);
+	assert_int_equal(rt_parse_user("65534:100", &uid, &gid, &has_gid, &err), 0);
+	assert_int_equal(gid, 100);
+	assert_true(has_gid);
+	expect_error(rt_parse_user("bob", &uid, &gid, &has_gid, &err),
+	             "--user: 'bob' is not UID[:GID] (numeric ids, e.g. 1000:1000)");
+	expect_error(rt_parse_user("1:", &uid, &gid, &has_gid, &err),
+	             "--user: '1:' is not UID[:GID] (numeric ids, e.g. 1000:1000)");
+	expect_error(rt_parse_user("-1", &uid, &gid, &has_gid, &err),
+	             "--user: '-1' is not UID[:GID] (numeric ids, e.g. 1000:1000)");
+	expect_error(rt_parse_user("4294967295", &uid, &gid, &has_gid, &err),
+	             "--user: '4294967295' is not UID[:GID] (numeric ids, e.g. 1000:1000)");
+}
+
+static void test_limits(void **state)
+{
+	int64_t v, q, p;
+
+	(void)state;
+	assert_int_equal(rt_parse_size("512", &v, &err), 0);
+	assert_int_equal(v, 512);
+	assert_int_equal(rt_parse_size("64k", &v, &err), 0);
+	assert_int_equal(v, 65536);
+	assert_int_equal(rt_parse_size("1GB", &v, &err), 0);
+	assert_int_equal(v, 1LL << 30);
+	expect_error(rt_parse_size("12Q", &v, &err),
+	             "--memory: '12Q' is not a size (expected a positive number with an optional "
+	             "suffix K, M, G or T, e.g. 256M)");
+	assert_int_equal(rt_parse_size("0", &v, &err), -1);
+	assert_int_equal(rt_parse_size("-5M", &v, &err), -1);
+	assert_int_equal(rt_parse_size("99999999999T", &v, &err), -1);
+	assert_int_equal(rt_parse_pids("100", &v, &err), 0);
+	assert_int_equal(v, 100);
+	expect_error(rt_parse_pids("-1", &v, &err),
+	             "--pids: '-1' is not a process count (expected a number >= 1, or max)");
+	assert_int_equal(rt_parse_pids("0", &v, &err), -1);
+	assert_int_equal(rt_parse_cpus("0.5", &q, &p, &err), 0);
+	assert_int_equal(q, 50000);
+	expect_error(
+	        rt_parse_cpus("0", &q, &p, &err),
+	        "--cpus: '0' is not a CPU count (expected a number from 0.01 to 4096, e.g. 1.5)");
+	assert_int_equal(rt_parse_cpus("abc", &q, &p, &err), -1);
+	assert_int_equal(rt_parse_cpus("nan", &q, &p, &err), -1);
+}
+
+static void test_publish(void **state)
+{
+	struct netcfg_publish pub;
+
+	(void)state;
+	assert_int_equal(rt_parse_publish("8080:80", &pub, &err), 0);
+	assert_int_equal(pub.host_port, 8080);
+	assert_int_equal(pub.port, 80);
+	assert_int_equal(pub.protocol, IPPROTO_TCP);
+	assert_string_equal(pub.host_ip, "");
+	assert_int_equal(rt_parse_publish("127.0.0.1:18080:80/udp", &pub, &err), 0);
+	assert_string_equal(pub.host_ip, "127.0.0.1");
+	assert_int_equal(pub.protocol, IPPROTO_UDP);
+	expect_error(rt_parse_publish("80", &pub, &err),
+	             "--publish: '80' is not [IP:]HOSTPORT:PORT[/tcp|/udp] (ports 1-65535)");
+	assert_int_equal(rt_parse_publish("1:70000", &pub, &err), -1);
+	assert_int_equal(rt_parse_publish("1:2/sctp", &pub, &err), -1);
+}
+
+static void test_hostname(void **state)
+{
+	(void)state;
+	assert_int_equal(rt_parse_hostname("build-42.ci", &err), 0);
+	expect_error(rt_parse_hostname("a b", &err),
+	             "--hostname: 'a b' is not a host name (expected 1-64 letters, digits, '-' "
+	             "and '.')");
+	assert_int_equal(rt_parse_hostname("", &err), -1);
+	assert_int_equal(rt_parse_hostname("-x", &err), -1);
+}
+
+static void test_too_many(void **state)
+{
+	char *argv[2 * ENT_MAX_REQ_ITEMS + 6];
+	int argc = 0;
+
+	(void)state;
+	argv[argc++] = "ent-run";
+	for (int i = 0; i <= ENT_MAX_REQ_ITEMS; i++) {
+		argv[argc++] = "-e";
+		argv[argc++] = "a=b";
+	}
+	argv[argc++] = "r";
+	argv[argc++] = "c";
+	argv[argc] = NULL;
+	rt_cli_free(opts);
+	memset(opts, 0, sizeof(*opts));
+	expect_error(rt_cli_parse(argc, argv, opts, &err),
+	             "--entitle: given too often (at most 64)");
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	opts = calloc(1, sizeof(*opts));
+	return opts ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	rt_cli_free(opts);
+	free(opts);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_run_minimal),
+		cmocka_unit_test(test_options_stop_at_rootfs),
+		cmocka_unit_test(test_all_process_options),
+		cmocka_unit_test(test_env_from_host),
+		cmocka_unit_test(test_subcommands),
+		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_missing_values),
+		cmocka_unit_test(test_options_per_command),
+		cmocka_unit_test(test_volume),
+		cmocka_unit_test(test_normalize),
+		cmocka_unit_test(test_user),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_publish),
+		cmocka_unit_test(test_hostname),
+		cmocka_unit_test(test_too_many),
+	};
+
+	return cmocka_run_group_tests_name("rt_cli", tests, setup, teardown);
+}

@@ -1,0 +1,174 @@
+/*
+ * tests/unit/test_rt_seccomp_cache.c - canonical rule text, digest and cache entries (pure).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <errno.h>
+
+#include "runtime/lockdown.h"
+
+static struct lockdown_spec *make_spec(void)
+{
+	struct lockdown_spec *spec = calloc(1, sizeof(*spec));
+
+	assert_non_null(spec);
+	spec->default_action = LOCKDOWN_ERRNO;
+	spec->default_errnum = ENOSYS;
+	strcpy(spec->rules[0].syscall, "read");
+	spec->rules[0].action = LOCKDOWN_ALLOW;
+	strcpy(spec->rules[0].why, "default");
+	strcpy(spec->rules[1].syscall, "socket");
+	spec->rules[1].action = LOCKDOWN_ERRNO;
+	spec->rules[1].errnum = EPERM;
+	spec->rules[1].n_args = 1;
+	spec->rules[1].args[0] =
+	        (struct lockdown_arg){ .index = 0, .op = LOCKDOWN_CMP_NE, .value = 1, .value2 = 0 };
+	spec->n_rules = 2;
+	return spec;
+}
+
+static char *text_of(const struct lockdown_spec *spec, const char *version, size_t *len)
+{
+	struct rt_err err = { 0 };
+	char *text = lockdown_canon_text(spec, "0xc000003e", version, len, &err);
+
+	assert_non_null(text);
+	assert_int_equal(strlen(text), *len);
+	return text;
+}
+
+static void test_canon_text(void **state)
+{
+	struct lockdown_spec *spec = make_spec();
+	size_t len;
+	char *text = text_of(spec, "2.5.4", &len);
+
+	(void)state;
+	assert_string_equal(text, "ent-run seccomp 1\n"
+	                          "arch 0xc000003e\n"
+	                          "libseccomp 2.5.4\n"
+	                          "optimize 2\n"
+	                          "badarch KILL_PROCESS\n"
+	                          "default ERRNO 38\n"
+	                          "rule read ALLOW 0\n"
+	                          "rule socket ERRNO 1 a0 NE 0x1 0\n");
+	free(text);
+	free(spec);
+}
+
+/* Provenance does not change the program, so it does not change the key. */
+static void test_canon_ignores_why(void **state)
+{
+	struct lockdown_spec *spec = make_spec();
+	size_t len1, len2;
+	char *a = text_of(spec, "2.5.4", &len1);
+	char *b;
+
+	(void)state;
+	strcpy(spec->rules[0].why, "network.access=proxy");
+	b = text_of(spec, "2.5.4", &len2);
+	assert_string_equal(a, b);
+	assert_int_equal(lockdown_digest64(a, len1), lockdown_digest64(b, len2));
+	free(b);
+	spec->rules[1].args[0].value = 2;
+	b = text_of(spec, "2.5.4", &len2);
+	assert_string_not_equal(a, b);
+	assert_true(lockdown_digest64(a, len1) != lockdown_digest64(b, len2));
+	free(a);
+	free(b);
+	free(spec);
+}
+
+static void test_digest(void **state)
+{
+	static const char s1[] = "rule read ALLOW 0\n";
+	static const char s2[] = "rule read ALLOW 1\n";
+
+	(void)state;
+	assert_true(lockdown_digest64(s1, sizeof(s1)) != lockdown_digest64(s2, sizeof(s2)));
+	assert_true(lockdown_digest64(s1, 7) != lockdown_digest64(s1, 8));
+	assert_int_equal(lockdown_digest64(s1, sizeof(s1)), lockdown_digest64(s1, sizeof(s1)));
+}
+
+static void test_entry_roundtrip_and_damage(void **state)
+{
+	static const char text[] = "ent-run seccomp 1\nrule read ALLOW 0\n";
+	static const char other[] = "ent-run seccomp 1\nrule read ALLOW 1\n";
+	unsigned char bpf[64];
+	const void *got;
+	const char *why = NULL;
+	size_t size, got_len;
+	unsigned char *entry;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bpf); i++)
+		bpf[i] = (unsigned char)i;
+	entry = lockdown_cache_encode(text, strlen(text), bpf, sizeof(bpf), &size);
+	assert_non_null(entry);
+	assert_int_equal(
+	        lockdown_cache_decode(entry, size, text, strlen(text), &got, &got_len, &why), 0);
+	assert_int_equal(got_len, sizeof(bpf));
+	assert_memory_equal(got, bpf, sizeof(bpf));
+
+	/* Another rule set with a digest of its own: refused on the text, not on the digest. */
+	assert_int_equal(
+	        lockdown_cache_decode(entry, size, other, strlen(other), &got, &got_len, &why), -1);
+	assert_string_equal(why, "rule set, architecture or libseccomp version differs");
+
+	assert_int_equal(
+	        lockdown_cache_decode(entry, size - 1, text, strlen(text), &got, &got_len, &why),
+	        -1);
+	assert_string_equal(why, "truncated");
+	assert_int_equal(lockdown_cache_decode(entry, 10, text, strlen(text), &got, &got_len, &why),
+	                 -1);
+	assert_string_equal(why, "truncated");
+
+	entry[size - 20] ^= 1; /* one bit of the program */
+	assert_int_equal(
+	        lockdown_cache_decode(entry, size, text, strlen(text), &got, &got_len, &why), -1);
+	assert_string_equal(why, "corrupt (digest mismatch)");
+	entry[size - 20] ^= 1;
+
+	entry[0] = 'X';
+	assert_int_equal(
+	        lockdown_cache_decode(entry, size, text, strlen(text), &got, &got_len, &why), -1);
+	assert_string_equal(why, "not a cache entry");
+	free(entry);
+
+	/* A program that is not whole instructions is never written. */
+	entry = lockdown_cache_encode(text, strlen(text), bpf, 12, &size);
+	assert_non_null(entry);
+	assert_int_equal(
+	        lockdown_cache_decode(entry, size, text, strlen(text), &got, &got_len, &why), -1);
+	assert_string_equal(why, "bad lengths");
+	free(entry);
+}
+
+static void test_names_tables(void **state)
+{
+	(void)state;
+	assert_string_equal(lockdown_action_name(LOCKDOWN_ALLOW), "ALLOW");
+	assert_string_equal(lockdown_action_name(LOCKDOWN_TRACE), "TRACE");
+	assert_string_equal(lockdown_action_name(99), "?");
+	assert_string_equal(lockdown_cmp_name(LOCKDOWN_CMP_MASKED_EQ), "MASKED_EQ");
+	assert_string_equal(lockdown_cmp_name(99), "?");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_canon_text),
+		cmocka_unit_test(test_canon_ignores_why),
+		cmocka_unit_test(test_digest),
+		cmocka_unit_test(test_entry_roundtrip_and_damage),
+		cmocka_unit_test(test_names_tables),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
