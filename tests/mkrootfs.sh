@@ -4,7 +4,7 @@
 # DIR is rebuilt from scratch; the static probes from TOOLS_DIR go to DIR/probe/.
 set -eu
 dir=$1
-tools=$2
+tools=$(cd "$2" 2>/dev/null && pwd) || tools=$2
 busybox=$(command -v busybox || echo /bin/busybox)
 case "$(file -b "$busybox" 2>/dev/null || echo static)" in
 *dynamic*) echo "mkrootfs: $busybox is not static (install busybox-static)" >&2; exit 1 ;;
@@ -27,5 +27,10 @@ if [ -d "$tools" ]; then
 	for t in "$tools"/*; do
 		[ -f "$t" ] && cp "$t" probe/
 	done
+fi
+# A setuid-root copy of the probe: no_new_privs must keep it from gaining root.
+if [ -f probe/probe ]; then
+	cp probe/probe probe/probe-suid
+	chmod 4755 probe/probe-suid
 fi
 exit 0
