@@ -13,12 +13,12 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 VERSION := 0.1.0
 
-PKGS    := libseccomp libcap libnl-3.0 libnl-route-3.0 libmnl json-c
+PKGS    := libseccomp libcap libnl-3.0 libnl-route-3.0 libmnl libnftnl json-c
 # Debian packages: build libraries, test tools (cmocka, busybox for the rootfs, crun and
 # bubblewrap for comparisons, uidmap for rootless maps, iproute2 for test hosts).
 DEB_PKGS := build-essential pkg-config libseccomp-dev libcap-dev libnl-3-dev libnl-route-3-dev \
 	    libmnl-dev libjson-c-dev libcmocka-dev busybox-static crun bubblewrap uidmap \
-	    iproute2 clang-format
+	    iproute2 clang-format libnftnl-dev nftables passt
 
 CC      ?= cc
 CPPFLAGS += -D_GNU_SOURCE -I. -DENT_VERSION='"$(VERSION)"'

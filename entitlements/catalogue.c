@@ -48,15 +48,14 @@ static const char *const tmpfs_readonly_root[] = { "/tmp", "/run", NULL };
 #define SC_ADMIN  (SCG(CHROOT) | SCG(MOUNT) | SCG(SETNS) | SCG(CLONE) | SCG(CLONE3) |          \
 		   SCG(PERSONALITY) | SCG(BPF) | SCG(KEYRING) | SCG(PERF) | SCG(USERFAULTFD) |  \
 		   SCG(IO_URING) | SCG(MLOCK) | SCG(SYSADMIN) | SCG(NUMA))
-#define SC_NET    (SCG(SOCKET) | SCG(SOCKOPT))
-#define SC_NET_PX SCG(SOCKET)
+#define SC_NET    SCG(SOCKET)
 #define NO_NET    .net = -1
 
 #define LEVEL(k, v, l) .key = k, .value = v, .kind = ENT_KIND_LEVEL, .level = l
 
 const struct ent_entry ent_entries[] = {
 	{ LEVEL("network.access", "none", 0), .net = NETCFG_NONE,
-	  .sc_allow = SCG(SOCKOPT), .sc_filters = SCF(SOCKET_UNIX), .masked = masked_net_none,
+	  .sc_filters = SCF(SOCKET_UNIX), .masked = masked_net_none,
 	  .description = "Own network namespace with loopback only; socket() limited to AF_UNIX; "
 			 "/proc/sys/net and /sys/class/net masked." },
 	{ LEVEL("network.access", "confined", 1), .net = NETCFG_LOOPBACK, .is_default = true,
@@ -66,15 +65,15 @@ const struct ent_entry ent_entries[] = {
 	  .description = "Outbound connectivity (veth and NAT as root, pasta or slirp4netns "
 			 "rootless); no network capabilities." },
 	{ LEVEL("network.access", "proxy", 3), .net = NETCFG_PROXY, .caps = caps_net_proxy,
-	  .sc_allow = SC_NET_PX, .sc_filters = SCF(SETSOCKOPT),
+	  .sc_allow = SC_NET,
 	  .description = "user, plus binding ports below 1024, raw sockets and broadcast; "
 			 "setsockopt(SO_DEBUG) blocked; may publish ports." },
 	{ LEVEL("network.access", "admin", 4), .net = NETCFG_ADMIN, .caps = caps_net_admin,
-	  .sc_allow = SC_NET_PX, .sc_filters = SCF(SETSOCKOPT),
+	  .sc_allow = SC_NET,
 	  .description = "proxy, plus CAP_NET_ADMIN (interfaces, routes, firewall) inside its "
 			 "own network namespace." },
 	{ LEVEL("network.access", "host", 5), .net = NETCFG_HOST, .caps = caps_net_admin,
-	  .sc_allow = SC_NET_PX, .sc_filters = SCF(SETSOCKOPT), .ns_share = NS_BIT(NS_NET),
+	  .sc_allow = SC_NET, .ns_share = NS_BIT(NS_NET),
 	  .description = "Shares the host's network namespace: every interface and port of the "
 			 "host." },
 

@@ -6,8 +6,8 @@
  * Pure code: no system calls. What depends on the host (uid maps) comes in req->host.
  */
 #include "entitlements/ent.h"
-#include "entitlements/seccomp_json.h"
 #include "entitlements/grant.h"
+#include "entitlements/seccomp_json.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -203,7 +203,8 @@ static int compile_filesystems(const struct ent_request *req, struct ent_plan *p
 		snprintf(dev->path, sizeof(dev->path), "%s", base_devices[i]);
 		set_why(dev->why, WHY_DEFAULT);
 	}
-	return 0;
+	/* /sys/fs/cgroup, read-only, after /sys: the container sees its own limits. */
+	return ent_compile_cgroupfs(&req->host, &plan->ns, rootfs, err);
 }
 
 /* --volume and --tmpfs, after the standard mounts so that they may cover them. */
@@ -352,15 +353,15 @@ static int compile_requests(const struct ent_request *req, struct ent_grant_req 
 			               ENT_MAX_GRANTS);
 		g = &plan->grants[plan->n_grants++];
 		snprintf(g->text, sizeof(g->text), "%s", reqs[i].text);
-		set_why(g->from, "--entitle");
+		set_why(g->from, req->entitlement_from[i] ? req->entitlement_from[i] : "--entitle");
 	}
 	return 0;
 }
 
 /*
  * The seccomp reference: runtime/default is the filter built from the entitlements;
- * unconfined loads none. TODO: localhost/NAME (entitlements/seccomp_json.c) replaces the
- * rules with a profile's; until it is wired in, refuse rather than load the wrong filter.
+ * unconfined loads none; localhost/NAME replaces the rules with a JSON profile's, whose text
+ * runtime/ read for us.
  */
 static int compile_seccomp_ref(const struct ent_request *req, struct lockdown_spec *ld,
                                struct rt_err *err)

@@ -29,13 +29,29 @@ struct ent_idrange {
 	uint32_t count;
 };
 
+/* One mounted cgroup hierarchy of the host (runtime/cgroup_layout.c reads mountinfo). */
+struct ent_cgroup_mount {
+	char mnt[ENT_PATH_MAX]; /* "/sys/fs/cgroup/memory", "/sys/fs/cgroup/unified" */
+	char opts[128]; /* v1 controllers, as mount(2) data: "cpu,cpuacct", "name=systemd" */
+	bool v2;        /* the cgroup2 tree (opts empty) */
+};
+
+#define ENT_MAX_CGROUP_MOUNTS 16
+
+/* The host's cgroup layout: v1 hierarchies, the cgroup2 tree, or both (hybrid). */
+struct ent_cgroup_layout {
+	struct ent_cgroup_mount mounts[ENT_MAX_CGROUP_MOUNTS];
+	unsigned n_mounts;
+};
+
 /* What runtime/ learned about the host, for the parts of the plan that depend on it. */
 struct ent_host {
 	uint32_t uid; /* the caller's real uid/gid */
 	uint32_t gid;
 	struct ent_idrange subuid; /* count 0: none */
 	struct ent_idrange subgid;
-	bool have_idmap_helpers; /* newuidmap and newgidmap are installed */
+	bool have_idmap_helpers;          /* newuidmap and newgidmap are installed */
+	struct ent_cgroup_layout cgroups; /* mirrored read-only at /sys/fs/cgroup inside */
 };
 
 /*
@@ -43,15 +59,16 @@ struct ent_host {
  * borrowed (argv, files) for the duration of ent_compile(); the plan copies what it keeps.
  */
 struct ent_request {
-	const char *entitlements[ENT_MAX_REQ_ITEMS]; /* "-e KEY=VALUE", as typed */
+	const char *entitlements[ENT_MAX_REQ_ITEMS];     /* "-e KEY=VALUE", as typed */
+	const char *entitlement_from[ENT_MAX_REQ_ITEMS]; /* "profile NAME"; NULL: "--entitle" */
 	unsigned n_entitlements;
 	const char *profiles[ENT_MAX_REQ_ITEMS]; /* "-p NAME" */
 	unsigned n_profiles;
-	const char *profile_dir;  /* default /etc/ent-run/profiles */
-	const char *policy_path;  /* NULL: /etc/ent-run/policy when it exists */
-	const char *seccomp_ref;  /* NULL: runtime/default */
-	const char *seccomp_root; /* default /etc/ent-run/seccomp */
-	const char *seccomp_profile;      /* localhost/NAME: the file's text, read by runtime/ */
+	const char *profile_dir;     /* default /etc/ent-run/profiles */
+	const char *policy_path;     /* NULL: /etc/ent-run/policy when it exists */
+	const char *seccomp_ref;     /* NULL: runtime/default */
+	const char *seccomp_root;    /* default /etc/ent-run/seccomp */
+	const char *seccomp_profile; /* localhost/NAME: the file's text, read by runtime/ */
 	size_t seccomp_profile_len;
 	const char *seccomp_profile_path; /* its path, for messages */
 
@@ -125,5 +142,16 @@ void ent_plan_free(struct ent_plan *plan);
  * process options. Returns 0, or -1 with err naming the offending text and the valid choices.
  */
 int ent_compile(const struct ent_request *req, struct ent_plan *plan, struct rt_err *err);
+
+/*
+ * The container's view of its cgroups (entitlements/cgroupfs.c): append to rootfs the mounts
+ * that show each of host's hierarchies at /sys/fs/cgroup, read-only, in the same places as on
+ * the host (a tmpfs holding one cgroup mount per v1 hierarchy, or the cgroup2 tree). Mounted
+ * inside the container's cgroup namespace, each shows the container's own cgroup as its root.
+ * Needs a new cgroup namespace (otherwise adds nothing). Returns 0 or -1 with err (too many
+ * mounts).
+ */
+int ent_compile_cgroupfs(const struct ent_host *host, const struct ns_spec *ns,
+                         struct rootfs_spec *rootfs, struct rt_err *err);
 
 #endif

@@ -207,7 +207,11 @@ static void bind_host_instance(struct rootfs_spec *rootfs, const char *target, c
 			continue;
 		snprintf(m->source, sizeof(m->source), "%s", target);
 		snprintf(m->fstype, sizeof(m->fstype), "bind");
-		m->flags = MS_BIND | MS_REC | (m->flags & MS_RDONLY);
+		/* The host's instance keeps the safety flags of the fresh one it replaces. */
+		m->flags = MS_BIND | MS_REC |
+		           (m->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC));
+		if (!strcmp(target, "/dev"))
+			m->flags |= MS_NOEXEC; /* device nodes are never executed */
 		m->data[0] = '\0';
 		set_why(m->why, why);
 	}
@@ -270,8 +274,8 @@ static int grant_rootfs(const struct ent_applied *a, struct rootfs_spec *rootfs,
 		rootfs->n_devices = 0; /* the host's /dev has them all */
 	}
 	/*
-	 * One host device: bound into the minimal /dev. Its major:minor is unknown until the
-	 * runtime stats it, so the runtime adds the matching device-cgroup rule.
+	 * One host device: bound into the minimal /dev; grant_limits() allows it in the device
+	 * cgroup by path (the runtime stats it for its type and major:minor).
 	 */
 	if (a->path && !rootfs->host_dev)
 		return add_device(rootfs, a->path, a->why, err);
@@ -280,11 +284,19 @@ static int grant_rootfs(const struct ent_applied *a, struct rootfs_spec *rootfs,
 
 static int grant_limits(const struct ent_applied *a, struct ent_plan *plan, struct rt_err *err)
 {
+	struct cgroup_devrule dev = {
+		.allow = true, .type = 'c', .major = -1, .minor = -1, .access = "rwm"
+	};
 	struct ent_rlimit *rl;
 
 	if (a->row->devices_allow_all &&
 	    add_devrule(&plan->cgroup, &allow_all_devrule, a->why, err) < 0)
 		return -1;
+	if (a->path && !plan->rootfs.host_dev) {
+		snprintf(dev.path, sizeof(dev.path), "%s", a->path);
+		if (add_devrule(&plan->cgroup, &dev, a->why, err) < 0)
+			return -1;
+	}
 	if (!a->row->memlock_rlimit)
 		return 0;
 	if (plan->proc.n_rlimits >= ENT_MAX_RLIMITS)

@@ -138,6 +138,16 @@ struct netcfg_spec {
 	char subnet[64]; /* address pool, "10.88.0.0/16" */
 	struct netcfg_publish publish[ENT_MAX_PUBLISH];
 	unsigned n_publish;
+	/*
+	 * Filled by the parent at launch (netcfg_host_prepare), never by the compiler: the
+	 * container side of the veth, configured from inside by netcfg_configure. IPv4 addresses
+	 * in network byte order; ifname "" = no link to configure (no veth, or a rootless helper
+	 * configures its own).
+	 */
+	char ifname[16];  /* "eth0" */
+	uint32_t addr;    /* the container's address */
+	uint32_t gateway; /* the host side of the veth: the default route */
+	uint8_t prefix_len;
 };
 
 /* ---------------------------------------------------------------- cgroups (runtime/cgroup.c) */
@@ -150,6 +160,8 @@ struct cgroup_devrule {
 	int64_t minor;   /* -1 = any */
 	char access[4];  /* some of "rwm" */
 	char why[ENT_WHY_MAX];
+	char path[ENT_PATH_MAX]; /* host.devices.allow=PATH: when set, runtime/cgroup.c stat()s
+				    this host node for type, major and minor (pure code cannot) */
 };
 
 struct cgroup_spec {

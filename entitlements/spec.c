@@ -264,8 +264,12 @@ static struct json_object *spec_resources(const struct cgroup_spec *cg)
 
 	for (unsigned i = 0; i < cg->n_devrules; i++) {
 		const struct cgroup_devrule *d = &cg->devrules[i];
-		struct json_object *r = json_object_new_object();
+		struct json_object *r;
 
+		/* A rule by host path not resolved to major:minor must not become "all devices". */
+		if (d->path[0] && (d->major < 0 || d->minor < 0))
+			continue;
+		r = json_object_new_object();
 		type[0] = d->type ? d->type : 'a';
 		jadd(r, "allow", json_object_new_boolean(d->allow));
 		jadd(r, "type", json_object_new_string(type));

@@ -219,7 +219,7 @@ const struct ent_sc_filter ent_sc_filters[SCF_COUNT] = {
 	[SCF_SETSOCKOPT] = {
 		.name = "setsockopt: no SO_DEBUG", .syscall = "setsockopt",
 		.kind = ENT_FILTER_DENY_PAIR, .arg = 1, .arg2 = 2,
-		.values = { SOL_SOCKET }, .n_values = 1, .value2 = SO_DEBUG,
+		.values = { SOL_SOCKET }, .n_values = 1, .value2 = SO_DEBUG, .baseline = true,
 		.about = "every socket option but SO_DEBUG (the kernel also wants CAP_NET_ADMIN)",
 	},
 	[SCF_CLONE] = {

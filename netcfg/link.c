@@ -1,14 +1,29 @@
 /*
- * netcfg/link.c - network configuration inside the container's network namespace, through
- * rtnetlink with libnl-route-3 (rtnetlink(7), netdevice(7)).
+ * netcfg/link.c - links, addresses and routes through rtnetlink with libnl-route-3
+ * (rtnetlink(7), netdevice(7), veth(4)): loopback and eth0 from inside the container, the veth
+ * pair from the host.
+ *
+ * A veth pair is a virtual cable: what enters one end leaves the other. We create it in the
+ * host's namespace with the peer end created directly inside the container's (IFLA_NET_NS_PID
+ * on the peer), so "eth0" never exists on the host, where that name is probably taken.
  */
+#include "netcfg/internal.h"
 #include "netcfg/netcfg.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <netlink/netlink.h>
+#include <netlink/route/addr.h>
 #include <netlink/route/link.h>
+#include <netlink/route/link/veth.h>
+#include <netlink/route/route.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "runtime/cleanup.h"
 #include "runtime/log.h"
 
 static void nl_socket_freep(struct nl_sock **sk)
@@ -23,6 +38,24 @@ static void rtnl_link_putp(struct rtnl_link **link)
 		rtnl_link_put(*link);
 }
 
+static void rtnl_addr_putp(struct rtnl_addr **addr)
+{
+	if (*addr)
+		rtnl_addr_put(*addr);
+}
+
+static void rtnl_route_putp(struct rtnl_route **route)
+{
+	if (*route)
+		rtnl_route_put(*route);
+}
+
+static void nl_addr_putp(struct nl_addr **addr)
+{
+	if (*addr)
+		nl_addr_put(*addr);
+}
+
 /* libnl returns its own negative codes; map the common ones back to errno for the message. */
 static int nl_errno(int nlerr)
 {
@@ -31,6 +64,8 @@ static int nl_errno(int nlerr)
 		return EPERM;
 	case NLE_NOMEM:
 		return ENOMEM;
+	case NLE_EXIST:
+		return EEXIST;
 	case NLE_OBJ_NOTFOUND:
 	case NLE_NODEV:
 		return ENODEV;
@@ -39,10 +74,37 @@ static int nl_errno(int nlerr)
 	}
 }
 
-/*
- * A new network namespace starts with only "lo", and it is down: without this even 127.0.0.1
- * is unreachable. RTM_NEWLINK with IFF_UP set brings it up.
- */
+/* A NETLINK_ROUTE socket of the namespace we are in, or NULL with err. */
+static struct nl_sock *rtnl_open(struct rt_err *err)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int r;
+
+	if (!sk) {
+		rt_fail(err, ENOMEM, "netcfg: allocate a netlink socket");
+		return NULL;
+	}
+	rt_trace("net", "socket(AF_NETLINK, NETLINK_ROUTE)");
+	r = nl_connect(sk, NETLINK_ROUTE);
+	if (r < 0) {
+		rt_fail(err, nl_errno(r), "netcfg: connect to rtnetlink: %s", nl_geterror(r));
+		nl_socket_free(sk);
+		return NULL;
+	}
+	return sk;
+}
+
+static int link_index(struct nl_sock *sk, const char *name, struct rt_err *err)
+{
+	struct rtnl_link *link __attribute__((cleanup(rtnl_link_putp))) = NULL;
+	int r = rtnl_link_get_kernel(sk, 0, name, &link);
+
+	if (r < 0)
+		return rt_fail(err, nl_errno(r), "netcfg: find link %s: %s", name, nl_geterror(r));
+	return rtnl_link_get_ifindex(link);
+}
+
+/* RTM_NEWLINK with IFF_UP set brings a link up (a new namespace's "lo" starts down). */
 static int link_up(struct nl_sock *sk, const char *name, struct rt_err *err)
 {
 	struct rtnl_link *link __attribute__((cleanup(rtnl_link_putp))) = NULL;
@@ -62,19 +124,159 @@ static int link_up(struct nl_sock *sk, const char *name, struct rt_err *err)
 	return 0;
 }
 
+/* An nl_addr for an IPv4 address in network byte order, with a prefix length. */
+static struct nl_addr *ipv4_addr(uint32_t addr, uint8_t prefix_len, struct rt_err *err)
+{
+	struct nl_addr *a = nl_addr_build(AF_INET, &addr, sizeof(addr));
+
+	if (!a) {
+		rt_fail(err, ENOMEM, "netcfg: allocate an address");
+		return NULL;
+	}
+	nl_addr_set_prefixlen(a, prefix_len);
+	return a;
+}
+
+/* RTM_NEWADDR: addr/prefix_len on link ifindex (the kernel adds the connected route). */
+static int addr_add(struct nl_sock *sk, const char *ifname, uint32_t addr, uint8_t prefix_len,
+                    struct rt_err *err)
+{
+	struct rtnl_addr *ra __attribute__((cleanup(rtnl_addr_putp))) = rtnl_addr_alloc();
+	struct nl_addr *local __attribute__((cleanup(nl_addr_putp))) = NULL;
+	char text[NETCFG_ADDR_STRLEN];
+	int ifindex, r;
+
+	if (!ra)
+		return rt_fail(err, ENOMEM, "netcfg: allocate an address");
+	ifindex = link_index(sk, ifname, err);
+	if (ifindex < 0)
+		return -1;
+	local = ipv4_addr(addr, prefix_len, err);
+	if (!local)
+		return -1;
+	rtnl_addr_set_ifindex(ra, ifindex);
+	rtnl_addr_set_local(ra, local);
+	inet_ntop(AF_INET, &addr, text, sizeof(text));
+	rt_trace("net", "RTM_NEWADDR %s/%u dev %s", text, prefix_len, ifname);
+	r = rtnl_addr_add(sk, ra, 0);
+	if (r < 0)
+		return rt_fail(err, nl_errno(r), "netcfg: add address %s/%u to %s: %s", text,
+		               prefix_len, ifname, nl_geterror(r));
+	return 0;
+}
+
+/* RTM_NEWROUTE 0.0.0.0/0 via gateway dev ifname: everything not on the link goes to the host. */
+static int default_route_add(struct nl_sock *sk, const char *ifname, uint32_t gateway,
+                             struct rt_err *err)
+{
+	struct rtnl_route *route __attribute__((cleanup(rtnl_route_putp))) = rtnl_route_alloc();
+	struct nl_addr *dst __attribute__((cleanup(nl_addr_putp))) = NULL;
+	struct nl_addr *gw __attribute__((cleanup(nl_addr_putp))) = NULL;
+	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
+	char text[NETCFG_ADDR_STRLEN];
+	int ifindex, r;
+
+	if (!route || !nh) {
+		rtnl_route_nh_free(nh);
+		return rt_fail(err, ENOMEM, "netcfg: allocate a route");
+	}
+	ifindex = link_index(sk, ifname, err);
+	dst = ipv4_addr(0, 0, err);
+	gw = ipv4_addr(gateway, 32, err);
+	if (ifindex < 0 || !dst || !gw) {
+		rtnl_route_nh_free(nh);
+		return -1;
+	}
+	rtnl_route_nh_set_ifindex(nh, ifindex);
+	rtnl_route_nh_set_gateway(nh, gw);
+	rtnl_route_set_family(route, AF_INET);
+	rtnl_route_set_dst(route, dst);
+	rtnl_route_add_nexthop(route, nh); /* the route owns nh from here */
+	inet_ntop(AF_INET, &gateway, text, sizeof(text));
+	rt_trace("net", "RTM_NEWROUTE default via %s dev %s", text, ifname);
+	r = rtnl_route_add(sk, route, NLM_F_EXCL);
+	if (r < 0)
+		return rt_fail(err, nl_errno(r), "netcfg: add default route via %s: %s", text,
+		               nl_geterror(r));
+	return 0;
+}
+
 int netcfg_configure(const struct netcfg_spec *spec, struct rt_err *err)
 {
 	struct nl_sock *sk __attribute__((cleanup(nl_socket_freep))) = NULL;
-	int r;
 
 	if (spec->mode == NETCFG_HOST)
 		return 0;
-	sk = nl_socket_alloc();
+	sk = rtnl_open(err);
 	if (!sk)
-		return rt_fail(err, ENOMEM, "netcfg: allocate a netlink socket");
-	rt_trace("net", "socket(AF_NETLINK, NETLINK_ROUTE)");
-	r = nl_connect(sk, NETLINK_ROUTE);
-	if (r < 0)
-		return rt_fail(err, nl_errno(r), "netcfg: connect to rtnetlink: %s", nl_geterror(r));
-	return link_up(sk, "lo", err);
+		return -1;
+	if (link_up(sk, "lo", err) < 0)
+		return -1;
+	if (!spec->ifname[0])
+		return 0;
+	/* The container side of the veth the parent created for us (netcfg_host_attach). */
+	if (addr_add(sk, spec->ifname, spec->addr, spec->prefix_len, err) < 0)
+		return -1;
+	if (link_up(sk, spec->ifname, err) < 0)
+		return -1;
+	return default_route_add(sk, spec->ifname, spec->gateway, err);
+}
+
+int netcfg_veth_create(const char *host_name, pid_t child, uint32_t gateway, uint8_t prefix_len,
+                       struct rt_err *err)
+{
+	struct nl_sock *sk __attribute__((cleanup(nl_socket_freep))) = rtnl_open(err);
+	struct rtnl_link *veth __attribute__((cleanup(rtnl_link_putp))) = NULL;
+	struct rtnl_link *peer;
+	int r;
+
+	if (!sk)
+		return -1;
+	veth = rtnl_link_veth_alloc();
+	if (!veth)
+		return rt_fail(err, ENOMEM, "netcfg: allocate a veth link");
+	peer = rtnl_link_veth_get_peer(veth);
+	rtnl_link_set_name(veth, host_name);
+	rtnl_link_set_flags(veth, IFF_UP);
+	rtnl_link_set_name(peer, NETCFG_IFNAME);
+	rtnl_link_set_ns_pid(peer, child); /* IFLA_NET_NS_PID: born in the child's netns */
+	rtnl_link_put(peer);
+	rt_trace("net", "RTM_NEWLINK type veth %s (IFF_UP) peer %s in the netns of pid %d",
+	         host_name, NETCFG_IFNAME, (int)child);
+	r = rtnl_link_add(sk, veth, NLM_F_CREATE | NLM_F_EXCL);
+	if (r < 0) {
+		rt_fail(err, nl_errno(r), "netcfg: create veth %s: %s", host_name, nl_geterror(r));
+		if (r == -NLE_EXIST)
+			rt_err_hint(err, "an interface called %s already exists on the host",
+			            host_name);
+		return -1;
+	}
+	return addr_add(sk, host_name, gateway, prefix_len, err);
+}
+
+void netcfg_link_delete(const char *name)
+{
+	struct rt_err ignored = { 0 };
+	struct nl_sock *sk __attribute__((cleanup(nl_socket_freep))) = rtnl_open(&ignored);
+	struct rtnl_link *link __attribute__((cleanup(rtnl_link_putp))) = rtnl_link_alloc();
+
+	if (!sk || !link)
+		return;
+	rtnl_link_set_name(link, name);
+	rt_trace("net", "RTM_DELLINK %s", name);
+	rtnl_link_delete(sk, link); /* ENODEV when the container's exit already took it */
+}
+
+int netcfg_sysctl_set(const char *key, const char *value, struct rt_err *err)
+{
+	char path[128];
+	_cleanup_close_ int fd = -1;
+	size_t len = strlen(value);
+
+	snprintf(path, sizeof(path), "/proc/sys/%s", key);
+	rt_trace("net", "write %s \"%s\"", path, value);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, value, len) != (ssize_t)len)
+		return rt_fail(err, errno, "netcfg: write %s", path);
+	return 0;
 }

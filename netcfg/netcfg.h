@@ -1,17 +1,69 @@
 /*
- * netcfg/netcfg.h - network configuration through rtnetlink (rtnetlink(7), libnl-route-3).
+ * netcfg/netcfg.h - network configuration through netlink: links, addresses and routes with
+ * libnl-route-3 (rtnetlink(7)), NAT with libnftnl and libmnl (nft(8) without the tool), and
+ * for rootless containers a user-mode helper (pasta(1) or slirp4netns(1)).
+ *
+ * Two sides. The parent, in the host's network namespace, prepares (before clone) and attaches
+ * (after clone) the host side: an address lease, a veth pair, NAT rules, or the helper. The
+ * child, inside the container's network namespace, configures its side (netcfg_configure).
+ *
+ *   netcfg_host_prepare   lease an address, write resolv.conf and hosts       (before clone)
+ *   netcfg_host_attach    veth into the child's netns, NAT, forwarding        (before SYNC_GO)
+ *   netcfg_configure      lo up; eth0 address, up, default route              (child)
+ *   netcfg_host_release   remove all of it                                    (always)
  */
 #ifndef NETCFG_NETCFG_H
 #define NETCFG_NETCFG_H
 
+#include <sys/types.h>
+
 #include "entitlements/plan.h"
 #include "runtime/err.h"
 
+/* The parent's state for one container's network; opaque. */
+struct netcfg_host;
+
 /*
  * Configure the network namespace we are in, from inside (the child): bring loopback up, and
- * for the modes with connectivity, the addresses and routes of the container side. Does nothing
- * for NETCFG_HOST (the host's namespace is shared and not ours to change). Returns 0 or -1.
+ * when spec->ifname is set, give it spec->addr/prefix_len, bring it up and route everything
+ * through spec->gateway. Does nothing for NETCFG_HOST (the host's namespace is shared and not
+ * ours to change). Needs CAP_NET_ADMIN over the namespace. Returns 0 or -1.
  */
 int netcfg_configure(const struct netcfg_spec *spec, struct rt_err *err);
+
+/*
+ * Parent, before clone: for the modes with connectivity (user, proxy, admin), check the
+ * --publish list, lease an address block from spec->subnet (as root; under a lock, collecting
+ * the leftovers of dead containers first), and write the container's resolv.conf and hosts
+ * (hostname is the container's) into a private state directory. Fills the runtime fields of
+ * spec (ifname, addr, gateway, prefix_len) for netcfg_configure in the child. *out is NULL for
+ * the other modes: nothing to do. Returns 0, or -1 with nothing left behind.
+ */
+int netcfg_host_prepare(struct netcfg_spec *spec, const char *hostname, struct netcfg_host **out,
+                        struct rt_err *err);
+
+/*
+ * Where the generated files are, to bind-mount read-only on /etc/resolv.conf and /etc/hosts
+ * (NULL when h is NULL). Valid until netcfg_host_release.
+ */
+const char *netcfg_host_resolv_path(const struct netcfg_host *h);
+const char *netcfg_host_hosts_path(const struct netcfg_host *h);
+
+/*
+ * Parent, after clone and the id maps, before the child is released: connect the child's
+ * network namespace (found through its pid) to the host. As root: a veth pair (host side named
+ * after the container, container side eth0 created directly in the child's namespace), the
+ * host side's address, IPv4 forwarding, and the container's chains in the nftables table
+ * "ip ent-run" (masquerade, and DNAT for --publish). Rootless: pasta or slirp4netns, started
+ * and ready. h may be NULL (nothing to do). Returns 0, or -1; the caller then releases h.
+ */
+int netcfg_host_attach(struct netcfg_host *h, pid_t child, struct rt_err *err);
+
+/*
+ * Remove everything prepare and attach made: helper process, nftables chains, veth, state
+ * directory, lease. Never fails (what cannot be removed now is collected by the next start);
+ * NULL is fine. Frees h.
+ */
+void netcfg_host_release(struct netcfg_host *h);
 
 #endif

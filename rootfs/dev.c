@@ -38,28 +38,13 @@ static const struct dev_link dev_links[] = {
 };
 /* clang-format on */
 
-int rootfs_bind_host_dev(int root_fd, struct rt_err *err)
-{
-	struct rootfs_bind_req req = {
-		.source = "/dev",
-		.target = "/dev",
-		.flags = MS_REC, /* with /dev/pts, /dev/shm, /dev/mqueue, /dev/hugepages */
-		.what = "host /dev",
-	};
-	_cleanup_close_ int src_fd = rootfs_open_source("/dev", "host", err);
-
-	if (src_fd < 0)
-		return -1;
-	req.src_fd = src_fd;
-	return rootfs_bind(root_fd, &req, err);
-}
-
 static int bind_device(int root_fd, const struct rootfs_device *dev, struct rt_err *err)
 {
 	struct rootfs_bind_req req = {
 		.source = dev->path,
 		.target = dev->path, /* same path inside as on the host */
-		.flags = 0,
+		/* A device node is read and written, never executed or set-uid. */
+		.flags = MS_NOSUID | MS_NOEXEC,
 		.create_file = true,
 		.what = "device",
 	};

@@ -79,9 +79,6 @@ int rootfs_remount(int fd, const char *name, unsigned long flags, bool recursive
 
 /* --- dev.c: /dev */
 
-/* Recursively bind the host's /dev onto the container's (host.devices.access=admin). */
-int rootfs_bind_host_dev(int root_fd, struct rt_err *err);
-
 /* Bind spec->devices from the host into the container's /dev and add the standard links. */
 int rootfs_populate_dev(int root_fd, const struct rootfs_spec *spec, struct rt_err *err);
 

@@ -106,10 +106,10 @@ int rootfs_enter(const struct rootfs_spec *spec, struct rt_err *err)
 	root_fd = bind_root(spec->root, err);
 	if (root_fd < 0)
 		return -1;
-	/* The host's /dev first, so that the plan's mounts (a fresh devpts, volumes) go on top. */
-	if (spec->host_dev && rootfs_bind_host_dev(root_fd, err) < 0)
-		return -1;
-	/* The plan's mounts in order: proc, /dev tmpfs, devpts, sysfs, ..., then volumes, tmpfs. */
+	/*
+	 * The plan's mounts in order: proc, /dev (a tmpfs, or with host.devices.access=admin a
+	 * bind of the host's), devpts, sysfs, ..., then volumes and tmpfs.
+	 */
 	if (apply_mounts(root_fd, spec, err) < 0)
 		return -1;
 	/* Device nodes go into the /dev tmpfs mounted above. */

@@ -9,7 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "runtime/cgroup.h"
 #include "runtime/cleanup.h"
+#include "runtime/log.h"
 
 /* The first "NAME:START:COUNT" line of file whose NAME is the user's name or uid. */
 static void read_subid(const char *file, const char *name, uint32_t id, struct ent_idrange *out)
@@ -56,6 +58,25 @@ static bool in_path(const char *prog)
 	return false;
 }
 
+/* The host's cgroup mounts, for the container's read-only /sys/fs/cgroup. */
+static void probe_cgroups(struct ent_cgroup_layout *out)
+{
+	struct cgroup_layout layout;
+	struct rt_err err = { 0 };
+
+	if (cgroup_layout_probe(&layout, &err) < 0) {
+		rt_trace("cgroup", "%s: no /sys/fs/cgroup inside", err.msg);
+		return;
+	}
+	for (unsigned i = 0; i < layout.n && out->n_mounts < ENT_MAX_CGROUP_MOUNTS; i++) {
+		struct ent_cgroup_mount *m = &out->mounts[out->n_mounts++];
+
+		memcpy(m->mnt, layout.h[i].mnt, sizeof(m->mnt));
+		memcpy(m->opts, layout.h[i].opts, sizeof(m->opts));
+		m->v2 = layout.h[i].v2;
+	}
+}
+
 void rt_host_probe(struct ent_host *host)
 {
 	struct passwd *pw;
@@ -63,6 +84,7 @@ void rt_host_probe(struct ent_host *host)
 	memset(host, 0, sizeof(*host));
 	host->uid = getuid();
 	host->gid = getgid();
+	probe_cgroups(&host->cgroups);
 	if (host->uid == 0)
 		return;
 	pw = getpwuid(host->uid);

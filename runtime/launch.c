@@ -10,14 +10,18 @@
 #include <stdbool.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "netcfg/netcfg.h"
 #include "ns/ns.h"
+#include "runtime/cgroup.h"
 #include "runtime/child.h"
 #include "runtime/cleanup.h"
 #include "runtime/init.h"
@@ -31,6 +35,8 @@ struct launch {
 	int pidfd;   /* readable when it exits: no SIGCHLD handler, no timer */
 	int sync_fd; /* our end of the channel */
 	struct rt_tty tty;
+	struct rt_cgroup *cgroup; /* its cgroup in each hierarchy: limits, device rules */
+	struct netcfg_host *net;  /* host side of its network: lease, veth, NAT or helper */
 };
 
 /*
@@ -171,6 +177,78 @@ static int wait_child(struct launch *l, int sig_fd)
 	return reap_child(l);
 }
 
+/*
+ * The container's cgroup, created before clone() so that the child can be moved in before it
+ * runs anything: ent-run-PID (our pid), below our own cgroup in each hierarchy.
+ */
+static int create_cgroup(const struct cgroup_spec *spec, struct launch *l, struct rt_err *err)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "ent-run-%d", (int)getpid());
+	return cgroup_create(spec, name, &l->cgroup, err);
+}
+
+/*
+ * SIGKILL (137) from the kernel's OOM killer for our memory limit: say so, in one line, and
+ * keep the status. The cgroup's own counter tells it apart from a kill -9.
+ */
+static void report_oom(const struct cgroup_spec *spec, const struct launch *l, int status,
+		       struct rt_err *err)
+{
+	char size[32];
+
+	if (status != RT_EXIT_SIGNAL_BASE + SIGKILL || !spec->memory_bytes ||
+	    !cgroup_oom_killed(l->cgroup))
+		return;
+	rt_fail(err, 0, "killed: memory limit %s reached",
+		cgroup_format_size(spec->memory_bytes, size, sizeof(size)));
+}
+
+/* A generated file bound read-only over target, unless a --volume already covers target. */
+static int add_net_file(struct rootfs_spec *rootfs, const char *source, const char *target,
+			const char *why, struct rt_err *err)
+{
+	struct rootfs_mount *m;
+
+	for (unsigned i = 0; i < rootfs->n_mounts; i++) {
+		if (!strcmp(rootfs->mounts[i].target, target))
+			return 0;
+	}
+	if (rootfs->n_mounts >= ENT_MAX_MOUNTS)
+		return rt_fail(err, 0, "runtime: too many mounts to add %s", target);
+	m = &rootfs->mounts[rootfs->n_mounts++];
+	memset(m, 0, sizeof(*m));
+	snprintf(m->source, sizeof(m->source), "%s", source);
+	snprintf(m->target, sizeof(m->target), "%s", target);
+	snprintf(m->fstype, sizeof(m->fstype), "bind");
+	snprintf(m->why, sizeof(m->why), "%s", why);
+	m->flags = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	m->create_file = true;
+	return 0;
+}
+
+/*
+ * The host side of the network, before clone(): an address for the container (plan->net, read
+ * by the child from its copy of our memory) and its own resolv.conf and hosts, bound over the
+ * rootfs's, which stays untouched. Nothing to do without network.access=user or above.
+ */
+static int prepare_network(struct ent_plan *plan, struct launch *l, struct rt_err *err)
+{
+	const char *resolv, *hosts;
+
+	if (netcfg_host_prepare(&plan->net, plan->ns.hostname, &l->net, err) < 0)
+		return -1;
+	resolv = netcfg_host_resolv_path(l->net);
+	hosts = netcfg_host_hosts_path(l->net);
+	if (resolv && add_net_file(&plan->rootfs, resolv, "/etc/resolv.conf", plan->net.why,
+				   err) < 0)
+		return -1;
+	if (hosts && add_net_file(&plan->rootfs, hosts, "/etc/hosts", plan->net.why, err) < 0)
+		return -1;
+	return 0;
+}
+
 /* A launch that failed: the container must not outlive it. */
 static void kill_child(struct launch *l)
 {
@@ -180,7 +258,7 @@ static void kill_child(struct launch *l)
 	reap_child(l);
 }
 
-int rt_launch(const struct ent_plan *plan, const struct lockdown_filter *filter,
+int rt_launch(struct ent_plan *plan, const struct lockdown_filter *filter,
 	      struct rt_err *err)
 {
 	struct launch l = { .pid = -1, .pidfd = -1, .sync_fd = -1, .tty = { .master = -1 } };
@@ -200,9 +278,19 @@ int rt_launch(const struct ent_plan *plan, const struct lockdown_filter *filter,
 		rt_fail(err, errno, "runtime: signalfd");
 		goto out;
 	}
+	if (create_cgroup(&plan->cgroup, &l, err) < 0)
+		goto out;
+	if (prepare_network(plan, &l, err) < 0)
+		goto out;
 	if (start_child(plan, filter, &l, err) < 0)
 		goto out;
 	if (ns_write_idmaps(l.pid, &plan->ns, err) < 0)
+		goto out;
+	/* Into the cgroup before SYNC_GO: the child roots its cgroup namespace there. */
+	if (cgroup_add_process(l.cgroup, l.pid, err) < 0)
+		goto out;
+	/* Network namespace: the veth's far end into the child's, NAT (or pasta) on ours. */
+	if (netcfg_host_attach(l.net, l.pid, err) < 0)
 		goto out;
 	/*
 	 * Not dumpable from here on: a container that shares our PID namespace must not open
@@ -220,8 +308,11 @@ int rt_launch(const struct ent_plan *plan, const struct lockdown_filter *filter,
 		goto out;
 	status = wait_child(&l, sig_fd);
 	l.pid = -1;
+	report_oom(&plan->cgroup, &l, status, err);
 out:
 	kill_child(&l);
+	netcfg_host_release(l.net); /* after the child: the veth's far end went with its netns */
+	cgroup_destroy(l.cgroup); /* after the child was reaped: the cgroup is empty */
 	rt_tty_detach(&l.tty);
 	if (l.sync_fd >= 0)
 		close(l.sync_fd);

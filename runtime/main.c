@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "entitlements/ent.h"
@@ -22,6 +23,7 @@
 #include "runtime/launch.h"
 #include "runtime/lockdown.h"
 #include "runtime/log.h"
+#include "runtime/policy.h"
 
 /* Resolve a host path given on the command line; a missing one is the user's error. */
 static int resolve_host_path(const char *what, const char *path, char *out, struct rt_err *err)
@@ -112,31 +114,8 @@ static int resolve_request(struct rt_options *opts, char *rootfs, struct rt_err 
 	return 0;
 }
 
-/*
- * Fail closed on what this version cannot enforce yet, rather than run a container that is
- * less confined, or differently connected, than the user asked for.
- */
-static int refuse_unsupported(const struct rt_options *opts, const struct ent_plan *plan,
-                              struct rt_err *err)
-{
-	const struct ent_request *req = &opts->req;
-
-	if (req->n_profiles || req->profile_dir || req->policy_path)
-		return rt_fail(err, 0, "profiles and node policies are not supported yet");
-	if (access("/etc/ent-run/policy", F_OK) == 0)
-		return rt_fail(err, 0,
-		               "/etc/ent-run/policy exists, but node policies are not "
-		               "supported yet: refusing to run unchecked");
-	if (req->has_memory || req->has_cpus || req->has_pids)
-		return rt_fail(err, 0, "--memory, --cpus and --pids are not supported yet");
-	if (plan->net.mode >= NETCFG_USER && plan->net.mode <= NETCFG_ADMIN)
-		return rt_fail(err, 0, "%s: outbound networking is not supported yet",
-		               plan->net.why);
-	return 0;
-}
-
 /* Build the filter in the parent, so the child only loads it; then start the container. */
-static int run_container(const struct ent_plan *plan, struct rt_err *err)
+static int run_container(struct ent_plan *plan, struct rt_err *err)
 {
 	struct lockdown_filter *filter = NULL;
 	int status;
@@ -162,11 +141,27 @@ static int explain_plan(const struct rt_options *opts, const struct ent_plan *pl
 }
 
 /*
- * spec: the plan as an OCI config.json. A limit the plan asks "as high as the host allows"
- * (RLIM_INFINITY) cannot be said in OCI: write the host's current hard limit instead.
+ * spec: the plan as an OCI config.json, with what only the host knows filled in. A limit the
+ * plan asks "as high as the host allows" (RLIM_INFINITY) cannot be said in OCI: write the
+ * host's current hard limit. A device allowed by path (host.devices.allow=PATH) becomes its
+ * type and major:minor, which is what OCI's linux.resources.devices holds.
  */
 static int print_spec(struct ent_plan *plan, struct rt_err *err)
 {
+	for (unsigned i = 0; i < plan->cgroup.n_devrules; i++) {
+		struct cgroup_devrule *d = &plan->cgroup.devrules[i];
+		struct stat st;
+
+		if (!d->path[0])
+			continue;
+		if (stat(d->path, &st) < 0)
+			return rt_fail(err, errno, "%s: %s", d->why, d->path);
+		if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
+			return rt_fail(err, 0, "%s: %s is not a device node", d->why, d->path);
+		d->type = S_ISCHR(st.st_mode) ? 'c' : 'b';
+		d->major = major(st.st_rdev);
+		d->minor = minor(st.st_rdev);
+	}
 	for (unsigned i = 0; i < plan->proc.n_rlimits; i++) {
 		struct ent_rlimit *l = &plan->proc.rlimits[i];
 		struct rlimit host;
@@ -178,6 +173,43 @@ static int print_spec(struct ent_plan *plan, struct rt_err *err)
 		}
 	}
 	return ent_spec_print(stdout, plan, err);
+}
+
+/*
+ * The node policy: a request runs only when its grants are a subset of what the policy
+ * allows. For `check` the verdict is the answer (exit 0 or 1); for a run, a refusal is an
+ * error (125) that names each missing grant.
+ */
+static int enforce_policy(struct rt_options *opts, const struct ent_plan *plan, struct rt_err *err)
+{
+	const char *path = rt_policy_path(opts);
+	struct ent_verdict verdict;
+	char line[4096];
+
+	if (!path) {
+		if (opts->command == RT_CMD_CHECK && opts->json)
+			return ent_verdict_print_json(
+			        stdout, &(struct ent_verdict){ .allowed = true }, NULL, err);
+		if (opts->command == RT_CMD_CHECK)
+			printf("allowed: no node policy (/etc/ent-run/policy does not exist)\n");
+		return 0;
+	}
+	if (rt_policy_check(opts, plan, path, &verdict, err) < 0)
+		return -1;
+	if (opts->command == RT_CMD_CHECK) {
+		if (opts->json && ent_verdict_print_json(stdout, &verdict, path, err) < 0)
+			return -1;
+		ent_verdict_format(&verdict, path, ENT_MISSING_MAX, line, sizeof(line));
+		if (!opts->json)
+			printf("%s\n", line);
+		return verdict.allowed ? 0 : 1;
+	}
+	if (verdict.allowed)
+		return 0;
+	ent_verdict_format(&verdict, path, 2, line, sizeof(line));
+	rt_fail(err, 0, "%s", line);
+	rt_err_hint(err, "ask the operator to allow it, or see 'ent-run check' for the details");
+	return -1;
 }
 
 static int run_command(struct rt_options *opts, struct rt_err *err)
@@ -192,6 +224,8 @@ static int run_command(struct rt_options *opts, struct rt_err *err)
 	}
 	if (resolve_request(opts, rootfs, err) < 0)
 		return -1;
+	if (rt_profiles_expand(opts, &opts->req, opts->req.profiles, opts->req.n_profiles, err) < 0)
+		return -1;
 	plan = ent_plan_new(err);
 	if (!plan)
 		return -1;
@@ -199,9 +233,8 @@ static int run_command(struct rt_options *opts, struct rt_err *err)
 		goto out;
 	switch (opts->command) {
 	case RT_CMD_RUN:
-		if (refuse_unsupported(opts, plan, err) < 0)
-			break;
-		status = run_container(plan, err);
+		if (enforce_policy(opts, plan, err) == 0)
+			status = run_container(plan, err);
 		break;
 	case RT_CMD_EXPLAIN:
 		status = explain_plan(opts, plan, err);
@@ -210,7 +243,7 @@ static int run_command(struct rt_options *opts, struct rt_err *err)
 		status = print_spec(plan, err);
 		break;
 	case RT_CMD_CHECK:
-		status = rt_fail(err, 0, "check: node policies are not implemented yet");
+		status = enforce_policy(opts, plan, err);
 		break;
 	}
 out:

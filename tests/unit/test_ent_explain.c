@@ -94,7 +94,8 @@ static struct ent_plan *rich_plan(void)
 	        (struct ent_rlimit){ RLIMIT_MEMLOCK, RLIM_INFINITY, RLIM_INFINITY,
 		                     "security.memory-lock" };
 	plan->cgroup.devrules[plan->cgroup.n_devrules++] =
-	        (struct cgroup_devrule){ true, 'c', 10, 232, "rwm", "host.devices.allow=/dev/kvm" };
+	        (struct cgroup_devrule){ true, 'c', 10, 232, "rwm", "host.devices.allow=/dev/kvm",
+		                         "" };
 	plan->cgroup.memory_bytes = 512 << 20;
 	snprintf(plan->cgroup.memory_why, ENT_WHY_MAX, "--memory");
 	plan->net.mode = NETCFG_PROXY;

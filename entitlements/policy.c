@@ -1,0 +1,373 @@
+/*
+ * entitlements/policy.c - the subset check: may this request run under this node policy?
+ *
+ * Both sides are compiled plans: the request's, and one plan per item the policy allows (the
+ * default, each allowed entitlement, each allowed profile). The policy grants the union of
+ * theirs, and the request runs iff each of its grants is in that union: every capability,
+ * allowed system call, shared namespace, device, unmasked path and raised limit is granted by
+ * at least one allowed plan. The levels of a domain are not strictly nested (viewer's
+ * CAP_DAC_READ_SEARCH is not in user), so a union of plans, not the highest level, is right.
+ * Comparing plans, not names, means a profile whose entitlements are each allowed runs,
+ * whatever it is called.
+ */
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "entitlements/catalogue.h"
+#include "entitlements/explain.h"
+#include "entitlements/policy.h"
+
+/* clang-format off */
+static const char *const ns_names[NS_COUNT] = {
+	[NS_USER] = "user", [NS_MNT] = "mount", [NS_PID] = "PID", [NS_NET] = "network",
+	[NS_UTS] = "UTS", [NS_IPC] = "IPC", [NS_CGROUP] = "cgroup",
+};
+static const char *const net_names[] = {
+	[NETCFG_NONE] = "none", [NETCFG_LOOPBACK] = "confined", [NETCFG_USER] = "user",
+	[NETCFG_PROXY] = "proxy", [NETCFG_ADMIN] = "admin", [NETCFG_HOST] = "host",
+};
+/* clang-format on */
+
+/* "allowed up to network.access=user": the policy's highest level in the domain of from. */
+static void allowed_level(const struct ent_allowed *a, const char *from, char *buf, size_t size)
+{
+	size_t keylen = strcspn(from, "=");
+	const struct ent_entry *best = NULL;
+	char key[ENT_NAME_MAX];
+
+	buf[0] = '\0';
+	if (!from[keylen] || keylen >= sizeof(key))
+		return;
+	snprintf(key, sizeof(key), "%.*s", (int)keylen, from);
+	for (unsigned p = 0; p < a->n; p++) {
+		for (unsigned i = 0; i < a->plans[p]->n_grants; i++) {
+			const char *g = a->plans[p]->grants[i].text;
+			const struct ent_entry *row;
+
+			if (strncmp(g, key, keylen) || g[keylen] != '=')
+				continue;
+			row = ent_entry_find(key, g + keylen + 1);
+			if (row && row->kind == ENT_KIND_LEVEL &&
+			    (!best || row->level > best->level))
+				best = row;
+		}
+	}
+	for (size_t i = 0; !best && i < ent_n_entries; i++) {
+		if (!strcmp(ent_entries[i].key, key) && ent_entries[i].is_default)
+			best = &ent_entries[i]; /* nothing above the default is allowed */
+	}
+	if (best && best->kind == ENT_KIND_LEVEL) {
+		char name[ENT_ITEM_MAX];
+
+		ent_entry_name(best, name, sizeof(name));
+		snprintf(buf, size, "allowed up to %.280s", name);
+	}
+}
+
+static void add_missing(struct ent_verdict *v, const struct ent_allowed *allowed, const char *grant,
+                        const char *from)
+{
+	struct ent_missing *m;
+
+	v->allowed = false;
+	for (unsigned i = 0; i < v->n_missing; i++) {
+		if (!strcmp(v->missing[i].grant, grant) && !strcmp(v->missing[i].from, from))
+			return;
+	}
+	if (v->n_missing >= ENT_MISSING_MAX) {
+		v->truncated = true;
+		return;
+	}
+	m = &v->missing[v->n_missing++];
+	snprintf(m->grant, sizeof(m->grant), "%s", grant);
+	snprintf(m->from, sizeof(m->from), "%s", from);
+	allowed_level(allowed, from, m->allowed, sizeof(m->allowed));
+}
+
+static uint64_t all_caps(const struct lockdown_caps *c)
+{
+	return c->bounding | c->effective | c->permitted | c->inheritable | c->ambient;
+}
+
+static void check_caps(const struct ent_plan *r, const struct ent_allowed *a, struct ent_verdict *v)
+{
+	uint64_t extra = all_caps(&r->lockdown.caps);
+
+	for (unsigned p = 0; p < a->n; p++)
+		extra &= ~all_caps(&a->plans[p]->lockdown.caps);
+	for (unsigned cap = 0; cap < ENT_MAX_CAPS; cap++) {
+		char name[48];
+
+		if (!(extra & (UINT64_C(1) << cap)))
+			continue;
+		ent_cap_name(cap, name, sizeof(name));
+		add_missing(v, a, name, r->lockdown.cap_why[cap]);
+	}
+}
+
+/* An allowed rule is covered by an allow-all rule for its syscall, or by the same rule. */
+static bool rule_covered(const struct lockdown_rule *rule, const struct lockdown_spec *a)
+{
+	if (a->seccomp_mode == LOCKDOWN_SECCOMP_UNCONFINED || a->default_action == LOCKDOWN_ALLOW)
+		return true;
+	for (unsigned i = 0; i < a->n_rules; i++) {
+		const struct lockdown_rule *q = &a->rules[i];
+
+		if (q->action != LOCKDOWN_ALLOW || strcmp(q->syscall, rule->syscall))
+			continue;
+		if (q->n_args == 0)
+			return true;
+		if (q->n_args == rule->n_args &&
+		    !memcmp(q->args, rule->args, rule->n_args * sizeof(rule->args[0])))
+			return true;
+	}
+	return false;
+}
+
+static bool rule_allowed(const struct lockdown_rule *rule, const struct ent_allowed *a)
+{
+	for (unsigned p = 0; p < a->n; p++) {
+		if (rule_covered(rule, &a->plans[p]->lockdown))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * System calls: every rule that allows a call (with or without conditions) must be allowed
+ * alike by an allowed plan. A profile reference (unconfined, localhost/NAME) replaces the
+ * filter: the policy must allow the reference itself.
+ */
+static void check_seccomp(const struct ent_plan *r, const struct ent_allowed *a,
+                          struct ent_verdict *v)
+{
+	const struct lockdown_spec *ld = &r->lockdown;
+	char grant[ENT_ITEM_MAX];
+
+	if (ld->seccomp_ref[0] && strcmp(ld->seccomp_ref, "runtime/default")) {
+		if (ent_policy_allows_seccomp(a->policy, ld->seccomp_ref))
+			return;
+		snprintf(grant, sizeof(grant), "seccomp %.300s", ld->seccomp_ref);
+		add_missing(v, a, grant, "--seccomp");
+		return;
+	}
+	for (unsigned i = 0; i < ld->n_rules; i++) {
+		const struct lockdown_rule *rule = &ld->rules[i];
+
+		if (rule->action != LOCKDOWN_ALLOW || rule_allowed(rule, a))
+			continue;
+		snprintf(grant, sizeof(grant), "syscall %s%s", rule->syscall,
+		         rule->n_args ? " (with these arguments)" : "");
+		add_missing(v, a, grant, rule->why);
+	}
+}
+
+static void check_namespaces(const struct ent_plan *r, const struct ent_allowed *a,
+                             struct ent_verdict *v)
+{
+	char grant[ENT_ITEM_MAX];
+	int net = NETCFG_NONE;
+
+	for (int k = 0; k < NS_COUNT; k++) {
+		bool shared = false;
+
+		for (unsigned p = 0; p < a->n && !shared; p++)
+			shared = !a->plans[p]->ns.unshare[k];
+		if (r->ns.unshare[k] || shared)
+			continue;
+		snprintf(grant, sizeof(grant), "the host's %s namespace", ns_names[k]);
+		add_missing(v, a, grant, r->ns.why[k]);
+	}
+	for (unsigned p = 0; p < a->n; p++)
+		net = a->plans[p]->net.mode > (unsigned)net ? (int)a->plans[p]->net.mode : net;
+	if ((int)r->net.mode > net && r->net.mode <= NETCFG_HOST) {
+		snprintf(grant, sizeof(grant), "network reach '%s'", net_names[r->net.mode]);
+		add_missing(v, a, grant, r->net.why);
+	}
+}
+
+static bool has_device(const struct rootfs_spec *fs, const char *path)
+{
+	if (fs->host_dev)
+		return true;
+	for (unsigned i = 0; i < fs->n_devices; i++) {
+		if (!strcmp(fs->devices[i].path, path))
+			return true;
+	}
+	return false;
+}
+
+static bool is_masked(const struct rootfs_spec *fs, const char *path)
+{
+	for (unsigned i = 0; i < fs->n_masked; i++) {
+		if (!strcmp(fs->masked[i].path, path))
+			return true;
+	}
+	return false;
+}
+
+static bool rlimit_allowed(const struct ent_rlimit *l, const struct ent_allowed *a)
+{
+	for (unsigned p = 0; p < a->n; p++) {
+		for (unsigned j = 0; j < a->plans[p]->proc.n_rlimits; j++) {
+			const struct ent_rlimit *q = &a->plans[p]->proc.rlimits[j];
+
+			if (q->resource == l->resource && q->hard >= l->hard)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Devices, the host's /dev, and resource limits raised. */
+static void check_devices(const struct ent_plan *r, const struct ent_allowed *a,
+                          struct ent_verdict *v)
+{
+	char grant[ENT_ITEM_MAX];
+	bool host_dev = false;
+
+	for (unsigned p = 0; p < a->n; p++)
+		host_dev = host_dev || a->plans[p]->rootfs.host_dev;
+	if (r->rootfs.host_dev && !host_dev)
+		add_missing(v, a, "the host's /dev", r->rootfs.host_dev_why);
+	for (unsigned i = 0; i < r->rootfs.n_devices; i++) {
+		bool ok = false;
+
+		for (unsigned p = 0; p < a->n && !ok; p++)
+			ok = has_device(&a->plans[p]->rootfs, r->rootfs.devices[i].path);
+		if (ok)
+			continue;
+		snprintf(grant, sizeof(grant), "device %.300s", r->rootfs.devices[i].path);
+		add_missing(v, a, grant, r->rootfs.devices[i].why);
+	}
+	for (unsigned i = 0; i < r->proc.n_rlimits; i++) {
+		if (rlimit_allowed(&r->proc.rlimits[i], a))
+			continue;
+		snprintf(grant, sizeof(grant), "%s raised",
+		         ent_rlimit_name(r->proc.rlimits[i].resource) ?: "a resource limit");
+		add_missing(v, a, grant, r->proc.rlimits[i].why);
+	}
+}
+
+/* A path every allowed plan hides must stay hidden. */
+static void check_masks(const struct ent_plan *r, const struct ent_allowed *a,
+                        struct ent_verdict *v)
+{
+	char grant[ENT_ITEM_MAX];
+
+	for (unsigned i = 0; a->n && i < a->plans[0]->rootfs.n_masked; i++) {
+		const char *path = a->plans[0]->rootfs.masked[i].path;
+		bool everywhere = true;
+
+		for (unsigned p = 1; p < a->n && everywhere; p++)
+			everywhere = is_masked(&a->plans[p]->rootfs, path);
+		if (!everywhere || is_masked(&r->rootfs, path))
+			continue;
+		snprintf(grant, sizeof(grant), "%.300s unmasked", path);
+		add_missing(v, a, grant, "the request");
+	}
+}
+
+void ent_policy_check(const struct ent_plan *request, const struct ent_allowed *allowed,
+                      struct ent_verdict *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->allowed = true;
+	check_caps(request, allowed, out);
+	check_seccomp(request, allowed, out);
+	check_namespaces(request, allowed, out);
+	check_devices(request, allowed, out);
+	check_masks(request, allowed, out);
+}
+
+/* Append to buf, keeping it terminated; truncation shows as a cut line, never an overflow. */
+static void append(char *buf, unsigned long size, const char *text)
+{
+	size_t used = strlen(buf);
+
+	if (used + 1 < size)
+		snprintf(buf + used, size - used, "%s", text);
+}
+
+/* Append the grants asked for by from: all of them, or the first few and a count. */
+static void append_group(const struct ent_verdict *v, const char *from, unsigned most, char *buf,
+                         unsigned long size)
+{
+	unsigned count = 0;
+	char more[32];
+
+	for (unsigned j = 0; j < v->n_missing; j++) {
+		if (strcmp(v->missing[j].from, from))
+			continue;
+		if (count++ < most) {
+			append(buf, size, count > 1 ? ", " : "");
+			append(buf, size, v->missing[j].grant);
+		}
+	}
+	if (count > most) {
+		snprintf(more, sizeof(more), " and %u more", count - most);
+		append(buf, size, more);
+	}
+	append(buf, size, " (from ");
+	append(buf, size, from[0] ? from : "default");
+	append(buf, size, count > 1 ? ") are not allowed" : ") is not allowed");
+}
+
+void ent_verdict_format(const struct ent_verdict *v, const char *source, unsigned most, char *buf,
+                        unsigned long size)
+{
+	snprintf(buf, size, "%s by %s", v->allowed ? "allowed" : "refused", source);
+	if (v->allowed)
+		return;
+	append(buf, size, ": ");
+	/* Group the grants by the entitlement that asked for them, in order of appearance. */
+	for (unsigned i = 0; i < v->n_missing; i++) {
+		const struct ent_missing *m = &v->missing[i];
+		bool first = true;
+
+		for (unsigned j = 0; j < i && first; j++)
+			first = strcmp(v->missing[j].from, m->from) != 0;
+		if (!first)
+			continue;
+		if (i)
+			append(buf, size, "; ");
+		append_group(v, m->from, most, buf, size);
+		if (m->allowed[0]) {
+			append(buf, size, "; ");
+			append(buf, size, m->allowed);
+		}
+	}
+	if (v->truncated)
+		append(buf, size, "; and more");
+}
+
+int ent_verdict_print_json(FILE *out, const struct ent_verdict *v, const char *source,
+                           struct rt_err *err)
+{
+	json_object *root = json_object_new_object();
+	json_object *missing = json_object_new_array();
+
+	if (!root || !missing) {
+		json_object_put(root);
+		json_object_put(missing);
+		return rt_fail(err, ENOMEM, "check: build the json verdict");
+	}
+	json_object_object_add(root, "allowed", json_object_new_boolean(v->allowed));
+	json_object_object_add(root, "policy", source ? json_object_new_string(source) : NULL);
+	for (unsigned i = 0; i < v->n_missing; i++) {
+		json_object *m = json_object_new_object();
+
+		json_object_object_add(m, "grant", json_object_new_string(v->missing[i].grant));
+		json_object_object_add(m, "from", json_object_new_string(v->missing[i].from));
+		json_object_object_add(m, "allowed", json_object_new_string(v->missing[i].allowed));
+		json_object_array_add(missing, m);
+	}
+	json_object_object_add(root, "missing", missing);
+	fprintf(out, "%s\n",
+	        json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+	                                                     JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(root);
+	return 0;
+}

@@ -1,0 +1,155 @@
+/*
+ * netcfg/host.c - the host side of a container's network, in the parent: prepare before clone,
+ * attach after it, release at the end (see netcfg.h for the order).
+ *
+ * As root: an address block leased from the pool, a veth pair, IPv4 forwarding and the
+ * container's nftables chains. Rootless: pasta or slirp4netns. Both: a private resolv.conf and
+ * hosts, bind-mounted over the rootfs's own.
+ */
+#include "netcfg/internal.h"
+#include "netcfg/netcfg.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "runtime/log.h"
+
+struct netcfg_host {
+	const struct netcfg_spec *spec; /* the plan's: outlives us */
+	struct netcfg_state state;
+	struct netcfg_block block; /* root: host order */
+	char resolv[PATH_MAX];
+	char hosts[PATH_MAX];
+	bool veth; /* created: delete it */
+	bool nat;  /* chains added: delete them */
+	struct netcfg_helper helper;
+};
+
+static bool has_connectivity(enum netcfg_mode mode)
+{
+	return mode == NETCFG_USER || mode == NETCFG_PROXY || mode == NETCFG_ADMIN;
+}
+
+/* Everything we can check before creating anything: a bad option fails with nothing to undo. */
+static int check_spec(const struct netcfg_spec *spec, bool root, struct netcfg_pool *pool,
+                      struct rt_err *err)
+{
+	for (unsigned i = 0; i < spec->n_publish; i++) {
+		if (netcfg_publish_check(&spec->publish[i], err) < 0)
+			return -1;
+	}
+	if (!root)
+		return netcfg_helper_find(spec, err);
+	return netcfg_pool_parse(spec->subnet[0] ? spec->subnet : "10.88.0.0/16", pool, err);
+}
+
+/* The container's side, read by netcfg_configure in the child (a copy of our memory). */
+static void fill_spec(struct netcfg_spec *spec, const struct netcfg_block *b)
+{
+	snprintf(spec->ifname, sizeof(spec->ifname), "%s", NETCFG_IFNAME);
+	spec->addr = htonl(b->addr);
+	spec->gateway = htonl(b->gateway);
+	spec->prefix_len = NETCFG_BLOCK_PLEN;
+}
+
+int netcfg_host_prepare(struct netcfg_spec *spec, const char *hostname, struct netcfg_host **out,
+                        struct rt_err *err)
+{
+	struct netcfg_host *h;
+	struct netcfg_pool pool;
+	bool root = geteuid() == 0;
+
+	*out = NULL;
+	if (!has_connectivity(spec->mode))
+		return 0;
+	if (check_spec(spec, root, &pool, err) < 0)
+		return -1;
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return rt_fail(err, ENOMEM, "netcfg: host state");
+	h->spec = spec;
+	h->state.root = root;
+	h->state.dir_fd = -1;
+	h->helper.pidfd = -1;
+	h->helper.exit_fd = -1;
+	netcfg_name(getpid(), h->state.name, sizeof(h->state.name));
+	if (netcfg_state_create(&h->state, root ? &pool : NULL, &h->block, err) < 0)
+		goto fail;
+	if (root)
+		fill_spec(spec, &h->block);
+	if (snprintf(h->resolv, sizeof(h->resolv), "%s/resolv.conf", h->state.dir) >=
+	            (int)sizeof(h->resolv) ||
+	    snprintf(h->hosts, sizeof(h->hosts), "%s/hosts", h->state.dir) >= (int)sizeof(h->hosts)) {
+		rt_fail(err, ENAMETOOLONG, "netcfg: state directory %s", h->state.dir);
+		goto fail;
+	}
+	if (netcfg_resolv_write(h->state.dir_fd, h->state.dir, err) < 0 ||
+	    netcfg_hosts_write(h->state.dir_fd, h->state.dir, hostname, root ? spec->addr : 0,
+	                       err) < 0)
+		goto fail;
+	*out = h;
+	return 0;
+fail:
+	netcfg_host_release(h);
+	return -1;
+}
+
+const char *netcfg_host_resolv_path(const struct netcfg_host *h)
+{
+	return h ? h->resolv : NULL;
+}
+
+const char *netcfg_host_hosts_path(const struct netcfg_host *h)
+{
+	return h ? h->hosts : NULL;
+}
+
+/* As root: veth, forwarding, NAT. */
+static int attach_veth(struct netcfg_host *h, pid_t child, struct rt_err *err)
+{
+	const struct netcfg_spec *spec = h->spec;
+	const char *name = h->state.name;
+	char key[64];
+
+	if (netcfg_veth_create(name, child, htonl(h->block.gateway), NETCFG_BLOCK_PLEN, err) < 0)
+		return -1;
+	h->veth = true;
+	/* Routing between the veth and the host's other interfaces (ip(7), ip_forward). */
+	if (netcfg_sysctl_set("net/ipv4/ip_forward", "1", err) < 0)
+		return -1;
+	/* Published to 127.0.0.1: let DNATed packets with a loopback source leave by the veth. */
+	snprintf(key, sizeof(key), "net/ipv4/conf/%s/route_localnet", name);
+	if (spec->n_publish && netcfg_sysctl_set(key, "1", err) < 0)
+		return -1;
+	if (netcfg_nat_add(name, name, spec->addr, spec->publish, spec->n_publish, err) < 0)
+		return -1;
+	h->nat = true;
+	return 0;
+}
+
+int netcfg_host_attach(struct netcfg_host *h, pid_t child, struct rt_err *err)
+{
+	if (!h)
+		return 0;
+	if (h->state.root)
+		return attach_veth(h, child, err);
+	return netcfg_helper_start(h->spec, h->state.dir_fd, h->state.dir, child, &h->helper, err);
+}
+
+void netcfg_host_release(struct netcfg_host *h)
+{
+	if (!h)
+		return;
+	netcfg_helper_stop(&h->helper);
+	if (h->nat)
+		netcfg_nat_remove(h->state.name);
+	if (h->veth)
+		netcfg_link_delete(h->state.name);
+	/* The lease last: nobody may get the address while rules for it remain. */
+	netcfg_state_remove(&h->state);
+	free(h);
+}

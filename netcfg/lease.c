@@ -1,0 +1,311 @@
+/*
+ * netcfg/lease.c - per-container state directories and address leases, shared by concurrent
+ * ent-runs through a lock file (flock(2)).
+ *
+ *   /run/ent-run/net/lock              flock'd while collecting, creating and leasing
+ *   /run/ent-run/net/ent-1234/owner    "pid starttime" of the ent-run that owns the container
+ *   /run/ent-run/net/ent-1234/...      resolv.conf, hosts (bind-mounted), helper files
+ *   /run/ent-run/net/leases/10.88.0.4  the /30 at 10.88.0.4 belongs to "ent-1234"
+ *
+ * (Rootless: $XDG_RUNTIME_DIR/ent-run/net, or /tmp/ent-run-UID/net, without leases.)
+ * A lease is taken with O_CREAT|O_EXCL under the lock, so two starts never pick the same block.
+ * A container whose owner is no longer running (ent-run was killed) is collected by the next
+ * start: its veth, its nftables chains, its directory and its lease. The owner is recorded with
+ * its start time (proc(5), /proc/PID/stat field 22), so a recycled pid does not look alive.
+ */
+#include "netcfg/internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "runtime/cleanup.h"
+#include "runtime/log.h"
+
+#define ROOT_BASE  "/run/ent-run/net"
+#define LEASES_DIR "leases"
+
+/* clang-format off */
+/* Everything a state directory may hold, removed before the directory itself. */
+static const char *const state_files[] = {
+	"resolv.conf", "hosts", "helper.ready", "helper.log", "owner",
+};
+/* clang-format on */
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The start time of pid in clock ticks since boot, or 0 when it is not running. */
+static unsigned long long proc_starttime(pid_t pid)
+{
+	char path[32], buf[1024];
+	unsigned long long start = 0;
+	_cleanup_close_ int fd = -1;
+	const char *p;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* Fields after the command name, which may contain spaces and ')': state is field 3. */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+	                        "%*d %*d %*d %llu",
+	                 &start) != 1)
+		return 0;
+	return start;
+}
+
+/* Is the owner recorded in base/name/owner still running? */
+static bool owner_alive(int base_fd, const char *name)
+{
+	char path[NAME_MAX + 8], buf[64];
+	_cleanup_close_ int fd = -1;
+	unsigned long long start;
+	long pid;
+	ssize_t n;
+
+	if (snprintf(path, sizeof(path), "%s/owner", name) >= (int)sizeof(path))
+		return false;
+	fd = openat(base_fd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	if (sscanf(buf, "%ld %llu", &pid, &start) != 2 || pid <= 0)
+		return false;
+	return proc_starttime((pid_t)pid) == start;
+}
+
+static void remove_dir(int base_fd, const char *name)
+{
+	_cleanup_close_ int fd = openat(base_fd, name, O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(state_files); i++)
+		unlinkat(fd, state_files[i], 0);
+	unlinkat(base_fd, name, AT_REMOVEDIR);
+}
+
+/* A container whose ent-run is gone: everything it had on the host. */
+static void collect_container(int base_fd, const char *name, bool root)
+{
+	rt_trace("net", "collect the leftovers of %s (its ent-run is gone)", name);
+	if (root) {
+		netcfg_nat_remove(name);
+		netcfg_link_delete(name);
+	}
+	remove_dir(base_fd, name);
+}
+
+/* Leases whose container directory is gone (collected above, or removed by hand). */
+static void collect_leases(int base_fd)
+{
+	_cleanup_close_ int fd = openat(base_fd, LEASES_DIR, O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *e;
+
+	if (!d)
+		return;
+	fd = -1; /* owned by d */
+	while ((e = readdir(d))) {
+		char owner[NETCFG_NAME_MAX] = "";
+		_cleanup_close_ int lfd = -1;
+		ssize_t n;
+
+		if (e->d_name[0] == '.')
+			continue;
+		lfd = openat(dirfd(d), e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		n = lfd >= 0 ? read(lfd, owner, sizeof(owner) - 1) : -1;
+		if (n > 0)
+			owner[strcspn(owner, "\n")] = '\0';
+		if (n > 0 && faccessat(base_fd, owner, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+			continue;
+		rt_trace("net", "unlink lease %s (owner %s is gone)", e->d_name, owner);
+		unlinkat(dirfd(d), e->d_name, 0);
+	}
+	closedir(d);
+}
+
+static void collect_dead(int base_fd, bool root)
+{
+	_cleanup_close_ int fd = openat(base_fd, ".", O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *e;
+
+	if (!d)
+		return;
+	fd = -1;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, "ent-", 4) || owner_alive(base_fd, e->d_name))
+			continue;
+		collect_container(base_fd, e->d_name, root);
+	}
+	closedir(d);
+	if (root)
+		collect_leases(base_fd);
+}
+
+/*
+ * Create path (and its parents) as a directory of ours. For a rootless base under /tmp, which
+ * anyone may pre-create, check that what exists is a real directory owned by us and private.
+ */
+static int make_dir(char *path, mode_t mode, bool check_owner, struct rt_err *err)
+{
+	struct stat st;
+
+	for (char *p = strchr(path + 1, '/');; p = strchr(p + 1, '/')) {
+		if (p)
+			*p = '\0';
+		if (mkdir(path, mode) < 0 && errno != EEXIST)
+			return rt_fail(err, errno, "netcfg: create directory %s", path);
+		if (check_owner && (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) ||
+		                    (strncmp(path, "/tmp/", 5) == 0 &&
+		                     (st.st_uid != geteuid() || (st.st_mode & 022)))))
+			return rt_fail(err, EPERM, "netcfg: %s is not a private directory of ours",
+			               path);
+		if (!p)
+			return 0;
+		*p = '/';
+	}
+}
+
+static int state_base(struct netcfg_state *st, struct rt_err *err)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	int n;
+
+	if (st->root)
+		n = snprintf(st->base, sizeof(st->base), "%s", ROOT_BASE);
+	else if (xdg && xdg[0] == '/' && access(xdg, W_OK) == 0)
+		n = snprintf(st->base, sizeof(st->base), "%s/ent-run/net", xdg);
+	else
+		n = snprintf(st->base, sizeof(st->base), "/tmp/ent-run-%ld/net", (long)geteuid());
+	if (n < 0 || (size_t)n >= sizeof(st->base))
+		return rt_fail(err, ENAMETOOLONG, "netcfg: state directory in %s", xdg);
+	if (make_dir(st->base, st->root ? 0755 : 0700, !st->root, err) < 0)
+		return -1;
+	if (st->root && mkdir(ROOT_BASE "/" LEASES_DIR, 0755) < 0 && errno != EEXIST)
+		return rt_fail(err, errno, "netcfg: create directory %s/%s", ROOT_BASE, LEASES_DIR);
+	return 0;
+}
+
+/* Our directory, recording who owns it. The name is ours alone: it holds our pid. */
+static int create_dir(struct netcfg_state *st, int base_fd, struct rt_err *err)
+{
+	char owner[64], dir[PATH_MAX];
+	_cleanup_close_ int fd = -1;
+	int n;
+
+	if (snprintf(dir, sizeof(dir), "%s/%s", st->base, st->name) >= (int)sizeof(dir))
+		return rt_fail(err, ENAMETOOLONG, "netcfg: state directory in %s", st->base);
+	rt_trace("net", "mkdir(\"%s\")", dir);
+	if (mkdirat(base_fd, st->name, 0755) < 0)
+		return rt_fail(err, errno, "netcfg: create %s", dir);
+	strcpy(st->dir, dir); /* ours from here: removed by netcfg_state_remove */
+	st->dir_fd = openat(base_fd, st->name, O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (st->dir_fd < 0)
+		return rt_fail(err, errno, "netcfg: open %s", st->dir);
+	n = snprintf(owner, sizeof(owner), "%ld %llu\n", (long)getpid(), proc_starttime(getpid()));
+	fd = openat(st->dir_fd, "owner", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, owner, (size_t)n) != n)
+		return rt_fail(err, errno, "netcfg: write %s/owner", st->dir);
+	return 0;
+}
+
+/* The first free block of the pool: O_EXCL makes the lease file the claim. */
+static int take_lease(struct netcfg_state *st, int base_fd, const struct netcfg_pool *pool,
+                      struct netcfg_block *block, struct rt_err *err)
+{
+	_cleanup_close_ int leases_fd = openat(base_fd, LEASES_DIR, O_DIRECTORY | O_CLOEXEC);
+	uint32_t n_blocks = netcfg_pool_blocks(pool);
+	char pool_str[NETCFG_ADDR_STRLEN];
+
+	if (leases_fd < 0)
+		return rt_fail(err, errno, "netcfg: open %s/%s", st->base, LEASES_DIR);
+	for (uint32_t i = 0; i < n_blocks; i++) {
+		_cleanup_close_ int fd = -1;
+		char name[NETCFG_ADDR_STRLEN];
+
+		netcfg_pool_block(pool, i, block);
+		netcfg_addr_str(block->base, name);
+		fd = openat(leases_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd < 0 && errno == EEXIST)
+			continue;
+		if (fd < 0)
+			return rt_fail(err, errno, "netcfg: lease %s/%s/%s", st->base, LEASES_DIR,
+			               name);
+		rt_trace("net", "lease %s/%d: %s/%s/%s", name, NETCFG_BLOCK_PLEN, st->base,
+		         LEASES_DIR, name);
+		strcpy(st->lease, name);
+		dprintf(fd, "%s\n", st->name);
+		return 0;
+	}
+	rt_fail(err, 0, "netcfg: address pool %s/%u is exhausted (%u containers)",
+	        netcfg_addr_str(pool->net, pool_str), pool->prefix_len, n_blocks);
+	rt_err_hint(err, "give a larger pool with --subnet (each container takes a /30)");
+	return -1;
+}
+
+int netcfg_state_create(struct netcfg_state *st, const struct netcfg_pool *pool,
+                        struct netcfg_block *block, struct rt_err *err)
+{
+	_cleanup_close_ int base_fd = -1;
+	_cleanup_close_ int lock_fd = -1;
+
+	if (state_base(st, err) < 0)
+		return -1;
+	base_fd = open(st->base, O_DIRECTORY | O_CLOEXEC);
+	if (base_fd < 0)
+		return rt_fail(err, errno, "netcfg: open %s", st->base);
+	/* One start at a time from here: collecting, creating, leasing. Closing unlocks. */
+	lock_fd = openat(base_fd, "lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lock_fd < 0)
+		return rt_fail(err, errno, "netcfg: open %s/lock", st->base);
+	rt_trace("net", "flock(\"%s/lock\", LOCK_EX)", st->base);
+	if (flock(lock_fd, LOCK_EX) < 0)
+		return rt_fail(err, errno, "netcfg: lock %s/lock", st->base);
+	collect_dead(base_fd, st->root);
+	if (create_dir(st, base_fd, err) < 0)
+		return -1;
+	if (pool && take_lease(st, base_fd, pool, block, err) < 0)
+		return -1;
+	return 0;
+}
+
+void netcfg_state_remove(struct netcfg_state *st)
+{
+	char path[PATH_MAX];
+	_cleanup_close_ int base_fd = -1;
+
+	if (st->dir_fd >= 0)
+		close(st->dir_fd);
+	st->dir_fd = -1;
+	if (!st->base[0])
+		return;
+	base_fd = open(st->base, O_DIRECTORY | O_CLOEXEC);
+	if (base_fd < 0)
+		return;
+	if (st->dir[0]) {
+		rt_trace("net", "remove %s", st->dir);
+		remove_dir(base_fd, st->name);
+	}
+	if (st->lease[0]) {
+		snprintf(path, sizeof(path), "%s/%s", LEASES_DIR, st->lease);
+		rt_trace("net", "unlink lease %s/%s", st->base, path);
+		unlinkat(base_fd, path, 0);
+	}
+}

@@ -1,0 +1,352 @@
+/*
+ * runtime/cgroup.c - one cgroup per container (cgroups(7), cgroup_namespaces(7)): created below
+ * the caller's own cgroup in every mounted hierarchy, limits and device rules written before
+ * the workload runs, the container moved in before it is released, and everything removed
+ * when it ends.
+ *
+ * Nesting: "below the caller's own cgroup" (from /proc/self/cgroup) rather than at the root,
+ * so that ent-run works inside a CI agent's cgroup and the agent's limits still hold. The child
+ * creates its cgroup namespace once it is inside, so the container sees its cgroup as "/".
+ */
+#include "runtime/cgroup_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/bpf.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runtime/cleanup.h"
+#include "runtime/log.h"
+
+struct rt_cgroup {
+	struct cgroup_layout layout;
+	struct cgroup_spec spec;             /* device paths resolved; skipped limits cleared */
+	bool skip[CG_MAX_HIER];              /* rootless and not writable: not used */
+	char dir[CG_MAX_HIER][ENT_PATH_MAX]; /* created: "/sys/fs/cgroup/memory/.../ent-run-42" */
+};
+
+static const char *const why_default = "default";
+
+int cg_write(const char *dir, const char *file, const char *value, bool optional,
+             struct rt_err *err)
+{
+	char path[ENT_PATH_MAX + 64], line[256];
+	_cleanup_close_ int fd = -1;
+	int len = snprintf(line, sizeof(line), "%s\n", value); /* as echo(1) writes it */
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	/*
+	 * Each write(2) is one command to the kernel, whatever the file offset. O_CREAT and
+	 * O_APPEND matter only in the unit tests' fake tree, where writes then add up in order.
+	 */
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0 && optional && (errno == ENOENT || errno == EACCES)) {
+		rt_trace("cgroup", "%s: not on this kernel, skipped", path);
+		return 0;
+	}
+	if (fd < 0)
+		return rt_fail(err, errno, "cgroup: open %s", path);
+	rt_trace("cgroup", "write %s \"%s\"", path, value);
+	if (write(fd, line, (size_t)len) != len)
+		return rt_fail(err, errno, "cgroup: write \"%s\" to %s", value, path);
+	return 0;
+}
+
+long cg_read(const char *dir, const char *file, char *buf, size_t size)
+{
+	char path[ENT_PATH_MAX + 64];
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return (long)n;
+}
+
+long long cg_keyed_value(const char *text, const char *key)
+{
+	size_t len = strlen(key);
+
+	for (const char *line = text; *line; line += strcspn(line, "\n"), line += *line == '\n') {
+		if (!strncmp(line, key, len) && line[len] == ' ')
+			return strtoll(line + len + 1, NULL, 10);
+	}
+	return -1;
+}
+
+unsigned cg_wanted(const struct cgroup_spec *spec)
+{
+	return (spec->memory_bytes > 0 ? 1u << CG_MEMORY : 0) |
+	       (spec->pids_max > 0 ? 1u << CG_PIDS : 0) |
+	       (spec->cpu_quota_us > 0 ? 1u << CG_CPU : 0) |
+	       (spec->n_devrules > 0 ? 1u << CG_DEVICES : 0);
+}
+
+const char *cgroup_format_size(int64_t bytes, char *buf, size_t size)
+{
+	static const char suffix[] = "GMK";
+
+	for (int i = 0; i < 3; i++) {
+		int64_t unit = (int64_t)1 << (10 * (3 - i));
+
+		if (bytes >= unit && bytes % unit == 0) {
+			snprintf(buf, size, "%" PRId64 "%c", bytes / unit, suffix[i]);
+			return buf;
+		}
+	}
+	snprintf(buf, size, "%" PRId64, bytes);
+	return buf;
+}
+
+/* host.devices.allow=PATH: the node's type and major:minor, from the host's inode. */
+static int resolve_devrules(struct cgroup_spec *spec, struct rt_err *err)
+{
+	for (unsigned i = 0; i < spec->n_devrules; i++) {
+		struct cgroup_devrule *r = &spec->devrules[i];
+		struct stat st;
+
+		if (!r->path[0])
+			continue;
+		if (stat(r->path, &st) < 0)
+			return rt_fail(err, errno, "cgroup: device %s", r->path);
+		if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
+			return rt_fail(err, ENODEV, "cgroup: %s is not a device node", r->path);
+		r->type = S_ISCHR(st.st_mode) ? 'c' : 'b';
+		r->major = major(st.st_rdev);
+		r->minor = minor(st.st_rdev);
+		rt_trace("cgroup", "stat(\"%s\"): %c %" PRId64 ":%" PRId64, r->path, r->type,
+		         r->major, r->minor);
+	}
+	return 0;
+}
+
+/*
+ * Rootless, hierarchy h not writable (no delegated cgroup): an explicit limit cannot be kept,
+ * which is an error; the default pids limit and the device rules are dropped. Devices need no
+ * cgroup here: without CAP_MKNOD on the host, the container reaches only the nodes bound in,
+ * and file permissions guard those.
+ */
+static int drop_unwritable(struct rt_cgroup *cg, unsigned i, const char *own, struct rt_err *err)
+{
+	unsigned used = cg->layout.h[i].controllers & cg_wanted(&cg->spec);
+	struct cgroup_spec *s = &cg->spec;
+	const char *why = (used & (1u << CG_MEMORY)) ? s->memory_why
+	                  : (used & (1u << CG_CPU))  ? s->cpu_why
+	                  : (used & (1u << CG_PIDS)) ? s->pids_why
+	                                             : why_default;
+
+	if (strcmp(why, why_default)) {
+		rt_fail(err, EACCES, "cgroup: %s needs a cgroup we may write, and %s is not ours",
+		        why, own);
+		rt_err_hint(err, "as a user, limits need cgroup v2 with a delegated subtree "
+		                 "(systemd-run --user --scope -p Delegate=yes ent-run ...)");
+		return -1;
+	}
+	if (used & (1u << CG_PIDS))
+		rt_trace("cgroup", "no writable cgroup (%s): default pids limit skipped", own);
+	if (used & (1u << CG_DEVICES))
+		rt_trace("cgroup", "no writable cgroup (%s): device rules left to file permissions",
+		         own);
+	if (used & (1u << CG_PIDS))
+		s->pids_max = 0;
+	cg->skip[i] = true;
+	return 0;
+}
+
+/* mkdir the container's cgroup; an empty leftover of an earlier ent-run with our pid goes. */
+static int make_dir(const char *path, bool required, struct rt_err *err)
+{
+	rt_trace("cgroup", "mkdir(\"%s\")", path);
+	if (mkdir(path, 0755) == 0)
+		return 0;
+	if (errno == EEXIST && rmdir(path) == 0 && mkdir(path, 0755) == 0)
+		return 0;
+	if (required)
+		return rt_fail(err, errno, "cgroup: create %s", path);
+	rt_trace("cgroup", "mkdir(\"%s\"): %s; stays in our cgroup there", path, strerror(errno));
+	return 1;
+}
+
+/* The device rules into the new cgroup: v1 files, or a v2 BPF program. */
+static int write_devices(const struct cgroup_hier *h, const char *dir,
+                         const struct cgroup_spec *spec, struct rt_err *err)
+{
+	struct bpf_insn insns[CG_BPF_MAX_INSNS];
+	_cleanup_close_ int dir_fd = -1;
+	unsigned n;
+	int prog_fd;
+
+	if (!h->v2)
+		return cg_v1_write_devices(dir, spec->devrules, spec->n_devrules, err);
+	n = cgroup_bpf_generate(spec->devrules, spec->n_devrules, insns);
+	dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir_fd < 0)
+		return rt_fail(err, errno, "cgroup: open %s", dir);
+	/* The cgroup keeps the program attached; our descriptor is not needed after. */
+	prog_fd = cgroup_bpf_attach(insns, n, dir_fd, dir, err);
+	if (prog_fd < 0)
+		return -1;
+	close(prog_fd);
+	return 0;
+}
+
+/* Our cgroup in hierarchy i: collect leftovers, create, write the limits it carries. */
+static int create_one(struct rt_cgroup *cg, unsigned i, const char *name, struct rt_err *err)
+{
+	const struct cgroup_hier *h = &cg->layout.h[i];
+	unsigned used = h->controllers & cg_wanted(&cg->spec);
+	char own[ENT_PATH_MAX], path[ENT_PATH_MAX];
+	int r;
+
+	cgroup_own_dir(h, own, sizeof(own));
+	cgroup_collect_stale(own);
+	if (geteuid() != 0 && access(own, W_OK) < 0 && drop_unwritable(cg, i, own, err) < 0)
+		return -1;
+	if (cg->skip[i])
+		return 0;
+	if (h->v2 && (used & ~(1u << CG_DEVICES)) && cg_v2_enable(h, own, &cg->spec, err) < 0)
+		return -1;
+	if (snprintf(path, sizeof(path), "%s/%s", own, name) >= (int)sizeof(path))
+		return rt_fail(err, ENAMETOOLONG, "cgroup: %s/%s", own, name);
+	r = make_dir(path, used != 0, err);
+	if (r != 0)
+		return r < 0 ? -1 : 0;
+	memcpy(cg->dir[i], path, sizeof(path));
+	if (!h->v2 && strstr(h->opts, "cpuset") && cg_v1_init_cpuset(own, path, err) < 0)
+		return -1;
+	r = h->v2 ? cg_v2_write_limits(h, path, &cg->spec, err)
+	          : cg_v1_write_limits(h, path, &cg->spec, err);
+	if (r < 0)
+		return -1;
+	if (used & (1u << CG_DEVICES))
+		return write_devices(h, path, &cg->spec, err);
+	return 0;
+}
+
+int cgroup_create_at(const struct cgroup_layout *layout, const struct cgroup_spec *spec,
+                     const char *name, struct rt_cgroup **out, struct rt_err *err)
+{
+	struct rt_cgroup *cg = calloc(1, sizeof(*cg));
+
+	if (!cg)
+		return rt_fail(err, ENOMEM, "cgroup: allocate");
+	cg->layout = *layout;
+	cg->spec = *spec;
+	if (resolve_devrules(&cg->spec, err) < 0)
+		goto fail;
+	for (unsigned i = 0; i < layout->n; i++) {
+		if (create_one(cg, i, name, err) < 0)
+			goto fail;
+	}
+	*out = cg;
+	return 0;
+fail:
+	cgroup_destroy(cg);
+	return -1;
+}
+
+int cgroup_create(const struct cgroup_spec *spec, const char *name, struct rt_cgroup **out,
+                  struct rt_err *err)
+{
+	struct cgroup_layout layout;
+
+	if (cgroup_layout_probe(&layout, err) < 0)
+		return -1;
+	for (unsigned i = 0; i < layout.n; i++)
+		rt_trace("cgroup", "%s %s at %s, we are in %s",
+		         layout.h[i].v2 ? "cgroup2" : "cgroup",
+		         layout.h[i].v2 ? "tree" : layout.h[i].opts, layout.h[i].mnt,
+		         layout.h[i].own);
+	return cgroup_create_at(&layout, spec, name, out, err);
+}
+
+int cgroup_add_process(struct rt_cgroup *cg, pid_t pid, struct rt_err *err)
+{
+	char text[24];
+
+	snprintf(text, sizeof(text), "%d", (int)pid);
+	for (unsigned i = 0; i < cg->layout.n; i++) {
+		if (cg->dir[i][0] && cg_write(cg->dir[i], "cgroup.procs", text, false, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+bool cgroup_oom_killed(const struct rt_cgroup *cg)
+{
+	char text[1024];
+
+	for (unsigned i = 0; cg && i < cg->layout.n; i++) {
+		const struct cgroup_hier *h = &cg->layout.h[i];
+
+		if (!cg->dir[i][0] || !(h->controllers & (1u << CG_MEMORY)))
+			continue;
+		/* v1 memory.oom_control and v2 memory.events both count "oom_kill N". */
+		if (cg_read(cg->dir[i], h->v2 ? "memory.events" : "memory.oom_control", text,
+		            sizeof(text)) > 0 &&
+		    cg_keyed_value(text, "oom_kill") > 0)
+			return true;
+	}
+	return false;
+}
+
+const char *cgroup_dir(const struct rt_cgroup *cg, unsigned i)
+{
+	return i < cg->layout.n ? cg->dir[i] : "";
+}
+
+/*
+ * Empty dir of processes and remove it. The container is gone when we get here, so this is
+ * for stragglers (a process that escaped PID 1's death): v2 cgroup.kill (Linux 5.14) kills the
+ * whole cgroup at once; otherwise SIGKILL each pid in cgroup.procs. rmdir fails with EBUSY
+ * until the last one has exited, so retry for up to two seconds.
+ */
+static void remove_dir(const char *dir, bool v2)
+{
+	struct rt_err ignored = { 0 };
+
+	struct timespec ms = { 0, 1000000 };
+	char pids[4096];
+
+	for (int tries = 0; tries < 2000; tries++) {
+		if (rmdir(dir) == 0 || errno == ENOENT)
+			return;
+		if (errno != EBUSY)
+			break;
+		if (tries == 0 && v2)
+			cg_write(dir, "cgroup.kill", "1", true, &ignored);
+		if (cg_read(dir, "cgroup.procs", pids, sizeof(pids)) > 0) {
+			for (char *p = pids; *p; p += strcspn(p, "\n"), p += *p == '\n')
+				kill((pid_t)atoi(p), SIGKILL);
+		}
+		nanosleep(&ms, NULL);
+	}
+	rt_trace("cgroup", "rmdir(\"%s\"): %s", dir, strerror(errno));
+}
+
+void cgroup_destroy(struct rt_cgroup *cg)
+{
+	if (!cg)
+		return;
+	for (unsigned i = cg->layout.n; i-- > 0;) {
+		if (!cg->dir[i][0])
+			continue;
+		rt_trace("cgroup", "rmdir(\"%s\")", cg->dir[i]);
+		remove_dir(cg->dir[i], cg->layout.h[i].v2);
+	}
+	free(cg);
+}

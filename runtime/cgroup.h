@@ -1,0 +1,131 @@
+/*
+ * runtime/cgroup.h - one cgroup per container: placement, limits, device rules, OOM report and
+ * removal, on cgroup v1, v2 and hybrid hosts (cgroups(7)).
+ *
+ * The parent calls, in order: cgroup_create() before clone, cgroup_add_process() once the child
+ * exists and before SYNC_GO (so the workload never runs outside its cgroup, and the child's
+ * cgroup namespace is rooted there), cgroup_oom_killed() after the container exited, and
+ * cgroup_destroy() last, in every case.
+ *
+ * The layout functions and cgroup_create_at() are exported for the unit tests, which drive the
+ * writers against a fake cgroupfs tree in a temporary directory.
+ */
+#ifndef RT_CGROUP_H
+#define RT_CGROUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "entitlements/plan.h"
+#include "runtime/err.h"
+
+#define CG_MAX_HIER 16
+
+/* The controllers ent-run writes limits to (bit masks over enum cg_controller). */
+enum cg_controller {
+	CG_MEMORY,
+	CG_PIDS,
+	CG_CPU,
+	CG_DEVICES,
+	CG_N_CONTROLLERS,
+};
+
+/* One mounted hierarchy: a v1 hierarchy (one or more controllers) or the cgroup2 tree. */
+struct cgroup_hier {
+	bool v2;
+	char mnt[ENT_PATH_MAX]; /* where it is mounted on the host: "/sys/fs/cgroup/memory" */
+	char opts[128];         /* v1 controller options, as mount(2) data: "cpu,cpuacct" */
+	char own[ENT_PATH_MAX]; /* the caller's cgroup in it, from /proc/self/cgroup */
+	unsigned controllers;   /* bit (1 << CG_*) per controller that we use from here */
+};
+
+/* Where the cgroups are on this host and where the caller is in them. */
+struct cgroup_layout {
+	struct cgroup_hier h[CG_MAX_HIER];
+	unsigned n;
+};
+
+/*
+ * Parse the text of /proc/self/mountinfo and /proc/self/cgroup into out: every mounted v1
+ * hierarchy the caller belongs to and the cgroup2 tree, with the caller's cgroup in each.
+ * v2_controllers is the text of the caller's cgroup.controllers ("memory pids", "" if none):
+ * a controller is used from v1 when a v1 hierarchy has it, from v2 otherwise. Pure. Returns 0,
+ * or -1 with err when no cgroup hierarchy is mounted.
+ */
+int cgroup_layout_parse(const char *mountinfo, const char *self_cgroup, const char *v2_controllers,
+                        struct cgroup_layout *out, struct rt_err *err);
+
+/*
+ * Read /proc/self/mountinfo, /proc/self/cgroup and our cgroup2 cgroup.controllers, and parse
+ * them. Returns 0 or -1 with err.
+ */
+int cgroup_layout_probe(struct cgroup_layout *out, struct rt_err *err);
+
+/* The host path of the caller's own cgroup in h, into buf. Returns buf. */
+const char *cgroup_own_dir(const struct cgroup_hier *h, char *buf, size_t size);
+
+struct rt_cgroup; /* opaque: the directories we created, and the device program */
+
+/*
+ * Parent, before clone: remove cgroups left by killed runs (directories named ent-run-PID
+ * whose PID is gone and which hold no process), then create name ("ent-run-<our pid>") below
+ * our own cgroup in every hierarchy, and write spec's limits and device rules into it. A host
+ * path in a device rule is stat()ed for its type and major:minor. Rootless without a writable
+ * cgroup: an explicit limit is an error, the default pids limit is skipped (traced). Returns 0
+ * and *out (free it with cgroup_destroy), or -1 with err and nothing left behind.
+ */
+int cgroup_create(const struct cgroup_spec *spec, const char *name, struct rt_cgroup **out,
+                  struct rt_err *err);
+
+/* cgroup_create() on a given layout: the unit tests pass one that points into a fake tree. */
+int cgroup_create_at(const struct cgroup_layout *layout, const struct cgroup_spec *spec,
+                     const char *name, struct rt_cgroup **out, struct rt_err *err);
+
+/* Parent, after clone and before SYNC_GO: move pid into the container's cgroups. */
+int cgroup_add_process(struct rt_cgroup *cg, pid_t pid, struct rt_err *err);
+
+/* After the container exited: did the kernel's OOM killer kill a process for its limit? */
+bool cgroup_oom_killed(const struct rt_cgroup *cg);
+
+/*
+ * After the container is gone: kill whatever is still inside (v2 cgroup.kill, else SIGKILL to
+ * each pid in cgroup.procs until it is empty), remove every directory created, free. NULL is
+ * fine.
+ */
+void cgroup_destroy(struct rt_cgroup *cg);
+
+/* The directory created in hierarchy i, "" if none (unit tests, tracing). */
+const char *cgroup_dir(const struct rt_cgroup *cg, unsigned i);
+
+/* --- cgroup_stale.c */
+
+/*
+ * Remove the ent-run-PID directories in dir whose PID no longer exists and which hold no
+ * process: what a run killed with SIGKILL left. Never touches a cgroup with live processes.
+ */
+void cgroup_collect_stale(const char *dir);
+
+/* --- cgroup_bpf.c: the cgroup v2 device controller is a BPF program */
+
+#define CG_BPF_MAX_INSNS (8 + ENT_MAX_DEVRULES * 8)
+
+struct bpf_insn;
+
+/*
+ * Generate a BPF_PROG_TYPE_CGROUP_DEVICE program deciding like rules[] (the last match wins;
+ * no match: deny) into insns (CG_BPF_MAX_INSNS). Type 'a' and major/minor -1 match any. Rules
+ * must hold resolved numbers (no path). Returns the instruction count. Pure.
+ */
+unsigned cgroup_bpf_generate(const struct cgroup_devrule *rules, unsigned n,
+                             struct bpf_insn *insns);
+
+/* Load insns and attach to the cgroup2 directory dir_fd. Returns the program fd or -1. */
+int cgroup_bpf_attach(const struct bpf_insn *insns, unsigned n, int dir_fd, const char *dir,
+                      struct rt_err *err);
+
+/* Format bytes as the user would type it: "256M", "1G", "1536K", "1000". Returns buf. */
+const char *cgroup_format_size(int64_t bytes, char *buf, size_t size);
+
+#endif

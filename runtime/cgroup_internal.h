@@ -1,0 +1,51 @@
+/*
+ * runtime/cgroup_internal.h - what the files of runtime/cgroup*.c share with each other
+ * (nothing else includes this file; the public surface is runtime/cgroup.h).
+ *
+ * cgroupfs is a file system of small control files: a cgroup is a directory (mkdir(2) creates
+ * one, rmdir(2) removes an empty one), a limit is a number written into a file of it.
+ */
+#ifndef RT_CGROUP_INTERNAL_H
+#define RT_CGROUP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "runtime/cgroup.h"
+
+/*
+ * Write value into dir/file. optional: a file this kernel may lack (memory.memsw.* without
+ * swap accounting) is skipped, with a trace line. Returns 0 or -1 with err.
+ */
+int cg_write(const char *dir, const char *file, const char *value, bool optional,
+             struct rt_err *err);
+
+/* Read dir/file (NUL-terminated, at most size - 1 bytes). Returns its length or -1 (errno). */
+long cg_read(const char *dir, const char *file, char *buf, size_t size);
+
+/* The value N of the line "key N" in text (memory.events, memory.oom_control); -1 if none. */
+long long cg_keyed_value(const char *text, const char *key);
+
+/* v1: limits of spec into the hierarchy h's new cgroup dir (the controllers h carries). */
+int cg_v1_write_limits(const struct cgroup_hier *h, const char *dir, const struct cgroup_spec *spec,
+                       struct rt_err *err);
+
+/* v1: devices.deny "a", then devices.allow / devices.deny per rule, in order. */
+int cg_v1_write_devices(const char *dir, const struct cgroup_devrule *rules, unsigned n,
+                        struct rt_err *err);
+
+/* v1 cpuset: a new cpuset cgroup starts empty; copy cpuset.cpus and cpuset.mems from parent. */
+int cg_v1_init_cpuset(const char *parent, const char *dir, struct rt_err *err);
+
+/* v2: "+memory +pids +cpu" (those needed) into parent's cgroup.subtree_control. */
+int cg_v2_enable(const struct cgroup_hier *h, const char *parent, const struct cgroup_spec *spec,
+                 struct rt_err *err);
+
+/* v2: memory.max, memory.swap.max, pids.max, cpu.max into dir. */
+int cg_v2_write_limits(const struct cgroup_hier *h, const char *dir, const struct cgroup_spec *spec,
+                       struct rt_err *err);
+
+/* The controllers spec asks for (bits 1 << CG_*): memory, pids, cpu, devices. */
+unsigned cg_wanted(const struct cgroup_spec *spec);
+
+#endif

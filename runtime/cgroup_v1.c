@@ -1,0 +1,106 @@
+/*
+ * runtime/cgroup_v1.c - limits and device rules on cgroup v1 hierarchies (cgroups(7);
+ * Documentation/admin-guide/cgroup-v1/: memory.rst, pids.rst, devices.rst, cpusets.rst, and
+ * scheduler/sched-bwc.rst for the CPU quota).
+ *
+ * In v1 each controller is its own tree of directories, and each limit its own file:
+ * memory.limit_in_bytes, pids.max, cpu.cfs_quota_us. The device controller keeps a list of
+ * exceptions to a default: "a" written to devices.deny makes the default "deny" and clears the
+ * list; each "c 1:3 rwm" written to devices.allow then adds one exception.
+ */
+#include "runtime/cgroup_internal.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "runtime/log.h"
+
+static bool has(const struct cgroup_hier *h, enum cg_controller c)
+{
+	return h->controllers & (1u << c);
+}
+
+static int write_num(const char *dir, const char *file, int64_t value, bool optional,
+                     struct rt_err *err)
+{
+	char text[24];
+
+	snprintf(text, sizeof(text), "%" PRId64, value);
+	return cg_write(dir, file, text, optional, err);
+}
+
+int cg_v1_write_limits(const struct cgroup_hier *h, const char *dir, const struct cgroup_spec *spec,
+                       struct rt_err *err)
+{
+	/*
+	 * Memory, then memory+swap with the same value: without the second the workload would
+	 * go on in swap. memsw exists only with swap accounting; it must stay >= the limit, so
+	 * it is written second (a new cgroup starts with both unlimited).
+	 */
+	if (has(h, CG_MEMORY) && spec->memory_bytes > 0) {
+		if (write_num(dir, "memory.limit_in_bytes", spec->memory_bytes, false, err) < 0 ||
+		    write_num(dir, "memory.memsw.limit_in_bytes", spec->memory_bytes, true, err) <
+		            0)
+			return -1;
+	}
+	/* pids: fork() and clone() fail with EAGAIN once the cgroup holds pids.max tasks. */
+	if (has(h, CG_PIDS) && spec->pids_max > 0 &&
+	    write_num(dir, "pids.max", spec->pids_max, false, err) < 0)
+		return -1;
+	/* CFS bandwidth: at most quota microseconds of CPU time in every period. */
+	if (has(h, CG_CPU) && spec->cpu_quota_us > 0) {
+		if (write_num(dir, "cpu.cfs_period_us", spec->cpu_period_us, false, err) < 0 ||
+		    write_num(dir, "cpu.cfs_quota_us", spec->cpu_quota_us, false, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* "c 1:3 rwm", "a *:* rwm", "c 136:* rwm": the devices.allow/deny syntax. */
+static void format_rule(const struct cgroup_devrule *r, char *buf, size_t size)
+{
+	char major[24] = "*", minor[24] = "*";
+
+	if (r->major >= 0)
+		snprintf(major, sizeof(major), "%" PRId64, r->major);
+	if (r->minor >= 0)
+		snprintf(minor, sizeof(minor), "%" PRId64, r->minor);
+	snprintf(buf, size, "%c %s:%s %s", r->type ? r->type : 'a', major, minor, r->access);
+}
+
+int cg_v1_write_devices(const char *dir, const struct cgroup_devrule *rules, unsigned n,
+                        struct rt_err *err)
+{
+	char text[80];
+
+	/* Default deny with an empty exception list first: nothing is reachable by accident. */
+	if (cg_write(dir, "devices.deny", "a", false, err) < 0)
+		return -1;
+	for (unsigned i = 0; i < n; i++) {
+		const struct cgroup_devrule *r = &rules[i];
+		const char *file = r->allow ? "devices.allow" : "devices.deny";
+
+		format_rule(r, text, sizeof(text));
+		rt_trace("cgroup", "device rule %u: %s %s  [%s]", i + 1,
+		         r->allow ? "allow" : "deny", text, r->why[0] ? r->why : "default");
+		if (cg_write(dir, file, text, false, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int cg_v1_init_cpuset(const char *parent, const char *dir, struct rt_err *err)
+{
+	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+	char value[256];
+
+	for (unsigned i = 0; i < 2; i++) {
+		if (cg_read(parent, files[i], value, sizeof(value)) < 0)
+			continue; /* not a cpuset hierarchy after all: nothing to copy */
+		value[strcspn(value, "\n")] = '\0';
+		if (cg_write(dir, files[i], value, false, err) < 0)
+			return -1;
+	}
+	return 0;
+}
