@@ -9,14 +9,17 @@
  * hierarchy: "cpu,cpuacct" where they are one hierarchy, "cpu" where they are two), plus the
  * cgroup2 tree where it is; on v2 hosts the cgroup2 tree at /sys/fs/cgroup itself.
  *
- * These are new mounts made inside the container's cgroup namespace, so each shows the
- * container's own cgroup as its root: nothing of the host's other cgroups is visible. They are
+ * Only the hierarchies in use are mounted: those carrying a limit or the device rules, where
+ * the runtime places the container (runtime/cgroup.c makes the same choice). These are new
+ * mounts made inside the container's cgroup namespace, so each shows the container's own
+ * cgroup as its root: nothing of the host's other cgroups is visible. They are
  * read-only, and the tmpfs holding them is made read-only last (a read-only path), so the
  * container cannot raise its own limits. Pure code: host->cgroups comes from the runtime.
  */
 #include "entitlements/ent.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -64,6 +67,56 @@ static int add_hierarchy(const struct ent_cgroup_mount *c, const char *target,
 	return append(rootfs, &m, err);
 }
 
+/* The controllers the plan uses, as cgroup calls them. */
+static void wanted_controllers(const struct cgroup_spec *cg, const char *out[4])
+{
+	unsigned n = 0;
+
+	if (cg->memory_bytes > 0)
+		out[n++] = "memory";
+	if (cg->pids_max > 0)
+		out[n++] = "pids";
+	if (cg->cpu_quota_us > 0)
+		out[n++] = "cpu";
+	if (cg->n_devrules > 0)
+		out[n++] = "devices";
+	while (n < 4)
+		out[n++] = NULL;
+}
+
+/* Does the comma-separated option list opts name controller ctrl? */
+static bool has_controller(const char *opts, const char *ctrl)
+{
+	size_t len = strlen(ctrl);
+
+	for (const char *p = opts; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+		if (!strncmp(p, ctrl, len) && (p[len] == ',' || p[len] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Is hierarchy c in use? A v1 hierarchy when it has a wanted controller; the cgroup2 tree when
+ * a wanted controller is on no v1 hierarchy (a controller comes from v1 when one has it).
+ */
+static bool in_use(const struct ent_cgroup_layout *layout, const struct ent_cgroup_mount *c,
+                   const char *const wanted[4])
+{
+	for (unsigned w = 0; w < 4 && wanted[w]; w++) {
+		bool on_v1 = false;
+
+		if (!c->v2 && has_controller(c->opts, wanted[w]))
+			return true;
+		for (unsigned i = 0; i < layout->n_mounts && !on_v1; i++)
+			on_v1 = !layout->mounts[i].v2 &&
+			        has_controller(layout->mounts[i].opts, wanted[w]);
+		if (c->v2 && !on_v1)
+			return true;
+	}
+	return false;
+}
+
 /* A tree mounted at /sys/fs/cgroup itself (pure v2) takes the place of the tmpfs. */
 static const struct ent_cgroup_mount *at_top(const struct ent_cgroup_layout *layout)
 {
@@ -77,10 +130,11 @@ static const struct ent_cgroup_mount *at_top(const struct ent_cgroup_layout *lay
 	return NULL;
 }
 
-int ent_compile_cgroupfs(const struct ent_host *host, const struct ns_spec *ns,
-                         struct rootfs_spec *rootfs, struct rt_err *err)
+int ent_compile_cgroupfs(const struct ent_host *host, struct ent_plan *plan, struct rt_err *err)
 {
 	const struct ent_cgroup_layout *layout = &host->cgroups;
+	struct rootfs_spec *rootfs = &plan->rootfs;
+	const char *wanted[4];
 	const struct ent_cgroup_mount *top = at_top(layout);
 	struct rootfs_mount tmpfs = { .source = "tmpfs",
 		                      .target = CGROUP_DIR,
@@ -90,14 +144,18 @@ int ent_compile_cgroupfs(const struct ent_host *host, const struct ns_spec *ns,
 	char target[ENT_PATH_MAX];
 
 	/* Outside a cgroup namespace of its own, a mount would show the host's whole tree. */
-	if (!layout->n_mounts || !ns->unshare[NS_CGROUP])
+	wanted_controllers(&plan->cgroup, wanted);
+	if (!layout->n_mounts || !plan->ns.unshare[NS_CGROUP] || !wanted[0])
 		return 0;
 	if (top)
-		return add_hierarchy(top, CGROUP_DIR, rootfs, err);
+		return in_use(layout, top, wanted) ? add_hierarchy(top, CGROUP_DIR, rootfs, err)
+		                                   : 0;
 	/* Writable while the mount points are made in it; read-only once they are (below). */
 	if (append(rootfs, &tmpfs, err) < 0)
 		return -1;
 	for (unsigned i = 0; i < layout->n_mounts; i++) {
+		if (!in_use(layout, &layout->mounts[i], wanted))
+			continue;
 		if (container_target(layout->mounts[i].mnt, target, sizeof(target)) < 0)
 			return rt_fail(err, 0, "entitlements: cgroup mount point too long");
 		if (add_hierarchy(&layout->mounts[i], target, rootfs, err) < 0)

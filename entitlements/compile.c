@@ -203,8 +203,7 @@ static int compile_filesystems(const struct ent_request *req, struct ent_plan *p
 		snprintf(dev->path, sizeof(dev->path), "%s", base_devices[i]);
 		set_why(dev->why, WHY_DEFAULT);
 	}
-	/* /sys/fs/cgroup, read-only, after /sys: the container sees its own limits. */
-	return ent_compile_cgroupfs(&req->host, &plan->ns, rootfs, err);
+	return 0;
 }
 
 /* --volume and --tmpfs, after the standard mounts so that they may cover them. */
@@ -434,6 +433,10 @@ static int compile_all(const struct ent_request *req, struct ent_grant_req *reqs
 		return -1;
 	if (ent_grant_apply(&sel, plan, err) < 0)
 		return -1;
+	compile_limits(req, &plan->cgroup);
+	/* /sys/fs/cgroup, read-only: the hierarchies that carry the limits and device rules. */
+	if (ent_compile_cgroupfs(&req->host, plan, err) < 0)
+		return -1;
 	if (compile_seccomp_ref(req, &plan->lockdown, err) < 0)
 		return -1;
 	if (compile_network(req, &plan->net, err) < 0)
@@ -442,7 +445,6 @@ static int compile_all(const struct ent_request *req, struct ent_grant_req *reqs
 		return -1;
 	if (compile_process(req, plan, err) < 0)
 		return -1;
-	compile_limits(req, &plan->cgroup);
 	return 0;
 }
 

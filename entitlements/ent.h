@@ -144,14 +144,13 @@ void ent_plan_free(struct ent_plan *plan);
 int ent_compile(const struct ent_request *req, struct ent_plan *plan, struct rt_err *err);
 
 /*
- * The container's view of its cgroups (entitlements/cgroupfs.c): append to rootfs the mounts
- * that show each of host's hierarchies at /sys/fs/cgroup, read-only, in the same places as on
- * the host (a tmpfs holding one cgroup mount per v1 hierarchy, or the cgroup2 tree). Mounted
- * inside the container's cgroup namespace, each shows the container's own cgroup as its root.
- * Needs a new cgroup namespace (otherwise adds nothing). Returns 0 or -1 with err (too many
- * mounts).
+ * The container's view of its cgroups (entitlements/cgroupfs.c): append to plan's mounts the
+ * hierarchies in use (those carrying plan->cgroup's limits and device rules, where runtime/
+ * places the container) at /sys/fs/cgroup, read-only, in the same places as on the host (a
+ * tmpfs holding one cgroup mount per v1 hierarchy, or the cgroup2 tree). Mounted inside the
+ * container's cgroup namespace, each shows the container's own cgroup as its root. Needs a new
+ * cgroup namespace (otherwise adds nothing). Returns 0 or -1 with err (too many mounts).
  */
-int ent_compile_cgroupfs(const struct ent_host *host, const struct ns_spec *ns,
-                         struct rootfs_spec *rootfs, struct rt_err *err);
+int ent_compile_cgroupfs(const struct ent_host *host, struct ent_plan *plan, struct rt_err *err);
 
 #endif

@@ -224,6 +224,8 @@ static struct json_object *json_devices(const struct ent_plan *plan)
 		jadd(r, "major", json_object_new_int64(d->major));
 		jadd(r, "minor", json_object_new_int64(d->minor));
 		jadd(r, "access", json_object_new_string(d->access));
+		if (d->path[0])
+			jadd(r, "path", json_object_new_string(d->path));
 		jadd(r, "why", json_object_new_string(why_of(d->why)));
 		json_object_array_add(rules, r);
 	}

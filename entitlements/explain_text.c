@@ -312,8 +312,12 @@ static void text_devices(FILE *out, const struct ent_plan *plan)
 
 		snprintf(num[0], sizeof(num[0]), "%" PRId64, d->major);
 		snprintf(num[1], sizeof(num[1]), "%" PRId64, d->minor);
-		snprintf(text, sizeof(text), "%c %s:%s %s", d->type ? d->type : 'a',
-		         d->major < 0 ? "*" : num[0], d->minor < 0 ? "*" : num[1], d->access);
+		if (d->path[0]) /* its major:minor, read from the host's node at start */
+			snprintf(text, sizeof(text), "%.60s %s", d->path, d->access);
+		else
+			snprintf(text, sizeof(text), "%c %s:%s %s", d->type ? d->type : 'a',
+			         d->major < 0 ? "*" : num[0], d->minor < 0 ? "*" : num[1],
+			         d->access);
 		ent_put_row(out, 4, 5, d->allow ? "allow" : "deny", text, why_of(d->why));
 	}
 }

@@ -142,18 +142,20 @@ static bool group_has(const struct ent_sc_group *g, const char *name)
 	return false;
 }
 
-/* Who allows name outright: "default", an applied row's why, or NULL. */
-static const char *allowed_by(const struct ent_selection *sel, const char *name)
+/*
+ * Who allows the calls of group g outright: "default", an applied row's why, or NULL. Each
+ * call is in one group at most (a unit test checks it), so the group decides; g < 0 (a call
+ * only ever filtered, like ioctl) is allowed by nobody.
+ */
+static const char *allowed_by(const struct ent_selection *sel, int g)
 {
-	for (int g = 0; g < SCG_COUNT; g++) {
-		if (!group_has(&ent_sc_groups[g], name))
-			continue;
-		if (ent_sc_groups[g].deflt == ENT_SC_ALLOW)
-			return ENT_WHY_DEFAULT;
-		for (unsigned i = 0; i < sel->n; i++) {
-			if (sel->items[i].row->sc_allow & (UINT32_C(1) << g))
-				return sel->items[i].why;
-		}
+	if (g < 0)
+		return NULL;
+	if (ent_sc_groups[g].deflt == ENT_SC_ALLOW)
+		return ENT_WHY_DEFAULT;
+	for (unsigned i = 0; i < sel->n; i++) {
+		if (sel->items[i].row->sc_allow & (UINT32_C(1) << g))
+			return sel->items[i].why;
 	}
 	return NULL;
 }
@@ -181,9 +183,9 @@ static const struct ent_sc_filter *filtered_by(const struct ent_selection *sel, 
 
 /* The rules for one system call of group g (deflt: what it gets when nothing grants it). */
 static int add_syscall(const struct ent_selection *sel, struct lockdown_spec *ld, const char *name,
-                       uint8_t deflt, struct rt_err *err)
+                       int g, uint8_t deflt, struct rt_err *err)
 {
-	const char *why = allowed_by(sel, name);
+	const char *why = allowed_by(sel, g);
 	const struct ent_sc_filter *f;
 
 	if (why)
@@ -216,7 +218,7 @@ int ent_filter_build(const struct ent_selection *sel, struct lockdown_spec *ld, 
 	ld->n_rules = 0;
 	for (int g = 0; g < SCG_COUNT; g++) {
 		for (const char *const *s = ent_sc_groups[g].syscalls; *s; s++) {
-			if (add_syscall(sel, ld, *s, ent_sc_groups[g].deflt, err) < 0)
+			if (add_syscall(sel, ld, *s, g, ent_sc_groups[g].deflt, err) < 0)
 				return -1;
 		}
 	}
@@ -226,7 +228,7 @@ int ent_filter_build(const struct ent_selection *sel, struct lockdown_spec *ld, 
 
 		if (in_any_group(name))
 			continue;
-		if (add_syscall(sel, ld, name, ENT_SC_UNLISTED, err) < 0)
+		if (add_syscall(sel, ld, name, -1, ENT_SC_UNLISTED, err) < 0)
 			return -1;
 	}
 	return 0;

@@ -168,17 +168,14 @@ static int drop_unwritable(struct rt_cgroup *cg, unsigned i, const char *own, st
 }
 
 /* mkdir the container's cgroup; an empty leftover of an earlier ent-run with our pid goes. */
-static int make_dir(const char *path, bool required, struct rt_err *err)
+static int make_dir(const char *path, struct rt_err *err)
 {
 	rt_trace("cgroup", "mkdir(\"%s\")", path);
 	if (mkdir(path, 0755) == 0)
 		return 0;
 	if (errno == EEXIST && rmdir(path) == 0 && mkdir(path, 0755) == 0)
 		return 0;
-	if (required)
-		return rt_fail(err, errno, "cgroup: create %s", path);
-	rt_trace("cgroup", "mkdir(\"%s\"): %s; stays in our cgroup there", path, strerror(errno));
-	return 1;
+	return rt_fail(err, errno, "cgroup: create %s", path);
 }
 
 /* The device rules into the new cgroup: v1 files, or a v2 BPF program. */
@@ -214,6 +211,14 @@ static int create_one(struct rt_cgroup *cg, unsigned i, const char *name, struct
 
 	cgroup_own_dir(h, own, sizeof(own));
 	cgroup_collect_stale(own);
+	/*
+	 * Only the hierarchies in use (a limit, the device rules) get a cgroup: each costs a
+	 * mkdir, a move and an rmdir per start, and the container sees only these.
+	 */
+	if (!used) {
+		cg->skip[i] = true;
+		return 0;
+	}
 	if (geteuid() != 0 && access(own, W_OK) < 0 && drop_unwritable(cg, i, own, err) < 0)
 		return -1;
 	if (cg->skip[i])
@@ -222,9 +227,8 @@ static int create_one(struct rt_cgroup *cg, unsigned i, const char *name, struct
 		return -1;
 	if (snprintf(path, sizeof(path), "%s/%s", own, name) >= (int)sizeof(path))
 		return rt_fail(err, ENAMETOOLONG, "cgroup: %s/%s", own, name);
-	r = make_dir(path, used != 0, err);
-	if (r != 0)
-		return r < 0 ? -1 : 0;
+	if (make_dir(path, err) < 0)
+		return -1;
 	memcpy(cg->dir[i], path, sizeof(path));
 	if (!h->v2 && strstr(h->opts, "cpuset") && cg_v1_init_cpuset(own, path, err) < 0)
 		return -1;

@@ -126,7 +126,10 @@ static bool parse_mnt_line(const char *line, struct mnt_line *m)
 	const char *sep = strstr(line, " - ");
 	char rest[512];
 
-	if (!sep || sscanf(line, "%*s %*s %*s %4095s %4095s", m->root, m->point) != 2)
+	/* Most mounts are not cgroups: skip them before the costly field split. */
+	if (!sep || strncmp(sep + 3, "cgroup", 6))
+		return false;
+	if (sscanf(line, "%*s %*s %*s %4095s %4095s", m->root, m->point) != 2)
 		return false;
 	snprintf(rest, sizeof(rest), "%s", sep + 3);
 	if (sscanf(rest, "%31s %*s %255s", m->fstype, m->super) != 2)

@@ -21,7 +21,8 @@ for t in "$UNIT_DIR"/test_*; do
 	cat "$log"
 	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log")
 	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log")
-	pass=$((pass + ${p:-0})) fail=$((fail + ${f:-0}))
+	s=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' "$log")
+	pass=$((pass + ${p:-0})) fail=$((fail + ${f:-0})) skip=$((skip + ${s:-0}))
 	if [ "$rc" != 0 ] && [ -z "$f" ]; then
 		echo "FAIL $(basename "$t"): exited $rc without a cmocka summary"
 		fail=$((fail + 1))

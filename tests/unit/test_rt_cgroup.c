@@ -271,13 +271,12 @@ static void test_v1_writer(void **state)
 	assert_string_equal(get("pids/ent-run-7/pids.max"), "50\n");
 	assert_string_equal(get("cpu,cpuacct/ent-run-7/cpu.cfs_period_us"), "100000\n");
 	assert_string_equal(get("cpu,cpuacct/ent-run-7/cpu.cfs_quota_us"), "50000\n");
-	/* A new cpuset is empty: it gets its parent's CPUs and memory nodes. */
-	assert_string_equal(get("cpuset/ent-run-7/cpuset.cpus"), "0-1\n");
-	assert_string_equal(get("cpuset/ent-run-7/cpuset.mems"), "0\n");
+	/* No limit lives in cpuset: the hierarchy is not in use, no cgroup is made there. */
+	assert_null(get("cpuset/ent-run-7/cpuset.cpus"));
 	/* Nothing asked of cpu.shares or the like. */
 	assert_null(get("cpu,cpuacct/ent-run-7/cpu.shares"));
 	assert_int_equal(cgroup_add_process(cg, 99, &err), 0);
-	for (unsigned i = 0; i < 4; i++) {
+	for (unsigned i = 0; i < 3; i++) {
 		char rel[64];
 
 		snprintf(rel, sizeof(rel), "%s/ent-run-7/cgroup.procs", names[i]);
@@ -550,13 +549,15 @@ static void test_format_size(void **state)
 static void test_cgroupfs_hybrid(void **state)
 {
 	static struct ent_host host;
-	static struct rootfs_spec rootfs;
-	struct ns_spec ns = { .unshare[NS_CGROUP] = true };
-	const struct rootfs_mount *m = rootfs.mounts;
+	static struct ent_plan plan;
+	const struct rootfs_mount *m = plan.rootfs.mounts;
 
 	(void)state;
 	memset(&host, 0, sizeof(host));
-	memset(&rootfs, 0, sizeof(rootfs));
+	memset(&plan, 0, sizeof(plan));
+	plan.ns.unshare[NS_CGROUP] = true;
+	plan.cgroup.memory_bytes = 64 << 20;
+	plan.cgroup.cpu_quota_us = 50000;
 	host.cgroups.mounts[0] =
 	        (struct ent_cgroup_mount){ .mnt = "/sys/fs/cgroup/memory", .opts = "memory" };
 	host.cgroups.mounts[1] = (struct ent_cgroup_mount){ .mnt = "/sys/fs/cgroup/cpu,cpuacct",
@@ -565,47 +566,64 @@ static void test_cgroupfs_hybrid(void **state)
 	        (struct ent_cgroup_mount){ .mnt = "/sys/fs/cgroup/unified", .v2 = true };
 	host.cgroups.mounts[3] =
 	        (struct ent_cgroup_mount){ .mnt = "/cgroup/systemd", .opts = "name=systemd" };
-	host.cgroups.n_mounts = 4;
-	assert_int_equal(ent_compile_cgroupfs(&host, &ns, &rootfs, &err), 0);
-	assert_int_equal(rootfs.n_mounts, 5);
+	host.cgroups.mounts[4] =
+	        (struct ent_cgroup_mount){ .mnt = "/sys/fs/cgroup/pids", .opts = "pids" };
+	host.cgroups.n_mounts = 5;
+	assert_int_equal(ent_compile_cgroupfs(&host, &plan, &err), 0);
+	/* Only the hierarchies in use: memory and cpu carry limits; pids (no limit), the
+	 * controller-less cgroup2 tree and name=systemd are left out. */
+	assert_int_equal(plan.rootfs.n_mounts, 3);
 	assert_string_equal(m[0].fstype, "tmpfs");
 	assert_string_equal(m[0].target, "/sys/fs/cgroup");
 	assert_false(m[0].flags & MS_RDONLY);
 	assert_string_equal(m[1].fstype, "cgroup");
 	assert_string_equal(m[1].data, "memory");
 	assert_string_equal(m[2].target, "/sys/fs/cgroup/cpu,cpuacct");
-	assert_string_equal(m[3].fstype, "cgroup2");
-	assert_string_equal(m[3].target, "/sys/fs/cgroup/unified");
-	assert_string_equal(m[4].target, "/sys/fs/cgroup/systemd");
-	for (unsigned i = 1; i < 5; i++)
+	assert_string_equal(m[2].data, "cpu,cpuacct");
+	for (unsigned i = 1; i < 3; i++)
 		assert_int_equal(m[i].flags, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);
 	/* The tmpfs ends read-only too. */
-	assert_int_equal(rootfs.n_readonly, 1);
-	assert_string_equal(rootfs.readonly_paths[0].path, "/sys/fs/cgroup");
+	assert_int_equal(plan.rootfs.n_readonly, 1);
+	assert_string_equal(plan.rootfs.readonly_paths[0].path, "/sys/fs/cgroup");
+	/* A controller no v1 hierarchy has comes from the cgroup2 tree. */
+	memset(&plan.rootfs, 0, sizeof(plan.rootfs));
+	plan.cgroup.memory_bytes = plan.cgroup.cpu_quota_us = 0;
+	plan.cgroup.n_devrules = 1;
+	assert_int_equal(ent_compile_cgroupfs(&host, &plan, &err), 0);
+	assert_int_equal(plan.rootfs.n_mounts, 2);
+	assert_string_equal(m[1].fstype, "cgroup2");
+	assert_string_equal(m[1].target, "/sys/fs/cgroup/unified");
+	/* No limit, no rule: nothing to show. */
+	memset(&plan.rootfs, 0, sizeof(plan.rootfs));
+	plan.cgroup.n_devrules = 0;
+	assert_int_equal(ent_compile_cgroupfs(&host, &plan, &err), 0);
+	assert_int_equal(plan.rootfs.n_mounts, 0);
 }
 
 static void test_cgroupfs_v2(void **state)
 {
 	static struct ent_host host;
-	static struct rootfs_spec rootfs;
-	struct ns_spec ns = { .unshare[NS_CGROUP] = true };
+	static struct ent_plan plan;
+	struct rootfs_spec *rootfs = &plan.rootfs;
 
 	(void)state;
 	memset(&host, 0, sizeof(host));
-	memset(&rootfs, 0, sizeof(rootfs));
+	memset(&plan, 0, sizeof(plan));
+	plan.ns.unshare[NS_CGROUP] = true;
+	plan.cgroup.pids_max = 1024;
 	host.cgroups.mounts[0] = (struct ent_cgroup_mount){ .mnt = "/sys/fs/cgroup", .v2 = true };
 	host.cgroups.n_mounts = 1;
-	assert_int_equal(ent_compile_cgroupfs(&host, &ns, &rootfs, &err), 0);
-	assert_int_equal(rootfs.n_mounts, 1);
-	assert_string_equal(rootfs.mounts[0].fstype, "cgroup2");
-	assert_string_equal(rootfs.mounts[0].target, "/sys/fs/cgroup");
-	assert_true(rootfs.mounts[0].flags & MS_RDONLY);
-	assert_int_equal(rootfs.n_readonly, 0);
+	assert_int_equal(ent_compile_cgroupfs(&host, &plan, &err), 0);
+	assert_int_equal(rootfs->n_mounts, 1);
+	assert_string_equal(rootfs->mounts[0].fstype, "cgroup2");
+	assert_string_equal(rootfs->mounts[0].target, "/sys/fs/cgroup");
+	assert_true(rootfs->mounts[0].flags & MS_RDONLY);
+	assert_int_equal(rootfs->n_readonly, 0);
 	/* Without a cgroup namespace of its own, the host's tree is not shown. */
-	ns.unshare[NS_CGROUP] = false;
-	rootfs.n_mounts = 0;
-	assert_int_equal(ent_compile_cgroupfs(&host, &ns, &rootfs, &err), 0);
-	assert_int_equal(rootfs.n_mounts, 0);
+	plan.ns.unshare[NS_CGROUP] = false;
+	rootfs->n_mounts = 0;
+	assert_int_equal(ent_compile_cgroupfs(&host, &plan, &err), 0);
+	assert_int_equal(rootfs->n_mounts, 0);
 }
 
 int main(void)
