@@ -201,6 +201,26 @@ static void test_old_name_form(void **state)
 	assert_int_equal(spec->rules[0].action, LOCKDOWN_KILL_PROCESS);
 }
 
+/*
+ * Current profiles (Docker's) name system calls newer than libseccomp 2.5: skipped where that
+ * weakens nothing, so the real-world profile loads; a typo still fails (test_malformed).
+ */
+static void test_newer_syscalls(void **state)
+{
+	struct rt_err err = { 0 };
+
+	(void)state;
+	assert_int_equal(import("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":"
+	                        "[{\"names\":[\"read\",\"mseal\",\"statmount\"],"
+	                        "\"action\":\"SCMP_ACT_ALLOW\"},"
+	                        "{\"names\":[\"listmount\"],\"action\":\"SCMP_ACT_ERRNO\"}]}",
+	                        0, &err),
+	                 0);
+	assert_int_equal(spec->n_rules, 1);
+	assert_int_equal(find_rule("read"), 0);
+	assert_int_equal(find_rule("mseal"), -1);
+}
+
 /* One malformed profile and the exact line it must produce. */
 struct bad_case {
 	const char *json;
@@ -229,6 +249,10 @@ static const struct bad_case bad_cases[] = {
 	{ "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [ "
 	  "{ \"names\": [ \"read\", \"foo\" ], \"action\": \"SCMP_ACT_ALLOW\" } ] }",
 	  SRC ": syscalls[0].names[1]: unknown syscall 'foo'" },
+	/* A real system call newer than libseccomp cannot be denied under an allow-all default. */
+	{ "{ \"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [ "
+	  "{ \"names\": [ \"mseal\" ], \"action\": \"SCMP_ACT_ERRNO\" } ] }",
+	  SRC ": syscalls[0].names[0]: cannot deny 'mseal': libseccomp 2.5 does not know it" },
 	{ "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [ "
 	  "{ \"names\": [ \"read\" ], \"action\": \"SCMP_ACT_NOPE\" } ] }",
 	  SRC ": syscalls[0].action: unknown action 'SCMP_ACT_NOPE' (expected: SCMP_ACT_ALLOW, "
@@ -322,6 +346,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_oci_profile, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_docker_without_caps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_docker_with_caps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_newer_syscalls, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_old_name_form, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_and_huge, setup, teardown),
