@@ -80,11 +80,33 @@ static const struct {
 };
 /* clang-format on */
 
-static const char action_list[] = "SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SCMP_ACT_KILL, "
-                                  "SCMP_ACT_KILL_THREAD, SCMP_ACT_KILL_PROCESS, SCMP_ACT_TRAP, "
-                                  "SCMP_ACT_LOG, SCMP_ACT_TRACE";
-static const char op_list[] = "SCMP_CMP_NE, SCMP_CMP_LT, SCMP_CMP_LE, SCMP_CMP_EQ, SCMP_CMP_GE, "
-                              "SCMP_CMP_GT, SCMP_CMP_MASKED_EQ";
+/* The names of a table's rows, "A, B, C", for an error message. */
+#define LIST_NAMES(table, buf)                                                           \
+	do {                                                                             \
+		(buf)[0] = '\0';                                                         \
+		for (size_t i_ = 0; i_ < ARRAY_SIZE(table); i_++)                        \
+			snprintf((buf) + strlen(buf), sizeof(buf) - strlen(buf), "%s%s", \
+			         i_ ? ", " : "", (table)[i_].name);                      \
+	} while (0)
+
+const char *ent_seccomp_action_name(unsigned action)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(actions); i++) {
+		if ((unsigned)actions[i].action == action &&
+		    strcmp(actions[i].name, "SCMP_ACT_KILL"))
+			return actions[i].name;
+	}
+	return NULL;
+}
+
+const char *ent_seccomp_op_name(unsigned op)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(ops); i++) {
+		if ((unsigned)ops[i].op == op)
+			return ops[i].name;
+	}
+	return NULL;
+}
 
 /* One import: where we are, what is granted, where rules go. */
 struct import {
@@ -160,10 +182,13 @@ static const char *string_at(const struct import *im, const char *path, struct j
 
 static int action_of(const struct import *im, const char *path, const char *name)
 {
+	char list[256];
+
 	for (size_t i = 0; i < ARRAY_SIZE(actions); i++)
 		if (strcmp(actions[i].name, name) == 0)
 			return (int)i;
-	return fail(im, path, "unknown action '%s' (expected: %s)", name, action_list);
+	LIST_NAMES(actions, list);
+	return fail(im, path, "unknown action '%s' (expected: %s)", name, list);
 }
 
 /* An errnoRet (or defaultErrnoRet) for the action at row; EPERM when absent. */
@@ -353,6 +378,7 @@ static int parse_arg(const struct import *im, const char *path, struct json_obje
 {
 	struct json_object *op;
 	char where[JSON_PATH_MAX];
+	char list[160];
 	uint64_t index;
 
 	if (!json_object_is_type(obj, json_type_object))
@@ -375,8 +401,9 @@ static int parse_arg(const struct import *im, const char *path, struct json_obje
 		}
 	}
 	at(where, "%s.op", path);
+	LIST_NAMES(ops, list);
 	return fail(im, where, "unknown operator '%s' (expected: %s)", json_object_get_string(op),
-	            op_list);
+	            list);
 }
 
 /* The template rule of one entry: action, errnum, conditions; the name is filled per name. */

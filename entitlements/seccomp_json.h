@@ -41,4 +41,9 @@ int ent_seccomp_import_json(const char *text, size_t len, const char *source,
                             const uint64_t granted_caps, struct lockdown_spec *out,
                             struct rt_err *err);
 
+/* The OCI/Docker name of an action ("SCMP_ACT_ERRNO") or comparison ("SCMP_CMP_EQ"); NULL
+ * for a value outside the enum. The same table parses profiles and prints `ent-run spec`. */
+const char *ent_seccomp_action_name(unsigned action);
+const char *ent_seccomp_op_name(unsigned op);
+
 #endif

@@ -17,6 +17,7 @@
  * Pure code: reads the plan, writes to the FILE * it is given.
  */
 #include "entitlements/spec.h"
+#include "entitlements/seccomp_json.h"
 
 #include <errno.h>
 #include <json-c/json.h>
@@ -64,28 +65,6 @@ static const struct {
 	{ NS_MNT,    "mount" },
 	{ NS_USER,   "user" },
 	{ NS_CGROUP, "cgroup" },
-};
-
-/* enum lockdown_action -> the SCMP_ACT_ names of the OCI seccomp section. */
-static const char *const oci_actions[] = {
-	[LOCKDOWN_ALLOW]        = "SCMP_ACT_ALLOW",
-	[LOCKDOWN_ERRNO]        = "SCMP_ACT_ERRNO",
-	[LOCKDOWN_KILL_PROCESS] = "SCMP_ACT_KILL_PROCESS",
-	[LOCKDOWN_KILL_THREAD]  = "SCMP_ACT_KILL_THREAD",
-	[LOCKDOWN_TRAP]         = "SCMP_ACT_TRAP",
-	[LOCKDOWN_LOG]          = "SCMP_ACT_LOG",
-	[LOCKDOWN_TRACE]        = "SCMP_ACT_TRACE",
-};
-
-/* enum lockdown_cmp -> SCMP_CMP_ names (MASKED_EQ: (arg & value) == valueTwo). */
-static const char *const oci_ops[] = {
-	[LOCKDOWN_CMP_NE]        = "SCMP_CMP_NE",
-	[LOCKDOWN_CMP_LT]        = "SCMP_CMP_LT",
-	[LOCKDOWN_CMP_LE]        = "SCMP_CMP_LE",
-	[LOCKDOWN_CMP_EQ]        = "SCMP_CMP_EQ",
-	[LOCKDOWN_CMP_GE]        = "SCMP_CMP_GE",
-	[LOCKDOWN_CMP_GT]        = "SCMP_CMP_GT",
-	[LOCKDOWN_CMP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
 };
 
 /* The capability sets, as process.capabilities names them. */
@@ -334,7 +313,7 @@ static struct json_object *oci_syscall_group(const struct lockdown_spec *lock, u
 			json_object_array_add(names,
 			                      json_object_new_string(lock->rules[j].syscall));
 	jadd(o, "names", names);
-	jadd(o, "action", json_object_new_string(oci_actions[r->action]));
+	jadd(o, "action", json_object_new_string(ent_seccomp_action_name(r->action)));
 	if (has_errno(r->action))
 		jadd(o, "errnoRet", json_object_new_int(r->errnum));
 	for (unsigned k = 0; k < r->n_args; k++) {
@@ -344,7 +323,7 @@ static struct json_object *oci_syscall_group(const struct lockdown_spec *lock, u
 		jadd(c, "index", json_object_new_int(a->index));
 		jadd(c, "value", json_object_new_uint64(a->value));
 		jadd(c, "valueTwo", json_object_new_uint64(a->value2));
-		jadd(c, "op", json_object_new_string(oci_ops[a->op]));
+		jadd(c, "op", json_object_new_string(ent_seccomp_op_name(a->op)));
 		json_object_array_add(args, c);
 	}
 	if (r->n_args)
@@ -356,11 +335,10 @@ static struct json_object *oci_syscall_group(const struct lockdown_spec *lock, u
 
 static bool rule_valid(const struct lockdown_rule *r)
 {
-	if (r->action >= ARRAY_SIZE(oci_actions) || !oci_actions[r->action] ||
-	    r->n_args > ENT_MAX_ARGS)
+	if (!ent_seccomp_action_name(r->action) || r->n_args > ENT_MAX_ARGS)
 		return false;
 	for (unsigned k = 0; k < r->n_args; k++)
-		if (r->args[k].op >= ARRAY_SIZE(oci_ops) || !oci_ops[r->args[k].op])
+		if (!ent_seccomp_op_name(r->args[k].op))
 			return false;
 	return true;
 }
@@ -372,7 +350,7 @@ static int spec_seccomp(struct json_object *lnx, const struct lockdown_spec *loc
 
 	if (lock->seccomp_mode == LOCKDOWN_SECCOMP_UNCONFINED)
 		return 0;
-	if (lock->default_action >= ARRAY_SIZE(oci_actions) || !oci_actions[lock->default_action])
+	if (!ent_seccomp_action_name(lock->default_action))
 		return rt_fail(err, 0, "spec: unknown seccomp default action %u",
 		               lock->default_action);
 	for (unsigned i = 0; i < lock->n_rules; i++)
@@ -384,7 +362,8 @@ static int spec_seccomp(struct json_object *lnx, const struct lockdown_spec *loc
 	o = json_object_new_object();
 	arches = json_object_new_array();
 	syscalls = json_object_new_array();
-	jadd(o, "defaultAction", json_object_new_string(oci_actions[lock->default_action]));
+	jadd(o, "defaultAction",
+	     json_object_new_string(ent_seccomp_action_name(lock->default_action)));
 	if (has_errno(lock->default_action))
 		jadd(o, "defaultErrnoRet", json_object_new_int(lock->default_errnum));
 	json_object_array_add(arches, json_object_new_string(SCMP_ARCH_NATIVE));
