@@ -83,7 +83,8 @@ int netcfg_host_prepare(struct netcfg_spec *spec, const char *hostname, struct n
 		fill_spec(spec, &h->block);
 	if (snprintf(h->resolv, sizeof(h->resolv), "%s/resolv.conf", h->state.dir) >=
 	            (int)sizeof(h->resolv) ||
-	    snprintf(h->hosts, sizeof(h->hosts), "%s/hosts", h->state.dir) >= (int)sizeof(h->hosts)) {
+	    snprintf(h->hosts, sizeof(h->hosts), "%s/hosts", h->state.dir) >=
+	            (int)sizeof(h->hosts)) {
 		rt_fail(err, ENAMETOOLONG, "netcfg: state directory %s", h->state.dir);
 		goto fail;
 	}

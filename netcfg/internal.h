@@ -79,11 +79,11 @@ int netcfg_hosts_write(int dir_fd, const char *dir, const char *hostname, uint32
 
 /* One container's state directory and, as root, its address lease. */
 struct netcfg_state {
-	char name[NETCFG_NAME_MAX]; /* "ent-1234" */
-	bool root;                  /* veth and NAT (collect those of dead containers too) */
-	char base[PATH_MAX];        /* /run/ent-run/net (root), $XDG_RUNTIME_DIR/ent-run/net */
-	char dir[PATH_MAX];         /* base/name */
-	int dir_fd;                 /* -1 when not created */
+	char name[NETCFG_NAME_MAX];     /* "ent-1234" */
+	bool root;                      /* veth and NAT (collect those of dead containers too) */
+	char base[PATH_MAX];            /* /run/ent-run/net (root), $XDG_RUNTIME_DIR/ent-run/net */
+	char dir[PATH_MAX];             /* base/name */
+	int dir_fd;                     /* -1 when not created */
 	char lease[NETCFG_ADDR_STRLEN]; /* leases/<block base>, "" = none */
 };
 

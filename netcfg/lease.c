@@ -59,8 +59,9 @@ static unsigned long long proc_starttime(pid_t pid)
 	buf[n] = '\0';
 	/* Fields after the command name, which may contain spaces and ')': state is field 3. */
 	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
-	                        "%*d %*d %*d %llu",
+	if (!p || sscanf(p + 2,
+	                 "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+	                 "%*d %*d %*d %llu",
 	                 &start) != 1)
 		return 0;
 	return start;

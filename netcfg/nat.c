@@ -128,16 +128,17 @@ static int batch_send(struct batch *bt)
 
 	nftnl_batch_end(mnl_nlmsg_batch_current(bt->b), bt->seq++);
 	mnl_nlmsg_batch_next(bt->b);
-	if (bt->failed)
-		return ENOBUFS;
-	nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
+	nl = bt->failed ? NULL : mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
 	if (!nl)
-		return errno;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0 ||
-	    mnl_socket_sendto(nl, mnl_nlmsg_batch_head(bt->b), mnl_nlmsg_batch_size(bt->b)) < 0 ||
-	    read_acks(nl, bt->n_msgs, &first_error) < 0)
+		first_error = bt->failed ? ENOBUFS : errno;
+	else if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0 ||
+	         mnl_socket_sendto(nl, mnl_nlmsg_batch_head(bt->b), mnl_nlmsg_batch_size(bt->b)) <
+	                 0 ||
+	         read_acks(nl, bt->n_msgs, &first_error) < 0)
 		first_error = errno;
-	mnl_socket_close(nl);
+	if (nl)
+		mnl_socket_close(nl);
+	mnl_nlmsg_batch_stop(bt->b);
 	return first_error;
 }
 
@@ -216,7 +217,8 @@ static bool load_payload(struct nftnl_rule *r, uint32_t base, uint32_t offset, u
 /* Compare register 1 with data (cmp). */
 static bool compare(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len)
 {
-	struct nftnl_expr *e = expr(r, "cmp", NFTNL_EXPR_CMP_SREG, NFT_REG_1, NFTNL_EXPR_CMP_OP, op, 0);
+	struct nftnl_expr *e =
+	        expr(r, "cmp", NFTNL_EXPR_CMP_SREG, NFT_REG_1, NFTNL_EXPR_CMP_OP, op, 0);
 
 	return e && nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len) == 0;
 }
@@ -282,9 +284,9 @@ static bool dnat_to(struct nftnl_rule *r, uint32_t addr, uint16_t port)
 
 	return a && p && nftnl_expr_set(a, NFTNL_EXPR_IMM_DATA, &addr, 4) == 0 &&
 	       nftnl_expr_set(p, NFTNL_EXPR_IMM_DATA, &nport, 2) == 0 &&
-	       expr(r, "nat", NFTNL_EXPR_NAT_TYPE, NFT_NAT_DNAT, NFTNL_EXPR_NAT_FAMILY, NFPROTO_IPV4,
-	            NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG_1, NFTNL_EXPR_NAT_REG_PROTO_MIN, NFT_REG_2,
-	            0);
+	       expr(r, "nat", NFTNL_EXPR_NAT_TYPE, NFT_NAT_DNAT, NFTNL_EXPR_NAT_FAMILY,
+	            NFPROTO_IPV4, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG_1,
+	            NFTNL_EXPR_NAT_REG_PROTO_MIN, NFT_REG_2, 0);
 }
 
 /* ---------------------------------------------------------------- the container's rules */
@@ -355,8 +357,8 @@ static int nat_fail(struct rt_err *err, int errnum, const char *name)
 		rt_err_hint(err, "the kernel needs nf_tables with NAT (CONFIG_NF_TABLES, "
 		                 "CONFIG_NFT_NAT, CONFIG_NFT_MASQ, CONFIG_NFT_FIB_IPV4)");
 	else if (errnum == EEXIST)
-		rt_err_hint(err, "chains named %s-* already exist: nft delete chain ip %s ...", name,
-		            NETCFG_TABLE);
+		rt_err_hint(err, "chains named %s-* already exist: nft delete chain ip %s ...",
+		            name, NETCFG_TABLE);
 	return -1;
 }
 

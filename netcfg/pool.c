@@ -38,12 +38,13 @@ int netcfg_pool_parse(const char *cidr, struct netcfg_pool *pool, struct rt_err 
 	pool->prefix_len = (uint8_t)len;
 	if (pool->net & ~mask)
 		return rt_fail(err, 0,
-		               "netcfg: --subnet '%s' has host bits set (did you mean %s/%lu?)", cidr,
-		               netcfg_addr_str(pool->net & mask, buf), len);
+		               "netcfg: --subnet '%s' has host bits set (did you mean %s/%lu?)",
+		               cidr, netcfg_addr_str(pool->net & mask, buf), len);
 	return 0;
 bad:
-	return rt_fail(err, 0, "netcfg: --subnet '%s' is not an IPv4 CIDR block of /30 or larger "
-	                       "(e.g. 10.88.0.0/16)",
+	return rt_fail(err, 0,
+	               "netcfg: --subnet '%s' is not an IPv4 CIDR block of /30 or larger "
+	               "(e.g. 10.88.0.0/16)",
 	               cidr);
 }
 
@@ -81,6 +82,7 @@ int netcfg_publish_check(const struct netcfg_publish *p, struct rt_err *err)
 
 	if (!p->host_ip[0] || inet_pton(AF_INET, p->host_ip, &in) == 1)
 		return 0;
-	return rt_fail(err, 0, "netcfg: --publish %s:%u:%u: '%s' is not an IPv4 address of this host",
+	return rt_fail(err, 0,
+	               "netcfg: --publish %s:%u:%u: '%s' is not an IPv4 address of this host",
 	               p->host_ip, p->host_port, p->port, p->host_ip);
 }

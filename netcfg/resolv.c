@@ -159,8 +159,9 @@ int netcfg_resolv_write(int dir_fd, const char *dir, struct rt_err *err)
 		return rt_fail(err, EFBIG, "netcfg: %s is too long", source);
 	rt_trace("net", "resolv.conf: %u nameserver(s) from %s", kept, source);
 	if (!kept)
-		rt_trace("net", "resolv.conf: no nameserver of %s is reachable from the container "
-		                "(loopback only): names will not resolve",
+		rt_trace("net",
+		         "resolv.conf: no nameserver of %s is reachable from the container "
+		         "(loopback only): names will not resolve",
 		         source);
 	return write_text(dir_fd, dir, "resolv.conf", text, err);
 }

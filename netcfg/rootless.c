@@ -74,18 +74,25 @@ static void pasta_argv(struct helper_run *run)
 {
 	pasta_ports(run->spec, IPPROTO_TCP, run->tcp, sizeof(run->tcp));
 	pasta_ports(run->spec, IPPROTO_UDP, run->udp, sizeof(run->udp));
-	const char *args[] = { "pasta",   "--foreground", "--quiet", "--config-net", "--ns-ifname",
-		               NETCFG_IFNAME,  "--no-map-gw", "-t",      run->tcp,       "-u",
-		               run->udp,       "-T",          "none",    "-U",           "none",
-		               "--pid",        run->fifo,     run->pid_str, NULL };
+	const char *args[] = { "pasta",       "--foreground", "--quiet",     "--config-net",
+		               "--ns-ifname", NETCFG_IFNAME,  "--no-map-gw", "-t",
+		               run->tcp,      "-u",           run->udp,      "-T",
+		               "none",        "-U",           "none",        "--pid",
+		               run->fifo,     run->pid_str,   NULL };
 	memcpy(run->argv, args, sizeof(args));
 }
 
 static void slirp_argv(struct helper_run *run)
 {
-	const char *args[] = { "slirp4netns", "--configure", "--mtu=65520",
-		               "--disable-host-loopback", "--ready-fd=3", "--exit-fd=4",
-		               run->pid_str, NETCFG_IFNAME, NULL };
+	const char *args[] = { "slirp4netns",
+		               "--configure",
+		               "--mtu=65520",
+		               "--disable-host-loopback",
+		               "--ready-fd=3",
+		               "--exit-fd=4",
+		               run->pid_str,
+		               NETCFG_IFNAME,
+		               NULL };
 	memcpy(run->argv, args, sizeof(args));
 }
 
@@ -111,15 +118,15 @@ static bool find_program(const char *program, char *buf, size_t size)
 	char dirs[1024];
 
 	snprintf(dirs, sizeof(dirs), "%s:/usr/bin:/usr/sbin:/bin:/sbin", path ? path : "");
-	for (char *save = NULL, *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+	for (char *save = NULL, *d = strtok_r(dirs, ":", &save); d;
+	     d = strtok_r(NULL, ":", &save)) {
 		if (snprintf(buf, size, "%s/%s", d, program) < (int)size && access(buf, X_OK) == 0)
 			return true;
 	}
 	return false;
 }
 
-static const struct helper_def *pick_helper(const struct netcfg_spec *spec, char *path,
-                                            size_t size)
+static const struct helper_def *pick_helper(const struct netcfg_spec *spec, char *path, size_t size)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(helper_defs); i++) {
 		if (spec->n_publish && !helper_defs[i].publishes)
@@ -145,7 +152,8 @@ int netcfg_helper_find(const struct netcfg_spec *spec, struct rt_err *err)
 	/* Both helpers open /dev/net/tun; many hosts leave it 0666, some do not. */
 	if (access("/dev/net/tun", R_OK | W_OK) < 0) {
 		rt_fail(err, errno, "netcfg: rootless network needs /dev/net/tun");
-		rt_err_hint(err, "it is usually mode 0666 (chmod 0666 /dev/net/tun), or run as root");
+		rt_err_hint(err,
+		            "it is usually mode 0666 (chmod 0666 /dev/net/tun), or run as root");
 		return -1;
 	}
 	return 0;
@@ -190,8 +198,7 @@ static void read_log(int dir_fd, char *buf, size_t size)
 }
 
 /* Wait until the helper says it is ready, or exits, or takes too long. */
-static int wait_ready(const char *program, int ready_fd, int pidfd, int dir_fd,
-                      struct rt_err *err)
+static int wait_ready(const char *program, int ready_fd, int pidfd, int dir_fd, struct rt_err *err)
 {
 	struct pollfd fds[2] = { { .fd = ready_fd, .events = POLLIN },
 		                 { .fd = pidfd, .events = POLLIN } };

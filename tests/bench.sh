@@ -35,6 +35,8 @@ time_it() {
 echo "start-up of /bin/true, $N runs each ($(uname -r), $(nproc) CPUs)"
 time_it "ent-run (default entitlements)" "$ENT_RUN" "$ROOTFS" /bin/true
 ent=$LAST_MS
+# Outbound networking: a veth pair, an address, NAT rules (netlink messages, no processes).
+time_it "ent-run network.access=user" "$ENT_RUN" -e network.access=user "$ROOTFS" /bin/true
 results=""
 if command -v bwrap >/dev/null; then
 	time_it "bwrap (user,pid,net,ipc,uts ns)" bwrap --unshare-all --bind "$ROOTFS" / \

@@ -1,0 +1,203 @@
+#!/bin/sh
+# Issue 6: network.access=none|confined|user|proxy|admin|host, root and rootless; clean-up.
+#
+# Traffic goes only to loopback and to a test host in a network namespace made here, behind a
+# veth with TEST-NET-2 addresses (198.51.100.0/24, RFC 5737: reserved for documentation and
+# never routed): the host side is $HOST_IP, the server $SRV_IP:7777. No name is resolved.
+. "$(dirname "$0")/lib.sh"
+R=$ROOTFS
+if [ "$(id -u)" != 0 ]; then
+	skip "network" "needs root (test network namespace, veth, nftables)"
+	finish
+fi
+for tool in ip nft busybox timeout; do
+	if ! command -v $tool >/dev/null; then
+		skip "network" "$tool is not installed (packages iproute2, nftables, busybox)"
+		finish
+	fi
+done
+
+SRV_NS=entrun-srv$$
+SRV_IF=entsrv$$ # not "ent-": leftover checks look for ent-PID
+HOST_IP=198.51.100.1
+SRV_IP=198.51.100.2
+cleanup() {
+	for p in $(ip netns pids $SRV_NS 2>/dev/null); do kill "$p" 2>/dev/null; done
+	ip netns del $SRV_NS 2>/dev/null
+	ip link del ${SRV_IF}h 2>/dev/null
+	[ -n "${BUSY_PIDS:-}" ] && kill $BUSY_PIDS 2>/dev/null
+	rm -rf "$T_TMP"
+}
+trap cleanup EXIT
+ip netns add $SRV_NS &&
+	ip link add ${SRV_IF}h type veth peer name ${SRV_IF}n &&
+	ip link set ${SRV_IF}n netns $SRV_NS &&
+	ip addr add $HOST_IP/24 dev ${SRV_IF}h && ip link set ${SRV_IF}h up &&
+	ip -n $SRV_NS addr add $SRV_IP/24 dev ${SRV_IF}n && ip -n $SRV_NS link set ${SRV_IF}n up &&
+	ip -n $SRV_NS link set lo up || { fail "test network namespace" "setup failed"; finish; }
+# A persistent TCP server in the test namespace: says hello to each connection.
+ip netns exec $SRV_NS busybox nc -ll -p 7777 -e /bin/echo hello-from-srv >/dev/null 2>&1 &
+sleep 0.3
+
+# What dead ent-runs left: veths, nftables chains, state directories and leases whose ent-run
+# (the pid in their name) is gone. Live containers of concurrent test runs are not leftovers.
+leftovers() {
+	{
+		ip -o link show | grep -o ' ent-[0-9]*' | tr -d ' '
+		nft list table ip ent-run 2>/dev/null | sed -n 's/^[[:space:]]*chain \(ent-[0-9]*\)-.*/\1/p'
+		ls -d /run/ent-run/net/ent-* 2>/dev/null | xargs -r -n1 basename
+		cat /run/ent-run/net/leases/* 2>/dev/null
+	} | sort -u | while read -r name; do
+		kill -0 "${name#ent-}" 2>/dev/null || echo "$name"
+	done
+}
+check_clean() {
+	l=$(leftovers)
+	if [ -z "$l" ]; then pass "$1: no veth, nftables chain or lease left"; else
+		fail "$1: no veth, nftables chain or lease left" "$(echo $l)"
+	fi
+}
+# tent ARGS...: ent with a time limit (a hung network must fail the test, not hang it).
+tent() {
+	timeout 30 "$ENT_RUN" "$@" >"$OUT" 2>"$ERR" </dev/null
+	STATUS=$?
+}
+# The container keeps stdin open a moment: the server answers before our side closes.
+CONNECT='(sleep 1) | nc -w 3'
+
+# none: own netns, and socket() refused for every family but AF_UNIX.
+tent -e network.access=none $R /bin/sh -c 'nc -w 1 127.0.0.1 1'
+check "none: socket(AF_INET) is refused (EPERM)" grep -q 'socket: Operation not permitted' "$ERR"
+if [ -x "$R/probe/probe" ]; then
+	run_ok "none: socket(AF_INET6) is refused" 'errno=EPERM' -e network.access=none $R \
+		/probe/probe socket inet6
+	run_ok "none: socket(AF_UNIX) still works" ': ok' -e network.access=none $R \
+		/probe/probe socket unix
+else
+	skip "none: AF_UNIX allowed" "no /probe/probe in the rootfs"
+fi
+
+# confined (the default): only lo, up; neither the test host nor the host's loopback.
+run_ok "confined: only lo" '^lo$' $R /bin/ls /sys/class/net
+busybox nc -ll -s 127.0.0.1 -p 17777 -e /bin/echo host-loopback >/dev/null 2>&1 &
+BUSY_PIDS=$!
+tent $R /bin/sh -c "$CONNECT $SRV_IP 7777; $CONNECT 127.0.0.1 17777; ip route"
+check "confined: the test host is unreachable" sh -c "! grep -q hello-from-srv '$OUT'"
+check "confined: the host's loopback is not ours" sh -c "! grep -q host-loopback '$OUT'"
+check "confined: no route" sh -c "! grep -q default '$OUT'"
+check_clean "confined"
+
+# user: eth0 with a pool address, a default route, NAT to the test host, generated files.
+tent -e network.access=user --hostname box1 $R /bin/sh -c \
+	"ip -o -4 addr show eth0; ip route; $CONNECT $SRV_IP 7777; cat /etc/resolv.conf /etc/hosts"
+check "user: exit 0" [ "$STATUS" = 0 ]
+check "user: eth0 has a /30 of 10.88.0.0/16" grep -Eq 'eth0 +inet 10\.88\.[0-9]+\.[0-9]+/30' "$OUT"
+check "user: default route through the host side" grep -Eq '^default via 10\.88\.' "$OUT"
+check "user: reaches the test host through NAT" grep -q '^hello-from-srv$' "$OUT"
+want=$(grep -E '^nameserver' /etc/resolv.conf | grep -vE '^nameserver[[:space:]]+(127\.|::1)')
+got=$(grep -E '^nameserver' "$OUT")
+check "user: resolv.conf holds the host's reachable nameservers" [ "$got" = "$want" ]
+check "user: /etc/hosts names the container" grep -Eq '^10\.88\.[0-9.]+[[:space:]]+box1$' "$OUT"
+check "user: the rootfs's own resolv.conf is untouched" \
+	sh -c "[ ! -s '$R/etc/resolv.conf' ] && [ ! -s '$R/etc/hosts' ]"
+run_ok "user: no CAP_NET_ADMIN (ip addr add fails)" '^denied$' -e network.access=user $R \
+	/bin/sh -c 'ip addr add 10.99.0.1/32 dev eth0 2>/dev/null && echo added || echo denied'
+run_ok "user: --subnet picks the pool" 'inet 10\.77\.0\.[0-9]+/30' -e network.access=user \
+	--subnet 10.77.0.0/24 $R /bin/ip -o -4 addr show eth0
+check_clean "user"
+
+# --verbose narrates each netlink step.
+tent --verbose -e network.access=user $R /bin/true
+check "--verbose: veth, address, nftables, route" sh -c "grep -q 'RTM_NEWLINK type veth' '$ERR' &&
+	grep -q 'RTM_NEWADDR' '$ERR' && grep -q 'nftables batch' '$ERR' &&
+	grep -q 'RTM_NEWROUTE default via' '$ERR'"
+
+# proxy: --publish through DNAT, from the host's loopback and from the test host.
+"$ENT_RUN" -e network.access=proxy --publish 127.0.0.1:18080:80 --publish 18081:81 \
+	--publish 127.0.0.1:18082:53/udp $R /bin/sh -c \
+	'nc -ll -p 80 -e echo hello-80 & nc -ll -p 81 -e echo hello-81 & sleep 4' >/dev/null 2>&1 &
+bg=$!
+sleep 1.5
+check "proxy: a udp --publish is a udp rule" sh -c \
+	"nft list table ip ent-run | grep -q 'udp dport 18082 dnat to'"
+got=$( (sleep 1) | timeout 5 busybox nc -w 2 127.0.0.1 18080)
+check "proxy: --publish 127.0.0.1:18080:80 reaches port 80 from the host" [ "$got" = hello-80 ]
+got=$( (sleep 1) | timeout 5 ip netns exec $SRV_NS busybox nc -w 2 $HOST_IP 18081)
+check "proxy: --publish 18081:81 reaches port 81 from the test host" [ "$got" = hello-81 ]
+wait $bg
+check_clean "proxy"
+
+# admin: CAP_NET_ADMIN in its own namespace only.
+tent -e network.access=admin $R /bin/sh -c 'ip addr add 10.99.0.1/32 dev eth0 && ip -o addr'
+check "admin: adds an address inside" grep -q 'inet 10.99.0.1/32' "$OUT"
+check "admin: not on the host" sh -c "! ip -o addr | grep -q 10.99.0.1"
+
+# host: the host's namespace is shared.
+run_ok "host: sees the host's interfaces" "${SRV_IF}h" -e network.access=host $R /bin/ip -o link
+
+# 30 concurrent containers: distinct addresses (a lock, not luck), all reach the test host.
+mkdir -p "$T_TMP/many"
+i=0
+while [ $i -lt 30 ]; do
+	timeout 60 "$ENT_RUN" -e network.access=user $R /bin/sh -c \
+		"ip -o -4 addr show eth0 | awk '{ print \$4 }'; $CONNECT $SRV_IP 7777" \
+		>"$T_TMP/many/$i" 2>&1 </dev/null &
+	bgs="${bgs:-} $!"
+	i=$((i + 1))
+done
+wait $bgs
+check "30 concurrent: 30 distinct addresses" \
+	[ "$(grep -h '/30$' "$T_TMP"/many/* | sort -u | wc -l)" = 30 ]
+check "30 concurrent: all reach the test host" \
+	[ "$(grep -h '^hello-from-srv$' "$T_TMP"/many/* | wc -l)" = 30 ]
+check_clean "30 concurrent"
+
+# Setup failures: exit 125, one line, nothing left.
+run_fails "bad --subnet" 125 "--subnet 'nope' is not an IPv4 CIDR" \
+	-e network.access=user --subnet nope $R /bin/true
+run_fails "bad --publish host address" 125 "is not an IPv4 address" \
+	-e network.access=proxy --publish 1.2.3:8080:80 $R /bin/true
+"$ENT_RUN" -e network.access=user --subnet 10.66.0.0/30 $R /bin/sleep 3 >/dev/null 2>&1 &
+bg=$!
+sleep 1
+run_fails "pool exhausted" 125 'address pool 10.66.0.0/30 is exhausted' \
+	-e network.access=user --subnet 10.66.0.0/30 $R /bin/true
+wait $bg
+check_clean "failed starts"
+
+# kill -9 of ent-run: the next start collects what it left.
+"$ENT_RUN" -e network.access=proxy --publish 127.0.0.1:18083:80 $R /bin/sleep 30 \
+	>/dev/null 2>&1 &
+victim=$!
+sleep 1
+kill -9 $victim
+wait $victim 2>/dev/null
+tent -e network.access=user $R /bin/true
+check "after kill -9: the next start works" [ "$STATUS" = 0 ]
+check_clean "after kill -9 and one more start"
+
+# Rootless: pasta (or slirp4netns) instead of veth and NAT.
+if ! rootless_possible; then
+	skip "rootless user" "unprivileged user namespaces are disabled on this host"
+elif ! command -v pasta >/dev/null && ! command -v slirp4netns >/dev/null; then
+	skip "rootless user" "neither pasta (package passt) nor slirp4netns is installed"
+elif ! as_user sh -c 'exec 3<>/dev/net/tun' 2>/dev/null; then
+	skip "rootless user" "/dev/net/tun is not accessible to uid $ROOTLESS_UID (mode $(stat -c %a /dev/net/tun))"
+else
+	as_user timeout 30 "$ENT_RUN" -e network.access=user $R /bin/sh -c \
+		"ip -o -4 addr show eth0; $CONNECT $SRV_IP 7777" >"$OUT" 2>"$ERR" </dev/null
+	check "rootless user: eth0 has an address" grep -q 'eth0 *inet ' "$OUT"
+	check "rootless user: reaches the test host" grep -q '^hello-from-srv$' "$OUT"
+	if command -v pasta >/dev/null; then
+		as_user "$ENT_RUN" -e network.access=proxy --publish 127.0.0.1:18090:80 $R \
+			/bin/sh -c 'nc -l -p 80 -e echo hello-rootless & sleep 3' >/dev/null 2>&1 &
+		bg=$!
+		sleep 1.5
+		got=$( (sleep 1) | timeout 5 busybox nc -w 2 127.0.0.1 18090)
+		check "rootless proxy: pasta publishes 127.0.0.1:18090" [ "$got" = hello-rootless ]
+		wait $bg
+	fi
+	check "rootless: no helper left running" sh -c \
+		"! pgrep -u $ROOTLESS_UID -x pasta && ! pgrep -u $ROOTLESS_UID -x slirp4netns"
+fi
+finish

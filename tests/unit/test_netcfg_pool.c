@@ -1,0 +1,118 @@
+/*
+ * tests/unit/test_netcfg_pool.c - the address pool: CIDR parsing, block arithmetic, exhaustion
+ * bounds, container names, --publish host addresses.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <net/if.h>
+
+#include "netcfg/internal.h"
+
+static struct rt_err err;
+
+static void test_parse_default(void **state)
+{
+	struct netcfg_pool pool;
+	char buf[NETCFG_ADDR_STRLEN];
+
+	(void)state;
+	assert_int_equal(netcfg_pool_parse("10.88.0.0/16", &pool, &err), 0);
+	assert_string_equal(netcfg_addr_str(pool.net, buf), "10.88.0.0");
+	assert_int_equal(pool.prefix_len, 16);
+	assert_int_equal(netcfg_pool_blocks(&pool), 16384);
+}
+
+static void test_parse_sizes(void **state)
+{
+	struct netcfg_pool pool;
+
+	(void)state;
+	assert_int_equal(netcfg_pool_parse("192.168.5.0/24", &pool, &err), 0);
+	assert_int_equal(netcfg_pool_blocks(&pool), 64);
+	assert_int_equal(netcfg_pool_parse("10.89.0.4/30", &pool, &err), 0);
+	assert_int_equal(netcfg_pool_blocks(&pool), 1); /* one container, then exhausted */
+	assert_int_equal(netcfg_pool_parse("0.0.0.0/0", &pool, &err), 0);
+	assert_int_equal(netcfg_pool_blocks(&pool), 1U << 30);
+}
+
+static void test_parse_errors(void **state)
+{
+	static const char *const bad[] = { "10.88.0.0",    "10.88.0.0/",    "10.88.0.0/31",
+		                           "10.88.0.0/33", "10.88.0/16",    "fd00::/64",
+		                           "10.88.0.0/x",  "10.88.0.0/16x", "" };
+	struct netcfg_pool pool;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(netcfg_pool_parse(bad[i], &pool, &err), -1);
+		assert_non_null(strstr(err.msg, "is not an IPv4 CIDR block of /30 or larger"));
+	}
+	assert_int_equal(netcfg_pool_parse("10.88.0.1/16", &pool, &err), -1);
+	assert_string_equal(err.msg, "netcfg: --subnet '10.88.0.1/16' has host bits set (did you "
+	                             "mean 10.88.0.0/16?)");
+}
+
+static void test_blocks(void **state)
+{
+	struct netcfg_pool pool;
+	struct netcfg_block b;
+	char base[NETCFG_ADDR_STRLEN], gw[NETCFG_ADDR_STRLEN], addr[NETCFG_ADDR_STRLEN];
+
+	(void)state;
+	assert_int_equal(netcfg_pool_parse("10.88.0.0/16", &pool, &err), 0);
+	netcfg_pool_block(&pool, 0, &b);
+	assert_string_equal(netcfg_addr_str(b.base, base), "10.88.0.0");
+	assert_string_equal(netcfg_addr_str(b.gateway, gw), "10.88.0.1");
+	assert_string_equal(netcfg_addr_str(b.addr, addr), "10.88.0.2");
+	netcfg_pool_block(&pool, 1, &b);
+	assert_string_equal(netcfg_addr_str(b.addr, addr), "10.88.0.6");
+	netcfg_pool_block(&pool, 64, &b); /* crosses into the next /24 */
+	assert_string_equal(netcfg_addr_str(b.base, base), "10.88.1.0");
+	netcfg_pool_block(&pool, netcfg_pool_blocks(&pool) - 1, &b); /* the last block */
+	assert_string_equal(netcfg_addr_str(b.base, base), "10.88.255.252");
+	assert_string_equal(netcfg_addr_str(b.addr, addr), "10.88.255.254");
+}
+
+static void test_names(void **state)
+{
+	char name[NETCFG_NAME_MAX];
+
+	(void)state;
+	assert_int_equal(netcfg_name(1234, name, sizeof(name)), 0);
+	assert_string_equal(name, "ent-1234");
+	/* The largest pid (PID_MAX_LIMIT, 2^22) still fits an interface name. */
+	assert_int_equal(netcfg_name(4194304, name, sizeof(name)), 0);
+	assert_string_equal(name, "ent-4194304");
+	assert_true(strlen(name) < IFNAMSIZ);
+	assert_int_equal(netcfg_name(1234, name, 6), -1);
+}
+
+static void test_publish_check(void **state)
+{
+	struct netcfg_publish p = { .host_ip = "", .host_port = 8080, .port = 80 };
+
+	(void)state;
+	assert_int_equal(netcfg_publish_check(&p, &err), 0);
+	strcpy(p.host_ip, "127.0.0.1");
+	assert_int_equal(netcfg_publish_check(&p, &err), 0);
+	strcpy(p.host_ip, "localhost");
+	assert_int_equal(netcfg_publish_check(&p, &err), -1);
+	assert_string_equal(err.msg, "netcfg: --publish localhost:8080:80: 'localhost' is not an "
+	                             "IPv4 address of this host");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_default), cmocka_unit_test(test_parse_sizes),
+		cmocka_unit_test(test_parse_errors),  cmocka_unit_test(test_blocks),
+		cmocka_unit_test(test_names),         cmocka_unit_test(test_publish_check),
+	};
+
+	return cmocka_run_group_tests_name("netcfg_pool", tests, NULL, NULL);
+}
