@@ -66,6 +66,7 @@ run_ok "orphaned grandchild reaped" '^reaped$' $R /bin/sh -c \
 
 # Signals sent to ent-run reach the workload.
 for sig in INT TERM HUP QUIT USR1 USR2 WINCH; do
+	: >"$OUT" # emptied here, not by the background job's redirection, which may come late
 	"$ENT_RUN" $R /bin/sh -c "trap 'echo got $sig; exit 3' $sig; echo ready; \
 		i=0; while [ \$i -lt 100 ]; do sleep 0.05; i=\$((i+1)); done; exit 9" >"$OUT" 2>"$ERR" &
 	pid=$!
@@ -79,6 +80,7 @@ for sig in INT TERM HUP QUIT USR1 USR2 WINCH; do
 done
 
 # SIGKILL of ent-run kills every process of the container.
+: >"$OUT"
 "$ENT_RUN" $R /bin/sh -c "sleep 1000 & sleep 1001 & echo ready; exec sleep 1002" >"$OUT" 2>&1 &
 pid=$!
 i=0
