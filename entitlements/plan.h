@@ -19,7 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define ENT_WHY_MAX      96  /* "network.access=proxy", "default", "--volume" */
+#define ENT_WHY_MAX      96 /* "network.access=proxy", "default", "--volume" */
 #define ENT_PATH_MAX     PATH_MAX
 #define ENT_NAME_MAX     64
 #define ENT_MAX_MOUNTS   64
@@ -63,8 +63,8 @@ struct ns_spec {
 	struct ns_idmap gid_map[ENT_MAX_IDMAP];
 	unsigned n_gid_map;
 	bool use_idmap_helpers; /* write maps with newuidmap/newgidmap (setuid helpers, rootless) */
-	bool deny_setgroups;    /* write "deny" to /proc/PID/setgroups first (rootless, no helper) */
-	char hostname[65];      /* HOST_NAME_MAX + 1; set inside the new UTS namespace */
+	bool deny_setgroups; /* write "deny" to /proc/PID/setgroups first (rootless, no helper) */
+	char hostname[65];   /* HOST_NAME_MAX + 1; set inside the new UTS namespace */
 };
 
 /* ---------------------------------------------------------------- mounts (rootfs/) */
@@ -78,10 +78,10 @@ struct ns_spec {
 struct rootfs_mount {
 	char source[ENT_PATH_MAX];
 	char target[ENT_PATH_MAX];
-	char fstype[16];          /* "bind", "proc", "sysfs", "tmpfs", "devpts", "mqueue", ... */
-	unsigned long flags;      /* MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY | MS_REC ... */
-	char data[128];           /* filesystem options: "mode=755,size=65536k" */
-	bool create_file;         /* bind of a file: create an empty file, not a directory */
+	char fstype[16];     /* "bind", "proc", "sysfs", "tmpfs", "devpts", "mqueue", ... */
+	unsigned long flags; /* MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY | MS_REC ... */
+	char data[128];      /* filesystem options: "mode=755,size=65536k" */
+	bool create_file;    /* bind of a file: create an empty file, not a directory */
 	char why[ENT_WHY_MAX];
 };
 
@@ -98,7 +98,8 @@ struct rootfs_path {
 };
 
 struct rootfs_spec {
-	char root[ENT_PATH_MAX]; /* host path of the rootfs directory: absolute, symlinks resolved */
+	char root[ENT_PATH_MAX]; /* host path of the rootfs directory: absolute, symlinks resolved
+	                          */
 	bool readonly;           /* remount / read-only after the mounts are in place */
 	char readonly_why[ENT_WHY_MAX];
 	struct rootfs_mount mounts[ENT_MAX_MOUNTS];
@@ -108,7 +109,7 @@ struct rootfs_spec {
 	struct rootfs_device devices[ENT_MAX_DEVICES]; /* bound into the minimal /dev */
 	unsigned n_devices;
 	struct rootfs_path masked[ENT_MAX_PATHS]; /* hidden: /dev/null over files, empty ro tmpfs
-						    over directories */
+	                                            over directories */
 	unsigned n_masked;
 	struct rootfs_path readonly_paths[ENT_MAX_PATHS]; /* bind-remounted read-only */
 	unsigned n_readonly;
@@ -155,13 +156,13 @@ struct netcfg_spec {
 /* One device-cgroup rule, in order; the last match wins (as in the OCI runtime spec). */
 struct cgroup_devrule {
 	bool allow;
-	char type;       /* 'a' all, 'c' char, 'b' block */
-	int64_t major;   /* -1 = any */
-	int64_t minor;   /* -1 = any */
-	char access[4];  /* some of "rwm" */
+	char type;      /* 'a' all, 'c' char, 'b' block */
+	int64_t major;  /* -1 = any */
+	int64_t minor;  /* -1 = any */
+	char access[4]; /* some of "rwm" */
 	char why[ENT_WHY_MAX];
 	char path[ENT_PATH_MAX]; /* host.devices.allow=PATH: when set, runtime/cgroup.c stat()s
-				    this host node for type, major and minor (pure code cannot) */
+	                            this host node for type, major and minor (pure code cannot) */
 };
 
 struct cgroup_spec {
@@ -240,10 +241,10 @@ struct lockdown_spec {
 	struct lockdown_caps caps;
 	char cap_why[ENT_MAX_CAPS][ENT_WHY_MAX]; /* why capability N is granted ("" = not) */
 	bool no_new_privs;
-	uint8_t seccomp_mode;        /* enum lockdown_seccomp_mode */
+	uint8_t seccomp_mode;           /* enum lockdown_seccomp_mode */
 	char seccomp_ref[ENT_PATH_MAX]; /* "runtime/default", "unconfined", "localhost/NAME" */
-	uint8_t default_action;      /* enum lockdown_action, for syscalls no rule names */
-	int32_t default_errnum;      /* ENOSYS: a syscall newer than the filter -> libc falls back */
+	uint8_t default_action;         /* enum lockdown_action, for syscalls no rule names */
+	int32_t default_errnum; /* ENOSYS: a syscall newer than the filter -> libc falls back */
 	struct lockdown_rule rules[ENT_MAX_RULES];
 	unsigned n_rules;
 };

@@ -34,7 +34,7 @@ static void trace_to_parent(const char *line, void *data)
 
 /* Report err to the parent and leave. _exit, never exit: no stdio flush, no atexit handlers. */
 static __attribute__((noreturn)) void fail_to_parent(int sync_fd, enum sync_type type,
-						     const struct rt_err *err, int status)
+                                                     const struct rt_err *err, int status)
 {
 	rt_sync_send(sync_fd, type, err);
 	_exit(status);
@@ -74,7 +74,7 @@ static int apply_rlimits(const struct ent_process *proc, struct rt_err *err)
 		struct rlimit have;
 
 		rt_trace("runtime", "setrlimit(%d, %llu, %llu)  [%s]", l->resource,
-			 (unsigned long long)l->soft, (unsigned long long)l->hard, l->why);
+		         (unsigned long long)l->soft, (unsigned long long)l->hard, l->why);
 		if (setrlimit(l->resource, &want) == 0)
 			continue;
 		if (errno != EPERM || getrlimit(l->resource, &have) < 0)
@@ -83,7 +83,7 @@ static int apply_rlimits(const struct ent_process *proc, struct rt_err *err)
 		if (want.rlim_cur > have.rlim_max)
 			want.rlim_cur = have.rlim_max;
 		rt_trace("runtime", "setrlimit: lowered to the host's hard limit %llu",
-			 (unsigned long long)have.rlim_max);
+		         (unsigned long long)have.rlim_max);
 		if (setrlimit(l->resource, &want) < 0)
 			return rt_fail(err, errno, "runtime: setrlimit %d", l->resource);
 	}
@@ -92,7 +92,7 @@ static int apply_rlimits(const struct ent_process *proc, struct rt_err *err)
 
 /* The workload's last steps: terminal, working directory, limits, lockdown. */
 static int workload_setup(const struct ent_plan *plan, const struct lockdown_filter *filter,
-			  int sync_fd, struct rt_err *err)
+                          int sync_fd, struct rt_err *err)
 {
 	sigset_t none;
 
@@ -139,9 +139,9 @@ static __attribute__((noreturn)) void workload_exec(const struct ent_plan *plan,
 	rt_fail(&err, errnum, "exec %s", plan->proc.argv[0]);
 	if (errnum == ENOENT)
 		rt_err_hint(&err, "is %s installed in the rootfs, and in its PATH?",
-			    plan->proc.argv[0]);
+		            plan->proc.argv[0]);
 	fail_to_parent(sync_fd, SYNC_EXEC_FAILED, &err,
-		       errnum == ENOENT ? RT_EXIT_NOT_FOUND : RT_EXIT_CANNOT_EXEC);
+	               errnum == ENOENT ? RT_EXIT_NOT_FOUND : RT_EXIT_CANNOT_EXEC);
 }
 
 void rt_child_main(const struct ent_plan *plan, const struct lockdown_filter *filter, int sync_fd)

@@ -7,8 +7,8 @@
 #include <errno.h>
 #include <linux/sched.h>
 #include <poll.h>
-#include <stdbool.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -47,14 +47,14 @@ struct launch {
 static pid_t clone_child(unsigned long flags, int *pidfd)
 {
 	struct clone_args args = { .flags = flags | CLONE_PIDFD,
-				   .pidfd = (uint64_t)(uintptr_t)pidfd,
-				   .exit_signal = SIGCHLD };
+		                   .pidfd = (uint64_t)(uintptr_t)pidfd,
+		                   .exit_signal = SIGCHLD };
 
 	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 }
 
 static int start_child(const struct ent_plan *plan, const struct lockdown_filter *filter,
-		       struct launch *l, struct rt_err *err)
+                       struct launch *l, struct rt_err *err)
 {
 	unsigned long flags = ns_clone_flags(&plan->ns);
 	int fds[2];
@@ -67,9 +67,10 @@ static int start_child(const struct ent_plan *plan, const struct lockdown_filter
 	if (l->pid < 0) {
 		rt_fail(err, errno, "ns: clone3(%s)", names);
 		if (errno == EPERM || errno == ENOSPC)
-			rt_err_hint(err, "unprivileged user namespaces may be disabled on this host "
-					 "(sysctl user.max_user_namespaces, "
-					 "kernel.unprivileged_userns_clone)");
+			rt_err_hint(err,
+			            "unprivileged user namespaces may be disabled on this host "
+			            "(sysctl user.max_user_namespaces, "
+			            "kernel.unprivileged_userns_clone)");
 		close(fds[0]);
 		close(fds[1]);
 		return -1;
@@ -194,7 +195,7 @@ static int create_cgroup(const struct cgroup_spec *spec, struct launch *l, struc
  * keep the status. The cgroup's own counter tells it apart from a kill -9.
  */
 static void report_oom(const struct cgroup_spec *spec, const struct launch *l, int status,
-		       struct rt_err *err)
+                       struct rt_err *err)
 {
 	char size[32];
 
@@ -202,12 +203,12 @@ static void report_oom(const struct cgroup_spec *spec, const struct launch *l, i
 	    !cgroup_oom_killed(l->cgroup))
 		return;
 	rt_fail(err, 0, "killed: memory limit %s reached",
-		cgroup_format_size(spec->memory_bytes, size, sizeof(size)));
+	        cgroup_format_size(spec->memory_bytes, size, sizeof(size)));
 }
 
 /* A generated file bound read-only over target, unless a --volume already covers target. */
 static int add_net_file(struct rootfs_spec *rootfs, const char *source, const char *target,
-			const char *why, struct rt_err *err)
+                        const char *why, struct rt_err *err)
 {
 	struct rootfs_mount *m;
 
@@ -241,8 +242,8 @@ static int prepare_network(struct ent_plan *plan, struct launch *l, struct rt_er
 		return -1;
 	resolv = netcfg_host_resolv_path(l->net);
 	hosts = netcfg_host_hosts_path(l->net);
-	if (resolv && add_net_file(&plan->rootfs, resolv, "/etc/resolv.conf", plan->net.why,
-				   err) < 0)
+	if (resolv &&
+	    add_net_file(&plan->rootfs, resolv, "/etc/resolv.conf", plan->net.why, err) < 0)
 		return -1;
 	if (hosts && add_net_file(&plan->rootfs, hosts, "/etc/hosts", plan->net.why, err) < 0)
 		return -1;
@@ -258,8 +259,7 @@ static void kill_child(struct launch *l)
 	reap_child(l);
 }
 
-int rt_launch(struct ent_plan *plan, const struct lockdown_filter *filter,
-	      struct rt_err *err)
+int rt_launch(struct ent_plan *plan, const struct lockdown_filter *filter, struct rt_err *err)
 {
 	struct launch l = { .pid = -1, .pidfd = -1, .sync_fd = -1, .tty = { .master = -1 } };
 	_cleanup_close_ int sig_fd = -1;
@@ -312,7 +312,7 @@ int rt_launch(struct ent_plan *plan, const struct lockdown_filter *filter,
 out:
 	kill_child(&l);
 	netcfg_host_release(l.net); /* after the child: the veth's far end went with its netns */
-	cgroup_destroy(l.cgroup); /* after the child was reaped: the cgroup is empty */
+	cgroup_destroy(l.cgroup);   /* after the child was reaped: the cgroup is empty */
 	rt_tty_detach(&l.tty);
 	if (l.sync_fd >= 0)
 		close(l.sync_fd);
