@@ -42,17 +42,6 @@ static int container_target(const char *mnt, char *out, size_t size)
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
-static int append(struct rootfs_spec *rootfs, const struct rootfs_mount *m, struct rt_err *err)
-{
-	if (rootfs->n_mounts >= ENT_MAX_MOUNTS)
-		return rt_fail(err, 0, "entitlements: too many mounts (at most %d)",
-		               ENT_MAX_MOUNTS);
-	rootfs->mounts[rootfs->n_mounts] = *m;
-	snprintf(rootfs->mounts[rootfs->n_mounts].why, ENT_WHY_MAX, "%s", WHY);
-	rootfs->n_mounts++;
-	return 0;
-}
-
 /* One hierarchy: "cgroup" with its controllers as data, or "cgroup2". */
 static int add_hierarchy(const struct ent_cgroup_mount *c, const char *target,
                          struct rootfs_spec *rootfs, struct rt_err *err)
@@ -64,7 +53,7 @@ static int add_hierarchy(const struct ent_cgroup_mount *c, const char *target,
 	snprintf(m.target, sizeof(m.target), "%s", target);
 	if (!c->v2 && snprintf(m.data, sizeof(m.data), "%s", c->opts) >= (int)sizeof(m.data))
 		return rt_fail(err, 0, "entitlements: cgroup options too long: %s", c->opts);
-	return append(rootfs, &m, err);
+	return ent_rootfs_add_mount(rootfs, &m, WHY, err);
 }
 
 /* The controllers the plan uses, as cgroup calls them. */
@@ -151,7 +140,7 @@ int ent_compile_cgroupfs(const struct ent_host *host, struct ent_plan *plan, str
 		return in_use(layout, top, wanted) ? add_hierarchy(top, CGROUP_DIR, rootfs, err)
 		                                   : 0;
 	/* Writable while the mount points are made in it; read-only once they are (below). */
-	if (append(rootfs, &tmpfs, err) < 0)
+	if (ent_rootfs_add_mount(rootfs, &tmpfs, WHY, err) < 0)
 		return -1;
 	for (unsigned i = 0; i < layout->n_mounts; i++) {
 		if (!in_use(layout, &layout->mounts[i], wanted))

@@ -100,8 +100,8 @@ static void set_why(char *dst, const char *why)
 	snprintf(dst, ENT_WHY_MAX, "%s", why);
 }
 
-static int add_mount(struct rootfs_spec *rootfs, const struct rootfs_mount *m, const char *why,
-                     struct rt_err *err)
+int ent_rootfs_add_mount(struct rootfs_spec *rootfs, const struct rootfs_mount *m, const char *why,
+                         struct rt_err *err)
 {
 	struct rootfs_mount *slot;
 
@@ -179,7 +179,7 @@ static int compile_filesystems(const struct ent_request *req, struct ent_plan *p
 	    copy_str(rootfs->root, sizeof(rootfs->root), req->rootfs, "rootfs path", err) < 0)
 		return -1;
 	for (size_t i = 0; i < ARRAY_SIZE(base_mounts); i++) {
-		if (add_mount(rootfs, &base_mounts[i], WHY_DEFAULT, err) < 0)
+		if (ent_rootfs_add_mount(rootfs, &base_mounts[i], WHY_DEFAULT, err) < 0)
 			return -1;
 	}
 	/* devpts: terminals belong to group tty (5) when that group exists inside. */
@@ -218,7 +218,7 @@ static int compile_volumes(const struct ent_request *req, struct rootfs_spec *ro
 		memcpy(m.target, v->target, sizeof(m.target));
 		if (v->readonly)
 			m.flags |= MS_RDONLY;
-		if (add_mount(rootfs, &m, "--volume", err) < 0)
+		if (ent_rootfs_add_mount(rootfs, &m, "--volume", err) < 0)
 			return -1;
 	}
 	for (unsigned i = 0; i < req->n_tmpfs; i++) {
@@ -229,7 +229,7 @@ static int compile_volumes(const struct ent_request *req, struct rootfs_spec *ro
 
 		if (copy_str(m.target, sizeof(m.target), req->tmpfs[i], "--tmpfs path", err) < 0)
 			return -1;
-		if (add_mount(rootfs, &m, "--tmpfs", err) < 0)
+		if (ent_rootfs_add_mount(rootfs, &m, "--tmpfs", err) < 0)
 			return -1;
 	}
 	return 0;

@@ -136,6 +136,10 @@ struct ent_plan *ent_plan_new(struct rt_err *err);
 /* Free a plan and what it owns (proc.argv, proc.env). NULL is fine. */
 void ent_plan_free(struct ent_plan *plan);
 
+/* Append mount m (its why set to why) to rootfs; -1 with err when the table is full. */
+int ent_rootfs_add_mount(struct rootfs_spec *rootfs, const struct rootfs_mount *m, const char *why,
+                         struct rt_err *err);
+
 /*
  * Compile req into plan (from ent_plan_new). Starts from the catalogue's defaults (least
  * privilege), applies each entitlement (union; the highest level of a domain wins), then the

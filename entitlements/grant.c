@@ -234,20 +234,13 @@ static void share_namespaces(const struct ent_applied *a, struct ent_plan *plan)
 static int add_tmpfs(struct rootfs_spec *rootfs, const char *target, const char *why,
                      struct rt_err *err)
 {
-	struct rootfs_mount *m;
+	struct rootfs_mount m = { .source = "tmpfs",
+		                  .fstype = "tmpfs",
+		                  .flags = MS_NOSUID | MS_NODEV };
 
-	if (rootfs->n_mounts >= ENT_MAX_MOUNTS)
-		return rt_fail(err, 0, "entitlements: too many mounts (at most %d)",
-		               ENT_MAX_MOUNTS);
-	m = &rootfs->mounts[rootfs->n_mounts++];
-	memset(m, 0, sizeof(*m));
-	snprintf(m->source, sizeof(m->source), "tmpfs");
-	snprintf(m->target, sizeof(m->target), "%s", target);
-	snprintf(m->fstype, sizeof(m->fstype), "tmpfs");
-	m->flags = MS_NOSUID | MS_NODEV;
-	snprintf(m->data, sizeof(m->data), "%s", strcmp(target, "/tmp") ? "mode=755" : "mode=1777");
-	set_why(m->why, why);
-	return 0;
+	snprintf(m.target, sizeof(m.target), "%s", target);
+	snprintf(m.data, sizeof(m.data), "%s", strcmp(target, "/tmp") ? "mode=755" : "mode=1777");
+	return ent_rootfs_add_mount(rootfs, &m, why, err);
 }
 
 /* What a row changes in the mount tree: read-only root, writable tmpfs, the host's /dev. */

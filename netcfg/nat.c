@@ -162,19 +162,30 @@ static void chain_name(char *buf, size_t size, const char *name, const struct ch
 	snprintf(buf, size, "%s-%s", name, def->suffix);
 }
 
-/* NFT_MSG_NEWCHAIN with NLM_F_EXCL: a base chain of type nat; a clash is an error. */
-static void add_chain(struct batch *bt, const char *name, const struct chain_def *def)
+/* The container's chain def in our table, as an object to send (NULL: out of memory). */
+static struct nftnl_chain *chain_new(struct batch *bt, const char *name,
+                                     const struct chain_def *def)
 {
 	struct nftnl_chain *c = nftnl_chain_alloc();
 	char full[64];
 
 	if (!c) {
 		bt->failed = true;
-		return;
+		return NULL;
 	}
 	chain_name(full, sizeof(full), name, def);
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, NETCFG_TABLE);
 	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, full);
+	return c;
+}
+
+/* NFT_MSG_NEWCHAIN with NLM_F_EXCL: a base chain of type nat; a clash is an error. */
+static void add_chain(struct batch *bt, const char *name, const struct chain_def *def)
+{
+	struct nftnl_chain *c = chain_new(bt, name, def);
+
+	if (!c)
+		return;
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "nat");
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, def->hook);
 	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, def->prio);
@@ -391,16 +402,10 @@ int netcfg_nat_add(const char *name, const char *host_name, uint32_t addr,
 /* NFT_MSG_DELCHAIN for the container's chain def (it takes the chain's rules with it). */
 static void del_chain(struct batch *bt, const char *name, const struct chain_def *def)
 {
-	struct nftnl_chain *c = nftnl_chain_alloc();
-	char full[64];
+	struct nftnl_chain *c = chain_new(bt, name, def);
 
-	if (!c) {
-		bt->failed = true;
+	if (!c)
 		return;
-	}
-	chain_name(full, sizeof(full), name, def);
-	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, NETCFG_TABLE);
-	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, full);
 	nftnl_chain_nlmsg_build_payload(batch_msg(bt, NFT_MSG_DELCHAIN, 0), c);
 	nftnl_chain_free(c);
 	batch_next(bt);

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "entitlements/ent.h"
 #include "netcfg/netcfg.h"
 #include "ns/ns.h"
 #include "runtime/cgroup.h"
@@ -210,23 +211,17 @@ static void report_oom(const struct cgroup_spec *spec, const struct launch *l, i
 static int add_net_file(struct rootfs_spec *rootfs, const char *source, const char *target,
                         const char *why, struct rt_err *err)
 {
-	struct rootfs_mount *m;
+	struct rootfs_mount m = { .fstype = "bind",
+		                  .flags = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		                  .create_file = true };
 
 	for (unsigned i = 0; i < rootfs->n_mounts; i++) {
 		if (!strcmp(rootfs->mounts[i].target, target))
 			return 0;
 	}
-	if (rootfs->n_mounts >= ENT_MAX_MOUNTS)
-		return rt_fail(err, 0, "runtime: too many mounts to add %s", target);
-	m = &rootfs->mounts[rootfs->n_mounts++];
-	memset(m, 0, sizeof(*m));
-	snprintf(m->source, sizeof(m->source), "%s", source);
-	snprintf(m->target, sizeof(m->target), "%s", target);
-	snprintf(m->fstype, sizeof(m->fstype), "bind");
-	snprintf(m->why, sizeof(m->why), "%s", why);
-	m->flags = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
-	m->create_file = true;
-	return 0;
+	snprintf(m.source, sizeof(m.source), "%s", source);
+	snprintf(m.target, sizeof(m.target), "%s", target);
+	return ent_rootfs_add_mount(rootfs, &m, why, err);
 }
 
 /*
