@@ -3,7 +3,6 @@
  * plan, then run, explain or print it. The only place that prints an error.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +15,6 @@
 #include "entitlements/explain.h"
 #include "entitlements/seccomp_json.h"
 #include "entitlements/spec.h"
-#include "runtime/cleanup.h"
 #include "runtime/cli.h"
 #include "runtime/err.h"
 #include "runtime/host.h"
@@ -49,10 +47,7 @@ static int read_seccomp_profile(struct rt_options *opts, struct rt_err *err)
 	struct ent_request *req = &opts->req;
 	const char *name = req->seccomp_ref + strlen("localhost/");
 	const char *root = req->seccomp_root ? req->seccomp_root : "/etc/ent-run/seccomp";
-	_cleanup_close_ int fd = -1;
 	char *path, *text;
-	struct stat st;
-	ssize_t n;
 
 	if (!name[0] || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
 		return rt_fail(err, 0,
@@ -61,24 +56,12 @@ static int read_seccomp_profile(struct rt_options *opts, struct rt_err *err)
 	if (opts->n_owned + 2 > ENT_MAX_REQ_ITEMS || asprintf(&path, "%s/%s", root, name) < 0)
 		return rt_fail(err, ENOMEM, "--seccomp: profile path");
 	opts->owned[opts->n_owned++] = path;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0 || fstat(fd, &st) < 0)
-		return rt_fail(err, errno, "seccomp profile %s", path);
-	if (!S_ISREG(st.st_mode))
-		return rt_fail(err, 0, "seccomp profile %s: not a regular file", path);
-	if (st.st_size > (off_t)ENT_SECCOMP_JSON_MAX)
-		return rt_fail(err, 0, "seccomp profile %s: too large (%lld bytes, at most %u)",
-		               path, (long long)st.st_size, ENT_SECCOMP_JSON_MAX);
-	text = malloc((size_t)st.st_size + 1);
+	text = rt_config_read(path, "seccomp profile", ENT_SECCOMP_JSON_MAX, err);
 	if (!text)
-		return rt_fail(err, ENOMEM, "seccomp profile %s", path);
+		return -1;
 	opts->owned[opts->n_owned++] = text;
-	n = read(fd, text, (size_t)st.st_size);
-	if (n != st.st_size)
-		return rt_fail(err, n < 0 ? errno : EIO, "seccomp profile %s: read", path);
-	text[n] = '\0';
 	req->seccomp_profile = text;
-	req->seccomp_profile_len = (size_t)n;
+	req->seccomp_profile_len = strlen(text);
 	req->seccomp_profile_path = path;
 	return 0;
 }

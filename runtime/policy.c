@@ -1,7 +1,7 @@
 /*
- * runtime/policy.c - the files behind --profile and the node policy: find them, refuse them
- * when someone other than root could have written them, read them, and hand their text to the
- * pure parsers (entitlements/policy.h).
+ * runtime/policy.c - the files behind --profile, the node policy and --seccomp localhost/NAME:
+ * find them, refuse them when someone other than root could have written them, read them, and
+ * hand their text to the pure parsers (entitlements/policy.h, entitlements/seccomp_json.h).
  */
 #include "runtime/policy.h"
 
@@ -55,8 +55,7 @@ static int check_trusted(const char *path, const struct stat *st, const char *wh
 	return 0;
 }
 
-/* Read a small trusted text file into a new NUL-terminated buffer (the caller frees it). */
-static char *read_file(const char *path, const char *what, struct rt_err *err)
+char *rt_config_read(const char *path, const char *what, size_t max, struct rt_err *err)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	_cleanup_free_ char *text = NULL;
@@ -67,8 +66,13 @@ static char *read_file(const char *path, const char *what, struct rt_err *err)
 		rt_fail(err, errno, "%s %s", what, path);
 		return NULL;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_size > MAX_FILE_SIZE) {
-		rt_fail(err, 0, "%s %s: not a regular file of at most 1 MiB", what, path);
+	if (!S_ISREG(st.st_mode)) {
+		rt_fail(err, 0, "%s %s: not a regular file", what, path);
+		return NULL;
+	}
+	if ((size_t)st.st_size > max) {
+		rt_fail(err, 0, "%s %s: too large (%lld bytes, at most %zu)", what, path,
+		        (long long)st.st_size, max);
 		return NULL;
 	}
 	if (check_trusted(path, &st, what, err) < 0)
@@ -101,7 +105,7 @@ int rt_profile_load(const char *dir, const char *name, struct ent_profile *out, 
 		return 0;
 	snprintf(path, sizeof(path), "%s/%s", dir ? dir : DEFAULT_PROFILE_DIR, name);
 	rt_trace("policy", "read profile %s", path);
-	text = read_file(path, "profile", err);
+	text = rt_config_read(path, "profile", MAX_FILE_SIZE, err);
 	if (!text) {
 		if (err->errnum == ENOENT)
 			rt_fail(err, 0,
@@ -173,7 +177,7 @@ int rt_policy_load(const char *path, struct ent_policy *pol, struct rt_err *err)
 	_cleanup_free_ char *text = NULL;
 
 	rt_trace("policy", "read node policy %s", path);
-	text = read_file(path, "policy", err);
+	text = rt_config_read(path, "policy", MAX_FILE_SIZE, err);
 	if (!text)
 		return -1;
 	return ent_policy_parse(text, path, pol, err);

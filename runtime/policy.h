@@ -11,6 +11,14 @@
 #include "runtime/cli.h"
 
 /*
+ * Read a configuration file (policy, profile, seccomp profile) of at most max bytes into a new
+ * NUL-terminated buffer (the caller frees it). As root, a file or directory that anyone but
+ * root could write is refused: whoever could write it could grant themselves anything.
+ * Errors name what ("policy") and the path. Returns NULL with err on failure.
+ */
+char *rt_config_read(const char *path, const char *what, size_t max, struct rt_err *err);
+
+/*
  * Load profile NAME: a built-in one (default, privileged), or the file DIR/NAME (DIR NULL:
  * /etc/ent-run/profiles). As root, a file or directory writable by others is refused.
  */

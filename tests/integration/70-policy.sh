@@ -87,6 +87,15 @@ run_fails "profile writable by its group: refused" 125 "profile $P/profiles/ci i
 	$PD -p ci $R /bin/true
 chmod 644 "$P/profiles/ci"
 
+# A seccomp profile others can write would let them change an allowed localhost/NAME filter.
+mkdir -p "$P/seccomp" && chmod 755 "$P/seccomp"
+echo '{"defaultAction":"SCMP_ACT_ALLOW"}' >"$P/seccomp/open.json"
+chmod 666 "$P/seccomp/open.json"
+run_fails "seccomp profile writable by others: refused" 125 \
+	"seccomp profile $P/seccomp/open.json is writable by others than root" \
+	--seccomp-profile-root "$P/seccomp" --seccomp localhost/open.json $R /bin/true
+chmod 644 "$P/seccomp/open.json"
+
 # explain shows which profile contributed which entitlement.
 run_ok "explain: provenance of profile entitlements" 'network.access=proxy +\[profile ci\]' \
 	explain $PD -p ci
