@@ -15,10 +15,7 @@ $P syscall chroot 0; $P syscall bpf 0 0 0; $P syscall io_uring_setup 0 0; $P set
 $P ptrace-self; $P x32 getpid; $P int80 getpid; touch /ent-run-45-rw 2>&1 && rm -f /ent-run-45-rw; \
 touch /tmp/ent-run-45-tmp && echo tmp writable && rm -f /tmp/ent-run-45-tmp"
 
-if ! command -v python3 >/dev/null; then
-	skip "spec" "python3 is needed to read JSON on the host"
-	finish
-fi
+skip_unless "spec" "python3 is needed to read JSON on the host" have python3
 
 # ---------------------------------------------------------------- spec: valid OCI JSON
 ent spec $R /bin/sh -c 'echo "a b"'

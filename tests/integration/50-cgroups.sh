@@ -4,10 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 R=$ROOTFS
 
-if [ "$(id -u)" != 0 ]; then
-	skip "cgroups" "needs root"
-	finish
-fi
+skip_unless "cgroups" "needs root" is_root
 for c in memory pids cpu devices; do
 	if ! grep -Eq "^[0-9]+:([^:]*,)?$c(,[^:]*)?:" /proc/self/cgroup ||
 		[ ! -d /sys/fs/cgroup/$c ]; then

@@ -6,16 +6,9 @@
 # never routed): the host side is $HOST_IP, the server $SRV_IP:7777. No name is resolved.
 . "$(dirname "$0")/lib.sh"
 R=$ROOTFS
-if [ "$(id -u)" != 0 ]; then
-	skip "network" "needs root (test network namespace, veth, nftables)"
-	finish
-fi
-for tool in ip nft busybox timeout; do
-	if ! command -v $tool >/dev/null; then
-		skip "network" "$tool is not installed (packages iproute2, nftables, busybox)"
-		finish
-	fi
-done
+skip_unless "network" "needs root (test network namespace, veth, nftables)" is_root
+skip_unless "network" "needs ip, nft, busybox and timeout (packages iproute2, nftables, busybox)" \
+	have ip nft busybox timeout
 
 SRV_NS=entrun-srv$$
 SRV_IF=entsrv$$ # not "ent-": leftover checks look for ent-PID

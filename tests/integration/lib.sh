@@ -85,3 +85,16 @@ rootless_possible() {
 }
 
 finish() { exit "$T_FAILED"; }
+
+# skip_unless NAME REASON COMMAND...: when COMMAND fails, report NAME as skipped with REASON and
+# end the script (a missing kernel feature or tool is a skip, never a silent pass).
+skip_unless() {
+	name=$1 reason=$2
+	shift 2
+	if ! "$@" >/dev/null 2>&1; then
+		skip "$name" "$reason"
+		finish
+	fi
+}
+is_root() { [ "$(id -u)" = 0 ]; }
+have() { for t in "$@"; do command -v "$t" || return 1; done; }
