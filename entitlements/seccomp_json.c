@@ -13,41 +13,20 @@
  * Every error is one line naming the profile, the JSON location and the reason.
  */
 #include "entitlements/seccomp_json.h"
+#include "entitlements/seccomp_json_internal.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <json-c/json.h>
 #include <seccomp.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/capability.h>
 
 #define ARRAY_SIZE(a)  (sizeof(a) / sizeof((a)[0]))
 #define JSON_MAX_DEPTH 32 /* a profile nests 5 deep; the tokener refuses anything deeper */
-#define JSON_PATH_MAX  96
 #define ARG_INDEX_MAX  5
 #define ERRNO_MAX      4095 /* the kernel's MAX_ERRNO */
 #define TRACE_MSG_MAX  0xffff
-
-/* The native architecture by its Go name, as "arches" in includes/excludes spell it. */
-#if defined(__x86_64__)
-#define NATIVE_GO_ARCH "amd64"
-#elif defined(__aarch64__)
-#define NATIVE_GO_ARCH "arm64"
-#elif defined(__i386__)
-#define NATIVE_GO_ARCH "x86"
-#elif defined(__arm__)
-#define NATIVE_GO_ARCH "arm"
-#elif defined(__riscv) && __riscv_xlen == 64
-#define NATIVE_GO_ARCH "riscv64"
-#elif defined(__s390x__)
-#define NATIVE_GO_ARCH "s390x"
-#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define NATIVE_GO_ARCH "ppc64le"
-#else
-#define NATIVE_GO_ARCH "unknown"
-#endif
 
 /* clang-format off */
 /* Profile actions; max_data is the largest errnoRet the action takes (0: takes none). */
@@ -108,78 +87,6 @@ const char *ent_seccomp_op_name(unsigned op)
 	return NULL;
 }
 
-/* One import: where we are, what is granted, where rules go. */
-struct import {
-	const char *source;
-	uint64_t caps;
-	struct lockdown_spec *out;
-	struct rt_err *err;
-	int nrs[ENT_MAX_RULES]; /* native syscall number of each rule in out */
-};
-
-static int __attribute__((format(printf, 3, 4)))
-fail(const struct import *im, const char *path, const char *fmt, ...)
-{
-	char reason[200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
-	if (path && path[0])
-		return rt_fail(im->err, 0, "seccomp profile %s: %s: %s", im->source, path, reason);
-	return rt_fail(im->err, 0, "seccomp profile %s: %s", im->source, reason);
-}
-
-/* Write a JSON location ("syscalls[3].args[0].op") into a JSON_PATH_MAX buffer. */
-static void __attribute__((format(printf, 2, 3))) at(char *where, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(where, JSON_PATH_MAX, fmt, ap);
-	va_end(ap);
-}
-
-static const char *type_name(const struct json_object *v)
-{
-	return json_type_to_name(json_object_get_type(v));
-}
-
-/* Member key of obj with type want; absent is fine (*v = NULL) unless required. */
-static int member(const struct import *im, const char *path, struct json_object *obj,
-                  const char *key, enum json_type want, int required, struct json_object **v)
-{
-	char where[JSON_PATH_MAX];
-
-	at(where, "%s%s%s", path, path[0] ? "." : "", key);
-	*v = NULL;
-	if (!json_object_object_get_ex(obj, key, v) || !*v) {
-		*v = NULL;
-		return required ? fail(im, where, "missing") : 0;
-	}
-	if (!json_object_is_type(*v, want))
-		return fail(im, where, "expected %s, got %s", json_type_to_name(want),
-		            type_name(*v));
-	return 0;
-}
-
-/* Element i of an array that must be a string. */
-static const char *string_at(const struct import *im, const char *path, struct json_object *arr,
-                             size_t i)
-{
-	struct json_object *v = json_object_array_get_idx(arr, i);
-
-	if (!json_object_is_type(v, json_type_string)) {
-		char where[JSON_PATH_MAX];
-
-		at(where, "%s[%zu]", path, i);
-		fail(im, where, "expected string, got %s", type_name(v));
-		return NULL;
-	}
-	return json_object_get_string(v);
-}
-
 static int action_of(const struct import *im, const char *path, const char *name)
 {
 	char list[256];
@@ -188,7 +95,7 @@ static int action_of(const struct import *im, const char *path, const char *name
 		if (strcmp(actions[i].name, name) == 0)
 			return (int)i;
 	LIST_NAMES(actions, list);
-	return fail(im, path, "unknown action '%s' (expected: %s)", name, list);
+	return ent_sj_fail(im, path, "unknown action '%s' (expected: %s)", name, list);
 }
 
 /* An errnoRet (or defaultErrnoRet) for the action at row; EPERM when absent. */
@@ -202,155 +109,13 @@ static int errno_of(const struct import *im, const char *path, int row, struct j
 		return 0;
 	n = json_object_get_int64(v);
 	if (!actions[row].max_data)
-		return fail(im, path, "only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take a return value");
+		return ent_sj_fail(im, path,
+		                   "only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take a return value");
 	if (n < 0 || n > actions[row].max_data)
-		return fail(im, path, "%lld is out of range (0-%d)", (long long)n,
-		            (int)actions[row].max_data);
+		return ent_sj_fail(im, path, "%lld is out of range (0-%d)", (long long)n,
+		                   (int)actions[row].max_data);
 	*errnum = (int32_t)n;
 	return 0;
-}
-
-/*
- * "SCMP_ARCH_X86_64": the spelling is checked, not the name. Only the native architecture is
- * filtered, and profiles list architectures newer than our libseccomp (SCMP_ARCH_LOONGARCH64).
- */
-static int check_arch(const struct import *im, const char *path, const char *name)
-{
-	const char *s = name + strlen("SCMP_ARCH_");
-
-	if (strncmp(name, "SCMP_ARCH_", strlen("SCMP_ARCH_")) != 0 || !*s)
-		return fail(im, path, "unknown architecture '%s' (expected SCMP_ARCH_...)", name);
-	for (; *s; s++)
-		if (!isupper((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '_')
-			return fail(im, path, "unknown architecture '%s' (expected SCMP_ARCH_...)",
-			            name);
-	return 0;
-}
-
-static int check_arch_array(const struct import *im, const char *path, struct json_object *arr)
-{
-	char where[JSON_PATH_MAX];
-
-	for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
-		const char *name = string_at(im, path, arr, i);
-
-		at(where, "%s[%zu]", path, i);
-		if (!name || check_arch(im, where, name) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* "architectures" and "archMap": validated; only the native architecture is filtered. */
-static int check_arches(const struct import *im, struct json_object *root)
-{
-	struct json_object *arches, *map, *arch, *subs;
-	char path[JSON_PATH_MAX];
-
-	if (member(im, "", root, "architectures", json_type_array, 0, &arches) < 0 ||
-	    check_arch_array(im, "architectures", arches) < 0 ||
-	    member(im, "", root, "archMap", json_type_array, 0, &map) < 0)
-		return -1;
-	for (size_t i = 0; map && i < json_object_array_length(map); i++) {
-		struct json_object *entry = json_object_array_get_idx(map, i);
-
-		at(path, "archMap[%zu]", i);
-		if (!json_object_is_type(entry, json_type_object))
-			return fail(im, path, "expected object, got %s", type_name(entry));
-		if (member(im, path, entry, "architecture", json_type_string, 1, &arch) < 0)
-			return -1;
-		at(path, "archMap[%zu].architecture", i);
-		if (check_arch(im, path, json_object_get_string(arch)) < 0)
-			return -1;
-		at(path, "archMap[%zu]", i);
-		if (member(im, path, entry, "subArchitectures", json_type_array, 0, &subs) < 0)
-			return -1;
-		at(path, "archMap[%zu].subArchitectures", i);
-		if (check_arch_array(im, path, subs) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/*
- * Does a Docker includes/excludes object match this container? Every listed capability
- * granted (want_all) or any granted (!want_all); the native architecture listed; minKernel
- * assumed met. Returns 1, 0, or -1 on a malformed object.
- */
-static int filter_matches(const struct import *im, const char *path, struct json_object *f,
-                          int want_all)
-{
-	struct json_object *caps, *arches, *kernel;
-	char where[JSON_PATH_MAX];
-	int matched = 0, criteria = 0;
-
-	if (member(im, path, f, "caps", json_type_array, 0, &caps) < 0 ||
-	    member(im, path, f, "arches", json_type_array, 0, &arches) < 0 ||
-	    member(im, path, f, "minKernel", json_type_string, 0, &kernel) < 0)
-		return -1;
-	at(where, "%s.caps", path);
-	for (size_t i = 0; caps && i < json_object_array_length(caps); i++) {
-		const char *name = string_at(im, where, caps, i);
-		cap_value_t cap;
-		int granted;
-
-		if (!name)
-			return -1;
-		if (cap_from_name(name, &cap) < 0) {
-			at(where, "%s.caps[%zu]", path, i);
-			return fail(im, where, "unknown capability '%s'", name);
-		}
-		granted = cap < 64 && (im->caps >> cap) & 1;
-		criteria++;
-		matched += granted;
-	}
-	if (want_all && matched < criteria)
-		return 0;
-	if (!want_all && matched > 0)
-		return 1;
-	at(where, "%s.arches", path);
-	if (arches && json_object_array_length(arches) > 0) {
-		int native = 0;
-
-		for (size_t i = 0; i < json_object_array_length(arches); i++) {
-			const char *name = string_at(im, where, arches, i);
-
-			if (!name)
-				return -1;
-			native |= strcmp(name, NATIVE_GO_ARCH) == 0;
-		}
-		if (want_all && !native)
-			return 0;
-		if (!want_all && native)
-			return 1;
-	}
-	/* minKernel: an includes is met, an excludes matches (the kernel is that new). */
-	if (kernel)
-		return 1;
-	return want_all ? 1 : 0;
-}
-
-/* Does syscalls[i] apply to this container? 1 yes, 0 no, -1 malformed. */
-static int entry_applies(const struct import *im, const char *path, struct json_object *entry)
-{
-	struct json_object *inc, *exc;
-	char where[JSON_PATH_MAX];
-	int rc;
-
-	if (member(im, path, entry, "includes", json_type_object, 0, &inc) < 0 ||
-	    member(im, path, entry, "excludes", json_type_object, 0, &exc) < 0)
-		return -1;
-	if (exc) {
-		at(where, "%s.excludes", path);
-		rc = filter_matches(im, where, exc, 0);
-		if (rc != 0)
-			return rc < 0 ? -1 : 0;
-	}
-	if (inc) {
-		at(where, "%s.includes", path);
-		return filter_matches(im, where, inc, 1);
-	}
-	return 1;
 }
 
 static int uint_member(const struct import *im, const char *path, struct json_object *obj,
@@ -360,13 +125,13 @@ static int uint_member(const struct import *im, const char *path, struct json_ob
 	char where[JSON_PATH_MAX];
 
 	*value = 0;
-	if (member(im, path, obj, key, json_type_int, required, &v) < 0)
+	if (ent_sj_member(im, path, obj, key, json_type_int, required, &v) < 0)
 		return -1;
 	if (!v)
 		return 0;
 	if (json_object_get_int64(v) < 0) {
-		at(where, "%s.%s", path, key);
-		return fail(im, where, "must not be negative");
+		ent_sj_at(where, "%s.%s", path, key);
+		return ent_sj_fail(im, where, "must not be negative");
 	}
 	*value = json_object_get_uint64(v);
 	return 0;
@@ -382,16 +147,16 @@ static int parse_arg(const struct import *im, const char *path, struct json_obje
 	uint64_t index;
 
 	if (!json_object_is_type(obj, json_type_object))
-		return fail(im, path, "expected object, got %s", type_name(obj));
+		return ent_sj_fail(im, path, "expected object, got %s", ent_sj_type_name(obj));
 	if (uint_member(im, path, obj, "index", 1, &index) < 0 ||
 	    uint_member(im, path, obj, "value", 0, &arg->value) < 0 ||
 	    uint_member(im, path, obj, "valueTwo", 0, &arg->value2) < 0 ||
-	    member(im, path, obj, "op", json_type_string, 1, &op) < 0)
+	    ent_sj_member(im, path, obj, "op", json_type_string, 1, &op) < 0)
 		return -1;
 	if (index > ARG_INDEX_MAX) {
-		at(where, "%s.index", path);
-		return fail(im, where, "%llu is out of range (0-%d)", (unsigned long long)index,
-		            ARG_INDEX_MAX);
+		ent_sj_at(where, "%s.index", path);
+		return ent_sj_fail(im, where, "%llu is out of range (0-%d)",
+		                   (unsigned long long)index, ARG_INDEX_MAX);
 	}
 	arg->index = (uint8_t)index;
 	for (size_t i = 0; i < ARRAY_SIZE(ops); i++) {
@@ -400,10 +165,10 @@ static int parse_arg(const struct import *im, const char *path, struct json_obje
 			return 0;
 		}
 	}
-	at(where, "%s.op", path);
+	ent_sj_at(where, "%s.op", path);
 	LIST_NAMES(ops, list);
-	return fail(im, where, "unknown operator '%s' (expected: %s)", json_object_get_string(op),
-	            list);
+	return ent_sj_fail(im, where, "unknown operator '%s' (expected: %s)",
+	                   json_object_get_string(op), list);
 }
 
 /* The template rule of one entry: action, errnum, conditions; the name is filled per name. */
@@ -415,24 +180,24 @@ static int parse_rule(const struct import *im, const char *path, struct json_obj
 	int row;
 
 	memset(rule, 0, sizeof(*rule));
-	if (member(im, path, entry, "action", json_type_string, 1, &action) < 0 ||
-	    member(im, path, entry, "errnoRet", json_type_int, 0, &ret) < 0 ||
-	    member(im, path, entry, "args", json_type_array, 0, &args) < 0)
+	if (ent_sj_member(im, path, entry, "action", json_type_string, 1, &action) < 0 ||
+	    ent_sj_member(im, path, entry, "errnoRet", json_type_int, 0, &ret) < 0 ||
+	    ent_sj_member(im, path, entry, "args", json_type_array, 0, &args) < 0)
 		return -1;
-	at(where, "%s.action", path);
+	ent_sj_at(where, "%s.action", path);
 	row = action_of(im, where, json_object_get_string(action));
 	if (row < 0)
 		return -1;
 	rule->action = (uint8_t)actions[row].action;
-	at(where, "%s.errnoRet", path);
+	ent_sj_at(where, "%s.errnoRet", path);
 	if (errno_of(im, where, row, ret, &rule->errnum) < 0)
 		return -1;
 	if (args && json_object_array_length(args) > ENT_MAX_ARGS) {
-		at(where, "%s.args", path);
-		return fail(im, where, "more than %d conditions", ENT_MAX_ARGS);
+		ent_sj_at(where, "%s.args", path);
+		return ent_sj_fail(im, where, "more than %d conditions", ENT_MAX_ARGS);
 	}
 	for (size_t i = 0; args && i < json_object_array_length(args); i++) {
-		at(where, "%s.args[%zu]", path, i);
+		ent_sj_at(where, "%s.args[%zu]", path, i);
 		if (parse_arg(im, where, json_object_array_get_idx(args, i), &rule->args[i]) < 0)
 			return -1;
 		rule->n_args++;
@@ -467,10 +232,10 @@ static int unknown_name(struct import *im, const char *where, const char *name,
 	for (size_t i = 0; i < sizeof(newer_syscalls) / sizeof(newer_syscalls[0]); i++)
 		newer = newer || !strcmp(name, newer_syscalls[i]);
 	if (!newer)
-		return fail(im, where, "unknown syscall '%s'", name);
+		return ent_sj_fail(im, where, "unknown syscall '%s'", name);
 	if (tmpl->action != LOCKDOWN_ALLOW && im->out->default_action == LOCKDOWN_ALLOW)
-		return fail(im, where, "cannot deny '%s': libseccomp %d.%d does not know it", name,
-		            SCMP_VER_MAJOR, SCMP_VER_MINOR);
+		return ent_sj_fail(im, where, "cannot deny '%s': libseccomp %d.%d does not know it",
+		                   name, SCMP_VER_MAJOR, SCMP_VER_MINOR);
 	return 0;
 }
 
@@ -481,9 +246,9 @@ static int add_names(struct import *im, const char *path, struct json_object *na
 	struct lockdown_spec *out = im->out;
 	char where[JSON_PATH_MAX];
 
-	at(where, "%s.names", path);
+	ent_sj_at(where, "%s.names", path);
 	for (size_t i = 0; i < json_object_array_length(names); i++) {
-		const char *name = string_at(im, where, names, i);
+		const char *name = ent_sj_string_at(im, where, names, i);
 		int nr;
 
 		if (!name)
@@ -491,7 +256,7 @@ static int add_names(struct import *im, const char *path, struct json_object *na
 		nr = strlen(name) < ENT_NAME_MAX ? seccomp_syscall_resolve_name(name)
 		                                 : __NR_SCMP_ERROR;
 		if (nr == __NR_SCMP_ERROR) {
-			at(where, "%s.names[%zu]", path, i);
+			ent_sj_at(where, "%s.names[%zu]", path, i);
 			if (unknown_name(im, where, name, tmpl) < 0)
 				return -1;
 			continue;
@@ -499,7 +264,7 @@ static int add_names(struct import *im, const char *path, struct json_object *na
 		if (nr < 0) /* known, but not on this architecture */
 			continue;
 		if (out->n_rules >= ENT_MAX_RULES)
-			return fail(im, where, "more than %d rules", ENT_MAX_RULES);
+			return ent_sj_fail(im, where, "more than %d rules", ENT_MAX_RULES);
 		im->nrs[out->n_rules] = nr;
 		out->rules[out->n_rules] = *tmpl;
 		snprintf(out->rules[out->n_rules].syscall, ENT_NAME_MAX, "%s", name);
@@ -515,18 +280,18 @@ static int parse_entry(struct import *im, size_t index, struct json_object *entr
 	char path[JSON_PATH_MAX];
 	int applies;
 
-	at(path, "syscalls[%zu]", index);
+	ent_sj_at(path, "syscalls[%zu]", index);
 	if (!json_object_is_type(entry, json_type_object))
-		return fail(im, path, "expected object, got %s", type_name(entry));
-	if (member(im, path, entry, "names", json_type_array, 0, &names) < 0 ||
-	    member(im, path, entry, "name", json_type_string, 0, &name) < 0)
+		return ent_sj_fail(im, path, "expected object, got %s", ent_sj_type_name(entry));
+	if (ent_sj_member(im, path, entry, "names", json_type_array, 0, &names) < 0 ||
+	    ent_sj_member(im, path, entry, "name", json_type_string, 0, &name) < 0)
 		return -1;
 	if (!names && !name)
-		return fail(im, path, "no \"names\"");
+		return ent_sj_fail(im, path, "no \"names\"");
 	/* Parse everything first, so a malformed entry fails even when it does not apply. */
 	if (parse_rule(im, path, entry, &tmpl) < 0)
 		return -1;
-	applies = entry_applies(im, path, entry);
+	applies = ent_sj_entry_applies(im, path, entry);
 	if (applies <= 0)
 		return applies;
 	if (name) { /* the old single-name form */
@@ -581,11 +346,12 @@ static int parse_profile(struct import *im, struct json_object *root)
 	int row;
 
 	if (!json_object_is_type(root, json_type_object))
-		return fail(im, "", "expected a JSON object at the top, got %s", type_name(root));
-	if (member(im, "", root, "defaultAction", json_type_string, 1, &def) < 0 ||
-	    member(im, "", root, "defaultErrnoRet", json_type_int, 0, &def_ret) < 0 ||
-	    member(im, "", root, "syscalls", json_type_array, 0, &syscalls) < 0 ||
-	    check_arches(im, root) < 0)
+		return ent_sj_fail(im, "", "expected a JSON object at the top, got %s",
+		                   ent_sj_type_name(root));
+	if (ent_sj_member(im, "", root, "defaultAction", json_type_string, 1, &def) < 0 ||
+	    ent_sj_member(im, "", root, "defaultErrnoRet", json_type_int, 0, &def_ret) < 0 ||
+	    ent_sj_member(im, "", root, "syscalls", json_type_array, 0, &syscalls) < 0 ||
+	    ent_sj_check_arches(im, root) < 0)
 		return -1;
 	row = action_of(im, "defaultAction", json_object_get_string(def));
 	if (row < 0)
@@ -639,14 +405,15 @@ static struct json_object *parse_json(const struct import *im, const char *text,
 	json_object_put(root);
 	locate(text, end < len ? end : len, &line, &column);
 	if (jerr == json_tokener_continue || (jerr == json_tokener_success && !root))
-		fail(im, NULL, "line %u, column %u: bad JSON: unexpected end of file", line,
-		     column);
+		ent_sj_fail(im, NULL, "line %u, column %u: bad JSON: unexpected end of file", line,
+		            column);
 	else if (jerr == json_tokener_success)
-		fail(im, NULL, "line %u, column %u: bad JSON: data after the top-level value", line,
-		     column);
+		ent_sj_fail(im, NULL,
+		            "line %u, column %u: bad JSON: data after the top-level value", line,
+		            column);
 	else
-		fail(im, NULL, "line %u, column %u: bad JSON: %s", line, column,
-		     json_tokener_error_desc(jerr));
+		ent_sj_fail(im, NULL, "line %u, column %u: bad JSON: %s", line, column,
+		            json_tokener_error_desc(jerr));
 	return NULL;
 }
 
@@ -660,10 +427,10 @@ int ent_seccomp_import_json(const char *text, size_t len, const char *source,
 
 	out->n_rules = 0;
 	if (len == 0)
-		return fail(&im, NULL, "empty file");
+		return ent_sj_fail(&im, NULL, "empty file");
 	if (len > ENT_SECCOMP_JSON_MAX)
-		return fail(&im, NULL, "too large (%zu bytes, the limit is %u MiB)", len,
-		            ENT_SECCOMP_JSON_MAX >> 20);
+		return ent_sj_fail(&im, NULL, "too large (%zu bytes, the limit is %u MiB)", len,
+		                   ENT_SECCOMP_JSON_MAX >> 20);
 	root = parse_json(&im, text, len);
 	if (!root)
 		return -1;
