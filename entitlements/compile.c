@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
 #include <sys/mount.h>
 
 #define WHY_DEFAULT    ENT_WHY_DEFAULT
@@ -142,6 +143,7 @@ static void compile_namespaces(struct ns_spec *ns)
  */
 static void compile_idmaps(const struct ent_host *host, struct ns_spec *ns)
 {
+	set_why(ns->idmap_why, WHY_DEFAULT);
 	if (host->uid == 0) {
 		ns->uid_map[0] = (struct ns_idmap){ 0, 0, 65536 };
 		ns->gid_map[0] = (struct ns_idmap){ 0, 0, 65536 };
@@ -358,6 +360,43 @@ static int compile_requests(const struct ent_request *req, struct ent_grant_req 
 }
 
 /*
+ * As root, the identity map makes container root host uid 0: harmless while the container can
+ * neither mount nor see host processes, since masks, read-only /proc/sys and the device
+ * cgroup stand between it and the host. An entitlement that lets it mount (CAP_SYS_ADMIN:
+ * a fresh procfs or sysfs, or unmounting a mask) or share the host's PID namespace (signals
+ * by uid) would make it host root, so its ids are mapped to root's subordinate range instead
+ * (/etc/subuid, /etc/subgid): container root is then an unprivileged host uid. The rootfs's
+ * files, owned by host root, appear owned by nobody inside.
+ */
+static int compile_root_range(const struct ent_host *host, struct ent_plan *plan,
+                              struct rt_err *err)
+{
+	struct ns_spec *ns = &plan->ns;
+	const char *why = NULL;
+
+	if (host->uid != 0 || !ns->unshare[NS_USER])
+		return 0;
+	if (plan->lockdown.caps.bounding & (UINT64_C(1) << CAP_SYS_ADMIN))
+		why = plan->lockdown.cap_why[CAP_SYS_ADMIN];
+	else if (!ns->unshare[NS_PID])
+		why = ns->why[NS_PID];
+	if (!why)
+		return 0;
+	if (host->subuid.count < 65536 || host->subgid.count < 65536) {
+		rt_fail(err, 0,
+		        "entitlements: %s as root needs a subordinate id range for root, so that "
+		        "container root is not host root",
+		        why);
+		rt_err_hint(err, "add 'root:100000:65536' to /etc/subuid and /etc/subgid");
+		return -1;
+	}
+	ns->uid_map[0] = (struct ns_idmap){ 0, host->subuid.start, 65536 };
+	ns->gid_map[0] = (struct ns_idmap){ 0, host->subgid.start, 65536 };
+	set_why(ns->idmap_why, why);
+	return 0;
+}
+
+/*
  * The seccomp reference: runtime/default is the filter built from the entitlements;
  * unconfined loads none; localhost/NAME replaces the rules with a JSON profile's, whose text
  * runtime/ read for us.
@@ -432,6 +471,8 @@ static int compile_all(const struct ent_request *req, struct ent_grant_req *reqs
 	if (compile_filesystems(req, plan, err) < 0)
 		return -1;
 	if (ent_grant_apply(&sel, plan, err) < 0)
+		return -1;
+	if (compile_root_range(&req->host, plan, err) < 0)
 		return -1;
 	compile_limits(req, &plan->cgroup);
 	/* /sys/fs/cgroup, read-only: the hierarchies that carry the limits and device rules. */

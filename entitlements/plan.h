@@ -65,6 +65,8 @@ struct ns_spec {
 	bool use_idmap_helpers; /* write maps with newuidmap/newgidmap (setuid helpers, rootless) */
 	bool deny_setgroups; /* write "deny" to /proc/PID/setgroups first (rootless, no helper) */
 	char hostname[65];   /* HOST_NAME_MAX + 1; set inside the new UTS namespace */
+	char idmap_why[ENT_WHY_MAX]; /* why the maps are what they are ("default", or the
+	                                entitlement that moved root to a subordinate range) */
 };
 
 /* ---------------------------------------------------------------- mounts (rootfs/) */

@@ -147,6 +147,19 @@ int ns_write_idmaps(pid_t pid, const struct ns_spec *spec, struct rt_err *err)
 	return write_proc_file(pid, "gid_map", map, err);
 }
 
+int ns_become_root(const struct ns_spec *spec, struct rt_err *err)
+{
+	if (!spec->unshare[NS_USER])
+		return 0;
+	/* Full capabilities in the new user namespace include CAP_SETUID and CAP_SETGID there. */
+	rt_trace("ns", "setresgid(0, 0, 0), setresuid(0, 0, 0)");
+	if (setresgid(0, 0, 0) < 0)
+		return rt_fail(err, errno, "ns: setresgid(0) in the user namespace");
+	if (setresuid(0, 0, 0) < 0)
+		return rt_fail(err, errno, "ns: setresuid(0) in the user namespace");
+	return 0;
+}
+
 int ns_set_hostname(const struct ns_spec *spec, struct rt_err *err)
 {
 	if (!spec->unshare[NS_UTS])

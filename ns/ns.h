@@ -29,6 +29,13 @@ const char *ns_flag_names(unsigned long flags, char *buf, size_t size);
  */
 int ns_write_idmaps(pid_t pid, const struct ns_spec *spec, struct rt_err *err);
 
+/*
+ * Child, once the id maps are written: become root of the new user namespace. The child keeps
+ * the ids it was cloned with; under a map that does not map them (root's container moved to
+ * a subordinate range) they would be "nobody" inside and could create no file.
+ */
+int ns_become_root(const struct ns_spec *spec, struct rt_err *err);
+
 /* Child: set the host name inside the new UTS namespace (no-op when it is shared). */
 int ns_set_hostname(const struct ns_spec *spec, struct rt_err *err);
 

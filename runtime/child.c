@@ -53,6 +53,8 @@ static int child_setup(const struct ent_plan *plan, int sync_fd, struct rt_err *
 	rt_trace("runtime", "prctl(PR_SET_DUMPABLE, 0)");
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return rt_fail(err, errno, "runtime: prctl(PR_SET_DUMPABLE)");
+	if (ns_become_root(&plan->ns, err) < 0)
+		return -1;
 	if (ns_enter_cgroup(&plan->ns, err) < 0)
 		return -1;
 	if (ns_set_hostname(&plan->ns, err) < 0)

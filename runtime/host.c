@@ -85,10 +85,9 @@ void rt_host_probe(struct ent_host *host)
 	host->uid = getuid();
 	host->gid = getgid();
 	probe_cgroups(&host->cgroups);
-	if (host->uid == 0)
-		return;
 	pw = getpwuid(host->uid);
 	read_subid("/etc/subuid", pw ? pw->pw_name : NULL, host->uid, &host->subuid);
 	read_subid("/etc/subgid", pw ? pw->pw_name : NULL, host->uid, &host->subgid);
-	host->have_idmap_helpers = in_path("newuidmap") && in_path("newgidmap");
+	if (host->uid != 0) /* root writes any map itself */
+		host->have_idmap_helpers = in_path("newuidmap") && in_path("newgidmap");
 }

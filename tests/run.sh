@@ -13,6 +13,14 @@ count() { # count LOGFILE: add PASS/FAIL/SKIP lines to the totals
 	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
 }
 
+# Entitlements that let a container mount or see host processes move root's container to a
+# subordinate id range (container root must not be host root): give root one if it has none.
+if [ "$(id -u)" = 0 ]; then
+	for f in /etc/subuid /etc/subgid; do
+		grep -q '^root:' "$f" 2>/dev/null || echo 'root:100000:65536' >>"$f"
+	done
+fi
+
 echo "== unit tests (cmocka)"
 for t in "$UNIT_DIR"/test_*; do
 	[ -x "$t" ] || continue

@@ -23,9 +23,13 @@ if [ "$(id -u)" != 0 ]; then
 	exit 0
 fi
 if [ -z "${ENT_GOLDEN_NS:-}" ]; then
+	# Root's subordinate ids (used by the admin entitlements) are pinned the same way.
+	ids=$(mktemp)
+	echo 'root:100000:65536' >"$ids"
 	ENT_GOLDEN_NS=1 exec unshare -m --propagation private sh -c \
 		'umount -R /sys/fs/cgroup 2>/dev/null; mount -t tmpfs golden /sys/fs/cgroup &&
-		 exec sh "$0"' "$0"
+		 mount --bind "$1" /etc/subuid && mount --bind "$1" /etc/subgid && rm -f "$1" &&
+		 exec sh "$0"' "$0" "$ids"
 fi
 dir=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)

@@ -29,7 +29,10 @@
 static struct ent_plan *compile_v(const char *const *ents, struct rt_err *err)
 {
 	static char *argv[] = { "/bin/true", NULL };
-	struct ent_request req = { .argv = argv };
+	/* As root, with a subordinate range for the entitlements that need one. */
+	struct ent_request req = {
+		.argv = argv, .host = { .subuid = { 100000, 65536 }, .subgid = { 100000, 65536 } }
+	};
 	struct ent_plan *plan = ent_plan_new(err);
 
 	assert_non_null(plan);
@@ -592,9 +595,48 @@ static void test_compile_errors(void **state)
 	ent_plan_free(p);
 }
 
+/* Root's container moves to its subordinate range when it could mount or signal host processes. */
+static void test_root_range(void **state)
+{
+	static char *argv[] = { "/bin/true", NULL };
+	struct ent_request req = { .argv = argv };
+	struct rt_err err = { 0 };
+	struct ent_plan *p = ent_plan_new(&err);
+
+	(void)state;
+	req.entitlements[req.n_entitlements++] = "security.access=admin";
+	assert_int_equal(ent_compile(&req, p, &err), -1);
+	assert_string_equal(err.msg, "entitlements: security.access=admin as root needs a "
+	                             "subordinate id range for root, so that container root is "
+	                             "not host root");
+	ent_plan_free(p);
+	req.host.subuid = (struct ent_idrange){ 100000, 65536 };
+	req.host.subgid = (struct ent_idrange){ 200000, 65536 };
+	p = ent_plan_new(&err);
+	assert_int_equal(ent_compile(&req, p, &err), 0);
+	assert_int_equal(p->ns.uid_map[0].outside, 100000);
+	assert_int_equal(p->ns.gid_map[0].outside, 200000);
+	assert_int_equal(p->ns.uid_map[0].count, 65536);
+	assert_string_equal(p->ns.idmap_why, "security.access=admin");
+	ent_plan_free(p);
+	req.entitlements[0] = "host.processes.access=admin";
+	p = ent_plan_new(&err);
+	assert_int_equal(ent_compile(&req, p, &err), 0);
+	assert_string_equal(p->ns.idmap_why, "host.processes.access=admin");
+	ent_plan_free(p);
+	/* Nothing that mounts or sees host processes: the identity map stays. */
+	req.entitlements[0] = "security.access=user";
+	p = ent_plan_new(&err);
+	assert_int_equal(ent_compile(&req, p, &err), 0);
+	assert_int_equal(p->ns.uid_map[0].outside, 0);
+	assert_string_equal(p->ns.idmap_why, "default");
+	ent_plan_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_root_range),
 		cmocka_unit_test(test_default_least_privilege),
 		cmocka_unit_test(test_default_syscalls),
 		cmocka_unit_test(test_ioctl_filter),

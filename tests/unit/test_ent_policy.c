@@ -41,6 +41,8 @@ static struct ent_plan *compile(const char *const *ents, const char *profile,
 	struct ent_plan *plan = ent_plan_new(&err);
 
 	assert_non_null(req);
+	req->host.subuid = (struct ent_idrange){ 100000, 65536 };
+	req->host.subgid = (struct ent_idrange){ 100000, 65536 };
 	assert_non_null(plan);
 	for (; ents && *ents; ents++)
 		req->entitlements[req->n_entitlements++] = *ents;

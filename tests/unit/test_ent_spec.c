@@ -40,7 +40,10 @@ static const char *const oci_actions[] = {
 static struct ent_plan *compiled_plan(const char *entitlement)
 {
 	static char *const argv[] = { "/bin/sh", "-c", "true", NULL };
-	struct ent_request req = { .rootfs = "/srv/rootfs", .argv = argv };
+	struct ent_request req = { .rootfs = "/srv/rootfs",
+		                   .argv = argv,
+		                   .host = { .subuid = { 100000, 65536 },
+		                             .subgid = { 100000, 65536 } } };
 	struct rt_err err = { 0 };
 	struct ent_plan *plan = ent_plan_new(&err);
 
