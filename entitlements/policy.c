@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 
 #include "entitlements/catalogue.h"
 #include "entitlements/explain.h"
@@ -270,6 +271,52 @@ static void check_masks(const struct ent_plan *r, const struct ent_allowed *a,
 	}
 }
 
+/* Is path at or below dir? ("/" holds everything; "/srv" holds "/srv/a", not "/srvx".) */
+static bool under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (!strcmp(dir, "/"))
+		return path[0] == '/';
+	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
+}
+
+/*
+ * Host paths: each --volume source must be at or below an allowed volume path (read-only when
+ * the line says :ro), and the rootfs at or below an allowed rootfs path when the policy names
+ * any; without such lines any rootfs but the host's own "/" runs. Container root writes the
+ * host files it is given, so these are grants like the others.
+ */
+static void check_paths(const struct ent_plan *r, const struct ent_allowed *a,
+                        struct ent_verdict *v)
+{
+	const struct ent_policy *pol = a->policy;
+	char grant[ENT_ITEM_MAX];
+	bool ok = pol->n_rootfs == 0 && strcmp(r->rootfs.root, "/");
+
+	for (unsigned i = 0; i < pol->n_rootfs && !ok; i++)
+		ok = under(r->rootfs.root, pol->rootfs[i]);
+	if (r->rootfs.root[0] && !ok) {
+		snprintf(grant, sizeof(grant), "rootfs %.300s", r->rootfs.root);
+		add_missing(v, a, grant, "ROOTFS");
+	}
+	for (unsigned i = 0; i < r->rootfs.n_mounts; i++) {
+		const struct rootfs_mount *m = &r->rootfs.mounts[i];
+		bool ro = m->flags & MS_RDONLY;
+
+		if (strcmp(m->why, "--volume"))
+			continue;
+		ok = false;
+		for (unsigned j = 0; j < pol->n_volumes && !ok; j++)
+			ok = under(m->source, pol->volumes[j].path) &&
+			     (ro || !pol->volumes[j].readonly_only);
+		if (ok)
+			continue;
+		snprintf(grant, sizeof(grant), "volume %.280s%s", m->source, ro ? ":ro" : "");
+		add_missing(v, a, grant, "--volume");
+	}
+}
+
 void ent_policy_check(const struct ent_plan *request, const struct ent_allowed *allowed,
                       struct ent_verdict *out)
 {
@@ -280,6 +327,7 @@ void ent_policy_check(const struct ent_plan *request, const struct ent_allowed *
 	check_namespaces(request, allowed, out);
 	check_devices(request, allowed, out);
 	check_masks(request, allowed, out);
+	check_paths(request, allowed, out);
 }
 
 /* Append to buf, keeping it terminated; truncation shows as a cut line, never an overflow. */

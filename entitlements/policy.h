@@ -35,6 +35,13 @@ struct ent_policy {
 	unsigned n_profiles;
 	char seccomp[ENT_POLICY_MAX][ENT_ITEM_MAX]; /* allow seccomp REF */
 	unsigned n_seccomp;
+	struct {
+		char path[ENT_ITEM_MAX]; /* allow volume PATH[:ro]: host sources at or below PATH */
+		bool readonly_only;
+	} volumes[ENT_POLICY_MAX];
+	unsigned n_volumes;
+	char rootfs[ENT_POLICY_MAX][ENT_ITEM_MAX]; /* allow rootfs PATH: rootfs at or below PATH */
+	unsigned n_rootfs;
 };
 
 /* One grant of the request that the policy does not allow. */
@@ -69,7 +76,8 @@ int ent_profile_parse(const char *name, const char *text, const char *source,
 
 /*
  * Parse a node policy: lines "allow ENTITLEMENT", "allow profile NAME", "allow seccomp REF",
- * '#' comments, blank lines. Malformed lines are errors naming FILE:LINE.
+ * "allow volume PATH[:ro]", "allow rootfs PATH", '#' comments, blank lines. Malformed lines
+ * are errors naming FILE:LINE.
  */
 int ent_policy_parse(const char *text, const char *source, struct ent_policy *out,
                      struct rt_err *err);

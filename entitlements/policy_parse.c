@@ -137,6 +137,49 @@ static int add_profile(struct ent_policy *pol, const char *name, struct rt_err *
 	return 0;
 }
 
+/* An absolute host path without "..", "." or a trailing '/' (so prefix checks are exact). */
+static int host_path(const char *what, const char *text, char *out, struct rt_err *err)
+{
+	size_t len = strlen(text);
+
+	if (text[0] != '/' || strstr(text, "/../") || strstr(text, "/./") || strstr(text, "//") ||
+	    (len > 1 && text[len - 1] == '/') || (len >= 3 && !strcmp(text + len - 3, "/..")) ||
+	    (len >= 2 && !strcmp(text + len - 2, "/.")))
+		return rt_fail(err, 0, "'allow %s' needs a plain absolute path, got '%s'", what,
+		               text);
+	if (len >= ENT_ITEM_MAX)
+		return rt_fail(err, 0, "'allow %s': path too long", what);
+	memcpy(out, text, len + 1);
+	return 0;
+}
+
+/* "allow volume PATH[:ro]": bind mounts of host paths at or below PATH (read-only with :ro). */
+static int add_volume(struct ent_policy *pol, char *arg, struct rt_err *err)
+{
+	size_t len = strlen(arg);
+	bool ro = len > 3 && !strcmp(arg + len - 3, ":ro");
+
+	if (pol->n_volumes >= ENT_POLICY_MAX)
+		return rt_fail(err, 0, "too many volumes (at most %d)", ENT_POLICY_MAX);
+	if (ro)
+		arg[len - 3] = '\0';
+	pol->volumes[pol->n_volumes].readonly_only = ro;
+	if (host_path("volume", arg, pol->volumes[pol->n_volumes].path, err) < 0)
+		return -1;
+	pol->n_volumes++;
+	return 0;
+}
+
+static int add_rootfs(struct ent_policy *pol, const char *arg, struct rt_err *err)
+{
+	if (pol->n_rootfs >= ENT_POLICY_MAX)
+		return rt_fail(err, 0, "too many rootfs paths (at most %d)", ENT_POLICY_MAX);
+	if (host_path("rootfs", arg, pol->rootfs[pol->n_rootfs], err) < 0)
+		return -1;
+	pol->n_rootfs++;
+	return 0;
+}
+
 /* One non-empty policy line. */
 static int policy_line(struct ent_policy *pol, char *line, struct rt_err *err)
 {
@@ -149,12 +192,13 @@ static int policy_line(struct ent_policy *pol, char *line, struct rt_err *err)
 	if (strcmp(line, "allow"))
 		return rt_fail(err, 0,
 		               "unknown keyword '%s' (expected: allow ENTITLEMENT, allow "
-		               "profile NAME, allow seccomp REF)",
+		               "profile NAME, allow seccomp REF, allow volume PATH[:ro], allow "
+		               "rootfs PATH)",
 		               line);
 	if (!*word)
 		return rt_fail(err, 0,
-		               "'allow' needs an entitlement, 'profile NAME' or "
-		               "'seccomp REF'");
+		               "'allow' needs an entitlement, 'profile NAME', 'seccomp REF', "
+		               "'volume PATH' or 'rootfs PATH'");
 	arg = word + strcspn(word, " \t");
 	if (*arg) {
 		*arg++ = '\0';
@@ -165,6 +209,11 @@ static int policy_line(struct ent_policy *pol, char *line, struct rt_err *err)
 			return rt_fail(err, 0, "'allow %s' needs exactly one %s", word,
 			               word[0] == 'p' ? "NAME" : "REF");
 		return word[0] == 'p' ? add_profile(pol, arg, err) : add_seccomp(pol, arg, err);
+	}
+	if (!strcmp(word, "volume") || !strcmp(word, "rootfs")) {
+		if (!*arg || strpbrk(arg, " \t"))
+			return rt_fail(err, 0, "'allow %s' needs exactly one PATH", word);
+		return word[0] == 'v' ? add_volume(pol, arg, err) : add_rootfs(pol, arg, err);
 	}
 	if (*arg)
 		return rt_fail(err, 0, "unexpected '%s' after 'allow %s'", arg, word);

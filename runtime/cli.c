@@ -72,7 +72,7 @@ static const struct opt_row opt_rows[] = {
 	  "runtime/default, unconfined or localhost/NAME" },
 	{ "seccomp-profile-root", required_argument, OPT_SECCOMP_ROOT, FOR_REQUEST, "DIR",
 	  "localhost/ profiles (default /etc/ent-run/seccomp)" },
-	{ "volume",      required_argument, OPT_VOLUME,       FOR_PROCESS, "SRC:DST[:ro]",
+	{ "volume",      required_argument, OPT_VOLUME,       FOR_PROCESS | FOR_CHECK, "SRC:DST[:ro]",
 	  "bind mount host SRC at DST" },
 	{ "tmpfs",       required_argument, OPT_TMPFS,        FOR_PROCESS, "DST",
 	  "mount a tmpfs at DST" },

@@ -29,8 +29,21 @@ check "refused: exit 125" [ "$STATUS" = 125 ]
 check "refused: names the missing grants, their entitlement and the limit" grep -q \
 	"CAP_NET_BIND_SERVICE, CAP_NET_BROADCAST and 2 more (from network.access=proxy) are not allowed; allowed up to network.access=user" "$ERR"
 check "refused: the command never ran" [ ! -e "$T_TMP/shared/ran" ]
-ent --policy "$P/user" -e network.access=none -v "$T_TMP/shared:/out" $R /bin/touch /out/ran
+run_fails "a volume the policy does not allow: refused" 125 \
+	"volume $T_TMP/shared \(from --volume\) is not allowed" \
+	--policy "$P/user" -e network.access=none -v "$T_TMP/shared:/out" $R /bin/touch /out/ran
+check "refused volume: the command never ran" [ ! -e "$T_TMP/shared/ran" ]
+printf 'allow network.access=user\nallow volume %s\n' "$T_TMP/shared" >"$P/user-vol"
+chmod 644 "$P/user-vol"
+ent --policy "$P/user-vol" -e network.access=none -v "$T_TMP/shared:/out" $R /bin/touch /out/ran
 check "allowed: the command ran" sh -c "[ $STATUS = 0 ] && [ -e '$T_TMP/shared/ran' ]"
+run_fails "the host's / as rootfs under a policy: refused" 125 "rootfs / \(from ROOTFS\)" \
+	--policy "$P/empty" / /bin/true
+printf 'allow rootfs /nonexistent-images\n' >"$P/rootfs" && chmod 644 "$P/rootfs"
+run_fails "a rootfs outside the allowed paths: refused" 125 "rootfs .* \(from ROOTFS\)" \
+	--policy "$P/rootfs" $R /bin/true
+run_status "check -v: the volume is part of the request" 1 check --policy "$P/user" \
+	-v "$T_TMP/shared:/out"
 
 # Seccomp references replace the filter: the policy must allow them.
 run_fails "--seccomp unconfined refused unless allowed" 125 \

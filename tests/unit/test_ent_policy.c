@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 
 #include <cmocka.h>
 
@@ -246,6 +247,39 @@ static void test_levels_monotonic(void **state)
 	}
 }
 
+/* Host paths a request hands the container: volumes and the rootfs. */
+static void test_volumes_and_rootfs(void **state)
+{
+	struct ent_plan *plan = compile(NULL, NULL, NULL, NULL);
+	struct rootfs_mount *m = &plan->rootfs.mounts[plan->rootfs.n_mounts++];
+	struct ent_verdict v;
+	char line[512];
+
+	(void)state;
+	snprintf(plan->rootfs.root, sizeof(plan->rootfs.root), "/srv/images/ci");
+	*m = (struct rootfs_mount){ .fstype = "bind",
+		                    .why = "--volume",
+		                    .flags = MS_BIND | MS_REC };
+	snprintf(m->source, sizeof(m->source), "/srv/data/job1");
+	check(plan, "", NULL, &v);
+	assert_false(v.allowed);
+	ent_verdict_format(&v, "P", 2, line, sizeof(line));
+	assert_string_equal(line,
+	                    "refused by P: volume /srv/data/job1 (from --volume) is not allowed");
+	assert_true(runs(plan, "allow volume /srv/data\n", NULL));
+	assert_false(runs(plan, "allow volume /srv/dat\n", NULL)); /* a prefix is not a parent */
+	assert_false(runs(plan, "allow volume /srv/data:ro\n", NULL));
+	m->flags |= MS_RDONLY;
+	assert_true(runs(plan, "allow volume /srv/data:ro\n", NULL));
+	/* The rootfs: anything but / unless the policy names rootfs paths. */
+	assert_true(runs(plan, "allow volume /\nallow rootfs /srv/images\n", NULL));
+	assert_false(runs(plan, "allow volume /\nallow rootfs /opt\n", NULL));
+	snprintf(plan->rootfs.root, sizeof(plan->rootfs.root), "/");
+	assert_false(runs(plan, "allow volume /\n", NULL));
+	assert_true(runs(plan, "allow volume /\nallow rootfs /\n", NULL));
+	ent_plan_free(plan);
+}
+
 static void expect_policy_error(const char *text, const char *msg)
 {
 	static struct ent_policy pol;
@@ -273,9 +307,16 @@ static void test_policy_parse(void **state)
 	assert_false(ent_policy_allows_seccomp(&pol, "localhost/other"));
 	expect_policy_error("allow network.access=user\ndeny x\n",
 	                    "policy /etc/ent-run/policy:2: unknown keyword 'deny' (expected: allow "
-	                    "ENTITLEMENT, allow profile NAME, allow seccomp REF)");
+	                    "ENTITLEMENT, allow profile NAME, allow seccomp REF, allow volume "
+	                    "PATH[:ro], allow rootfs PATH)");
 	expect_policy_error("allow\n", "policy /etc/ent-run/policy:1: 'allow' needs an "
-	                               "entitlement, 'profile NAME' or 'seccomp REF'");
+	                               "entitlement, 'profile NAME', 'seccomp REF', 'volume PATH' "
+	                               "or 'rootfs PATH'");
+	expect_policy_error("allow volume srv\n", "policy /etc/ent-run/policy:1: 'allow volume' "
+	                                          "needs a plain absolute path, got 'srv'");
+	expect_policy_error("allow rootfs /srv/../etc\n",
+	                    "policy /etc/ent-run/policy:1: 'allow rootfs' needs a plain absolute "
+	                    "path, got '/srv/../etc'");
 	expect_policy_error("allow profile\n",
 	                    "policy /etc/ent-run/policy:1: 'allow profile' needs exactly one NAME");
 	expect_policy_error("allow profile ../x\n",
@@ -332,6 +373,7 @@ int main(void)
 		cmocka_unit_test(test_seccomp_refs),
 		cmocka_unit_test(test_refusal_message),
 		cmocka_unit_test(test_levels_monotonic),
+		cmocka_unit_test(test_volumes_and_rootfs),
 		cmocka_unit_test(test_policy_parse),
 		cmocka_unit_test(test_profile_parse),
 	};
