@@ -291,6 +291,7 @@ void netcfg_state_remove(struct netcfg_state *st)
 {
 	char path[PATH_MAX];
 	_cleanup_close_ int base_fd = -1;
+	_cleanup_close_ int lock_fd = -1;
 
 	if (st->dir_fd >= 0)
 		close(st->dir_fd);
@@ -300,6 +301,14 @@ void netcfg_state_remove(struct netcfg_state *st)
 	base_fd = open(st->base, O_DIRECTORY | O_CLOEXEC);
 	if (base_fd < 0)
 		return;
+	/*
+	 * Under the lock, like collecting and leasing: otherwise a start that sees our directory
+	 * gone could collect our lease and hand the block out before we unlink it, and we would
+	 * unlink the new owner's lease.
+	 */
+	lock_fd = openat(base_fd, "lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lock_fd >= 0)
+		flock(lock_fd, LOCK_EX);
 	if (st->dir[0]) {
 		rt_trace("net", "remove %s", st->dir);
 		remove_dir(base_fd, st->name);

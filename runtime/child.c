@@ -5,7 +5,9 @@
 #include "runtime/child.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -40,6 +42,14 @@ static __attribute__((noreturn)) void fail_to_parent(int sync_fd, enum sync_type
 	_exit(status);
 }
 
+/* Has the parent closed its end of the channel (died)? Never blocks. */
+static bool parent_gone(int sync_fd)
+{
+	struct pollfd p = { .fd = sync_fd, .events = POLLIN };
+
+	return poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR));
+}
+
 /* The container's build, in order: the table of contents of a container. */
 static int child_setup(const struct ent_plan *plan, int sync_fd, struct rt_err *err)
 {
@@ -55,6 +65,12 @@ static int child_setup(const struct ent_plan *plan, int sync_fd, struct rt_err *
 		return rt_fail(err, errno, "runtime: prctl(PR_SET_DUMPABLE)");
 	if (ns_become_root(&plan->ns, err) < 0)
 		return -1;
+	/*
+	 * A change of ids clears the parent-death signal: ask again, then make sure ent-run did
+	 * not die in between (its end of the channel would be closed).
+	 */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || parent_gone(sync_fd))
+		return rt_fail(err, errno, "runtime: ent-run went away during set-up");
 	if (ns_enter_cgroup(&plan->ns, err) < 0)
 		return -1;
 	if (ns_set_hostname(&plan->ns, err) < 0)
@@ -94,9 +110,18 @@ static int apply_rlimits(const struct ent_process *proc, struct rt_err *err)
 
 /* The workload's last steps: terminal, working directory, limits, lockdown. */
 static int workload_setup(const struct ent_plan *plan, const struct lockdown_filter *filter,
-                          int sync_fd, struct rt_err *err)
+                          int sync_fd, pid_t init, struct rt_err *err)
 {
 	sigset_t none;
+
+	/*
+	 * In the host's PID namespace our PID 1 is no init: its death does not end the
+	 * container. The workload asks for SIGKILL when it dies (PR_SET_PDEATHSIG), and checks
+	 * that it has not died already.
+	 */
+	if (!plan->ns.unshare[NS_PID] &&
+	    (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != init))
+		return rt_fail(err, errno, "runtime: tie the workload to ent-run");
 
 	/*
 	 * Signals were blocked for PID 1's signalfd, and some may be ignored (a shell starts
@@ -149,7 +174,7 @@ static __attribute__((noreturn)) void workload_exec(const struct ent_plan *plan,
 void rt_child_main(const struct ent_plan *plan, const struct lockdown_filter *filter, int sync_fd)
 {
 	struct rt_err err = { 0 };
-	pid_t workload;
+	pid_t workload, init;
 
 	/* Never outlive ent-run: if it dies, even of SIGKILL, we get SIGKILL (and with us, as
 	 * PID 1, every process of the container). */
@@ -159,13 +184,14 @@ void rt_child_main(const struct ent_plan *plan, const struct lockdown_filter *fi
 	if (child_setup(plan, sync_fd, &err) < 0)
 		fail_to_parent(sync_fd, SYNC_ERROR, &err, RT_EXIT_FAILED);
 	rt_trace("runtime", "fork() the workload; this process stays as PID 1");
+	init = getpid();
 	workload = fork();
 	if (workload < 0) {
 		rt_fail(&err, errno, "runtime: fork the workload");
 		fail_to_parent(sync_fd, SYNC_ERROR, &err, RT_EXIT_FAILED);
 	}
 	if (workload == 0) {
-		if (workload_setup(plan, filter, sync_fd, &err) < 0)
+		if (workload_setup(plan, filter, sync_fd, init, &err) < 0)
 			fail_to_parent(sync_fd, SYNC_ERROR, &err, RT_EXIT_FAILED);
 		workload_exec(plan, sync_fd);
 	}

@@ -122,10 +122,14 @@ static bool setgroups_denied(void)
 /*
  * Become uid/gid. PR_SET_KEEPCAPS keeps the permitted set across setresuid() away from 0
  * (it would otherwise be cleared); the effective set is cleared anyway and raised again by
- * set_caps() below.
+ * set_caps() below. A change of ids also clears the parent-death signal (PR_SET_PDEATHSIG),
+ * which ties the process to its parent: it is read first and set again after.
  */
 static int set_ids(uint32_t uid, uint32_t gid, struct rt_err *err)
 {
+	int pdeath = 0;
+
+	prctl(PR_GET_PDEATHSIG, &pdeath, 0, 0, 0);
 	rt_trace("lockdown", "prctl(PR_SET_KEEPCAPS, 1)");
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return rt_fail(err, errno, "lockdown: prctl(PR_SET_KEEPCAPS)");
@@ -151,6 +155,8 @@ static int set_ids(uint32_t uid, uint32_t gid, struct rt_err *err)
 			            uid);
 		return -1;
 	}
+	if (pdeath && prctl(PR_SET_PDEATHSIG, pdeath, 0, 0, 0) < 0)
+		return rt_fail(err, errno, "lockdown: prctl(PR_SET_PDEATHSIG)");
 	return 0;
 }
 

@@ -90,6 +90,22 @@ i=0
 while pgrep -f "sleep 100[0-2]" >/dev/null && [ $i -lt 60 ]; do sleep 0.05; i=$((i + 1)); done
 check "SIGKILL of ent-run kills the container" sh -c '! pgrep -f "sleep 100[0-2]" >/dev/null'
 
+# Sharing the host's PID namespace, our PID 1 is no init: the workload must still die with us,
+# also after changing its ids.
+for u in 0 1000; do
+	: >"$OUT"
+	"$ENT_RUN" -u $u -e host.processes.access=admin $R /bin/sh -c 'echo ready; exec sleep 1004' \
+		>"$OUT" 2>&1 &
+	pid=$!
+	i=0
+	while ! grep -q ready "$OUT" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	kill -9 $pid
+	i=0
+	while pgrep -fx "sleep 1004" >/dev/null && [ $i -lt 60 ]; do sleep 0.05; i=$((i + 1)); done
+	check "SIGKILL of ent-run kills a host-PID-namespace workload (uid $u)" \
+		sh -c '! pgrep -fx "sleep 1004" >/dev/null'
+done
+
 # No descriptor of ent-run leaks in, whatever the caller had open.
 ent $R /probe/fds 5</etc/hostname 9</etc/hostname
 check "only 0, 1, 2 inherited" [ "$(tr '\n' ' ' <"$OUT")" = "0 1 2 " ]
