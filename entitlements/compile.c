@@ -180,6 +180,8 @@ static int compile_filesystems(const struct ent_request *req, struct ent_plan *p
 	if (req->rootfs &&
 	    copy_str(rootfs->root, sizeof(rootfs->root), req->rootfs, "rootfs path", err) < 0)
 		return -1;
+	rootfs->root_dev = req->rootfs_dev;
+	rootfs->root_ino = req->rootfs_ino;
 	for (size_t i = 0; i < ARRAY_SIZE(base_mounts); i++) {
 		if (ent_rootfs_add_mount(rootfs, &base_mounts[i], WHY_DEFAULT, err) < 0)
 			return -1;

@@ -72,8 +72,10 @@ struct ent_request {
 	size_t seccomp_profile_len;
 	const char *seccomp_profile_path; /* its path, for messages */
 
-	const char *rootfs; /* resolved absolute host path, NULL for explain/check */
-	char *const *argv;  /* the command and its arguments, NULL-terminated */
+	const char *rootfs;  /* resolved absolute host path, NULL for explain/check */
+	uint64_t rootfs_dev; /* the directory's identity when it was resolved (runtime/) */
+	uint64_t rootfs_ino;
+	char *const *argv; /* the command and its arguments, NULL-terminated */
 	struct ent_volume volumes[ENT_MAX_REQ_ITEMS];
 	unsigned n_volumes;
 	const char *tmpfs[ENT_MAX_REQ_ITEMS]; /* absolute targets */

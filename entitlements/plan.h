@@ -102,7 +102,9 @@ struct rootfs_path {
 struct rootfs_spec {
 	char root[ENT_PATH_MAX]; /* host path of the rootfs directory: absolute, symlinks resolved
 	                          */
-	bool readonly;           /* remount / read-only after the mounts are in place */
+	uint64_t root_dev; /* its device and inode, pinned by runtime/ when the path was resolved */
+	uint64_t root_ino; /* (0: unchecked): the child checks it bound that very directory */
+	bool readonly;     /* remount / read-only after the mounts are in place */
 	char readonly_why[ENT_WHY_MAX];
 	struct rootfs_mount mounts[ENT_MAX_MOUNTS];
 	unsigned n_mounts;

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -41,8 +42,11 @@ static int make_private(struct rt_err *err)
  * (recursively, keeping mounts inside it). Returns an O_PATH descriptor of the new mount's root,
  * which every later step resolves its targets beneath.
  */
-static int bind_root(const char *root, struct rt_err *err)
+static int bind_root(const struct rootfs_spec *spec, struct rt_err *err)
 {
+	const char *root = spec->root;
+	struct stat st;
+
 	if (root[0] != '/')
 		return rt_fail(err, 0, "rootfs: %s: the rootfs must be an absolute path", root);
 	rt_trace("rootfs", "mount(\"%s\", \"%s\", NULL, MS_BIND|MS_REC)", root, root);
@@ -57,7 +61,16 @@ static int bind_root(const char *root, struct rt_err *err)
 	int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0)
-		rt_fail(err, errno, "rootfs: open the rootfs %s", root);
+		return rt_fail(err, errno, "rootfs: open the rootfs %s", root);
+	/*
+	 * The directory ent-run resolved, not another one swapped in since: a bind mount's root
+	 * has its source's device and inode.
+	 */
+	if (spec->root_ino &&
+	    (fstat(fd, &st) < 0 || st.st_dev != spec->root_dev || st.st_ino != spec->root_ino)) {
+		close(fd);
+		return rt_fail(err, 0, "rootfs: %s changed while the container was set up", root);
+	}
 	return fd;
 }
 
@@ -103,7 +116,7 @@ int rootfs_enter(const struct rootfs_spec *spec, struct rt_err *err)
 
 	if (make_private(err) < 0)
 		return -1;
-	root_fd = bind_root(spec->root, err);
+	root_fd = bind_root(spec, err);
 	if (root_fd < 0)
 		return -1;
 	/*

@@ -3,11 +3,14 @@
  * plan, then run, explain or print it. The only place that prints an error.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -67,6 +70,28 @@ static int read_seccomp_profile(struct rt_options *opts, struct rt_err *err)
 }
 
 /*
+ * The rootfs's identity, so that the child can check it bound this very directory: whoever
+ * can write a directory on the way (say, the CI job that built the image) could otherwise
+ * swap it for a symlink between now and the child's mount. The resolved path holds no
+ * symlink, so one found now (RESOLVE_NO_SYMLINKS) is such a swap.
+ */
+static int pin_rootfs(const char *given, const char *resolved, struct stat *st, struct rt_err *err)
+{
+	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		                .resolve = RESOLVE_NO_SYMLINKS };
+	int fd = (int)syscall(SYS_openat2, AT_FDCWD, resolved, &how, sizeof(how));
+
+	if (fd < 0)
+		return rt_fail(err, errno == ELOOP ? ENOTDIR : errno, "rootfs %s", given);
+	if (fstat(fd, st) < 0) {
+		close(fd);
+		return rt_fail(err, errno, "rootfs %s", given);
+	}
+	close(fd);
+	return 0;
+}
+
+/*
  * The host side of the request: the rootfs must be a directory, and volume sources must exist
  * (resolved here, so that a relative source means the same as it does in the user's shell).
  */
@@ -78,9 +103,11 @@ static int resolve_request(struct rt_options *opts, char *rootfs, struct rt_err 
 	if (opts->rootfs) {
 		if (resolve_host_path("rootfs", opts->rootfs, rootfs, err) < 0)
 			return -1;
-		if (stat(rootfs, &st) < 0 || !S_ISDIR(st.st_mode))
-			return rt_fail(err, ENOTDIR, "rootfs %s", opts->rootfs);
+		if (pin_rootfs(opts->rootfs, rootfs, &st, err) < 0)
+			return -1;
 		req->rootfs = rootfs;
+		req->rootfs_dev = st.st_dev;
+		req->rootfs_ino = st.st_ino;
 	}
 	for (unsigned i = 0; i < req->n_volumes; i++) {
 		char resolved[ENT_PATH_MAX];
