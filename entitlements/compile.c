@@ -220,6 +220,8 @@ static int compile_volumes(const struct ent_request *req, struct rootfs_spec *ro
 
 		memcpy(m.source, v->source, sizeof(m.source));
 		memcpy(m.target, v->target, sizeof(m.target));
+		m.source_dev = v->source_dev;
+		m.source_ino = v->source_ino;
 		if (v->readonly)
 			m.flags |= MS_RDONLY;
 		if (ent_rootfs_add_mount(rootfs, &m, "--volume", err) < 0)

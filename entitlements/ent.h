@@ -21,6 +21,8 @@ struct ent_volume {
 	char source[ENT_PATH_MAX]; /* absolute host path (runtime resolves relative ones) */
 	char target[ENT_PATH_MAX]; /* absolute, normalised, no ".." */
 	bool readonly;
+	uint64_t source_dev; /* the source's identity when runtime/ resolved it (0: unchecked) */
+	uint64_t source_ino;
 };
 
 /* One subordinate id range of the caller (/etc/subuid, /etc/subgid). */

@@ -84,6 +84,8 @@ struct rootfs_mount {
 	unsigned long flags; /* MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY | MS_REC ... */
 	char data[128];      /* filesystem options: "mode=755,size=65536k" */
 	bool create_file;    /* bind of a file: create an empty file, not a directory */
+	uint64_t source_dev; /* bind: the source's device and inode when its path was resolved */
+	uint64_t source_ino; /* (0: unchecked); the child binds only that very file */
 	char why[ENT_WHY_MAX];
 };
 

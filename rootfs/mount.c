@@ -196,11 +196,17 @@ static int bind_host(int root_fd, const struct rootfs_mount *m, const char *sour
 	};
 	char src_what[48];
 	_cleanup_close_ int src_fd = -1;
+	struct stat st;
 
 	snprintf(src_what, sizeof(src_what), "%s source", what);
 	src_fd = rootfs_open_source(source, src_what, err);
 	if (src_fd < 0)
 		return -1;
+	/* The file ent-run resolved, not one swapped in since (a symlink on the way, say). */
+	if (m->source_ino &&
+	    (fstat(src_fd, &st) < 0 || st.st_dev != m->source_dev || st.st_ino != m->source_ino))
+		return rt_fail(err, 0, "rootfs: %s %s changed while the container was set up", what,
+		               source);
 	req.src_fd = src_fd;
 	return rootfs_bind(root_fd, &req, err);
 }

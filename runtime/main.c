@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,22 +71,24 @@ static int read_seccomp_profile(struct rt_options *opts, struct rt_err *err)
 }
 
 /*
- * The rootfs's identity, so that the child can check it bound this very directory: whoever
- * can write a directory on the way (say, the CI job that built the image) could otherwise
- * swap it for a symlink between now and the child's mount. The resolved path holds no
- * symlink, so one found now (RESOLVE_NO_SYMLINKS) is such a swap.
+ * The identity of a host path given on the command line (the rootfs, a volume source), so
+ * that the child can check it binds this very file: whoever can write a directory on the way
+ * (say, the CI job that built the image) could otherwise swap it for a symlink between now
+ * and the child's mount. The resolved path holds no symlink, so one found now
+ * (RESOLVE_NO_SYMLINKS) is such a swap.
  */
-static int pin_rootfs(const char *given, const char *resolved, struct stat *st, struct rt_err *err)
+static int pin_path(const char *what, const char *given, const char *resolved, bool dir,
+                    struct stat *st, struct rt_err *err)
 {
-	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC | (dir ? O_DIRECTORY : 0),
 		                .resolve = RESOLVE_NO_SYMLINKS };
 	int fd = (int)syscall(SYS_openat2, AT_FDCWD, resolved, &how, sizeof(how));
 
 	if (fd < 0)
-		return rt_fail(err, errno == ELOOP ? ENOTDIR : errno, "rootfs %s", given);
+		return rt_fail(err, errno == ELOOP ? ESTALE : errno, "%s %s", what, given);
 	if (fstat(fd, st) < 0) {
 		close(fd);
-		return rt_fail(err, errno, "rootfs %s", given);
+		return rt_fail(err, errno, "%s %s", what, given);
 	}
 	close(fd);
 	return 0;
@@ -103,19 +106,23 @@ static int resolve_request(struct rt_options *opts, char *rootfs, struct rt_err 
 	if (opts->rootfs) {
 		if (resolve_host_path("rootfs", opts->rootfs, rootfs, err) < 0)
 			return -1;
-		if (pin_rootfs(opts->rootfs, rootfs, &st, err) < 0)
+		if (pin_path("rootfs", opts->rootfs, rootfs, true, &st, err) < 0)
 			return -1;
 		req->rootfs = rootfs;
 		req->rootfs_dev = st.st_dev;
 		req->rootfs_ino = st.st_ino;
 	}
 	for (unsigned i = 0; i < req->n_volumes; i++) {
+		struct ent_volume *v = &req->volumes[i];
 		char resolved[ENT_PATH_MAX];
 
-		if (resolve_host_path("--volume: source", req->volumes[i].source, resolved, err) <
-		    0)
+		if (resolve_host_path("--volume: source", v->source, resolved, err) < 0)
 			return -1;
-		strcpy(req->volumes[i].source, resolved);
+		if (pin_path("--volume: source", v->source, resolved, false, &st, err) < 0)
+			return -1;
+		strcpy(v->source, resolved);
+		v->source_dev = st.st_dev;
+		v->source_ino = st.st_ino;
 	}
 	if (req->seccomp_ref && !strncmp(req->seccomp_ref, "localhost/", 10) &&
 	    read_seccomp_profile(opts, err) < 0)

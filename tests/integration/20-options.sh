@@ -55,4 +55,33 @@ bin=$(readlink -f "$ENT_RUN")
 left=$(for p in /proc/[0-9]*; do [ "$(readlink "$p/exe" 2>/dev/null)" = "$bin" ] && echo "${p#/proc/}"; done)
 check "no container process left" [ -z "$left" ]
 [ -z "$left" ] || echo "left: $left"
+# A path swapped for a symlink between ent-run resolving it and the child binding it (by
+# whoever may write a directory on the way) is refused. gdb stops the parent right before it
+# releases the child, the swap happens there, and the child must notice.
+if command -v gdb >/dev/null; then
+	S=$T_TMP/swap
+	mkdir -p "$S/ws" "$S/secret" && chmod 700 "$S/secret" && echo secret >"$S/secret/file"
+	cp -a "$R" "$S/ws/rootfs"
+	mkdir -p "$S/ws/vol"
+	# swap_at_go WHAT ARGS...: run ent-run under gdb, replace $S/ws/WHAT by a symlink to
+	# $S/secret when the parent sends SYNC_GO.
+	swap_at_go() {
+		what=$1
+		shift
+		printf '%s\n' 'set follow-fork-mode parent' 'set detach-on-fork on' \
+			'break rt_sync_send' 'run' \
+			"shell mv '$S/ws/$what' '$S/ws/$what.real' && ln -s '$S/secret' '$S/ws/$what'" \
+			'delete' 'continue' >"$S/gdb"
+		gdb -q -batch -x "$S/gdb" --args "$ENT_RUN" "$@" >"$OUT" 2>&1
+		rm -f "$S/ws/$what" && mv "$S/ws/$what.real" "$S/ws/$what"
+	}
+	swap_at_go rootfs "$S/ws/rootfs" /bin/sh -c 'cat /file; echo planted >/planted'
+	check "rootfs swapped during set-up: refused" grep -q 'changed while the container was set up' "$OUT"
+	check "rootfs swapped during set-up: nothing written" [ ! -e "$S/secret/planted" ]
+	swap_at_go vol -v "$S/ws/vol:/v" "$S/ws/rootfs" /bin/sh -c 'echo planted >/v/planted'
+	check "volume source swapped during set-up: refused" grep -q 'changed while the container was set up' "$OUT"
+	check "volume source swapped during set-up: nothing written" [ ! -e "$S/secret/planted" ]
+else
+	skip "paths swapped during set-up" "gdb is not installed"
+fi
 finish
