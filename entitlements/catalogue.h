@@ -90,6 +90,7 @@ enum ent_filter_kind {
 
 enum ent_filter_id {
 	SCF_SOCKET_UNIX,
+	SCF_SOCKET_FAMILIES,
 	SCF_SETSOCKOPT,
 	SCF_CLONE,
 	SCF_UNSHARE,

@@ -30,6 +30,8 @@ static const struct arg_name {
 	{ "socket",      0, FLAG(AF_UNIX) },     { "socket",      0, FLAG(AF_INET) },
 	{ "socket",      0, FLAG(AF_INET6) },    { "socket",      0, FLAG(AF_NETLINK) },
 	{ "socket",      0, FLAG(AF_PACKET) },   { "socket",      0, FLAG(AF_VSOCK) },
+	{ "socket",      0, FLAG(AF_ALG) },
+	{ "socket",      0, FLAG(AF_ALG) },
 	{ "socket",      1, FLAG(SOCK_STREAM) }, { "socket",      1, FLAG(SOCK_DGRAM) },
 	{ "socket",      1, FLAG(SOCK_RAW) },
 	{ "setsockopt",  1, FLAG(SOL_SOCKET) },  { "setsockopt",  2, FLAG(SO_DEBUG) },
@@ -122,16 +124,22 @@ static void value_text(const char *syscall, uint8_t index, uint64_t value, bool 
 	uint64_t named = 0;
 	int len = 0;
 
+	/* A value with a name of its own first (AF_ALG is 0x26, not AF_INET | 0x24). */
 	for (size_t i = 0; i < ARRAY_SIZE(arg_names); i++) {
+		const struct arg_name *a = &arg_names[i];
+
+		if (!strcmp(a->syscall, syscall) && a->index == index && a->value.value == value) {
+			snprintf(buf, size, mask ? "%s (0x%" PRIx64 ")" : "%s (%" PRIu64 ")",
+			         a->value.name, value);
+			return;
+		}
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(arg_names) && mask; i++) {
 		const struct arg_name *a = &arg_names[i];
 
 		if (strcmp(a->syscall, syscall) || a->index != index)
 			continue;
-		if (!mask && a->value.value == value) {
-			snprintf(buf, size, "%s (%" PRIu64 ")", a->value.name, value);
-			return;
-		}
-		if (mask && a->value.value && (value & a->value.value) == a->value.value &&
+		if (a->value.value && (value & a->value.value) == a->value.value &&
 		    !(named & a->value.value) && (size_t)len < size) {
 			len += snprintf(buf + len, size - (size_t)len, "%s%s", len ? " | " : "",
 			                a->value.name);

@@ -13,6 +13,7 @@
 #include "entitlements/grant.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -222,11 +223,14 @@ int ent_filter_build(const struct ent_selection *sel, struct lockdown_spec *ld, 
 				return -1;
 		}
 	}
-	/* Calls that only ever appear filtered (ioctl): no group lists them. */
+	/* Calls that only ever appear filtered (ioctl, socket): no group lists them. */
 	for (int f = 0; f < SCF_COUNT; f++) {
 		const char *name = ent_sc_filters[f].syscall;
+		bool done = false;
 
-		if (in_any_group(name))
+		for (int e = 0; e < f && !done; e++) /* one call, several filters: once */
+			done = !strcmp(ent_sc_filters[e].syscall, name);
+		if (done || in_any_group(name))
 			continue;
 		if (add_syscall(sel, ld, name, -1, ENT_SC_UNLISTED, err) < 0)
 			return -1;

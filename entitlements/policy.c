@@ -108,6 +108,61 @@ static void check_caps(const struct ent_plan *r, const struct ent_allowed *a, st
 	}
 }
 
+static bool cond_holds(const struct lockdown_arg *c, uint64_t v)
+{
+	switch (c->op) {
+	case LOCKDOWN_CMP_NE:
+		return v != c->value;
+	case LOCKDOWN_CMP_LT:
+		return v < c->value;
+	case LOCKDOWN_CMP_LE:
+		return v <= c->value;
+	case LOCKDOWN_CMP_EQ:
+		return v == c->value;
+	case LOCKDOWN_CMP_GE:
+		return v >= c->value;
+	case LOCKDOWN_CMP_GT:
+		return v > c->value;
+	case LOCKDOWN_CMP_MASKED_EQ:
+		return (v & c->value) == c->value2;
+	}
+	return false;
+}
+
+/*
+ * A rule whose conditions are all equalities allows one point (its values, the other
+ * arguments free). Does a allow that point? Only when a's rules for the call look at no other
+ * argument, so the free ones cannot matter: then the answer is exact (the compiler's rules for
+ * one call never overlap). Returns -1 when it cannot tell.
+ */
+static int allows_point(const struct lockdown_rule *rule, const struct lockdown_spec *a)
+{
+	uint64_t args[ENT_MAX_ARGS] = { 0 };
+	unsigned used = 0;
+
+	for (unsigned k = 0; k < rule->n_args; k++) {
+		if (rule->args[k].op != LOCKDOWN_CMP_EQ || rule->args[k].index >= ENT_MAX_ARGS)
+			return -1;
+		args[rule->args[k].index] = rule->args[k].value;
+		used |= 1u << rule->args[k].index;
+	}
+	for (unsigned i = 0; i < a->n_rules; i++) {
+		const struct lockdown_rule *q = &a->rules[i];
+		bool match = true;
+
+		if (strcmp(q->syscall, rule->syscall))
+			continue;
+		for (unsigned k = 0; k < q->n_args; k++) {
+			if (q->args[k].index >= ENT_MAX_ARGS || !(used & (1u << q->args[k].index)))
+				return -1;
+			match = match && cond_holds(&q->args[k], args[q->args[k].index]);
+		}
+		if (match)
+			return q->action == LOCKDOWN_ALLOW;
+	}
+	return a->default_action == LOCKDOWN_ALLOW;
+}
+
 /* An allowed rule is covered by an allow-all rule for its syscall, or by the same rule. */
 static bool rule_covered(const struct lockdown_rule *rule, const struct lockdown_spec *a)
 {
@@ -124,7 +179,7 @@ static bool rule_covered(const struct lockdown_rule *rule, const struct lockdown
 		    !memcmp(q->args, rule->args, rule->n_args * sizeof(rule->args[0])))
 			return true;
 	}
-	return false;
+	return rule->n_args && allows_point(rule, a) == 1;
 }
 
 static bool rule_allowed(const struct lockdown_rule *rule, const struct ent_allowed *a)

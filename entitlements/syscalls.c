@@ -101,7 +101,7 @@ static const char *const sc_ptrace[] = {
 };
 
 /* socketcall multiplexes socket() on 32-bit x86, out of reach of argument filters. */
-static const char *const sc_socket[]      = { "socket", "socketcall", NULL };
+static const char *const sc_socket[]      = { "socketcall", NULL }; /* socket: filters */
 static const char *const sc_sockopt[]     = { "setsockopt", NULL };
 static const char *const sc_clone[]       = { "clone", "unshare", NULL };
 static const char *const sc_clone3[]      = { "clone3", NULL };
@@ -164,7 +164,7 @@ const struct ent_sc_group ent_sc_groups[SCG_COUNT] = {
 	      "debuggers, strace and sanitizers on the container's own processes; the filter "
 	      "is re-checked after a tracer changes a call (Linux >= 4.8)"),
 	GROUP(SOCKET,      "socket",      ENT_SC_UNLISTED, sc_socket,
-	      "creating sockets of any address family"),
+	      "creating sockets (socketcall, the 32-bit entry; socket itself is filtered)"),
 	GROUP(SOCKOPT,     "setsockopt",  ENT_SC_UNLISTED, sc_sockopt,
 	      "setting any socket option"),
 	GROUP(CLONE,       "clone",       ENT_SC_UNLISTED, sc_clone,
@@ -215,6 +215,13 @@ const struct ent_sc_filter ent_sc_filters[SCF_COUNT] = {
 		.name = "socket: AF_UNIX only", .syscall = "socket",
 		.kind = ENT_FILTER_ONLY_VALUE, .arg = 0, .values = { AF_UNIX }, .n_values = 1,
 		.about = "only local (AF_UNIX) sockets; other families fail with EPERM",
+	},
+	[SCF_SOCKET_FAMILIES] = {
+		.name = "socket: no AF_VSOCK, AF_ALG", .syscall = "socket",
+		.kind = ENT_FILTER_DENY_VALUES32, .arg = 0,
+		.values = { AF_VSOCK, AF_ALG }, .n_values = 2, .baseline = true,
+		.about = "every address family but AF_VSOCK (host-VM sockets, which no network "
+			 "namespace confines) and AF_ALG (the kernel crypto API), as in Docker's profile",
 	},
 	[SCF_SETSOCKOPT] = {
 		.name = "setsockopt: no SO_DEBUG", .syscall = "setsockopt",

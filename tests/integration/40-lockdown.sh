@@ -145,6 +145,16 @@ ent --user 1000 $R /bin/sh -c "/probe/probe-suid caps | grep -E '^Cap(Prm|Eff)'"
 check "setuid-root binary run as 1000: no capabilities either" \
 	[ "$(tr -d ' \t\n' <"$OUT")" = "CapPrm:${NONE}CapEff:${NONE}" ]
 
+# ---------------------------------------------------------------- socket families
+# AF_VSOCK reaches the hypervisor whatever the network namespace; AF_ALG is the kernel's crypto
+# API. Both are refused at every level (the socket call is made; a family the host lacks
+# would fail with EAFNOSUPPORT, never with EPERM).
+for e in "" "-e network.access=admin" "-e security.access=admin"; do
+	ent $e $R /bin/sh -c "$P socket vsock; $P socket alg; $P socket inet"
+	check "socket(AF_VSOCK) and socket(AF_ALG) refused, AF_INET allowed ($e)" sh -c \
+		"grep -q 'vsock: errno=EPERM' '$OUT' && grep -q 'alg: errno=EPERM' '$OUT' && grep -q 'inet: ok' '$OUT'"
+done
+
 # ---------------------------------------------------------------- the default filter
 ent $R /bin/sh -c "$P syscall getpid; $P syscall getppid; $P socket inet; $P socket inet6; \
 	$P socket unix; $P ptrace-self; $P mount; $P kexec; $P syscall kexec_file_load 0 0 0 0 0; \

@@ -90,6 +90,8 @@ static const struct { const char *name; int domain; int type; } sockets[] = {
 	{ "unix",    AF_UNIX,    SOCK_STREAM },
 	{ "netlink", AF_NETLINK, SOCK_RAW },
 	{ "packet",  AF_PACKET,  SOCK_RAW },
+	{ "vsock",   AF_VSOCK,   SOCK_STREAM },
+	{ "alg",     AF_ALG,     SOCK_SEQPACKET },
 };
 
 static const struct { const char *name; int flag; } ns_kinds[] = {

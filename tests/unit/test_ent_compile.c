@@ -230,6 +230,10 @@ static void test_default_syscalls(void **state)
 	ALLOWED(p, "execve", 0, 0, 0);
 	ALLOWED(p, "ptrace", 0, 0, 0); /* DESIGN.md: debuggers work under confined */
 	ALLOWED(p, "socket", AF_INET, SOCK_STREAM, 0);
+	/* Host-VM sockets (not confined by a network namespace) and the kernel crypto API. */
+	EPERMED(p, "socket", AF_VSOCK, SOCK_STREAM, 0);
+	EPERMED(p, "socket", AF_ALG, SOCK_SEQPACKET, 0);
+	EPERMED(p, "socket", AF_VSOCK | (1ull << 32), SOCK_STREAM, 0); /* the kernel reads an int */
 	/* SO_DEBUG is blocked at every level, so that each level includes the one below. */
 	EPERMED(p, "setsockopt", 3, SOL_SOCKET, SO_DEBUG);
 	ALLOWED(p, "setsockopt", 3, SOL_SOCKET, SO_REUSEADDR);
