@@ -85,7 +85,7 @@ enum ent_filter_kind {
 	ENT_FILTER_VALUES,        /* ALLOW arg == each v[i]; any other value: the default ENOSYS */
 	ENT_FILTER_DENY_FLAGS,    /* ALLOW (arg & all v) == 0; EPERM (arg & v[i]) == v[i], each i */
 	ENT_FILTER_DENY_VALUES32, /* EPERM low 32 bits == v[i]; ALLOW the rest (disjoint masks) */
-	ENT_FILTER_DENY_PAIR,     /* EPERM arg == v[0] && arg2 == v2; ALLOW all other pairs */
+	ENT_FILTER_DENY_PAIR, /* EPERM arg == v[0] && arg2 == v2 (low 32 bits); ALLOW the rest */
 };
 
 enum ent_filter_id {

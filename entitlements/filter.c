@@ -55,47 +55,68 @@ static int add_cond(struct lockdown_spec *ld, const struct ent_sc_filter *f, uin
 	return 0;
 }
 
+/* The values an ALLOW trie must leave out, and an extra condition each of its rules carries. */
+struct trie {
+	const char *syscall;
+	uint8_t arg;
+	const uint64_t *deny;
+	unsigned n_deny;
+	const struct lockdown_arg *extra; /* NULL, or ANDed into every rule */
+	const char *why;
+};
+
 /*
- * ALLOW every value whose low 32 bits are none of f->values, as disjoint MASKED_EQ rules: a
- * binary trie over bits 31..0 that emits a rule for each subtree holding no denied value.
- * The upper 32 bits are never compared: the kernel truncates an int argument, so a caller
- * setting them must not slip past the EPERM rules (CVE-2019-10063 did this with TIOCSTI).
+ * ALLOW every value of t->arg whose low 32 bits are none of t->deny, as disjoint MASKED_EQ
+ * rules: a binary trie over bits 31..0 that emits a rule for each subtree holding no denied
+ * value. The upper 32 bits are never compared: the kernel truncates an int argument, so a
+ * caller setting them must not slip past the EPERM rules (CVE-2019-10063 did this with
+ * TIOCSTI).
  */
-static int add_complement32(struct lockdown_spec *ld, const struct ent_sc_filter *f, uint64_t mask,
-                            uint64_t value, int bit, const char *why, struct rt_err *err)
+static int add_complement32(struct lockdown_spec *ld, const struct trie *t, uint64_t mask,
+                            uint64_t value, int bit, struct rt_err *err)
 {
+	struct lockdown_rule *r;
 	bool any = false;
 
-	for (unsigned i = 0; i < f->n_values; i++)
-		any |= (f->values[i] & mask) == value;
-	if (!any)
-		return add_cond(ld, f, LOCKDOWN_ALLOW, LOCKDOWN_CMP_MASKED_EQ, mask, value, why,
-		                err);
+	for (unsigned i = 0; i < t->n_deny; i++)
+		any |= (t->deny[i] & mask) == value;
+	if (!any) {
+		r = add_rule(ld, t->syscall, LOCKDOWN_ALLOW, 0, t->why, err);
+		if (!r)
+			return -1;
+		if (t->extra)
+			r->args[r->n_args++] = *t->extra;
+		add_arg(r, t->arg, LOCKDOWN_CMP_MASKED_EQ, mask, value);
+		return 0;
+	}
 	if (bit < 0)
 		return 0; /* exactly a denied value: its EPERM rule covers it */
 	mask |= UINT64_C(1) << bit;
-	if (add_complement32(ld, f, mask, value, bit - 1, why, err) < 0)
+	if (add_complement32(ld, t, mask, value, bit - 1, err) < 0)
 		return -1;
-	return add_complement32(ld, f, mask, value | UINT64_C(1) << bit, bit - 1, why, err);
+	return add_complement32(ld, t, mask, value | UINT64_C(1) << bit, bit - 1, err);
 }
 
+/*
+ * EPERM when (low 32 bits of) arg == values[0] and arg2 == value2, ALLOW every other pair:
+ * arg anything else, or arg == values[0] and arg2 anything else.
+ */
 static int add_deny_pair(struct lockdown_spec *ld, const struct ent_sc_filter *f, const char *why,
                          struct rt_err *err)
 {
+	const struct lockdown_arg first = { f->arg, LOCKDOWN_CMP_MASKED_EQ, 0xffffffffu,
+		                            f->values[0] };
+	struct trie t1 = { f->syscall, f->arg, f->values, 1, NULL, why };
+	struct trie t2 = { f->syscall, f->arg2, &f->value2, 1, &first, why };
 	struct lockdown_rule *r = add_rule(ld, f->syscall, LOCKDOWN_ERRNO, EPERM, why, err);
 
 	if (!r)
 		return -1;
-	add_arg(r, f->arg, LOCKDOWN_CMP_EQ, f->values[0], 0);
-	add_arg(r, f->arg2, LOCKDOWN_CMP_EQ, f->value2, 0);
-	if (add_cond(ld, f, LOCKDOWN_ALLOW, LOCKDOWN_CMP_NE, f->values[0], 0, why, err) < 0)
+	r->args[r->n_args++] = first;
+	add_arg(r, f->arg2, LOCKDOWN_CMP_MASKED_EQ, 0xffffffffu, f->value2);
+	if (add_complement32(ld, &t1, 0, 0, 31, err) < 0)
 		return -1;
-	r = add_rule(ld, f->syscall, LOCKDOWN_ALLOW, 0, why, err);
-	if (!r)
-		return -1;
-	add_arg(r, f->arg, LOCKDOWN_CMP_EQ, f->values[0], 0);
-	add_arg(r, f->arg2, LOCKDOWN_CMP_NE, f->value2, 0);
-	return 0;
+	return add_complement32(ld, &t2, 0, 0, 31, err);
 }
 
 /* Expand one argument filter into rules that cover each value once (see catalogue.h). */
@@ -127,7 +148,12 @@ static int add_filter_rules(struct lockdown_spec *ld, const struct ent_sc_filter
 		for (unsigned i = 0; i < f->n_values && !rc; i++)
 			rc = add_cond(ld, f, LOCKDOWN_ERRNO, LOCKDOWN_CMP_MASKED_EQ, 0xffffffffu,
 			              f->values[i], why, err);
-		return rc ? rc : add_complement32(ld, f, 0, 0, 31, why, err);
+		if (!rc) {
+			struct trie t = { f->syscall, f->arg, f->values, f->n_values, NULL, why };
+
+			rc = add_complement32(ld, &t, 0, 0, 31, err);
+		}
+		return rc;
 	case ENT_FILTER_DENY_PAIR:
 		return add_deny_pair(ld, f, why, err);
 	}

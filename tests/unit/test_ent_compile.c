@@ -237,6 +237,10 @@ static void test_default_syscalls(void **state)
 	/* SO_DEBUG is blocked at every level, so that each level includes the one below. */
 	EPERMED(p, "setsockopt", 3, SOL_SOCKET, SO_DEBUG);
 	ALLOWED(p, "setsockopt", 3, SOL_SOCKET, SO_REUSEADDR);
+	/* The kernel reads level and optname as int: setting the upper bits must not help. */
+	EPERMED(p, "setsockopt", 3, SOL_SOCKET | (1ull << 32), SO_DEBUG);
+	EPERMED(p, "setsockopt", 3, SOL_SOCKET, SO_DEBUG | (1ull << 32));
+	ALLOWED(p, "setsockopt", 3, SOL_SOCKET | (1ull << 32), SO_REUSEADDR);
 	EPERMED(p, "mount", 0, 0, 0);
 	EPERMED(p, "bpf", 0, 0, 0);
 	EPERMED(p, "keyctl", 0, 0, 0);
