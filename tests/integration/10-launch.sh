@@ -66,44 +66,29 @@ run_ok "orphaned grandchild reaped" '^reaped$' $R /bin/sh -c \
 
 # Signals sent to ent-run reach the workload.
 for sig in INT TERM HUP QUIT USR1 USR2 WINCH; do
-	: >"$OUT" # emptied here, not by the background job's redirection, which may come late
-	"$ENT_RUN" $R /bin/sh -c "trap 'echo got $sig; exit 3' $sig; echo ready; \
-		i=0; while [ \$i -lt 100 ]; do sleep 0.05; i=\$((i+1)); done; exit 9" >"$OUT" 2>"$ERR" &
-	pid=$!
-	i=0
-	while ! grep -q ready "$OUT" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-	kill -s "$sig" $pid
-	wait $pid
+	start_ready $R /bin/sh -c "trap 'echo got $sig; exit 3' $sig; echo ready; \
+		i=0; while [ \$i -lt 100 ]; do sleep 0.05; i=\$((i+1)); done; exit 9"
+	kill -s "$sig" $BG
+	wait $BG
 	st=$?
 	if [ $st = 3 ] && grep -q "got $sig" "$OUT"; then pass "SIG$sig forwarded"; else
 		fail "SIG$sig forwarded" "exit $st, output: $(cat "$OUT" "$ERR")"; fi
 done
 
 # SIGKILL of ent-run kills every process of the container.
-: >"$OUT"
-"$ENT_RUN" $R /bin/sh -c "sleep 1000 & sleep 1001 & echo ready; exec sleep 1002" >"$OUT" 2>&1 &
-pid=$!
-i=0
-while ! grep -q ready "$OUT" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-kill -9 $pid
-i=0
-while pgrep -f "sleep 100[0-2]" >/dev/null && [ $i -lt 60 ]; do sleep 0.05; i=$((i + 1)); done
-check "SIGKILL of ent-run kills the container" sh -c '! pgrep -f "sleep 100[0-2]" >/dev/null'
+gone() { ! pgrep "$@" >/dev/null; }
+start_ready $R /bin/sh -c "sleep 1000 & sleep 1001 & echo ready; exec sleep 1002"
+kill -9 $BG
+wait_until gone -f "sleep 100[0-2]"
+check "SIGKILL of ent-run kills the container" gone -f "sleep 100[0-2]"
 
 # Sharing the host's PID namespace, our PID 1 is no init: the workload must still die with us,
 # also after changing its ids.
 for u in 0 1000; do
-	: >"$OUT"
-	"$ENT_RUN" -u $u -e host.processes.access=admin $R /bin/sh -c 'echo ready; exec sleep 1004' \
-		>"$OUT" 2>&1 &
-	pid=$!
-	i=0
-	while ! grep -q ready "$OUT" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-	kill -9 $pid
-	i=0
-	while pgrep -fx "sleep 1004" >/dev/null && [ $i -lt 60 ]; do sleep 0.05; i=$((i + 1)); done
-	check "SIGKILL of ent-run kills a host-PID-namespace workload (uid $u)" \
-		sh -c '! pgrep -fx "sleep 1004" >/dev/null'
+	start_ready -u $u -e host.processes.access=admin $R /bin/sh -c 'echo ready; exec sleep 1004'
+	kill -9 $BG
+	wait_until gone -fx "sleep 1004"
+	check "SIGKILL of ent-run kills a host-PID-namespace workload (uid $u)" gone -fx "sleep 1004"
 done
 
 # No descriptor of ent-run leaks in, whatever the caller had open.

@@ -65,6 +65,25 @@ run_fails() {
 	fi
 }
 
+# wait_until COMMAND...: poll (up to 5 s) until COMMAND succeeds.
+wait_until() {
+	i=0
+	while ! "$@" 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
+# start_ready ARGS...: start ent-run in the background (stdout to $OUT, stderr to $ERR) and
+# wait until its output says "ready"; $BG is its pid. $OUT is emptied here, not by the job's
+# own redirection, which may come after a first look at the file.
+start_ready() {
+	: >"$OUT"
+	"$ENT_RUN" "$@" >"$OUT" 2>"$ERR" </dev/null &
+	BG=$!
+	wait_until grep -q ready "$OUT"
+}
+
 # check NAME COMMAND...: pass when the shell command succeeds.
 check() {
 	name=$1
