@@ -173,11 +173,19 @@ static struct json_object *oci_mount(const char *destination, const char *type, 
 }
 
 /* The host device nodes of the minimal /dev, as bind mounts (see the file header). */
+/*
+ * Host device nodes passed through (host.devices.allow) as binds. The default nodes (null,
+ * zero, full, random, urandom, tty) are not listed: an OCI runtime supplies them itself, and
+ * a bind of the host's node would hand the host's inode to a runtime that may chown its
+ * mount targets to the container's root (crun does, under a user namespace).
+ */
 static void spec_device_binds(struct json_object *mounts, const struct rootfs_spec *rootfs)
 {
 	for (unsigned i = 0; i < rootfs->n_devices; i++) {
 		const char *path = rootfs->devices[i].path;
 
+		if (!strcmp(rootfs->devices[i].why, "default"))
+			continue;
 		json_object_array_add(mounts, oci_mount(path, "bind", path, "bind,nosuid,noexec"));
 	}
 }

@@ -259,11 +259,18 @@ static void test_mounts_and_devices(void **state)
 	assert_true(contains(get(m, "options"), "ro"));
 	m = mount_at(mounts, "/dev");
 	assert_true(contains(get(m, "options"), "mode=755"));
-	/* Host device nodes: bind mounts of the same path. */
-	m = mount_at(mounts, "/dev/null");
+	/* The default nodes come from the runtime, not as binds of the host's. */
+	assert_null(mount_at(mounts, "/dev/null"));
+	json_object_put(root);
+	ent_plan_free(plan);
+
+	/* A device passed through: a bind mount of the same path. */
+	plan = compiled_plan("host.devices.allow=/dev/kvm");
+	root = spec_of(plan);
+	m = mount_at(get(root, "mounts"), "/dev/kvm");
 	assert_non_null(m);
 	assert_string_equal(json_object_get_string(get(m, "type")), "bind");
-	assert_string_equal(json_object_get_string(get(m, "source")), "/dev/null");
+	assert_string_equal(json_object_get_string(get(m, "source")), "/dev/kvm");
 	json_object_put(root);
 
 	plan->rootfs.host_dev = true;
