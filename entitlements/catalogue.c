@@ -114,7 +114,7 @@ const struct ent_entry ent_entries[] = {
 	{ LEVEL("host.devices.access", "admin", 2), .caps = caps_devices_admin, NO_NET,
 	  .sc_allow = SCG(RAWIO), .host_dev = true, .devices_allow_all = true,
 	  .description = "The host's /dev bound in, every device allowed by the device cgroup, "
-			 "CAP_MKNOD and CAP_SYS_RAWIO." },
+			 "CAP_MKNOD and CAP_SYS_RAWIO: equivalent to host root." },
 	{ .key = "host.devices.allow", .value = "PATH", .kind = ENT_KIND_PATH, NO_NET,
 	  .description = "Pass one host device through (e.g. /dev/kvm, /dev/fuse); "
 			 "repeatable." },

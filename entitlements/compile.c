@@ -364,13 +364,15 @@ static int compile_requests(const struct ent_request *req, struct ent_grant_req 
 }
 
 /*
- * As root, the identity map makes container root host uid 0: harmless while the container can
- * neither mount nor see host processes, since masks, read-only /proc/sys and the device
- * cgroup stand between it and the host. An entitlement that lets it mount (CAP_SYS_ADMIN:
- * a fresh procfs or sysfs, or unmounting a mask) or share the host's PID namespace (signals
- * by uid) would make it host root, so its ids are mapped to root's subordinate range instead
- * (/etc/subuid, /etc/subgid): container root is then an unprivileged host uid. The rootfs's
- * files, owned by host root, appear owned by nobody inside.
+ * As root, the identity map makes container root host uid 0, held back by masks, read-only
+ * /proc/sys, the device cgroup and its own namespaces. An entitlement that removes one of
+ * those would make it host root: mounting (CAP_SYS_ADMIN: a fresh procfs or sysfs, or
+ * unmounting a mask), the host's PID namespace (signals by uid) or network namespace
+ * (services that trust a peer uid of 0). Then its ids are mapped to root's subordinate range
+ * instead (/etc/subuid, /etc/subgid): container root is an unprivileged host uid, and the
+ * rootfs's files, owned by host root, appear owned by nobody inside. host.devices.access=admin
+ * is not among them: raw devices are host root's by nature, and under a subordinate range
+ * the root-only nodes it exists for could not be opened (docs/entitlements.md says so).
  */
 static int compile_root_range(const struct ent_host *host, struct ent_plan *plan,
                               struct rt_err *err)
@@ -384,6 +386,8 @@ static int compile_root_range(const struct ent_host *host, struct ent_plan *plan
 		why = plan->lockdown.cap_why[CAP_SYS_ADMIN];
 	else if (!ns->unshare[NS_PID])
 		why = ns->why[NS_PID];
+	else if (!ns->unshare[NS_NET]) /* host services trust a peer uid of 0 */
+		why = ns->why[NS_NET];
 	if (!why)
 		return 0;
 	if (host->subuid.count < 65536 || host->subgid.count < 65536) {

@@ -132,7 +132,7 @@ static void text_ids(FILE *out, const struct ent_plan *plan)
 			ent_put_row(out, 2, 8, "groups", "setgroups(2) denied (unprivileged map)",
 			            NULL);
 		if (strcmp(why_of(ns->idmap_why), "default"))
-			ent_put_row(out, 2, 8, "root", "not host root: it could mount or signal",
+			ent_put_row(out, 2, 8, "root", "not host root: reaches the host",
 			            why_of(ns->idmap_why));
 	}
 	snprintf(text, sizeof(text), "uid %" PRIu32 ", gid %" PRIu32 " inside", plan->proc.uid,

@@ -632,7 +632,15 @@ static void test_root_range(void **state)
 	assert_int_equal(ent_compile(&req, p, &err), 0);
 	assert_string_equal(p->ns.idmap_why, "host.processes.access=admin");
 	ent_plan_free(p);
-	/* Nothing that mounts or sees host processes: the identity map stays. */
+	for (const char *const *e = (const char *const[]){ "network.access=host", NULL }; *e; e++) {
+		req.entitlements[0] = *e;
+		p = ent_plan_new(&err);
+		assert_int_equal(ent_compile(&req, p, &err), 0);
+		assert_int_equal(p->ns.uid_map[0].outside, 100000);
+		assert_string_equal(p->ns.idmap_why, *e);
+		ent_plan_free(p);
+	}
+	/* Nothing that reaches the host, or raw devices (host root's by nature): identity map. */
 	req.entitlements[0] = "security.access=user";
 	p = ent_plan_new(&err);
 	assert_int_equal(ent_compile(&req, p, &err), 0);
