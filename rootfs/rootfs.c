@@ -11,6 +11,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -37,37 +40,54 @@ static int make_private(struct rt_err *err)
 	return 0;
 }
 
+/* Is fd the directory ent-run resolved (spec->root_dev/root_ino; 0 = unchecked)? */
+static bool same_root(int fd, const struct rootfs_spec *spec)
+{
+	struct stat st;
+
+	return !spec->root_ino ||
+	       (fstat(fd, &st) == 0 && st.st_dev == spec->root_dev && st.st_ino == spec->root_ino);
+}
+
 /*
  * pivot_root(2) needs the new root to be a mount point: bind the rootfs directory onto itself
- * (recursively, keeping mounts inside it). Returns an O_PATH descriptor of the new mount's root,
- * which every later step resolves its targets beneath.
+ * (recursively, keeping mounts inside it). The directory is opened first, without following
+ * any symlink, checked to be the one ent-run resolved, and bound through that descriptor as
+ * both source and target, so no path is looked up twice. Returns an O_PATH descriptor of the
+ * new mount's root, which every later step resolves its targets beneath.
  */
 static int bind_root(const struct rootfs_spec *spec, struct rt_err *err)
 {
+	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		                .resolve = RESOLVE_NO_SYMLINKS };
 	const char *root = spec->root;
-	struct stat st;
+	_cleanup_close_ int dir = -1;
+	char self[40];
+	int fd;
 
 	if (root[0] != '/')
 		return rt_fail(err, 0, "rootfs: %s: the rootfs must be an absolute path", root);
-	rt_trace("rootfs", "mount(\"%s\", \"%s\", NULL, MS_BIND|MS_REC)", root, root);
-	if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0) {
-		rt_fail(err, errno, "rootfs: bind the rootfs %s on itself", root);
-		if (errno == ENOENT || errno == ENOTDIR)
-			rt_err_hint(err,
-			            "ROOTFS must be a directory holding the container's files");
-		return -1;
+	dir = (int)syscall(SYS_openat2, AT_FDCWD, root, &how, sizeof(how));
+	if (dir < 0 || !same_root(dir, spec)) {
+		if (dir < 0 && errno != ELOOP) {
+			rt_fail(err, errno, "rootfs: open the rootfs %s", root);
+			if (errno == ENOENT || errno == ENOTDIR)
+				rt_err_hint(err,
+				            "ROOTFS must be a directory holding the container's "
+				            "files");
+			return -1;
+		}
+		return rt_fail(err, 0, "rootfs: %s changed while the container was set up", root);
 	}
-	/* Opened after the bind: a path lookup crosses into the mount on top of the directory. */
-	int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", dir);
+	rt_trace("rootfs", "mount(\"%s\", \"%s\", NULL, MS_BIND|MS_REC)", root, root);
+	if (mount(self, self, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return rt_fail(err, errno, "rootfs: bind the rootfs %s on itself", root);
+	/* Opened again: only a path lookup crosses into the mount now on top of the directory. */
+	fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return rt_fail(err, errno, "rootfs: open the rootfs %s", root);
-	/*
-	 * The directory ent-run resolved, not another one swapped in since: a bind mount's root
-	 * has its source's device and inode.
-	 */
-	if (spec->root_ino &&
-	    (fstat(fd, &st) < 0 || st.st_dev != spec->root_dev || st.st_ino != spec->root_ino)) {
+	if (!same_root(fd, spec)) {
 		close(fd);
 		return rt_fail(err, 0, "rootfs: %s changed while the container was set up", root);
 	}
