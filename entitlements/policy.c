@@ -339,20 +339,25 @@ static bool under(const char *path, const char *dir)
 /*
  * Host paths: each --volume source must be at or below an allowed volume path (read-only when
  * the line says :ro), and the rootfs at or below an allowed rootfs path when the policy names
- * any; without such lines any rootfs but the host's own "/" runs. Container root writes the
- * host files it is given, so these are grants like the others.
+ * any; without such lines any rootfs but the host's own "/" runs (by any path: a bind mount of
+ * / is recognised by its device and inode). Container root writes the host files it is given,
+ * so these are grants like the others.
  */
 static void check_paths(const struct ent_plan *r, const struct ent_allowed *a,
                         struct ent_verdict *v)
 {
 	const struct ent_policy *pol = a->policy;
+	bool host_root = r->rootfs.root_ino && r->rootfs.root_ino == a->host_root_ino &&
+	                 r->rootfs.root_dev == a->host_root_dev;
 	char grant[ENT_ITEM_MAX];
-	bool ok = pol->n_rootfs == 0 && strcmp(r->rootfs.root, "/");
+	bool ok = pol->n_rootfs == 0 && strcmp(r->rootfs.root, "/") && !host_root;
 
 	for (unsigned i = 0; i < pol->n_rootfs && !ok; i++)
-		ok = under(r->rootfs.root, pol->rootfs[i]);
+		ok = under(r->rootfs.root, pol->rootfs[i]) &&
+		     (!host_root || !strcmp(pol->rootfs[i], "/"));
 	if (r->rootfs.root[0] && !ok) {
-		snprintf(grant, sizeof(grant), "rootfs %.300s", r->rootfs.root);
+		snprintf(grant, sizeof(grant), "rootfs %.280s%s", r->rootfs.root,
+		         host_root ? " (the host's /)" : "");
 		add_missing(v, a, grant, "ROOTFS");
 	}
 	for (unsigned i = 0; i < r->rootfs.n_mounts; i++) {

@@ -92,6 +92,8 @@ bool ent_policy_allows_seccomp(const struct ent_policy *pol, const char *ref);
  */
 struct ent_allowed {
 	const struct ent_policy *policy;
+	uint64_t host_root_dev; /* the host's "/" (a rootfs that is it, by any path, is refused */
+	uint64_t host_root_ino; /* unless the policy allows rootfs "/"); 0: unknown */
 	const struct ent_plan *plans[2 * ENT_POLICY_MAX + 1];
 	unsigned n;
 };

@@ -121,7 +121,7 @@ static const char *const command_synopsis[] = {
 	[RT_CMD_RUN]     = "ent-run [OPTIONS] ROOTFS COMMAND [ARG...]",
 	[RT_CMD_EXPLAIN] = "ent-run explain [OPTIONS] [--why NAME | --list | --bpf]",
 	[RT_CMD_SPEC]    = "ent-run spec [OPTIONS] ROOTFS COMMAND [ARG...]",
-	[RT_CMD_CHECK]   = "ent-run check [OPTIONS]",
+	[RT_CMD_CHECK]   = "ent-run check [OPTIONS] [ROOTFS]",
 };
 /* clang-format on */
 
@@ -348,6 +348,10 @@ static int parse_positional(int argc, char **argv, struct rt_options *opts, stru
 {
 	int rest = argc - optind;
 
+	if (opts->command == RT_CMD_CHECK && rest == 1) { /* the rootfs is a grant too */
+		opts->rootfs = argv[optind];
+		return 0;
+	}
 	if (opts->command == RT_CMD_EXPLAIN || opts->command == RT_CMD_CHECK) {
 		if (rest > 0)
 			return rt_fail(err, 0,

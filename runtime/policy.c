@@ -250,6 +250,7 @@ int rt_policy_check(struct rt_options *opts, const struct ent_plan *request, con
 {
 	struct ent_policy *pol = calloc(1, sizeof(*pol));
 	struct ent_allowed *allowed = calloc(1, sizeof(*allowed));
+	struct stat root;
 	int r = -1;
 
 	if (!pol || !allowed) {
@@ -258,6 +259,10 @@ int rt_policy_check(struct rt_options *opts, const struct ent_plan *request, con
 	}
 	if (rt_policy_load(path, pol, err) < 0)
 		goto out;
+	if (stat("/", &root) == 0) {
+		allowed->host_root_dev = root.st_dev;
+		allowed->host_root_ino = root.st_ino;
+	}
 	if (compile_policy(opts, pol, allowed, err) < 0) {
 		rt_err_prefix(err, "policy %s", path);
 		goto out;

@@ -37,13 +37,24 @@ printf 'allow network.access=user\nallow volume %s\n' "$T_TMP/shared" >"$P/user-
 chmod 644 "$P/user-vol"
 ent --policy "$P/user-vol" -e network.access=none -v "$T_TMP/shared:/out" $R /bin/touch /out/ran
 check "allowed: the command ran" sh -c "[ $STATUS = 0 ] && [ -e '$T_TMP/shared/ran' ]"
-run_fails "the host's / as rootfs under a policy: refused" 125 "rootfs / \(from ROOTFS\)" \
+run_fails "the host's / as rootfs under a policy: refused" 125 "rootfs / \(the host's /\) \(from ROOTFS\)" \
 	--policy "$P/empty" / /bin/true
 printf 'allow rootfs /nonexistent-images\n' >"$P/rootfs" && chmod 644 "$P/rootfs"
 run_fails "a rootfs outside the allowed paths: refused" 125 "rootfs .* \(from ROOTFS\)" \
 	--policy "$P/rootfs" $R /bin/true
 run_status "check -v: the volume is part of the request" 1 check --policy "$P/user" \
 	-v "$T_TMP/shared:/out"
+# The host's / under another name (a bind mount) is still the host's /.
+mkdir -p "$T_TMP/hostroot"
+if mount --bind / "$T_TMP/hostroot" 2>/dev/null; then
+	run_fails "the host's / bound elsewhere as rootfs: refused" 125 "\(the host's /\)" \
+		--policy "$P/empty" "$T_TMP/hostroot" /bin/true
+	run_status "check ROOTFS: refused the same way" 1 check --policy "$P/empty" "$T_TMP/hostroot"
+	umount "$T_TMP/hostroot"
+else
+	skip "the host's / bound elsewhere as rootfs" "cannot bind-mount / here"
+fi
+run_status "check ROOTFS: an ordinary rootfs is allowed" 0 check --policy "$P/empty" $R
 
 # Seccomp references replace the filter: the policy must allow them.
 run_fails "--seccomp unconfined refused unless allowed" 125 \

@@ -280,6 +280,39 @@ static void test_volumes_and_rootfs(void **state)
 	ent_plan_free(plan);
 }
 
+/* The host's / is recognised by device and inode, whatever path names it (a bind mount). */
+static void test_host_root_by_identity(void **state)
+{
+	static struct ent_policy pol;
+	static struct ent_allowed allowed;
+	struct ent_plan *plan = compile(NULL, NULL, NULL, NULL);
+	struct ent_verdict v;
+
+	(void)state;
+	snprintf(plan->rootfs.root, sizeof(plan->rootfs.root), "/mnt/hostroot");
+	plan->rootfs.root_dev = 8;
+	plan->rootfs.root_ino = 2;
+	assert_int_equal(ent_policy_parse("", "P", &pol, &err), 0);
+	memset(&allowed, 0, sizeof(allowed));
+	allowed.policy = &pol;
+	allowed.plans[allowed.n++] = compile(NULL, NULL, NULL, NULL);
+	ent_policy_check(plan, &allowed, &v);
+	assert_true(v.allowed); /* unknown host root: the path alone decides */
+	allowed.host_root_dev = 8;
+	allowed.host_root_ino = 2;
+	ent_policy_check(plan, &allowed, &v);
+	assert_false(v.allowed);
+	assert_string_equal(v.missing[0].grant, "rootfs /mnt/hostroot (the host's /)");
+	assert_int_equal(ent_policy_parse("allow rootfs /mnt\n", "P", &pol, &err), 0);
+	ent_policy_check(plan, &allowed, &v);
+	assert_false(v.allowed); /* only "allow rootfs /" allows the host's / */
+	assert_int_equal(ent_policy_parse("allow rootfs /\n", "P", &pol, &err), 0);
+	ent_policy_check(plan, &allowed, &v);
+	assert_true(v.allowed);
+	ent_plan_free((struct ent_plan *)allowed.plans[0]);
+	ent_plan_free(plan);
+}
+
 static void expect_policy_error(const char *text, const char *msg)
 {
 	static struct ent_policy pol;
@@ -374,6 +407,7 @@ int main(void)
 		cmocka_unit_test(test_refusal_message),
 		cmocka_unit_test(test_levels_monotonic),
 		cmocka_unit_test(test_volumes_and_rootfs),
+		cmocka_unit_test(test_host_root_by_identity),
 		cmocka_unit_test(test_policy_parse),
 		cmocka_unit_test(test_profile_parse),
 	};
