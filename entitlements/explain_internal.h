@@ -77,12 +77,6 @@ struct ent_mount_flag {
 extern const struct ent_mount_flag ent_mount_flags[];
 extern const size_t ent_n_mount_flags;
 
-/*
- * A network mode's value name ("proxy") and, when reach is not NULL, what the container can
- * reach in it. "unknown" for a mode the table does not know.
- */
-const char *ent_net_name(enum netcfg_mode mode, const char **reach);
-
 /* Flush out; returns 0, or -1 with err set when anything written to out was lost. */
 int ent_explain_flush(FILE *out, struct rt_err *err);
 

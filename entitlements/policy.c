@@ -25,10 +25,6 @@ static const char *const ns_names[NS_COUNT] = {
 	[NS_USER] = "user", [NS_MNT] = "mount", [NS_PID] = "PID", [NS_NET] = "network",
 	[NS_UTS] = "UTS", [NS_IPC] = "IPC", [NS_CGROUP] = "cgroup",
 };
-static const char *const net_names[] = {
-	[NETCFG_NONE] = "none", [NETCFG_LOOPBACK] = "confined", [NETCFG_USER] = "user",
-	[NETCFG_PROXY] = "proxy", [NETCFG_ADMIN] = "admin", [NETCFG_HOST] = "host",
-};
 /* clang-format on */
 
 /* "allowed up to network.access=user": the policy's highest level in the domain of from. */
@@ -239,7 +235,8 @@ static void check_namespaces(const struct ent_plan *r, const struct ent_allowed 
 	for (unsigned p = 0; p < a->n; p++)
 		net = a->plans[p]->net.mode > (unsigned)net ? (int)a->plans[p]->net.mode : net;
 	if ((int)r->net.mode > net && r->net.mode <= NETCFG_HOST) {
-		snprintf(grant, sizeof(grant), "network reach '%s'", net_names[r->net.mode]);
+		snprintf(grant, sizeof(grant), "network reach '%s'",
+		         ent_net_name(r->net.mode, NULL));
 		add_missing(v, a, grant, r->net.why);
 	}
 }

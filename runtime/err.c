@@ -58,13 +58,6 @@ void rt_err_hint(struct rt_err *err, const char *fmt, ...)
 	mark_truncated(err->hint, sizeof(err->hint), n);
 }
 
-void rt_err_clear(struct rt_err *err)
-{
-	err->errnum = 0;
-	err->msg[0] = '\0';
-	err->hint[0] = '\0';
-}
-
 const char *rt_err_format(const struct rt_err *err, char *buf, unsigned long size)
 {
 	int n;

@@ -28,9 +28,6 @@ void rt_err_prefix(struct rt_err *err, const char *fmt, ...) __attribute__((form
 /* Attach a remedy, printed on its own line after the error. */
 void rt_err_hint(struct rt_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Clear err to "no error". */
-void rt_err_clear(struct rt_err *err);
-
 /* Format "msg: strerror(errnum)" into buf; returns buf. Used by rt_err_print and tests. */
 const char *rt_err_format(const struct rt_err *err, char *buf, unsigned long size);
 
