@@ -8,6 +8,10 @@ P=/probe/probe
 ENT_RUN_CACHE_DIR=$T_TMP/cache
 export ENT_RUN_CACHE_DIR
 
+# int 0x80 needs the kernel's IA-32 emulation: where the host itself cannot make the call
+# (emulation disabled, or a hypervisor without it: SIGSEGV), its checks inside are skips.
+HOST_INT80=$("$ROOTFS/probe/probe" int80 getpid 2>&1)
+
 # mask CAP...: the capability mask of these capability numbers, as /proc/self/status prints it.
 mask() {
 	m=0
@@ -59,6 +63,11 @@ caps_are() {
 
 # line_is NAME LINE: $OUT holds exactly LINE (the probe prints "label: result").
 line_is() {
+	case $2 in "int80 "*) if [ "$HOST_INT80" != "int80 getpid: ok" ]; then
+		skip "$1" "no IA-32 emulation on this host (int 0x80 outside any container: $HOST_INT80)"
+		return
+	fi ;;
+	esac
 	if grep -Fxq -- "$2" "$OUT"; then pass "$1"; else
 		got=$(grep -F -m1 -- "${2%%: *}:" "$OUT")
 		fail "$1" "expected '$2', got '$got' (exit $STATUS; $(head -c 200 "$ERR"))"
