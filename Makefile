@@ -38,7 +38,7 @@ endif
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
-SRC_DIRS := runtime ns rootfs netcfg entitlements
+SRC_DIRS := base runtime ns rootfs netcfg entitlements
 LIB_SRCS := $(filter-out runtime/main.c,$(wildcard $(addsuffix /*.c,$(SRC_DIRS))))
 LIB_OBJS := $(LIB_SRCS:%.c=$(OUT)/%.o)
 MAIN_OBJ := $(OUT)/runtime/main.o

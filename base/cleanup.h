@@ -1,11 +1,11 @@
 /*
- * runtime/cleanup.h - scope-bound cleanup (GCC/Clang cleanup attribute).
+ * base/cleanup.h - scope-bound cleanup (GCC/Clang cleanup attribute).
  *
  * A cleanup variable is initialised at its declaration; a value that outlives the function leaves
  * through steal_fd()/steal_ptr().
  */
-#ifndef RT_CLEANUP_H
-#define RT_CLEANUP_H
+#ifndef BASE_CLEANUP_H
+#define BASE_CLEANUP_H
 
 #include <errno.h>
 #include <stdio.h>

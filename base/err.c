@@ -1,7 +1,7 @@
 /*
- * runtime/err.c - the error type: filled once, where a system call failed; printed once, by main().
+ * base/err.c - the error type: filled once, where a system call failed; printed once, by main().
  */
-#include "runtime/err.h"
+#include "base/err.h"
 
 #include <stdarg.h>
 #include <stdio.h>

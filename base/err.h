@@ -1,10 +1,10 @@
 /*
- * runtime/err.h - one error type, filled once where a system call failed, printed once by main().
+ * base/err.h - one error type, filled once where a system call failed, printed once by main().
  *
  * The struct is fixed-size: nothing to free, and it crosses the child -> parent sync socket as-is.
  */
-#ifndef RT_ERR_H
-#define RT_ERR_H
+#ifndef BASE_ERR_H
+#define BASE_ERR_H
 
 /* Exit statuses shared with docker run / podman run (DESIGN.md, "Command line"). */
 #define RT_EXIT_FAILED      125 /* ent-run itself failed: usage, entitlements, setup */

@@ -1,7 +1,7 @@
 /*
- * runtime/log.c - --verbose narration with a monotonic time stamp (clock_gettime(2)).
+ * base/log.c - --verbose narration with a monotonic time stamp (clock_gettime(2)).
  */
-#include "runtime/log.h"
+#include "base/log.h"
 
 #include <stdarg.h>
 #include <stdio.h>

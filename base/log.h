@@ -1,5 +1,5 @@
 /*
- * runtime/log.h - --verbose narration: one line per kernel-visible step.
+ * base/log.h - --verbose narration: one line per kernel-visible step.
  *
  *   ent-run: +0.6ms parent ns       clone(CLONE_NEWUSER|CLONE_NEWNS) = 4242
  *
@@ -7,8 +7,8 @@
  * before the system call, so that a hang shows where it hangs. In the child a sink (installed by
  * runtime/child.c) forwards each line to the parent, the only process that writes to the user.
  */
-#ifndef RT_LOG_H
-#define RT_LOG_H
+#ifndef BASE_LOG_H
+#define BASE_LOG_H
 
 #include <stdbool.h>
 

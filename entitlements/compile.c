@@ -16,6 +16,8 @@
 #include <sys/capability.h>
 #include <sys/mount.h>
 
+#include "base/util.h"
+
 #define WHY_DEFAULT    ENT_WHY_DEFAULT
 #define DEFAULT_SUBNET "10.88.0.0/16"
 
@@ -52,8 +54,6 @@ static const char *const base_devices[] = {
 	"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty",
 };
 /* clang-format on */
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char default_path[] =
         "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -94,11 +94,6 @@ static int copy_str(char *dst, size_t size, const char *src, const char *what, s
 		               len, size - 1, src);
 	memcpy(dst, src, len + 1);
 	return 0;
-}
-
-static void set_why(char *dst, const char *why)
-{
-	snprintf(dst, ENT_WHY_MAX, "%s", why);
 }
 
 int ent_rootfs_add_mount(struct rootfs_spec *rootfs, const struct rootfs_mount *m, const char *why,

@@ -12,8 +12,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "base/err.h"
 #include "entitlements/plan.h"
-#include "runtime/err.h"
 
 /*
  * Print everything plan grants, grouped by kernel feature (namespaces, ids, capabilities,

@@ -20,9 +20,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "base/util.h"
 #include "entitlements/explain.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* A value and its name, from one macro argument: FLAG(AF_UNIX) is { AF_UNIX, "AF_UNIX" }. */
 /* clang-format off */

@@ -16,6 +16,8 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 
+#include "base/util.h"
+
 /* clang-format off */
 /*
  * The device cgroup of every container, as runc sets it: deny everything, allow mknod of any
@@ -40,21 +42,6 @@ static const struct cgroup_devrule allow_all_devrule = {
 	.allow = true, .type = 'a', .major = -1, .minor = -1, .access = "rwm",
 };
 /* clang-format on */
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-/* A why is short; a long one ("host.devices.allow=/dev/...") is cut with "...". */
-static void set_why(char *dst, const char *why)
-{
-	size_t len = strlen(why);
-
-	if (len < ENT_WHY_MAX) {
-		memcpy(dst, why, len + 1);
-		return;
-	}
-	memcpy(dst, why, ENT_WHY_MAX - 4);
-	memcpy(dst + ENT_WHY_MAX - 4, "...", 4);
-}
 
 static int add_applied(struct ent_selection *sel, const struct ent_entry *row, const char *why,
                        const char *path, struct rt_err *err)

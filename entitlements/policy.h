@@ -13,8 +13,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "base/err.h"
 #include "entitlements/plan.h"
-#include "runtime/err.h"
 
 #define ENT_PROFILE_MAX 64  /* entitlements in one profile */
 #define ENT_POLICY_MAX  64  /* lines of each kind in a policy */

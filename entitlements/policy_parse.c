@@ -6,11 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/util.h"
 #include "entitlements/catalogue.h"
 #include "entitlements/ent.h"
 #include "entitlements/policy.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* clang-format off */
 /* "privileged": every admin level, and the one privilege that has no levels. */
@@ -50,23 +49,19 @@ bool ent_profile_builtin(const char *name, struct ent_profile *out)
  * The next line of *text, without its comment and surrounding blanks, into buf. Returns 1 with
  * a line (possibly empty), 0 at the end, -1 when the line is too long.
  */
-static int next_line(const char **text, char *buf, size_t size)
+static int next_stripped_line(const char **text, char *buf, size_t size)
 {
-	const char *p = *text;
-	size_t line_len = strcspn(p, "\n");
-	size_t len = strcspn(p, "#\n"); /* up to a comment: never past the line */
-	size_t start = 0;
+	int r = next_line(text, buf, size);
+	size_t len, start = 0;
 
-	if (!*p)
-		return 0;
-	*text = p + line_len + (p[line_len] == '\n');
-	while (len > 0 && isspace((unsigned char)p[len - 1]))
+	if (r == 0 || (r < 0 && !strchr(buf, '#'))) /* too long, unless a comment was cut */
+		return r;
+	len = strcspn(buf, "#"); /* up to a comment */
+	while (len > 0 && isspace((unsigned char)buf[len - 1]))
 		len--;
-	while (start < len && isspace((unsigned char)p[start]))
+	while (start < len && isspace((unsigned char)buf[start]))
 		start++;
-	if (len - start >= size)
-		return -1;
-	memcpy(buf, p + start, len - start);
+	memmove(buf, buf + start, len - start);
 	buf[len - start] = '\0';
 	return 1;
 }
@@ -96,7 +91,7 @@ int ent_profile_parse(const char *name, const char *text, const char *source,
 
 	memset(out, 0, sizeof(*out));
 	snprintf(out->name, sizeof(out->name), "%s", name);
-	while ((r = next_line(&text, line, sizeof(line))) != 0) {
+	while ((r = next_stripped_line(&text, line, sizeof(line))) != 0) {
 		lineno++;
 		if (r < 0)
 			return rt_fail(err, 0, "profile %s:%u: line too long (at most %d bytes)",
@@ -229,7 +224,7 @@ int ent_policy_parse(const char *text, const char *source, struct ent_policy *ou
 
 	memset(out, 0, sizeof(*out));
 	snprintf(out->source, sizeof(out->source), "%s", source);
-	while ((r = next_line(&text, line, sizeof(line))) != 0) {
+	while ((r = next_stripped_line(&text, line, sizeof(line))) != 0) {
 		lineno++;
 		if (r < 0)
 			return rt_fail(err, 0, "policy %s:%u: line too long (at most %zu bytes)",

@@ -22,7 +22,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define ARRAY_SIZE(a)  (sizeof(a) / sizeof((a)[0]))
+#include "base/util.h"
+
 #define JSON_MAX_DEPTH 32 /* a profile nests 5 deep; the tokener refuses anything deeper */
 #define ARG_INDEX_MAX  5
 #define ERRNO_MAX      4095 /* the kernel's MAX_ERRNO */

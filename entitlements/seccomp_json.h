@@ -9,8 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/err.h"
 #include "entitlements/plan.h"
-#include "runtime/err.h"
 
 #define ENT_SECCOMP_JSON_MAX (4u << 20) /* larger files are refused before parsing */
 

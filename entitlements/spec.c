@@ -24,9 +24,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "base/util.h"
 #include "entitlements/explain.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The runtime-spec version we write: every field below exists in 1.0.2 (defaultErrnoRet is
  * from 1.0.2's successors; runtimes that predate it ignore it and use EPERM). */

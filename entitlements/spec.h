@@ -7,8 +7,8 @@
 
 #include <stdio.h>
 
+#include "base/err.h"
 #include "entitlements/plan.h"
-#include "runtime/err.h"
 
 /*
  * Write config.json for plan to out (pretty-printed, one object, a final newline): process,

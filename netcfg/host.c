@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "runtime/log.h"
+#include "base/log.h"
 
 struct netcfg_host {
 	const struct netcfg_spec *spec; /* the plan's: outlives us */

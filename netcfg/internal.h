@@ -12,8 +12,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "base/err.h"
 #include "entitlements/plan.h"
-#include "runtime/err.h"
 
 #define NETCFG_IFNAME      "eth0" /* the container side of the veth, or the helper's tap */
 #define NETCFG_NAME_MAX    16     /* IFNAMSIZ: the host side of the veth is named after us */

@@ -25,8 +25,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "runtime/cleanup.h"
-#include "runtime/log.h"
+#include "base/cleanup.h"
+#include "base/log.h"
+#include "base/util.h"
 
 #define ROOT_BASE  "/run/ent-run/net"
 #define LEASES_DIR "leases"
@@ -37,8 +38,6 @@ static const char *const state_files[] = {
 	"resolv.conf", "hosts", "helper.ready", "helper.log", "owner",
 };
 /* clang-format on */
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The start time of pid in clock ticks since boot, or 0 when it is not running. */
 static unsigned long long proc_starttime(pid_t pid)

@@ -23,8 +23,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "runtime/cleanup.h"
-#include "runtime/log.h"
+#include "base/cleanup.h"
+#include "base/log.h"
+#include "base/util.h"
 
 static void nl_socket_freep(struct nl_sock **sk)
 {
@@ -270,13 +271,10 @@ void netcfg_link_delete(const char *name)
 int netcfg_sysctl_set(const char *key, const char *value, struct rt_err *err)
 {
 	char path[128];
-	_cleanup_close_ int fd = -1;
-	size_t len = strlen(value);
 
 	snprintf(path, sizeof(path), "/proc/sys/%s", key);
 	rt_trace("net", "write %s \"%s\"", path, value);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, value, len) != (ssize_t)len)
+	if (write_file(path, value, 0) < 0)
 		return rt_fail(err, errno, "netcfg: write %s", path);
 	return 0;
 }

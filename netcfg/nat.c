@@ -43,8 +43,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "runtime/cleanup.h"
-#include "runtime/log.h"
+#include "base/cleanup.h"
+#include "base/log.h"
+#include "base/util.h"
 
 #define BATCH_LIMIT 32768 /* a batch may overflow its limit by one message: twice the buffer */
 
@@ -61,8 +62,6 @@ static const struct chain_def {
 	{ "out",  NF_INET_LOCAL_OUT,    -100, .publish = true },
 };
 /* clang-format on */
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* A batch of nf_tables messages being built; every message asks for an ack. */
 struct batch {

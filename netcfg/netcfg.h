@@ -17,8 +17,8 @@
 
 #include <sys/types.h>
 
+#include "base/err.h"
 #include "entitlements/plan.h"
-#include "runtime/err.h"
 
 /* The parent's state for one container's network; opaque. */
 struct netcfg_host;

@@ -16,8 +16,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "runtime/cleanup.h"
-#include "runtime/log.h"
+#include "base/cleanup.h"
+#include "base/log.h"
+#include "base/util.h"
 
 #define HOST_RESOLV     "/etc/resolv.conf"
 #define UPSTREAM_RESOLV "/run/systemd/resolve/resolv.conf" /* systemd-resolved's upstreams */
@@ -29,8 +30,6 @@
 static const char *const kept_keywords[] = { "nameserver", "search", "domain", "options" };
 /* clang-format on */
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 static bool is_loopback(const char *addr)
 {
 	struct in_addr in;
@@ -41,22 +40,6 @@ static bool is_loopback(const char *addr)
 	if (inet_pton(AF_INET6, addr, &in6) == 1)
 		return IN6_IS_ADDR_LOOPBACK(&in6);
 	return false;
-}
-
-/*
- * Copy the next line of *text into line (truncated to size) and advance *text past it.
- * Returns false at the end of the text.
- */
-static bool next_line(const char **text, char *line, size_t size)
-{
-	const char *nl = strchr(*text, '\n');
-	size_t len = nl ? (size_t)(nl - *text) : strlen(*text);
-
-	if (!**text)
-		return false;
-	snprintf(line, size, "%.*s", (int)len, *text);
-	*text += len + (nl ? 1 : 0);
-	return true;
 }
 
 /* A line we copy: its keyword is in kept_keywords; key and arg receive the first two words. */
@@ -77,7 +60,7 @@ int netcfg_resolv_filter(const char *host_conf, char *out, size_t size, unsigned
 	char line[512];
 
 	*kept = 0;
-	while (next_line(&text, line, sizeof(line))) {
+	while (next_line(&text, line, sizeof(line)) != 0) {
 		char key[16] = "", arg[64] = "";
 		bool nameserver;
 		size_t len = strlen(line);
@@ -105,7 +88,7 @@ bool netcfg_resolv_uses_stub(const char *host_conf)
 	const char *text = host_conf;
 	char line[512], key[16], arg[64];
 
-	while (next_line(&text, line, sizeof(line))) {
+	while (next_line(&text, line, sizeof(line)) != 0) {
 		if (sscanf(line, "%15s %63s", key, arg) == 2 && !strcmp(key, "nameserver") &&
 		    !strcmp(arg, STUB_ADDR))
 			return true;

@@ -25,8 +25,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "runtime/cleanup.h"
-#include "runtime/log.h"
+#include "base/cleanup.h"
+#include "base/log.h"
+#include "base/util.h"
 
 #define READY_TIMEOUT_MS 10000
 #define MAX_ARGS         (24 + 2 * ENT_MAX_PUBLISH)
@@ -108,8 +109,6 @@ static const struct helper_def {
 	{ "slirp4netns", "slirp4netns", slirp_argv, .publishes = false },
 };
 /* clang-format on */
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* program's path in $PATH (or the usual directories), in buf; false when not installed. */
 static bool find_program(const char *program, char *buf, size_t size)

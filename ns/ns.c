@@ -13,10 +13,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "runtime/cleanup.h"
-#include "runtime/log.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "base/cleanup.h"
+#include "base/log.h"
+#include "base/util.h"
 
 extern char **environ;
 
@@ -64,13 +63,10 @@ const char *ns_flag_names(unsigned long flags, char *buf, size_t size)
 static int write_proc_file(pid_t pid, const char *name, const char *text, struct rt_err *err)
 {
 	char path[64];
-	_cleanup_close_ int fd = -1;
-	size_t len = strlen(text);
 
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
 	rt_trace("ns", "write %s \"%.*s\"", path, (int)strcspn(text, "\n"), text);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, text, len) != (ssize_t)len)
+	if (write_file(path, text, 0) < 0)
 		return rt_fail(err, errno, "ns: write %s", path);
 	return 0;
 }

@@ -8,8 +8,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "base/err.h"
 #include "entitlements/plan.h"
-#include "runtime/err.h"
 
 /*
  * The CLONE_NEW* flags to pass to clone() for spec. The cgroup namespace is left out: its root

@@ -16,10 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "runtime/cleanup.h"
-#include "runtime/log.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "base/cleanup.h"
+#include "base/log.h"
+#include "base/util.h"
 
 struct dev_link {
 	const char *name;   /* in /dev */

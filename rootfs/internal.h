@@ -13,8 +13,8 @@
 #include <stddef.h>
 #include <sys/mount.h>
 
+#include "base/err.h"
 #include "entitlements/plan.h"
-#include "runtime/err.h"
 
 #define ROOTFS_FD_PATH_MAX 32  /* "/proc/self/fd/2147483647" */
 #define ROOTFS_FLAGS_MAX   192 /* "MS_REMOUNT|MS_BIND|MS_RDONLY|..." */

@@ -14,8 +14,8 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include "runtime/cleanup.h"
-#include "runtime/log.h"
+#include "base/cleanup.h"
+#include "base/log.h"
 
 /* Flags of the tmpfs over a masked directory: read-only, so it stays empty. */
 #define MASK_DIR_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)

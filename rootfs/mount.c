@@ -18,10 +18,9 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
-#include "runtime/cleanup.h"
-#include "runtime/log.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "base/cleanup.h"
+#include "base/log.h"
+#include "base/util.h"
 
 struct flag_name {
 	unsigned long flag;

@@ -21,8 +21,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "runtime/cleanup.h"
-#include "runtime/log.h"
+#include "base/cleanup.h"
+#include "base/log.h"
 
 /* openat2 gives up with EAGAIN when a rename raced a ".." lookup; that many retries. */
 #define RESOLVE_RETRIES 8

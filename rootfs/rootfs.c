@@ -19,9 +19,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "base/cleanup.h"
+#include "base/log.h"
 #include "rootfs/internal.h"
-#include "runtime/cleanup.h"
-#include "runtime/log.h"
 
 /*
  * Mount namespace: make every mount private first. Otherwise our mounts would propagate back

@@ -5,8 +5,8 @@
 #ifndef ROOTFS_ROOTFS_H
 #define ROOTFS_ROOTFS_H
 
+#include "base/err.h"
 #include "entitlements/plan.h"
-#include "runtime/err.h"
 
 /*
  * Build the container's file system from spec and make it "/".

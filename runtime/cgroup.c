@@ -23,8 +23,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "runtime/cleanup.h"
-#include "runtime/log.h"
+#include "base/cleanup.h"
+#include "base/log.h"
+#include "base/util.h"
 
 struct rt_cgroup {
 	struct cgroup_layout layout;
@@ -39,25 +40,21 @@ int cg_write(const char *dir, const char *file, const char *value, bool optional
              struct rt_err *err)
 {
 	char path[ENT_PATH_MAX + 64], line[256];
-	_cleanup_close_ int fd = -1;
-	int len = snprintf(line, sizeof(line), "%s\n", value); /* as echo(1) writes it */
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	snprintf(line, sizeof(line), "%s\n", value); /* as echo(1) writes it */
+	rt_trace("cgroup", "write %s \"%s\"", path, value);
 	/*
 	 * Each write(2) is one command to the kernel, whatever the file offset. O_CREAT and
 	 * O_APPEND matter only in the unit tests' fake tree, where writes then add up in order.
 	 */
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	if (fd < 0 && optional && (errno == ENOENT || errno == EACCES)) {
+	if (write_file(path, line, O_CREAT | O_APPEND) == 0)
+		return 0;
+	if (optional && (errno == ENOENT || errno == EACCES)) {
 		rt_trace("cgroup", "%s: not on this kernel, skipped", path);
 		return 0;
 	}
-	if (fd < 0)
-		return rt_fail(err, errno, "cgroup: open %s", path);
-	rt_trace("cgroup", "write %s \"%s\"", path, value);
-	if (write(fd, line, (size_t)len) != len)
-		return rt_fail(err, errno, "cgroup: write \"%s\" to %s", value, path);
-	return 0;
+	return rt_fail(err, errno, "cgroup: write \"%s\" to %s", value, path);
 }
 
 long cg_read(const char *dir, const char *file, char *buf, size_t size)

@@ -18,8 +18,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "base/err.h"
 #include "entitlements/plan.h"
-#include "runtime/err.h"
 
 #define CG_MAX_HIER 16
 

@@ -18,7 +18,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "runtime/log.h"
+#include "base/log.h"
 
 /* The few instruction forms the program uses (linux/bpf_common.h encodings). */
 static struct bpf_insn insn(uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm)

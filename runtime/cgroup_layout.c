@@ -17,9 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/cleanup.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "base/cleanup.h"
+#include "base/util.h"
 
 /* clang-format off */
 static const char *const controller_names[CG_N_CONTROLLERS] = {

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "runtime/log.h"
+#include "base/log.h"
 
 /* "ent-run-1234" -> 1234; 0 when the name is not ours. */
 static pid_t leftover_pid(const char *name)

@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "runtime/log.h"
+#include "base/log.h"
 
 static bool has(const struct cgroup_hier *h, enum cg_controller c)
 {

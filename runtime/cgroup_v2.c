@@ -16,7 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "runtime/log.h"
+#include "base/log.h"
 
 static const char *const v2_names[CG_N_CONTROLLERS] = {
 	[CG_MEMORY] = "memory",

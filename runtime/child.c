@@ -14,12 +14,12 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "base/err.h"
+#include "base/log.h"
 #include "netcfg/netcfg.h"
 #include "ns/ns.h"
 #include "rootfs/rootfs.h"
-#include "runtime/err.h"
 #include "runtime/init.h"
-#include "runtime/log.h"
 #include "runtime/sync.h"
 #include "runtime/tty.h"
 

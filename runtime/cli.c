@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "base/util.h"
 
 /* Which subcommands accept an option. */
 #define FOR_RUN     (1u << RT_CMD_RUN)

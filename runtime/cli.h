@@ -11,8 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "base/err.h"
 #include "entitlements/ent.h"
-#include "runtime/err.h"
 
 enum rt_command {
 	RT_CMD_RUN,

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "base/util.h"
 
 int rt_normalize_path(const char *what, const char *text, char *out, struct rt_err *err)
 {

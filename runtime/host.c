@@ -9,9 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/cleanup.h"
+#include "base/log.h"
 #include "runtime/cgroup.h"
-#include "runtime/cleanup.h"
-#include "runtime/log.h"
 
 /* The first "NAME:START:COUNT" line of file whose NAME is the user's name or uid. */
 static void read_subid(const char *file, const char *name, uint32_t id, struct ent_idrange *out)

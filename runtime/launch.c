@@ -19,14 +19,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/cleanup.h"
+#include "base/log.h"
 #include "entitlements/ent.h"
 #include "netcfg/netcfg.h"
 #include "ns/ns.h"
 #include "runtime/cgroup.h"
 #include "runtime/child.h"
-#include "runtime/cleanup.h"
 #include "runtime/init.h"
-#include "runtime/log.h"
 #include "runtime/sync.h"
 #include "runtime/tty.h"
 

@@ -4,8 +4,8 @@
 #ifndef RT_LAUNCH_H
 #define RT_LAUNCH_H
 
+#include "base/err.h"
 #include "entitlements/plan.h"
-#include "runtime/err.h"
 #include "runtime/lockdown.h"
 
 /*

@@ -22,8 +22,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "runtime/cleanup.h"
-#include "runtime/log.h"
+#include "base/cleanup.h"
+#include "base/log.h"
 
 static void cap_freep(cap_t *caps)
 {

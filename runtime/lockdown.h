@@ -13,8 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/err.h"
 #include "entitlements/plan.h"
-#include "runtime/err.h"
 
 /* A seccomp program ready to load (generated, or read from the verified cache). Opaque. */
 struct lockdown_filter;

@@ -15,16 +15,16 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "base/err.h"
+#include "base/log.h"
 #include "entitlements/ent.h"
 #include "entitlements/explain.h"
 #include "entitlements/seccomp_json.h"
 #include "entitlements/spec.h"
 #include "runtime/cli.h"
-#include "runtime/err.h"
 #include "runtime/host.h"
 #include "runtime/launch.h"
 #include "runtime/lockdown.h"
-#include "runtime/log.h"
 #include "runtime/policy.h"
 
 /* Resolve a host path given on the command line; a missing one is the user's error. */

@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "runtime/cleanup.h"
-#include "runtime/log.h"
+#include "base/cleanup.h"
+#include "base/log.h"
 
 #define DEFAULT_PROFILE_DIR "/etc/ent-run/profiles"
 #define DEFAULT_POLICY      "/etc/ent-run/policy"

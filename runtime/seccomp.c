@@ -30,10 +30,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "runtime/cleanup.h"
-#include "runtime/log.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "base/cleanup.h"
+#include "base/log.h"
+#include "base/util.h"
 
 /* The loadable program: plain heap memory, so fork() gives the child its own copy. */
 struct lockdown_filter {

@@ -24,8 +24,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "runtime/cleanup.h"
-#include "runtime/log.h"
+#include "base/cleanup.h"
+#include "base/log.h"
 
 #define CACHE_MAGIC       "ENTSCMP"   /* 8 bytes with the NUL */
 #define CACHE_FORMAT      1u          /* bump when the entry layout or canonical text changes */

@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "runtime/err.h"
+#include "base/err.h"
 
 /* Every rendezvous has a name and a direction. */
 enum sync_type {

@@ -10,8 +10,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "runtime/cleanup.h"
-#include "runtime/log.h"
+#include "base/cleanup.h"
+#include "base/log.h"
 #include "runtime/sync.h"
 
 int rt_tty_open_in_container(int sync_fd, struct rt_err *err)

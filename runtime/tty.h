@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <termios.h>
 
-#include "runtime/err.h"
+#include "base/err.h"
 
 struct rt_tty {
 	int master;           /* the pty master, received from the container; -1 without --tty */

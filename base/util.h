@@ -1,0 +1,46 @@
+/*
+ * base/util.h - small helpers every folder uses: array length, bounded text copies, line
+ * splitting and the one "write a string to a kernel file" (proc(5), sysfs(5), cgroups(7)).
+ * libc only.
+ */
+#ifndef BASE_UTIL_H
+#define BASE_UTIL_H
+
+#include <stddef.h>
+
+/* Number of elements of an array; a pointer instead of an array does not compile. */
+#define ARRAY_SIZE(a)                                                                   \
+	(sizeof(a) / sizeof((a)[0]) +                                                   \
+	 sizeof(struct {                                                                \
+		 int must_be_array                                                      \
+		     : __builtin_types_compatible_p(__typeof__(a), __typeof__(&(a)[0])) \
+		       ? -1                                                             \
+		       : 1;                                                             \
+	 }) * 0)
+
+/*
+ * Copy src into dst of size bytes. A text that does not fit is cut and ends in "...", so a
+ * reader sees that it was cut (provenance strings, messages); never for paths or names, which
+ * must be refused instead.
+ */
+void copy_text(char *dst, size_t size, const char *src);
+
+/* Record why a plan item is there ("network.access=proxy", "--volume") in an array field. */
+#define set_why(dst, why) copy_text((dst), ARRAY_SIZE(dst), (why))
+
+/*
+ * Copy the next line of *text (without its newline) into line and advance *text past it.
+ * Returns 1 with a line, 0 at the end of the text, -1 when the line does not fit in size bytes
+ * (*text still moves past it; line holds its start).
+ */
+int next_line(const char **text, char *line, size_t size);
+
+/*
+ * Write text to the kernel file at path in one write(2), opened with O_WRONLY | O_CLOEXEC |
+ * extra_flags (mode 0644 when O_CREAT): a kernel file takes each write as one command, and some
+ * (uid_map) only one, whole. Returns 0, or -1 with errno set; a short write is EIO, and closing
+ * the file never changes errno.
+ */
+int write_file(const char *path, const char *text, int extra_flags);
+
+#endif
