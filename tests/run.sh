@@ -13,12 +13,23 @@ count() { # count LOGFILE: add PASS/FAIL/SKIP lines to the totals
 	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
 }
 
-# Entitlements that let a container mount or see host processes move root's container to a
-# subordinate id range (container root must not be host root): give root one if it has none.
-if [ "$(id -u)" = 0 ]; then
-	for f in /etc/subuid /etc/subgid; do
-		grep -q '^root:' "$f" 2>/dev/null || echo 'root:100000:65536' >>"$f"
+integration() {
+	for t in tests/integration/[0-9]*.sh; do
+		[ -f "$t" ] || continue
+		case "$t" in *"${ONLY:-}"*) ;; *) continue ;; esac
+		echo "-- $t"
+		sh "$t" >"$log" 2>&1
+		rc=$?
+		cat "$log"
+		if [ "$rc" != 0 ] && ! grep -q '^FAIL ' "$log"; then
+			echo "FAIL $t: script exited $rc"
+		fi
 	done
+}
+# Inside the private mount namespace below: only the integration tests.
+if [ "${1:-}" = integration ]; then
+	integration
+	exit 0
 fi
 
 echo "== unit tests (cmocka)"
@@ -45,19 +56,25 @@ if [ -x tests/golden/run.sh ] || [ -f tests/golden/run.sh ]; then
 fi
 
 echo "== integration tests (real containers)"
-for t in tests/integration/[0-9]*.sh; do
-	[ -f "$t" ] || continue
-	case "$t" in *"${ONLY:-}"*) ;; *) continue ;; esac
-	echo "-- $t"
-	sh "$t" >"$log" 2>&1
-	rc=$?
-	cat "$log"
-	count "$log"
-	if [ "$rc" != 0 ] && ! grep -q '^FAIL ' "$log"; then
-		echo "FAIL $t: script exited $rc"
-		fail=$((fail + 1))
-	fi
-done
+# Entitlements that let a container mount or see host processes move root's container to a
+# subordinate id range (container root must not be host root). Where root has none, the tests
+# run in a private mount namespace that sees a copy of /etc/subuid and /etc/subgid with one:
+# the host's files are never edited.
+ilog=$(mktemp)
+trap 'rm -f "$log" "$ilog"' EXIT
+if [ "$(id -u)" = 0 ] && ! grep -q '^root:' /etc/subuid /etc/subgid 2>/dev/null; then
+	for f in subuid subgid; do
+		{ cat /etc/$f 2>/dev/null; echo 'root:100000:65536'; } >"$ilog.$f"
+	done
+	ENT_IDS_DIR=$ilog unshare -m --propagation private sh -c \
+		'mount --bind "$ENT_IDS_DIR.subuid" /etc/subuid &&
+		 mount --bind "$ENT_IDS_DIR.subgid" /etc/subgid && exec sh "$0" integration' "$0" |
+		tee "$ilog"
+	rm -f "$ilog.subuid" "$ilog.subgid"
+else
+	integration | tee "$ilog"
+fi
+count "$ilog"
 
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]

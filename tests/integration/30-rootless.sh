@@ -24,19 +24,19 @@ check "rootless: /proc/sys read-only" grep -q 'Read-only file system' "$ERR"
 rent $R /bin/sh -c 'exit 5'
 check "rootless: exit status" [ "$STATUS" = 5 ]
 
-# With subordinate ids: newuidmap maps a range, so other users exist inside.
-if command -v useradd >/dev/null && command -v newuidmap >/dev/null; then
-	u=entrun-test
-	id $u >/dev/null 2>&1 || useradd --system --no-create-home $u 2>/dev/null
-	uid=$(id -u $u) gid=$(id -g $u)
-	grep -q "^$u:" /etc/subuid || echo "$u:200000:65536" >>/etc/subuid
-	grep -q "^$u:" /etc/subgid || echo "$u:200000:65536" >>/etc/subgid
-	setpriv --reuid $uid --regid $gid --clear-groups "$ENT_RUN" $R /bin/cat /proc/self/uid_map \
-		>"$OUT" 2>"$ERR"
+# With subordinate ids: newuidmap maps a range, so other users exist inside. The user and its
+# ranges exist only in a private mount namespace (with_ids): the host's files stay untouched.
+if command -v newuidmap >/dev/null; then
+	u=64998
+	ids="passwd:entrun-test:x:$u:$u::/nonexistent:/usr/sbin/nologin
+subid:entrun-test:200000:65536"
+	with_ids "$ids" setpriv --reuid $u --regid $u --clear-groups "$ENT_RUN" $R \
+		/bin/cat /proc/self/uid_map >"$OUT" 2>"$ERR"
 	check "rootless with /etc/subuid: newuidmap maps the range" grep -Eq '^ +1 +200000 +65536$' "$OUT"
-	setpriv --reuid $uid --regid $gid --clear-groups "$ENT_RUN" -u 1000 $R /bin/id -u >"$OUT" 2>"$ERR"
+	with_ids "$ids" setpriv --reuid $u --regid $u --clear-groups "$ENT_RUN" -u 1000 $R \
+		/bin/id -u >"$OUT" 2>"$ERR"
 	check "rootless with /etc/subuid: --user 1000 works" grep -q '^1000$' "$OUT"
 else
-	skip "rootless with /etc/subuid" "useradd or newuidmap (package uidmap) not installed"
+	skip "rootless with /etc/subuid" "newuidmap (package uidmap) not installed"
 fi
 finish

@@ -103,6 +103,24 @@ rootless_possible() {
 	as_user unshare --user true 2>/dev/null
 }
 
+# with_ids LINES CMD...: run CMD in a private mount namespace whose /etc/passwd, /etc/subuid and
+# /etc/subgid are copies of the host's plus LINES ("passwd:LINE" or "subid:NAME:START:COUNT", one
+# per line), so that a test can use a user or a subordinate range the host lacks without editing
+# the host's files: the copies are bind mounts, gone with the namespace.
+with_ids() {
+	for f in passwd subuid subgid; do cp "/etc/$f" "$T_TMP/ids.$f"; done
+	printf '%s\n' "$1" | while IFS= read -r l; do
+		case $l in
+		passwd:*) echo "${l#passwd:}" >>"$T_TMP/ids.passwd" ;;
+		subid:*) echo "${l#subid:}" >>"$T_TMP/ids.subuid"
+			echo "${l#subid:}" >>"$T_TMP/ids.subgid" ;;
+		esac
+	done
+	shift
+	unshare -m --propagation private sh -c 'for f in passwd subuid subgid; do
+		mount --bind "$0/ids.$f" "/etc/$f" || exit 125; done; exec "$@"' "$T_TMP" "$@"
+}
+
 finish() { exit "$T_FAILED"; }
 
 # skip_unless NAME REASON COMMAND...: when COMMAND fails, report NAME as skipped with REASON and
