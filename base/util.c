@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -63,4 +64,35 @@ int write_file(const char *path, const char *text, int extra_flags)
 		return -1;
 	}
 	return 0;
+}
+
+char *read_text_file(const char *path, size_t max)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+
+	if (fd < 0)
+		return NULL;
+	text = malloc(max + 1);
+	if (!text)
+		return NULL;
+	/* Read until EOF: kernel files report no size, and a file may be shorter than stat says. */
+	for (;;) {
+		ssize_t n = read(fd, text + len, max + 1 - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return NULL;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > max) {
+			errno = EFBIG;
+			return NULL;
+		}
+	}
+	text[len] = '\0';
+	return steal_ptr(&text);
 }

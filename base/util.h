@@ -43,4 +43,10 @@ int next_line(const char **text, char *line, size_t size);
  */
 int write_file(const char *path, const char *text, int extra_flags);
 
+/*
+ * Read the whole file at path (at most max bytes) into a new NUL-terminated buffer the caller
+ * frees. NULL with errno set on failure (EFBIG when the file is larger than max).
+ */
+char *read_text_file(const char *path, size_t max);
+
 #endif

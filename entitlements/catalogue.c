@@ -114,10 +114,10 @@ const struct ent_entry ent_entries[] = {
 	{ LEVEL("host.devices.access", "admin", 2), .caps = caps_devices_admin, NO_NET,
 	  .sc_allow = SCG(RAWIO), .host_dev = true, .devices_allow_all = true,
 	  .description = "The host's /dev bound in, every device allowed by the device cgroup, "
-			 "CAP_MKNOD and CAP_SYS_RAWIO: equivalent to host root." },
+			 "CAP_MKNOD and CAP_SYS_RAWIO; container root is host root (the host's own ids)." },
 	{ .key = "host.devices.allow", .value = "PATH", .kind = ENT_KIND_PATH, NO_NET,
-	  .description = "Pass one host device through (e.g. /dev/kvm, /dev/fuse); "
-			 "repeatable." },
+	  .description = "Pass one host device through (e.g. /dev/kvm, /dev/fuse), owned by "
+			 "container root as by host root; repeatable." },
 
 	{ LEVEL("host.processes.access", "none", 0), .is_default = true, NO_NET,
 	  .description = "Own PID namespace: the container sees only its own processes." },

@@ -20,6 +20,7 @@
 
 #define WHY_DEFAULT    ENT_WHY_DEFAULT
 #define DEFAULT_SUBNET "10.88.0.0/16"
+#define ENT_RANGE_SIZE 65536 /* ids of a container: ns/idrange.h leases blocks of this size */
 
 /* clang-format off */
 /* The standard kernel filesystems of a container, mounted in this order (after the rootfs). */
@@ -132,17 +133,20 @@ static void compile_namespaces(struct ns_spec *ns)
 }
 
 /*
- * User namespace maps. As root: identity map of 0-65535, so files in the rootfs keep their
- * owners and container root is unprivileged towards the host's other namespaces. Rootless: the
- * caller becomes root inside; its /etc/subuid range follows when newuidmap can write it.
+ * User namespace maps. As root: container ids 0-65535 map to a block of 65536 host ids of the
+ * container's own, leased at start (ns/idrange.h), so container root is an unprivileged host
+ * uid that no other container shares; the rootfs and volumes are idmapped mounts, so files
+ * owned by root on disk are root's inside too. Rootless: the caller becomes root inside; its
+ * /etc/subuid range follows when newuidmap can write it.
  */
 static void compile_idmaps(const struct ent_host *host, struct ns_spec *ns)
 {
 	set_why(ns->idmap_why, WHY_DEFAULT);
 	if (host->uid == 0) {
-		ns->uid_map[0] = (struct ns_idmap){ 0, 0, 65536 };
-		ns->gid_map[0] = (struct ns_idmap){ 0, 0, 65536 };
+		ns->uid_map[0] = (struct ns_idmap){ 0, 0, ENT_RANGE_SIZE };
+		ns->gid_map[0] = (struct ns_idmap){ 0, 0, ENT_RANGE_SIZE };
 		ns->n_uid_map = ns->n_gid_map = 1;
+		ns->own_range = true;
 		return;
 	}
 	ns->uid_map[0] = (struct ns_idmap){ 0, host->uid, 1 };
@@ -219,6 +223,7 @@ static int compile_volumes(const struct ent_request *req, struct rootfs_spec *ro
 		m.source_ino = v->source_ino;
 		if (v->readonly)
 			m.flags |= MS_RDONLY;
+		m.idmap = rootfs->idmap;
 		if (ent_rootfs_add_mount(rootfs, &m, "--volume", err) < 0)
 			return -1;
 	}
@@ -359,44 +364,30 @@ static int compile_requests(const struct ent_request *req, struct ent_grant_req 
 }
 
 /*
- * As root, the identity map makes container root host uid 0, held back by masks, read-only
- * /proc/sys, the device cgroup and its own namespaces. An entitlement that removes one of
- * those would make it host root: mounting (CAP_SYS_ADMIN: a fresh procfs or sysfs, or
- * unmounting a mask), the host's PID namespace (signals by uid) or network namespace
- * (services that trust a peer uid of 0). Then its ids are mapped to root's subordinate range
- * instead (/etc/subuid, /etc/subgid): container root is an unprivileged host uid, and the
- * rootfs's files, owned by host root, appear owned by nobody inside. host.devices.access=admin
- * is not among them: raw devices are host root's by nature, and under a subordinate range
- * the root-only nodes it exists for could not be opened (docs/entitlements.md says so).
+ * Only raw host devices keep host identity. host.devices.access=admin binds the host's /dev:
+ * its root-only nodes are what it exists for, and no id map could make them container root's,
+ * so its ids map to the host's own 0-65535 (container root is host root: the entitlement is
+ * host-root-equivalent by nature, and policy-gated). Every other container started by root has
+ * a range of its own, and its rootfs, volumes and passed devices become idmapped mounts.
  */
-static int compile_root_range(const struct ent_host *host, struct ent_plan *plan,
-                              struct rt_err *err)
+static void compile_identity(const struct ent_host *host, unsigned n_base_devices,
+                             struct ent_plan *plan)
 {
 	struct ns_spec *ns = &plan->ns;
-	const char *why = NULL;
+	struct rootfs_spec *rootfs = &plan->rootfs;
 
-	if (host->uid != 0 || !ns->unshare[NS_USER])
-		return 0;
-	if (plan->lockdown.caps.bounding & (UINT64_C(1) << CAP_SYS_ADMIN))
-		why = plan->lockdown.cap_why[CAP_SYS_ADMIN];
-	else if (!ns->unshare[NS_PID])
-		why = ns->why[NS_PID];
-	else if (!ns->unshare[NS_NET]) /* host services trust a peer uid of 0 */
-		why = ns->why[NS_NET];
-	if (!why)
-		return 0;
-	if (host->subuid.count < 65536 || host->subgid.count < 65536) {
-		rt_fail(err, 0,
-		        "entitlements: %s as root needs a subordinate id range for root, so that "
-		        "container root is not host root",
-		        why);
-		rt_err_hint(err, "add 'root:100000:65536' to /etc/subuid and /etc/subgid");
-		return -1;
+	if (!ns->own_range)
+		return;
+	if (!ns->unshare[NS_USER] || rootfs->host_dev) {
+		ns->own_range = false;
+		ns->uid_map[0] = (struct ns_idmap){ 0, host->uid, ENT_RANGE_SIZE };
+		ns->gid_map[0] = (struct ns_idmap){ 0, host->gid, ENT_RANGE_SIZE };
+		set_why(ns->idmap_why, rootfs->host_dev ? rootfs->host_dev_why : ns->why[NS_USER]);
+		return;
 	}
-	ns->uid_map[0] = (struct ns_idmap){ 0, host->subuid.start, 65536 };
-	ns->gid_map[0] = (struct ns_idmap){ 0, host->subgid.start, 65536 };
-	set_why(ns->idmap_why, why);
-	return 0;
+	rootfs->idmap = true;
+	for (unsigned i = n_base_devices; i < rootfs->n_devices; i++)
+		rootfs->devices[i].idmap = true; /* host.devices.allow: usable by container root */
 }
 
 /*
@@ -461,6 +452,7 @@ static int compile_all(const struct ent_request *req, struct ent_grant_req *reqs
                        struct ent_plan *plan, struct rt_err *err)
 {
 	struct ent_selection sel;
+	unsigned n_base_devices;
 
 	if (compile_requests(req, reqs, plan, err) < 0)
 		return -1;
@@ -473,10 +465,10 @@ static int compile_all(const struct ent_request *req, struct ent_grant_req *reqs
 	plan->lockdown.no_new_privs = true;
 	if (compile_filesystems(req, plan, err) < 0)
 		return -1;
+	n_base_devices = plan->rootfs.n_devices;
 	if (ent_grant_apply(&sel, plan, err) < 0)
 		return -1;
-	if (compile_root_range(&req->host, plan, err) < 0)
-		return -1;
+	compile_identity(&req->host, n_base_devices, plan);
 	compile_limits(req, &plan->cgroup);
 	/* /sys/fs/cgroup, read-only: the hierarchies that carry the limits and device rules. */
 	if (ent_compile_cgroupfs(&req->host, plan, err) < 0)

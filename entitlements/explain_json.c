@@ -86,6 +86,8 @@ static struct json_object *json_ids(const struct ent_plan *plan)
 	jadd(o, "use_idmap_helpers", json_object_new_boolean(plan->ns.use_idmap_helpers));
 	jadd(o, "deny_setgroups", json_object_new_boolean(plan->ns.deny_setgroups));
 	jadd(o, "maps_why", json_object_new_string(why_of(plan->ns.idmap_why)));
+	jadd(o, "own_range", json_object_new_boolean(plan->ns.own_range));
+	jadd(o, "idmapped_rootfs", json_object_new_boolean(plan->rootfs.idmap));
 	jadd(o, "uid", json_object_new_int64(plan->proc.uid));
 	jadd(o, "gid", json_object_new_int64(plan->proc.gid));
 	return o;

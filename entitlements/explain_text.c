@@ -99,13 +99,23 @@ static void text_namespaces(FILE *out, const struct ns_spec *ns)
 	}
 }
 
-static void text_idmap(FILE *out, const char *what, const struct ns_idmap *map, unsigned n)
+static void text_idmap(FILE *out, const char *what, const struct ns_idmap *map, unsigned n,
+                       bool own_range)
 {
 	char text[128];
 
 	if (!n)
 		ent_put_row(out, 2, 8, what, "none written", NULL);
 	for (unsigned i = 0; i < n; i++) {
+		if (own_range && i == 0) {
+			snprintf(text, sizeof(text),
+			         "%" PRIu32 "-%" PRIu64 " inside are a block of %" PRIu32
+			         " host ids of the container's own, leased at start",
+			         map[i].inside, (uint64_t)map[i].inside + map[i].count - 1,
+			         map[i].count);
+			ent_put_row(out, 2, 8, what, text, NULL);
+			continue;
+		}
 		snprintf(text, sizeof(text),
 		         "%" PRIu32 "-%" PRIu64 " inside are %" PRIu32 "-%" PRIu64 " on the host",
 		         map[i].inside, (uint64_t)map[i].inside + map[i].count - 1, map[i].outside,
@@ -123,17 +133,37 @@ static void text_ids(FILE *out, const struct ent_plan *plan)
 	if (!ns->unshare[NS_USER]) {
 		ent_put_row(out, 2, 8, "maps", "none: no user namespace, ids are the host's", NULL);
 	} else {
-		text_idmap(out, "uid", ns->uid_map, ns->n_uid_map);
-		text_idmap(out, "gid", ns->gid_map, ns->n_gid_map);
+		text_idmap(out, "uid", ns->uid_map, ns->n_uid_map, ns->own_range);
+		text_idmap(out, "gid", ns->gid_map, ns->n_gid_map, ns->own_range);
+		if (ns->own_range)
+			ent_put_row(out, 2, 8, "blocks",
+			            "from root's /etc/subuid and /etc/subgid entries, else from "
+			            "524288-1879048191 (systemd's container range), disjoint from "
+			            "every other container's",
+			            NULL);
+		if (plan->rootfs.idmap)
+			ent_put_row(out, 2, 8, "mounts",
+			            "the rootfs, volumes and passed devices are idmapped "
+			            "(mount_setattr(2)): files keep their owners inside",
+			            NULL);
 		if (ns->use_idmap_helpers)
 			ent_put_row(out, 2, 8, "helpers",
 			            "newuidmap/newgidmap write the maps (/etc/subuid)", NULL);
 		if (ns->deny_setgroups)
 			ent_put_row(out, 2, 8, "groups", "setgroups(2) denied (unprivileged map)",
 			            NULL);
-		if (strcmp(why_of(ns->idmap_why), "default"))
-			ent_put_row(out, 2, 8, "root", "not host root: reaches the host",
+		if (ns->own_range)
+			ent_put_row(out, 2, 8, "root",
+			            "not host root: an unprivileged host uid no other container "
+			            "shares",
+			            NULL);
+		else if (ns->n_uid_map && ns->uid_map[0].inside == 0 && ns->uid_map[0].outside == 0)
+			ent_put_row(out, 2, 8, "root",
+			            "container root IS host root: raw host devices need host "
+			            "identity",
 			            why_of(ns->idmap_why));
+		else
+			ent_put_row(out, 2, 8, "root", "the caller's own uid on the host", NULL);
 	}
 	snprintf(text, sizeof(text), "uid %" PRIu32 ", gid %" PRIu32 " inside", plan->proc.uid,
 	         plan->proc.gid);

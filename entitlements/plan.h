@@ -23,7 +23,7 @@
 #define ENT_PATH_MAX     PATH_MAX
 #define ENT_NAME_MAX     64
 #define ENT_MAX_MOUNTS   64
-#define ENT_MAX_PATHS    32 /* masked paths, read-only paths */
+#define ENT_MAX_PATHS    48 /* masked paths, read-only paths */
 #define ENT_MAX_DEVICES  32
 #define ENT_MAX_IDMAP    8
 #define ENT_MAX_RULES    768 /* seccomp rules */
@@ -66,7 +66,13 @@ struct ns_spec {
 	bool deny_setgroups; /* write "deny" to /proc/PID/setgroups first (rootless, no helper) */
 	char hostname[65];   /* HOST_NAME_MAX + 1; set inside the new UTS namespace */
 	char idmap_why[ENT_WHY_MAX]; /* why the maps are what they are ("default", or the
-	                                entitlement that moved root to a subordinate range) */
+	                                entitlement that keeps host identity) */
+	/*
+	 * Started by root: the maps' outside ids (uid_map[0].outside, gid_map[0].outside) are a
+	 * block of host ids leased for this container at start (ns/idrange.h), filled in by the
+	 * parent; the plan holds 0 there until then.
+	 */
+	bool own_range;
 };
 
 /* ---------------------------------------------------------------- mounts (rootfs/) */
@@ -84,6 +90,8 @@ struct rootfs_mount {
 	unsigned long flags; /* MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY | MS_REC ... */
 	char data[128];      /* filesystem options: "mode=755,size=65536k" */
 	bool create_file;    /* bind of a file: create an empty file, not a directory */
+	bool idmap; /* bind: an idmapped mount the parent makes (rootfs/idmap.c), so the source's
+	               on-disk ids 0-65535 are the container's 0-65535 */
 	uint64_t source_dev; /* bind: the source's device and inode when its path was resolved */
 	uint64_t source_ino; /* (0: unchecked); the child binds only that very file */
 	char why[ENT_WHY_MAX];
@@ -92,6 +100,7 @@ struct rootfs_mount {
 /* A host device node bound into the container's /dev (path is the same inside and out). */
 struct rootfs_device {
 	char path[ENT_PATH_MAX]; /* "/dev/null" */
+	bool idmap; /* an idmapped bind, so that container root is the node's owner (root) */
 	char why[ENT_WHY_MAX];
 };
 
@@ -106,6 +115,7 @@ struct rootfs_spec {
 	                          */
 	uint64_t root_dev; /* its device and inode, pinned by runtime/ when the path was resolved */
 	uint64_t root_ino; /* (0: unchecked): the child checks it bound that very directory */
+	bool idmap;        /* the rootfs is an idmapped mount the parent makes (rootfs/idmap.c) */
 	bool readonly;     /* remount / read-only after the mounts are in place */
 	char readonly_why[ENT_WHY_MAX];
 	struct rootfs_mount mounts[ENT_MAX_MOUNTS];

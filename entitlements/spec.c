@@ -189,7 +189,24 @@ static void spec_device_binds(struct json_object *mounts, const struct rootfs_sp
 	}
 }
 
-static void spec_mounts(struct json_object *spec, const struct rootfs_spec *rootfs)
+static struct json_object *spec_idmap(const struct ns_idmap *map, unsigned n);
+
+/*
+ * An idmapped bind (runtime-spec 1.1): the "idmap" option with the mount's own mappings, which
+ * are the container's: on-disk ids 0-65535 are the container's 0-65535.
+ */
+static void spec_idmapped(struct json_object *mount, const struct ns_spec *ns)
+{
+	struct json_object *opts;
+
+	if (json_object_object_get_ex(mount, "options", &opts))
+		json_object_array_add(opts, json_object_new_string("idmap"));
+	jadd(mount, "uidMappings", spec_idmap(ns->uid_map, ns->n_uid_map));
+	jadd(mount, "gidMappings", spec_idmap(ns->gid_map, ns->n_gid_map));
+}
+
+static void spec_mounts(struct json_object *spec, const struct rootfs_spec *rootfs,
+                        const struct ns_spec *ns)
 {
 	struct json_object *mounts = json_object_new_array();
 	bool devices_done = false;
@@ -198,6 +215,7 @@ static void spec_mounts(struct json_object *spec, const struct rootfs_spec *root
 	for (unsigned i = 0; i < rootfs->n_mounts; i++) {
 		const struct rootfs_mount *m = &rootfs->mounts[i];
 		bool is_dev = !strcmp(m->target, "/dev");
+		struct json_object *mount;
 
 		if (is_dev && rootfs->host_dev) {
 			/* host.devices.access=admin: the host's /dev instead of the tmpfs. */
@@ -207,7 +225,10 @@ static void spec_mounts(struct json_object *spec, const struct rootfs_spec *root
 			continue;
 		}
 		ent_mount_options(m, opts, sizeof(opts));
-		json_object_array_add(mounts, oci_mount(m->target, m->fstype, m->source, opts));
+		mount = oci_mount(m->target, m->fstype, m->source, opts);
+		if (m->idmap)
+			spec_idmapped(mount, ns);
+		json_object_array_add(mounts, mount);
 		if (is_dev && !devices_done) {
 			spec_device_binds(mounts, rootfs);
 			devices_done = true;
@@ -421,6 +442,26 @@ static int spec_linux(struct json_object *spec, const struct ent_plan *plan, str
 	return spec_seccomp(lnx, &plan->lockdown, err);
 }
 
+/*
+ * The OCI runtime spec has no idmapped rootfs: a container engine provides one (containerd's
+ * and podman's idmapped snapshots), or a rootfs whose files the range owns. The annotation says
+ * which mapping ent-run gives the rootfs, in crun's idmap syntax ("uids=0-524288-65536;...").
+ */
+static void spec_annotations(struct json_object *spec, const struct ent_plan *plan)
+{
+	const struct ns_spec *ns = &plan->ns;
+	struct json_object *a = json_object_new_object();
+	char text[128];
+
+	if (plan->rootfs.idmap && ns->n_uid_map && ns->n_gid_map) {
+		snprintf(text, sizeof(text), "uids=%u-%u-%u;gids=%u-%u-%u", ns->uid_map[0].inside,
+		         ns->uid_map[0].outside, ns->uid_map[0].count, ns->gid_map[0].inside,
+		         ns->gid_map[0].outside, ns->gid_map[0].count);
+		jadd(a, "run.ent.rootfs.idmap", json_object_new_string(text));
+	}
+	jadd(spec, "annotations", a);
+}
+
 int ent_spec_print(FILE *out, const struct ent_plan *plan, struct rt_err *err)
 {
 	struct json_object *spec = json_object_new_object();
@@ -442,7 +483,8 @@ int ent_spec_print(FILE *out, const struct ent_plan *plan, struct rt_err *err)
 	/* The OCI spec allows a hostname only with a new UTS namespace. */
 	if (plan->ns.unshare[NS_UTS] && plan->ns.hostname[0])
 		jadd(spec, "hostname", json_object_new_string(plan->ns.hostname));
-	spec_mounts(spec, &plan->rootfs);
+	spec_mounts(spec, &plan->rootfs, &plan->ns);
+	spec_annotations(spec, plan);
 	if (spec_linux(spec, plan, err) < 0)
 		goto out;
 	text = json_object_to_json_string_ext(spec, JSON_C_TO_STRING_PRETTY |

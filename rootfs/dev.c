@@ -83,10 +83,19 @@ static int make_links(int root_fd, struct rt_err *err)
 	return 0;
 }
 
-int rootfs_populate_dev(int root_fd, const struct rootfs_spec *spec, struct rt_err *err)
+int rootfs_populate_dev(int root_fd, const struct rootfs_spec *spec,
+                        const struct rootfs_trees *trees, struct rt_err *err)
 {
 	for (unsigned i = 0; i < spec->n_devices; i++) {
-		if (bind_device(root_fd, &spec->devices[i], err) < 0)
+		const struct rootfs_device *dev = &spec->devices[i];
+		int r;
+
+		if (trees && trees->devices[i] >= 0)
+			r = rootfs_attach_tree(root_fd, trees->devices[i], dev->path, true,
+			                       "device", err);
+		else
+			r = bind_device(root_fd, dev, err);
+		if (r < 0)
 			return -1;
 	}
 	return make_links(root_fd, err);

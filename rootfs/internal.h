@@ -15,6 +15,7 @@
 
 #include "base/err.h"
 #include "entitlements/plan.h"
+#include "rootfs/rootfs.h"
 
 #define ROOTFS_FD_PATH_MAX 32  /* "/proc/self/fd/2147483647" */
 #define ROOTFS_FLAGS_MAX   192 /* "MS_REMOUNT|MS_BIND|MS_RDONLY|..." */
@@ -64,8 +65,15 @@ const char *rootfs_fd_path(int fd, char *buf);
 /* Format MS_* flags symbolically ("MS_BIND|MS_REC") into buf; returns buf. */
 const char *rootfs_flag_names(unsigned long flags, char *buf, size_t size);
 
-/* Apply one mount of the plan: fstype "bind" from the host, or a new filesystem instance. */
-int rootfs_apply_mount(int root_fd, const struct rootfs_mount *m, struct rt_err *err);
+/*
+ * Apply one mount of the plan: fstype "bind" from the host (or, with tree >= 0, attach that
+ * idmapped tree from the parent instead), or a new filesystem instance.
+ */
+int rootfs_apply_mount(int root_fd, const struct rootfs_mount *m, int tree, struct rt_err *err);
+
+/* Attach the detached mount tree on target (created as a file when the tree is not a dir). */
+int rootfs_attach_tree(int root_fd, int tree, const char *target, bool create_file,
+                       const char *what, struct rt_err *err);
 
 /* Bind req->src_fd onto req->target, then remount to add the ROOTFS_REMOUNT_FLAGS asked for. */
 int rootfs_bind(int root_fd, const struct rootfs_bind_req *req, struct rt_err *err);
@@ -80,7 +88,8 @@ int rootfs_remount(int fd, const char *name, unsigned long flags, bool recursive
 /* --- dev.c: /dev */
 
 /* Bind spec->devices from the host into the container's /dev and add the standard links. */
-int rootfs_populate_dev(int root_fd, const struct rootfs_spec *spec, struct rt_err *err);
+int rootfs_populate_dev(int root_fd, const struct rootfs_spec *spec,
+                        const struct rootfs_trees *trees, struct rt_err *err);
 
 /* --- mask.c: hidden and read-only paths */
 

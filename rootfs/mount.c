@@ -253,8 +253,30 @@ static int mount_new(int root_fd, const struct rootfs_mount *m, struct rt_err *e
 	                 "sysfs fallback", err);
 }
 
-int rootfs_apply_mount(int root_fd, const struct rootfs_mount *m, struct rt_err *err)
+int rootfs_attach_tree(int root_fd, int tree, const char *target, bool create_file,
+                       const char *what, struct rt_err *err)
 {
+	_cleanup_close_ int dst_fd = -1;
+	struct stat st;
+
+	if (fstat(tree, &st) < 0)
+		return rt_fail(err, errno, "rootfs: %s for %s", what, target);
+	dst_fd = rootfs_open_target(root_fd, target,
+	                            create_file || !S_ISDIR(st.st_mode) ? ROOTFS_TARGET_FILE
+	                                                                : ROOTFS_TARGET_DIR,
+	                            what, err);
+	if (dst_fd < 0)
+		return -1;
+	rt_trace("rootfs", "move_mount(%s tree, \"%s\")  [idmapped]", what, target);
+	if (move_mount(tree, "", dst_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return rt_fail(err, errno, "rootfs: attach the idmapped %s on %s", what, target);
+	return 0;
+}
+
+int rootfs_apply_mount(int root_fd, const struct rootfs_mount *m, int tree, struct rt_err *err)
+{
+	if (tree >= 0)
+		return rootfs_attach_tree(root_fd, tree, m->target, m->create_file, "volume", err);
 	if (!strcmp(m->fstype, "bind"))
 		return bind_host(root_fd, m, m->source, m->flags, "volume", err);
 	return mount_new(root_fd, m, err);

@@ -94,10 +94,32 @@ static int bind_root(const struct rootfs_spec *spec, struct rt_err *err)
 	return fd;
 }
 
-static int apply_mounts(int root_fd, const struct rootfs_spec *spec, struct rt_err *err)
+/*
+ * The idmapped rootfs the parent made: a detached mount, attached here on top of "/". Path
+ * lookups in this process still start from the old root below it (the kernel does not follow a
+ * mount stacked on a process's own root), so host paths keep meaning the host's until
+ * pivot_root; the new mount is reached through its descriptor, and pivot_root makes it "/".
+ * Returns a descriptor of the new root (the caller's tree stays the caller's).
+ */
+static int attach_root(const struct rootfs_spec *spec, int tree, struct rt_err *err)
+{
+	int fd;
+
+	rt_trace("rootfs", "move_mount(rootfs tree, \"/\")  [idmapped %s]", spec->root);
+	if (move_mount(tree, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return rt_fail(err, errno, "rootfs: attach the idmapped rootfs %s", spec->root);
+	fd = fcntl(tree, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		return rt_fail(err, errno, "rootfs: keep the rootfs descriptor");
+	return fd;
+}
+
+static int apply_mounts(int root_fd, const struct rootfs_spec *spec,
+                        const struct rootfs_trees *trees, struct rt_err *err)
 {
 	for (unsigned i = 0; i < spec->n_mounts; i++) {
-		if (rootfs_apply_mount(root_fd, &spec->mounts[i], err) < 0)
+		if (rootfs_apply_mount(root_fd, &spec->mounts[i], trees ? trees->mounts[i] : -1,
+		                       err) < 0)
 			return -1;
 	}
 	return 0;
@@ -130,23 +152,27 @@ static int switch_root(int root_fd, struct rt_err *err)
 	return 0;
 }
 
-int rootfs_enter(const struct rootfs_spec *spec, struct rt_err *err)
+int rootfs_enter(const struct rootfs_spec *spec, const struct rootfs_trees *trees,
+                 struct rt_err *err)
 {
 	_cleanup_close_ int root_fd = -1;
 
 	if (make_private(err) < 0)
 		return -1;
-	root_fd = bind_root(spec, err);
+	if (trees && trees->root >= 0)
+		root_fd = attach_root(spec, trees->root, err);
+	else
+		root_fd = bind_root(spec, err);
 	if (root_fd < 0)
 		return -1;
 	/*
 	 * The plan's mounts in order: proc, /dev (a tmpfs, or with host.devices.access=admin a
 	 * bind of the host's), devpts, sysfs, ..., then volumes and tmpfs.
 	 */
-	if (apply_mounts(root_fd, spec, err) < 0)
+	if (apply_mounts(root_fd, spec, trees, err) < 0)
 		return -1;
 	/* Device nodes go into the /dev tmpfs mounted above. */
-	if (!spec->host_dev && rootfs_populate_dev(root_fd, spec, err) < 0)
+	if (!spec->host_dev && rootfs_populate_dev(root_fd, spec, trees, err) < 0)
 		return -1;
 	/* Masks before read-only paths: a recursive read-only bind then keeps the masks below it.
 	 */

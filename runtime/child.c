@@ -51,10 +51,9 @@ static bool parent_gone(int sync_fd)
 }
 
 /* The container's build, in order: the table of contents of a container. */
-static int child_setup(const struct ent_plan *plan, int sync_fd, struct rt_err *err)
+static int child_build(const struct ent_plan *plan, const struct rootfs_trees *trees, int sync_fd,
+                       struct rt_err *err)
 {
-	if (rt_sync_wait_go(sync_fd, err) < 0) /* SYNC 1: maps, cgroup, host network ready */
-		return -1;
 	/*
 	 * Not dumpable: /proc/1/exe (ent-run's own binary) can then be opened only with
 	 * CAP_SYS_PTRACE in the host's user namespace, never from inside (proc(5)). Set after
@@ -75,9 +74,24 @@ static int child_setup(const struct ent_plan *plan, int sync_fd, struct rt_err *
 		return -1;
 	if (ns_set_hostname(&plan->ns, err) < 0)
 		return -1;
-	if (rootfs_enter(&plan->rootfs, err) < 0) /* mounts, /dev, pivot_root */
+	if (rootfs_enter(&plan->rootfs, trees, err) < 0) /* mounts, /dev, pivot_root */
 		return -1;
 	return netcfg_configure(&plan->net, err); /* lo up, addresses, routes */
+}
+
+static int child_setup(const struct ent_plan *plan, int sync_fd, struct rt_err *err)
+{
+	struct rootfs_trees trees;
+	struct sync_fds fds;
+	int r;
+
+	if (rt_sync_wait_go(sync_fd, &fds, err) < 0) /* SYNC 1: maps, cgroup, host network ready */
+		return -1;
+	if (rootfs_trees_unpack(&trees, &plan->rootfs, fds.fd, fds.n, err) < 0)
+		return -1;
+	r = child_build(plan, &trees, sync_fd, err);
+	rootfs_trees_close(&trees);
+	return r;
 }
 
 /*

@@ -13,6 +13,7 @@
 
 #include "base/err.h"
 #include "entitlements/ent.h"
+#include "ns/idrange.h"
 
 enum rt_command {
 	RT_CMD_RUN,
@@ -33,6 +34,7 @@ struct rt_options {
 	bool bpf;                       /* explain --bpf */
 	const char *rootfs;             /* ROOTFS as typed (main.c resolves it) */
 	char *owned[ENT_MAX_REQ_ITEMS]; /* strings made here ("--env K" -> "K=value") */
+	struct ns_idpool ids;           /* host id ranges for root's containers (runtime/host.c) */
 	unsigned n_owned;
 };
 

@@ -3,6 +3,7 @@
  */
 #include "runtime/host.h"
 
+#include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,30 +12,83 @@
 
 #include "base/cleanup.h"
 #include "base/log.h"
+#include "base/util.h"
+#include "entitlements/subid.h"
 #include "runtime/cgroup.h"
 
-/* The first "NAME:START:COUNT" line of file whose NAME is the user's name or uid. */
-static void read_subid(const char *file, const char *name, uint32_t id, struct ent_idrange *out)
+/* One subordinate id file, split into the caller's entries and everyone else's. */
+struct subid_lists {
+	struct ns_idrange *mine, *others;
+	unsigned *n_mine, *n_others;
+};
+
+static int add_range(struct ns_idrange *list, unsigned *n, const struct ent_subid *e,
+                     const char *file, struct rt_err *err)
 {
-	_cleanup_fclose_ FILE *f = fopen(file, "re");
+	if (*n >= NS_IDRANGE_MAX)
+		return rt_fail(err, 0, "%s:%u: too many entries (at most %d of a kind)", file,
+		               e->line, NS_IDRANGE_MAX);
+	list[(*n)++] = (struct ns_idrange){ e->start, e->count };
+	return 0;
+}
+
+/* Does the line (parsed or not) belong to the caller? Its text up to the first ':'. */
+static bool line_is_mine(const char *line, const char *name, uint32_t uid)
+{
+	struct ent_subid e = { 0 };
+	size_t len = strcspn(line, ":");
+
+	if (len >= sizeof(e.owner))
+		return false;
+	memcpy(e.owner, line, len);
+	return ent_subid_is_owner(&e, name, uid);
+}
+
+/*
+ * Read one subordinate id file (subuid(5)). The caller's own lines are read strictly: one that
+ * is malformed or reaches into host ids 0-65535 is an error naming the file and line, never
+ * used. Everyone else's are read as newuidmap reads them, so that a container's block keeps
+ * clear of them; a line newuidmap would ignore is ignored. A missing file is no entries.
+ */
+static int read_subids(const char *file, const char *name, uint32_t uid,
+                       const struct subid_lists *out, struct rt_err *err)
+{
+	_cleanup_free_ char *text = NULL;
+	const char *p;
 	char line[256];
-	char idtext[16];
+	unsigned lineno = 0;
+	int r;
 
-	snprintf(idtext, sizeof(idtext), "%u", id);
-	while (f && fgets(line, sizeof(line), f)) {
-		char *start = strchr(line, ':');
-		char *count = start ? strchr(start + 1, ':') : NULL;
+	text = read_text_file(file, 1 << 20);
+	if (!text)
+		return errno == ENOENT ? 0 : rt_fail(err, errno, "host: read %s", file);
+	p = text;
+	while ((r = next_line(&p, line, sizeof(line))) != 0) {
+		struct ent_subid e = { 0 };
+		bool mine = line_is_mine(line, name, uid);
 
-		if (!count)
+		lineno++;
+		if (r < 0) {
+			if (mine)
+				return rt_fail(err, 0, "%s:%u: line too long", file, lineno);
 			continue;
-		*start++ = '\0';
-		*count++ = '\0';
-		if (strcmp(line, idtext) && (!name || strcmp(line, name)))
+		}
+		r = ent_subid_parse_line(line, file, lineno, &e, err);
+		if (r == 0)
 			continue;
-		out->start = (uint32_t)strtoul(start, NULL, 10);
-		out->count = (uint32_t)strtoul(count, NULL, 10);
-		return;
+		if (r < 0 && mine) {
+			rt_err_hint(err, "fix the line (NAME:START:COUNT, decimal, START at least "
+			                 "65536), or remove it");
+			return -1;
+		}
+		if (r < 0 && !ent_subid_parse_lenient(line, &e))
+			continue;
+		e.line = lineno;
+		if (mine ? add_range(out->mine, out->n_mine, &e, file, err) < 0
+		         : add_range(out->others, out->n_others, &e, file, err) < 0)
+			return -1;
 	}
+	return 0;
 }
 
 /* Is prog an executable file in one of $PATH's directories? */
@@ -77,17 +131,35 @@ static void probe_cgroups(struct ent_cgroup_layout *out)
 	}
 }
 
-void rt_host_probe(struct ent_host *host)
+int rt_host_probe(struct ent_host *host, struct ns_idpool *ids, struct rt_err *err)
 {
 	struct passwd *pw;
+	const char *name;
 
 	memset(host, 0, sizeof(*host));
+	memset(ids, 0, sizeof(*ids));
 	host->uid = getuid();
 	host->gid = getgid();
 	probe_cgroups(&host->cgroups);
 	pw = getpwuid(host->uid);
-	read_subid("/etc/subuid", pw ? pw->pw_name : NULL, host->uid, &host->subuid);
-	read_subid("/etc/subgid", pw ? pw->pw_name : NULL, host->uid, &host->subgid);
+	name = pw ? pw->pw_name : NULL;
+	if (read_subids("/etc/subuid", name, host->uid,
+	                &(struct subid_lists){ ids->own_uids, ids->other_uids, &ids->n_own_uids,
+	                                       &ids->n_other_uids },
+	                err) < 0 ||
+	    read_subids("/etc/subgid", name, host->uid,
+	                &(struct subid_lists){ ids->own_gids, ids->other_gids, &ids->n_own_gids,
+	                                       &ids->n_other_gids },
+	                err) < 0)
+		return -1;
+	/* Rootless: the first range of each kind goes to newuidmap and newgidmap. */
+	if (ids->n_own_uids)
+		host->subuid =
+		        (struct ent_idrange){ ids->own_uids[0].start, ids->own_uids[0].count };
+	if (ids->n_own_gids)
+		host->subgid =
+		        (struct ent_idrange){ ids->own_gids[0].start, ids->own_gids[0].count };
 	if (host->uid != 0) /* root writes any map itself */
 		host->have_idmap_helpers = in_path("newuidmap") && in_path("newgidmap");
+	return 0;
 }

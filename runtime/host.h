@@ -6,8 +6,14 @@
 #define RT_HOST_H
 
 #include "entitlements/ent.h"
+#include "ns/idrange.h"
 
-/* Fill host from getuid()/getgid(), /etc/subuid, /etc/subgid and $PATH. Never fails. */
-void rt_host_probe(struct ent_host *host);
+/*
+ * Fill host from getuid()/getgid(), /etc/subuid, /etc/subgid, the cgroup mounts and $PATH, and
+ * ids with the subordinate ranges a container's block is chosen from and must keep clear of.
+ * Fails (err names the file and line) when one of the caller's own sub-id lines is malformed
+ * or reaches into host ids 0-65535.
+ */
+int rt_host_probe(struct ent_host *host, struct ns_idpool *ids, struct rt_err *err);
 
 #endif

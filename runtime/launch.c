@@ -5,6 +5,7 @@
 #include "runtime/launch.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/sched.h>
 #include <poll.h>
 #include <signal.h>
@@ -24,6 +25,7 @@
 #include "entitlements/ent.h"
 #include "netcfg/netcfg.h"
 #include "ns/ns.h"
+#include "rootfs/rootfs.h"
 #include "runtime/cgroup.h"
 #include "runtime/child.h"
 #include "runtime/init.h"
@@ -36,8 +38,10 @@ struct launch {
 	int pidfd;   /* readable when it exits: no SIGCHLD handler, no timer */
 	int sync_fd; /* our end of the channel */
 	struct rt_tty tty;
-	struct rt_cgroup *cgroup; /* its cgroup in each hierarchy: limits, device rules */
-	struct netcfg_host *net;  /* host side of its network: lease, veth, NAT or helper */
+	struct rt_cgroup *cgroup;  /* its cgroup in each hierarchy: limits, device rules */
+	struct netcfg_host *net;   /* host side of its network: lease, veth, NAT or helper */
+	struct ns_idlease *ids;    /* its block of host uids and gids (started by root) */
+	struct rootfs_trees trees; /* idmapped mounts made for the child, until SYNC_GO */
 };
 
 /*
@@ -96,17 +100,20 @@ static int follow_setup(struct launch *l, struct rt_err *err)
 
 	for (;;) {
 		struct sync_msg msg;
-		int passed_fd;
-		int r = rt_sync_recv(l->sync_fd, &msg, &passed_fd, err);
+		struct sync_fds fds;
+		int r = rt_sync_recv(l->sync_fd, &msg, &fds, err);
 
 		if (r <= 0)
 			return r < 0 ? -1 : result;
+		/* Only a terminal travels this way, one descriptor; anything else is closed. */
+		for (unsigned i = msg.type == SYNC_PTY; i < fds.n; i++)
+			close(fds.fd[i]);
 		switch (msg.type) {
 		case SYNC_TRACE:
 			rt_log_emit(msg.err.msg);
 			break;
 		case SYNC_PTY:
-			if (passed_fd >= 0 && rt_tty_attach(&l->tty, passed_fd, err) < 0)
+			if (fds.n && rt_tty_attach(&l->tty, fds.fd[0], err) < 0)
 				result = -1;
 			break;
 		case SYNC_EXEC_FAILED:
@@ -245,6 +252,57 @@ static int prepare_network(struct ent_plan *plan, struct launch *l, struct rt_er
 	return 0;
 }
 
+/*
+ * Started by root: a block of host ids of the container's own (ns/idrange.h), written into
+ * the plan's maps before clone, so the child inherits them and the parent writes them after.
+ */
+static int lease_ids(struct ent_plan *plan, const struct ns_idpool *pool, struct launch *l,
+                     struct rt_err *err)
+{
+	uint32_t uid, gid;
+
+	if (!plan->ns.own_range)
+		return 0;
+	if (ns_idrange_lease(pool, true, &uid, &gid, &l->ids, err) < 0)
+		return -1;
+	plan->ns.uid_map[0].outside = uid;
+	plan->ns.gid_map[0].outside = gid;
+	return 0;
+}
+
+/*
+ * The idmapped rootfs, volumes and devices (rootfs/idmap.c): made now that the child's user
+ * namespace has its maps, which the mounts take as their idmapping. They travel with SYNC_GO.
+ */
+static int make_trees(const struct ent_plan *plan, struct launch *l, struct rt_err *err)
+{
+	_cleanup_close_ int userns = -1;
+	char path[48];
+
+	if (!rootfs_trees_count(&plan->rootfs))
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)l->pid);
+	userns = open(path, O_RDONLY | O_CLOEXEC);
+	if (userns < 0)
+		return rt_fail(err, errno, "rootfs: open %s", path);
+	return rootfs_idmap_prepare(&plan->rootfs, userns, &l->trees, err);
+}
+
+/* SYNC 1: release the child, handing it the idmapped trees; ours are closed once sent. */
+static int release_child(const struct ent_plan *plan, struct launch *l, struct rt_err *err)
+{
+	int fds[SYNC_MAX_FDS];
+	unsigned n = rootfs_trees_pack(&l->trees, &plan->rootfs, fds, SYNC_MAX_FDS);
+	int r;
+
+	rt_trace("runtime", "release the child (SYNC_GO%s)", n ? ", with the idmapped mounts" : "");
+	r = rt_sync_send_fds(l->sync_fd, SYNC_GO, fds, n, err);
+	rootfs_trees_close(&l->trees);
+	if (r < 0)
+		rt_err_prefix(err, "runtime: release the child");
+	return r;
+}
+
 /* A launch that failed: the container must not outlive it. */
 static void kill_child(struct launch *l)
 {
@@ -254,7 +312,8 @@ static void kill_child(struct launch *l)
 	reap_child(l);
 }
 
-int rt_launch(struct ent_plan *plan, const struct lockdown_filter *filter, struct rt_err *err)
+int rt_launch(struct ent_plan *plan, const struct lockdown_filter *filter,
+              const struct ns_idpool *ids, struct rt_err *err)
 {
 	struct launch l = { .pid = -1, .pidfd = -1, .sync_fd = -1, .tty = { .master = -1 } };
 	_cleanup_close_ int sig_fd = -1;
@@ -273,6 +332,9 @@ int rt_launch(struct ent_plan *plan, const struct lockdown_filter *filter, struc
 		rt_fail(err, errno, "runtime: signalfd");
 		goto out;
 	}
+	rootfs_trees_init(&l.trees);
+	if (lease_ids(plan, ids, &l, err) < 0)
+		goto out;
 	if (create_cgroup(&plan->cgroup, &l, err) < 0)
 		goto out;
 	if (prepare_network(plan, &l, err) < 0)
@@ -280,6 +342,8 @@ int rt_launch(struct ent_plan *plan, const struct lockdown_filter *filter, struc
 	if (start_child(plan, filter, &l, err) < 0)
 		goto out;
 	if (ns_write_idmaps(l.pid, &plan->ns, err) < 0)
+		goto out;
+	if (make_trees(plan, &l, err) < 0)
 		goto out;
 	/* Into the cgroup before SYNC_GO: the child roots its cgroup namespace there. */
 	if (cgroup_add_process(l.cgroup, l.pid, err) < 0)
@@ -293,11 +357,8 @@ int rt_launch(struct ent_plan *plan, const struct lockdown_filter *filter, struc
 	 * flag, and a rootless parent could then no longer write the child's uid_map.
 	 */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	rt_trace("runtime", "release the child (SYNC_GO)");
-	if (rt_sync_send(l.sync_fd, SYNC_GO, NULL) < 0) { /* SYNC 1 */
-		rt_fail(err, errno, "runtime: release the child");
+	if (release_child(plan, &l, err) < 0) /* SYNC 1 */
 		goto out;
-	}
 	status = follow_setup(&l, err);
 	if (status != 0)
 		goto out;
@@ -308,6 +369,8 @@ out:
 	kill_child(&l);
 	netcfg_host_release(l.net); /* after the child: the veth's far end went with its netns */
 	cgroup_destroy(l.cgroup);   /* after the child was reaped: the cgroup is empty */
+	rootfs_trees_close(&l.trees);
+	ns_idrange_release(l.ids); /* after the child: no process of it holds the ids */
 	rt_tty_detach(&l.tty);
 	if (l.sync_fd >= 0)
 		close(l.sync_fd);

@@ -6,6 +6,7 @@
 
 #include "base/err.h"
 #include "entitlements/plan.h"
+#include "ns/idrange.h"
 #include "runtime/lockdown.h"
 
 /*
@@ -13,9 +14,11 @@
  * (SYNC_GO), relay its trace lines, forward signals and the terminal, wait for it. Returns the
  * exit status for ent-run (the workload's, 128+N, 126 or 127), or -1 with err when the
  * container could not be set up (the caller exits 125). Nothing is left behind either way.
- * The plan gets its runtime values before clone: the container's address (plan->net) and the
- * bind mounts of the generated /etc/resolv.conf and /etc/hosts (plan->rootfs).
+ * The plan gets its runtime values before clone: the container's host id block (leased from
+ * ids when plan->ns.own_range), its address (plan->net) and the bind mounts of the generated
+ * /etc/resolv.conf and /etc/hosts (plan->rootfs).
  */
-int rt_launch(struct ent_plan *plan, const struct lockdown_filter *filter, struct rt_err *err);
+int rt_launch(struct ent_plan *plan, const struct lockdown_filter *filter,
+              const struct ns_idpool *ids, struct rt_err *err);
 
 #endif

@@ -127,19 +127,18 @@ static int resolve_request(struct rt_options *opts, char *rootfs, struct rt_err 
 	if (req->seccomp_ref && !strncmp(req->seccomp_ref, "localhost/", 10) &&
 	    read_seccomp_profile(opts, err) < 0)
 		return -1;
-	rt_host_probe(&req->host);
-	return 0;
+	return rt_host_probe(&req->host, &opts->ids, err);
 }
 
 /* Build the filter in the parent, so the child only loads it; then start the container. */
-static int run_container(struct ent_plan *plan, struct rt_err *err)
+static int run_container(struct ent_plan *plan, const struct ns_idpool *ids, struct rt_err *err)
 {
 	struct lockdown_filter *filter = NULL;
 	int status;
 
 	if (lockdown_filter_build(&plan->lockdown, &filter, err) < 0)
 		return -1;
-	status = rt_launch(plan, filter, err);
+	status = rt_launch(plan, filter, ids, err);
 	lockdown_filter_free(filter);
 	return status;
 }
@@ -163,8 +162,17 @@ static int explain_plan(const struct rt_options *opts, const struct ent_plan *pl
  * host's current hard limit. A device allowed by path (host.devices.allow=PATH) becomes its
  * type and major:minor, which is what OCI's linux.resources.devices holds.
  */
-static int print_spec(struct ent_plan *plan, struct rt_err *err)
+static int print_spec(struct ent_plan *plan, const struct ns_idpool *ids, struct rt_err *err)
 {
+	/* The block of host ids a run would lease at this moment (nothing is leased). */
+	if (plan->ns.own_range) {
+		uint32_t uid, gid;
+
+		if (ns_idrange_lease(ids, false, &uid, &gid, NULL, err) < 0)
+			return -1;
+		plan->ns.uid_map[0].outside = uid;
+		plan->ns.gid_map[0].outside = gid;
+	}
 	for (unsigned i = 0; i < plan->cgroup.n_devrules; i++) {
 		struct cgroup_devrule *d = &plan->cgroup.devrules[i];
 		struct stat st;
@@ -251,13 +259,13 @@ static int run_command(struct rt_options *opts, struct rt_err *err)
 	switch (opts->command) {
 	case RT_CMD_RUN:
 		if (enforce_policy(opts, plan, err) == 0)
-			status = run_container(plan, err);
+			status = run_container(plan, &opts->ids, err);
 		break;
 	case RT_CMD_EXPLAIN:
 		status = explain_plan(opts, plan, err);
 		break;
 	case RT_CMD_SPEC:
-		status = print_spec(plan, err);
+		status = print_spec(plan, &opts->ids, err);
 		break;
 	case RT_CMD_CHECK:
 		status = enforce_policy(opts, plan, err);

@@ -29,36 +29,42 @@ int rt_sync_send(int fd, enum sync_type type, const struct rt_err *e)
 	return 0;
 }
 
-int rt_sync_send_fd(int fd, int fd_to_pass, struct rt_err *err)
-{
-	struct sync_msg msg = { .type = SYNC_PTY };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control;
-	struct iovec iov = { .iov_base = &msg, .iov_len = sizeof(msg) };
-	struct msghdr mh = { .msg_iov = &iov,
-		             .msg_iovlen = 1,
-		             .msg_control = control.buf,
-		             .msg_controllen = sizeof(control.buf) };
-	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&mh);
+/* Room for SYNC_MAX_FDS descriptors in one control message. */
+union sync_control {
+	char buf[CMSG_SPACE(SYNC_MAX_FDS * sizeof(int))];
+	struct cmsghdr align;
+};
 
-	memset(&control, 0, sizeof(control));
-	cmsg->cmsg_level = SOL_SOCKET;
-	cmsg->cmsg_type = SCM_RIGHTS;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cmsg), &fd_to_pass, sizeof(int));
-	if (sendmsg(fd, &mh, MSG_NOSIGNAL) < 0)
-		return rt_fail(err, errno, "runtime: pass the terminal to the parent");
+int rt_sync_send_fds(int fd, enum sync_type type, const int *fds, unsigned n, struct rt_err *err)
+{
+	struct sync_msg msg = { .type = type };
+	union sync_control control;
+	struct iovec iov = { .iov_base = &msg, .iov_len = sizeof(msg) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *cmsg;
+
+	if (n > SYNC_MAX_FDS)
+		return rt_fail(err, E2BIG, "runtime: pass %u descriptors to the other side", n);
+	if (n) {
+		memset(&control, 0, sizeof(control));
+		mh.msg_control = control.buf;
+		mh.msg_controllen = CMSG_SPACE(n * sizeof(int));
+		cmsg = CMSG_FIRSTHDR(&mh);
+		cmsg->cmsg_level = SOL_SOCKET;
+		cmsg->cmsg_type = SCM_RIGHTS;
+		cmsg->cmsg_len = CMSG_LEN(n * sizeof(int));
+		memcpy(CMSG_DATA(cmsg), fds, n * sizeof(int));
+	}
+	while (sendmsg(fd, &mh, MSG_NOSIGNAL) < 0) {
+		if (errno != EINTR)
+			return rt_fail(err, errno, "runtime: write the sync channel");
+	}
 	return 0;
 }
 
-int rt_sync_recv(int fd, struct sync_msg *msg, int *passed_fd, struct rt_err *err)
+int rt_sync_recv(int fd, struct sync_msg *msg, struct sync_fds *fds, struct rt_err *err)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control;
+	union sync_control control;
 	struct iovec iov = { .iov_base = msg, .iov_len = sizeof(*msg) };
 	struct msghdr mh = { .msg_iov = &iov,
 		             .msg_iovlen = 1,
@@ -67,18 +73,28 @@ int rt_sync_recv(int fd, struct sync_msg *msg, int *passed_fd, struct rt_err *er
 	struct cmsghdr *cmsg;
 	ssize_t n;
 
-	*passed_fd = -1;
+	fds->n = 0;
 	do
 		n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return rt_fail(err, errno, "runtime: read the sync channel");
+	for (cmsg = CMSG_FIRSTHDR(&mh); cmsg; cmsg = CMSG_NXTHDR(&mh, cmsg)) {
+		size_t len = cmsg->cmsg_len - CMSG_LEN(0);
+
+		if (cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS)
+			continue;
+		fds->n = (unsigned)(len / sizeof(int));
+		memcpy(fds->fd, CMSG_DATA(cmsg), fds->n * sizeof(int));
+	}
+	if (mh.msg_flags & MSG_CTRUNC) {
+		for (unsigned i = 0; i < fds->n; i++)
+			close(fds->fd[i]);
+		fds->n = 0;
+		return rt_fail(err, 0, "runtime: too many descriptors on the sync channel");
+	}
 	if (n == 0)
 		return 0;
-	for (cmsg = CMSG_FIRSTHDR(&mh); cmsg; cmsg = CMSG_NXTHDR(&mh, cmsg)) {
-		if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS)
-			memcpy(passed_fd, CMSG_DATA(cmsg), sizeof(int));
-	}
 	if ((size_t)n != sizeof(*msg))
 		return rt_fail(err, 0, "runtime: short sync message (%zd bytes)", n);
 	msg->err.msg[sizeof(msg->err.msg) - 1] = '\0';
@@ -86,11 +102,10 @@ int rt_sync_recv(int fd, struct sync_msg *msg, int *passed_fd, struct rt_err *er
 	return 1;
 }
 
-int rt_sync_wait_go(int fd, struct rt_err *err)
+int rt_sync_wait_go(int fd, struct sync_fds *fds, struct rt_err *err)
 {
 	struct sync_msg msg;
-	int passed_fd;
-	int r = rt_sync_recv(fd, &msg, &passed_fd, err);
+	int r = rt_sync_recv(fd, &msg, fds, err);
 
 	if (r < 0)
 		return -1;

@@ -8,10 +8,20 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "entitlements/plan.h"
+
+/* Descriptors one message may carry: the idmapped rootfs, mounts and devices, or a terminal. */
+#define SYNC_MAX_FDS (1 + ENT_MAX_MOUNTS + ENT_MAX_DEVICES)
+
+struct sync_fds {
+	int fd[SYNC_MAX_FDS];
+	unsigned n;
+};
 
 /* Every rendezvous has a name and a direction. */
 enum sync_type {
-	SYNC_GO = 1,      /* parent -> child: id maps, cgroup and host-side network are ready */
+	SYNC_GO = 1,      /* parent -> child: id maps, cgroup and host-side network are ready;
+	                     carries the idmapped mount trees (SCM_RIGHTS) */
 	SYNC_TRACE,       /* child -> parent: one --verbose line, text in err.msg */
 	SYNC_ERROR,       /* child -> parent: setup failed; err says why */
 	SYNC_EXEC_FAILED, /* child -> parent: execve failed; err.errnum says why (126/127) */
@@ -32,16 +42,19 @@ int rt_sync_open(int fds[2], struct rt_err *err);
  */
 int rt_sync_send(int fd, enum sync_type type, const struct rt_err *e);
 
-/* Send fd_to_pass along with a SYNC_PTY message (sendmsg(2), SCM_RIGHTS). */
-int rt_sync_send_fd(int fd, int fd_to_pass, struct rt_err *err);
+/*
+ * Send a message of type with the descriptors fds[0..n) (sendmsg(2), SCM_RIGHTS): SYNC_PTY with
+ * the terminal's master, SYNC_GO with the idmapped mount trees. The receiver gets copies.
+ */
+int rt_sync_send_fds(int fd, enum sync_type type, const int *fds, unsigned n, struct rt_err *err);
 
 /*
- * Receive one message. Returns 1 with *msg filled (and *passed_fd for SYNC_PTY, else -1),
- * 0 on EOF, -1 with err on a read error.
+ * Receive one message. Returns 1 with *msg filled and the descriptors it carried in *fds
+ * (close-on-exec; the receiver owns them), 0 on EOF, -1 with err on a read error.
  */
-int rt_sync_recv(int fd, struct sync_msg *msg, int *passed_fd, struct rt_err *err);
+int rt_sync_recv(int fd, struct sync_msg *msg, struct sync_fds *fds, struct rt_err *err);
 
-/* Child: block until SYNC_GO. EOF (the parent died) is an error. */
-int rt_sync_wait_go(int fd, struct rt_err *err);
+/* Child: block until SYNC_GO; *fds receives what it carried. EOF (the parent died) is an error. */
+int rt_sync_wait_go(int fd, struct sync_fds *fds, struct rt_err *err);
 
 #endif

@@ -37,7 +37,7 @@ int rt_tty_open_in_container(int sync_fd, struct rt_err *err)
 		if (dup2(slave, fd) < 0)
 			return rt_fail(err, errno, "runtime: dup2 %s to %d", name, fd);
 	}
-	return rt_sync_send_fd(sync_fd, master, err);
+	return rt_sync_send_fds(sync_fd, SYNC_PTY, &master, 1, err);
 }
 
 int rt_tty_attach(struct rt_tty *tty, int master, struct rt_err *err)

@@ -9,8 +9,8 @@
 #   ENT_RUN=build/release/ent-run sh tests/golden/run.sh            check
 #   ENT_RUN=build/release/ent-run UPDATE=1 sh tests/golden/run.sh   regenerate the expected files
 #
-# The plan depends on the caller (root gets an identity uid map, others a map of their own
-# uid), so the expected files are generated, and must be checked, as root.
+# The plan depends on the caller (root's containers get a block of host ids leased at start,
+# others a map of their own uid), so the expected files are generated, and checked, as root.
 set -u
 : "${ENT_RUN:?set ENT_RUN to the ent-run binary}"
 
@@ -23,7 +23,7 @@ if [ "$(id -u)" != 0 ]; then
 	exit 0
 fi
 if [ -z "${ENT_GOLDEN_NS:-}" ]; then
-	# Root's subordinate ids (used by the admin entitlements) are pinned the same way.
+	# The sub-id files are pinned the same way: ent-run reads them (strictly) at every start.
 	ids=$(mktemp)
 	echo 'root:100000:65536' >"$ids"
 	ENT_GOLDEN_NS=1 exec unshare -m --propagation private sh -c \

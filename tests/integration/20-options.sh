@@ -55,21 +55,21 @@ bin=$(readlink -f "$ENT_RUN")
 left=$(for p in /proc/[0-9]*; do [ "$(readlink "$p/exe" 2>/dev/null)" = "$bin" ] && echo "${p#/proc/}"; done)
 check "no container process left" [ -z "$left" ]
 [ -z "$left" ] || echo "left: $left"
-# A path swapped for a symlink between ent-run resolving it and the child binding it (by
-# whoever may write a directory on the way) is refused. gdb stops the parent right before it
-# releases the child, the swap happens there, and the child must notice.
+# A path swapped for a symlink between ent-run resolving it and the mount (by whoever may write
+# a directory on the way) is refused. As root the parent clones the rootfs and volumes as
+# idmapped mounts: gdb stops it right before, the swap happens there, and it must notice.
 if command -v gdb >/dev/null; then
 	S=$T_TMP/swap
 	mkdir -p "$S/ws" "$S/secret" && chmod 700 "$S/secret" && echo secret >"$S/secret/file"
 	cp -a "$R" "$S/ws/rootfs"
 	mkdir -p "$S/ws/vol"
 	# swap_at_go WHAT ARGS...: run ent-run under gdb, replace $S/ws/WHAT by a symlink to
-	# $S/secret when the parent sends SYNC_GO.
+	# $S/secret when the parent starts making the idmapped mounts.
 	swap_at_go() {
 		what=$1
 		shift
 		printf '%s\n' 'set follow-fork-mode parent' 'set detach-on-fork on' \
-			'break rt_sync_send' 'run' \
+			'break rootfs_idmap_prepare' 'run' \
 			"shell mv '$S/ws/$what' '$S/ws/$what.real' && ln -s '$S/secret' '$S/ws/$what'" \
 			'delete' 'continue' >"$S/gdb"
 		gdb -q -batch -x "$S/gdb" --args "$ENT_RUN" "$@" >"$OUT" 2>&1

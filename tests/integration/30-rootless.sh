@@ -6,13 +6,14 @@ if ! rootless_possible; then
 	skip "rootless launch" "unprivileged user namespaces are disabled on this host"
 	finish
 fi
-# The rootfs and the binary must be reachable by the unprivileged user.
-rent() { as_user "$ENT_RUN" "$@" >"$OUT" 2>"$ERR" </dev/null; STATUS=$?; }
-rent $R /bin/cat /proc/self/uid_map
-if [ "$STATUS" != 0 ] && grep -q 'Permission denied' "$ERR"; then
-	skip "rootless launch" "$ENT_RUN or $R is not reachable by uid $ROOTLESS_UID"
+# The rootfs and the binary must be reachable by the unprivileged user (copies if need be).
+if ! user_paths; then
+	fail "rootless launch" "could not copy $ENT_RUN and $ROOTFS where uid $ROOTLESS_UID can reach them"
 	finish
 fi
+R=$U_ROOTFS
+rent() { as_user "$U_ENT_RUN" "$@" >"$OUT" 2>"$ERR" </dev/null; STATUS=$?; }
+rent $R /bin/cat /proc/self/uid_map
 check "rootless: caller mapped to root" grep -Eq '^ +0 +65534 +1$' "$OUT"
 rent $R /bin/sh -c 'id -u; hostname; ls /sys/class/net; echo $$'
 check "rootless: root inside, own hostname, only lo, PID 2" \
@@ -30,10 +31,10 @@ if command -v newuidmap >/dev/null; then
 	u=64998
 	ids="passwd:entrun-test:x:$u:$u::/nonexistent:/usr/sbin/nologin
 subid:entrun-test:200000:65536"
-	with_ids "$ids" setpriv --reuid $u --regid $u --clear-groups "$ENT_RUN" $R \
+	with_ids "$ids" setpriv --reuid $u --regid $u --clear-groups "$U_ENT_RUN" $R \
 		/bin/cat /proc/self/uid_map >"$OUT" 2>"$ERR"
 	check "rootless with /etc/subuid: newuidmap maps the range" grep -Eq '^ +1 +200000 +65536$' "$OUT"
-	with_ids "$ids" setpriv --reuid $u --regid $u --clear-groups "$ENT_RUN" -u 1000 $R \
+	with_ids "$ids" setpriv --reuid $u --regid $u --clear-groups "$U_ENT_RUN" -u 1000 $R \
 		/bin/id -u >"$OUT" 2>"$ERR"
 	check "rootless with /etc/subuid: --user 1000 works" grep -q '^1000$' "$OUT"
 else

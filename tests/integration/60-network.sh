@@ -176,13 +176,15 @@ elif ! command -v pasta >/dev/null && ! command -v slirp4netns >/dev/null; then
 	skip "rootless user" "neither pasta (package passt) nor slirp4netns is installed"
 elif ! as_user sh -c 'exec 3<>/dev/net/tun' 2>/dev/null; then
 	skip "rootless user" "/dev/net/tun is not accessible to uid $ROOTLESS_UID (mode $(stat -c %a /dev/net/tun))"
+elif ! user_paths; then
+	fail "rootless user" "could not copy $ENT_RUN and $ROOTFS where uid $ROOTLESS_UID can reach them"
 else
-	as_user timeout 30 "$ENT_RUN" -e network.access=user $R /bin/sh -c \
+	as_user timeout 30 "$U_ENT_RUN" -e network.access=user "$U_ROOTFS" /bin/sh -c \
 		"ip -o -4 addr show eth0; $CONNECT $SRV_IP 7777" >"$OUT" 2>"$ERR" </dev/null
 	check "rootless user: eth0 has an address" grep -q 'eth0 *inet ' "$OUT"
 	check "rootless user: reaches the test host" grep -q '^hello-from-srv$' "$OUT"
 	if command -v pasta >/dev/null; then
-		as_user "$ENT_RUN" -e network.access=proxy --publish 127.0.0.1:18090:80 $R \
+		as_user "$U_ENT_RUN" -e network.access=proxy --publish 127.0.0.1:18090:80 "$U_ROOTFS" \
 			/bin/sh -c 'nc -l -p 80 -e echo hello-rootless & sleep 3' >/dev/null 2>&1 &
 		bg=$!
 		sleep 1.5

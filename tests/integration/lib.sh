@@ -9,7 +9,7 @@ set -u
 T_NAME=$(basename "$0" .sh)
 T_TMP=$(mktemp -d)
 T_FAILED=0
-trap 'rm -rf "$T_TMP"' EXIT
+trap 'rm -rf "$T_TMP" ${U_DIR:+"$U_DIR"}' EXIT
 OUT=$T_TMP/out
 ERR=$T_TMP/err
 
@@ -101,6 +101,20 @@ as_user() { setpriv --reuid "$ROOTLESS_UID" --regid "$ROOTLESS_UID" --clear-grou
 # rootless_possible: can an unprivileged user create a user namespace here?
 rootless_possible() {
 	as_user unshare --user true 2>/dev/null
+}
+
+# user_paths: set U_ENT_RUN and U_ROOTFS to a binary and rootfs uid $ROOTLESS_UID can reach:
+# those under test, or copies in a directory of their own when a parent directory is closed to
+# other users (a clone under /root is mode 0700). The copies go with the script.
+U_DIR=
+user_paths() {
+	U_ENT_RUN=$ENT_RUN U_ROOTFS=$ROOTFS
+	if as_user test -x "$ENT_RUN" && as_user test -x "$ROOTFS/bin/sh"; then
+		return 0
+	fi
+	U_DIR=$(mktemp -d /tmp/ent-run-user.XXXXXX) && chmod 755 "$U_DIR" &&
+		cp "$ENT_RUN" "$U_DIR/ent-run" && cp -a "$ROOTFS" "$U_DIR/rootfs" || return 1
+	U_ENT_RUN=$U_DIR/ent-run U_ROOTFS=$U_DIR/rootfs
 }
 
 # with_ids LINES CMD...: run CMD in a private mount namespace whose /etc/passwd, /etc/subuid and

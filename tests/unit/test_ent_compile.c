@@ -604,48 +604,72 @@ static void test_compile_errors(void **state)
 }
 
 /* Root's container moves to its subordinate range when it could mount or signal host processes. */
+/* As root, every container has a range of its own, except with raw host devices. */
 static void test_root_range(void **state)
 {
+	static const char *const own[] = {
+		"security.access=admin", "host.processes.access=admin", "network.access=host",
+		"security.access=user",  "host.devices.allow=/dev/kvm", NULL
+	};
 	static char *argv[] = { "/bin/true", NULL };
 	struct ent_request req = { .argv = argv };
 	struct rt_err err = { 0 };
 	struct ent_plan *p = ent_plan_new(&err);
 
 	(void)state;
-	req.entitlements[req.n_entitlements++] = "security.access=admin";
-	assert_int_equal(ent_compile(&req, p, &err), -1);
-	assert_string_equal(err.msg, "entitlements: security.access=admin as root needs a "
-	                             "subordinate id range for root, so that container root is "
-	                             "not host root");
-	ent_plan_free(p);
-	req.host.subuid = (struct ent_idrange){ 100000, 65536 };
-	req.host.subgid = (struct ent_idrange){ 200000, 65536 };
-	p = ent_plan_new(&err);
+	/* The default: a leased block (outside ids filled at start), idmapped rootfs and volumes.
+	 */
+	req.volumes[req.n_volumes++] = (struct ent_volume){ .source = "/srv", .target = "/srv" };
 	assert_int_equal(ent_compile(&req, p, &err), 0);
-	assert_int_equal(p->ns.uid_map[0].outside, 100000);
-	assert_int_equal(p->ns.gid_map[0].outside, 200000);
+	assert_true(p->ns.own_range);
+	assert_int_equal(p->ns.n_uid_map, 1);
+	assert_int_equal(p->ns.uid_map[0].inside, 0);
+	assert_int_equal(p->ns.uid_map[0].outside, 0);
 	assert_int_equal(p->ns.uid_map[0].count, 65536);
-	assert_string_equal(p->ns.idmap_why, "security.access=admin");
+	assert_int_equal(p->ns.gid_map[0].count, 65536);
+	assert_string_equal(p->ns.idmap_why, "default");
+	assert_true(p->rootfs.idmap);
+	assert_true(p->rootfs.mounts[p->rootfs.n_mounts - 1].idmap);
+	for (unsigned i = 0; i < p->rootfs.n_devices; i++)
+		assert_false(p->rootfs.devices[i].idmap); /* the minimal /dev: world-usable nodes */
 	ent_plan_free(p);
-	req.entitlements[0] = "host.processes.access=admin";
-	p = ent_plan_new(&err);
-	assert_int_equal(ent_compile(&req, p, &err), 0);
-	assert_string_equal(p->ns.idmap_why, "host.processes.access=admin");
-	ent_plan_free(p);
-	for (const char *const *e = (const char *const[]){ "network.access=host", NULL }; *e; e++) {
+	for (const char *const *e = own; *e; e++) {
 		req.entitlements[0] = *e;
+		req.n_entitlements = 1;
 		p = ent_plan_new(&err);
 		assert_int_equal(ent_compile(&req, p, &err), 0);
-		assert_int_equal(p->ns.uid_map[0].outside, 100000);
-		assert_string_equal(p->ns.idmap_why, *e);
+		assert_true(p->ns.own_range);
+		assert_true(p->rootfs.idmap);
+		assert_string_equal(p->ns.idmap_why, "default");
 		ent_plan_free(p);
 	}
-	/* Nothing that reaches the host, or raw devices (host root's by nature): identity map. */
-	req.entitlements[0] = "security.access=user";
+	/* host.devices.allow: the node is an idmapped copy, so container root owns it. */
+	req.entitlements[0] = "host.devices.allow=/dev/kvm";
 	p = ent_plan_new(&err);
 	assert_int_equal(ent_compile(&req, p, &err), 0);
+	assert_string_equal(p->rootfs.devices[p->rootfs.n_devices - 1].path, "/dev/kvm");
+	assert_true(p->rootfs.devices[p->rootfs.n_devices - 1].idmap);
+	ent_plan_free(p);
+	/* Raw host devices keep host identity: the host's own 0-65535, nothing idmapped. */
+	req.entitlements[0] = "host.devices.access=admin";
+	p = ent_plan_new(&err);
+	assert_int_equal(ent_compile(&req, p, &err), 0);
+	assert_false(p->ns.own_range);
+	assert_false(p->rootfs.idmap);
+	assert_false(p->rootfs.mounts[p->rootfs.n_mounts - 1].idmap);
 	assert_int_equal(p->ns.uid_map[0].outside, 0);
-	assert_string_equal(p->ns.idmap_why, "default");
+	assert_int_equal(p->ns.uid_map[0].count, 65536);
+	assert_string_equal(p->ns.idmap_why, "host.devices.access=admin");
+	ent_plan_free(p);
+	/* Rootless: the caller is root inside, nothing leased or idmapped. */
+	req.host.uid = req.host.gid = 1000;
+	req.entitlements[0] = "security.access=admin";
+	p = ent_plan_new(&err);
+	assert_int_equal(ent_compile(&req, p, &err), 0);
+	assert_false(p->ns.own_range);
+	assert_false(p->rootfs.idmap);
+	assert_int_equal(p->ns.uid_map[0].outside, 1000);
+	assert_int_equal(p->ns.uid_map[0].count, 1);
 	ent_plan_free(p);
 }
 

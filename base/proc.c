@@ -1,0 +1,52 @@
+/*
+ * base/proc.c - owners of host state, by pid and start time (proc(5)).
+ */
+#include "base/proc.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+
+unsigned long long proc_starttime(pid_t pid)
+{
+	char path[32], buf[1024];
+	unsigned long long start = 0;
+	_cleanup_close_ int fd = -1;
+	const char *p;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* Fields after the command name, which may contain spaces and ')': state is field 3. */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2,
+	                 "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+	                 "%*d %*d %*d %llu",
+	                 &start) != 1)
+		return 0;
+	return start;
+}
+
+int proc_owner_line(char *buf, size_t size)
+{
+	return snprintf(buf, size, "%ld %llu\n", (long)getpid(), proc_starttime(getpid()));
+}
+
+bool proc_owner_alive(const char *line)
+{
+	unsigned long long start;
+	long pid;
+
+	if (sscanf(line, "%ld %llu", &pid, &start) != 2 || pid <= 0)
+		return false;
+	return proc_starttime((pid_t)pid) == start;
+}

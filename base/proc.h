@@ -1,0 +1,21 @@
+/*
+ * base/proc.h - who owns a piece of host state: a process named by its pid and its start time
+ * (proc(5), /proc/PID/stat field 22), so that a recycled pid never looks like the owner.
+ */
+#ifndef BASE_PROC_H
+#define BASE_PROC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* The start time of pid in clock ticks since boot, or 0 when it is not running. */
+unsigned long long proc_starttime(pid_t pid);
+
+/* Write "PID STARTTIME\n" for the calling process into buf; returns its length. */
+int proc_owner_line(char *buf, size_t size);
+
+/* Is the process an owner line names (from proc_owner_line) still running? */
+bool proc_owner_alive(const char *line);
+
+#endif
