@@ -39,10 +39,22 @@ static const struct rootfs_mount base_mounts[] = {
 	  .flags = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY },
 };
 
-/* Kernel interfaces that leak host information or allow host changes: hidden. */
+/*
+ * Kernel interfaces that leak host information or allow host changes: hidden (a path this
+ * kernel lacks is skipped). Docker's, crun's and runc's list, plus what proc(5) describes as
+ * the host's physical memory and the kernel's layout: the page tables of every page
+ * (kpage*), the allocators (slabinfo, vmallocinfo, buddyinfo, pagetypeinfo, zoneinfo), the
+ * physical address map (iomem, ioports, mtrr), kernel and module addresses (kallsyms, modules)
+ * and the host's interrupts. Left visible on purpose: meminfo, stat, vmstat, cpuinfo, which
+ * ordinary tools (free, ps, top) read.
+ */
 static const char *const base_masked[] = {
-	"/proc/kcore", "/proc/keys", "/proc/timer_list", "/proc/sched_debug", "/proc/acpi",
-	"/proc/scsi", "/proc/latency_stats", "/sys/firmware", "/sys/devices/virtual/powercap",
+	"/proc/kcore", "/proc/keys", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
+	"/proc/acpi", "/proc/asound", "/proc/scsi", "/proc/latency_stats", "/proc/interrupts",
+	"/proc/kpageflags", "/proc/kpagecount", "/proc/kpagecgroup", "/proc/slabinfo",
+	"/proc/vmallocinfo", "/proc/buddyinfo", "/proc/pagetypeinfo", "/proc/zoneinfo",
+	"/proc/iomem", "/proc/ioports", "/proc/mtrr", "/proc/kallsyms", "/proc/modules",
+	"/sys/firmware", "/sys/devices/virtual/powercap", "/sys/kernel/slab",
 };
 
 /* Kernel interfaces the container may read but never write. */
