@@ -12,6 +12,7 @@
 #include "runtime/sysdir.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,7 +54,7 @@ static bool same_file(const char *path, uint64_t dev, uint64_t ino)
 static bool is_system_by_identity(uint64_t dev, uint64_t ino, char *what, size_t size)
 {
 	_cleanup_(closedirp) DIR *root = opendir("/");
-	char path[ENT_NAME_MAX + 2], dir[ENT_NAME_MAX + 2];
+	char path[NAME_MAX + 2], dir[NAME_MAX + 2]; /* "/" and one directory entry */
 	struct dirent *e;
 
 	if (same_file("/", dev, ino)) {
@@ -61,8 +62,7 @@ static bool is_system_by_identity(uint64_t dev, uint64_t ino, char *what, size_t
 		return true;
 	}
 	while (root && (e = readdir(root))) {
-		if (strlen(e->d_name) > ENT_NAME_MAX || !strcmp(e->d_name, ".") ||
-		    !strcmp(e->d_name, ".."))
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		snprintf(path, sizeof(path), "/%s", e->d_name);
 		if (ent_system_dir(path, dir, sizeof(dir)) == ENT_SYSTEM_NONE ||
