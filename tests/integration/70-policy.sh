@@ -56,12 +56,27 @@ else
 fi
 run_status "check ROOTFS: an ordinary rootfs is allowed" 0 check --policy "$P/empty" $R
 
-# A host system directory is never a rootfs: with or without a policy, by any path.
+# A host system directory is never a rootfs: with or without a policy, by any path. Where a
+# test runs ent-run on one, ent-run sees it read-only (in a mount namespace of its own), so that
+# an ent-run that wrongly took it as its rootfs could not make mount points in the host's /etc.
+ro_bin=$ENT_RUN
+ent_run_ro() {
+	unshare -m --propagation private sh -c 'if ! mountpoint -q "$0"; then
+		mount --bind "$0" "$0" || exit 125; fi
+		mount -o remount,bind,ro "$0" || exit 125; exec "$@"' "$RO_DIR" "$ro_bin" "$@"
+}
+# read_only DIR TEST ARGS...: run the test helper TEST with ent-run seeing DIR read-only.
+read_only() {
+	RO_DIR=$1 ENT_RUN=ent_run_ro
+	shift
+	"$@"
+	ENT_RUN=$ro_bin
+}
 ent check --policy "$P/empty" /usr
 check "check --policy EMPTY /usr: refused (exit 1), says why" sh -c "[ $STATUS = 1 ] && grep -q \
 	\"refused by $P/empty: rootfs /usr (the host's /usr) (from ROOTFS) is not allowed; a host system directory is never a rootfs\" '$OUT'"
 run_status "check /usr without a policy: refused (exit 1)" 1 check /usr
-run_fails "/etc as a rootfs, no policy: refused" 125 \
+read_only /etc run_fails "/etc as a rootfs, no policy: refused" 125 \
 	"refused: rootfs /etc \(the host's /etc\) \(from ROOTFS\) is not allowed; a host system directory is never a rootfs" \
 	/etc /bin/true
 run_fails "spec refuses it too" 125 "rootfs /usr \(the host's /usr\)" spec /usr /bin/true
@@ -69,26 +84,27 @@ ln -s /usr "$T_TMP/usr-link"
 for spelling in //usr/ /usr/. "$T_TMP/usr-link" /usr/bin/.. /var /boot /run /sbin /bin; do
 	run_status "rootfs $spelling: refused" 1 check "$spelling"
 done
-run_fails "inside /proc: refused" 125 "rootfs /proc/sys \(inside the host's /proc\)" /proc/sys /bin/true
+read_only /proc/sys run_fails "inside /proc: refused" 125 \
+	"rootfs /proc/sys \(inside the host's /proc\)" /proc/sys /bin/true
 run_status "inside /sys: refused" 1 check /sys/fs/cgroup
 run_status "inside /dev: refused" 1 check /dev/shm
 printf 'allow rootfs /\n' >"$P/rootfs-all" && chmod 644 "$P/rootfs-all"
-run_fails "allow rootfs / does not allow the host's /" 125 "rootfs / \(the host's /\)" \
+read_only / run_fails "allow rootfs / does not allow the host's /" 125 "rootfs / \(the host's /\)" \
 	--policy "$P/rootfs-all" / /bin/true
 run_status "allow rootfs /: an ordinary rootfs runs" 0 --policy "$P/rootfs-all" $R /bin/true
 printf 'allow rootfs %s\n' "$(dirname "$(realpath "$R")")" >"$P/rootfs-ok" && chmod 644 "$P/rootfs-ok"
 run_status "allow rootfs PARENT: a rootfs below it runs" 0 --policy "$P/rootfs-ok" $R /bin/true
 mkdir -p "$T_TMP/etc-bound" "$T_TMP/shm-bound" /dev/shm/ent-run-test-$$
 if mount --bind /etc "$T_TMP/etc-bound" 2>/dev/null; then
-	run_fails "a bind mount of /etc: refused as /etc" 125 \
+	read_only "$T_TMP/etc-bound" run_fails "a bind mount of /etc: refused as /etc" 125 \
 		"rootfs $T_TMP/etc-bound \(the host's /etc\)" "$T_TMP/etc-bound" /bin/true
 	umount "$T_TMP/etc-bound"
 else
 	skip "a bind mount of /etc" "cannot bind-mount here"
 fi
 if mount --bind /dev/shm/ent-run-test-$$ "$T_TMP/shm-bound" 2>/dev/null; then
-	run_fails "a bind mount of a directory inside /dev: refused" 125 \
-		"rootfs $T_TMP/shm-bound \(inside the host's /dev\)" "$T_TMP/shm-bound" /bin/true
+	read_only "$T_TMP/shm-bound" run_fails "a bind mount of a directory inside /dev: refused" \
+		125 "rootfs $T_TMP/shm-bound \(inside the host's /dev\)" "$T_TMP/shm-bound" /bin/true
 	umount "$T_TMP/shm-bound"
 else
 	skip "a bind mount of a directory inside /dev" "cannot bind-mount here"
