@@ -1,9 +1,11 @@
 /*
- * base/util.c - small helpers (see util.h): bounded copies, line splitting, kernel file writes
- * (open(2), write(2)).
+ * base/util.c - small helpers (see util.h): bounded copies, line splitting, numbers and IPv4
+ * blocks (inet_pton(3)), kernel file writes (open(2), write(2)).
  */
 #include "base/util.h"
 
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -46,6 +48,60 @@ int next_line(const char **text, char *line, size_t size)
 	memcpy(line, p, len);
 	line[len] = '\0';
 	return 1;
+}
+
+int parse_number(const char *text, unsigned long long *out, const char **end)
+{
+	char *stop;
+
+	if (!isdigit((unsigned char)text[0]))
+		return -1;
+	errno = 0;
+	*out = strtoull(text, &stop, 10);
+	*end = stop;
+	return errno ? -1 : 0;
+}
+
+int parse_u32(const char *text, uint32_t *out)
+{
+	unsigned long long v;
+	const char *end;
+
+	if (parse_number(text, &v, &end) < 0 || *end || v > UINT32_MAX - 1)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int parse_port(const char *text, uint16_t *port)
+{
+	uint32_t v;
+
+	if (parse_u32(text, &v) < 0 || v == 0 || v > 65535)
+		return -1;
+	*port = (uint16_t)v;
+	return 0;
+}
+
+int parse_ipv4_cidr(const char *text, uint32_t *net, unsigned *prefix_len)
+{
+	const char *slash = strchr(text, '/');
+	char addr[INET_ADDRSTRLEN];
+	struct in_addr in;
+	uint32_t len, mask;
+
+	if (!slash || (size_t)(slash - text) >= sizeof(addr))
+		return -1;
+	memcpy(addr, text, (size_t)(slash - text));
+	addr[slash - text] = '\0';
+	if (inet_pton(AF_INET, addr, &in) != 1 || parse_u32(slash + 1, &len) < 0 || len > 32)
+		return -1;
+	mask = len ? ~UINT32_C(0) << (32 - len) : 0;
+	if (ntohl(in.s_addr) & ~mask)
+		return -1;
+	*net = ntohl(in.s_addr);
+	*prefix_len = len;
+	return 0;
 }
 
 int write_file(const char *path, const char *text, int extra_flags)

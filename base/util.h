@@ -7,6 +7,7 @@
 #define BASE_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Number of elements of an array; a pointer instead of an array does not compile. */
 #define ARRAY_SIZE(a)                                                                   \
@@ -34,6 +35,24 @@ void copy_text(char *dst, size_t size, const char *src);
  * (*text still moves past it; line holds its start).
  */
 int next_line(const char **text, char *line, size_t size);
+
+/*
+ * The decimal number at the start of text (digits only: no sign, no blank); *end points after
+ * it. 0, or -1 when text does not start with a digit or the number does not fit.
+ */
+int parse_number(const char *text, unsigned long long *out, const char **end);
+
+/* A decimal number below UINT32_MAX, the whole of text. 0 or -1. */
+int parse_u32(const char *text, uint32_t *out);
+
+/* A port number, 1 to 65535, the whole of text. 0 or -1. */
+int parse_port(const char *text, uint16_t *port);
+
+/*
+ * An IPv4 CIDR block "A.B.C.D/N" (N from 0 to 32, no host bits set): *net in host byte order
+ * and *prefix_len. Returns 0, or -1 when text is anything else.
+ */
+int parse_ipv4_cidr(const char *text, uint32_t *net, unsigned *prefix_len);
 
 /*
  * Write text to the kernel file at path in one write(2), opened with O_WRONLY | O_CLOEXEC |

@@ -19,7 +19,7 @@
 #include "base/util.h"
 
 #define WHY_DEFAULT    ENT_WHY_DEFAULT
-#define DEFAULT_SUBNET "10.88.0.0/16"
+#define WHY_POLICY     "node policy" /* a default that is the policy's ceiling */
 #define ENT_RANGE_SIZE 65536 /* ids of a container: ns/idrange.h leases blocks of this size */
 
 /* clang-format off */
@@ -28,11 +28,11 @@ static const struct rootfs_mount base_mounts[] = {
 	{ .source = "proc",   .target = "/proc",       .fstype = "proc",
 	  .flags = MS_NOSUID | MS_NODEV | MS_NOEXEC },
 	{ .source = "tmpfs",  .target = "/dev",        .fstype = "tmpfs",
-	  .flags = MS_NOSUID | MS_STRICTATIME,        .data = "mode=755,size=65536k" },
+	  .flags = MS_NOSUID | MS_STRICTATIME,        .data = "mode=755" },
 	{ .source = "devpts", .target = "/dev/pts",    .fstype = "devpts",
 	  .flags = MS_NOSUID | MS_NOEXEC,             .data = "newinstance,ptmxmode=0666,mode=0620" },
 	{ .source = "shm",    .target = "/dev/shm",    .fstype = "tmpfs",
-	  .flags = MS_NOSUID | MS_NODEV | MS_NOEXEC,  .data = "mode=1777,size=65536k" },
+	  .flags = MS_NOSUID | MS_NODEV | MS_NOEXEC,  .data = "mode=1777" },
 	{ .source = "mqueue", .target = "/dev/mqueue", .fstype = "mqueue",
 	  .flags = MS_NOSUID | MS_NODEV | MS_NOEXEC },
 	{ .source = "sysfs",  .target = "/sys",        .fstype = "sysfs",
@@ -221,10 +221,15 @@ static int compile_filesystems(const struct ent_request *req, struct ent_plan *p
 	return 0;
 }
 
-/* --volume and --tmpfs, after the standard mounts so that they may cover them. */
+/*
+ * --volume and --tmpfs, after the standard mounts so that they may cover them. A --tmpfs
+ * without a size gets the node policy's ceiling, or ENT_TMPFS_DEFAULT.
+ */
 static int compile_volumes(const struct ent_request *req, struct rootfs_spec *rootfs,
                            struct rt_err *err)
 {
+	int64_t tmpfs_default = req->limits.has_tmpfs ? req->limits.tmpfs_bytes : ENT_TMPFS_DEFAULT;
+
 	for (unsigned i = 0; i < req->n_volumes; i++) {
 		const struct ent_volume *v = &req->volumes[i];
 		struct rootfs_mount m = { .fstype = "bind", .flags = MS_BIND | MS_REC };
@@ -247,6 +252,11 @@ static int compile_volumes(const struct ent_request *req, struct rootfs_spec *ro
 
 		if (copy_str(m.target, sizeof(m.target), req->tmpfs[i], "--tmpfs path", err) < 0)
 			return -1;
+		if (ent_tmpfs_set_size(m.data, sizeof(m.data),
+		                       req->tmpfs_bytes[i] ? req->tmpfs_bytes[i] : tmpfs_default) <
+		    0)
+			return rt_fail(err, 0, "entitlements: --tmpfs %s: options too long",
+			               m.target);
 		if (ent_rootfs_add_mount(rootfs, &m, "--tmpfs", err) < 0)
 			return -1;
 	}
@@ -332,19 +342,55 @@ static int compile_process(const struct ent_request *req, struct ent_plan *plan,
 	return compile_env(req, proc, err);
 }
 
-/* Cgroup limits: a pids limit by default, so that a fork bomb is contained out of the box. */
+/*
+ * Every tmpfs the plan mounts writable has a size, so that no container can fill the host's
+ * memory through one (tmpfs(5): without "size=" a tmpfs may grow to half of RAM). Those the
+ * request did not size (the container's /dev and /dev/shm, security.fs=read-only's /tmp and
+ * /run, the holder of the cgroup mounts) get ENT_TMPFS_DEFAULT, or the node policy's ceiling
+ * when it is lower.
+ */
+static int size_tmpfs(const struct ent_request *req, struct rootfs_spec *rootfs, struct rt_err *err)
+{
+	int64_t bytes = ENT_TMPFS_DEFAULT;
+
+	if (req->limits.has_tmpfs && req->limits.tmpfs_bytes < bytes)
+		bytes = req->limits.tmpfs_bytes;
+	for (unsigned i = 0; i < rootfs->n_mounts; i++) {
+		struct rootfs_mount *m = &rootfs->mounts[i];
+
+		if (strcmp(m->fstype, "tmpfs") || ent_tmpfs_size(m->data) >= 0)
+			continue;
+		if (ent_tmpfs_set_size(m->data, sizeof(m->data), bytes) < 0)
+			return rt_fail(err, 0, "entitlements: tmpfs %s: options too long",
+			               m->target);
+	}
+	return 0;
+}
+
+/*
+ * Cgroup limits: what the request names, else the node policy's ceiling, else the defaults (a
+ * pids limit, so that a fork bomb is contained out of the box).
+ */
 static void compile_limits(const struct ent_request *req, struct cgroup_spec *cg)
 {
-	cg->pids_max = req->has_pids ? req->pids_max : 1024;
-	set_why(cg->pids_why, req->has_pids ? "--pids" : WHY_DEFAULT);
-	if (req->has_memory) {
-		cg->memory_bytes = req->memory_bytes;
-		set_why(cg->memory_why, "--memory");
+	const struct ent_limits *ceil = &req->limits;
+
+	cg->pids_max = req->has_pids    ? req->pids_max
+	               : ceil->has_pids ? ceil->pids_max
+	                                : ENT_PIDS_DEFAULT;
+	set_why(cg->pids_why, req->has_pids ? "--pids" : ceil->has_pids ? WHY_POLICY : WHY_DEFAULT);
+	if (req->has_memory || ceil->has_memory) {
+		cg->memory_bytes = req->has_memory ? req->memory_bytes : ceil->memory_bytes;
+		set_why(cg->memory_why, req->has_memory ? "--memory" : WHY_POLICY);
 	}
 	if (req->has_cpus) {
 		cg->cpu_quota_us = req->cpu_quota_us;
 		cg->cpu_period_us = req->cpu_period_us;
 		set_why(cg->cpu_why, "--cpus");
+	} else if (ceil->has_cpus) {
+		cg->cpu_quota_us = ceil->cpu_quota_us;
+		cg->cpu_period_us = ceil->cpu_period_us;
+		set_why(cg->cpu_why, WHY_POLICY);
 	}
 }
 
@@ -452,7 +498,7 @@ static int compile_network(const struct ent_request *req, struct netcfg_spec *ne
 	net->n_publish = req->n_publish;
 	if (net->mode >= NETCFG_USER && net->mode != NETCFG_HOST)
 		return copy_str(net->subnet, sizeof(net->subnet),
-		                req->subnet ? req->subnet : DEFAULT_SUBNET, "--subnet", err);
+		                req->subnet ? req->subnet : ENT_SUBNET_DEFAULT, "--subnet", err);
 	return 0;
 }
 
@@ -490,6 +536,8 @@ static int compile_all(const struct ent_request *req, struct ent_grant_req *reqs
 	if (compile_network(req, &plan->net, err) < 0)
 		return -1;
 	if (compile_volumes(req, &plan->rootfs, err) < 0)
+		return -1;
+	if (size_tmpfs(req, &plan->rootfs, err) < 0)
 		return -1;
 	if (compile_process(req, plan, err) < 0)
 		return -1;

@@ -14,7 +14,28 @@
 #include "base/err.h"
 #include "entitlements/plan.h"
 
-#define ENT_MAX_REQ_ITEMS 64
+#define ENT_MAX_REQ_ITEMS  64
+#define ENT_PIDS_DEFAULT   1024                /* processes, when nothing else says */
+#define ENT_TMPFS_DEFAULT  (INT64_C(64) << 20) /* bytes of every tmpfs, when nothing else says */
+#define ENT_SUBNET_DEFAULT "10.88.0.0/16"      /* the address pool; a policy always allows it */
+
+/*
+ * Resource ceilings, from a node policy's "limit" lines (entitlements/policy.h); a has_* false
+ * means no such line. A request above one is refused; a request that names no limit gets the
+ * ceiling. Without a line the ceilings are the defaults: ENT_PIDS_DEFAULT processes,
+ * ENT_TMPFS_DEFAULT per tmpfs, no memory or CPU ceiling.
+ */
+struct ent_limits {
+	bool has_pids;
+	int64_t pids_max; /* 0 = "max" (no limit) */
+	bool has_memory;
+	int64_t memory_bytes;
+	bool has_cpus;
+	int64_t cpu_quota_us; /* per cpu_period_us */
+	int64_t cpu_period_us;
+	bool has_tmpfs;
+	int64_t tmpfs_bytes; /* each tmpfs */
+};
 
 /* --volume SRC:DST[:ro] after parsing. */
 struct ent_volume {
@@ -80,7 +101,8 @@ struct ent_request {
 	char *const *argv; /* the command and its arguments, NULL-terminated */
 	struct ent_volume volumes[ENT_MAX_REQ_ITEMS];
 	unsigned n_volumes;
-	const char *tmpfs[ENT_MAX_REQ_ITEMS]; /* absolute targets */
+	const char *tmpfs[ENT_MAX_REQ_ITEMS];   /* absolute targets */
+	int64_t tmpfs_bytes[ENT_MAX_REQ_ITEMS]; /* --tmpfs DST:size=SIZE; 0: the default */
 	unsigned n_tmpfs;
 	const char *env[ENT_MAX_REQ_ITEMS]; /* "K=V" */
 	unsigned n_env;
@@ -101,9 +123,32 @@ struct ent_request {
 	struct netcfg_publish publish[ENT_MAX_PUBLISH];
 	unsigned n_publish;
 	const char *subnet;
+	struct ent_limits limits; /* the node policy's ceilings (runtime/ copies them in) */
 
 	struct ent_host host;
 };
+
+/*
+ * Resource values as the command line and a node policy write them (entitlements/limits.c).
+ * Each returns 0, or -1 with err naming what ("--memory", "limit memory"), the text and what is
+ * expected. A size is a positive number with an optional suffix K, M, G or T (powers of 1024);
+ * a process count is a number >= 1 or "max" (*pids 0); a CPU count is 0.01 to 4096, as a CFS
+ * quota per 100 ms period.
+ */
+int ent_parse_size(const char *what, const char *text, int64_t *bytes, struct rt_err *err);
+int ent_parse_pids(const char *what, const char *text, int64_t *pids, struct rt_err *err);
+int ent_parse_cpus(const char *what, const char *text, int64_t *quota_us, int64_t *period_us,
+                   struct rt_err *err);
+
+/* The same values as text for messages: "64M", "1536K", "100"; CPUs "1.5". */
+void ent_size_str(int64_t bytes, char *buf, size_t size);
+void ent_cpus_str(int64_t quota_us, int64_t period_us, char *buf, size_t size);
+
+/* The "size=" of tmpfs mount options data ("mode=1777,size=65536k"), in bytes; -1: none. */
+int64_t ent_tmpfs_size(const char *data);
+
+/* Append ",size=N" (in KiB when exact) to mount options data of size bytes; -1 if it is full. */
+int ent_tmpfs_set_size(char *data, size_t size, int64_t bytes);
 
 struct ent_entry; /* a row of the catalogue (entitlements/catalogue.h) */
 

@@ -8,17 +8,18 @@
  * at least one allowed plan. The levels of a domain are not strictly nested (viewer's
  * CAP_DAC_READ_SEARCH is not in user), so a union of plans, not the highest level, is right.
  * Comparing plans, not names, means a profile whose entitlements are each allowed runs,
- * whatever it is called.
+ * whatever it is called. What options ask for (host paths, the address pool, ports, limits,
+ * where names are looked up) is checked against the policy's own lines (policy_options.c).
  */
 #include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mount.h>
 
 #include "entitlements/catalogue.h"
 #include "entitlements/explain.h"
 #include "entitlements/policy.h"
+#include "entitlements/policy_internal.h"
 
 /* clang-format off */
 static const char *const ns_names[NS_COUNT] = {
@@ -63,8 +64,8 @@ static void allowed_level(const struct ent_allowed *a, const char *from, char *b
 	}
 }
 
-static void add_missing(struct ent_verdict *v, const struct ent_allowed *allowed, const char *grant,
-                        const char *from)
+void ent_verdict_add(struct ent_verdict *v, const char *grant, const char *from,
+                     const char *allowed)
 {
 	struct ent_missing *m;
 
@@ -80,7 +81,17 @@ static void add_missing(struct ent_verdict *v, const struct ent_allowed *allowed
 	m = &v->missing[v->n_missing++];
 	snprintf(m->grant, sizeof(m->grant), "%s", grant);
 	snprintf(m->from, sizeof(m->from), "%s", from);
-	allowed_level(allowed, from, m->allowed, sizeof(m->allowed));
+	snprintf(m->allowed, sizeof(m->allowed), "%s", allowed ? allowed : "");
+}
+
+/* A grant of an entitlement: the message says how far the policy goes in its domain. */
+static void add_missing(struct ent_verdict *v, const struct ent_allowed *allowed, const char *grant,
+                        const char *from)
+{
+	char level[ENT_ITEM_MAX];
+
+	allowed_level(allowed, from, level, sizeof(level));
+	ent_verdict_add(v, grant, from, level);
 }
 
 static uint64_t all_caps(const struct lockdown_caps *c)
@@ -323,68 +334,21 @@ static void check_masks(const struct ent_plan *r, const struct ent_allowed *a,
 	}
 }
 
-/* Is path at or below dir? ("/" holds everything; "/srv" holds "/srv/a", not "/srvx".) */
-static bool under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	if (!strcmp(dir, "/"))
-		return path[0] == '/';
-	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
-}
-
-/*
- * Host paths: each --volume source must be at or below an allowed volume path (read-only when
- * the line says :ro), and the rootfs at or below an allowed rootfs path when the policy names
- * any; without such lines any rootfs but the host's own "/" runs (by any path: a bind mount of
- * / is recognised by its device and inode). Container root writes the host files it is given,
- * so these are grants like the others.
- */
-static void check_paths(const struct ent_plan *r, const struct ent_allowed *a,
-                        struct ent_verdict *v)
-{
-	const struct ent_policy *pol = a->policy;
-	bool host_root = r->rootfs.root_ino && r->rootfs.root_ino == a->host_root_ino &&
-	                 r->rootfs.root_dev == a->host_root_dev;
-	char grant[ENT_ITEM_MAX];
-	bool ok = pol->n_rootfs == 0 && strcmp(r->rootfs.root, "/") && !host_root;
-
-	for (unsigned i = 0; i < pol->n_rootfs && !ok; i++)
-		ok = under(r->rootfs.root, pol->rootfs[i]) &&
-		     (!host_root || !strcmp(pol->rootfs[i], "/"));
-	if (r->rootfs.root[0] && !ok) {
-		snprintf(grant, sizeof(grant), "rootfs %.280s%s", r->rootfs.root,
-		         host_root ? " (the host's /)" : "");
-		add_missing(v, a, grant, "ROOTFS");
-	}
-	for (unsigned i = 0; i < r->rootfs.n_mounts; i++) {
-		const struct rootfs_mount *m = &r->rootfs.mounts[i];
-		bool ro = m->flags & MS_RDONLY;
-
-		if (strcmp(m->why, "--volume"))
-			continue;
-		ok = false;
-		for (unsigned j = 0; j < pol->n_volumes && !ok; j++)
-			ok = under(m->source, pol->volumes[j].path) &&
-			     (ro || !pol->volumes[j].readonly_only);
-		if (ok)
-			continue;
-		snprintf(grant, sizeof(grant), "volume %.280s%s", m->source, ro ? ":ro" : "");
-		add_missing(v, a, grant, "--volume");
-	}
-}
-
 void ent_policy_check(const struct ent_plan *request, const struct ent_allowed *allowed,
-                      struct ent_verdict *out)
+                      const struct ent_request_facts *facts, struct ent_verdict *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->allowed = true;
+	ent_policy_check_never(request, facts, out);
+	if (!allowed)
+		return;
+	ent_policy_check_dirs(allowed->policy, facts, out);
 	check_caps(request, allowed, out);
 	check_seccomp(request, allowed, out);
 	check_namespaces(request, allowed, out);
 	check_devices(request, allowed, out);
 	check_masks(request, allowed, out);
-	check_paths(request, allowed, out);
+	ent_policy_check_options(request, allowed->policy, facts, out);
 }
 
 /* Append to buf, keeping it terminated; truncation shows as a cut line, never an overflow. */
@@ -423,7 +387,10 @@ static void append_group(const struct ent_verdict *v, const char *from, unsigned
 void ent_verdict_format(const struct ent_verdict *v, const char *source, unsigned most, char *buf,
                         unsigned long size)
 {
-	snprintf(buf, size, "%s by %s", v->allowed ? "allowed" : "refused", source);
+	if (source)
+		snprintf(buf, size, "%s by %s", v->allowed ? "allowed" : "refused", source);
+	else
+		snprintf(buf, size, "%s", v->allowed ? "allowed" : "refused");
 	if (v->allowed)
 		return;
 	append(buf, size, ": ");

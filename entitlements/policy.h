@@ -14,12 +14,16 @@
 #include <stdio.h>
 
 #include "base/err.h"
+#include "entitlements/ent.h"
 #include "entitlements/plan.h"
 
 #define ENT_PROFILE_MAX 64  /* entitlements in one profile */
 #define ENT_POLICY_MAX  64  /* lines of each kind in a policy */
 #define ENT_ITEM_MAX    320 /* one entitlement or reference, as text */
 #define ENT_MISSING_MAX 32
+
+#define ENT_PROFILE_DIR_DEFAULT  "/etc/ent-run/profiles"
+#define ENT_SECCOMP_ROOT_DEFAULT "/etc/ent-run/seccomp"
 
 struct ent_profile {
 	char name[ENT_NAME_MAX];
@@ -42,6 +46,22 @@ struct ent_policy {
 	unsigned n_volumes;
 	char rootfs[ENT_POLICY_MAX][ENT_ITEM_MAX]; /* allow rootfs PATH: rootfs at or below PATH */
 	unsigned n_rootfs;
+	struct {
+		uint32_t net; /* allow subnet CIDR: address pools inside it (host byte order) */
+		unsigned prefix_len;
+	} subnets[ENT_POLICY_MAX];
+	unsigned n_subnets;
+	struct {
+		bool has_ip; /* allow publish [IP:]PORT[-PORT][/udp]: host ports first..last */
+		uint32_t ip; /* on this host address only (0.0.0.0: all addresses) when has_ip */
+		uint16_t first;
+		uint16_t last;
+		int protocol; /* IPPROTO_TCP or IPPROTO_UDP */
+	} publish[ENT_POLICY_MAX];
+	unsigned n_publish;
+	struct ent_limits limits;        /* limit pids|memory|cpus|tmpfs VALUE */
+	char profile_dir[ENT_ITEM_MAX];  /* profile-dir DIR; "": ENT_PROFILE_DIR_DEFAULT */
+	char seccomp_root[ENT_ITEM_MAX]; /* seccomp-root DIR; "": ENT_SECCOMP_ROOT_DEFAULT */
 };
 
 /* One grant of the request that the policy does not allow. */
@@ -49,6 +69,7 @@ struct ent_missing {
 	char grant[ENT_ITEM_MAX];   /* "CAP_NET_RAW", "syscall mount", "host network namespace" */
 	char from[ENT_WHY_MAX];     /* the entitlement (or option) that asked for it */
 	char allowed[ENT_ITEM_MAX]; /* "allowed up to network.access=user", or "" */
+	bool never;                 /* no policy can allow it (a host system directory as rootfs) */
 };
 
 struct ent_verdict {
@@ -76,11 +97,33 @@ int ent_profile_parse(const char *name, const char *text, const char *source,
 
 /*
  * Parse a node policy: lines "allow ENTITLEMENT", "allow profile NAME", "allow seccomp REF",
- * "allow volume PATH[:ro]", "allow rootfs PATH", '#' comments, blank lines. Malformed lines
- * are errors naming FILE:LINE.
+ * "allow volume PATH[:ro]", "allow rootfs PATH", "allow subnet CIDR",
+ * "allow publish [IP:]PORT[-PORT][/udp]", "limit pids N|max", "limit memory SIZE",
+ * "limit cpus N", "limit tmpfs SIZE", "profile-dir DIR", "seccomp-root DIR", '#' comments,
+ * blank lines. Malformed lines (and a limit or directory given twice) are errors naming
+ * FILE:LINE.
  */
 int ent_policy_parse(const char *text, const char *source, struct ent_policy *out,
                      struct rt_err *err);
+
+/* How a path relates to the host's system directories (ent_system_dir). */
+enum ent_system_kind {
+	ENT_SYSTEM_NONE,
+	ENT_SYSTEM_DIR,  /* it is one of /, /bin, /boot, /etc, /lib*, /run, /sbin, /usr, /var */
+	ENT_SYSTEM_TREE, /* it is /proc, /sys or /dev, or lies below one */
+};
+
+/*
+ * Is path (absolute, symlinks resolved) a host system directory by its name? Fills dir with
+ * the system directory ("/usr", "/lib64", "/proc" for "/proc/1"). runtime/ adds what only
+ * the file system knows (another path to the same directory, a bind mount of one).
+ */
+enum ent_system_kind ent_system_dir(const char *path, char *dir, size_t size);
+
+/* Where the policy looks up profiles and localhost/ seccomp profiles (its lines, or the default).
+ */
+const char *ent_policy_profile_dir(const struct ent_policy *pol);
+const char *ent_policy_seccomp_root(const struct ent_policy *pol);
 
 /* True when pol allows seccomp reference ref ("runtime/default" is always allowed). */
 bool ent_policy_allows_seccomp(const struct ent_policy *pol, const char *ref);
@@ -92,22 +135,42 @@ bool ent_policy_allows_seccomp(const struct ent_policy *pol, const char *ref);
  */
 struct ent_allowed {
 	const struct ent_policy *policy;
-	uint64_t host_root_dev; /* the host's "/" (a rootfs that is it, by any path, is refused */
-	uint64_t host_root_ino; /* unless the policy allows rootfs "/"); 0: unknown */
 	const struct ent_plan *plans[2 * ENT_POLICY_MAX + 1];
 	unsigned n;
 };
 
 /*
- * The subset check: is every grant of request in the union of allowed's plans? Fills out
- * with each missing grant and the entitlement (or option) that asked for it.
+ * What runtime/ found out on the host about a request, for the checks that need the file
+ * system. Each field is "" when there is nothing to say.
+ */
+struct ent_request_facts {
+	char rootfs_system[ENT_ITEM_MAX]; /* "the host's /usr", "inside the host's /proc": the
+	                                     rootfs is a host system directory (never allowed) */
+	char profile_dir[ENT_ITEM_MAX];   /* --profile-dir, when it is not the policy's */
+	char seccomp_root[ENT_ITEM_MAX];  /* --seccomp-profile-root, when it is not the policy's */
+};
+
+/*
+ * The check of a request: what no policy allows (facts->rootfs_system), then, when allowed is
+ * not NULL, the subset check: is every grant of request in the union of allowed's plans, and
+ * are its options (directories, volumes, rootfs, address pool, published ports, resource
+ * limits) within the policy? Fills out with each missing grant and the entitlement (or option)
+ * that asked for it.
  */
 void ent_policy_check(const struct ent_plan *request, const struct ent_allowed *allowed,
-                      struct ent_verdict *out);
+                      const struct ent_request_facts *facts, struct ent_verdict *out);
+
+/*
+ * Only the directory part of the check (--profile-dir, --seccomp-profile-root against pol):
+ * what explain and spec refuse before they show a plan.
+ */
+void ent_policy_check_dirs(const struct ent_policy *pol, const struct ent_request_facts *facts,
+                           struct ent_verdict *out);
 
 /*
  * One line: "refused by FILE: A, B (from X) are not allowed; allowed up to Y; C (from Z) ...",
- * naming at most `most` grants per entitlement ("and N more").
+ * naming at most `most` grants per entitlement ("and N more"). source NULL (no node policy):
+ * "refused: ...".
  */
 void ent_verdict_format(const struct ent_verdict *v, const char *source, unsigned most, char *buf,
                         unsigned long size);

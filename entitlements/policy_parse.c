@@ -2,7 +2,10 @@
  * entitlements/policy_parse.c - the text of profiles and node policies: one item per line,
  * '#' comments, blank lines. Every error names FILE:LINE and what was expected.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -107,7 +110,7 @@ int ent_profile_parse(const char *name, const char *text, const char *source,
 }
 
 /* "allow seccomp REF": the references that replace the entitlement-derived filter. */
-static int add_seccomp(struct ent_policy *pol, const char *ref, struct rt_err *err)
+static int add_seccomp(struct ent_policy *pol, char *ref, struct rt_err *err)
 {
 	if (strcmp(ref, "unconfined") && strcmp(ref, "runtime/default") &&
 	    (strncmp(ref, "localhost/", 10) || !ent_profile_name_valid(ref + 10)))
@@ -121,7 +124,7 @@ static int add_seccomp(struct ent_policy *pol, const char *ref, struct rt_err *e
 	return 0;
 }
 
-static int add_profile(struct ent_policy *pol, const char *name, struct rt_err *err)
+static int add_profile(struct ent_policy *pol, char *name, struct rt_err *err)
 {
 	if (!ent_profile_name_valid(name))
 		return rt_fail(err, 0,
@@ -140,10 +143,9 @@ static int host_path(const char *what, const char *text, char *out, struct rt_er
 	if (text[0] != '/' || strstr(text, "/../") || strstr(text, "/./") || strstr(text, "//") ||
 	    (len > 1 && text[len - 1] == '/') || (len >= 3 && !strcmp(text + len - 3, "/..")) ||
 	    (len >= 2 && !strcmp(text + len - 2, "/.")))
-		return rt_fail(err, 0, "'allow %s' needs a plain absolute path, got '%s'", what,
-		               text);
+		return rt_fail(err, 0, "'%s' needs a plain absolute path, got '%s'", what, text);
 	if (len >= ENT_ITEM_MAX)
-		return rt_fail(err, 0, "'allow %s': path too long", what);
+		return rt_fail(err, 0, "'%s': path too long", what);
 	memcpy(out, text, len + 1);
 	return 0;
 }
@@ -159,60 +161,235 @@ static int add_volume(struct ent_policy *pol, char *arg, struct rt_err *err)
 	if (ro)
 		arg[len - 3] = '\0';
 	pol->volumes[pol->n_volumes].readonly_only = ro;
-	if (host_path("volume", arg, pol->volumes[pol->n_volumes].path, err) < 0)
+	if (host_path("allow volume", arg, pol->volumes[pol->n_volumes].path, err) < 0)
 		return -1;
 	pol->n_volumes++;
 	return 0;
 }
 
-static int add_rootfs(struct ent_policy *pol, const char *arg, struct rt_err *err)
+static int add_rootfs(struct ent_policy *pol, char *arg, struct rt_err *err)
 {
 	if (pol->n_rootfs >= ENT_POLICY_MAX)
 		return rt_fail(err, 0, "too many rootfs paths (at most %d)", ENT_POLICY_MAX);
-	if (host_path("rootfs", arg, pol->rootfs[pol->n_rootfs], err) < 0)
+	if (host_path("allow rootfs", arg, pol->rootfs[pol->n_rootfs], err) < 0)
 		return -1;
 	pol->n_rootfs++;
 	return 0;
 }
 
-/* One non-empty policy line. */
-static int policy_line(struct ent_policy *pol, char *line, struct rt_err *err)
+/* "allow subnet CIDR": address pools (--subnet) inside this IPv4 block. */
+static int add_subnet(struct ent_policy *pol, char *arg, struct rt_err *err)
 {
-	char *word = line + strcspn(line, " \t");
-	char *arg;
-
-	if (*word)
-		*word++ = '\0';
-	word += strspn(word, " \t");
-	if (strcmp(line, "allow"))
+	if (pol->n_subnets >= ENT_POLICY_MAX)
+		return rt_fail(err, 0, "too many subnets (at most %d)", ENT_POLICY_MAX);
+	if (parse_ipv4_cidr(arg, &pol->subnets[pol->n_subnets].net,
+	                    &pol->subnets[pol->n_subnets].prefix_len) < 0)
 		return rt_fail(err, 0,
-		               "unknown keyword '%s' (expected: allow ENTITLEMENT, allow "
-		               "profile NAME, allow seccomp REF, allow volume PATH[:ro], allow "
-		               "rootfs PATH)",
-		               line);
+		               "'allow subnet' needs an IPv4 CIDR block without host bits, got "
+		               "'%s' (e.g. 10.89.0.0/16)",
+		               arg);
+	pol->n_subnets++;
+	return 0;
+}
+
+/* "allow publish [IP:]PORT[-PORT][/tcp|/udp]": host ports --publish may use. */
+static int add_publish(struct ent_policy *pol, char *arg, struct rt_err *err)
+{
+	char text[ENT_ITEM_MAX];
+	char *proto = strchr(arg, '/'), *colon, *ports, *dash;
+	struct in_addr ip;
+
+	if (pol->n_publish >= ENT_POLICY_MAX)
+		return rt_fail(err, 0, "too many published ports (at most %d)", ENT_POLICY_MAX);
+	snprintf(text, sizeof(text), "%s", arg);
+	pol->publish[pol->n_publish].protocol = IPPROTO_TCP;
+	if (proto) {
+		*proto++ = '\0';
+		if (!strcmp(proto, "udp"))
+			pol->publish[pol->n_publish].protocol = IPPROTO_UDP;
+		else if (strcmp(proto, "tcp"))
+			goto bad;
+	}
+	colon = strrchr(arg, ':');
+	ports = colon ? colon + 1 : arg;
+	if (colon) {
+		*colon = '\0';
+		if (inet_pton(AF_INET, arg, &ip) != 1)
+			goto bad;
+		pol->publish[pol->n_publish].has_ip = true;
+		pol->publish[pol->n_publish].ip = ntohl(ip.s_addr);
+	}
+	dash = strchr(ports, '-');
+	if (dash)
+		*dash++ = '\0';
+	if (parse_port(ports, &pol->publish[pol->n_publish].first) < 0 ||
+	    parse_port(dash ? dash : ports, &pol->publish[pol->n_publish].last) < 0 ||
+	    pol->publish[pol->n_publish].last < pol->publish[pol->n_publish].first)
+		goto bad;
+	pol->n_publish++;
+	return 0;
+bad:
+	return rt_fail(err, 0,
+	               "'allow publish' needs [IP:]PORT[-PORT][/tcp|/udp] (an IPv4 address, "
+	               "ports 1-65535, the first no higher than the last), got '%s'",
+	               text);
+}
+
+static int limit_pids(struct ent_limits *l, const char *what, const char *value, struct rt_err *err)
+{
+	return ent_parse_pids(what, value, &l->pids_max, err);
+}
+
+static int limit_memory(struct ent_limits *l, const char *what, const char *value,
+                        struct rt_err *err)
+{
+	return ent_parse_size(what, value, &l->memory_bytes, err);
+}
+
+static int limit_cpus(struct ent_limits *l, const char *what, const char *value, struct rt_err *err)
+{
+	return ent_parse_cpus(what, value, &l->cpu_quota_us, &l->cpu_period_us, err);
+}
+
+static int limit_tmpfs(struct ent_limits *l, const char *what, const char *value,
+                       struct rt_err *err)
+{
+	return ent_parse_size(what, value, &l->tmpfs_bytes, err);
+}
+
+/* clang-format off */
+/* "limit RESOURCE VALUE": the ceilings, with where each one's "given" flag lives. */
+static const struct {
+	const char *resource;
+	size_t has;
+	int (*parse)(struct ent_limits *l, const char *what, const char *value, struct rt_err *err);
+} limit_kinds[] = {
+	{ "pids",   offsetof(struct ent_limits, has_pids),   limit_pids },
+	{ "memory", offsetof(struct ent_limits, has_memory), limit_memory },
+	{ "cpus",   offsetof(struct ent_limits, has_cpus),   limit_cpus },
+	{ "tmpfs",  offsetof(struct ent_limits, has_tmpfs),  limit_tmpfs },
+};
+/* clang-format on */
+
+#define EXPECTED_LIMITS "limit pids N|max, limit memory SIZE, limit cpus N, limit tmpfs SIZE"
+
+/* "limit RESOURCE VALUE": a ceiling, each at most once. */
+static int add_limit(struct ent_policy *pol, char *arg, struct rt_err *err)
+{
+	char *value = arg + strcspn(arg, " \t");
+	char what[32];
+
+	if (*value)
+		*value++ = '\0';
+	value += strspn(value, " \t");
+	if (!*value || strpbrk(value, " \t"))
+		return rt_fail(err, 0, "'limit' needs a resource and one value (expected: %s)",
+		               EXPECTED_LIMITS);
+	for (size_t i = 0; i < ARRAY_SIZE(limit_kinds); i++) {
+		bool *has = (bool *)((char *)&pol->limits + limit_kinds[i].has);
+
+		if (strcmp(arg, limit_kinds[i].resource))
+			continue;
+		snprintf(what, sizeof(what), "limit %s", arg);
+		if (*has)
+			return rt_fail(err, 0, "'%s' given twice", what);
+		if (limit_kinds[i].parse(&pol->limits, what, value, err) < 0)
+			return -1;
+		*has = true;
+		return 0;
+	}
+	return rt_fail(err, 0, "unknown resource '%s' (expected: %s)", arg, EXPECTED_LIMITS);
+}
+
+/* "profile-dir DIR", "seccomp-root DIR": where the policy's names are looked up, once each. */
+static int set_dir(const char *keyword, char *dir, char *arg, struct rt_err *err)
+{
+	if (dir[0])
+		return rt_fail(err, 0, "'%s' given twice", keyword);
+	if (!*arg || strpbrk(arg, " \t"))
+		return rt_fail(err, 0, "'%s' needs exactly one DIR", keyword);
+	return host_path(keyword, arg, dir, err);
+}
+
+static int set_profile_dir(struct ent_policy *pol, char *arg, struct rt_err *err)
+{
+	return set_dir("profile-dir", pol->profile_dir, arg, err);
+}
+
+static int set_seccomp_root(struct ent_policy *pol, char *arg, struct rt_err *err)
+{
+	return set_dir("seccomp-root", pol->seccomp_root, arg, err);
+}
+
+/* clang-format off */
+/* "allow WHAT ARG": the grants that are not entitlements. Anything else is an entitlement. */
+static const struct {
+	const char *what, *arg;
+	int (*add)(struct ent_policy *pol, char *arg, struct rt_err *err);
+} allow_kinds[] = {
+	{ "profile", "NAME",                       add_profile },
+	{ "seccomp", "REF",                        add_seccomp },
+	{ "volume",  "PATH[:ro]",                  add_volume },
+	{ "rootfs",  "PATH",                       add_rootfs },
+	{ "subnet",  "CIDR",                       add_subnet },
+	{ "publish", "[IP:]PORT[-PORT][/udp]",     add_publish },
+};
+/* clang-format on */
+
+/* "allow ...": an entitlement, or one of allow_kinds with exactly one argument. */
+static int allow_line(struct ent_policy *pol, char *word, struct rt_err *err)
+{
+	char *arg = word + strcspn(word, " \t");
+
 	if (!*word)
 		return rt_fail(err, 0,
 		               "'allow' needs an entitlement, 'profile NAME', 'seccomp REF', "
-		               "'volume PATH' or 'rootfs PATH'");
-	arg = word + strcspn(word, " \t");
+		               "'volume PATH', 'rootfs PATH', 'subnet CIDR' or 'publish PORT'");
 	if (*arg) {
 		*arg++ = '\0';
 		arg += strspn(arg, " \t");
 	}
-	if (!strcmp(word, "profile") || !strcmp(word, "seccomp")) {
+	for (size_t i = 0; i < ARRAY_SIZE(allow_kinds); i++) {
+		if (strcmp(word, allow_kinds[i].what))
+			continue;
 		if (!*arg || strpbrk(arg, " \t"))
 			return rt_fail(err, 0, "'allow %s' needs exactly one %s", word,
-			               word[0] == 'p' ? "NAME" : "REF");
-		return word[0] == 'p' ? add_profile(pol, arg, err) : add_seccomp(pol, arg, err);
-	}
-	if (!strcmp(word, "volume") || !strcmp(word, "rootfs")) {
-		if (!*arg || strpbrk(arg, " \t"))
-			return rt_fail(err, 0, "'allow %s' needs exactly one PATH", word);
-		return word[0] == 'v' ? add_volume(pol, arg, err) : add_rootfs(pol, arg, err);
+			               allow_kinds[i].arg);
+		return allow_kinds[i].add(pol, arg, err);
 	}
 	if (*arg)
 		return rt_fail(err, 0, "unexpected '%s' after 'allow %s'", arg, word);
 	return add_entitlement(pol->entitlements, &pol->n_entitlements, ENT_POLICY_MAX, word, err);
+}
+
+/* clang-format off */
+/* The first word of a policy line says what the rest is. */
+static const struct {
+	const char *keyword;
+	int (*add)(struct ent_policy *pol, char *rest, struct rt_err *err);
+} line_kinds[] = {
+	{ "allow",        allow_line },
+	{ "limit",        add_limit },
+	{ "profile-dir",  set_profile_dir },
+	{ "seccomp-root", set_seccomp_root },
+};
+/* clang-format on */
+
+/* One non-empty policy line. */
+static int policy_line(struct ent_policy *pol, char *line, struct rt_err *err)
+{
+	char *rest = line + strcspn(line, " \t");
+
+	if (*rest)
+		*rest++ = '\0';
+	rest += strspn(rest, " \t");
+	for (size_t i = 0; i < ARRAY_SIZE(line_kinds); i++) {
+		if (!strcmp(line, line_kinds[i].keyword))
+			return line_kinds[i].add(pol, rest, err);
+	}
+	return rt_fail(err, 0,
+	               "unknown keyword '%s' (expected: allow, limit, profile-dir, seccomp-root)",
+	               line);
 }
 
 int ent_policy_parse(const char *text, const char *source, struct ent_policy *out,
@@ -235,6 +412,16 @@ int ent_policy_parse(const char *text, const char *source, struct ent_policy *ou
 		}
 	}
 	return 0;
+}
+
+const char *ent_policy_profile_dir(const struct ent_policy *pol)
+{
+	return pol->profile_dir[0] ? pol->profile_dir : ENT_PROFILE_DIR_DEFAULT;
+}
+
+const char *ent_policy_seccomp_root(const struct ent_policy *pol)
+{
+	return pol->seccomp_root[0] ? pol->seccomp_root : ENT_SECCOMP_ROOT_DEFAULT;
 }
 
 bool ent_policy_allows_seccomp(const struct ent_policy *pol, const char *ref)

@@ -65,17 +65,17 @@ static const struct opt_row opt_rows[] = {
 	{ "profile",     required_argument, OPT_PROFILE,      FOR_REQUEST, "NAME",
 	  "grant a named profile (repeatable; union)" },
 	{ "profile-dir", required_argument, OPT_PROFILE_DIR,  FOR_REQUEST, "DIR",
-	  "profiles (default /etc/ent-run/profiles)" },
+	  "profiles (default /etc/ent-run/profiles; a policy's profile-dir)" },
 	{ "policy",      required_argument, OPT_POLICY,       FOR_REQUEST, "FILE",
 	  "node policy (default /etc/ent-run/policy)" },
 	{ "seccomp",     required_argument, OPT_SECCOMP,      FOR_REQUEST, "REF",
 	  "runtime/default, unconfined or localhost/NAME" },
 	{ "seccomp-profile-root", required_argument, OPT_SECCOMP_ROOT, FOR_REQUEST, "DIR",
-	  "localhost/ profiles (default /etc/ent-run/seccomp)" },
-	{ "volume",      required_argument, OPT_VOLUME,       FOR_PROCESS | FOR_CHECK, "SRC:DST[:ro]",
+	  "localhost/ profiles (default /etc/ent-run/seccomp; a policy's seccomp-root)" },
+	{ "volume",      required_argument, OPT_VOLUME,       FOR_REQUEST, "SRC:DST[:ro]",
 	  "bind mount host SRC at DST" },
-	{ "tmpfs",       required_argument, OPT_TMPFS,        FOR_PROCESS, "DST",
-	  "mount a tmpfs at DST" },
+	{ "tmpfs",       required_argument, OPT_TMPFS,        FOR_REQUEST, "DST[:size=SIZE]",
+	  "a tmpfs at DST (default size: the policy's limit, else 64M)" },
 	{ "workdir",     required_argument, OPT_WORKDIR,      FOR_PROCESS, "DIR",
 	  "working directory (default /)" },
 	{ "env",         required_argument, OPT_ENV,          FOR_PROCESS, "K=V",
@@ -84,16 +84,16 @@ static const struct opt_row opt_rows[] = {
 	  "run as this user (default 0:0)" },
 	{ "hostname",    required_argument, OPT_HOSTNAME,     FOR_PROCESS, "NAME",
 	  "host name inside (default ent-run)" },
-	{ "memory",      required_argument, OPT_MEMORY,       FOR_PROCESS, "SIZE",
-	  "memory limit, e.g. 256M (suffixes K, M, G)" },
-	{ "pids",        required_argument, OPT_PIDS,         FOR_PROCESS, "N",
-	  "process limit (default 1024; 'max' lifts it)" },
-	{ "cpus",        required_argument, OPT_CPUS,         FOR_PROCESS, "N",
-	  "CPU limit in CPUs, e.g. 1.5" },
-	{ "publish",     required_argument, OPT_PUBLISH,      FOR_PROCESS, "[IP:]HP:P[/udp]",
+	{ "memory",      required_argument, OPT_MEMORY,       FOR_REQUEST, "SIZE",
+	  "memory limit, e.g. 256M (default: the policy's limit, else none)" },
+	{ "pids",        required_argument, OPT_PIDS,         FOR_REQUEST, "N",
+	  "process limit, 'max' lifts it (default: the policy's, else 1024)" },
+	{ "cpus",        required_argument, OPT_CPUS,         FOR_REQUEST, "N",
+	  "CPU limit in CPUs, e.g. 1.5 (default: the policy's, else none)" },
+	{ "publish",     required_argument, OPT_PUBLISH,      FOR_REQUEST, "[IP:]HP:P[/udp]",
 	  "publish a port (needs network.access=proxy)" },
-	{ "subnet",      required_argument, OPT_SUBNET,       FOR_PROCESS, "CIDR",
-	  "address pool for network.access=user+" },
+	{ "subnet",      required_argument, OPT_SUBNET,       FOR_REQUEST, "CIDR",
+	  "address pool for network.access=user+ (default 10.88.0.0/16)" },
 	{ "tty",         no_argument,       OPT_TTY,          FOR_RUN,     NULL,
 	  "allocate a pseudo-terminal" },
 	{ "verbose",     no_argument,       OPT_VERBOSE,      FOR_REQUEST, NULL,
@@ -212,7 +212,10 @@ static int apply_process_option(struct rt_options *opts, int id, char *arg, stru
 			               ENT_MAX_REQ_ITEMS);
 		return rt_parse_volume(arg, &req->volumes[req->n_volumes++], err);
 	case OPT_TMPFS:
-		if (rt_normalize_path("--tmpfs", arg, arg, err) < 0)
+		if (req->n_tmpfs >= ENT_MAX_REQ_ITEMS)
+			return rt_fail(err, 0, "--tmpfs: given too often (at most %d)",
+			               ENT_MAX_REQ_ITEMS);
+		if (rt_parse_tmpfs(arg, &req->tmpfs_bytes[req->n_tmpfs], err) < 0)
 			return -1;
 		return add_item(req->tmpfs, &req->n_tmpfs, arg, "--tmpfs", err);
 	case OPT_WORKDIR:
@@ -232,13 +235,13 @@ static int apply_process_option(struct rt_options *opts, int id, char *arg, stru
 		return rt_parse_hostname(arg, err);
 	case OPT_MEMORY:
 		req->has_memory = true;
-		return rt_parse_size(arg, &req->memory_bytes, err);
+		return ent_parse_size("--memory", arg, &req->memory_bytes, err);
 	case OPT_PIDS:
 		req->has_pids = true;
-		return rt_parse_pids(arg, &req->pids_max, err);
+		return ent_parse_pids("--pids", arg, &req->pids_max, err);
 	case OPT_CPUS:
 		req->has_cpus = true;
-		return rt_parse_cpus(arg, &req->cpu_quota_us, &req->cpu_period_us, err);
+		return ent_parse_cpus("--cpus", arg, &req->cpu_quota_us, &req->cpu_period_us, err);
 	case OPT_PUBLISH:
 		if (req->n_publish >= ENT_MAX_PUBLISH)
 			return rt_fail(err, 0, "--publish: given too often (at most %d)",

@@ -50,15 +50,21 @@ void rt_cli_free(struct rt_options *opts);
 /* Print --help for the given subcommand. */
 void rt_cli_usage(FILE *out, enum rt_command command);
 
-/* Value parsers, exported for the unit tests. Each returns 0 or -1 with err. */
+/*
+ * Value parsers, exported for the unit tests. Each returns 0 or -1 with err. Sizes, process
+ * and CPU counts: ent_parse_size() and friends (entitlements/ent.h).
+ */
 int rt_parse_volume(const char *text, struct ent_volume *out, struct rt_err *err);
 int rt_parse_user(const char *text, uint32_t *uid, uint32_t *gid, bool *has_gid,
                   struct rt_err *err);
-int rt_parse_size(const char *text, int64_t *bytes, struct rt_err *err);
-int rt_parse_pids(const char *text, int64_t *pids, struct rt_err *err);
-int rt_parse_cpus(const char *text, int64_t *quota_us, int64_t *period_us, struct rt_err *err);
 int rt_parse_publish(const char *text, struct netcfg_publish *out, struct rt_err *err);
 int rt_parse_hostname(const char *text, struct rt_err *err);
+
+/*
+ * --tmpfs DST[:size=SIZE]: cuts text at the ':' and normalises DST in place; *bytes is SIZE,
+ * or 0 when none is given (the default applies).
+ */
+int rt_parse_tmpfs(char *text, int64_t *bytes, struct rt_err *err);
 
 /*
  * Normalise an absolute container path ("//a/./b/" -> "/a/b"); ".." or a relative path is an

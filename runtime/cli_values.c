@@ -1,7 +1,8 @@
 /*
- * runtime/cli_values.c - the values of options: paths inside the container, volumes, ids,
- * sizes, process and CPU limits, published ports, host names. Pure, and each error names the
- * option, the offending text and what is expected (tests/unit/test_rt_cli.c).
+ * runtime/cli_values.c - the values of options: paths inside the container, volumes, tmpfs,
+ * ids, published ports, host names (sizes, process and CPU counts: entitlements/limits.c, which
+ * a node policy shares). Pure, and each error names the option, the offending text and what is
+ * expected (tests/unit/test_rt_cli.c).
  */
 #include "runtime/cli.h"
 
@@ -50,6 +51,24 @@ int rt_normalize_path(const char *what, const char *text, char *out, struct rt_e
 	return 0;
 }
 
+int rt_parse_tmpfs(char *text, int64_t *bytes, struct rt_err *err)
+{
+	char *opt = strchr(text, ':');
+
+	*bytes = 0;
+	if (opt) {
+		*opt++ = '\0';
+		if (strncmp(opt, "size=", 5))
+			return rt_fail(err, 0,
+			               "--tmpfs: unknown option '%s' after '%s' (expected DST or "
+			               "DST:size=SIZE)",
+			               opt, text);
+		if (ent_parse_size("--tmpfs", opt + 5, bytes, err) < 0)
+			return -1;
+	}
+	return rt_normalize_path("--tmpfs", text, text, err);
+}
+
 int rt_parse_volume(const char *text, struct ent_volume *out, struct rt_err *err)
 {
 	char buf[2 * ENT_PATH_MAX];
@@ -80,22 +99,6 @@ int rt_parse_volume(const char *text, struct ent_volume *out, struct rt_err *err
 	return rt_normalize_path("--volume destination", dst, out->target, err);
 }
 
-/* A decimal number that fits in uint32_t, the whole string. */
-static int parse_u32(const char *text, uint32_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!isdigit((unsigned char)text[0]))
-		return -1;
-	errno = 0;
-	v = strtoull(text, &end, 10);
-	if (errno || *end || v > UINT32_MAX - 1)
-		return -1;
-	*out = (uint32_t)v;
-	return 0;
-}
-
 int rt_parse_user(const char *text, uint32_t *uid, uint32_t *gid, bool *has_gid, struct rt_err *err)
 {
 	char buf[32];
@@ -111,86 +114,6 @@ int rt_parse_user(const char *text, uint32_t *uid, uint32_t *gid, bool *has_gid,
 		return rt_fail(err, 0,
 		               "--user: '%s' is not UID[:GID] (numeric ids, e.g. 1000:1000)", text);
 	*has_gid = colon != NULL;
-	return 0;
-}
-
-/* clang-format off */
-static const struct { char suffix; int shift; } size_suffixes[] = {
-	{ 'b', 0 }, { 'k', 10 }, { 'm', 20 }, { 'g', 30 }, { 't', 40 },
-};
-/* clang-format on */
-
-int rt_parse_size(const char *text, int64_t *bytes, struct rt_err *err)
-{
-	char *end;
-	unsigned long long v;
-	int shift = -1;
-
-	errno = 0;
-	v = isdigit((unsigned char)text[0]) ? strtoull(text, &end, 10) : 0;
-	if (!isdigit((unsigned char)text[0]) || errno)
-		goto bad;
-	if (!*end)
-		shift = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(size_suffixes) && shift < 0; i++) {
-		if (tolower((unsigned char)end[0]) == size_suffixes[i].suffix &&
-		    (!end[1] || (tolower((unsigned char)end[1]) == 'b' && !end[2])))
-			shift = size_suffixes[i].shift;
-	}
-	if (shift < 0 || v == 0 || v > ((unsigned long long)INT64_MAX >> shift))
-		goto bad;
-	*bytes = (int64_t)(v << shift);
-	return 0;
-bad:
-	return rt_fail(err, 0,
-	               "--memory: '%s' is not a size (expected a positive number with "
-	               "an optional suffix K, M, G or T, e.g. 256M)",
-	               text);
-}
-
-int rt_parse_pids(const char *text, int64_t *pids, struct rt_err *err)
-{
-	uint32_t v;
-
-	if (!strcmp(text, "max")) {
-		*pids = 0;
-		return 0;
-	}
-	if (parse_u32(text, &v) < 0 || v == 0)
-		return rt_fail(err, 0,
-		               "--pids: '%s' is not a process count (expected a number "
-		               ">= 1, or max)",
-		               text);
-	*pids = v;
-	return 0;
-}
-
-int rt_parse_cpus(const char *text, int64_t *quota_us, int64_t *period_us, struct rt_err *err)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(text, &end);
-	if (errno || end == text || *end || !(v >= 0.01) || v > 4096 ||
-	    !isdigit((unsigned char)text[0]))
-		return rt_fail(err, 0,
-		               "--cpus: '%s' is not a CPU count (expected a number from "
-		               "0.01 to 4096, e.g. 1.5)",
-		               text);
-	/* The CFS bandwidth controller: `quota` microseconds of CPU time per `period`. */
-	*period_us = 100000;
-	*quota_us = (int64_t)(v * 100000 + 0.5);
-	return 0;
-}
-
-static int parse_port(const char *text, uint16_t *port)
-{
-	uint32_t v;
-
-	if (parse_u32(text, &v) < 0 || v == 0 || v > 65535)
-		return -1;
-	*port = (uint16_t)v;
 	return 0;
 }
 

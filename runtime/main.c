@@ -42,7 +42,8 @@ static int resolve_host_path(const char *what, const char *path, char *out, stru
 }
 
 /*
- * --seccomp localhost/NAME: read NAME from the profile root (default /etc/ent-run/seccomp).
+ * --seccomp localhost/NAME: read NAME from the profile root (the node policy's seccomp-root,
+ * else --seccomp-profile-root, else /etc/ent-run/seccomp; rt_policy_bind() chose it).
  * NAME is one file name: no '/', so a reference cannot leave the directory. The text goes to
  * the pure compiler, which parses it; a file over the importer's limit is refused unread.
  */
@@ -50,7 +51,7 @@ static int read_seccomp_profile(struct rt_options *opts, struct rt_err *err)
 {
 	struct ent_request *req = &opts->req;
 	const char *name = req->seccomp_ref + strlen("localhost/");
-	const char *root = req->seccomp_root ? req->seccomp_root : "/etc/ent-run/seccomp";
+	const char *root = req->seccomp_root;
 	char *path, *text;
 
 	if (!name[0] || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
@@ -201,78 +202,133 @@ static int print_spec(struct ent_plan *plan, const struct ns_idpool *ids, struct
 }
 
 /*
- * The node policy: a request runs only when its grants are a subset of what the policy
- * allows. For `check` the verdict is the answer (exit 0 or 1); for a run, a refusal is an
- * error (125) that names each missing grant.
+ * Report a verdict: for `check` it is the answer (printed; exit 0 or 1); for the other
+ * commands a refusal is an error (125) that names each missing grant.
  */
-static int enforce_policy(struct rt_options *opts, const struct ent_plan *plan, struct rt_err *err)
+static int report_verdict(const struct rt_options *opts, const struct rt_policy *p,
+                          const struct ent_verdict *verdict, struct rt_err *err)
 {
-	const char *path = rt_policy_path(opts);
-	struct ent_verdict verdict;
 	char line[4096];
+	bool grantable = false;
 
-	if (!path) {
-		if (opts->command == RT_CMD_CHECK && opts->json)
-			return ent_verdict_print_json(
-			        stdout, &(struct ent_verdict){ .allowed = true }, NULL, err);
-		if (opts->command == RT_CMD_CHECK)
-			printf("allowed: no node policy (/etc/ent-run/policy does not exist)\n");
-		return 0;
-	}
-	if (rt_policy_check(opts, plan, path, &verdict, err) < 0)
-		return -1;
 	if (opts->command == RT_CMD_CHECK) {
-		if (opts->json && ent_verdict_print_json(stdout, &verdict, path, err) < 0)
-			return -1;
-		ent_verdict_format(&verdict, path, ENT_MISSING_MAX, line, sizeof(line));
-		if (!opts->json)
-			printf("%s\n", line);
-		return verdict.allowed ? 0 : 1;
+		if (opts->json)
+			return ent_verdict_print_json(stdout, verdict, p->path, err) < 0
+			               ? -1
+			               : !verdict->allowed;
+		if (verdict->allowed && !p->path) {
+			printf("allowed: no node policy (/etc/ent-run/policy does not exist)\n");
+			return 0;
+		}
+		ent_verdict_format(verdict, p->path, ENT_MISSING_MAX, line, sizeof(line));
+		printf("%s\n", line);
+		return !verdict->allowed;
 	}
-	if (verdict.allowed)
+	if (verdict->allowed)
 		return 0;
-	ent_verdict_format(&verdict, path, 2, line, sizeof(line));
+	ent_verdict_format(verdict, p->path, 2, line, sizeof(line));
 	rt_fail(err, 0, "%s", line);
-	rt_err_hint(err, "ask the operator to allow it, or see 'ent-run check' for the details");
+	for (unsigned i = 0; i < verdict->n_missing; i++)
+		grantable = grantable || !verdict->missing[i].never;
+	if (grantable)
+		rt_err_hint(err, "ask the operator to allow it, or see 'ent-run check' for the "
+		                 "details");
+	else
+		rt_err_hint(err, "a rootfs is a directory of a container's own files");
 	return -1;
 }
 
-static int run_command(struct rt_options *opts, struct rt_err *err)
+/*
+ * Under a node policy, names mean what the policy says: a --profile-dir or
+ * --seccomp-profile-root naming another directory than the policy's is refused first, by
+ * every command, before any name is looked up.
+ */
+static int refuse_other_dirs(const struct rt_options *opts, const struct rt_policy *p,
+                             struct rt_err *err)
 {
-	char rootfs[ENT_PATH_MAX];
-	struct ent_plan *plan = NULL;
+	struct ent_verdict verdict = { .allowed = true };
+
+	if (p->pol)
+		ent_policy_check_dirs(p->pol, &p->facts, &verdict);
+	if (verdict.allowed)
+		return 0;
+	if (report_verdict(opts, p, &verdict, err) < 0) {
+		rt_err_hint(err, "leave the option out: under a node policy, profiles and seccomp "
+		                 "profiles come from its directories");
+		return -1;
+	}
+	return 1; /* check: refused */
+}
+
+/*
+ * The node policy: a request runs only when its grants are a subset of what the policy
+ * allows, and never with a host system directory as its rootfs (policy or not). spec
+ * refuses what a run would refuse: its config.json is the same container, run elsewhere.
+ */
+static int enforce_policy(struct rt_options *opts, struct rt_policy *p, const struct ent_plan *plan,
+                          struct rt_err *err)
+{
+	struct ent_verdict verdict;
+
+	if (rt_policy_check(opts, p, plan, &verdict, err) < 0)
+		return -1;
+	return report_verdict(opts, p, &verdict, err);
+}
+
+/* Compile the request and do what the command says with the plan. */
+static int run_plan(struct rt_options *opts, struct rt_policy *p, struct rt_err *err)
+{
+	struct ent_plan *plan = ent_plan_new(err);
 	int status = -1;
 
-	if (opts->command == RT_CMD_EXPLAIN && opts->list) {
-		ent_catalogue_print(stdout, opts->json);
-		return 0;
-	}
-	if (resolve_request(opts, rootfs, err) < 0)
-		return -1;
-	if (rt_profiles_expand(opts, &opts->req, opts->req.profiles, opts->req.n_profiles, err) < 0)
-		return -1;
-	plan = ent_plan_new(err);
-	if (!plan)
-		return -1;
-	if (ent_compile(&opts->req, plan, err) < 0)
+	if (!plan || ent_compile(&opts->req, plan, err) < 0)
 		goto out;
 	switch (opts->command) {
 	case RT_CMD_RUN:
-		if (enforce_policy(opts, plan, err) == 0)
+		if (enforce_policy(opts, p, plan, err) == 0)
 			status = run_container(plan, &opts->ids, err);
 		break;
 	case RT_CMD_EXPLAIN:
 		status = explain_plan(opts, plan, err);
 		break;
 	case RT_CMD_SPEC:
-		status = print_spec(plan, &opts->ids, err);
+		if (enforce_policy(opts, p, plan, err) == 0)
+			status = print_spec(plan, &opts->ids, err);
 		break;
 	case RT_CMD_CHECK:
-		status = enforce_policy(opts, plan, err);
+		status = enforce_policy(opts, p, plan, err);
 		break;
 	}
 out:
 	ent_plan_free(plan);
+	return status;
+}
+
+/*
+ * The node policy first (it decides where names are looked up and the default limits), then
+ * the host side of the request, the profiles, and the plan.
+ */
+static int run_command(struct rt_options *opts, struct rt_err *err)
+{
+	char rootfs[ENT_PATH_MAX];
+	struct rt_policy policy;
+	int status;
+
+	if (opts->command == RT_CMD_EXPLAIN && opts->list) {
+		ent_catalogue_print(stdout, opts->json);
+		return 0;
+	}
+	status = rt_policy_bind(opts, &policy, err);
+	if (status == 0)
+		status = refuse_other_dirs(opts, &policy, err);
+	if (status == 0)
+		status = resolve_request(opts, rootfs, err);
+	if (status == 0)
+		status = rt_profiles_expand(opts, opts->req.profile_dir, &opts->req,
+		                            opts->req.profiles, opts->req.n_profiles, err);
+	if (status == 0)
+		status = run_plan(opts, &policy, err);
+	rt_policy_release(&policy);
 	return status;
 }
 

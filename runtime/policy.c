@@ -15,10 +15,10 @@
 
 #include "base/cleanup.h"
 #include "base/log.h"
+#include "runtime/sysdir.h"
 
-#define DEFAULT_PROFILE_DIR "/etc/ent-run/profiles"
-#define DEFAULT_POLICY      "/etc/ent-run/policy"
-#define MAX_FILE_SIZE       (1 << 20)
+#define DEFAULT_POLICY "/etc/ent-run/policy"
+#define MAX_FILE_SIZE  (1 << 20)
 
 /*
  * When we run as root, a policy or profile that another user could have written would let
@@ -103,7 +103,7 @@ int rt_profile_load(const char *dir, const char *name, struct ent_profile *out, 
 		               name);
 	if (ent_profile_builtin(name, out))
 		return 0;
-	snprintf(path, sizeof(path), "%s/%s", dir ? dir : DEFAULT_PROFILE_DIR, name);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	rt_trace("policy", "read profile %s", path);
 	text = rt_config_read(path, "profile", MAX_FILE_SIZE, err);
 	if (!text) {
@@ -148,15 +148,15 @@ struct loaded_profile {
 	char from[ENT_WHY_MAX];
 };
 
-int rt_profiles_expand(struct rt_options *opts, struct ent_request *req, const char *const *names,
-                       unsigned n, struct rt_err *err)
+int rt_profiles_expand(struct rt_options *opts, const char *dir, struct ent_request *req,
+                       const char *const *names, unsigned n, struct rt_err *err)
 {
 	for (unsigned i = 0; i < n; i++) {
 		struct loaded_profile *lp = calloc(1, sizeof(*lp));
 
 		if (!lp || own(opts, lp, err) < 0)
 			return lp ? -1 : rt_fail(err, ENOMEM, "profile %s", names[i]);
-		if (rt_profile_load(opts->req.profile_dir, names[i], &lp->profile, err) < 0)
+		if (rt_profile_load(dir, names[i], &lp->profile, err) < 0)
 			return -1;
 		snprintf(lp->from, sizeof(lp->from), "profile %s", names[i]);
 		if (add_profile(req, &lp->profile, lp->from, err) < 0)
@@ -165,14 +165,16 @@ int rt_profiles_expand(struct rt_options *opts, struct ent_request *req, const c
 	return 0;
 }
 
-const char *rt_policy_path(const struct rt_options *opts)
+/* The node policy in force: --policy FILE, else /etc/ent-run/policy when it exists, else NULL. */
+static const char *policy_path(const struct rt_options *opts)
 {
 	if (opts->req.policy_path)
 		return opts->req.policy_path;
 	return access(DEFAULT_POLICY, F_OK) == 0 ? DEFAULT_POLICY : NULL;
 }
 
-int rt_policy_load(const char *path, struct ent_policy *pol, struct rt_err *err)
+/* Read and parse the policy at path (trusted as for profiles). */
+static int policy_load(const char *path, struct ent_policy *pol, struct rt_err *err)
 {
 	_cleanup_free_ char *text = NULL;
 
@@ -181,6 +183,62 @@ int rt_policy_load(const char *path, struct ent_policy *pol, struct rt_err *err)
 	if (!text)
 		return -1;
 	return ent_policy_parse(text, path, pol, err);
+}
+
+/* Do two paths name the same directory (by device and inode; by text when one is missing)? */
+static bool same_dir(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	return !strcmp(a, b);
+}
+
+/*
+ * The policy decides where its names are looked up. A requester who could point --profile-dir
+ * at a directory of their own would decide what "allow profile ci" grants: a request naming
+ * another directory is recorded, to be refused, and the policy's directory is used.
+ */
+static void pin_dir(const char **requested, const char *policy_dir, char *fact, size_t size)
+{
+	if (*requested && !same_dir(*requested, policy_dir))
+		snprintf(fact, size, "%s", *requested);
+	*requested = policy_dir;
+}
+
+int rt_policy_bind(struct rt_options *opts, struct rt_policy *p, struct rt_err *err)
+{
+	struct ent_request *req = &opts->req;
+
+	memset(p, 0, sizeof(*p));
+	p->path = policy_path(opts);
+	if (!p->path) {
+		if (!req->profile_dir)
+			req->profile_dir = ENT_PROFILE_DIR_DEFAULT;
+		if (!req->seccomp_root)
+			req->seccomp_root = ENT_SECCOMP_ROOT_DEFAULT;
+		return 0;
+	}
+	p->pol = calloc(1, sizeof(*p->pol));
+	if (!p->pol)
+		return rt_fail(err, ENOMEM, "policy %s", p->path);
+	if (policy_load(p->path, p->pol, err) < 0)
+		return -1;
+	pin_dir(&req->profile_dir, ent_policy_profile_dir(p->pol), p->facts.profile_dir,
+	        sizeof(p->facts.profile_dir));
+	pin_dir(&req->seccomp_root, ent_policy_seccomp_root(p->pol), p->facts.seccomp_root,
+	        sizeof(p->facts.seccomp_root));
+	req->limits = p->pol->limits;
+	rt_trace("policy", "%s: profiles from %s, seccomp profiles from %s", p->path,
+	         req->profile_dir, req->seccomp_root);
+	return 0;
+}
+
+void rt_policy_release(struct rt_policy *p)
+{
+	free(p->pol);
+	p->pol = NULL;
 }
 
 /* Compile one allowed item (the entitlements ents[0..n)) into a new plan in a. */
@@ -213,7 +271,8 @@ out:
 
 /*
  * What the policy allows, one plan per item: the default (always allowed), each entitlement,
- * each profile (its entitlements together, as a request naming it would compile).
+ * each profile (its entitlements together, as a request naming it would compile), read from
+ * the policy's own profile directory.
  */
 static int compile_policy(struct rt_options *opts, const struct ent_policy *pol,
                           struct ent_allowed *a, struct rt_err *err)
@@ -234,7 +293,7 @@ static int compile_policy(struct rt_options *opts, const struct ent_policy *pol,
 
 		if (!u)
 			return rt_fail(err, ENOMEM, "policy: profile %s", name);
-		r = rt_profiles_expand(opts, u, &name, 1, err);
+		r = rt_profiles_expand(opts, ent_policy_profile_dir(pol), u, &name, 1, err);
 		if (r == 0)
 			r = compile_allowed(opts, u->entitlements, u->n_entitlements,
 			                    u->entitlement_from, a, err);
@@ -245,36 +304,34 @@ static int compile_policy(struct rt_options *opts, const struct ent_policy *pol,
 	return 0;
 }
 
-int rt_policy_check(struct rt_options *opts, const struct ent_plan *request, const char *path,
+int rt_policy_check(struct rt_options *opts, struct rt_policy *p, const struct ent_plan *request,
                     struct ent_verdict *verdict, struct rt_err *err)
 {
-	struct ent_policy *pol = calloc(1, sizeof(*pol));
-	struct ent_allowed *allowed = calloc(1, sizeof(*allowed));
-	struct stat root;
+	struct ent_allowed *allowed = NULL;
 	int r = -1;
 
-	if (!pol || !allowed) {
-		rt_fail(err, ENOMEM, "policy %s", path);
+	if (request->rootfs.root[0])
+		rt_system_dir_of(request->rootfs.root, request->rootfs.root_dev,
+		                 request->rootfs.root_ino, p->facts.rootfs_system,
+		                 sizeof(p->facts.rootfs_system));
+	if (!p->pol) {
+		ent_policy_check(request, NULL, &p->facts, verdict);
+		return 0;
+	}
+	allowed = calloc(1, sizeof(*allowed));
+	if (!allowed)
+		return rt_fail(err, ENOMEM, "policy %s", p->path);
+	if (compile_policy(opts, p->pol, allowed, err) < 0) {
+		rt_err_prefix(err, "policy %s", p->path);
 		goto out;
 	}
-	if (rt_policy_load(path, pol, err) < 0)
-		goto out;
-	if (stat("/", &root) == 0) {
-		allowed->host_root_dev = root.st_dev;
-		allowed->host_root_ino = root.st_ino;
-	}
-	if (compile_policy(opts, pol, allowed, err) < 0) {
-		rt_err_prefix(err, "policy %s", path);
-		goto out;
-	}
-	ent_policy_check(request, allowed, verdict);
-	rt_trace("policy", "%s: %s (%u allowed items)", path,
+	ent_policy_check(request, allowed, &p->facts, verdict);
+	rt_trace("policy", "%s: %s (%u allowed items)", p->path,
 	         verdict->allowed ? "allowed" : "refused", allowed->n);
 	r = 0;
 out:
-	for (unsigned i = 0; allowed && i < allowed->n; i++)
+	for (unsigned i = 0; i < allowed->n; i++)
 		ent_plan_free((struct ent_plan *)allowed->plans[i]);
 	free(allowed);
-	free(pol);
 	return r;
 }

@@ -19,30 +19,42 @@
 char *rt_config_read(const char *path, const char *what, size_t max, struct rt_err *err);
 
 /*
- * Load profile NAME: a built-in one (default, privileged), or the file DIR/NAME (DIR NULL:
- * /etc/ent-run/profiles). As root, a file or directory writable by others is refused.
+ * Load profile NAME: a built-in one (default, privileged), or the file DIR/NAME. As root, a
+ * file or directory writable by others is refused.
  */
 int rt_profile_load(const char *dir, const char *name, struct ent_profile *out, struct rt_err *err);
 
 /*
- * Append the entitlements of profiles names[0..n) to req, each with its provenance
- * ("profile NAME"). What is loaded stays alive in opts until rt_cli_free().
+ * Append the entitlements of profiles names[0..n), read from dir, to req, each with its
+ * provenance ("profile NAME"). What is loaded stays alive in opts until rt_cli_free().
  */
-int rt_profiles_expand(struct rt_options *opts, struct ent_request *req, const char *const *names,
-                       unsigned n, struct rt_err *err);
+int rt_profiles_expand(struct rt_options *opts, const char *dir, struct ent_request *req,
+                       const char *const *names, unsigned n, struct rt_err *err);
 
-/* The node policy in force: --policy FILE, else /etc/ent-run/policy when it exists, else NULL. */
-const char *rt_policy_path(const struct rt_options *opts);
-
-/* Read and parse the policy at path (trusted as for profiles). */
-int rt_policy_load(const char *path, struct ent_policy *pol, struct rt_err *err);
+/* The node policy in force for one request, and what the host says about the request. */
+struct rt_policy {
+	const char *path;       /* --policy FILE, else /etc/ent-run/policy when it exists; NULL */
+	struct ent_policy *pol; /* read from path (NULL without a policy) */
+	struct ent_request_facts facts;
+};
 
 /*
- * Check a compiled request against the policy at path: load it, compile its union (with the
- * same host facts as the request) and compare. Returns 0 with *verdict filled, or -1 with err
- * for a bad or untrusted policy.
+ * Before anything is looked up by name: load the node policy in force, if any, and bind the
+ * request to it. Profiles and localhost/ seccomp profiles are then read from the policy's
+ * directories only (a --profile-dir or --seccomp-profile-root naming another directory is
+ * recorded in p->facts, to be refused), and the policy's ceilings become the request's
+ * defaults. Without a policy, the request's own directories (or the defaults) apply. Returns
+ * 0, or -1 with err for a bad or untrusted policy. rt_policy_release() frees it.
  */
-int rt_policy_check(struct rt_options *opts, const struct ent_plan *request, const char *path,
+int rt_policy_bind(struct rt_options *opts, struct rt_policy *p, struct rt_err *err);
+void rt_policy_release(struct rt_policy *p);
+
+/*
+ * The verdict on a compiled request: a host system directory as its rootfs is refused (with
+ * or without a policy); under a policy, every grant must be within it (its union is compiled
+ * with the same host facts as the request). Returns 0 with *verdict filled, or -1 with err.
+ */
+int rt_policy_check(struct rt_options *opts, struct rt_policy *p, const struct ent_plan *request,
                     struct ent_verdict *verdict, struct rt_err *err);
 
 #endif

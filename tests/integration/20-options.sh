@@ -23,6 +23,29 @@ run_ok "--volume :ro is read-only (EROFS)" 'Read-only file system' -v "$D:/mnt/d
 run_ok "--volume of a single file" '^hello$' -v "$D/file:/etc/motd:ro" $R /bin/cat /etc/motd
 run_ok "--tmpfs" 'tmpfs' --tmpfs /scratch $R /bin/sh -c \
 	'touch /scratch/x && grep " /scratch " /proc/self/mountinfo'
+# Every tmpfs has a size, so that no container fills the host's memory through one.
+run_ok "--tmpfs without a size: the default, 64M" ' /scratch .* - tmpfs tmpfs rw,size=65536k' \
+	--tmpfs /scratch $R /bin/grep " /scratch " /proc/self/mountinfo
+ent --tmpfs /small:size=1M $R /bin/sh -c 'grep " /small " /proc/self/mountinfo
+	df -k /small | tail -n 1; dd if=/dev/zero of=/small/fill bs=1k count=2048 2>&1
+	echo "dd exit $?"'
+check "--tmpfs DST:size=1M: the container ran" [ "$STATUS" = 0 ]
+check "--tmpfs DST:size=1M: the mount says so" grep -q ' /small .* - tmpfs tmpfs rw,size=1024k' "$OUT"
+check "--tmpfs DST:size=1M: df says 1024 KiB" grep -Eq '^tmpfs +1024 .* /small$' "$OUT"
+check "--tmpfs DST:size=1M: writing beyond it fails with ENOSPC" sh -c \
+	"grep -q 'No space left on device' '$OUT' && grep -q 'dd exit 1' '$OUT'"
+run_fails "--tmpfs with another option: refused" 125 \
+	"--tmpfs: unknown option 'mode=777' after '/x' \(expected DST or DST:size=SIZE\)" \
+	--tmpfs /x:mode=777 $R /bin/true
+for e in "" "-e security.fs=read-only"; do
+	ent $e $R /bin/sh -c 'echo ran; grep " - tmpfs " /proc/self/mountinfo | grep -v " ro[, ]" |
+		grep -v "size=" | cut -d" " -f5'
+	check "every writable tmpfs has a size (${e:-default})" sh -c \
+		"[ $STATUS = 0 ] && [ \"\$(cat '$OUT')\" = ran ]"
+done
+run_ok "security.fs=read-only: /tmp and /run have the default size" '^2$' \
+	-e security.fs=read-only $R /bin/sh -c \
+	'grep -cE " /(tmp|run) .* - tmpfs tmpfs rw,size=65536k" /proc/self/mountinfo'
 run_ok "--tty gives a terminal from the container's devpts" '^/dev/pts/0' -t $R /bin/tty
 run_ok "--tty: stdout is that terminal" '^yes' -t $R /bin/sh -c '[ -t 1 ] && echo yes'
 ent -t $R /bin/sh -c 'echo out; exit 4'

@@ -6,6 +6,7 @@
  *   request {P} policy {P} runs         request {E}, E not in P, policy {P}: refused
  *   request {E}, E in P, policy {P}: runs
  */
+#include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,6 +23,7 @@
 #include "entitlements/policy.h"
 
 static struct rt_err err;
+static struct ent_policy pol_store;
 
 /* Add a profile's entitlements (built-in or parsed from text) to a request. */
 static void add_profile(struct ent_request *req, struct ent_profile *store, const char *name,
@@ -33,31 +35,48 @@ static void add_profile(struct ent_request *req, struct ent_profile *store, cons
 		req->entitlements[req->n_entitlements++] = store->entitlements[i];
 }
 
+/* A request with root's host facts (a subordinate range, for the admin entitlements). */
+static struct ent_request *new_request(const char *const *ents)
+{
+	struct ent_request *req = calloc(1, sizeof(*req));
+
+	assert_non_null(req);
+	req->host.subuid = (struct ent_idrange){ 100000, 65536 };
+	req->host.subgid = (struct ent_idrange){ 100000, 65536 };
+	for (; ents && *ents; ents++)
+		req->entitlements[req->n_entitlements++] = *ents;
+	return req;
+}
+
+/* Compile req into a new plan and free req. */
+static struct ent_plan *compile_request(struct ent_request *req)
+{
+	struct ent_plan *plan = ent_plan_new(&err);
+
+	assert_non_null(plan);
+	if (ent_compile(req, plan, &err) < 0)
+		fail_msg("%s", err.msg);
+	free(req);
+	return plan;
+}
+
 /* Compile a request from entitlements and at most one profile. */
 static struct ent_plan *compile(const char *const *ents, const char *profile,
                                 const char *profile_text, const char *seccomp_ref)
 {
 	static struct ent_profile store;
-	struct ent_request *req = calloc(1, sizeof(*req));
-	struct ent_plan *plan = ent_plan_new(&err);
+	struct ent_request *req = new_request(ents);
 
-	assert_non_null(req);
-	req->host.subuid = (struct ent_idrange){ 100000, 65536 };
-	req->host.subgid = (struct ent_idrange){ 100000, 65536 };
-	assert_non_null(plan);
-	for (; ents && *ents; ents++)
-		req->entitlements[req->n_entitlements++] = *ents;
 	if (profile)
 		add_profile(req, &store, profile, profile_text);
 	req->seccomp_ref = seccomp_ref;
-	assert_int_equal(ent_compile(req, plan, &err), 0);
-	free(req);
-	return plan;
+	return compile_request(req);
 }
 
-/* Compile what a policy text allows (as runtime/policy.c does) and check request. */
-static void check(const struct ent_plan *request, const char *policy_text, const char *profile_text,
-                  struct ent_verdict *v)
+/* Compile what a policy text allows (as runtime/policy.c does) and check request with facts. */
+static void check_facts(const struct ent_plan *request, const char *policy_text,
+                        const char *profile_text, const struct ent_request_facts *facts,
+                        struct ent_verdict *v)
 {
 	static struct ent_policy pol;
 	static struct ent_allowed allowed;
@@ -73,9 +92,26 @@ static void check(const struct ent_plan *request, const char *policy_text, const
 	}
 	for (unsigned i = 0; i < pol.n_profiles; i++)
 		allowed.plans[allowed.n++] = compile(NULL, pol.profiles[i], profile_text, NULL);
-	ent_policy_check(request, &allowed, v);
+	ent_policy_check(request, &allowed, facts, v);
 	for (unsigned i = 0; i < allowed.n; i++)
 		ent_plan_free((struct ent_plan *)allowed.plans[i]);
+}
+
+static void check(const struct ent_plan *request, const char *policy_text, const char *profile_text,
+                  struct ent_verdict *v)
+{
+	check_facts(request, policy_text, profile_text, NULL, v);
+}
+
+/* The one line a run prints (most = 2, as runtime/main.c does). */
+static const char *refusal(const struct ent_plan *request, const char *policy_text)
+{
+	static char line[1024];
+	struct ent_verdict v;
+
+	check(request, policy_text, NULL, &v);
+	ent_verdict_format(&v, "P", 2, line, sizeof(line));
+	return line;
 }
 
 static bool runs(const struct ent_plan *request, const char *policy, const char *profile_text)
@@ -271,45 +307,293 @@ static void test_volumes_and_rootfs(void **state)
 	assert_false(runs(plan, "allow volume /srv/data:ro\n", NULL));
 	m->flags |= MS_RDONLY;
 	assert_true(runs(plan, "allow volume /srv/data:ro\n", NULL));
-	/* The rootfs: anything but / unless the policy names rootfs paths. */
+	/* The rootfs: any (but a host system directory) unless the policy names rootfs paths. */
 	assert_true(runs(plan, "allow volume /\nallow rootfs /srv/images\n", NULL));
 	assert_false(runs(plan, "allow volume /\nallow rootfs /opt\n", NULL));
-	snprintf(plan->rootfs.root, sizeof(plan->rootfs.root), "/");
-	assert_false(runs(plan, "allow volume /\n", NULL));
-	assert_true(runs(plan, "allow volume /\nallow rootfs /\n", NULL));
+	assert_false(runs(plan, "allow volume /\nallow rootfs /srv/images/c\n", NULL));
 	ent_plan_free(plan);
 }
 
-/* The host's / is recognised by device and inode, whatever path names it (a bind mount). */
-static void test_host_root_by_identity(void **state)
+/* A host system directory is never a rootfs: by name here, by identity in runtime/sysdir.c. */
+static void test_system_dirs(void **state)
 {
-	static struct ent_policy pol;
-	static struct ent_allowed allowed;
+	static const struct {
+		const char *path, *dir;
+		enum ent_system_kind kind;
+	} cases[] = {
+		{ "/", "/", ENT_SYSTEM_DIR },
+		{ "/usr", "/usr", ENT_SYSTEM_DIR },
+		{ "/etc", "/etc", ENT_SYSTEM_DIR },
+		{ "/lib64", "/lib64", ENT_SYSTEM_DIR },
+		{ "/lib", "/lib", ENT_SYSTEM_DIR },
+		{ "/libx32", "/libx32", ENT_SYSTEM_DIR },
+		{ "/proc", "/proc", ENT_SYSTEM_TREE },
+		{ "/proc/1/root", "/proc", ENT_SYSTEM_TREE },
+		{ "/sys/fs/cgroup", "/sys", ENT_SYSTEM_TREE },
+		{ "/dev/shm/x", "/dev", ENT_SYSTEM_TREE },
+		{ "/usr/local/images", "", ENT_SYSTEM_NONE },
+		{ "/var/lib/x", "", ENT_SYSTEM_NONE },
+		{ "/lib64/x", "", ENT_SYSTEM_NONE },
+		{ "/devices", "", ENT_SYSTEM_NONE },
+		{ "/srv/images", "", ENT_SYSTEM_NONE },
+		{ "/tmp", "", ENT_SYSTEM_NONE },
+	};
+	struct ent_request_facts facts = { .rootfs_system = "the host's /etc" };
 	struct ent_plan *plan = compile(NULL, NULL, NULL, NULL);
 	struct ent_verdict v;
+	char dir[64], line[512];
 
 	(void)state;
-	snprintf(plan->rootfs.root, sizeof(plan->rootfs.root), "/mnt/hostroot");
-	plan->rootfs.root_dev = 8;
-	plan->rootfs.root_ino = 2;
-	assert_int_equal(ent_policy_parse("", "P", &pol, &err), 0);
-	memset(&allowed, 0, sizeof(allowed));
-	allowed.policy = &pol;
-	allowed.plans[allowed.n++] = compile(NULL, NULL, NULL, NULL);
-	ent_policy_check(plan, &allowed, &v);
-	assert_true(v.allowed); /* unknown host root: the path alone decides */
-	allowed.host_root_dev = 8;
-	allowed.host_root_ino = 2;
-	ent_policy_check(plan, &allowed, &v);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		dir[0] = '\0';
+		assert_int_equal(ent_system_dir(cases[i].path, dir, sizeof(dir)), cases[i].kind);
+		assert_string_equal(dir, cases[i].dir);
+	}
+	/* With or without a policy, whatever it allows. */
+	snprintf(plan->rootfs.root, sizeof(plan->rootfs.root), "/mnt/etc-bound");
+	ent_policy_check(plan, NULL, &facts, &v);
 	assert_false(v.allowed);
-	assert_string_equal(v.missing[0].grant, "rootfs /mnt/hostroot (the host's /)");
-	assert_int_equal(ent_policy_parse("allow rootfs /mnt\n", "P", &pol, &err), 0);
-	ent_policy_check(plan, &allowed, &v);
-	assert_false(v.allowed); /* only "allow rootfs /" allows the host's / */
-	assert_int_equal(ent_policy_parse("allow rootfs /\n", "P", &pol, &err), 0);
-	ent_policy_check(plan, &allowed, &v);
+	assert_true(v.missing[0].never);
+	ent_verdict_format(&v, NULL, 2, line, sizeof(line));
+	assert_string_equal(line,
+	                    "refused: rootfs /mnt/etc-bound (the host's /etc) (from ROOTFS) is "
+	                    "not allowed; a host system directory is never a rootfs");
+	check_facts(plan, "allow rootfs /\nallow rootfs /mnt\n", NULL, &facts, &v);
+	assert_false(v.allowed);
+	assert_int_equal(v.n_missing, 1); /* said once, not also as "outside allow rootfs" */
+	ent_verdict_format(&v, "P", 2, line, sizeof(line));
+	assert_string_equal(line, "refused by P: rootfs /mnt/etc-bound (the host's /etc) (from "
+	                          "ROOTFS) is not allowed; a host system directory is never a "
+	                          "rootfs");
+	ent_policy_check(plan, NULL, NULL, &v); /* no policy, nothing found: runs */
 	assert_true(v.allowed);
-	ent_plan_free((struct ent_plan *)allowed.plans[0]);
+	ent_verdict_format(&v, NULL, 2, line, sizeof(line));
+	assert_string_equal(line, "allowed");
+	ent_plan_free(plan);
+}
+
+/* The requester never chooses what the policy's names mean: its directories are the only ones. */
+static void test_directories(void **state)
+{
+	struct ent_request_facts facts = { .profile_dir = "/home/me/profiles",
+		                           .seccomp_root = "/home/me/seccomp" };
+	struct ent_plan *plan = compile(NULL, NULL, NULL, NULL);
+	struct ent_verdict v;
+	char line[1024];
+
+	(void)state;
+	check_facts(plan, "allow profile privileged\n", NULL, &facts, &v);
+	ent_verdict_format(&v, "P", 2, line, sizeof(line));
+	assert_string_equal(line,
+	                    "refused by P: profile-dir /home/me/profiles (from --profile-dir) is "
+	                    "not allowed; the policy's profile-dir is /etc/ent-run/profiles; "
+	                    "seccomp-root /home/me/seccomp (from --seccomp-profile-root) is "
+	                    "not allowed; the policy's seccomp-root is /etc/ent-run/seccomp");
+	memset(&v, 0, sizeof(v));
+	v.allowed = true;
+	facts.seccomp_root[0] = '\0';
+	assert_int_equal(ent_policy_parse("profile-dir /srv/profiles\n", "P", &pol_store, &err), 0);
+	ent_policy_check_dirs(&pol_store, &facts, &v);
+	ent_verdict_format(&v, "P", 2, line, sizeof(line));
+	assert_string_equal(line,
+	                    "refused by P: profile-dir /home/me/profiles (from --profile-dir) is "
+	                    "not allowed; the policy's profile-dir is /srv/profiles");
+	ent_plan_free(plan);
+}
+
+/* A request with network.access=user or proxy, an address pool and a published port. */
+static struct ent_plan *compile_net(const char *access, const char *subnet, const char *host_ip,
+                                    uint16_t host_port, int protocol)
+{
+	const char *ents[] = { access, NULL };
+	struct ent_request *req = new_request(ents);
+
+	req->subnet = subnet;
+	if (host_port) {
+		req->publish[0] = (struct netcfg_publish){ .host_port = host_port,
+			                                   .port = 80,
+			                                   .protocol = protocol };
+		snprintf(req->publish[0].host_ip, sizeof(req->publish[0].host_ip), "%s", host_ip);
+		req->n_publish = 1;
+	}
+	return compile_request(req);
+}
+
+/* An address pool other than the default is a grant: inside an "allow subnet" block. */
+static void test_subnet(void **state)
+{
+	struct ent_plan *meta = compile_net("network.access=user", "169.254.169.252/30", "", 0, 0);
+	struct ent_plan *inside = compile_net("network.access=user", "10.88.4.0/24", "", 0, 0);
+	struct ent_plan *wider = compile_net("network.access=user", "10.0.0.0/8", "", 0, 0);
+	struct ent_plan *dflt = compile_net("network.access=user", NULL, "", 0, 0);
+	struct ent_plan *bad = compile_net("network.access=user", "10.88.0.1/16", "", 0, 0);
+	const char *user = "allow network.access=user\n";
+
+	(void)state;
+	assert_true(runs(dflt, user, NULL));
+	assert_true(runs(inside, user, NULL)); /* inside the default pool */
+	assert_string_equal(refusal(meta, user), "refused by P: subnet 169.254.169.252/30 (from "
+	                                         "--subnet) is not allowed");
+	assert_true(runs(meta, "allow network.access=user\nallow subnet 169.254.0.0/16\n", NULL));
+	assert_false(
+	        runs(meta, "allow network.access=user\nallow subnet 169.254.169.0/30\n", NULL));
+	assert_false(runs(wider, "allow network.access=user\nallow subnet 10.88.0.0/16\n", NULL));
+	assert_true(runs(wider, "allow network.access=user\nallow subnet 0.0.0.0/0\n", NULL));
+	assert_false(runs(bad, "allow network.access=user\nallow subnet 0.0.0.0/0\n", NULL));
+	ent_plan_free(meta);
+	ent_plan_free(inside);
+	ent_plan_free(wider);
+	ent_plan_free(dflt);
+	ent_plan_free(bad);
+}
+
+/* Publishing takes a host port: each must be in an "allow publish" range. */
+static void test_publish(void **state)
+{
+	struct ent_plan *all = compile_net("network.access=proxy", NULL, "", 8080, IPPROTO_TCP);
+	struct ent_plan *lo =
+	        compile_net("network.access=proxy", NULL, "127.0.0.1", 8080, IPPROTO_TCP);
+	struct ent_plan *udp = compile_net("network.access=proxy", NULL, "", 53, IPPROTO_UDP);
+	const char *proxy = "allow network.access=proxy\n";
+	char pol[256];
+
+	(void)state;
+	assert_string_equal(refusal(all, proxy),
+	                    "refused by P: publish 8080 (from --publish) is not allowed");
+	assert_string_equal(refusal(lo, proxy),
+	                    "refused by P: publish 127.0.0.1:8080 (from --publish) is not allowed");
+	assert_string_equal(refusal(udp, proxy),
+	                    "refused by P: publish 53/udp (from --publish) is not allowed");
+	snprintf(pol, sizeof(pol), "%sallow publish 8000-8999\n", proxy);
+	assert_true(runs(all, pol, NULL));
+	assert_true(runs(lo, pol, NULL)); /* no address on the line: any address */
+	assert_false(runs(udp, pol, NULL));
+	snprintf(pol, sizeof(pol), "%sallow publish 127.0.0.1:8080\n", proxy);
+	assert_true(runs(lo, pol, NULL));
+	assert_false(runs(all, pol, NULL)); /* all addresses is more than 127.0.0.1 */
+	snprintf(pol, sizeof(pol), "%sallow publish 0.0.0.0:8080\n", proxy);
+	assert_true(runs(all, pol, NULL));
+	assert_false(runs(lo, pol, NULL));
+	snprintf(pol, sizeof(pol), "%sallow publish 53/udp\n", proxy);
+	assert_true(runs(udp, pol, NULL));
+	snprintf(pol, sizeof(pol), "%sallow publish 53\n", proxy);
+	assert_false(runs(udp, pol, NULL));
+	ent_plan_free(all);
+	ent_plan_free(lo);
+	ent_plan_free(udp);
+}
+
+/* A request with cgroup limits, --tmpfs mounts, and the policy's ceilings as its defaults. */
+static struct ent_plan *compile_limits(const char *pids, const char *memory, const char *cpus,
+                                       const char *tmpfs_size, const char *policy_text)
+{
+	static struct ent_policy pol;
+	const char *ents[] = { "security.fs=read-only", NULL };
+	struct ent_request *req = new_request(ents);
+
+	if (pids) {
+		req->has_pids = true;
+		assert_int_equal(ent_parse_pids("--pids", pids, &req->pids_max, &err), 0);
+	}
+	if (memory) {
+		req->has_memory = true;
+		assert_int_equal(ent_parse_size("--memory", memory, &req->memory_bytes, &err), 0);
+	}
+	if (cpus) {
+		req->has_cpus = true;
+		assert_int_equal(ent_parse_cpus("--cpus", cpus, &req->cpu_quota_us,
+		                                &req->cpu_period_us, &err),
+		                 0);
+	}
+	req->tmpfs[0] = "/big";
+	req->n_tmpfs = 1;
+	if (tmpfs_size)
+		assert_int_equal(ent_parse_size("--tmpfs", tmpfs_size, &req->tmpfs_bytes[0], &err),
+		                 0);
+	if (policy_text) {
+		assert_int_equal(ent_policy_parse(policy_text, "P", &pol, &err), 0);
+		req->limits = pol.limits;
+	}
+	return compile_request(req);
+}
+
+/* The size of the tmpfs at target in plan, in bytes (-1: no size; fails if there is none). */
+static int64_t tmpfs_size(const struct ent_plan *plan, const char *target)
+{
+	for (unsigned i = 0; i < plan->rootfs.n_mounts; i++) {
+		if (!strcmp(plan->rootfs.mounts[i].target, target) &&
+		    !strcmp(plan->rootfs.mounts[i].fstype, "tmpfs"))
+			return ent_tmpfs_size(plan->rootfs.mounts[i].data);
+	}
+	fail_msg("no tmpfs at %s", target);
+	return -1;
+}
+
+/* Resource ceilings: a lifted limit is a grant; a request naming none gets the ceiling. */
+static void test_limits(void **state)
+{
+	struct ent_plan *plan;
+
+	(void)state;
+	plan = compile_limits(NULL, NULL, NULL, NULL, NULL);
+	assert_int_equal(plan->cgroup.pids_max, 1024);
+	assert_int_equal(tmpfs_size(plan, "/big"), 64 << 20);
+	assert_true(runs(plan, "", NULL));
+	ent_plan_free(plan);
+	plan = compile_limits("max", "4G", "8", "1G", NULL);
+	assert_string_equal(refusal(plan, ""),
+	                    "refused by P: pids max (from --pids) is not allowed; allowed up to "
+	                    "pids 1024; tmpfs /big 1G (from --tmpfs) is not allowed; allowed up to "
+	                    "tmpfs 64M");
+	assert_string_equal(refusal(plan, "limit pids 4096\nlimit memory 2G\nlimit cpus 1.5\n"
+	                                  "limit tmpfs 512M\n"),
+	                    "refused by P: pids max (from --pids) is not allowed; allowed up to "
+	                    "pids 4096; memory 4G (from --memory) is not allowed; allowed up to "
+	                    "memory 2G; cpus 8 (from --cpus) is not allowed; allowed up to cpus "
+	                    "1.5; tmpfs /big 1G (from --tmpfs) is not allowed; allowed up to tmpfs "
+	                    "512M");
+	assert_true(runs(plan, "limit pids max\nlimit memory 4G\nlimit cpus 8\nlimit tmpfs 1G\n",
+	                 NULL));
+	ent_plan_free(plan);
+	/* Without --memory or --cpus, a policy's ceiling is the limit, so the request is within. */
+	plan = compile_limits(NULL, NULL, NULL, NULL,
+	                      "limit pids 100\nlimit memory 2G\nlimit cpus 1.5\nlimit tmpfs 16M\n");
+	assert_int_equal(plan->cgroup.pids_max, 100);
+	assert_string_equal(plan->cgroup.pids_why, "node policy");
+	assert_int_equal(plan->cgroup.memory_bytes, 2LL << 30);
+	assert_int_equal(plan->cgroup.cpu_quota_us, 150000);
+	assert_int_equal(tmpfs_size(plan, "/big"), 16 << 20);
+	assert_true(runs(plan, "limit pids 100\nlimit memory 2G\nlimit cpus 1.5\nlimit tmpfs 16M\n",
+	                 NULL));
+	assert_string_equal(refusal(plan, "limit memory 1G\n"),
+	                    "refused by P: memory 2G (from node policy) is not allowed; allowed up "
+	                    "to memory 1G");
+	ent_plan_free(plan);
+	/* A bigger ceiling is the default of --tmpfs, not of the tmpfs ent-run mounts itself. */
+	plan = compile_limits(NULL, NULL, NULL, NULL, "limit tmpfs 1G\n");
+	assert_int_equal(tmpfs_size(plan, "/big"), 1 << 30);
+	assert_int_equal(tmpfs_size(plan, "/tmp"), 64 << 20);
+	ent_plan_free(plan);
+}
+
+/* Every tmpfs of a plan has a size: the base ones, those of entitlements, --tmpfs. */
+static void test_every_tmpfs_sized(void **state)
+{
+	struct ent_plan *plan = compile_limits(NULL, NULL, NULL, "8M", "limit tmpfs 32M\n");
+
+	(void)state;
+	for (unsigned i = 0; i < plan->rootfs.n_mounts; i++) {
+		const struct rootfs_mount *m = &plan->rootfs.mounts[i];
+
+		if (strcmp(m->fstype, "tmpfs"))
+			continue;
+		if (ent_tmpfs_size(m->data) <= 0 || ent_tmpfs_size(m->data) > 32 << 20)
+			fail_msg("tmpfs %s: size of '%s'", m->target, m->data);
+	}
+	assert_int_equal(tmpfs_size(plan, "/dev"), 32 << 20);
+	assert_int_equal(tmpfs_size(plan, "/dev/shm"), 32 << 20);
+	assert_int_equal(tmpfs_size(plan, "/run"), 32 << 20);
+	assert_int_equal(tmpfs_size(plan, "/big"), 8 << 20);
 	ent_plan_free(plan);
 }
 
@@ -338,13 +622,13 @@ static void test_policy_parse(void **state)
 	assert_true(ent_policy_allows_seccomp(&pol, "localhost/strict.json"));
 	assert_true(ent_policy_allows_seccomp(&pol, "runtime/default"));
 	assert_false(ent_policy_allows_seccomp(&pol, "localhost/other"));
-	expect_policy_error("allow network.access=user\ndeny x\n",
-	                    "policy /etc/ent-run/policy:2: unknown keyword 'deny' (expected: allow "
-	                    "ENTITLEMENT, allow profile NAME, allow seccomp REF, allow volume "
-	                    "PATH[:ro], allow rootfs PATH)");
+	expect_policy_error(
+	        "allow network.access=user\ndeny x\n",
+	        "policy /etc/ent-run/policy:2: unknown keyword 'deny' (expected: allow, "
+	        "limit, profile-dir, seccomp-root)");
 	expect_policy_error("allow\n", "policy /etc/ent-run/policy:1: 'allow' needs an "
-	                               "entitlement, 'profile NAME', 'seccomp REF', 'volume PATH' "
-	                               "or 'rootfs PATH'");
+	                               "entitlement, 'profile NAME', 'seccomp REF', 'volume PATH', "
+	                               "'rootfs PATH', 'subnet CIDR' or 'publish PORT'");
 	expect_policy_error("allow volume srv\n", "policy /etc/ent-run/policy:1: 'allow volume' "
 	                                          "needs a plain absolute path, got 'srv'");
 	expect_policy_error("allow rootfs /srv/../etc\n",
@@ -365,6 +649,99 @@ static void test_policy_parse(void **state)
 	assert_non_null(strstr(err.msg, "policy P:3: entitlements: unknown entitlement "
 	                                "'network.acess=user'"));
 	assert_non_null(strstr(err.msg, "did you mean network.access=user"));
+}
+
+/* The lines that pin directories, grant options and set ceilings. */
+static void test_policy_parse_options(void **state)
+{
+	static struct ent_policy pol;
+
+	(void)state;
+	assert_int_equal(ent_policy_parse("profile-dir /srv/ent/profiles\n"
+	                                  "seccomp-root /srv/ent/seccomp\n"
+	                                  "allow subnet 10.89.0.0/16\n"
+	                                  "allow publish 8080\n"
+	                                  "allow publish 127.0.0.1:9000-9010/udp\n"
+	                                  "allow publish 443/tcp\n"
+	                                  "limit pids max\nlimit memory 2G\n"
+	                                  "limit cpus 1.5\nlimit tmpfs 256M\n",
+	                                  "P", &pol, &err),
+	                 0);
+	assert_string_equal(ent_policy_profile_dir(&pol), "/srv/ent/profiles");
+	assert_string_equal(ent_policy_seccomp_root(&pol), "/srv/ent/seccomp");
+	assert_int_equal(pol.n_subnets, 1);
+	assert_int_equal(pol.subnets[0].net, 0x0a590000);
+	assert_int_equal(pol.subnets[0].prefix_len, 16);
+	assert_int_equal(pol.n_publish, 3);
+	assert_false(pol.publish[0].has_ip);
+	assert_int_equal(pol.publish[0].first, 8080);
+	assert_int_equal(pol.publish[0].last, 8080);
+	assert_int_equal(pol.publish[0].protocol, IPPROTO_TCP);
+	assert_true(pol.publish[1].has_ip);
+	assert_int_equal(pol.publish[1].ip, 0x7f000001);
+	assert_int_equal(pol.publish[1].first, 9000);
+	assert_int_equal(pol.publish[1].last, 9010);
+	assert_int_equal(pol.publish[1].protocol, IPPROTO_UDP);
+	assert_int_equal(pol.publish[2].protocol, IPPROTO_TCP);
+	assert_true(pol.limits.has_pids && pol.limits.has_memory && pol.limits.has_cpus &&
+	            pol.limits.has_tmpfs);
+	assert_int_equal(pol.limits.pids_max, 0);
+	assert_int_equal(pol.limits.memory_bytes, 2LL << 30);
+	assert_int_equal(pol.limits.cpu_quota_us, 150000);
+	assert_int_equal(pol.limits.tmpfs_bytes, 256 << 20);
+	/* Without the lines: the default directories, no ceilings given. */
+	assert_int_equal(ent_policy_parse("", "P", &pol, &err), 0);
+	assert_string_equal(ent_policy_profile_dir(&pol), "/etc/ent-run/profiles");
+	assert_string_equal(ent_policy_seccomp_root(&pol), "/etc/ent-run/seccomp");
+	assert_false(pol.limits.has_pids);
+	expect_policy_error("profile-dir /a\nprofile-dir /b\n",
+	                    "policy /etc/ent-run/policy:2: 'profile-dir' given twice");
+	expect_policy_error("seccomp-root etc/seccomp\n",
+	                    "policy /etc/ent-run/policy:1: 'seccomp-root' needs a plain absolute "
+	                    "path, got 'etc/seccomp'");
+	expect_policy_error("profile-dir\n",
+	                    "policy /etc/ent-run/policy:1: 'profile-dir' needs exactly one DIR");
+	expect_policy_error("allow subnet 10.89.0.1/16\n",
+	                    "policy /etc/ent-run/policy:1: 'allow subnet' needs an IPv4 CIDR block "
+	                    "without host bits, got '10.89.0.1/16' (e.g. 10.89.0.0/16)");
+	expect_policy_error("allow subnet 10.89.0.0\n",
+	                    "policy /etc/ent-run/policy:1: 'allow subnet' needs an IPv4 CIDR block "
+	                    "without host bits, got '10.89.0.0' (e.g. 10.89.0.0/16)");
+	expect_policy_error(
+	        "\nallow publish 9010-9000\n",
+	        "policy /etc/ent-run/policy:2: 'allow publish' needs "
+	        "[IP:]PORT[-PORT][/tcp|/udp] (an IPv4 address, ports 1-65535, the first "
+	        "no higher than the last), got '9010-9000'");
+	expect_policy_error(
+	        "allow publish localhost:80\n",
+	        "policy /etc/ent-run/policy:1: 'allow publish' needs "
+	        "[IP:]PORT[-PORT][/tcp|/udp] (an IPv4 address, ports 1-65535, the first "
+	        "no higher than the last), got 'localhost:80'");
+	expect_policy_error(
+	        "allow publish 80/sctp\n",
+	        "policy /etc/ent-run/policy:1: 'allow publish' needs "
+	        "[IP:]PORT[-PORT][/tcp|/udp] (an IPv4 address, ports 1-65535, the first "
+	        "no higher than the last), got '80/sctp'");
+	expect_policy_error("allow publish\n", "policy /etc/ent-run/policy:1: 'allow publish' "
+	                                       "needs exactly one [IP:]PORT[-PORT][/udp]");
+	expect_policy_error("limit pids 10\nlimit pids 20\n",
+	                    "policy /etc/ent-run/policy:2: 'limit pids' given twice");
+	expect_policy_error(
+	        "limit memory lots\n",
+	        "policy /etc/ent-run/policy:1: limit memory: 'lots' is not a size "
+	        "(expected a positive number with an optional suffix K, M, G or T, e.g. "
+	        "256M)");
+	expect_policy_error("limit cpus 0\n",
+	                    "policy /etc/ent-run/policy:1: limit cpus: '0' is not a CPU count "
+	                    "(expected a number from 0.01 to 4096, e.g. 1.5)");
+	expect_policy_error(
+	        "limit disk 1G\n",
+	        "policy /etc/ent-run/policy:1: unknown resource 'disk' (expected: limit "
+	        "pids N|max, limit memory SIZE, limit cpus N, limit tmpfs SIZE)");
+	expect_policy_error("limit tmpfs\n",
+	                    "policy /etc/ent-run/policy:1: 'limit' needs a resource and one value "
+	                    "(expected: limit pids N|max, limit memory SIZE, limit cpus N, limit "
+	                    "tmpfs SIZE)");
 }
 
 static void test_profile_parse(void **state)
@@ -407,8 +784,14 @@ int main(void)
 		cmocka_unit_test(test_refusal_message),
 		cmocka_unit_test(test_levels_monotonic),
 		cmocka_unit_test(test_volumes_and_rootfs),
-		cmocka_unit_test(test_host_root_by_identity),
+		cmocka_unit_test(test_system_dirs),
+		cmocka_unit_test(test_directories),
+		cmocka_unit_test(test_subnet),
+		cmocka_unit_test(test_publish),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_every_tmpfs_sized),
 		cmocka_unit_test(test_policy_parse),
+		cmocka_unit_test(test_policy_parse_options),
 		cmocka_unit_test(test_profile_parse),
 	};
 

@@ -87,6 +87,7 @@ static void test_all_process_options(void **state)
 	assert_int_equal(opts->req.gid, 1001);
 	assert_true(opts->req.tty);
 	assert_string_equal(opts->req.tmpfs[0], "/scratch");
+	assert_int_equal(opts->req.tmpfs_bytes[0], 0); /* the default size */
 	assert_string_equal(opts->req.volumes[0].source, "/src");
 	assert_string_equal(opts->req.volumes[0].target, "/dst");
 	assert_true(opts->req.volumes[0].readonly);
@@ -229,30 +230,67 @@ static void test_limits(void **state)
 	int64_t v, q, p;
 
 	(void)state;
-	assert_int_equal(rt_parse_size("512", &v, &err), 0);
+	assert_int_equal(ent_parse_size("--memory", "512", &v, &err), 0);
 	assert_int_equal(v, 512);
-	assert_int_equal(rt_parse_size("64k", &v, &err), 0);
+	assert_int_equal(ent_parse_size("--memory", "64k", &v, &err), 0);
 	assert_int_equal(v, 65536);
-	assert_int_equal(rt_parse_size("1GB", &v, &err), 0);
+	assert_int_equal(ent_parse_size("--memory", "1GB", &v, &err), 0);
 	assert_int_equal(v, 1LL << 30);
-	expect_error(rt_parse_size("12Q", &v, &err),
+	expect_error(ent_parse_size("--memory", "12Q", &v, &err),
 	             "--memory: '12Q' is not a size (expected a positive number with an optional "
 	             "suffix K, M, G or T, e.g. 256M)");
-	assert_int_equal(rt_parse_size("0", &v, &err), -1);
-	assert_int_equal(rt_parse_size("-5M", &v, &err), -1);
-	assert_int_equal(rt_parse_size("99999999999T", &v, &err), -1);
-	assert_int_equal(rt_parse_pids("100", &v, &err), 0);
+	assert_int_equal(ent_parse_size("--memory", "0", &v, &err), -1);
+	assert_int_equal(ent_parse_size("--memory", "-5M", &v, &err), -1);
+	assert_int_equal(ent_parse_size("--memory", "99999999999T", &v, &err), -1);
+	assert_int_equal(ent_parse_size("--memory", "1Mx", &v, &err), -1);
+	assert_int_equal(ent_parse_pids("--pids", "100", &v, &err), 0);
 	assert_int_equal(v, 100);
-	expect_error(rt_parse_pids("-1", &v, &err),
+	expect_error(ent_parse_pids("--pids", "-1", &v, &err),
 	             "--pids: '-1' is not a process count (expected a number >= 1, or max)");
-	assert_int_equal(rt_parse_pids("0", &v, &err), -1);
-	assert_int_equal(rt_parse_cpus("0.5", &q, &p, &err), 0);
+	assert_int_equal(ent_parse_pids("--pids", "0", &v, &err), -1);
+	assert_int_equal(ent_parse_cpus("--cpus", "0.5", &q, &p, &err), 0);
 	assert_int_equal(q, 50000);
 	expect_error(
-	        rt_parse_cpus("0", &q, &p, &err),
+	        ent_parse_cpus("--cpus", "0", &q, &p, &err),
 	        "--cpus: '0' is not a CPU count (expected a number from 0.01 to 4096, e.g. 1.5)");
-	assert_int_equal(rt_parse_cpus("abc", &q, &p, &err), -1);
-	assert_int_equal(rt_parse_cpus("nan", &q, &p, &err), -1);
+	assert_int_equal(ent_parse_cpus("--cpus", "abc", &q, &p, &err), -1);
+	assert_int_equal(ent_parse_cpus("--cpus", "nan", &q, &p, &err), -1);
+}
+
+/* --tmpfs DST[:size=SIZE]: every tmpfs has a size, given or the default. */
+static void test_tmpfs(void **state)
+{
+	(void)state;
+	assert_int_equal(PARSE("--tmpfs", "/big//:size=1G", "--tmpfs", "/small:size=64k", "r", "c"),
+	                 0);
+	assert_string_equal(opts->req.tmpfs[0], "/big");
+	assert_int_equal(opts->req.tmpfs_bytes[0], 1LL << 30);
+	assert_string_equal(opts->req.tmpfs[1], "/small");
+	assert_int_equal(opts->req.tmpfs_bytes[1], 65536);
+	expect_error(PARSE("--tmpfs", "/x:mode=755", "r", "c"),
+	             "--tmpfs: unknown option 'mode=755' after '/x' (expected DST or "
+	             "DST:size=SIZE)");
+	expect_error(PARSE("--tmpfs", "/x:size=lots", "r", "c"),
+	             "--tmpfs: 'lots' is not a size (expected a positive number with an optional "
+	             "suffix K, M, G or T, e.g. 256M)");
+	expect_error(PARSE("--tmpfs", "x:size=1M", "r", "c"),
+	             "--tmpfs: 'x' is not an absolute path (expected /PATH)");
+}
+
+/* check takes every option a node policy must allow, so it can answer for them. */
+static void test_check_takes_grants(void **state)
+{
+	(void)state;
+	assert_int_equal(PARSE("check", "--tmpfs", "/x:size=1G", "--memory", "1G", "--pids", "max",
+	                       "--cpus", "2", "--publish", "8080:80", "--subnet", "10.89.0.0/16",
+	                       "-v", "/a:/b", "r"),
+	                 0);
+	assert_int_equal(opts->req.n_tmpfs, 1);
+	assert_true(opts->req.has_memory && opts->req.has_pids && opts->req.has_cpus);
+	assert_int_equal(opts->req.n_publish, 1);
+	assert_string_equal(opts->req.subnet, "10.89.0.0/16");
+	assert_string_equal(opts->rootfs, "r");
+	expect_error(PARSE("check", "--env", "A=1"), "option --env does not apply to 'check'");
 }
 
 static void test_publish(void **state)
@@ -335,6 +373,8 @@ int main(void)
 		cmocka_unit_test(test_normalize),
 		cmocka_unit_test(test_user),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_tmpfs),
+		cmocka_unit_test(test_check_takes_grants),
 		cmocka_unit_test(test_publish),
 		cmocka_unit_test(test_hostname),
 		cmocka_unit_test(test_too_many),
