@@ -6,6 +6,7 @@
  */
 #include "entitlements/catalogue.h"
 #include "entitlements/ent.h"
+#include "entitlements/names.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -13,18 +14,6 @@
 #define NAME_WIDTH 29
 #define FLAG_WIDTH 9
 #define TEXT_WIDTH (80 - NAME_WIDTH - FLAG_WIDTH)
-
-/* clang-format off */
-static const char *const ns_names[NS_COUNT] = {
-	[NS_USER] = "user", [NS_MNT] = "mount", [NS_PID] = "pid", [NS_NET] = "network",
-	[NS_UTS] = "uts", [NS_IPC] = "ipc", [NS_CGROUP] = "cgroup",
-};
-
-static const char *const net_names[] = {
-	[NETCFG_NONE] = "none", [NETCFG_LOOPBACK] = "loopback", [NETCFG_USER] = "user",
-	[NETCFG_PROXY] = "proxy", [NETCFG_ADMIN] = "admin", [NETCFG_HOST] = "host",
-};
-/* clang-format on */
 
 /* Print text from column NAME_WIDTH + FLAG_WIDTH, wrapped at 80 columns on spaces. */
 static void print_wrapped(FILE *out, const char *text)
@@ -129,7 +118,7 @@ static const char *filter_name(size_t i)
 
 static const char *ns_name(size_t i)
 {
-	return ns_names[i];
+	return ent_ns_names[i].name;
 }
 
 static void print_json_grants(FILE *out, const struct ent_entry *row)
@@ -145,7 +134,8 @@ static void print_json_grants(FILE *out, const struct ent_entry *row)
 	print_json_list(out, "masked_paths", row->masked, &first);
 	print_json_list(out, "tmpfs", row->tmpfs, &first);
 	if (row->net >= 0) {
-		fprintf(out, "%s\"network\": \"%s\"", first ? "" : ", ", net_names[row->net]);
+		fprintf(out, "%s\"network\": \"%s\"", first ? "" : ", ",
+		        ent_net_row(row->net)->name);
 		first = false;
 	}
 	if (row->rootfs_readonly || row->host_dev || row->devices_allow_all ||

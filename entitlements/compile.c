@@ -7,6 +7,7 @@
  */
 #include "entitlements/ent.h"
 #include "entitlements/grant.h"
+#include "entitlements/names.h"
 #include "entitlements/seccomp_json.h"
 
 #include <errno.h>
@@ -62,10 +63,6 @@ static const char *const base_readonly[] = {
 	"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs",
 };
 
-/* The minimal /dev: host nodes bound in (mknod is not allowed in a user namespace). */
-static const char *const base_devices[] = {
-	"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty",
-};
 /* clang-format on */
 
 static const char default_path[] =
@@ -212,10 +209,11 @@ static int compile_filesystems(const struct ent_request *req, struct ent_plan *p
 		             WHY_DEFAULT, err) < 0)
 			return -1;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(base_devices); i++) {
+	/* The minimal /dev: host nodes bound in (mknod is not allowed in a user namespace). */
+	for (size_t i = 0; i < ent_n_dev_nodes; i++) {
 		struct rootfs_device *dev = &rootfs->devices[rootfs->n_devices++];
 
-		snprintf(dev->path, sizeof(dev->path), "%s", base_devices[i]);
+		snprintf(dev->path, sizeof(dev->path), "%s", ent_dev_nodes[i].path);
 		set_why(dev->why, WHY_DEFAULT);
 	}
 	return 0;

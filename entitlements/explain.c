@@ -25,22 +25,6 @@
 #include "entitlements/explain_internal.h"
 
 /* clang-format off */
-/* The namespaces of namespaces(7): what a new one isolates, what sharing the host's means. */
-const struct ent_ns_row ent_ns_rows[] = {
-	{ NS_USER,   "user",   "CLONE_NEWUSER",   "root inside is not host root",
-							"ids are the host's ids" },
-	{ NS_MNT,    "mount",  "CLONE_NEWNS",     "own mount table",  "the host's mount table" },
-	{ NS_PID,    "pid",    "CLONE_NEWPID",    "sees only its own processes",
-							"sees and signals host processes" },
-	{ NS_NET,    "net",    "CLONE_NEWNET",    "own interfaces, routes and ports",
-							"the host's interfaces and ports" },
-	{ NS_UTS,    "uts",    "CLONE_NEWUTS",    "own hostname",     "the host's hostname" },
-	{ NS_IPC,    "ipc",    "CLONE_NEWIPC",    "own SysV IPC and POSIX queues",
-							"the host's SysV IPC and queues" },
-	{ NS_CGROUP, "cgroup", "CLONE_NEWCGROUP", "own cgroup root",  "sees host cgroup paths" },
-};
-const size_t ent_n_ns_rows = ARRAY_SIZE(ent_ns_rows);
-
 /* The five capability sets of a thread, in the order of /proc/PID/status. */
 const struct ent_capset_row ent_capset_rows[] = {
 	{ "bounding",    offsetof(struct lockdown_caps, bounding),    "the most it can ever hold" },
@@ -51,42 +35,7 @@ const struct ent_capset_row ent_capset_rows[] = {
 };
 const size_t ent_n_capset_rows = ARRAY_SIZE(ent_capset_rows);
 
-/* Mount flags of mount(2): the MS_ name and the option word of mount(8) and the OCI spec. */
-#define MFLAG(x, opt) { (x), #x, (opt) }
-const struct ent_mount_flag ent_mount_flags[] = {
-	MFLAG(MS_RDONLY,      "ro"),
-	MFLAG(MS_NOSUID,      "nosuid"),
-	MFLAG(MS_NODEV,       "nodev"),
-	MFLAG(MS_NOEXEC,      "noexec"),
-	MFLAG(MS_SYNCHRONOUS, "sync"),
-	MFLAG(MS_DIRSYNC,     "dirsync"),
-	MFLAG(MS_NOATIME,     "noatime"),
-	MFLAG(MS_NODIRATIME,  "nodiratime"),
-	MFLAG(MS_RELATIME,    "relatime"),
-	MFLAG(MS_STRICTATIME, "strictatime"),
-	MFLAG(MS_PRIVATE,     "private"),     /* propagation: "r" prefix with MS_REC */
-	MFLAG(MS_SLAVE,       "slave"),
-	MFLAG(MS_SHARED,      "shared"),
-	MFLAG(MS_UNBINDABLE,  "unbindable"),
-	MFLAG(MS_BIND,        NULL),          /* "bind" / "rbind", written first */
-	MFLAG(MS_REC,         NULL),
-};
-const size_t ent_n_mount_flags = ARRAY_SIZE(ent_mount_flags);
 #define PROPAGATION_FLAGS (MS_PRIVATE | MS_SLAVE | MS_SHARED | MS_UNBINDABLE)
-
-/* Network modes (netcfg/): the catalogue's value name and what the container can reach. */
-static const struct net_row {
-	enum netcfg_mode mode;
-	const char *name;
-	const char *reach;
-} net_rows[] = {
-	{ NETCFG_NONE,     "none",     "loopback only; sockets limited to AF_UNIX" },
-	{ NETCFG_LOOPBACK, "confined", "own network namespace, loopback only" },
-	{ NETCFG_USER,     "user",     "outbound through veth and NAT (or pasta)" },
-	{ NETCFG_PROXY,    "proxy",    "outbound, and may publish ports" },
-	{ NETCFG_ADMIN,    "admin",    "proxy, and may configure its interfaces" },
-	{ NETCFG_HOST,     "host",     "the host's network namespace itself" },
-};
 
 /* Resource limits of setrlimit(2), by RLIMIT_ name. */
 static const struct flag_name rlimit_names[] = {
@@ -144,20 +93,6 @@ int ent_mount_options(const struct rootfs_mount *m, char *buf, size_t size)
 		len += snprintf(buf + len, (size_t)len < size ? size - (size_t)len : 0, "%s%s",
 		                len ? "," : "", m->data);
 	return len;
-}
-
-const char *ent_net_name(enum netcfg_mode mode, const char **reach)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(net_rows); i++) {
-		if (net_rows[i].mode == mode) {
-			if (reach)
-				*reach = net_rows[i].reach;
-			return net_rows[i].name;
-		}
-	}
-	if (reach)
-		*reach = "unknown";
-	return "unknown";
 }
 
 /* ---------------------------------------------------------------- entry point */

@@ -48,10 +48,4 @@ const char *ent_rlimit_name(int resource);
  */
 int ent_mount_options(const struct rootfs_mount *m, char *buf, size_t size);
 
-/*
- * A network mode's value name ("proxy") and, when reach is not NULL, what the container can
- * reach in it. "unknown" for a mode the table does not know.
- */
-const char *ent_net_name(enum netcfg_mode mode, const char **reach);
-
 #endif

@@ -22,6 +22,7 @@
 
 #include "base/util.h"
 #include "entitlements/explain.h"
+#include "entitlements/names.h"
 
 /* A value and its name, from one macro argument: FLAG(AF_UNIX) is { AF_UNIX, "AF_UNIX" }. */
 /* clang-format off */
@@ -40,17 +41,6 @@ static inline const char *why_of(const char *why)
 
 /* ---------------------------------------------------------------- tables: explain.c */
 
-/* The namespaces of namespaces(7): what a new one isolates, what sharing the host's means. */
-struct ent_ns_row {
-	enum ns_kind kind;
-	const char *name;     /* "net": the type in json and in /proc/PID/ns */
-	const char *flag;     /* "CLONE_NEWNET": the clone(2) flag that makes a new one */
-	const char *isolated; /* what a new one gives the container */
-	const char *shared;   /* what sharing the host's means */
-};
-extern const struct ent_ns_row ent_ns_rows[];
-extern const size_t ent_n_ns_rows;
-
 /* The five capability sets of a thread, in the order of /proc/PID/status. */
 struct ent_capset_row {
 	const char *name;    /* "bounding" */
@@ -66,15 +56,6 @@ static inline uint64_t capset_bits(const struct lockdown_spec *lock,
 {
 	return *(const uint64_t *)((const char *)&lock->caps + set->offset);
 }
-
-/* Mount flags of mount(2): the MS_ name and the option word of mount(8) and the OCI spec. */
-struct ent_mount_flag {
-	unsigned long flag;
-	const char *name;   /* "MS_NOSUID" */
-	const char *option; /* "nosuid"; NULL for MS_BIND and MS_REC, written as "rbind" first */
-};
-extern const struct ent_mount_flag ent_mount_flags[];
-extern const size_t ent_n_mount_flags;
 
 /* Flush out; returns 0, or -1 with err set when anything written to out was lost. */
 int ent_explain_flush(FILE *out, struct rt_err *err);

@@ -49,12 +49,12 @@ static struct json_object *json_namespaces(const struct ns_spec *ns)
 {
 	struct json_object *a = json_object_new_array();
 
-	for (size_t i = 0; i < ent_n_ns_rows; i++) {
+	for (size_t i = 0; i < NS_COUNT; i++) {
 		struct json_object *o = json_object_new_object();
-		enum ns_kind k = ent_ns_rows[i].kind;
+		enum ns_kind k = ent_ns_names[i].kind;
 
-		jadd(o, "type", json_object_new_string(ent_ns_rows[i].name));
-		jadd(o, "flag", json_object_new_string(ent_ns_rows[i].flag));
+		jadd(o, "type", json_object_new_string(ent_ns_names[i].name));
+		jadd(o, "flag", json_object_new_string(ent_ns_names[i].flag));
 		jadd(o, "new", json_object_new_boolean(ns->unshare[k]));
 		jadd(o, "why", json_object_new_string(why_of(ns->why[k])));
 		json_object_array_add(a, o);
@@ -241,7 +241,7 @@ static struct json_object *json_network(const struct netcfg_spec *net)
 	struct json_object *o = json_object_new_object();
 	struct json_object *publish = json_object_new_array();
 
-	jadd(o, "mode", json_object_new_string(ent_net_name(net->mode, NULL)));
+	jadd(o, "mode", json_object_new_string(ent_net_row(net->mode)->name));
 	jadd(o, "why", json_object_new_string(why_of(net->why)));
 	jadd(o, "subnet", json_object_new_string(net->subnet));
 	for (unsigned i = 0; i < net->n_publish; i++) {

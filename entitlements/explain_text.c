@@ -89,8 +89,8 @@ static void text_namespaces(FILE *out, const struct ns_spec *ns)
 	char state[64];
 
 	fputs("\nNamespaces  (namespaces(7): what the container sees of the host)\n", out);
-	for (size_t i = 0; i < ent_n_ns_rows; i++) {
-		const struct ent_ns_row *row = &ent_ns_rows[i];
+	for (size_t i = 0; i < NS_COUNT; i++) {
+		const struct ent_ns_name *row = &ent_ns_names[i];
 		bool new = ns->unshare[row->kind];
 
 		snprintf(state, sizeof(state), "%-5s %-16s %s", new ? "new" : "host",
@@ -391,12 +391,11 @@ static void text_devices(FILE *out, const struct ent_plan *plan)
 
 static void text_network(FILE *out, const struct netcfg_spec *net)
 {
-	const char *reach;
-	const char *name = ent_net_name(net->mode, &reach);
+	const struct ent_net_name *row = ent_net_row(net->mode);
 	char text[160];
 
 	fputs("\nNetwork\n", out);
-	snprintf(text, sizeof(text), "%s: %s", name, reach);
+	snprintf(text, sizeof(text), "%s: %s", row->name, row->reach);
 	ent_put_row(out, 2, 8, "mode", text, why_of(net->why));
 	if (net->mode >= NETCFG_USER && net->mode != NETCFG_HOST && net->subnet[0])
 		ent_put_row(out, 2, 8, "subnet", net->subnet, NULL);

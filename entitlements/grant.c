@@ -9,6 +9,7 @@
  * Capability names are resolved with libcap's cap_from_name(), a table lookup.
  */
 #include "entitlements/grant.h"
+#include "entitlements/names.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -21,19 +22,16 @@
 /* clang-format off */
 /*
  * The device cgroup of every container, as runc sets it: deny everything, allow mknod of any
- * node (creating one still needs CAP_MKNOD), and read/write on the minimal /dev only.
- * Rules are checked in order; the last match wins.
+ * node (creating one still needs CAP_MKNOD), and read/write on the minimal /dev only (the
+ * nodes of names.c, then the terminals of its own devpts). Rules are checked in order; the
+ * last match wins.
  */
 static const struct cgroup_devrule base_devrules[] = {
 	{ .allow = false, .type = 'a', .major = -1,  .minor = -1, .access = "rwm" },
 	{ .allow = true,  .type = 'c', .major = -1,  .minor = -1, .access = "m" },
 	{ .allow = true,  .type = 'b', .major = -1,  .minor = -1, .access = "m" },
-	{ .allow = true,  .type = 'c', .major = 1,   .minor = 3,  .access = "rwm" }, /* null */
-	{ .allow = true,  .type = 'c', .major = 1,   .minor = 5,  .access = "rwm" }, /* zero */
-	{ .allow = true,  .type = 'c', .major = 1,   .minor = 7,  .access = "rwm" }, /* full */
-	{ .allow = true,  .type = 'c', .major = 1,   .minor = 8,  .access = "rwm" }, /* random */
-	{ .allow = true,  .type = 'c', .major = 1,   .minor = 9,  .access = "rwm" }, /* urandom */
-	{ .allow = true,  .type = 'c', .major = 5,   .minor = 0,  .access = "rwm" }, /* tty */
+};
+static const struct cgroup_devrule pty_devrules[] = {
 	{ .allow = true,  .type = 'c', .major = 5,   .minor = 2,  .access = "rwm" }, /* ptmx */
 	{ .allow = true,  .type = 'c', .major = 136, .minor = -1, .access = "rwm" }, /* pts/N */
 };
@@ -290,12 +288,35 @@ static int grant_limits(const struct ent_applied *a, struct ent_plan *plan, stru
 	return 0;
 }
 
-int ent_grant_apply(const struct ent_selection *sel, struct ent_plan *plan, struct rt_err *err)
+/* The device cgroup's rules every container starts from (see base_devrules). */
+static int base_device_rules(struct cgroup_spec *cg, struct rt_err *err)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(base_devrules); i++) {
-		if (add_devrule(&plan->cgroup, &base_devrules[i], ENT_WHY_DEFAULT, err) < 0)
+		if (add_devrule(cg, &base_devrules[i], ENT_WHY_DEFAULT, err) < 0)
 			return -1;
 	}
+	for (size_t i = 0; i < ent_n_dev_nodes; i++) {
+		const struct ent_dev_node *n = &ent_dev_nodes[i];
+		struct cgroup_devrule r = { .allow = true,
+			                    .type = n->type,
+			                    .major = n->major,
+			                    .minor = n->minor,
+			                    .access = "rwm" };
+
+		if (add_devrule(cg, &r, ENT_WHY_DEFAULT, err) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(pty_devrules); i++) {
+		if (add_devrule(cg, &pty_devrules[i], ENT_WHY_DEFAULT, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int ent_grant_apply(const struct ent_selection *sel, struct ent_plan *plan, struct rt_err *err)
+{
+	if (base_device_rules(&plan->cgroup, err) < 0)
+		return -1;
 	for (unsigned i = 0; i < sel->n; i++) {
 		const struct ent_applied *a = &sel->items[i];
 

@@ -18,15 +18,9 @@
 
 #include "entitlements/catalogue.h"
 #include "entitlements/explain.h"
+#include "entitlements/names.h"
 #include "entitlements/policy.h"
 #include "entitlements/policy_internal.h"
-
-/* clang-format off */
-static const char *const ns_names[NS_COUNT] = {
-	[NS_USER] = "user", [NS_MNT] = "mount", [NS_PID] = "PID", [NS_NET] = "network",
-	[NS_UTS] = "UTS", [NS_IPC] = "IPC", [NS_CGROUP] = "cgroup",
-};
-/* clang-format on */
 
 /* "allowed up to network.access=user": the policy's highest level in the domain of from. */
 static void allowed_level(const struct ent_allowed *a, const char *from, char *buf, size_t size)
@@ -240,14 +234,14 @@ static void check_namespaces(const struct ent_plan *r, const struct ent_allowed 
 			shared = !a->plans[p]->ns.unshare[k];
 		if (r->ns.unshare[k] || shared)
 			continue;
-		snprintf(grant, sizeof(grant), "the host's %s namespace", ns_names[k]);
+		snprintf(grant, sizeof(grant), "the host's %s namespace", ent_ns_names[k].prose);
 		add_missing(v, a, grant, r->ns.why[k]);
 	}
 	for (unsigned p = 0; p < a->n; p++)
 		net = a->plans[p]->net.mode > (unsigned)net ? (int)a->plans[p]->net.mode : net;
 	if ((int)r->net.mode > net && r->net.mode <= NETCFG_HOST) {
 		snprintf(grant, sizeof(grant), "network reach '%s'",
-		         ent_net_name(r->net.mode, NULL));
+		         ent_net_row(r->net.mode)->name);
 		add_missing(v, a, grant, r->net.why);
 	}
 }

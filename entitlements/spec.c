@@ -26,6 +26,7 @@
 
 #include "base/util.h"
 #include "entitlements/explain.h"
+#include "entitlements/names.h"
 
 /* The runtime-spec version we write: every field below exists in 1.0.2 (defaultErrnoRet is
  * from 1.0.2's successors; runtimes that predate it ignore it and use EPERM). */
@@ -52,18 +53,10 @@
 #error "spec.c: add the SCMP_ARCH_ name of this architecture"
 #endif
 
-/* Namespace kinds as linux.namespaces[].type names them, in the order runtimes list them. */
-static const struct {
-	enum ns_kind kind;
-	const char *type;
-} oci_namespaces[] = {
-	{ NS_PID,    "pid" },
-	{ NS_NET,    "network" },
-	{ NS_IPC,    "ipc" },
-	{ NS_UTS,    "uts" },
-	{ NS_MNT,    "mount" },
-	{ NS_USER,   "user" },
-	{ NS_CGROUP, "cgroup" },
+
+/* The namespaces in the order runtime-spec examples list them (names from names.c). */
+static const enum ns_kind oci_namespace_order[] = {
+	NS_PID, NS_NET, NS_IPC, NS_UTS, NS_MNT, NS_USER, NS_CGROUP,
 };
 
 /* The capability sets, as process.capabilities names them. */
@@ -420,13 +413,14 @@ static int spec_linux(struct json_object *spec, const struct ent_plan *plan, str
 	struct json_object *lnx = json_object_new_object();
 	struct json_object *namespaces = json_object_new_array();
 
-	for (size_t i = 0; i < ARRAY_SIZE(oci_namespaces); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(oci_namespace_order); i++) {
+		const struct ent_ns_name *n = &ent_ns_names[oci_namespace_order[i]];
 		struct json_object *o;
 
-		if (!ns->unshare[oci_namespaces[i].kind])
+		if (!ns->unshare[n->kind])
 			continue;
 		o = json_object_new_object();
-		jadd(o, "type", json_object_new_string(oci_namespaces[i].type));
+		jadd(o, "type", json_object_new_string(n->oci));
 		json_object_array_add(namespaces, o);
 	}
 	jadd(lnx, "namespaces", namespaces);

@@ -16,21 +16,9 @@
 #include "base/cleanup.h"
 #include "base/log.h"
 #include "base/util.h"
+#include "entitlements/names.h"
 
 extern char **environ;
-
-/* clang-format off */
-#define FLAG(x) { (x), #x }
-static const struct { unsigned long flag; const char *name; } ns_flags[NS_COUNT] = {
-	[NS_USER]   = FLAG(CLONE_NEWUSER),
-	[NS_MNT]    = FLAG(CLONE_NEWNS),
-	[NS_PID]    = FLAG(CLONE_NEWPID),
-	[NS_NET]    = FLAG(CLONE_NEWNET),
-	[NS_UTS]    = FLAG(CLONE_NEWUTS),
-	[NS_IPC]    = FLAG(CLONE_NEWIPC),
-	[NS_CGROUP] = FLAG(CLONE_NEWCGROUP),
-};
-/* clang-format on */
 
 unsigned long ns_clone_flags(const struct ns_spec *spec)
 {
@@ -38,25 +26,9 @@ unsigned long ns_clone_flags(const struct ns_spec *spec)
 
 	for (int k = 0; k < NS_COUNT; k++) {
 		if (spec->unshare[k] && k != NS_CGROUP)
-			flags |= ns_flags[k].flag;
+			flags |= ent_ns_names[k].clone_flag;
 	}
 	return flags;
-}
-
-const char *ns_flag_names(unsigned long flags, char *buf, size_t size)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < ARRAY_SIZE(ns_flags); i++) {
-		if (!(flags & ns_flags[i].flag))
-			continue;
-		used += (size_t)snprintf(buf + used, used < size ? size - used : 0, "%s%s",
-		                         used ? "|" : "", ns_flags[i].name);
-	}
-	if (!used)
-		snprintf(buf, size, "0");
-	return buf;
 }
 
 /* Write text to /proc/PID/NAME in one write(2): the kernel accepts a map only whole, once. */

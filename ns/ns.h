@@ -18,9 +18,6 @@
  */
 unsigned long ns_clone_flags(const struct ns_spec *spec);
 
-/* Symbolic names of clone flags ("CLONE_NEWUSER|CLONE_NEWNS"), for --verbose. Returns buf. */
-const char *ns_flag_names(unsigned long flags, char *buf, size_t size);
-
 /*
  * Parent: write the uid and gid maps of pid's new user namespace. As root: /proc/PID/uid_map
  * and gid_map directly. Rootless: newuidmap/newgidmap (setuid helpers that check

@@ -14,6 +14,7 @@
 #include <sys/mount.h>
 
 #include "base/err.h"
+#include "entitlements/names.h"
 #include "entitlements/plan.h"
 #include "rootfs/rootfs.h"
 
@@ -61,9 +62,6 @@ int rootfs_open_source(const char *source, const char *what, struct rt_err *err)
 const char *rootfs_fd_path(int fd, char *buf);
 
 /* --- mount.c: applying mounts */
-
-/* Format MS_* flags symbolically ("MS_BIND|MS_REC") into buf; returns buf. */
-const char *rootfs_flag_names(unsigned long flags, char *buf, size_t size);
 
 /*
  * Apply one mount of the plan: fstype "bind" from the host (or, with tree >= 0, attach that

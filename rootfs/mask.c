@@ -37,7 +37,7 @@ static int mask_path(int root_fd, int null_fd, const char *path, struct rt_err *
 		return rt_fail(err, errno, "rootfs: masked path %s", path);
 	if (S_ISDIR(st.st_mode)) {
 		rt_trace("rootfs", "mount(\"tmpfs\", \"%s\", \"tmpfs\", %s)", path,
-		         rootfs_flag_names(MASK_DIR_FLAGS, names, sizeof(names)));
+		         ent_mount_flag_names(MASK_DIR_FLAGS, names, sizeof(names)));
 		if (mount("tmpfs", rootfs_fd_path(fd, dst), "tmpfs", MASK_DIR_FLAGS, NULL) < 0)
 			return rt_fail(err, errno, "rootfs: mask %s with an empty tmpfs", path);
 		return 0;

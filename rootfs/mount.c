@@ -22,19 +22,6 @@
 #include "base/log.h"
 #include "base/util.h"
 
-struct flag_name {
-	unsigned long flag;
-	const char *name;
-};
-
-/* Per-mount flags as mount(2), statvfs(3) and mount_setattr(2) spell them. */
-struct mnt_flag {
-	unsigned long ms;
-	unsigned long st;
-	uint64_t attr;
-	const char *attr_name;
-};
-
 /* A remedy for a predictable refusal of a new filesystem ("*" matches any type). */
 struct mount_hint {
 	const char *fstype;
@@ -43,23 +30,6 @@ struct mount_hint {
 };
 
 /* clang-format off */
-#define FLAG(x) { (x), #x }
-static const struct flag_name ms_flag_names[] = {
-	FLAG(MS_REMOUNT), FLAG(MS_BIND), FLAG(MS_REC), FLAG(MS_PRIVATE), FLAG(MS_SLAVE),
-	FLAG(MS_SHARED), FLAG(MS_UNBINDABLE), FLAG(MS_MOVE), FLAG(MS_RDONLY), FLAG(MS_NOSUID),
-	FLAG(MS_NODEV), FLAG(MS_NOEXEC), FLAG(MS_SYNCHRONOUS), FLAG(MS_DIRSYNC), FLAG(MS_MANDLOCK),
-	FLAG(MS_NOATIME), FLAG(MS_NODIRATIME), FLAG(MS_RELATIME), FLAG(MS_STRICTATIME),
-	FLAG(MS_LAZYTIME), FLAG(MS_SILENT),
-};
-
-static const struct mnt_flag mnt_flags[] = {
-	/* mount(2)  statvfs(3)  mount_setattr(2) */
-	{ MS_RDONLY, ST_RDONLY,  MOUNT_ATTR_RDONLY, "MOUNT_ATTR_RDONLY" },
-	{ MS_NOSUID, ST_NOSUID,  MOUNT_ATTR_NOSUID, "MOUNT_ATTR_NOSUID" },
-	{ MS_NODEV,  ST_NODEV,   MOUNT_ATTR_NODEV,  "MOUNT_ATTR_NODEV" },
-	{ MS_NOEXEC, ST_NOEXEC,  MOUNT_ATTR_NOEXEC, "MOUNT_ATTR_NOEXEC" },
-};
-
 static const struct mount_hint mount_hints[] = {
 	{ "proc",  EPERM,  "a user namespace may mount proc only where the host's /proc is fully "
 			   "visible (not partly covered, e.g. inside another container)" },
@@ -68,31 +38,14 @@ static const struct mount_hint mount_hints[] = {
 };
 /* clang-format on */
 
-const char *rootfs_flag_names(unsigned long flags, char *buf, size_t size)
-{
-	size_t len = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < ARRAY_SIZE(ms_flag_names) && len < size; i++) {
-		if (!(flags & ms_flag_names[i].flag))
-			continue;
-		len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? "|" : "",
-		                        ms_flag_names[i].name);
-		flags &= ~ms_flag_names[i].flag;
-	}
-	if (len < size && (flags || !len))
-		snprintf(buf + len, size - len, "%s%#lx", len ? "|" : "", flags);
-	return buf;
-}
-
 /* The per-mount flags the mount already has (statvfs f_flag), as MS_* flags. */
 static unsigned long current_flags(const struct statvfs *sv)
 {
 	unsigned long ms = 0;
 
-	for (size_t i = 0; i < ARRAY_SIZE(mnt_flags); i++) {
-		if (sv->f_flag & mnt_flags[i].st)
-			ms |= mnt_flags[i].ms;
+	for (size_t i = 0; i < ent_n_mount_flags; i++) {
+		if (ent_mount_flags[i].st && (sv->f_flag & ent_mount_flags[i].st))
+			ms |= ent_mount_flags[i].flag;
 	}
 	return ms;
 }
@@ -107,12 +60,14 @@ static int setattr_recursive(int fd, const char *name, unsigned long flags, stru
 	char names[ROOTFS_FLAGS_MAX] = "";
 	size_t len = 0;
 
-	for (size_t i = 0; i < ARRAY_SIZE(mnt_flags); i++) {
-		if (!(flags & mnt_flags[i].ms))
+	for (size_t i = 0; i < ent_n_mount_flags; i++) {
+		const struct ent_mount_flag *f = &ent_mount_flags[i];
+
+		if (!f->attr || !(flags & f->flag))
 			continue;
-		attr.attr_set |= mnt_flags[i].attr;
+		attr.attr_set |= f->attr;
 		len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", len ? "|" : "",
-		                        mnt_flags[i].attr_name);
+		                        f->attr_name);
 	}
 	rt_trace("rootfs", "mount_setattr(\"%s\", AT_RECURSIVE, { .attr_set = %s })", name, names);
 	if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
@@ -136,10 +91,10 @@ int rootfs_remount(int fd, const char *name, unsigned long flags, bool recursive
 	/* Locked flags must be repeated; the others too, or the remount would clear them. */
 	all = MS_REMOUNT | MS_BIND | flags | current_flags(&sv);
 	rt_trace("rootfs", "mount(NULL, \"%s\", NULL, %s)", name,
-	         rootfs_flag_names(all, names, sizeof(names)));
+	         ent_mount_flag_names(all, names, sizeof(names)));
 	if (mount(NULL, rootfs_fd_path(fd, path), NULL, all, NULL) < 0) {
 		rt_fail(err, errno, "rootfs: remount %s %s", name,
-		        rootfs_flag_names(flags, names, sizeof(names)));
+		        ent_mount_flag_names(flags, names, sizeof(names)));
 		if (errno == EPERM)
 			rt_err_hint(err,
 			            "the mount has locked flags the user namespace cannot change");
@@ -167,7 +122,7 @@ int rootfs_bind(int root_fd, const struct rootfs_bind_req *req, struct rt_err *e
 	if (dst_fd < 0)
 		return -1;
 	rt_trace("rootfs", "mount(\"%s\", \"%s\", NULL, %s)", req->source, req->target,
-	         rootfs_flag_names(flags, names, sizeof(names)));
+	         ent_mount_flag_names(flags, names, sizeof(names)));
 	if (mount(rootfs_fd_path(req->src_fd, src), rootfs_fd_path(dst_fd, dst), NULL, flags,
 	          NULL) < 0)
 		return rt_fail(err, errno, "rootfs: bind %s %s on %s", req->what, req->source,
@@ -235,7 +190,7 @@ static int mount_new(int root_fd, const struct rootfs_mount *m, struct rt_err *e
 	if (fd < 0)
 		return -1;
 	rt_trace("rootfs", "mount(\"%s\", \"%s\", \"%s\", %s%s%s%s)", m->source, m->target,
-	         m->fstype, rootfs_flag_names(m->flags, names, sizeof(names)),
+	         m->fstype, ent_mount_flag_names(m->flags, names, sizeof(names)),
 	         m->data[0] ? ", \"" : "", m->data, m->data[0] ? "\"" : "");
 	if (mount(m->source, rootfs_fd_path(fd, path), m->fstype, m->flags,
 	          m->data[0] ? m->data : NULL) == 0)

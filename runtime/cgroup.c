@@ -29,15 +29,16 @@
 
 struct rt_cgroup {
 	struct cgroup_layout layout;
-	struct cgroup_spec spec;             /* device paths resolved; skipped limits cleared */
-	bool skip[CG_MAX_HIER];              /* rootless and not writable: not used */
-	char dir[CG_MAX_HIER][ENT_PATH_MAX]; /* created: "/sys/fs/cgroup/memory/.../ent-run-42" */
+	struct cgroup_spec spec;    /* device paths resolved; skipped limits cleared */
+	bool skip[CGROUP_MAX_HIER]; /* rootless and not writable: not used */
+	char dir[CGROUP_MAX_HIER]
+	        [ENT_PATH_MAX]; /* created: "/sys/fs/cgroup/memory/.../ent-run-42" */
 };
 
 static const char *const why_default = "default";
 
-int cg_write(const char *dir, const char *file, const char *value, bool optional,
-             struct rt_err *err)
+int cgroup_write(const char *dir, const char *file, const char *value, bool optional,
+                 struct rt_err *err)
 {
 	char path[ENT_PATH_MAX + 64], line[256];
 
@@ -57,7 +58,7 @@ int cg_write(const char *dir, const char *file, const char *value, bool optional
 	return rt_fail(err, errno, "cgroup: write \"%s\" to %s", value, path);
 }
 
-long cg_read(const char *dir, const char *file, char *buf, size_t size)
+long cgroup_read(const char *dir, const char *file, char *buf, size_t size)
 {
 	char path[ENT_PATH_MAX + 64];
 	_cleanup_close_ int fd = -1;
@@ -74,7 +75,7 @@ long cg_read(const char *dir, const char *file, char *buf, size_t size)
 	return (long)n;
 }
 
-long long cg_keyed_value(const char *text, const char *key)
+long long cgroup_keyed_value(const char *text, const char *key)
 {
 	size_t len = strlen(key);
 
@@ -85,12 +86,12 @@ long long cg_keyed_value(const char *text, const char *key)
 	return -1;
 }
 
-unsigned cg_wanted(const struct cgroup_spec *spec)
+unsigned cgroup_wanted(const struct cgroup_spec *spec)
 {
-	return (spec->memory_bytes > 0 ? 1u << CG_MEMORY : 0) |
-	       (spec->pids_max > 0 ? 1u << CG_PIDS : 0) |
-	       (spec->cpu_quota_us > 0 ? 1u << CG_CPU : 0) |
-	       (spec->n_devrules > 0 ? 1u << CG_DEVICES : 0);
+	return (spec->memory_bytes > 0 ? 1u << CGROUP_MEMORY : 0) |
+	       (spec->pids_max > 0 ? 1u << CGROUP_PIDS : 0) |
+	       (spec->cpu_quota_us > 0 ? 1u << CGROUP_CPU : 0) |
+	       (spec->n_devrules > 0 ? 1u << CGROUP_DEVICES : 0);
 }
 
 const char *cgroup_format_size(int64_t bytes, char *buf, size_t size)
@@ -139,12 +140,12 @@ static int resolve_devrules(struct cgroup_spec *spec, struct rt_err *err)
  */
 static int drop_unwritable(struct rt_cgroup *cg, unsigned i, const char *own, struct rt_err *err)
 {
-	unsigned used = cg->layout.h[i].controllers & cg_wanted(&cg->spec);
+	unsigned used = cg->layout.h[i].controllers & cgroup_wanted(&cg->spec);
 	struct cgroup_spec *s = &cg->spec;
-	const char *why = (used & (1u << CG_MEMORY)) ? s->memory_why
-	                  : (used & (1u << CG_CPU))  ? s->cpu_why
-	                  : (used & (1u << CG_PIDS)) ? s->pids_why
-	                                             : why_default;
+	const char *why = (used & (1u << CGROUP_MEMORY)) ? s->memory_why
+	                  : (used & (1u << CGROUP_CPU))  ? s->cpu_why
+	                  : (used & (1u << CGROUP_PIDS)) ? s->pids_why
+	                                                 : why_default;
 
 	if (strcmp(why, why_default)) {
 		rt_fail(err, EACCES, "cgroup: %s needs a cgroup we may write, and %s is not ours",
@@ -153,12 +154,12 @@ static int drop_unwritable(struct rt_cgroup *cg, unsigned i, const char *own, st
 		                 "(systemd-run --user --scope -p Delegate=yes ent-run ...)");
 		return -1;
 	}
-	if (used & (1u << CG_PIDS))
+	if (used & (1u << CGROUP_PIDS))
 		rt_trace("cgroup", "no writable cgroup (%s): default pids limit skipped", own);
-	if (used & (1u << CG_DEVICES))
+	if (used & (1u << CGROUP_DEVICES))
 		rt_trace("cgroup", "no writable cgroup (%s): device rules left to file permissions",
 		         own);
-	if (used & (1u << CG_PIDS))
+	if (used & (1u << CGROUP_PIDS))
 		s->pids_max = 0;
 	cg->skip[i] = true;
 	return 0;
@@ -179,7 +180,7 @@ static int make_dir(const char *path, struct rt_err *err)
 static int write_devices(const struct cgroup_hier *h, const char *dir,
                          const struct cgroup_spec *spec, struct rt_err *err)
 {
-	struct bpf_insn insns[CG_BPF_MAX_INSNS];
+	struct bpf_insn insns[CGROUP_BPF_MAX_INSNS];
 	_cleanup_close_ int dir_fd = -1;
 	unsigned n;
 	int prog_fd;
@@ -202,7 +203,7 @@ static int write_devices(const struct cgroup_hier *h, const char *dir,
 static int create_one(struct rt_cgroup *cg, unsigned i, const char *name, struct rt_err *err)
 {
 	const struct cgroup_hier *h = &cg->layout.h[i];
-	unsigned used = h->controllers & cg_wanted(&cg->spec);
+	unsigned used = h->controllers & cgroup_wanted(&cg->spec);
 	char own[ENT_PATH_MAX], path[ENT_PATH_MAX];
 	int r;
 
@@ -220,7 +221,7 @@ static int create_one(struct rt_cgroup *cg, unsigned i, const char *name, struct
 		return -1;
 	if (cg->skip[i])
 		return 0;
-	if (h->v2 && (used & ~(1u << CG_DEVICES)) && cg_v2_enable(h, own, &cg->spec, err) < 0)
+	if (h->v2 && (used & ~(1u << CGROUP_DEVICES)) && cg_v2_enable(h, own, &cg->spec, err) < 0)
 		return -1;
 	if (snprintf(path, sizeof(path), "%s/%s", own, name) >= (int)sizeof(path))
 		return rt_fail(err, ENAMETOOLONG, "cgroup: %s/%s", own, name);
@@ -233,7 +234,7 @@ static int create_one(struct rt_cgroup *cg, unsigned i, const char *name, struct
 	          : cg_v1_write_limits(h, path, &cg->spec, err);
 	if (r < 0)
 		return -1;
-	if (used & (1u << CG_DEVICES))
+	if (used & (1u << CGROUP_DEVICES))
 		return write_devices(h, path, &cg->spec, err);
 	return 0;
 }
@@ -281,7 +282,7 @@ int cgroup_add_process(struct rt_cgroup *cg, pid_t pid, struct rt_err *err)
 
 	snprintf(text, sizeof(text), "%d", (int)pid);
 	for (unsigned i = 0; i < cg->layout.n; i++) {
-		if (cg->dir[i][0] && cg_write(cg->dir[i], "cgroup.procs", text, false, err) < 0)
+		if (cg->dir[i][0] && cgroup_write(cg->dir[i], "cgroup.procs", text, false, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -294,12 +295,12 @@ bool cgroup_oom_killed(const struct rt_cgroup *cg)
 	for (unsigned i = 0; cg && i < cg->layout.n; i++) {
 		const struct cgroup_hier *h = &cg->layout.h[i];
 
-		if (!cg->dir[i][0] || !(h->controllers & (1u << CG_MEMORY)))
+		if (!cg->dir[i][0] || !(h->controllers & (1u << CGROUP_MEMORY)))
 			continue;
 		/* v1 memory.oom_control and v2 memory.events both count "oom_kill N". */
-		if (cg_read(cg->dir[i], h->v2 ? "memory.events" : "memory.oom_control", text,
-		            sizeof(text)) > 0 &&
-		    cg_keyed_value(text, "oom_kill") > 0)
+		if (cgroup_read(cg->dir[i], h->v2 ? "memory.events" : "memory.oom_control", text,
+		                sizeof(text)) > 0 &&
+		    cgroup_keyed_value(text, "oom_kill") > 0)
 			return true;
 	}
 	return false;
@@ -329,8 +330,8 @@ static void remove_dir(const char *dir, bool v2)
 		if (errno != EBUSY)
 			break;
 		if (tries == 0 && v2)
-			cg_write(dir, "cgroup.kill", "1", true, &ignored);
-		if (cg_read(dir, "cgroup.procs", pids, sizeof(pids)) > 0) {
+			cgroup_write(dir, "cgroup.kill", "1", true, &ignored);
+		if (cgroup_read(dir, "cgroup.procs", pids, sizeof(pids)) > 0) {
 			for (char *p = pids; *p; p += strcspn(p, "\n"), p += *p == '\n')
 				kill((pid_t)atoi(p), SIGKILL);
 		}

@@ -21,15 +21,15 @@
 #include "base/err.h"
 #include "entitlements/plan.h"
 
-#define CG_MAX_HIER 16
+#define CGROUP_MAX_HIER 16
 
 /* The controllers ent-run writes limits to (bit masks over enum cg_controller). */
 enum cg_controller {
-	CG_MEMORY,
-	CG_PIDS,
-	CG_CPU,
-	CG_DEVICES,
-	CG_N_CONTROLLERS,
+	CGROUP_MEMORY,
+	CGROUP_PIDS,
+	CGROUP_CPU,
+	CGROUP_DEVICES,
+	CGROUP_N_CONTROLLERS,
 };
 
 /* One mounted hierarchy: a v1 hierarchy (one or more controllers) or the cgroup2 tree. */
@@ -38,12 +38,12 @@ struct cgroup_hier {
 	char mnt[ENT_PATH_MAX]; /* where it is mounted on the host: "/sys/fs/cgroup/memory" */
 	char opts[128];         /* v1 controller options, as mount(2) data: "cpu,cpuacct" */
 	char own[ENT_PATH_MAX]; /* the caller's cgroup in it, from /proc/self/cgroup */
-	unsigned controllers;   /* bit (1 << CG_*) per controller that we use from here */
+	unsigned controllers;   /* bit (1 << CGROUP_*) per controller that we use from here */
 };
 
 /* Where the cgroups are on this host and where the caller is in them. */
 struct cgroup_layout {
-	struct cgroup_hier h[CG_MAX_HIER];
+	struct cgroup_hier h[CGROUP_MAX_HIER];
 	unsigned n;
 };
 
@@ -109,13 +109,13 @@ void cgroup_collect_stale(const char *dir);
 
 /* --- cgroup_bpf.c: the cgroup v2 device controller is a BPF program */
 
-#define CG_BPF_MAX_INSNS (8 + ENT_MAX_DEVRULES * 8)
+#define CGROUP_BPF_MAX_INSNS (8 + ENT_MAX_DEVRULES * 8)
 
 struct bpf_insn;
 
 /*
  * Generate a BPF_PROG_TYPE_CGROUP_DEVICE program deciding like rules[] (the last match wins;
- * no match: deny) into insns (CG_BPF_MAX_INSNS). Type 'a' and major/minor -1 match any. Rules
+ * no match: deny) into insns (CGROUP_BPF_MAX_INSNS). Type 'a' and major/minor -1 match any. Rules
  * must hold resolved numbers (no path). Returns the instruction count. Pure.
  */
 unsigned cgroup_bpf_generate(const struct cgroup_devrule *rules, unsigned n,

@@ -17,14 +17,14 @@
  * Write value into dir/file. optional: a file this kernel may lack (memory.memsw.* without
  * swap accounting) is skipped, with a trace line. Returns 0 or -1 with err.
  */
-int cg_write(const char *dir, const char *file, const char *value, bool optional,
-             struct rt_err *err);
+int cgroup_write(const char *dir, const char *file, const char *value, bool optional,
+                 struct rt_err *err);
 
 /* Read dir/file (NUL-terminated, at most size - 1 bytes). Returns its length or -1 (errno). */
-long cg_read(const char *dir, const char *file, char *buf, size_t size);
+long cgroup_read(const char *dir, const char *file, char *buf, size_t size);
 
 /* The value N of the line "key N" in text (memory.events, memory.oom_control); -1 if none. */
-long long cg_keyed_value(const char *text, const char *key);
+long long cgroup_keyed_value(const char *text, const char *key);
 
 /* v1: limits of spec into the hierarchy h's new cgroup dir (the controllers h carries). */
 int cg_v1_write_limits(const struct cgroup_hier *h, const char *dir, const struct cgroup_spec *spec,
@@ -45,7 +45,7 @@ int cg_v2_enable(const struct cgroup_hier *h, const char *parent, const struct c
 int cg_v2_write_limits(const struct cgroup_hier *h, const char *dir, const struct cgroup_spec *spec,
                        struct rt_err *err);
 
-/* The controllers spec asks for (bits 1 << CG_*): memory, pids, cpu, devices. */
-unsigned cg_wanted(const struct cgroup_spec *spec);
+/* The controllers spec asks for (bits 1 << CGROUP_*): memory, pids, cpu, devices. */
+unsigned cgroup_wanted(const struct cgroup_spec *spec);
 
 #endif

@@ -21,8 +21,8 @@
 #include "base/util.h"
 
 /* clang-format off */
-static const char *const controller_names[CG_N_CONTROLLERS] = {
-	[CG_MEMORY] = "memory", [CG_PIDS] = "pids", [CG_CPU] = "cpu", [CG_DEVICES] = "devices",
+static const char *const controller_names[CGROUP_N_CONTROLLERS] = {
+	[CGROUP_MEMORY] = "memory", [CGROUP_PIDS] = "pids", [CGROUP_CPU] = "cpu", [CGROUP_DEVICES] = "devices",
 };
 
 /* v1 super options that are flags of the hierarchy, not the controllers that name it. */
@@ -189,7 +189,7 @@ static void assign_controllers(struct cgroup_layout *out, const char *v2_control
 	unsigned v1 = 0;
 
 	for (unsigned i = 0; i < out->n; i++) {
-		for (int c = 0; c < CG_N_CONTROLLERS && !out->h[i].v2; c++) {
+		for (int c = 0; c < CGROUP_N_CONTROLLERS && !out->h[i].v2; c++) {
 			if (list_has(out->h[i].opts, controller_names[c],
 			             strlen(controller_names[c])))
 				out->h[i].controllers |= 1u << c;
@@ -199,10 +199,11 @@ static void assign_controllers(struct cgroup_layout *out, const char *v2_control
 	for (unsigned i = 0; i < out->n; i++) {
 		if (!out->h[i].v2)
 			continue;
-		for (int c = 0; c < CG_N_CONTROLLERS; c++) {
+		for (int c = 0; c < CGROUP_N_CONTROLLERS; c++) {
 			/* v2 has no devices controller file: a BPF program on the cgroup is it. */
-			bool on = c == CG_DEVICES || list_has(v2_controllers, controller_names[c],
-			                                      strlen(controller_names[c]));
+			bool on =
+			        c == CGROUP_DEVICES || list_has(v2_controllers, controller_names[c],
+			                                        strlen(controller_names[c]));
 
 			if (on && !(v1 & (1u << c)))
 				out->h[i].controllers |= 1u << c;
@@ -223,7 +224,7 @@ int cgroup_layout_parse(const char *mountinfo, const char *self_cgroup, const ch
 		/* "ID:CONTROLLERS:PATH"; CONTROLLERS is empty for cgroup2 */
 		ctrls = strchr(buf, ':');
 		own = ctrls ? strchr(ctrls + 1, ':') : NULL;
-		if (!own || out->n >= CG_MAX_HIER)
+		if (!own || out->n >= CGROUP_MAX_HIER)
 			continue;
 		*own++ = '\0';
 		ctrls++;
@@ -292,8 +293,8 @@ int cgroup_layout_probe(struct cgroup_layout *out, struct rt_err *err)
 		return -1;
 	/* Controllers usable in v2 are those of our own cgroup (cgroup.controllers). */
 	for (unsigned i = 0; i < out->n; i++) {
-		if (out->h[i].v2 && cg_read(cgroup_own_dir(&out->h[i], dir, sizeof(dir)),
-		                            "cgroup.controllers", ctrls, sizeof(ctrls)) > 0)
+		if (out->h[i].v2 && cgroup_read(cgroup_own_dir(&out->h[i], dir, sizeof(dir)),
+		                                "cgroup.controllers", ctrls, sizeof(ctrls)) > 0)
 			return cgroup_layout_parse(mountinfo, self, ctrls, out, err);
 	}
 	return 0;

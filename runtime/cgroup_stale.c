@@ -48,7 +48,7 @@ void cgroup_collect_stale(const char *dir)
 		if (!pid || e->d_type != DT_DIR || process_exists(pid))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (cg_read(path, "cgroup.procs", procs, sizeof(procs)) > 0)
+		if (cgroup_read(path, "cgroup.procs", procs, sizeof(procs)) > 0)
 			continue; /* a process is inside: not ours to remove */
 		rt_trace("cgroup", "rmdir(\"%s\"): left by a killed ent-run", path);
 		if (rmdir(path) < 0)

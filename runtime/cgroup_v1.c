@@ -27,7 +27,7 @@ static int write_num(const char *dir, const char *file, int64_t value, bool opti
 	char text[24];
 
 	snprintf(text, sizeof(text), "%" PRId64, value);
-	return cg_write(dir, file, text, optional, err);
+	return cgroup_write(dir, file, text, optional, err);
 }
 
 int cg_v1_write_limits(const struct cgroup_hier *h, const char *dir, const struct cgroup_spec *spec,
@@ -38,18 +38,18 @@ int cg_v1_write_limits(const struct cgroup_hier *h, const char *dir, const struc
 	 * go on in swap. memsw exists only with swap accounting; it must stay >= the limit, so
 	 * it is written second (a new cgroup starts with both unlimited).
 	 */
-	if (has(h, CG_MEMORY) && spec->memory_bytes > 0) {
+	if (has(h, CGROUP_MEMORY) && spec->memory_bytes > 0) {
 		if (write_num(dir, "memory.limit_in_bytes", spec->memory_bytes, false, err) < 0 ||
 		    write_num(dir, "memory.memsw.limit_in_bytes", spec->memory_bytes, true, err) <
 		            0)
 			return -1;
 	}
 	/* pids: fork() and clone() fail with EAGAIN once the cgroup holds pids.max tasks. */
-	if (has(h, CG_PIDS) && spec->pids_max > 0 &&
+	if (has(h, CGROUP_PIDS) && spec->pids_max > 0 &&
 	    write_num(dir, "pids.max", spec->pids_max, false, err) < 0)
 		return -1;
 	/* CFS bandwidth: at most quota microseconds of CPU time in every period. */
-	if (has(h, CG_CPU) && spec->cpu_quota_us > 0) {
+	if (has(h, CGROUP_CPU) && spec->cpu_quota_us > 0) {
 		if (write_num(dir, "cpu.cfs_period_us", spec->cpu_period_us, false, err) < 0 ||
 		    write_num(dir, "cpu.cfs_quota_us", spec->cpu_quota_us, false, err) < 0)
 			return -1;
@@ -75,7 +75,7 @@ int cg_v1_write_devices(const char *dir, const struct cgroup_devrule *rules, uns
 	char text[80];
 
 	/* Default deny with an empty exception list first: nothing is reachable by accident. */
-	if (cg_write(dir, "devices.deny", "a", false, err) < 0)
+	if (cgroup_write(dir, "devices.deny", "a", false, err) < 0)
 		return -1;
 	for (unsigned i = 0; i < n; i++) {
 		const struct cgroup_devrule *r = &rules[i];
@@ -84,7 +84,7 @@ int cg_v1_write_devices(const char *dir, const struct cgroup_devrule *rules, uns
 		format_rule(r, text, sizeof(text));
 		rt_trace("cgroup", "device rule %u: %s %s  [%s]", i + 1,
 		         r->allow ? "allow" : "deny", text, r->why[0] ? r->why : "default");
-		if (cg_write(dir, file, text, false, err) < 0)
+		if (cgroup_write(dir, file, text, false, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -96,10 +96,10 @@ int cg_v1_init_cpuset(const char *parent, const char *dir, struct rt_err *err)
 	char value[256];
 
 	for (unsigned i = 0; i < 2; i++) {
-		if (cg_read(parent, files[i], value, sizeof(value)) < 0)
+		if (cgroup_read(parent, files[i], value, sizeof(value)) < 0)
 			continue; /* not a cpuset hierarchy after all: nothing to copy */
 		value[strcspn(value, "\n")] = '\0';
-		if (cg_write(dir, files[i], value, false, err) < 0)
+		if (cgroup_write(dir, files[i], value, false, err) < 0)
 			return -1;
 	}
 	return 0;

@@ -18,10 +18,10 @@
 
 #include "base/log.h"
 
-static const char *const v2_names[CG_N_CONTROLLERS] = {
-	[CG_MEMORY] = "memory",
-	[CG_PIDS] = "pids",
-	[CG_CPU] = "cpu",
+static const char *const v2_names[CGROUP_N_CONTROLLERS] = {
+	[CGROUP_MEMORY] = "memory",
+	[CGROUP_PIDS] = "pids",
+	[CGROUP_CPU] = "cpu",
 };
 
 /* Is name one of the space-separated words of list ("cpu" is not "cpuset")? */
@@ -39,13 +39,13 @@ static bool has_word(const char *list, const char *name)
 int cg_v2_enable(const struct cgroup_hier *h, const char *parent, const struct cgroup_spec *spec,
                  struct rt_err *err)
 {
-	unsigned need = cg_wanted(spec) & h->controllers;
+	unsigned need = cgroup_wanted(spec) & h->controllers;
 	char have[256] = "", text[64] = "";
 	size_t len = 0;
 
-	if (cg_read(parent, "cgroup.subtree_control", have, sizeof(have)) < 0)
+	if (cgroup_read(parent, "cgroup.subtree_control", have, sizeof(have)) < 0)
 		have[0] = '\0';
-	for (int c = 0; c < CG_N_CONTROLLERS; c++) {
+	for (int c = 0; c < CGROUP_N_CONTROLLERS; c++) {
 		if (!(need & (1u << c)) || !v2_names[c] || has_word(have, v2_names[c]))
 			continue;
 		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s+%s", len ? " " : "",
@@ -54,7 +54,7 @@ int cg_v2_enable(const struct cgroup_hier *h, const char *parent, const struct c
 	if (!len)
 		return 0;
 	rt_trace("cgroup", "write %s/cgroup.subtree_control \"%s\"", parent, text);
-	if (cg_write(parent, "cgroup.subtree_control", text, false, err) < 0) {
+	if (cgroup_write(parent, "cgroup.subtree_control", text, false, err) < 0) {
 		if (err->errnum == EBUSY)
 			rt_err_hint(err,
 			            "cgroup v2 enables controllers only below a cgroup without "
@@ -70,23 +70,23 @@ int cg_v2_write_limits(const struct cgroup_hier *h, const char *dir, const struc
 {
 	char text[48];
 
-	if ((h->controllers & (1u << CG_MEMORY)) && spec->memory_bytes > 0) {
+	if ((h->controllers & (1u << CGROUP_MEMORY)) && spec->memory_bytes > 0) {
 		snprintf(text, sizeof(text), "%" PRId64, spec->memory_bytes);
-		if (cg_write(dir, "memory.max", text, false, err) < 0)
+		if (cgroup_write(dir, "memory.max", text, false, err) < 0)
 			return -1;
 		/* No swap beyond the limit (the file exists only with swap accounting). */
-		if (cg_write(dir, "memory.swap.max", "0", true, err) < 0)
+		if (cgroup_write(dir, "memory.swap.max", "0", true, err) < 0)
 			return -1;
 	}
-	if ((h->controllers & (1u << CG_PIDS)) && spec->pids_max > 0) {
+	if ((h->controllers & (1u << CGROUP_PIDS)) && spec->pids_max > 0) {
 		snprintf(text, sizeof(text), "%" PRId64, spec->pids_max);
-		if (cg_write(dir, "pids.max", text, false, err) < 0)
+		if (cgroup_write(dir, "pids.max", text, false, err) < 0)
 			return -1;
 	}
-	if ((h->controllers & (1u << CG_CPU)) && spec->cpu_quota_us > 0) {
+	if ((h->controllers & (1u << CGROUP_CPU)) && spec->cpu_quota_us > 0) {
 		snprintf(text, sizeof(text), "%" PRId64 " %" PRId64, spec->cpu_quota_us,
 		         spec->cpu_period_us);
-		if (cg_write(dir, "cpu.max", text, false, err) < 0)
+		if (cgroup_write(dir, "cpu.max", text, false, err) < 0)
 			return -1;
 	}
 	return 0;

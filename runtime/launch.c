@@ -23,6 +23,7 @@
 #include "base/cleanup.h"
 #include "base/log.h"
 #include "entitlements/ent.h"
+#include "entitlements/names.h"
 #include "netcfg/netcfg.h"
 #include "ns/ns.h"
 #include "rootfs/rootfs.h"
@@ -67,7 +68,7 @@ static int start_child(const struct ent_plan *plan, const struct lockdown_filter
 
 	if (rt_sync_open(fds, err) < 0)
 		return -1;
-	rt_trace("ns", "clone3(%s)", ns_flag_names(flags, names, sizeof(names)));
+	rt_trace("ns", "clone3(%s)", ent_clone_flag_names(flags, names, sizeof(names)));
 	l->pid = clone_child(flags, &l->pidfd);
 	if (l->pid < 0) {
 		rt_fail(err, errno, "ns: clone3(%s)", names);

@@ -138,10 +138,10 @@ static void test_layout_hybrid(void **state)
 	                    "/sys/fs/cgroup/memory/process_api/abc");
 	assert_string_equal(cgroup_own_dir(find(&l, "/sys/fs/cgroup/pids"), own, sizeof(own)),
 	                    "/sys/fs/cgroup/pids");
-	assert_int_equal(find(&l, "/sys/fs/cgroup/memory")->controllers, BIT(CG_MEMORY));
-	assert_int_equal(find(&l, "/sys/fs/cgroup/cpu")->controllers, BIT(CG_CPU));
+	assert_int_equal(find(&l, "/sys/fs/cgroup/memory")->controllers, BIT(CGROUP_MEMORY));
+	assert_int_equal(find(&l, "/sys/fs/cgroup/cpu")->controllers, BIT(CGROUP_CPU));
 	assert_int_equal(find(&l, "/sys/fs/cgroup/cpuacct")->controllers, 0);
-	assert_int_equal(find(&l, "/sys/fs/cgroup/devices")->controllers, BIT(CG_DEVICES));
+	assert_int_equal(find(&l, "/sys/fs/cgroup/devices")->controllers, BIT(CGROUP_DEVICES));
 	/* Flags are not controllers: mount(2) data names the hierarchy only. */
 	assert_string_equal(find(&l, "/sys/fs/cgroup/systemd")->opts, "name=systemd");
 	assert_true(find(&l, "/sys/fs/cgroup/unified")->v2);
@@ -163,7 +163,7 @@ static void test_layout_v1_combined(void **state)
 	assert_int_equal(l.n, 3);
 	assert_string_equal(l.h[0].opts, "cpuacct,cpu");
 	assert_string_equal(l.h[0].own, "/ci/job1");
-	assert_int_equal(l.h[0].controllers, BIT(CG_CPU));
+	assert_int_equal(l.h[0].controllers, BIT(CGROUP_CPU));
 	assert_string_equal(l.h[2].mnt, "/sys/fs/cgroup/dev ices");
 	assert_false(l.h[0].v2);
 }
@@ -179,11 +179,11 @@ static void test_layout_v2(void **state)
 	assert_int_equal(l.n, 1);
 	assert_true(l.h[0].v2);
 	assert_string_equal(l.h[0].own, "/user.slice/user-1000.slice/session-2.scope");
-	assert_int_equal(l.h[0].controllers,
-	                 BIT(CG_MEMORY) | BIT(CG_PIDS) | BIT(CG_CPU) | BIT(CG_DEVICES));
+	assert_int_equal(l.h[0].controllers, BIT(CGROUP_MEMORY) | BIT(CGROUP_PIDS) |
+	                                             BIT(CGROUP_CPU) | BIT(CGROUP_DEVICES));
 	/* Without memory in cgroup.controllers, there is no memory limit on v2. */
 	assert_int_equal(cgroup_layout_parse(mi, cg, "pids", &l, &err), 0);
-	assert_int_equal(l.h[0].controllers, BIT(CG_PIDS) | BIT(CG_DEVICES));
+	assert_int_equal(l.h[0].controllers, BIT(CGROUP_PIDS) | BIT(CGROUP_DEVICES));
 }
 
 /* Inside another container: a mount of a subtree (root field), our path within it. */
@@ -228,7 +228,8 @@ static void test_v2_writer(void **state)
 	dir("unified/ci");
 	l.h[0] = (struct cgroup_hier){ .v2 = true,
 		                       .own = "/ci",
-		                       .controllers = BIT(CG_MEMORY) | BIT(CG_PIDS) | BIT(CG_CPU) };
+		                       .controllers = BIT(CGROUP_MEMORY) | BIT(CGROUP_PIDS) |
+		                                      BIT(CGROUP_CPU) };
 	snprintf(l.h[0].mnt, sizeof(l.h[0].mnt), "%s/unified", tmp);
 	put("unified/ci/cgroup.subtree_control", "pids\n");
 	assert_int_equal(cgroup_create_at(&l, &s, "ent-run-42", &cg, &err), 0);
@@ -254,7 +255,7 @@ static void test_v1_writer(void **state)
 	struct cgroup_spec s = limits();
 	struct rt_cgroup *cg = NULL;
 	static const char *const names[] = { "memory", "pids", "cpu,cpuacct", "cpuset" };
-	static const unsigned ctl[] = { BIT(CG_MEMORY), BIT(CG_PIDS), BIT(CG_CPU), 0 };
+	static const unsigned ctl[] = { BIT(CGROUP_MEMORY), BIT(CGROUP_PIDS), BIT(CGROUP_CPU), 0 };
 
 	(void)state;
 	for (unsigned i = 0; i < 4; i++) {
@@ -297,7 +298,7 @@ static void test_v1_devices(void **state)
 
 	(void)state;
 	dir("devices");
-	l.h[0] = (struct cgroup_hier){ .own = "/", .controllers = BIT(CG_DEVICES) };
+	l.h[0] = (struct cgroup_hier){ .own = "/", .controllers = BIT(CGROUP_DEVICES) };
 	snprintf(l.h[0].mnt, sizeof(l.h[0].mnt), "%s/devices", tmp);
 	s.devrules[0] =
 	        (struct cgroup_devrule){ .type = 'a', .major = -1, .minor = -1, .access = "rwm" };
@@ -333,7 +334,8 @@ static void test_rootless_unwritable(void **state)
 	(void)state;
 	if (geteuid() == 0)
 		skip();
-	l.h[0] = (struct cgroup_hier){ .own = "/", .controllers = BIT(CG_PIDS), .mnt = "/proc" };
+	l.h[0] =
+	        (struct cgroup_hier){ .own = "/", .controllers = BIT(CGROUP_PIDS), .mnt = "/proc" };
 	strcpy(s.pids_why, "default");
 	assert_int_equal(cgroup_create_at(&l, &s, "ent-run-1", &cg, &err), 0);
 	cgroup_destroy(cg);
@@ -445,7 +447,7 @@ static const struct cgroup_devrule base[] = {
 
 static void test_bpf_program(void **state)
 {
-	struct bpf_insn p[CG_BPF_MAX_INSNS];
+	struct bpf_insn p[CGROUP_BPF_MAX_INSNS];
 	struct cgroup_devrule rules[8];
 	unsigned n;
 
@@ -498,7 +500,7 @@ static void test_bpf_in_kernel(void **state)
 	(void)state;
 	if (geteuid() != 0 || access("/dev/loop-control", F_OK) < 0)
 		skip();
-	l.h[0] = (struct cgroup_hier){ .v2 = true, .own = "/", .controllers = BIT(CG_DEVICES) };
+	l.h[0] = (struct cgroup_hier){ .v2 = true, .own = "/", .controllers = BIT(CGROUP_DEVICES) };
 	strcpy(l.h[0].mnt, access("/sys/fs/cgroup/unified/cgroup.procs", F_OK) == 0
 	                           ? "/sys/fs/cgroup/unified"
 	                           : "/sys/fs/cgroup");
