@@ -72,7 +72,7 @@ static int setattr_recursive(int fd, const char *name, unsigned long flags, stru
 	rt_trace("rootfs", "mount_setattr(\"%s\", AT_RECURSIVE, { .attr_set = %s })", name, names);
 	if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
 		rt_fail(err, errno, "rootfs: set %s on the mounts below %s", names, name);
-		if (errno == ENOSYS)
+		if (err->errnum == ENOSYS)
 			rt_err_hint(err, "recursive read-only mounts need Linux 5.12 or later");
 		return -1;
 	}
@@ -95,7 +95,7 @@ int rootfs_remount(int fd, const char *name, unsigned long flags, bool recursive
 	if (mount(NULL, rootfs_fd_path(fd, path), NULL, all, NULL) < 0) {
 		rt_fail(err, errno, "rootfs: remount %s %s", name,
 		        ent_mount_flag_names(flags, names, sizeof(names)));
-		if (errno == EPERM)
+		if (err->errnum == EPERM)
 			rt_err_hint(err,
 			            "the mount has locked flags the user namespace cannot change");
 		return -1;

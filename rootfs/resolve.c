@@ -200,9 +200,9 @@ int rootfs_open_source(const char *source, const char *what, struct rt_err *err)
 
 	if (fd < 0) {
 		rt_fail(err, errno, "rootfs: %s %s", what, source);
-		if (errno == ENOENT)
+		if (err->errnum == ENOENT)
 			rt_err_hint(err, "create %s on the host, or correct the path", source);
-		else if (errno == ELOOP)
+		else if (err->errnum == ELOOP)
 			rt_err_hint(err, "/proc magic links such as /dev/stdin are not followed");
 	}
 	return fd;

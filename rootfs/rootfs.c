@@ -32,7 +32,7 @@ static int make_private(struct rt_err *err)
 	rt_trace("rootfs", "mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE)");
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
 		rt_fail(err, errno, "rootfs: make / private");
-		if (errno == EPERM || errno == EINVAL)
+		if (err->errnum == EPERM || err->errnum == EINVAL)
 			rt_err_hint(err, "rootfs_enter runs in a new mount namespace owned by our "
 			                 "user namespace");
 		return -1;
@@ -71,7 +71,7 @@ static int bind_root(const struct rootfs_spec *spec, struct rt_err *err)
 	if (dir < 0 || !same_root(dir, spec)) {
 		if (dir < 0 && errno != ELOOP) {
 			rt_fail(err, errno, "rootfs: open the rootfs %s", root);
-			if (errno == ENOENT || errno == ENOTDIR)
+			if (err->errnum == ENOENT || err->errnum == ENOTDIR)
 				rt_err_hint(err,
 				            "ROOTFS must be a directory holding the container's "
 				            "files");
@@ -138,7 +138,7 @@ static int switch_root(int root_fd, struct rt_err *err)
 	rt_trace("rootfs", "pivot_root(\".\", \".\")");
 	if (syscall(SYS_pivot_root, ".", ".") < 0) {
 		rt_fail(err, errno, "rootfs: pivot_root");
-		if (errno == EINVAL)
+		if (err->errnum == EINVAL)
 			rt_err_hint(err, "the host's / must be a real mount (not the initramfs "
 			                 "rootfs) and the rootfs must not be shared");
 		return -1;

@@ -68,8 +68,10 @@ static int child_build(const struct ent_plan *plan, const struct rootfs_trees *t
 	 * A change of ids clears the parent-death signal: ask again, then make sure ent-run did
 	 * not die in between (its end of the channel would be closed).
 	 */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || parent_gone(sync_fd))
-		return rt_fail(err, errno, "runtime: ent-run went away during set-up");
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return rt_fail(err, errno, "runtime: prctl(PR_SET_PDEATHSIG)");
+	if (parent_gone(sync_fd))
+		return rt_fail(err, 0, "runtime: ent-run went away during set-up");
 	if (ns_enter_cgroup(&plan->ns, err) < 0)
 		return -1;
 	if (ns_set_hostname(&plan->ns, err) < 0)
@@ -133,9 +135,13 @@ static int workload_setup(const struct ent_plan *plan, const struct lockdown_fil
 	 * container. The workload asks for SIGKILL when it dies (PR_SET_PDEATHSIG), and checks
 	 * that it has not died already.
 	 */
-	if (!plan->ns.unshare[NS_PID] &&
-	    (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != init))
-		return rt_fail(err, errno, "runtime: tie the workload to ent-run");
+	if (!plan->ns.unshare[NS_PID]) {
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+			return rt_fail(err, errno,
+			               "runtime: prctl(PR_SET_PDEATHSIG) for the workload");
+		if (getppid() != init)
+			return rt_fail(err, 0, "runtime: ent-run went away during set-up");
+	}
 
 	/*
 	 * Signals were blocked for PID 1's signalfd, and some may be ignored (a shell starts
@@ -145,7 +151,8 @@ static int workload_setup(const struct ent_plan *plan, const struct lockdown_fil
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
 	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+		return rt_fail(err, errno, "runtime: unblock the workload's signals");
 	/* A session of its own: the container's processes are not in ent-run's job control. */
 	if (setsid() < 0)
 		return rt_fail(err, errno, "runtime: setsid");

@@ -72,7 +72,7 @@ static int start_child(const struct ent_plan *plan, const struct lockdown_filter
 	l->pid = clone_child(flags, &l->pidfd);
 	if (l->pid < 0) {
 		rt_fail(err, errno, "ns: clone3(%s)", names);
-		if (errno == EPERM || errno == ENOSPC)
+		if (err->errnum == EPERM || err->errnum == ENOSPC)
 			rt_err_hint(err,
 			            "unprivileged user namespaces may be disabled on this host "
 			            "(sysctl user.max_user_namespaces, "
@@ -317,23 +317,24 @@ int rt_launch(struct ent_plan *plan, const struct lockdown_filter *filter,
               const struct ns_idpool *ids, struct rt_err *err)
 {
 	struct launch l = { .pid = -1, .pidfd = -1, .sync_fd = -1, .tty = { .master = -1 } };
-	_cleanup_close_ int sig_fd = -1;
+	int sig_fd = -1;
 	sigset_t set, old;
 	int status = -1;
 
+	rootfs_trees_init(&l.trees);
 	/*
 	 * Block the signals we forward before clone(): the child inherits the mask and reads
 	 * them from its own signalfd as PID 1; we read ours from sig_fd. None is lost between.
 	 */
 	rt_init_signal_set(&set, 1);
-	sigprocmask(SIG_BLOCK, &set, &old);
+	if (sigprocmask(SIG_BLOCK, &set, &old) < 0)
+		return rt_fail(err, errno, "runtime: block the signals to forward");
 	rt_init_signal_set(&set, 0);
 	sig_fd = signalfd(-1, &set, SFD_CLOEXEC);
 	if (sig_fd < 0) {
 		rt_fail(err, errno, "runtime: signalfd");
 		goto out;
 	}
-	rootfs_trees_init(&l.trees);
 	if (lease_ids(plan, ids, &l, err) < 0)
 		goto out;
 	if (create_cgroup(&plan->cgroup, &l, err) < 0)
@@ -357,7 +358,10 @@ int rt_launch(struct ent_plan *plan, const struct lockdown_filter *filter,
 	 * /proc/PID/exe (our binary) or ptrace us (proc(5)). Not earlier: the child inherits the
 	 * flag, and a rootless parent could then no longer write the child's uid_map.
 	 */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		rt_fail(err, errno, "runtime: prctl(PR_SET_DUMPABLE)");
+		goto out;
+	}
 	if (release_child(plan, &l, err) < 0) /* SYNC 1 */
 		goto out;
 	status = follow_setup(&l, err);
@@ -377,6 +381,8 @@ out:
 		close(l.sync_fd);
 	if (l.pidfd >= 0)
 		close(l.pidfd);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (sig_fd >= 0)
+		close(sig_fd);
+	sigprocmask(SIG_SETMASK, &old, NULL); /* restores what the caller had: cannot fail */
 	return status;
 }

@@ -32,7 +32,7 @@ static int resolve_host_path(const char *what, const char *path, char *out, stru
 {
 	if (!realpath(path, out)) {
 		rt_fail(err, errno, "%s %s", what, path);
-		if (errno == ENOENT)
+		if (err->errnum == ENOENT)
 			rt_err_hint(err,
 			            "check the path; it is resolved on the host, relative to %s",
 			            "the current directory");

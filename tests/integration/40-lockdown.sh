@@ -30,17 +30,19 @@ USER=$(mask 0 1 3 4 5 6 7 8 18 29 31)         # CHOWN DAC_OVERRIDE FOWNER FSETID
 MEMLOCK=$(mask 14)                            # IPC_LOCK
 USER_PROXY=$(mask 0 1 3 4 5 6 7 8 18 29 31 10 11 13)
 
-# Networked modes (user, proxy, admin) need host-side networking that is still being built: when
-# ent-run refuses the mode or fails to set it up (status 125), the check is a skip, not a failure.
-# net_ent NAME ARGS...: run ent-run; returns 1 after printing SKIP when networking is not ready.
+# net_ent NAME ARGS...: run ent-run with a networked mode; a container that did not start (any
+# status from ent-run itself: 125, 126, 127) is a failure, and returns 1 so that the checks of
+# its output are not made.
 net_ent() {
 	name=$1
 	shift
 	ent "$@"
-	if [ "$STATUS" = 125 ]; then
-		skip "$name" "networking not available: $(grep -m1 '^ent-run: ' "$ERR")"
+	case $STATUS in
+	125 | 126 | 127)
+		fail "$name" "the container did not start (exit $STATUS): $(grep -m1 '^ent-run: ' "$ERR")"
 		return 1
-	fi
+		;;
+	esac
 	return 0
 }
 
