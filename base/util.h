@@ -26,9 +26,6 @@
  */
 void copy_text(char *dst, size_t size, const char *src);
 
-/* Record why a plan item is there ("network.access=proxy", "--volume") in an array field. */
-#define set_why(dst, why) copy_text((dst), ARRAY_SIZE(dst), (why))
-
 /*
  * Copy the next line of *text (without its newline) into line and advance *text past it.
  * Returns 1 with a line, 0 at the end of the text, -1 when the line does not fit in size bytes

@@ -44,16 +44,15 @@ static int container_target(const char *mnt, char *out, size_t size)
 
 /* One hierarchy: "cgroup" with its controllers as data, or "cgroup2". */
 static int add_hierarchy(const struct ent_cgroup_mount *c, const char *target,
-                         struct rootfs_spec *rootfs, struct rt_err *err)
+                         struct ent_plan *plan, struct rt_err *err)
 {
-	struct rootfs_mount m = { .flags = CGROUP_FLAGS };
+	struct rootfs_mount m = { .source = c->v2 ? "cgroup2" : "cgroup",
+		                  .target = target,
+		                  .fstype = c->v2 ? "cgroup2" : "cgroup",
+		                  .flags = CGROUP_FLAGS,
+		                  .data = c->v2 ? NULL : c->opts };
 
-	snprintf(m.source, sizeof(m.source), "%s", c->v2 ? "cgroup2" : "cgroup");
-	snprintf(m.fstype, sizeof(m.fstype), "%s", c->v2 ? "cgroup2" : "cgroup");
-	snprintf(m.target, sizeof(m.target), "%s", target);
-	if (!c->v2 && snprintf(m.data, sizeof(m.data), "%s", c->opts) >= (int)sizeof(m.data))
-		return rt_fail(err, 0, "entitlements: cgroup options too long: %s", c->opts);
-	return ent_rootfs_add_mount(rootfs, &m, WHY, err);
+	return ent_plan_add_mount(plan, &m, WHY, err);
 }
 
 /* The controllers the plan uses, as cgroup calls them. */
@@ -137,23 +136,22 @@ int ent_compile_cgroupfs(const struct ent_host *host, struct ent_plan *plan, str
 	if (!layout->n_mounts || !plan->ns.unshare[NS_CGROUP] || !wanted[0])
 		return 0;
 	if (top)
-		return in_use(layout, top, wanted) ? add_hierarchy(top, CGROUP_DIR, rootfs, err)
-		                                   : 0;
+		return in_use(layout, top, wanted) ? add_hierarchy(top, CGROUP_DIR, plan, err) : 0;
 	/* Writable while the mount points are made in it; read-only once they are (below). */
-	if (ent_rootfs_add_mount(rootfs, &tmpfs, WHY, err) < 0)
+	if (ent_plan_add_mount(plan, &tmpfs, WHY, err) < 0)
 		return -1;
 	for (unsigned i = 0; i < layout->n_mounts; i++) {
 		if (!in_use(layout, &layout->mounts[i], wanted))
 			continue;
 		if (container_target(layout->mounts[i].mnt, target, sizeof(target)) < 0)
 			return rt_fail(err, 0, "entitlements: cgroup mount point too long");
-		if (add_hierarchy(&layout->mounts[i], target, rootfs, err) < 0)
+		if (add_hierarchy(&layout->mounts[i], target, plan, err) < 0)
 			return -1;
 	}
 	if (rootfs->n_readonly >= ENT_MAX_PATHS)
 		return rt_fail(err, 0, "entitlements: too many paths (at most %d)", ENT_MAX_PATHS);
-	snprintf(rootfs->readonly_paths[rootfs->n_readonly].path, ENT_PATH_MAX, "%s", CGROUP_DIR);
-	snprintf(rootfs->readonly_paths[rootfs->n_readonly].why, ENT_WHY_MAX, "%s", WHY);
+	rootfs->readonly_paths[rootfs->n_readonly].path = CGROUP_DIR;
+	rootfs->readonly_paths[rootfs->n_readonly].why = WHY;
 	rootfs->n_readonly++;
 	return 0;
 }

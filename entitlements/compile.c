@@ -68,33 +68,12 @@ static const char *const base_readonly[] = {
 static const char default_path[] =
         "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-struct ent_plan *ent_plan_new(struct rt_err *err)
-{
-	struct ent_plan *plan = calloc(1, sizeof(*plan));
-
-	if (!plan)
-		rt_fail(err, ENOMEM, "entitlements: allocate the plan");
-	return plan;
-}
-
-static void free_strv(char **v)
-{
-	for (char **p = v; p && *p; p++)
-		free(*p);
-	free(v);
-}
-
-void ent_plan_free(struct ent_plan *plan)
-{
-	if (!plan)
-		return;
-	free_strv(plan->proc.argv);
-	free_strv(plan->proc.env);
-	free(plan);
-}
-
-/* Copy src into a fixed buffer; a string that does not fit is an error, never truncated. */
-static int copy_str(char *dst, size_t size, const char *src, const char *what, struct rt_err *err)
+/*
+ * Keep src in the plan (*dst points to the copy); a string of size bytes or more is an error,
+ * never truncated: the mechanisms take paths up to PATH_MAX.
+ */
+static int keep_str(struct ent_plan *plan, const char **dst, size_t size, const char *src,
+                    const char *what, struct rt_err *err)
 {
 	size_t len = strlen(src);
 
@@ -102,32 +81,45 @@ static int copy_str(char *dst, size_t size, const char *src, const char *what, s
 		return rt_fail(err, 0,
 		               "entitlements: %s too long (%zu bytes, at most %zu): %.40s...", what,
 		               len, size - 1, src);
-	memcpy(dst, src, len + 1);
+	*dst = ent_plan_strn(plan, src, len);
 	return 0;
 }
 
-int ent_rootfs_add_mount(struct rootfs_spec *rootfs, const struct rootfs_mount *m, const char *why,
-                         struct rt_err *err)
+/* A string of the plan: NULL stays NULL, anything else is copied into the arena. */
+static const char *plan_str(struct ent_plan *plan, const char *s)
 {
+	return s ? ent_plan_str(plan, s) : NULL;
+}
+
+int ent_plan_add_mount(struct ent_plan *plan, const struct rootfs_mount *m, const char *why,
+                       struct rt_err *err)
+{
+	struct rootfs_spec *rootfs = &plan->rootfs;
 	struct rootfs_mount *slot;
 
 	if (rootfs->n_mounts >= ENT_MAX_MOUNTS)
 		return rt_fail(err, 0, "entitlements: too many mounts (at most %d)",
 		               ENT_MAX_MOUNTS);
+	if (strlen(m->target) >= ENT_PATH_MAX || (m->source && strlen(m->source) >= ENT_PATH_MAX))
+		return rt_fail(err, ENAMETOOLONG, "entitlements: mount on %.40s...", m->target);
 	slot = &rootfs->mounts[rootfs->n_mounts++];
 	*slot = *m;
-	set_why(slot->why, why);
+	slot->source = plan_str(plan, m->source);
+	slot->target = ent_plan_str(plan, m->target);
+	slot->fstype = plan_str(plan, m->fstype);
+	slot->data = plan_str(plan, m->data);
+	slot->why = plan_str(plan, why);
 	return 0;
 }
 
+/* Add path (static, or in the plan's arena) with why to a list of paths. */
 static int add_path(struct rootfs_path *list, unsigned *n, const char *path, const char *why,
                     struct rt_err *err)
 {
 	if (*n >= ENT_MAX_PATHS)
 		return rt_fail(err, 0, "entitlements: too many paths (at most %d)", ENT_MAX_PATHS);
-	if (copy_str(list[*n].path, sizeof(list[*n].path), path, "path", err) < 0)
-		return -1;
-	set_why(list[*n].why, why);
+	list[*n].path = path;
+	list[*n].why = why;
 	(*n)++;
 	return 0;
 }
@@ -137,7 +129,7 @@ static void compile_namespaces(struct ns_spec *ns)
 {
 	for (int k = 0; k < NS_COUNT; k++) {
 		ns->unshare[k] = true;
-		set_why(ns->why[k], WHY_DEFAULT);
+		ns->why[k] = WHY_DEFAULT;
 	}
 }
 
@@ -150,7 +142,7 @@ static void compile_namespaces(struct ns_spec *ns)
  */
 static void compile_idmaps(const struct ent_host *host, struct ns_spec *ns)
 {
-	set_why(ns->idmap_why, WHY_DEFAULT);
+	ns->idmap_why = WHY_DEFAULT;
 	if (host->uid == 0) {
 		ns->uid_map[0] = (struct ns_idmap){ 0, 0, ENT_RANGE_SIZE };
 		ns->gid_map[0] = (struct ns_idmap){ 0, 0, ENT_RANGE_SIZE };
@@ -185,19 +177,25 @@ static int compile_filesystems(const struct ent_request *req, struct ent_plan *p
 {
 	struct rootfs_spec *rootfs = &plan->rootfs;
 
+	rootfs->root = ""; /* explain and check may name no rootfs */
 	if (req->rootfs &&
-	    copy_str(rootfs->root, sizeof(rootfs->root), req->rootfs, "rootfs path", err) < 0)
+	    keep_str(plan, &rootfs->root, ENT_PATH_MAX, req->rootfs, "rootfs path", err) < 0)
 		return -1;
 	rootfs->root_dev = req->rootfs_dev;
 	rootfs->root_ino = req->rootfs_ino;
 	for (size_t i = 0; i < ARRAY_SIZE(base_mounts); i++) {
-		if (ent_rootfs_add_mount(rootfs, &base_mounts[i], WHY_DEFAULT, err) < 0)
+		if (ent_plan_add_mount(plan, &base_mounts[i], WHY_DEFAULT, err) < 0)
 			return -1;
 	}
 	/* devpts: terminals belong to group tty (5) when that group exists inside. */
 	for (unsigned i = 0; i < rootfs->n_mounts; i++) {
-		if (!strcmp(rootfs->mounts[i].fstype, "devpts") && gid_mapped(&plan->ns, 5))
-			strcat(rootfs->mounts[i].data, ",gid=5");
+		struct rootfs_mount *m = &rootfs->mounts[i];
+		char data[128];
+
+		if (strcmp(m->fstype, "devpts") || !gid_mapped(&plan->ns, 5))
+			continue;
+		snprintf(data, sizeof(data), "%s,gid=5", m->data ? m->data : "");
+		m->data = ent_plan_str(plan, data);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(base_masked); i++) {
 		if (add_path(rootfs->masked, &rootfs->n_masked, base_masked[i], WHY_DEFAULT, err) <
@@ -213,8 +211,8 @@ static int compile_filesystems(const struct ent_request *req, struct ent_plan *p
 	for (size_t i = 0; i < ent_n_dev_nodes; i++) {
 		struct rootfs_device *dev = &rootfs->devices[rootfs->n_devices++];
 
-		snprintf(dev->path, sizeof(dev->path), "%s", ent_dev_nodes[i].path);
-		set_why(dev->why, WHY_DEFAULT);
+		dev->path = ent_dev_nodes[i].path;
+		dev->why = WHY_DEFAULT;
 	}
 	return 0;
 }
@@ -223,39 +221,39 @@ static int compile_filesystems(const struct ent_request *req, struct ent_plan *p
  * --volume and --tmpfs, after the standard mounts so that they may cover them. A --tmpfs
  * without a size gets the node policy's ceiling, or ENT_TMPFS_DEFAULT.
  */
-static int compile_volumes(const struct ent_request *req, struct rootfs_spec *rootfs,
-                           struct rt_err *err)
+static int compile_volumes(const struct ent_request *req, struct ent_plan *plan, struct rt_err *err)
 {
 	int64_t tmpfs_default = req->limits.has_tmpfs ? req->limits.tmpfs_bytes : ENT_TMPFS_DEFAULT;
 
 	for (unsigned i = 0; i < req->n_volumes; i++) {
 		const struct ent_volume *v = &req->volumes[i];
-		struct rootfs_mount m = { .fstype = "bind", .flags = MS_BIND | MS_REC };
+		struct rootfs_mount m = { .source = v->source,
+			                  .target = v->target,
+			                  .fstype = "bind",
+			                  .flags = MS_BIND | MS_REC };
 
-		memcpy(m.source, v->source, sizeof(m.source));
-		memcpy(m.target, v->target, sizeof(m.target));
 		m.source_dev = v->source_dev;
 		m.source_ino = v->source_ino;
 		if (v->readonly)
 			m.flags |= MS_RDONLY;
-		m.idmap = rootfs->idmap;
-		if (ent_rootfs_add_mount(rootfs, &m, "--volume", err) < 0)
+		m.idmap = plan->rootfs.idmap;
+		if (ent_plan_add_mount(plan, &m, "--volume", err) < 0)
 			return -1;
 	}
 	for (unsigned i = 0; i < req->n_tmpfs; i++) {
+		char data[128] = "mode=1777";
 		struct rootfs_mount m = { .source = "tmpfs",
+			                  .target = req->tmpfs[i],
 			                  .fstype = "tmpfs",
 			                  .flags = MS_NOSUID | MS_NODEV,
-			                  .data = "mode=1777" };
+			                  .data = data };
 
-		if (copy_str(m.target, sizeof(m.target), req->tmpfs[i], "--tmpfs path", err) < 0)
-			return -1;
-		if (ent_tmpfs_set_size(m.data, sizeof(m.data),
+		if (ent_tmpfs_set_size(data, sizeof(data),
 		                       req->tmpfs_bytes[i] ? req->tmpfs_bytes[i] : tmpfs_default) <
 		    0)
 			return rt_fail(err, 0, "entitlements: --tmpfs %s: options too long",
 			               m.target);
-		if (ent_rootfs_add_mount(rootfs, &m, "--tmpfs", err) < 0)
+		if (ent_plan_add_mount(plan, &m, "--tmpfs", err) < 0)
 			return -1;
 	}
 	return 0;
@@ -276,7 +274,7 @@ static char **dup_strv(char *const *src, size_t extra, struct rt_err *err)
 	for (size_t i = 0; i < n; i++) {
 		v[i] = strdup(src[i]);
 		if (!v[i]) {
-			free_strv(v);
+			ent_strv_free(v);
 			rt_fail(err, ENOMEM, "entitlements: copy arguments");
 			return NULL;
 		}
@@ -328,12 +326,14 @@ static int compile_process(const struct ent_request *req, struct ent_plan *plan,
 	proc->uid = req->has_user ? req->uid : 0;
 	proc->gid = req->has_user ? req->gid : 0;
 	proc->tty = req->tty;
-	if (copy_str(proc->cwd, sizeof(proc->cwd), req->workdir ? req->workdir : "/", "--workdir",
+	const char *hostname = req->hostname ? req->hostname : "ent-run";
+
+	if (keep_str(plan, &proc->cwd, ENT_PATH_MAX, req->workdir ? req->workdir : "/", "--workdir",
 	             err) < 0)
 		return -1;
-	if (copy_str(plan->ns.hostname, sizeof(plan->ns.hostname),
-	             req->hostname ? req->hostname : "ent-run", "--hostname", err) < 0)
-		return -1;
+	if (strlen(hostname) >= sizeof(plan->ns.hostname))
+		return rt_fail(err, 0, "entitlements: --hostname too long: %.40s...", hostname);
+	memcpy(plan->ns.hostname, hostname, strlen(hostname) + 1);
 	proc->argv = dup_strv(req->argv, 0, err);
 	if (!proc->argv)
 		return -1;
@@ -347,20 +347,24 @@ static int compile_process(const struct ent_request *req, struct ent_plan *plan,
  * /run, the holder of the cgroup mounts) get ENT_TMPFS_DEFAULT, or the node policy's ceiling
  * when it is lower.
  */
-static int size_tmpfs(const struct ent_request *req, struct rootfs_spec *rootfs, struct rt_err *err)
+static int size_tmpfs(const struct ent_request *req, struct ent_plan *plan, struct rt_err *err)
 {
+	struct rootfs_spec *rootfs = &plan->rootfs;
 	int64_t bytes = ENT_TMPFS_DEFAULT;
 
 	if (req->limits.has_tmpfs && req->limits.tmpfs_bytes < bytes)
 		bytes = req->limits.tmpfs_bytes;
 	for (unsigned i = 0; i < rootfs->n_mounts; i++) {
 		struct rootfs_mount *m = &rootfs->mounts[i];
+		char data[128];
 
 		if (strcmp(m->fstype, "tmpfs") || ent_tmpfs_size(m->data) >= 0)
 			continue;
-		if (ent_tmpfs_set_size(m->data, sizeof(m->data), bytes) < 0)
+		snprintf(data, sizeof(data), "%s", m->data ? m->data : "");
+		if (ent_tmpfs_set_size(data, sizeof(data), bytes) < 0)
 			return rt_fail(err, 0, "entitlements: tmpfs %s: options too long",
 			               m->target);
+		m->data = ent_plan_str(plan, data);
 	}
 	return 0;
 }
@@ -376,19 +380,19 @@ static void compile_limits(const struct ent_request *req, struct cgroup_spec *cg
 	cg->pids_max = req->has_pids    ? req->pids_max
 	               : ceil->has_pids ? ceil->pids_max
 	                                : ENT_PIDS_DEFAULT;
-	set_why(cg->pids_why, req->has_pids ? "--pids" : ceil->has_pids ? WHY_POLICY : WHY_DEFAULT);
+	cg->pids_why = req->has_pids ? "--pids" : ceil->has_pids ? WHY_POLICY : WHY_DEFAULT;
 	if (req->has_memory || ceil->has_memory) {
 		cg->memory_bytes = req->has_memory ? req->memory_bytes : ceil->memory_bytes;
-		set_why(cg->memory_why, req->has_memory ? "--memory" : WHY_POLICY);
+		cg->memory_why = req->has_memory ? "--memory" : WHY_POLICY;
 	}
 	if (req->has_cpus) {
 		cg->cpu_quota_us = req->cpu_quota_us;
 		cg->cpu_period_us = req->cpu_period_us;
-		set_why(cg->cpu_why, "--cpus");
+		cg->cpu_why = "--cpus";
 	} else if (ceil->has_cpus) {
 		cg->cpu_quota_us = ceil->cpu_quota_us;
 		cg->cpu_period_us = ceil->cpu_period_us;
-		set_why(cg->cpu_why, WHY_POLICY);
+		cg->cpu_why = WHY_POLICY;
 	}
 }
 
@@ -413,8 +417,9 @@ static int compile_requests(const struct ent_request *req, struct ent_grant_req 
 			return rt_fail(err, 0, "entitlements: too many entitlements (at most %d)",
 			               ENT_MAX_GRANTS);
 		g = &plan->grants[plan->n_grants++];
-		snprintf(g->text, sizeof(g->text), "%s", reqs[i].text);
-		set_why(g->from, req->entitlement_from[i] ? req->entitlement_from[i] : "--entitle");
+		g->text = ent_plan_str(plan, reqs[i].text);
+		g->from = req->entitlement_from[i] ? ent_plan_str(plan, req->entitlement_from[i])
+		                                   : "--entitle";
 	}
 	return 0;
 }
@@ -438,7 +443,7 @@ static void compile_identity(const struct ent_host *host, unsigned n_base_device
 		ns->own_range = false;
 		ns->uid_map[0] = (struct ns_idmap){ 0, host->uid, ENT_RANGE_SIZE };
 		ns->gid_map[0] = (struct ns_idmap){ 0, host->gid, ENT_RANGE_SIZE };
-		set_why(ns->idmap_why, rootfs->host_dev ? rootfs->host_dev_why : ns->why[NS_USER]);
+		ns->idmap_why = rootfs->host_dev ? rootfs->host_dev_why : ns->why[NS_USER];
 		return;
 	}
 	rootfs->idmap = true;
@@ -451,16 +456,17 @@ static void compile_identity(const struct ent_host *host, unsigned n_base_device
  * unconfined loads none; localhost/NAME replaces the rules with a JSON profile's, whose text
  * runtime/ read for us.
  */
-static int compile_seccomp_ref(const struct ent_request *req, struct lockdown_spec *ld,
+static int compile_seccomp_ref(const struct ent_request *req, struct ent_plan *plan,
                                struct rt_err *err)
 {
+	struct lockdown_spec *ld = &plan->lockdown;
 	const char *ref = req->seccomp_ref;
 
 	if (!ref || !strcmp(ref, "runtime/default"))
 		return 0;
 	if (!strcmp(ref, "unconfined")) {
 		ld->seccomp_mode = LOCKDOWN_SECCOMP_UNCONFINED;
-		snprintf(ld->seccomp_ref, sizeof(ld->seccomp_ref), "unconfined");
+		ld->seccomp_ref = "unconfined";
 		return 0;
 	}
 	if (strncmp(ref, "localhost/", 10) || !req->seccomp_profile)
@@ -471,9 +477,10 @@ static int compile_seccomp_ref(const struct ent_request *req, struct lockdown_sp
 	/* The profile replaces the filter derived from the entitlements, whole. */
 	ld->n_rules = 0;
 	if (ent_seccomp_import_json(req->seccomp_profile, req->seccomp_profile_len,
-	                            req->seccomp_profile_path, ld->caps.bounding, ld, err) < 0)
+	                            plan_str(plan, req->seccomp_profile_path), ld->caps.bounding,
+	                            ld, err) < 0)
 		return -1;
-	return copy_str(ld->seccomp_ref, sizeof(ld->seccomp_ref), ref, "--seccomp", err);
+	return keep_str(plan, &ld->seccomp_ref, ENT_PATH_MAX, ref, "--seccomp", err);
 }
 
 /* Published ports need a reachable network of our own: network.access=proxy or above. */
@@ -494,9 +501,13 @@ static int compile_network(const struct ent_request *req, struct netcfg_spec *ne
 		               ENT_MAX_PUBLISH);
 	memcpy(net->publish, req->publish, req->n_publish * sizeof(req->publish[0]));
 	net->n_publish = req->n_publish;
-	if (net->mode >= NETCFG_USER && net->mode != NETCFG_HOST)
-		return copy_str(net->subnet, sizeof(net->subnet),
-		                req->subnet ? req->subnet : ENT_SUBNET_DEFAULT, "--subnet", err);
+	if (net->mode >= NETCFG_USER && net->mode != NETCFG_HOST) {
+		const char *subnet = req->subnet ? req->subnet : ENT_SUBNET_DEFAULT;
+
+		if (strlen(subnet) >= sizeof(net->subnet))
+			return rt_fail(err, 0, "entitlements: --subnet too long: %.40s...", subnet);
+		memcpy(net->subnet, subnet, strlen(subnet) + 1);
+	}
 	return 0;
 }
 
@@ -512,12 +523,12 @@ static int compile_all(const struct ent_request *req, struct ent_grant_req *reqs
 
 	if (compile_requests(req, reqs, plan, err) < 0)
 		return -1;
-	if (ent_select(reqs, req->n_entitlements, &sel, err) < 0)
+	if (ent_select(plan, reqs, req->n_entitlements, &sel, err) < 0)
 		return -1;
 	compile_namespaces(&plan->ns);
 	compile_idmaps(&req->host, &plan->ns);
 	plan->net.mode = NETCFG_LOOPBACK;
-	set_why(plan->net.why, WHY_DEFAULT);
+	plan->net.why = WHY_DEFAULT;
 	plan->lockdown.no_new_privs = true;
 	if (compile_filesystems(req, plan, err) < 0)
 		return -1;
@@ -529,13 +540,13 @@ static int compile_all(const struct ent_request *req, struct ent_grant_req *reqs
 	/* /sys/fs/cgroup, read-only: the hierarchies that carry the limits and device rules. */
 	if (ent_compile_cgroupfs(&req->host, plan, err) < 0)
 		return -1;
-	if (compile_seccomp_ref(req, &plan->lockdown, err) < 0)
+	if (compile_seccomp_ref(req, plan, err) < 0)
 		return -1;
 	if (compile_network(req, &plan->net, err) < 0)
 		return -1;
-	if (compile_volumes(req, &plan->rootfs, err) < 0)
+	if (compile_volumes(req, plan, err) < 0)
 		return -1;
-	if (size_tmpfs(req, &plan->rootfs, err) < 0)
+	if (size_tmpfs(req, plan, err) < 0)
 		return -1;
 	if (compile_process(req, plan, err) < 0)
 		return -1;
@@ -555,5 +566,7 @@ int ent_compile(const struct ent_request *req, struct ent_plan *plan, struct rt_
 		return rt_fail(err, ENOMEM, "entitlements: parse the entitlements");
 	rc = compile_all(req, reqs, plan, err);
 	free(reqs);
+	if (rc == 0 && plan->strings_failed)
+		return rt_fail(err, ENOMEM, "entitlements: the plan's strings");
 	return rc;
 }

@@ -182,12 +182,18 @@ void ent_catalogue_print(FILE *out, bool json);
 /* Allocate a zeroed plan (it is large: fixed arrays). NULL with err set on ENOMEM. */
 struct ent_plan *ent_plan_new(struct rt_err *err);
 
-/* Free a plan and what it owns (proc.argv, proc.env). NULL is fine. */
+/* Free a plan and what it owns (proc.argv, proc.env, its rules and strings). NULL is fine. */
 void ent_plan_free(struct ent_plan *plan);
 
-/* Append mount m (its why set to why) to rootfs; -1 with err when the table is full. */
-int ent_rootfs_add_mount(struct rootfs_spec *rootfs, const struct rootfs_mount *m, const char *why,
-                         struct rt_err *err);
+/* Free a NULL-terminated array of strings and the strings. NULL is fine. */
+void ent_strv_free(char **v);
+
+/*
+ * Append mount m (its why set to why) to plan->rootfs; its strings are copied into the plan's
+ * arena, so m and why may be the caller's. -1 with err when the table is full.
+ */
+int ent_plan_add_mount(struct ent_plan *plan, const struct rootfs_mount *m, const char *why,
+                       struct rt_err *err);
 
 /*
  * Compile req into plan (from ent_plan_new). Starts from the catalogue's defaults (least

@@ -89,7 +89,7 @@ int ent_mount_options(const struct rootfs_mount *m, char *buf, size_t size)
 		len += snprintf(buf + len, (size_t)len < size ? size - (size_t)len : 0, "%s%s%s",
 		                len ? "," : "", r ? "r" : "", f->option);
 	}
-	if (m->data[0])
+	if (ent_has(m->data))
 		len += snprintf(buf + len, (size_t)len < size ? size - (size_t)len : 0, "%s%s",
 		                len ? "," : "", m->data);
 	return len;

@@ -36,7 +36,7 @@ struct flag_name {
 /* Every item of a plan has a why; an empty one means nothing asked, ent-run's default. */
 static inline const char *why_of(const char *why)
 {
-	return why[0] ? why : "default";
+	return ent_why(why);
 }
 
 /* ---------------------------------------------------------------- tables: explain.c */

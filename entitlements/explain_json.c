@@ -15,6 +15,12 @@
 #include <netinet/in.h>
 #include <string.h>
 
+/* A JSON string of a plan's string: NULL (never set) is "". */
+static struct json_object *jstring(const char *s)
+{
+	return json_object_new_string(s ? s : "");
+}
+
 /* Add key to obj; json-c keeps keys in the order they were added, which docs/explain-json.md
  * documents and the golden files pin. */
 static void jadd(struct json_object *obj, const char *key, struct json_object *val)
@@ -26,8 +32,8 @@ static struct json_object *jitem(const char *key, const char *value, const char 
 {
 	struct json_object *o = json_object_new_object();
 
-	jadd(o, key, json_object_new_string(value));
-	jadd(o, "why", json_object_new_string(why_of(why)));
+	jadd(o, key, jstring(value));
+	jadd(o, "why", jstring(why_of(why)));
 	return o;
 }
 
@@ -38,8 +44,8 @@ static struct json_object *json_grants(const struct ent_plan *plan)
 	for (unsigned i = 0; i < plan->n_grants; i++) {
 		struct json_object *o = json_object_new_object();
 
-		jadd(o, "entitlement", json_object_new_string(plan->grants[i].text));
-		jadd(o, "from", json_object_new_string(plan->grants[i].from));
+		jadd(o, "entitlement", jstring(plan->grants[i].text));
+		jadd(o, "from", jstring(plan->grants[i].from));
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -53,10 +59,10 @@ static struct json_object *json_namespaces(const struct ns_spec *ns)
 		struct json_object *o = json_object_new_object();
 		enum ns_kind k = ent_ns_names[i].kind;
 
-		jadd(o, "type", json_object_new_string(ent_ns_names[i].name));
-		jadd(o, "flag", json_object_new_string(ent_ns_names[i].flag));
+		jadd(o, "type", jstring(ent_ns_names[i].name));
+		jadd(o, "flag", jstring(ent_ns_names[i].flag));
 		jadd(o, "new", json_object_new_boolean(ns->unshare[k]));
-		jadd(o, "why", json_object_new_string(why_of(ns->why[k])));
+		jadd(o, "why", jstring(why_of(ns->why[k])));
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -85,7 +91,7 @@ static struct json_object *json_ids(const struct ent_plan *plan)
 	jadd(o, "gid_map", json_idmap(plan->ns.gid_map, plan->ns.n_gid_map));
 	jadd(o, "use_idmap_helpers", json_object_new_boolean(plan->ns.use_idmap_helpers));
 	jadd(o, "deny_setgroups", json_object_new_boolean(plan->ns.deny_setgroups));
-	jadd(o, "maps_why", json_object_new_string(why_of(plan->ns.idmap_why)));
+	jadd(o, "maps_why", jstring(why_of(plan->ns.idmap_why)));
 	jadd(o, "own_range", json_object_new_boolean(plan->ns.own_range));
 	jadd(o, "idmapped_rootfs", json_object_new_boolean(plan->rootfs.idmap));
 	jadd(o, "uid", json_object_new_int64(plan->proc.uid));
@@ -119,7 +125,7 @@ static struct json_object *json_errno(unsigned action, int32_t errnum)
 	char num[16];
 
 	if (action == LOCKDOWN_ERRNO)
-		return json_object_new_string(ent_errno_name(errnum, num, sizeof(num)));
+		return jstring(ent_errno_name(errnum, num, sizeof(num)));
 	if (action == LOCKDOWN_TRACE)
 		return json_object_new_int(errnum);
 	return NULL;
@@ -130,21 +136,21 @@ static struct json_object *json_rule(const struct lockdown_rule *r)
 	struct json_object *o = json_object_new_object();
 	struct json_object *args = json_object_new_array();
 
-	jadd(o, "syscall", json_object_new_string(r->syscall));
-	jadd(o, "action", json_object_new_string(ent_action_name(r->action)));
+	jadd(o, "syscall", jstring(r->syscall));
+	jadd(o, "action", jstring(ent_action_name(r->action)));
 	jadd(o, "errno", json_errno(r->action, r->errnum));
 	for (unsigned i = 0; i < r->n_args; i++) {
 		const struct lockdown_arg *a = &r->args[i];
 		struct json_object *c = json_object_new_object();
 
 		jadd(c, "index", json_object_new_int(a->index));
-		jadd(c, "op", json_object_new_string(ent_cmp_op(a->op)));
+		jadd(c, "op", jstring(ent_cmp_op(a->op)));
 		jadd(c, "value", json_object_new_uint64(a->value));
 		jadd(c, "value2", json_object_new_uint64(a->value2));
 		json_object_array_add(args, c);
 	}
 	jadd(o, "args", args);
-	jadd(o, "why", json_object_new_string(why_of(r->why)));
+	jadd(o, "why", jstring(why_of(r->why)));
 	return o;
 }
 
@@ -154,12 +160,12 @@ static struct json_object *json_seccomp(const struct lockdown_spec *lock)
 	struct json_object *o = json_object_new_object();
 	struct json_object *rules = json_object_new_array();
 
-	jadd(o, "mode", json_object_new_string(filter ? "filter" : "unconfined"));
+	jadd(o, "mode", jstring(filter ? "filter" : "unconfined"));
 	jadd(o, "ref",
-	     json_object_new_string(lock->seccomp_ref[0] ? lock->seccomp_ref
-	                            : filter             ? "runtime/default"
-	                                                 : "unconfined"));
-	jadd(o, "default_action", json_object_new_string(ent_action_name(lock->default_action)));
+	     jstring(ent_has(lock->seccomp_ref) ? lock->seccomp_ref
+	             : filter                   ? "runtime/default"
+	                                        : "unconfined"));
+	jadd(o, "default_action", jstring(ent_action_name(lock->default_action)));
 	jadd(o, "default_errno", json_errno(lock->default_action, lock->default_errnum));
 	for (unsigned i = 0; filter && i < lock->n_rules; i++)
 		json_object_array_add(rules, json_rule(&lock->rules[i]));
@@ -179,17 +185,16 @@ static struct json_object *json_mounts(const struct rootfs_spec *rootfs)
 
 		for (size_t f = 0; f < ent_n_mount_flags; f++)
 			if (m->flags & ent_mount_flags[f].flag)
-				json_object_array_add(
-				        flags, json_object_new_string(ent_mount_flags[f].name));
+				json_object_array_add(flags, jstring(ent_mount_flags[f].name));
 		ent_mount_options(m, opts, sizeof(opts));
-		jadd(o, "target", json_object_new_string(m->target));
-		jadd(o, "type", json_object_new_string(m->fstype));
-		jadd(o, "source", json_object_new_string(m->source));
+		jadd(o, "target", jstring(m->target));
+		jadd(o, "type", jstring(m->fstype));
+		jadd(o, "source", jstring(m->source));
 		jadd(o, "flags", flags);
-		jadd(o, "data", json_object_new_string(m->data));
-		jadd(o, "options", json_object_new_string(opts));
+		jadd(o, "data", jstring(m->data));
+		jadd(o, "options", jstring(opts));
 		jadd(o, "create_file", json_object_new_boolean(m->create_file));
-		jadd(o, "why", json_object_new_string(why_of(m->why)));
+		jadd(o, "why", jstring(why_of(m->why)));
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -212,7 +217,7 @@ static struct json_object *json_devices(const struct ent_plan *plan)
 	char type[2] = "a";
 
 	jadd(o, "host_dev", json_object_new_boolean(plan->rootfs.host_dev));
-	jadd(o, "why", json_object_new_string(why_of(plan->rootfs.host_dev_why)));
+	jadd(o, "why", jstring(why_of(plan->rootfs.host_dev_why)));
 	for (unsigned i = 0; i < plan->rootfs.n_devices; i++)
 		json_object_array_add(nodes, jitem("path", plan->rootfs.devices[i].path,
 		                                   plan->rootfs.devices[i].why));
@@ -223,13 +228,13 @@ static struct json_object *json_devices(const struct ent_plan *plan)
 
 		type[0] = d->type ? d->type : 'a';
 		jadd(r, "allow", json_object_new_boolean(d->allow));
-		jadd(r, "type", json_object_new_string(type));
+		jadd(r, "type", jstring(type));
 		jadd(r, "major", json_object_new_int64(d->major));
 		jadd(r, "minor", json_object_new_int64(d->minor));
-		jadd(r, "access", json_object_new_string(d->access));
-		if (d->path[0])
-			jadd(r, "path", json_object_new_string(d->path));
-		jadd(r, "why", json_object_new_string(why_of(d->why)));
+		jadd(r, "access", jstring(d->access));
+		if (ent_has(d->path))
+			jadd(r, "path", jstring(d->path));
+		jadd(r, "why", jstring(why_of(d->why)));
 		json_object_array_add(rules, r);
 	}
 	jadd(o, "cgroup_rules", rules);
@@ -241,18 +246,17 @@ static struct json_object *json_network(const struct netcfg_spec *net)
 	struct json_object *o = json_object_new_object();
 	struct json_object *publish = json_object_new_array();
 
-	jadd(o, "mode", json_object_new_string(ent_net_row(net->mode)->name));
-	jadd(o, "why", json_object_new_string(why_of(net->why)));
-	jadd(o, "subnet", json_object_new_string(net->subnet));
+	jadd(o, "mode", jstring(ent_net_row(net->mode)->name));
+	jadd(o, "why", jstring(why_of(net->why)));
+	jadd(o, "subnet", jstring(net->subnet));
 	for (unsigned i = 0; i < net->n_publish; i++) {
 		const struct netcfg_publish *p = &net->publish[i];
 		struct json_object *po = json_object_new_object();
 
-		jadd(po, "host_ip", json_object_new_string(p->host_ip));
+		jadd(po, "host_ip", jstring(p->host_ip));
 		jadd(po, "host_port", json_object_new_int(p->host_port));
 		jadd(po, "port", json_object_new_int(p->port));
-		jadd(po, "protocol",
-		     json_object_new_string(p->protocol == IPPROTO_UDP ? "udp" : "tcp"));
+		jadd(po, "protocol", jstring(p->protocol == IPPROTO_UDP ? "udp" : "tcp"));
 		json_object_array_add(publish, po);
 	}
 	jadd(o, "publish", publish);
@@ -264,7 +268,7 @@ static struct json_object *json_limit(const char *key, int64_t value, const char
 	struct json_object *o = json_object_new_object();
 
 	jadd(o, key, json_object_new_int64(value));
-	jadd(o, "why", json_object_new_string(why_of(why)));
+	jadd(o, "why", jstring(why_of(why)));
 	return o;
 }
 
@@ -277,7 +281,7 @@ static struct json_object *json_limits(const struct cgroup_spec *cg)
 	jadd(o, "pids", json_limit("max", cg->pids_max, cg->pids_why));
 	json_object_object_del(cpu, "why");
 	jadd(cpu, "period_us", json_object_new_int64(cg->cpu_period_us));
-	jadd(cpu, "why", json_object_new_string(why_of(cg->cpu_why)));
+	jadd(cpu, "why", jstring(why_of(cg->cpu_why)));
 	jadd(o, "cpu", cpu);
 	return o;
 }
@@ -287,7 +291,7 @@ static struct json_object *json_strv(char *const *v)
 	struct json_object *a = json_object_new_array();
 
 	for (; v && *v; v++)
-		json_object_array_add(a, json_object_new_string(*v));
+		json_object_array_add(a, jstring(*v));
 	return a;
 }
 
@@ -299,18 +303,18 @@ static struct json_object *json_process(const struct ent_plan *plan)
 
 	jadd(o, "args", json_strv(proc->argv));
 	jadd(o, "env", json_strv(proc->env));
-	jadd(o, "cwd", json_object_new_string(proc->cwd[0] ? proc->cwd : "/"));
+	jadd(o, "cwd", jstring(ent_has(proc->cwd) ? proc->cwd : "/"));
 	jadd(o, "tty", json_object_new_boolean(proc->tty));
-	jadd(o, "hostname", json_object_new_string(plan->ns.hostname));
+	jadd(o, "hostname", jstring(plan->ns.hostname));
 	for (unsigned i = 0; i < proc->n_rlimits; i++) {
 		const struct ent_rlimit *rl = &proc->rlimits[i];
 		const char *name = ent_rlimit_name(rl->resource);
 		struct json_object *r = json_object_new_object();
 
-		jadd(r, "type", json_object_new_string(name ? name : "unknown"));
+		jadd(r, "type", jstring(name ? name : "unknown"));
 		jadd(r, "soft", json_object_new_uint64(rl->soft));
 		jadd(r, "hard", json_object_new_uint64(rl->hard));
-		jadd(r, "why", json_object_new_string(why_of(rl->why)));
+		jadd(r, "why", jstring(why_of(rl->why)));
 		json_object_array_add(rlimits, r);
 	}
 	jadd(o, "rlimits", rlimits);
@@ -330,9 +334,9 @@ static struct json_object *json_plan(const struct ent_plan *plan)
 	jadd(o, "capabilities", json_capabilities(&plan->lockdown));
 	jadd(o, "no_new_privs", json_object_new_boolean(plan->lockdown.no_new_privs));
 	jadd(o, "seccomp", json_seccomp(&plan->lockdown));
-	jadd(rootfs, "path", json_object_new_string(plan->rootfs.root));
+	jadd(rootfs, "path", jstring(plan->rootfs.root));
 	jadd(rootfs, "readonly", json_object_new_boolean(plan->rootfs.readonly));
-	jadd(rootfs, "why", json_object_new_string(why_of(plan->rootfs.readonly_why)));
+	jadd(rootfs, "why", jstring(why_of(plan->rootfs.readonly_why)));
 	jadd(o, "rootfs", rootfs);
 	jadd(o, "mounts", json_mounts(&plan->rootfs));
 	jadd(o, "masked_paths", json_paths(plan->rootfs.masked, plan->rootfs.n_masked));

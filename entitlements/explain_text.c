@@ -287,13 +287,13 @@ static void text_seccomp(FILE *out, const struct lockdown_spec *lock)
 	fputs("\nSeccomp  (seccomp(2): a filter on every system call)\n", out);
 	if (lock->seccomp_mode == LOCKDOWN_SECCOMP_UNCONFINED) {
 		ent_put_row(out, 2, 8, "filter", "none: every system call reaches the kernel",
-		            lock->seccomp_ref[0] ? lock->seccomp_ref : "unconfined");
+		            ent_has(lock->seccomp_ref) ? lock->seccomp_ref : "unconfined");
 		return;
 	}
 	for (unsigned i = 0; i < lock->n_rules; i++)
 		n_cond += lock->rules[i].n_args > 0;
 	snprintf(text, sizeof(text), "%s: %u rules, %u with argument conditions",
-	         lock->seccomp_ref[0] ? lock->seccomp_ref : "runtime/default", lock->n_rules,
+	         ent_has(lock->seccomp_ref) ? lock->seccomp_ref : "runtime/default", lock->n_rules,
 	         n_cond);
 	ent_put_row(out, 2, 8, "filter", text, NULL);
 	snprintf(text, sizeof(text), "%s for system calls no rule names",
@@ -334,8 +334,8 @@ static void text_mounts(FILE *out, const struct rootfs_spec *rootfs)
 
 	fputs("\nMounts  (mount(2), in this order, in the container's mount namespace)\n", out);
 	snprintf(text, sizeof(text), "%-7s %s%s%s", "rootfs",
-	         rootfs->readonly ? "read-only" : "writable", rootfs->root[0] ? ", from " : "",
-	         rootfs->root);
+	         rootfs->readonly ? "read-only" : "writable",
+	         ent_has(rootfs->root) ? ", from " : "", rootfs->root);
 	ent_put_row(out, 2, 12, "/", text, why_of(rootfs->readonly_why));
 	for (unsigned i = 0; i < rootfs->n_mounts; i++) {
 		const struct rootfs_mount *m = &rootfs->mounts[i];
@@ -379,7 +379,7 @@ static void text_devices(FILE *out, const struct ent_plan *plan)
 
 		snprintf(num[0], sizeof(num[0]), "%" PRId64, d->major);
 		snprintf(num[1], sizeof(num[1]), "%" PRId64, d->minor);
-		if (d->path[0]) /* its major:minor, read from the host's node at start */
+		if (ent_has(d->path)) /* its major:minor, read from the host's node at start */
 			snprintf(text, sizeof(text), "%.60s %s", d->path, d->access);
 		else
 			snprintf(text, sizeof(text), "%c %s:%s %s", d->type ? d->type : 'a',
@@ -454,7 +454,7 @@ static void text_process(FILE *out, const struct ent_plan *plan)
 	}
 	ent_put_row(out, 2, 8, "hostname", plan->ns.hostname[0] ? plan->ns.hostname : "(host's)",
 	            NULL);
-	ent_put_row(out, 2, 8, "cwd", proc->cwd[0] ? proc->cwd : "/", NULL);
+	ent_put_row(out, 2, 8, "cwd", ent_has(proc->cwd) ? proc->cwd : "/", NULL);
 	ent_put_row(out, 2, 8, "tty", proc->tty ? "yes" : "no", NULL);
 	for (char **e = proc->env; e && *e; e++)
 		ent_put_row(out, 2, 8, e == proc->env ? "env" : "", *e, NULL);

@@ -282,7 +282,7 @@ int ent_explain_why(FILE *out, const struct ent_plan *plan, const char *name, st
 	} else if (syscall_known(lock, name)) {
 		if (lock->seccomp_mode == LOCKDOWN_SECCOMP_UNCONFINED)
 			fprintf(out, "%s: allowed (no seccomp filter) by --seccomp %s\n", name,
-			        lock->seccomp_ref[0] ? lock->seccomp_ref : "unconfined");
+			        ent_has(lock->seccomp_ref) ? lock->seccomp_ref : "unconfined");
 		else
 			why_syscall(out, lock, name);
 	} else {

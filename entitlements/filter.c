@@ -20,14 +20,10 @@
 static struct lockdown_rule *add_rule(struct lockdown_spec *ld, const char *syscall, uint8_t action,
                                       int32_t errnum, const char *why, struct rt_err *err)
 {
-	struct lockdown_rule *r;
+	struct lockdown_rule *r = ent_lockdown_add_rule(ld, err);
 
-	if (ld->n_rules >= ENT_MAX_RULES) {
-		rt_fail(err, 0, "entitlements: too many seccomp rules (at most %d)", ENT_MAX_RULES);
+	if (!r)
 		return NULL;
-	}
-	r = &ld->rules[ld->n_rules++];
-	memset(r, 0, sizeof(*r));
 	snprintf(r->syscall, sizeof(r->syscall), "%s", syscall);
 	r->action = action;
 	r->errnum = errnum;
@@ -239,7 +235,7 @@ static bool in_any_group(const char *name)
 int ent_filter_build(const struct ent_selection *sel, struct lockdown_spec *ld, struct rt_err *err)
 {
 	ld->seccomp_mode = LOCKDOWN_SECCOMP_FILTER;
-	snprintf(ld->seccomp_ref, sizeof(ld->seccomp_ref), "runtime/default");
+	ld->seccomp_ref = "runtime/default";
 	ld->default_action = LOCKDOWN_ERRNO;
 	ld->default_errnum = ENOSYS;
 	ld->n_rules = 0;

@@ -41,6 +41,7 @@ static const struct cgroup_devrule allow_all_devrule = {
 };
 /* clang-format on */
 
+/* Add a row; why and path are static or already in the plan's arena. */
 static int add_applied(struct ent_selection *sel, const struct ent_entry *row, const char *why,
                        const char *path, struct rt_err *err)
 {
@@ -51,7 +52,7 @@ static int add_applied(struct ent_selection *sel, const struct ent_entry *row, c
 		               ENT_MAX_SELECTED);
 	a = &sel->items[sel->n++];
 	a->row = row;
-	set_why(a->why, why);
+	a->why = why;
 	a->path = path;
 	return 0;
 }
@@ -81,8 +82,8 @@ static bool repeated(const struct ent_grant_req *reqs, unsigned i)
 	return false;
 }
 
-int ent_select(const struct ent_grant_req *reqs, unsigned n, struct ent_selection *sel,
-               struct rt_err *err)
+int ent_select(struct ent_plan *plan, const struct ent_grant_req *reqs, unsigned n,
+               struct ent_selection *sel, struct rt_err *err)
 {
 	sel->n = 0;
 	for (size_t i = 0; i < ent_n_entries; i++) {
@@ -92,15 +93,16 @@ int ent_select(const struct ent_grant_req *reqs, unsigned n, struct ent_selectio
 		if (row->kind != ENT_KIND_LEVEL || !row->is_default)
 			continue;
 		best = highest(reqs, n, row->key);
-		if (add_applied(sel, best ? best->entry : row, best ? best->text : ENT_WHY_DEFAULT,
-		                NULL, err) < 0)
+		if (add_applied(sel, best ? best->entry : row,
+		                best ? ent_plan_str(plan, best->text) : ENT_WHY_DEFAULT, NULL,
+		                err) < 0)
 			return -1;
 	}
 	for (unsigned i = 0; i < n; i++) {
 		if (reqs[i].entry->kind == ENT_KIND_LEVEL || repeated(reqs, i))
 			continue;
-		if (add_applied(sel, reqs[i].entry, reqs[i].text,
-		                reqs[i].path[0] ? reqs[i].path : NULL, err) < 0)
+		if (add_applied(sel, reqs[i].entry, ent_plan_str(plan, reqs[i].text),
+		                reqs[i].path[0] ? ent_plan_str(plan, reqs[i].path) : NULL, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -119,8 +121,8 @@ static void grant_cap(struct lockdown_spec *ld, unsigned cap, const char *why)
 	ld->caps.effective |= bit;
 	ld->caps.inheritable |= bit;
 	ld->caps.ambient |= bit;
-	if (!ld->cap_why[cap][0])
-		set_why(ld->cap_why[cap], why);
+	if (!ld->cap_why[cap])
+		ld->cap_why[cap] = why;
 }
 
 static int grant_caps(const struct ent_applied *a, struct lockdown_spec *ld, struct rt_err *err)
@@ -146,8 +148,8 @@ static int add_masked(struct rootfs_spec *rootfs, const char *path, const char *
 	if (rootfs->n_masked >= ENT_MAX_PATHS)
 		return rt_fail(err, 0, "entitlements: too many masked paths (at most %d)",
 		               ENT_MAX_PATHS);
-	snprintf(rootfs->masked[rootfs->n_masked].path, ENT_PATH_MAX, "%s", path);
-	set_why(rootfs->masked[rootfs->n_masked++].why, why);
+	rootfs->masked[rootfs->n_masked].path = path; /* the catalogue's, static */
+	rootfs->masked[rootfs->n_masked++].why = why;
 	return 0;
 }
 
@@ -158,7 +160,7 @@ static int add_devrule(struct cgroup_spec *cg, const struct cgroup_devrule *rule
 		return rt_fail(err, 0, "entitlements: too many device rules (at most %d)",
 		               ENT_MAX_DEVRULES);
 	cg->devrules[cg->n_devrules] = *rule;
-	set_why(cg->devrules[cg->n_devrules++].why, why);
+	cg->devrules[cg->n_devrules++].why = why;
 	return 0;
 }
 
@@ -172,8 +174,8 @@ static int add_device(struct rootfs_spec *rootfs, const char *path, const char *
 	if (rootfs->n_devices >= ENT_MAX_DEVICES)
 		return rt_fail(err, 0, "entitlements: too many devices (at most %d)",
 		               ENT_MAX_DEVICES);
-	snprintf(rootfs->devices[rootfs->n_devices].path, ENT_PATH_MAX, "%s", path);
-	set_why(rootfs->devices[rootfs->n_devices++].why, why);
+	rootfs->devices[rootfs->n_devices].path = path;
+	rootfs->devices[rootfs->n_devices++].why = why;
 	return 0;
 }
 
@@ -190,15 +192,15 @@ static void bind_host_instance(struct rootfs_spec *rootfs, const char *target, c
 
 		if (strcmp(m->target, target))
 			continue;
-		snprintf(m->source, sizeof(m->source), "%s", target);
-		snprintf(m->fstype, sizeof(m->fstype), "bind");
+		m->source = target; /* a literal: "/proc", "/sys", "/dev" */
+		m->fstype = "bind";
 		/* The host's instance keeps the safety flags of the fresh one it replaces. */
 		m->flags = MS_BIND | MS_REC |
 		           (m->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC));
 		if (!strcmp(target, "/dev"))
 			m->flags |= MS_NOEXEC; /* device nodes are never executed */
-		m->data[0] = '\0';
-		set_why(m->why, why);
+		m->data = NULL;
+		m->why = why;
 	}
 }
 
@@ -208,7 +210,7 @@ static void share_namespaces(const struct ent_applied *a, struct ent_plan *plan)
 		if (!(a->row->ns_share & (1u << k)))
 			continue;
 		plan->ns.unshare[k] = false;
-		set_why(plan->ns.why[k], a->why);
+		plan->ns.why[k] = a->why;
 	}
 	if (a->row->ns_share & (1u << NS_PID))
 		bind_host_instance(&plan->rootfs, "/proc", a->why);
@@ -216,29 +218,29 @@ static void share_namespaces(const struct ent_applied *a, struct ent_plan *plan)
 		bind_host_instance(&plan->rootfs, "/sys", a->why);
 }
 
-static int add_tmpfs(struct rootfs_spec *rootfs, const char *target, const char *why,
-                     struct rt_err *err)
+static int add_tmpfs(struct ent_plan *plan, const char *target, const char *why, struct rt_err *err)
 {
 	struct rootfs_mount m = { .source = "tmpfs",
+		                  .target = target,
 		                  .fstype = "tmpfs",
-		                  .flags = MS_NOSUID | MS_NODEV };
+		                  .flags = MS_NOSUID | MS_NODEV,
+		                  .data = strcmp(target, "/tmp") ? "mode=755" : "mode=1777" };
 
-	snprintf(m.target, sizeof(m.target), "%s", target);
-	snprintf(m.data, sizeof(m.data), "%s", strcmp(target, "/tmp") ? "mode=755" : "mode=1777");
-	return ent_rootfs_add_mount(rootfs, &m, why, err);
+	return ent_plan_add_mount(plan, &m, why, err);
 }
 
 /* What a row changes in the mount tree: read-only root, writable tmpfs, the host's /dev. */
-static int grant_rootfs(const struct ent_applied *a, struct rootfs_spec *rootfs, struct rt_err *err)
+static int grant_rootfs(const struct ent_applied *a, struct ent_plan *plan, struct rt_err *err)
 {
 	const struct ent_entry *row = a->row;
+	struct rootfs_spec *rootfs = &plan->rootfs;
 
 	if (row->rootfs_readonly) {
 		rootfs->readonly = true;
-		set_why(rootfs->readonly_why, a->why);
+		rootfs->readonly_why = a->why;
 	}
 	for (const char *const *t = row->tmpfs; t && *t; t++) {
-		if (add_tmpfs(rootfs, *t, a->why, err) < 0)
+		if (add_tmpfs(plan, *t, a->why, err) < 0)
 			return -1;
 	}
 	for (const char *const *p = row->masked; p && *p; p++) {
@@ -247,7 +249,7 @@ static int grant_rootfs(const struct ent_applied *a, struct rootfs_spec *rootfs,
 	}
 	if (row->host_dev) {
 		rootfs->host_dev = true;
-		set_why(rootfs->host_dev_why, a->why);
+		rootfs->host_dev_why = a->why;
 		bind_host_instance(rootfs, "/dev", a->why);
 		rootfs->n_devices = 0; /* the host's /dev has them all */
 	}
@@ -271,7 +273,7 @@ static int grant_limits(const struct ent_applied *a, struct ent_plan *plan, stru
 	    add_devrule(&plan->cgroup, &allow_all_devrule, a->why, err) < 0)
 		return -1;
 	if (a->path && !plan->rootfs.host_dev) {
-		snprintf(dev.path, sizeof(dev.path), "%s", a->path);
+		dev.path = a->path;
 		if (add_devrule(&plan->cgroup, &dev, a->why, err) < 0)
 			return -1;
 	}
@@ -284,7 +286,7 @@ static int grant_limits(const struct ent_applied *a, struct ent_plan *plan, stru
 	rl = &plan->proc.rlimits[plan->proc.n_rlimits++];
 	rl->resource = RLIMIT_MEMLOCK;
 	rl->soft = rl->hard = RLIM_INFINITY;
-	set_why(rl->why, a->why);
+	rl->why = a->why;
 	return 0;
 }
 
@@ -322,12 +324,12 @@ int ent_grant_apply(const struct ent_selection *sel, struct ent_plan *plan, stru
 
 		if (a->row->net >= 0) {
 			plan->net.mode = (enum netcfg_mode)a->row->net;
-			set_why(plan->net.why, a->why);
+			plan->net.why = a->why;
 		}
 		share_namespaces(a, plan);
 		if (grant_caps(a, &plan->lockdown, err) < 0)
 			return -1;
-		if (grant_rootfs(a, &plan->rootfs, err) < 0)
+		if (grant_rootfs(a, plan, err) < 0)
 			return -1;
 		if (grant_limits(a, plan, err) < 0)
 			return -1;

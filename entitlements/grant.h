@@ -14,8 +14,8 @@
 /* One catalogue row that applies to this container, and why. */
 struct ent_applied {
 	const struct ent_entry *row;
-	char why[ENT_WHY_MAX]; /* "default" or the canonical entitlement text */
-	const char *path;      /* host.devices.allow: borrowed from the ent_grant_req */
+	const char *why;  /* "default" or the canonical entitlement text, in the plan's arena */
+	const char *path; /* host.devices.allow: the device path, in the plan's arena */
 };
 
 struct ent_selection {
@@ -25,11 +25,12 @@ struct ent_selection {
 
 /*
  * Choose the rows: for each levelled domain the highest requested level, or the default row
- * when none is requested; every requested flag once; every requested device path once.
- * reqs stays borrowed by sel (paths). Returns 0 or -1 with err (too many items).
+ * when none is requested; every requested flag once; every requested device path once. The
+ * whys and paths are copied into plan's string arena, so sel borrows nothing from reqs.
+ * Returns 0 or -1 with err (too many items).
  */
-int ent_select(const struct ent_grant_req *reqs, unsigned n, struct ent_selection *sel,
-               struct rt_err *err);
+int ent_select(struct ent_plan *plan, const struct ent_grant_req *reqs, unsigned n,
+               struct ent_selection *sel, struct rt_err *err);
 
 /*
  * Apply the selected rows to a plan whose defaults and filesystems are in place: capability

@@ -114,7 +114,7 @@ void ent_cpus_str(int64_t quota_us, int64_t period_us, char *buf, size_t size)
 
 int64_t ent_tmpfs_size(const char *data)
 {
-	for (const char *p = data; *p;) {
+	for (const char *p = data ? data : ""; *p;) {
 		size_t n = strcspn(p, ",");
 		char opt[64];
 

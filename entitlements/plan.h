@@ -7,28 +7,33 @@
  * into an OCI config.json, and the policy check compares plans. Nothing else decides a security
  * setting.
  *
- * The plan is one heap block of fixed-size arrays (allocate it with calloc, free it with
- * ent_plan_free, which also frees proc.argv/proc.env). Every decision carries a "why": the
+ * The plan is sized to its content: small fixed arrays of small structs, and every string
+ * (paths, mount data, provenance) a const char * that points either to a static string or into
+ * the plan's own string arena (ent_plan_str), so the plan holds no PATH_MAX buffers and frees
+ * in one call (ent_plan_free). Mechanisms only read it. Every decision carries a "why": the
  * entitlement, option or default that put it there (provenance, printed by explain and
- * --verbose).
+ * --verbose); NULL means none.
  */
 #ifndef ENT_PLAN_H
 #define ENT_PLAN_H
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#define ENT_WHY_MAX      96 /* "network.access=proxy", "default", "--volume" */
-#define ENT_PATH_MAX     PATH_MAX
+#include "base/err.h"
+
+#define ENT_WHY_MAX      96       /* a "why" kept in a fixed buffer (rules, verdicts) */
+#define ENT_PATH_MAX     PATH_MAX /* the longest path a plan may name (with its NUL) */
 #define ENT_NAME_MAX     64
 #define ENT_MAX_MOUNTS   64
 #define ENT_MAX_PATHS    48 /* masked paths, read-only paths */
 #define ENT_MAX_DEVICES  32
 #define ENT_MAX_IDMAP    8
-#define ENT_MAX_RULES    768 /* seccomp rules */
-#define ENT_MAX_ARGS     6   /* seccomp argument conditions per rule (syscalls have 6 args) */
-#define ENT_MAX_CAPS     64  /* capability numbers 0..63 (bit masks below) */
+#define ENT_MAX_RULES    1024 /* seccomp rules (allocated as they are added) */
+#define ENT_MAX_ARGS     6    /* seccomp argument conditions per rule (syscalls have 6 args) */
+#define ENT_MAX_CAPS     64   /* capability numbers 0..63 (bit masks below) */
 #define ENT_MAX_DEVRULES 48
 #define ENT_MAX_PUBLISH  16
 #define ENT_MAX_RLIMITS  8
@@ -56,17 +61,17 @@ struct ns_idmap {
 };
 
 struct ns_spec {
-	bool unshare[NS_COUNT];          /* true: a new namespace; false: share the host's */
-	char why[NS_COUNT][ENT_WHY_MAX]; /* which entitlement decided, per namespace */
+	bool unshare[NS_COUNT];    /* true: a new namespace; false: share the host's */
+	const char *why[NS_COUNT]; /* which entitlement decided, per namespace */
 	struct ns_idmap uid_map[ENT_MAX_IDMAP];
 	unsigned n_uid_map;
 	struct ns_idmap gid_map[ENT_MAX_IDMAP];
 	unsigned n_gid_map;
 	bool use_idmap_helpers; /* write maps with newuidmap/newgidmap (setuid helpers, rootless) */
-	bool deny_setgroups; /* write "deny" to /proc/PID/setgroups first (rootless, no helper) */
-	char hostname[65];   /* HOST_NAME_MAX + 1; set inside the new UTS namespace */
-	char idmap_why[ENT_WHY_MAX]; /* why the maps are what they are ("default", or the
-	                                entitlement that keeps host identity) */
+	bool deny_setgroups;   /* write "deny" to /proc/PID/setgroups first (rootless, no helper) */
+	char hostname[65];     /* HOST_NAME_MAX + 1; set inside the new UTS namespace */
+	const char *idmap_why; /* why the maps are what they are ("default", or the entitlement
+	                          that keeps host identity) */
 	/*
 	 * Started by root: the maps' outside ids (uid_map[0].outside, gid_map[0].outside) are a
 	 * block of host ids leased for this container at start (ns/idrange.h), filled in by the
@@ -84,44 +89,43 @@ struct ns_spec {
  * flags and data as given.
  */
 struct rootfs_mount {
-	char source[ENT_PATH_MAX];
-	char target[ENT_PATH_MAX];
-	char fstype[16];     /* "bind", "proc", "sysfs", "tmpfs", "devpts", "mqueue", ... */
+	const char *source;
+	const char *target;
+	const char *fstype;  /* "bind", "proc", "sysfs", "tmpfs", "devpts", "mqueue", ... */
 	unsigned long flags; /* MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY | MS_REC ... */
-	char data[128];      /* filesystem options: "mode=755,size=65536k" */
+	const char *data;    /* filesystem options: "mode=755,size=65536k"; NULL or "": none */
 	bool create_file;    /* bind of a file: create an empty file, not a directory */
 	bool idmap; /* bind: an idmapped mount the parent makes (rootfs/idmap.c), so the source's
 	               on-disk ids 0-65535 are the container's 0-65535 */
 	uint64_t source_dev; /* bind: the source's device and inode when its path was resolved */
 	uint64_t source_ino; /* (0: unchecked); the child binds only that very file */
-	char why[ENT_WHY_MAX];
+	const char *why;
 };
 
 /* A host device node bound into the container's /dev (path is the same inside and out). */
 struct rootfs_device {
-	char path[ENT_PATH_MAX]; /* "/dev/null" */
-	bool idmap; /* an idmapped bind, so that container root is the node's owner (root) */
-	char why[ENT_WHY_MAX];
+	const char *path; /* "/dev/null" */
+	bool idmap;       /* an idmapped bind, so that container root is the node's owner (root) */
+	const char *why;
 };
 
 /* A path inside the container with its provenance (masked or read-only paths). */
 struct rootfs_path {
-	char path[ENT_PATH_MAX];
-	char why[ENT_WHY_MAX];
+	const char *path;
+	const char *why;
 };
 
 struct rootfs_spec {
-	char root[ENT_PATH_MAX]; /* host path of the rootfs directory: absolute, symlinks resolved
-	                          */
+	const char *root;  /* host path of the rootfs directory: absolute, symlinks resolved */
 	uint64_t root_dev; /* its device and inode, pinned by runtime/ when the path was resolved */
 	uint64_t root_ino; /* (0: unchecked): the child checks it bound that very directory */
 	bool idmap;        /* the rootfs is an idmapped mount the parent makes (rootfs/idmap.c) */
 	bool readonly;     /* remount / read-only after the mounts are in place */
-	char readonly_why[ENT_WHY_MAX];
+	const char *readonly_why;
 	struct rootfs_mount mounts[ENT_MAX_MOUNTS];
 	unsigned n_mounts;
 	bool host_dev; /* bind the host's /dev instead of building a minimal one */
-	char host_dev_why[ENT_WHY_MAX];
+	const char *host_dev_why;
 	struct rootfs_device devices[ENT_MAX_DEVICES]; /* bound into the minimal /dev */
 	unsigned n_devices;
 	struct rootfs_path masked[ENT_MAX_PATHS]; /* hidden: /dev/null over files, empty ro tmpfs
@@ -151,7 +155,7 @@ struct netcfg_publish {
 
 struct netcfg_spec {
 	enum netcfg_mode mode;
-	char why[ENT_WHY_MAX];
+	const char *why;
 	char subnet[64]; /* address pool, "10.88.0.0/16" */
 	struct netcfg_publish publish[ENT_MAX_PUBLISH];
 	unsigned n_publish;
@@ -176,9 +180,9 @@ struct cgroup_devrule {
 	int64_t major;  /* -1 = any */
 	int64_t minor;  /* -1 = any */
 	char access[4]; /* some of "rwm" */
-	char why[ENT_WHY_MAX];
-	char path[ENT_PATH_MAX]; /* host.devices.allow=PATH: when set, runtime/cgroup.c stat()s
-	                            this host node for type, major and minor (pure code cannot) */
+	const char *why;
+	const char *path; /* host.devices.allow=PATH: when set, runtime/cgroup.c stat()s this host
+	                     node for type, major and minor (pure code cannot) */
 };
 
 struct cgroup_spec {
@@ -186,9 +190,9 @@ struct cgroup_spec {
 	int64_t pids_max;     /* 0 = no limit ("--pids max") */
 	int64_t cpu_quota_us; /* 0 = no limit; with cpu_period_us */
 	int64_t cpu_period_us;
-	char memory_why[ENT_WHY_MAX];
-	char pids_why[ENT_WHY_MAX];
-	char cpu_why[ENT_WHY_MAX];
+	const char *memory_why;
+	const char *pids_why;
+	const char *cpu_why;
 	struct cgroup_devrule devrules[ENT_MAX_DEVRULES];
 	unsigned n_devrules;
 };
@@ -236,7 +240,8 @@ struct lockdown_rule {
 	int32_t errnum;
 	struct lockdown_arg args[ENT_MAX_ARGS];
 	unsigned n_args;
-	char why[ENT_WHY_MAX];
+	char why[ENT_WHY_MAX]; /* inline: rules are made in bulk, an imported one named by its
+	                          place in the profile ("syscalls[3]") */
 };
 
 enum lockdown_seccomp_mode {
@@ -255,14 +260,16 @@ struct lockdown_caps {
 
 struct lockdown_spec {
 	struct lockdown_caps caps;
-	char cap_why[ENT_MAX_CAPS][ENT_WHY_MAX]; /* why capability N is granted ("" = not) */
+	const char *cap_why[ENT_MAX_CAPS]; /* why capability N is granted (NULL = not) */
 	bool no_new_privs;
-	uint8_t seccomp_mode;           /* enum lockdown_seccomp_mode */
-	char seccomp_ref[ENT_PATH_MAX]; /* "runtime/default", "unconfined", "localhost/NAME" */
-	uint8_t default_action;         /* enum lockdown_action, for syscalls no rule names */
-	int32_t default_errnum; /* ENOSYS: a syscall newer than the filter -> libc falls back */
-	struct lockdown_rule rules[ENT_MAX_RULES];
+	uint8_t seccomp_mode;    /* enum lockdown_seccomp_mode */
+	const char *seccomp_ref; /* "runtime/default" (or NULL), "unconfined", "localhost/NAME" */
+	uint8_t default_action;  /* enum lockdown_action, for syscalls no rule names */
+	int32_t default_errnum;  /* ENOSYS: a syscall newer than the filter -> libc falls back */
+	struct lockdown_rule
+	        *rules; /* n_rules of them, owned by the plan (ent_lockdown_add_rule) */
 	unsigned n_rules;
+	unsigned cap_rules;
 };
 
 /* ---------------------------------------------------------------- the process (runtime/) */
@@ -271,13 +278,13 @@ struct ent_rlimit {
 	int resource; /* RLIMIT_* */
 	uint64_t soft;
 	uint64_t hard;
-	char why[ENT_WHY_MAX];
+	const char *why;
 };
 
 struct ent_process {
 	char **argv; /* owned, NULL-terminated; argv[0] is the command (searched in PATH) */
 	char **env;  /* owned, NULL-terminated "KEY=VALUE" */
-	char cwd[ENT_PATH_MAX];
+	const char *cwd;
 	uint32_t uid; /* inside the container */
 	uint32_t gid;
 	bool tty;
@@ -289,8 +296,8 @@ struct ent_process {
 
 /* One entitlement of the request, after alias and profile expansion ("network.access=proxy"). */
 struct ent_grant {
-	char text[ENT_PATH_MAX + ENT_NAME_MAX]; /* canonical "key=value" */
-	char from[ENT_WHY_MAX];                 /* "--entitle", "profile NAME" */
+	const char *text; /* canonical "key=value" */
+	const char *from; /* "--entitle", "profile NAME" */
 };
 
 struct ent_plan {
@@ -302,6 +309,33 @@ struct ent_plan {
 	struct ent_process proc;
 	struct ent_grant grants[ENT_MAX_GRANTS]; /* what was asked for, canonical */
 	unsigned n_grants;
+	struct ent_strings *strings; /* the arena every non-static string above lives in */
+	bool strings_failed; /* an allocation failed: some string is "" (ent_compile fails) */
 };
+
+/* True when the plan's string s is set and not empty. */
+static inline bool ent_has(const char *s)
+{
+	return s && s[0];
+}
+
+/* A plan item's "why", or "default" when none was recorded. */
+static inline const char *ent_why(const char *why)
+{
+	return ent_has(why) ? why : "default";
+}
+
+/*
+ * Copy s into the plan's string arena and return the copy, which lives as long as the plan.
+ * On ENOMEM returns "" and sets plan->strings_failed, which ent_compile() turns into an error,
+ * so callers need not check every string.
+ */
+const char *ent_plan_str(struct ent_plan *plan, const char *s);
+
+/* The same, for the first len bytes of s. */
+const char *ent_plan_strn(struct ent_plan *plan, const char *s, size_t len);
+
+/* Append a zeroed rule to lockdown (growing its array); NULL with err when it is full. */
+struct lockdown_rule *ent_lockdown_add_rule(struct lockdown_spec *lockdown, struct rt_err *err);
 
 #endif

@@ -63,6 +63,7 @@ void ent_verdict_add(struct ent_verdict *v, const char *grant, const char *from,
 {
 	struct ent_missing *m;
 
+	from = ent_why(from);
 	v->allowed = false;
 	for (unsigned i = 0; i < v->n_missing; i++) {
 		if (!strcmp(v->missing[i].grant, grant) && !strcmp(v->missing[i].from, from))
@@ -84,6 +85,7 @@ static void add_missing(struct ent_verdict *v, const struct ent_allowed *allowed
 {
 	char level[ENT_ITEM_MAX];
 
+	from = ent_why(from);
 	allowed_level(allowed, from, level, sizeof(level));
 	ent_verdict_add(v, grant, from, level);
 }
@@ -164,6 +166,17 @@ static int allows_point(const struct lockdown_rule *rule, const struct lockdown_
 	return a->default_action == LOCKDOWN_ALLOW;
 }
 
+/* The same conditions, field by field (a struct's padding is not compared). */
+static bool same_args(const struct lockdown_arg *a, const struct lockdown_arg *b, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		if (a[i].index != b[i].index || a[i].op != b[i].op || a[i].value != b[i].value ||
+		    a[i].value2 != b[i].value2)
+			return false;
+	}
+	return true;
+}
+
 /* An allowed rule is covered by an allow-all rule for its syscall, or by the same rule. */
 static bool rule_covered(const struct lockdown_rule *rule, const struct lockdown_spec *a)
 {
@@ -176,8 +189,7 @@ static bool rule_covered(const struct lockdown_rule *rule, const struct lockdown
 			continue;
 		if (q->n_args == 0)
 			return true;
-		if (q->n_args == rule->n_args &&
-		    !memcmp(q->args, rule->args, rule->n_args * sizeof(rule->args[0])))
+		if (q->n_args == rule->n_args && same_args(q->args, rule->args, rule->n_args))
 			return true;
 	}
 	return rule->n_args && allows_point(rule, a) == 1;
@@ -203,7 +215,7 @@ static void check_seccomp(const struct ent_plan *r, const struct ent_allowed *a,
 	const struct lockdown_spec *ld = &r->lockdown;
 	char grant[ENT_ITEM_MAX];
 
-	if (ld->seccomp_ref[0] && strcmp(ld->seccomp_ref, "runtime/default")) {
+	if (ent_has(ld->seccomp_ref) && strcmp(ld->seccomp_ref, "runtime/default")) {
 		if (ent_policy_allows_seccomp(a->policy, ld->seccomp_ref))
 			return;
 		snprintf(grant, sizeof(grant), "seccomp %.300s", ld->seccomp_ref);

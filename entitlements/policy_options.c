@@ -110,7 +110,7 @@ static void check_paths(const struct ent_plan *r, const struct ent_policy *pol,
 
 	for (unsigned i = 0; i < pol->n_rootfs && !ok; i++)
 		ok = under(r->rootfs.root, pol->rootfs[i]);
-	if (r->rootfs.root[0] && !ok) {
+	if (ent_has(r->rootfs.root) && !ok) {
 		snprintf(grant, sizeof(grant), "rootfs %.300s", r->rootfs.root);
 		ent_verdict_add(v, grant, "ROOTFS", NULL);
 	}
@@ -205,7 +205,7 @@ static void add_over(struct ent_verdict *v, const char *grant, const char *why, 
 	char allowed[ENT_ITEM_MAX];
 
 	snprintf(allowed, sizeof(allowed), "allowed up to %s", ceiling);
-	ent_verdict_add(v, grant, why[0] ? why : "default", allowed);
+	ent_verdict_add(v, grant, ent_why(why), allowed);
 }
 
 /*

@@ -250,6 +250,7 @@ static int add_names(struct import *im, const char *path, struct json_object *na
 	ent_sj_at(where, "%s.names", path);
 	for (size_t i = 0; i < json_object_array_length(names); i++) {
 		const char *name = ent_sj_string_at(im, where, names, i);
+		struct lockdown_rule *rule;
 		int nr;
 
 		if (!name)
@@ -267,9 +268,11 @@ static int add_names(struct import *im, const char *path, struct json_object *na
 		if (out->n_rules >= ENT_MAX_RULES)
 			return ent_sj_fail(im, where, "more than %d rules", ENT_MAX_RULES);
 		im->nrs[out->n_rules] = nr;
-		out->rules[out->n_rules] = *tmpl;
-		snprintf(out->rules[out->n_rules].syscall, ENT_NAME_MAX, "%s", name);
-		out->n_rules++;
+		rule = ent_lockdown_add_rule(out, im->err);
+		if (!rule)
+			return -1;
+		*rule = *tmpl;
+		snprintf(rule->syscall, ENT_NAME_MAX, "%s", name);
 	}
 	return 0;
 }

@@ -70,6 +70,12 @@ static const struct {
 	{ "permitted",   offsetof(struct lockdown_caps, permitted) },
 	{ "ambient",     offsetof(struct lockdown_caps, ambient) },
 };
+/* A JSON string of a plan's string: NULL (never set) is "". */
+static struct json_object *jstring(const char *s)
+{
+	return json_object_new_string(s ? s : "");
+}
+
 /* clang-format on */
 
 static void jadd(struct json_object *obj, const char *key, struct json_object *val)
@@ -82,7 +88,7 @@ static struct json_object *strv_array(char *const *v)
 	struct json_object *a = json_object_new_array();
 
 	for (; v && *v; v++)
-		json_object_array_add(a, json_object_new_string(*v));
+		json_object_array_add(a, jstring(*v));
 	return a;
 }
 
@@ -99,7 +105,7 @@ static struct json_object *spec_capabilities(const struct lockdown_caps *caps)
 			if (!(bits & (UINT64_C(1) << cap)))
 				continue;
 			ent_cap_name(cap, name, sizeof(name));
-			json_object_array_add(a, json_object_new_string(name));
+			json_object_array_add(a, jstring(name));
 		}
 		jadd(o, oci_capsets[i].key, a);
 	}
@@ -119,7 +125,7 @@ static int spec_process(struct json_object *spec, const struct ent_plan *plan, s
 	jadd(o, "user", user);
 	jadd(o, "args", strv_array(proc->argv));
 	jadd(o, "env", strv_array(proc->env));
-	jadd(o, "cwd", json_object_new_string(proc->cwd[0] ? proc->cwd : "/"));
+	jadd(o, "cwd", jstring(ent_has(proc->cwd) ? proc->cwd : "/"));
 	jadd(o, "capabilities", spec_capabilities(&plan->lockdown.caps));
 	jadd(o, "noNewPrivileges", json_object_new_boolean(plan->lockdown.no_new_privs));
 	for (unsigned i = 0; i < proc->n_rlimits; i++) {
@@ -133,7 +139,7 @@ static int spec_process(struct json_object *spec, const struct ent_plan *plan, s
 			return rt_fail(err, 0, "spec: rlimit %d has no RLIMIT_ name", rl->resource);
 		}
 		r = json_object_new_object();
-		jadd(r, "type", json_object_new_string(name));
+		jadd(r, "type", jstring(name));
 		jadd(r, "hard", json_object_new_uint64(rl->hard));
 		jadd(r, "soft", json_object_new_uint64(rl->soft));
 		json_object_array_add(rlimits, r);
@@ -157,9 +163,9 @@ static struct json_object *oci_mount(const char *destination, const char *type, 
 		json_object_array_add(opts, json_object_new_string_len(p, (int)len));
 		p += len + (p[len] == ',');
 	}
-	jadd(o, "destination", json_object_new_string(destination));
-	jadd(o, "type", json_object_new_string(type));
-	jadd(o, "source", json_object_new_string(source));
+	jadd(o, "destination", jstring(destination));
+	jadd(o, "type", jstring(type));
+	jadd(o, "source", jstring(source));
 	jadd(o, "options", opts);
 	return o;
 }
@@ -193,7 +199,7 @@ static void spec_idmapped(struct json_object *mount, const struct ns_spec *ns)
 	struct json_object *opts;
 
 	if (json_object_object_get_ex(mount, "options", &opts))
-		json_object_array_add(opts, json_object_new_string("idmap"));
+		json_object_array_add(opts, jstring("idmap"));
 	jadd(mount, "uidMappings", spec_idmap(ns->uid_map, ns->n_uid_map));
 	jadd(mount, "gidMappings", spec_idmap(ns->gid_map, ns->n_gid_map));
 }
@@ -252,7 +258,7 @@ static struct json_object *spec_paths(const struct rootfs_path *paths, unsigned 
 	struct json_object *a = json_object_new_array();
 
 	for (unsigned i = 0; i < n; i++)
-		json_object_array_add(a, json_object_new_string(paths[i].path));
+		json_object_array_add(a, jstring(paths[i].path));
 	return a;
 }
 
@@ -267,17 +273,17 @@ static struct json_object *spec_resources(const struct cgroup_spec *cg)
 		struct json_object *r;
 
 		/* A rule by host path not resolved to major:minor must not become "all devices". */
-		if (d->path[0] && (d->major < 0 || d->minor < 0))
+		if (ent_has(d->path) && (d->major < 0 || d->minor < 0))
 			continue;
 		r = json_object_new_object();
 		type[0] = d->type ? d->type : 'a';
 		jadd(r, "allow", json_object_new_boolean(d->allow));
-		jadd(r, "type", json_object_new_string(type));
+		jadd(r, "type", jstring(type));
 		if (d->major >= 0)
 			jadd(r, "major", json_object_new_int64(d->major));
 		if (d->minor >= 0)
 			jadd(r, "minor", json_object_new_int64(d->minor));
-		jadd(r, "access", json_object_new_string(d->access));
+		jadd(r, "access", jstring(d->access));
 		json_object_array_add(devices, r);
 	}
 	jadd(o, "devices", devices);
@@ -331,10 +337,9 @@ static struct json_object *oci_syscall_group(const struct lockdown_spec *lock, u
 
 	for (unsigned j = i; j < lock->n_rules; j++)
 		if (same_effect(r, &lock->rules[j]))
-			json_object_array_add(names,
-			                      json_object_new_string(lock->rules[j].syscall));
+			json_object_array_add(names, jstring(lock->rules[j].syscall));
 	jadd(o, "names", names);
-	jadd(o, "action", json_object_new_string(ent_seccomp_action_name(r->action)));
+	jadd(o, "action", jstring(ent_seccomp_action_name(r->action)));
 	if (has_errno(r->action))
 		jadd(o, "errnoRet", json_object_new_int(r->errnum));
 	for (unsigned k = 0; k < r->n_args; k++) {
@@ -344,7 +349,7 @@ static struct json_object *oci_syscall_group(const struct lockdown_spec *lock, u
 		jadd(c, "index", json_object_new_int(a->index));
 		jadd(c, "value", json_object_new_uint64(a->value));
 		jadd(c, "valueTwo", json_object_new_uint64(a->value2));
-		jadd(c, "op", json_object_new_string(ent_seccomp_op_name(a->op)));
+		jadd(c, "op", jstring(ent_seccomp_op_name(a->op)));
 		json_object_array_add(args, c);
 	}
 	if (r->n_args)
@@ -383,11 +388,10 @@ static int spec_seccomp(struct json_object *lnx, const struct lockdown_spec *loc
 	o = json_object_new_object();
 	arches = json_object_new_array();
 	syscalls = json_object_new_array();
-	jadd(o, "defaultAction",
-	     json_object_new_string(ent_seccomp_action_name(lock->default_action)));
+	jadd(o, "defaultAction", jstring(ent_seccomp_action_name(lock->default_action)));
 	if (has_errno(lock->default_action))
 		jadd(o, "defaultErrnoRet", json_object_new_int(lock->default_errnum));
-	json_object_array_add(arches, json_object_new_string(SCMP_ARCH_NATIVE));
+	json_object_array_add(arches, jstring(SCMP_ARCH_NATIVE));
 	jadd(o, "architectures", arches);
 	for (unsigned i = 0; i < lock->n_rules; i++) {
 		const struct lockdown_rule *r = &lock->rules[i];
@@ -420,7 +424,7 @@ static int spec_linux(struct json_object *spec, const struct ent_plan *plan, str
 		if (!ns->unshare[n->kind])
 			continue;
 		o = json_object_new_object();
-		jadd(o, "type", json_object_new_string(n->oci));
+		jadd(o, "type", jstring(n->oci));
 		json_object_array_add(namespaces, o);
 	}
 	jadd(lnx, "namespaces", namespaces);
@@ -451,7 +455,7 @@ static void spec_annotations(struct json_object *spec, const struct ent_plan *pl
 		snprintf(text, sizeof(text), "uids=%u-%u-%u;gids=%u-%u-%u", ns->uid_map[0].inside,
 		         ns->uid_map[0].outside, ns->uid_map[0].count, ns->gid_map[0].inside,
 		         ns->gid_map[0].outside, ns->gid_map[0].count);
-		jadd(a, "run.ent.rootfs.idmap", json_object_new_string(text));
+		jadd(a, "run.ent.rootfs.idmap", jstring(text));
 	}
 	jadd(spec, "annotations", a);
 }
@@ -468,15 +472,15 @@ int ent_spec_print(FILE *out, const struct ent_plan *plan, struct rt_err *err)
 		json_object_put(root);
 		return rt_fail(err, ENOMEM, "spec: build config.json");
 	}
-	jadd(spec, "ociVersion", json_object_new_string(OCI_VERSION));
+	jadd(spec, "ociVersion", jstring(OCI_VERSION));
 	if (spec_process(spec, plan, err) < 0)
 		goto out;
-	jadd(root, "path", json_object_new_string(plan->rootfs.root));
+	jadd(root, "path", jstring(plan->rootfs.root));
 	jadd(root, "readonly", json_object_new_boolean(plan->rootfs.readonly));
 	jadd(spec, "root", json_object_get(root));
 	/* The OCI spec allows a hostname only with a new UTS namespace. */
 	if (plan->ns.unshare[NS_UTS] && plan->ns.hostname[0])
-		jadd(spec, "hostname", json_object_new_string(plan->ns.hostname));
+		jadd(spec, "hostname", jstring(plan->ns.hostname));
 	spec_mounts(spec, &plan->rootfs, &plan->ns);
 	spec_annotations(spec, plan);
 	if (spec_linux(spec, plan, err) < 0)

@@ -191,9 +191,10 @@ static int mount_new(int root_fd, const struct rootfs_mount *m, struct rt_err *e
 		return -1;
 	rt_trace("rootfs", "mount(\"%s\", \"%s\", \"%s\", %s%s%s%s)", m->source, m->target,
 	         m->fstype, ent_mount_flag_names(m->flags, names, sizeof(names)),
-	         m->data[0] ? ", \"" : "", m->data, m->data[0] ? "\"" : "");
+	         ent_has(m->data) ? ", \"" : "", ent_has(m->data) ? m->data : "",
+	         ent_has(m->data) ? "\"" : "");
 	if (mount(m->source, rootfs_fd_path(fd, path), m->fstype, m->flags,
-	          m->data[0] ? m->data : NULL) == 0)
+	          ent_has(m->data) ? m->data : NULL) == 0)
 		return 0;
 	if (errno != EPERM || strcmp(m->fstype, "sysfs"))
 		return mount_fail(err, errno, m);

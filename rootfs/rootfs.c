@@ -65,7 +65,7 @@ static int bind_root(const struct rootfs_spec *spec, struct rt_err *err)
 	char self[40];
 	int fd;
 
-	if (root[0] != '/')
+	if (!root || root[0] != '/')
 		return rt_fail(err, 0, "rootfs: %s: the rootfs must be an absolute path", root);
 	dir = (int)syscall(SYS_openat2, AT_FDCWD, root, &how, sizeof(how));
 	if (dir < 0 || !same_root(dir, spec)) {

@@ -117,7 +117,7 @@ static int resolve_devrules(struct cgroup_spec *spec, struct rt_err *err)
 		struct cgroup_devrule *r = &spec->devrules[i];
 		struct stat st;
 
-		if (!r->path[0])
+		if (!ent_has(r->path))
 			continue;
 		if (stat(r->path, &st) < 0)
 			return rt_fail(err, errno, "cgroup: device %s", r->path);

@@ -83,7 +83,7 @@ int cg_v1_write_devices(const char *dir, const struct cgroup_devrule *rules, uns
 
 		format_rule(r, text, sizeof(text));
 		rt_trace("cgroup", "device rule %u: %s %s  [%s]", i + 1,
-		         r->allow ? "allow" : "deny", text, r->why[0] ? r->why : "default");
+		         r->allow ? "allow" : "deny", text, ent_has(r->why) ? r->why : "default");
 		if (cgroup_write(dir, file, text, false, err) < 0)
 			return -1;
 	}

@@ -216,20 +216,20 @@ static void report_oom(const struct cgroup_spec *spec, const struct launch *l, i
 }
 
 /* A generated file bound read-only over target, unless a --volume already covers target. */
-static int add_net_file(struct rootfs_spec *rootfs, const char *source, const char *target,
+static int add_net_file(struct ent_plan *plan, const char *source, const char *target,
                         const char *why, struct rt_err *err)
 {
-	struct rootfs_mount m = { .fstype = "bind",
+	struct rootfs_mount m = { .source = source,
+		                  .target = target,
+		                  .fstype = "bind",
 		                  .flags = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		                  .create_file = true };
 
-	for (unsigned i = 0; i < rootfs->n_mounts; i++) {
-		if (!strcmp(rootfs->mounts[i].target, target))
+	for (unsigned i = 0; i < plan->rootfs.n_mounts; i++) {
+		if (!strcmp(plan->rootfs.mounts[i].target, target))
 			return 0;
 	}
-	snprintf(m.source, sizeof(m.source), "%s", source);
-	snprintf(m.target, sizeof(m.target), "%s", target);
-	return ent_rootfs_add_mount(rootfs, &m, why, err);
+	return ent_plan_add_mount(plan, &m, why, err);
 }
 
 /*
@@ -245,10 +245,9 @@ static int prepare_network(struct ent_plan *plan, struct launch *l, struct rt_er
 		return -1;
 	resolv = netcfg_host_resolv_path(l->net);
 	hosts = netcfg_host_hosts_path(l->net);
-	if (resolv &&
-	    add_net_file(&plan->rootfs, resolv, "/etc/resolv.conf", plan->net.why, err) < 0)
+	if (resolv && add_net_file(plan, resolv, "/etc/resolv.conf", plan->net.why, err) < 0)
 		return -1;
-	if (hosts && add_net_file(&plan->rootfs, hosts, "/etc/hosts", plan->net.why, err) < 0)
+	if (hosts && add_net_file(plan, hosts, "/etc/hosts", plan->net.why, err) < 0)
 		return -1;
 	return 0;
 }

@@ -216,7 +216,8 @@ static void trace_seccomp(const struct lockdown_spec *spec, const struct lockdow
 	else
 		snprintf(def, sizeof(def), "%s", lockdown_action_name(spec->default_action));
 	rt_trace("lockdown", "seccomp: %u rules, default %s, from %s (%s), %u instructions",
-	         spec->n_rules, def, spec->seccomp_ref[0] ? spec->seccomp_ref : "runtime/default",
+	         spec->n_rules, def,
+	         ent_has(spec->seccomp_ref) ? spec->seccomp_ref : "runtime/default",
 	         lockdown_filter_from_cache(filter) ? "cache hit" : "generated",
 	         lockdown_filter_insns(filter));
 }
@@ -247,7 +248,7 @@ int lockdown_apply(const struct lockdown_spec *spec, const struct lockdown_filte
 	}
 	if (!filter) {
 		rt_trace("lockdown", "seccomp: none (%s)",
-		         spec->seccomp_ref[0] ? spec->seccomp_ref : "unconfined");
+		         ent_has(spec->seccomp_ref) ? spec->seccomp_ref : "unconfined");
 		return 0;
 	}
 	/* Seccomp last: the filter could deny the capset and prctl calls above. */

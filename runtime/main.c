@@ -178,7 +178,7 @@ static int print_spec(struct ent_plan *plan, const struct ns_idpool *ids, struct
 		struct cgroup_devrule *d = &plan->cgroup.devrules[i];
 		struct stat st;
 
-		if (!d->path[0])
+		if (!ent_has(d->path))
 			continue;
 		if (stat(d->path, &st) < 0)
 			return rt_fail(err, errno, "%s: %s", d->why, d->path);

@@ -310,7 +310,7 @@ int rt_policy_check(struct rt_options *opts, struct rt_policy *p, const struct e
 	struct ent_allowed *allowed = NULL;
 	int r = -1;
 
-	if (request->rootfs.root[0])
+	if (ent_has(request->rootfs.root))
 		rt_system_dir_of(request->rootfs.root, request->rootfs.root_dev,
 		                 request->rootfs.root_ino, p->facts.rootfs_system,
 		                 sizeof(p->facts.rootfs_system));

@@ -61,7 +61,7 @@ static void grant_cap(struct ent_plan *plan, unsigned cap, bool ambient, const c
 		caps->inheritable |= bit;
 		caps->ambient |= bit;
 	}
-	snprintf(plan->lockdown.cap_why[cap], ENT_WHY_MAX, "%s", why);
+	plan->lockdown.cap_why[cap] = why;
 }
 
 /* A plan with something in every section, filled by hand. */
@@ -97,13 +97,13 @@ static struct ent_plan *rich_plan(void)
 	        (struct cgroup_devrule){ true, 'c', 10, 232, "rwm", "host.devices.allow=/dev/kvm",
 		                         "" };
 	plan->cgroup.memory_bytes = 512 << 20;
-	snprintf(plan->cgroup.memory_why, ENT_WHY_MAX, "--memory");
+	plan->cgroup.memory_why = "--memory";
 	plan->net.mode = NETCFG_PROXY;
-	snprintf(plan->net.why, ENT_WHY_MAX, "network.access=proxy");
+	plan->net.why = "network.access=proxy";
 	snprintf(plan->net.subnet, sizeof(plan->net.subnet), "10.88.0.0/16");
 	plan->net.publish[plan->net.n_publish++] = (struct netcfg_publish){ "", 8080, 80, 6 };
-	snprintf(plan->grants[0].text, sizeof(plan->grants[0].text), "network.access=proxy");
-	snprintf(plan->grants[0].from, sizeof(plan->grants[0].from), "--entitle");
+	plan->grants[0].text = "network.access=proxy";
+	plan->grants[0].from = "--entitle";
 	plan->n_grants = 1;
 	return plan;
 }
@@ -183,7 +183,7 @@ static void test_why_syscall(void **state)
 	           "CLONE_NEWCGROUP (0x7e020000), denied (EPERM) otherwise, by default\n");
 	assert_why(plan, "bpf", "bpf: denied (ENOSYS) by the default action (no rule names it)\n");
 	plan->lockdown.seccomp_mode = LOCKDOWN_SECCOMP_UNCONFINED;
-	snprintf(plan->lockdown.seccomp_ref, sizeof(plan->lockdown.seccomp_ref), "unconfined");
+	plan->lockdown.seccomp_ref = "unconfined";
 	assert_why(plan, "mount", "mount: allowed (no seccomp filter) by --seccomp unconfined\n");
 	ent_plan_free(plan);
 }

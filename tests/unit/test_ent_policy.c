@@ -292,11 +292,11 @@ static void test_volumes_and_rootfs(void **state)
 	char line[512];
 
 	(void)state;
-	snprintf(plan->rootfs.root, sizeof(plan->rootfs.root), "/srv/images/ci");
+	plan->rootfs.root = "/srv/images/ci";
 	*m = (struct rootfs_mount){ .fstype = "bind",
 		                    .why = "--volume",
 		                    .flags = MS_BIND | MS_REC };
-	snprintf(m->source, sizeof(m->source), "/srv/data/job1");
+	m->source = "/srv/data/job1";
 	check(plan, "", NULL, &v);
 	assert_false(v.allowed);
 	ent_verdict_format(&v, "P", 2, line, sizeof(line));
@@ -350,7 +350,7 @@ static void test_system_dirs(void **state)
 		assert_string_equal(dir, cases[i].dir);
 	}
 	/* With or without a policy, whatever it allows. */
-	snprintf(plan->rootfs.root, sizeof(plan->rootfs.root), "/mnt/etc-bound");
+	plan->rootfs.root = "/mnt/etc-bound";
 	ent_policy_check(plan, NULL, &facts, &v);
 	assert_false(v.allowed);
 	assert_true(v.missing[0].never);

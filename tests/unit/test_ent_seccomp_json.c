@@ -29,6 +29,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
+	free(spec->rules);
 	free(spec);
 	return 0;
 }

@@ -210,9 +210,9 @@ static struct cgroup_spec limits(void)
 		                 .cpu_quota_us = 50000,
 		                 .cpu_period_us = 100000 };
 
-	strcpy(s.memory_why, "--memory");
-	strcpy(s.pids_why, "--pids");
-	strcpy(s.cpu_why, "--cpus");
+	s.memory_why = "--memory";
+	s.pids_why = "--pids";
+	s.cpu_why = "--cpus";
 	return s;
 }
 
@@ -318,8 +318,8 @@ static void test_v1_devices(void **state)
 	                    "c 1:3 rwm\nc 136:* rw\nc 1:3 rw\n");
 	cgroup_destroy(cg);
 
-	s.devrules[3].path[0] = '\0';
-	snprintf(s.devrules[3].path, sizeof(s.devrules[3].path), "%s", tmp);
+	s.devrules[3].path = NULL;
+	s.devrules[3].path = tmp;
 	assert_int_equal(cgroup_create_at(&l, &s, "ent-run-9", &cg, &err), -1);
 	assert_non_null(strstr(err.msg, "is not a device node"));
 }
@@ -336,10 +336,10 @@ static void test_rootless_unwritable(void **state)
 		skip();
 	l.h[0] =
 	        (struct cgroup_hier){ .own = "/", .controllers = BIT(CGROUP_PIDS), .mnt = "/proc" };
-	strcpy(s.pids_why, "default");
+	s.pids_why = "default";
 	assert_int_equal(cgroup_create_at(&l, &s, "ent-run-1", &cg, &err), 0);
 	cgroup_destroy(cg);
-	strcpy(s.pids_why, "--pids");
+	s.pids_why = "--pids";
 	assert_int_equal(cgroup_create_at(&l, &s, "ent-run-1", &cg, &err), -1);
 	assert_string_equal(err.msg, "cgroup: --pids needs a cgroup we may write, and /proc is "
 	                             "not ours");

@@ -16,8 +16,11 @@
 static struct lockdown_spec *make_spec(void)
 {
 	struct lockdown_spec *spec = calloc(1, sizeof(*spec));
+	struct rt_err err = { 0 };
 
 	assert_non_null(spec);
+	assert_non_null(ent_lockdown_add_rule(spec, &err));
+	assert_non_null(ent_lockdown_add_rule(spec, &err));
 	spec->default_action = LOCKDOWN_ERRNO;
 	spec->default_errnum = ENOSYS;
 	strcpy(spec->rules[0].syscall, "read");
@@ -29,7 +32,6 @@ static struct lockdown_spec *make_spec(void)
 	spec->rules[1].n_args = 1;
 	spec->rules[1].args[0] =
 	        (struct lockdown_arg){ .index = 0, .op = LOCKDOWN_CMP_NE, .value = 1, .value2 = 0 };
-	spec->n_rules = 2;
 	return spec;
 }
 
@@ -59,6 +61,7 @@ static void test_canon_text(void **state)
 	                          "rule read ALLOW 0\n"
 	                          "rule socket ERRNO 1 a0 NE 0x1 0\n");
 	free(text);
+	free(spec->rules);
 	free(spec);
 }
 
@@ -82,6 +85,7 @@ static void test_canon_ignores_why(void **state)
 	assert_true(lockdown_digest64(a, len1) != lockdown_digest64(b, len2));
 	free(a);
 	free(b);
+	free(spec->rules);
 	free(spec);
 }
 

@@ -1,0 +1,105 @@
+/*
+ * entitlements/plan.c - a plan's memory: the plan itself, its string arena and its seccomp
+ * rules. Pure code: malloc and free only.
+ */
+#include "entitlements/ent.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STRINGS_BLOCK 4000 /* bytes of one arena block: a default plan's strings fit in one */
+
+/* A block of the arena; blocks never move, so the strings in them never do. */
+struct ent_strings {
+	struct ent_strings *next;
+	size_t used;
+	size_t size;
+	char data[];
+};
+
+struct ent_plan *ent_plan_new(struct rt_err *err)
+{
+	struct ent_plan *plan = calloc(1, sizeof(*plan));
+
+	if (!plan)
+		rt_fail(err, ENOMEM, "entitlements: allocate the plan");
+	return plan;
+}
+
+void ent_strv_free(char **v)
+{
+	for (char **p = v; p && *p; p++)
+		free(*p);
+	free(v);
+}
+
+void ent_plan_free(struct ent_plan *plan)
+{
+	if (!plan)
+		return;
+	ent_strv_free(plan->proc.argv);
+	ent_strv_free(plan->proc.env);
+	free(plan->lockdown.rules);
+	while (plan->strings) {
+		struct ent_strings *next = plan->strings->next;
+
+		free(plan->strings);
+		plan->strings = next;
+	}
+	free(plan);
+}
+
+const char *ent_plan_strn(struct ent_plan *plan, const char *s, size_t len)
+{
+	struct ent_strings *b = plan->strings;
+	char *copy;
+
+	if (!b || b->size - b->used < len + 1) {
+		size_t size = len + 1 > STRINGS_BLOCK ? len + 1 : STRINGS_BLOCK;
+
+		b = malloc(sizeof(*b) + size);
+		if (!b) {
+			plan->strings_failed = true;
+			return "";
+		}
+		b->next = plan->strings;
+		b->used = 0;
+		b->size = size;
+		plan->strings = b;
+	}
+	copy = b->data + b->used;
+	memcpy(copy, s, len);
+	copy[len] = '\0';
+	b->used += len + 1;
+	return copy;
+}
+
+const char *ent_plan_str(struct ent_plan *plan, const char *s)
+{
+	return ent_plan_strn(plan, s, strlen(s));
+}
+
+struct lockdown_rule *ent_lockdown_add_rule(struct lockdown_spec *lockdown, struct rt_err *err)
+{
+	struct lockdown_rule *r;
+
+	if (lockdown->n_rules >= ENT_MAX_RULES) {
+		rt_fail(err, 0, "entitlements: too many seccomp rules (at most %d)", ENT_MAX_RULES);
+		return NULL;
+	}
+	if (lockdown->n_rules == lockdown->cap_rules) {
+		unsigned cap = lockdown->cap_rules ? 2 * lockdown->cap_rules : 256;
+		void *rules = realloc(lockdown->rules, cap * sizeof(*lockdown->rules));
+
+		if (!rules) {
+			rt_fail(err, ENOMEM, "entitlements: seccomp rules");
+			return NULL;
+		}
+		lockdown->rules = rules;
+		lockdown->cap_rules = cap;
+	}
+	r = &lockdown->rules[lockdown->n_rules++];
+	memset(r, 0, sizeof(*r));
+	return r;
+}
