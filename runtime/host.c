@@ -127,6 +127,7 @@ static void probe_cgroups(struct ent_cgroup_layout *out)
 
 		memcpy(m->mnt, layout.h[i].mnt, sizeof(m->mnt));
 		memcpy(m->opts, layout.h[i].opts, sizeof(m->opts));
+		memcpy(m->own, layout.h[i].own, sizeof(m->own));
 		m->v2 = layout.h[i].v2;
 	}
 }

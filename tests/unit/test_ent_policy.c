@@ -293,9 +293,9 @@ static void test_volumes_and_rootfs(void **state)
 
 	(void)state;
 	plan->rootfs.root = "/srv/images/ci";
-	*m = (struct rootfs_mount){ .fstype = "bind",
-		                    .why = "--volume",
-		                    .flags = MS_BIND | MS_REC };
+	*m = (struct rootfs_mount){
+		.fstype = "bind", .why = "--volume", .volume = true, .flags = MS_BIND | MS_REC
+	};
 	m->source = "/srv/data/job1";
 	check(plan, "", NULL, &v);
 	assert_false(v.allowed);
