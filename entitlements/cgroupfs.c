@@ -26,6 +26,7 @@
 
 #define CGROUP_DIR "/sys/fs/cgroup"
 #define WHY        "default"
+#define WANTED_MAX 5 /* memory, pids, cpu, devices, cpuset */
 
 /*
  * Where a host mount point goes inside, below dir (/sys/fs/cgroup): the same place relative to
@@ -77,20 +78,22 @@ static int add_hierarchy(const struct ent_cgroup_mount *c, const char *target,
 	return ent_plan_add_mount(plan, &m, v->why, err);
 }
 
-/* The controllers the plan uses, as cgroup calls them. */
-static void wanted_controllers(const struct cgroup_spec *cg, const char *out[4])
+/* The controllers the plan uses, as cgroup calls them (runtime/cgroup.c's cgroup_wanted). */
+static void wanted_controllers(const struct cgroup_spec *cg, const char *out[WANTED_MAX])
 {
 	unsigned n = 0;
 
-	if (cg->memory_bytes > 0)
+	if (cg->memory_bytes > 0 || cg->memory_reservation_bytes > 0)
 		out[n++] = "memory";
 	if (cg->pids_max > 0)
 		out[n++] = "pids";
-	if (cg->cpu_quota_us > 0)
+	if (cg->cpu_quota_us > 0 || cg->cpu_shares > 0)
 		out[n++] = "cpu";
 	if (cg->n_devrules > 0)
 		out[n++] = "devices";
-	while (n < 4)
+	if (cg->cpuset_cpus || cg->cpuset_mems)
+		out[n++] = "cpuset";
+	while (n < WANTED_MAX)
 		out[n++] = NULL;
 }
 
@@ -111,9 +114,9 @@ static bool has_controller(const char *opts, const char *ctrl)
  * a wanted controller is on no v1 hierarchy (a controller comes from v1 when one has it).
  */
 static bool in_use(const struct ent_cgroup_layout *layout, const struct ent_cgroup_mount *c,
-                   const char *const wanted[4])
+                   const char *const wanted[WANTED_MAX])
 {
-	for (unsigned w = 0; w < 4 && wanted[w]; w++) {
+	for (unsigned w = 0; w < WANTED_MAX && wanted[w]; w++) {
 		bool on_v1 = false;
 
 		if (!c->v2 && has_controller(c->opts, wanted[w]))
@@ -145,7 +148,7 @@ int ent_compile_cgroup_view(const struct ent_host *host, struct ent_plan *plan,
 {
 	const struct ent_cgroup_layout *layout = &host->cgroups;
 	struct rootfs_spec *rootfs = &plan->rootfs;
-	const char *wanted[4];
+	const char *wanted[WANTED_MAX];
 	const struct ent_cgroup_mount *top = at_top(layout);
 	struct rootfs_mount tmpfs = { .source = "tmpfs",
 		                      .target = v->target,

@@ -152,6 +152,27 @@ static int switch_root(int root_fd, struct rt_err *err)
 	return 0;
 }
 
+/*
+ * --no-pivot: for a host whose "/" is a ramdisk (rootfs, initramfs), which pivot_root(2)
+ * refuses. The rootfs mount is moved on top of "/" (MS_MOVE) and chroot(2) makes it the root.
+ * Weaker than pivot_root: the host's mounts stay in the mount namespace, under the moved one.
+ */
+static int move_root(int root_fd, struct rt_err *err)
+{
+	rt_trace("rootfs", "fchdir(rootfs)");
+	if (fchdir(root_fd) < 0)
+		return rt_fail(err, errno, "rootfs: chdir to the rootfs");
+	rt_trace("rootfs", "mount(\".\", \"/\", NULL, MS_MOVE)  [--no-pivot]");
+	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+		return rt_fail(err, errno, "rootfs: move the rootfs onto / (--no-pivot)");
+	rt_trace("rootfs", "chroot(\".\"), chdir(\"/\")");
+	if (chroot(".") < 0)
+		return rt_fail(err, errno, "rootfs: chroot (--no-pivot)");
+	if (chdir("/") < 0)
+		return rt_fail(err, errno, "rootfs: chdir to /");
+	return 0;
+}
+
 int rootfs_enter(const struct rootfs_spec *spec, const struct rootfs_trees *trees,
                  struct rt_err *err)
 {
@@ -186,5 +207,5 @@ int rootfs_enter(const struct rootfs_spec *spec, const struct rootfs_trees *tree
 	 */
 	if (spec->readonly && rootfs_remount(root_fd, "/", MS_RDONLY, false, err) < 0)
 		return -1;
-	return switch_root(root_fd, err);
+	return spec->no_pivot ? move_root(root_fd, err) : switch_root(root_fd, err);
 }

@@ -29,6 +29,7 @@ enum cg_controller {
 	CGROUP_PIDS,
 	CGROUP_CPU,
 	CGROUP_DEVICES,
+	CGROUP_CPUSET,
 	CGROUP_N_CONTROLLERS,
 };
 
@@ -71,10 +72,13 @@ struct rt_cgroup; /* opaque: the directories we created, and the device program 
 /*
  * Parent, before clone: remove cgroups left by killed runs (directories named ent-run-PID
  * whose PID is gone and which hold no process), then create name ("ent-run-<our pid>") below
- * our own cgroup in every hierarchy, and write spec's limits and device rules into it. A host
- * path in a device rule is stat()ed for its type and major:minor. Rootless without a writable
- * cgroup: an explicit limit is an error, the default pids limit is skipped (traced). Returns 0
- * and *out (free it with cgroup_destroy), or -1 with err and nothing left behind.
+ * our own cgroup in every hierarchy the limits use, and write spec's limits and device rules
+ * into it. With spec->path (OCI cgroupsPath) that path is created instead, in every hierarchy:
+ * an absolute one from the hierarchy's root, a relative one below our own cgroup, with the
+ * directories on the way (which stay, as with runc). A host path in a device rule is stat()ed
+ * for its type and major:minor. Rootless without a writable cgroup: an explicit limit is an
+ * error, the default pids limit is skipped (traced). Returns 0 and *out (free it with
+ * cgroup_destroy), or -1 with err and nothing left behind.
  */
 int cgroup_create(const struct cgroup_spec *spec, const char *name, struct rt_cgroup **out,
                   struct rt_err *err);
@@ -96,8 +100,32 @@ bool cgroup_oom_killed(const struct rt_cgroup *cg);
  */
 void cgroup_destroy(struct rt_cgroup *cg);
 
-/* The directory created in hierarchy i, "" if none (unit tests, tracing). */
+/* The directory created in hierarchy i, "" if none (unit tests, tracing, OCI state). */
 const char *cgroup_dir(const struct rt_cgroup *cg, unsigned i);
+
+/* The number of hierarchies of cg (the i of cgroup_dir). */
+unsigned cgroup_count(const struct rt_cgroup *cg);
+
+/*
+ * Free cg without removing anything: the cgroups outlive this process (OCI create; a later
+ * delete removes them by their directories with cgroup_remove_dirs).
+ */
+void cgroup_forget(struct rt_cgroup *cg);
+
+/*
+ * Remove the cgroup directories dirs[0..n) (from cgroup_dir), deepest hierarchy order as
+ * given, killing whatever is still inside each first (as cgroup_destroy does).
+ */
+void cgroup_remove_dirs(const char *const *dirs, unsigned n);
+
+/*
+ * The processes in the cgroup directory dir (its cgroup.procs), into pids (at most max).
+ * Returns how many, or -1 with err.
+ */
+int cgroup_procs(const char *dir, pid_t *pids, unsigned max, struct rt_err *err);
+
+/* Move pid into each of the cgroup directories dirs[0..n). Returns 0 or -1 with err. */
+int cgroup_enter_dirs(const char *const *dirs, unsigned n, pid_t pid, struct rt_err *err);
 
 /* --- cgroup_stale.c */
 

@@ -23,6 +23,7 @@
 /* clang-format off */
 static const char *const controller_names[CGROUP_N_CONTROLLERS] = {
 	[CGROUP_MEMORY] = "memory", [CGROUP_PIDS] = "pids", [CGROUP_CPU] = "cpu", [CGROUP_DEVICES] = "devices",
+	[CGROUP_CPUSET] = "cpuset",
 };
 
 /* v1 super options that are flags of the hierarchy, not the controllers that name it. */

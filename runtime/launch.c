@@ -38,6 +38,8 @@ struct launch {
 	pid_t pid;   /* the container's PID 1, as seen from here */
 	int pidfd;   /* readable when it exits: no SIGCHLD handler, no timer */
 	int sync_fd; /* our end of the channel */
+	int hold_fd; /* OCI create: the FIFO the workload waits on before execve; -1: run */
+	const char *console_socket; /* OCI create: where the terminal's master goes */
 	struct rt_tty tty;
 	struct rt_cgroup *cgroup;  /* its cgroup in each hierarchy: limits, device rules */
 	struct netcfg_host *net;   /* host side of its network: lease, veth, NAT or helper */
@@ -59,17 +61,37 @@ static pid_t clone_child(unsigned long flags, int *pidfd)
 	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 }
 
+/*
+ * The child, cloned into the new namespaces, and into those the plan joins by path: we join
+ * them (ns_join_paths) just before clone3, and go back to ours right after.
+ */
 static int start_child(const struct ent_plan *plan, const struct lockdown_filter *filter,
                        struct launch *l, struct rt_err *err)
 {
 	unsigned long flags = ns_clone_flags(&plan->ns);
+	struct ns_saved saved;
 	int fds[2];
 	char names[160];
 
 	if (rt_sync_open(fds, err) < 0)
 		return -1;
+	if (ns_join_paths(&plan->ns, &saved, err) < 0) {
+		ns_restore(&saved, err);
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
 	rt_trace("ns", "clone3(%s)", ent_clone_flag_names(flags, names, sizeof(names)));
 	l->pid = clone_child(flags, &l->pidfd);
+	if (l->pid == 0) {
+		close(fds[0]);
+		rt_child_main(plan, filter, fds[1], l->hold_fd);
+	}
+	if (ns_restore(&saved, err) < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1; /* the caller kills the child */
+	}
 	if (l->pid < 0) {
 		rt_fail(err, errno, "ns: clone3(%s)", names);
 		if (err->errnum == EPERM || err->errnum == ENOSPC)
@@ -81,19 +103,28 @@ static int start_child(const struct ent_plan *plan, const struct lockdown_filter
 		close(fds[1]);
 		return -1;
 	}
-	if (l->pid == 0) {
-		close(fds[0]);
-		rt_child_main(plan, filter, fds[1]);
-	}
 	close(fds[1]);
 	l->sync_fd = fds[0];
 	rt_trace("ns", "child is pid %d on the host", (int)l->pid);
 	return 0;
 }
 
+/* A terminal from the child: ours to relay (run), or the engine's (OCI --console-socket). */
+static int take_terminal(struct launch *l, int master, struct rt_err *err)
+{
+	int r;
+
+	if (!l->console_socket)
+		return rt_tty_attach(&l->tty, master, err);
+	r = rt_tty_send_to_socket(l->console_socket, master, err);
+	close(master);
+	return r;
+}
+
 /*
  * Read the child's messages until EOF, which means the workload's execve succeeded (the
- * channel is close-on-exec). Returns 0, or -1 with err (setup failed), or the exec status.
+ * channel is close-on-exec), or (OCI create) until SYNC_CREATED. Returns 0, or -1 with err
+ * (setup failed), or the exec status.
  */
 static int follow_setup(struct launch *l, struct rt_err *err)
 {
@@ -114,9 +145,11 @@ static int follow_setup(struct launch *l, struct rt_err *err)
 			rt_log_emit(msg.err.msg);
 			break;
 		case SYNC_PTY:
-			if (fds.n && rt_tty_attach(&l->tty, fds.fd[0], err) < 0)
+			if (fds.n && take_terminal(l, fds.fd[0], err) < 0)
 				result = -1;
 			break;
+		case SYNC_CREATED:
+			return result;
 		case SYNC_EXEC_FAILED:
 			*err = msg.err;
 			result = msg.err.errnum == ENOENT ? RT_EXIT_NOT_FOUND : RT_EXIT_CANNOT_EXEC;
@@ -312,10 +345,44 @@ static void kill_child(struct launch *l)
 	reap_child(l);
 }
 
+/*
+ * From clone to the workload's execve (run) or to its hold before execve (OCI create): the
+ * child, its id maps, the idmapped mounts, its cgroup, the host side of its network, SYNC_GO,
+ * and the child's report. Returns 0, or -1 with err, or the exec status (126, 127).
+ */
+static int setup_container(struct ent_plan *plan, const struct lockdown_filter *filter,
+                           struct launch *l, struct rt_err *err)
+{
+	if (start_child(plan, filter, l, err) < 0)
+		return -1;
+	if (ns_write_idmaps(l->pid, &plan->ns, err) < 0)
+		return -1;
+	if (make_trees(plan, l, err) < 0)
+		return -1;
+	/* Into the cgroup before SYNC_GO: the child roots its cgroup namespace there. */
+	if (cgroup_add_process(l->cgroup, l->pid, err) < 0)
+		return -1;
+	/* Network namespace: the veth's far end into the child's, NAT (or pasta) on ours. */
+	if (netcfg_host_attach(l->net, l->pid, err) < 0)
+		return -1;
+	/*
+	 * Not dumpable from here on: a container that shares our PID namespace must not open
+	 * /proc/PID/exe (our binary) or ptrace us (proc(5)). Not earlier: the child inherits the
+	 * flag, and a rootless parent could then no longer write the child's uid_map.
+	 */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return rt_fail(err, errno, "runtime: prctl(PR_SET_DUMPABLE)");
+	if (release_child(plan, l, err) < 0) /* SYNC 1 */
+		return -1;
+	return follow_setup(l, err);
+}
+
 int rt_launch(struct ent_plan *plan, const struct lockdown_filter *filter,
               const struct ns_idpool *ids, struct rt_err *err)
 {
-	struct launch l = { .pid = -1, .pidfd = -1, .sync_fd = -1, .tty = { .master = -1 } };
+	struct launch l = {
+		.pid = -1, .pidfd = -1, .sync_fd = -1, .hold_fd = -1, .tty = { .master = -1 }
+	};
 	int sig_fd = -1;
 	sigset_t set, old;
 	int status = -1;
@@ -340,30 +407,7 @@ int rt_launch(struct ent_plan *plan, const struct lockdown_filter *filter,
 		goto out;
 	if (prepare_network(plan, &l, err) < 0)
 		goto out;
-	if (start_child(plan, filter, &l, err) < 0)
-		goto out;
-	if (ns_write_idmaps(l.pid, &plan->ns, err) < 0)
-		goto out;
-	if (make_trees(plan, &l, err) < 0)
-		goto out;
-	/* Into the cgroup before SYNC_GO: the child roots its cgroup namespace there. */
-	if (cgroup_add_process(l.cgroup, l.pid, err) < 0)
-		goto out;
-	/* Network namespace: the veth's far end into the child's, NAT (or pasta) on ours. */
-	if (netcfg_host_attach(l.net, l.pid, err) < 0)
-		goto out;
-	/*
-	 * Not dumpable from here on: a container that shares our PID namespace must not open
-	 * /proc/PID/exe (our binary) or ptrace us (proc(5)). Not earlier: the child inherits the
-	 * flag, and a rootless parent could then no longer write the child's uid_map.
-	 */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
-		rt_fail(err, errno, "runtime: prctl(PR_SET_DUMPABLE)");
-		goto out;
-	}
-	if (release_child(plan, &l, err) < 0) /* SYNC 1 */
-		goto out;
-	status = follow_setup(&l, err);
+	status = setup_container(plan, filter, &l, err);
 	if (status != 0)
 		goto out;
 	status = wait_child(&l, sig_fd);
@@ -384,4 +428,46 @@ out:
 		close(sig_fd);
 	sigprocmask(SIG_SETMASK, &old, NULL); /* restores what the caller had: cannot fail */
 	return status;
+}
+
+int rt_launch_create(struct ent_plan *plan, const struct lockdown_filter *filter,
+                     const struct ns_idpool *ids, int hold_fd, struct rt_created *out,
+                     struct rt_err *err)
+{
+	struct launch l = { .pid = -1,
+		            .pidfd = -1,
+		            .sync_fd = -1,
+		            .hold_fd = hold_fd,
+		            .console_socket = plan->proc.console_socket,
+		            .tty = { .master = -1 } };
+	int status = -1;
+
+	rootfs_trees_init(&l.trees);
+	if (lease_ids(plan, ids, &l, err) < 0 || create_cgroup(&plan->cgroup, &l, err) < 0)
+		goto fail;
+	status = setup_container(plan, filter, &l, err);
+	if (status != 0)
+		goto fail;
+	/* The container outlives us: its first process holds its host ids from now on. */
+	if (l.ids && ns_idrange_hand_over(l.ids, l.pid, err) < 0)
+		goto fail;
+	out->pid = l.pid;
+	out->cgroup = l.cgroup;
+	snprintf(out->ids_lease, sizeof(out->ids_lease), "%s", l.ids ? ns_idrange_name(l.ids) : "");
+	ns_idrange_forget(l.ids);
+	close(l.sync_fd);
+	close(l.pidfd);
+	return 0;
+fail:
+	if (status > 0 && !err->msg[0])
+		rt_fail(err, 0, "exec failed");
+	kill_child(&l);
+	cgroup_destroy(l.cgroup);
+	rootfs_trees_close(&l.trees);
+	ns_idrange_release(l.ids);
+	if (l.sync_fd >= 0)
+		close(l.sync_fd);
+	if (l.pidfd >= 0)
+		close(l.pidfd);
+	return -1;
 }

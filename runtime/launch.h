@@ -21,4 +21,24 @@
 int rt_launch(struct ent_plan *plan, const struct lockdown_filter *filter,
               const struct ns_idpool *ids, struct rt_err *err);
 
+/* A container created and handed over (OCI create): what the caller records. */
+struct rt_created {
+	pid_t pid;                /* its first process, held before execve, on the host */
+	struct rt_cgroup *cgroup; /* its cgroups: cgroup_dir()s to record, then cgroup_forget() */
+	char ids_lease[32];       /* its block of host ids ("UID-GID"), "" for none */
+};
+
+/*
+ * OCI create: set the container up as rt_launch does (host id block, cgroup at
+ * plan->cgroup.path, namespaces created or joined, id maps, idmapped mounts, SYNC_GO), with
+ * the workload locked down and held before execve until a byte arrives on the FIFO hold_fd
+ * (the child keeps its own copy; the caller closes ours). A terminal's master goes to
+ * plan->proc.console_socket. No host-side network: the engine provides the network namespace.
+ * Returns 0 with out filled, and the container lives on without us (its host ids now held by
+ * its first process); or -1 with err and nothing left behind (a missing command included).
+ */
+int rt_launch_create(struct ent_plan *plan, const struct lockdown_filter *filter,
+                     const struct ns_idpool *ids, int hold_fd, struct rt_created *out,
+                     struct rt_err *err);
+
 #endif

@@ -125,18 +125,19 @@ static bool setgroups_denied(void)
  * set_caps() below. A change of ids also clears the parent-death signal (PR_SET_PDEATHSIG),
  * which ties the process to its parent: it is read first and set again after.
  */
-static int set_ids(uint32_t uid, uint32_t gid, struct rt_err *err)
+static int set_ids(const struct lockdown_ids *ids, struct rt_err *err)
 {
+	uint32_t uid = ids->uid, gid = ids->gid;
 	int pdeath = 0;
 
 	prctl(PR_GET_PDEATHSIG, &pdeath, 0, 0, 0);
 	rt_trace("lockdown", "prctl(PR_SET_KEEPCAPS, 1)");
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return rt_fail(err, errno, "lockdown: prctl(PR_SET_KEEPCAPS)");
-	rt_trace("lockdown", "setgroups(0, NULL)");
-	if (setgroups(0, NULL) < 0) {
-		if (errno != EPERM || !setgroups_denied())
-			return rt_fail(err, errno, "lockdown: setgroups(0, NULL)");
+	rt_trace("lockdown", "setgroups(%u, ...)", ids->n_groups);
+	if (setgroups(ids->n_groups, (const gid_t *)ids->groups) < 0) {
+		if (errno != EPERM || ids->n_groups || !setgroups_denied())
+			return rt_fail(err, errno, "lockdown: setgroups(%u groups)", ids->n_groups);
 		rt_trace("lockdown", "setgroups denied in this user namespace: no groups to clear");
 	}
 	rt_trace("lockdown", "setresgid(%u, %u, %u)", gid, gid, gid);
@@ -223,17 +224,17 @@ static void trace_seccomp(const struct lockdown_spec *spec, const struct lockdow
 }
 
 int lockdown_apply(const struct lockdown_spec *spec, const struct lockdown_filter *filter,
-                   uint32_t uid, uint32_t gid, struct rt_err *err)
+                   const struct lockdown_ids *ids, struct rt_err *err)
 {
 	unsigned max_bits = (unsigned)cap_max_bits();
 
 	if (max_bits > 64)
 		max_bits = 64;
 	trace_unknown_caps(&spec->caps, max_bits);
-	trace_kept_caps(uid == 0 ? spec->caps.bounding : spec->caps.ambient, max_bits);
+	trace_kept_caps(ids->uid == 0 ? spec->caps.bounding : spec->caps.ambient, max_bits);
 	if (drop_bounding(spec->caps.bounding, max_bits, err) < 0)
 		return -1;
-	if (set_ids(uid, gid, err) < 0)
+	if (set_ids(ids, err) < 0)
 		return -1;
 	if (set_caps(&spec->caps, max_bits, err) < 0)
 		return -1;

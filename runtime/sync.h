@@ -26,6 +26,7 @@ enum sync_type {
 	SYNC_ERROR,       /* child -> parent: setup failed; err says why */
 	SYNC_EXEC_FAILED, /* child -> parent: execve failed; err.errnum says why (126/127) */
 	SYNC_PTY,         /* child -> parent: the pseudo-terminal master, passed as SCM_RIGHTS */
+	SYNC_CREATED,     /* child -> parent (OCI create): set up, held before execve */
 };
 
 struct sync_msg {

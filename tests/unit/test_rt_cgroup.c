@@ -180,7 +180,8 @@ static void test_layout_v2(void **state)
 	assert_true(l.h[0].v2);
 	assert_string_equal(l.h[0].own, "/user.slice/user-1000.slice/session-2.scope");
 	assert_int_equal(l.h[0].controllers, BIT(CGROUP_MEMORY) | BIT(CGROUP_PIDS) |
-	                                             BIT(CGROUP_CPU) | BIT(CGROUP_DEVICES));
+	                                             BIT(CGROUP_CPU) | BIT(CGROUP_DEVICES) |
+	                                             BIT(CGROUP_CPUSET));
 	/* Without memory in cgroup.controllers, there is no memory limit on v2. */
 	assert_int_equal(cgroup_layout_parse(mi, cg, "pids", &l, &err), 0);
 	assert_int_equal(l.h[0].controllers, BIT(CGROUP_PIDS) | BIT(CGROUP_DEVICES));
