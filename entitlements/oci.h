@@ -122,6 +122,14 @@ int ent_oci_state_print(FILE *out, const struct ent_oci_state *st, const char *s
                         const char *config, size_t config_len, struct rt_err *err);
 
 /*
+ * One line of the --log file into buf: json {"level":"error","msg":"...","time":"..."} (what
+ * containerd reads back for the error it shows), or logrus's text form time="..." level=...
+ * msg="...". time is RFC 3339. Returns the length, or -1 when it does not fit.
+ */
+int ent_oci_log_line(char *buf, size_t size, bool json, const char *level, const char *msg,
+                     const char *time);
+
+/*
  * `ent-run features` (runtime-spec features.md): the versions, mount options, namespaces,
  * capabilities, cgroup support, seccomp actions, operators and architecture, and the
  * annotations ent-run reads. Returns 0 or -1 with err.

@@ -130,7 +130,7 @@ int ent_oci_features_print(FILE *out, struct rt_err *err)
 	jadd(annotations, ENT_OCI_ANNOTATION_ROOTFS_IDMAP,
 	     json_object_new_string("idmap the rootfs with the container's user namespace"));
 	jadd(o, "annotations", annotations);
-	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 	                                                 JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (!text || fprintf(out, "%s\n", text) < 0 || fflush(out) == EOF)
 		r = rt_fail(err, text ? (errno ? errno : EIO) : ENOMEM, "features: write");

@@ -21,7 +21,8 @@ static void jadd(struct json_object *o, const char *key, struct json_object *v)
 static int print_object(FILE *out, struct json_object *o, const char *what, struct rt_err *err)
 {
 	const char *text = json_object_to_json_string_ext(
-	        o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+	        o,
+	        JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
 	int r = 0;
 
 	if (!text)
@@ -160,4 +161,37 @@ int ent_oci_state_print(FILE *out, const struct ent_oci_state *st, const char *s
 	jadd(o, "annotations", annotations_of(config, config_len));
 	jadd(o, "created", json_object_new_string(st->created));
 	return print_object(out, o, "state", err);
+}
+
+int ent_oci_log_line(char *buf, size_t size, bool json, const char *level, const char *msg,
+                     const char *time)
+{
+	struct json_object *o;
+	const char *text;
+	int n;
+
+	if (!json) {
+		/* logrus's text form, as runc writes it: time="..." level=error msg="..." */
+		struct json_object *quoted = json_object_new_string(msg);
+
+		text = quoted ? json_object_to_json_string_ext(
+		                        quoted,
+		                        JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+		              : NULL;
+		n = snprintf(buf, size, "time=\"%s\" level=%s msg=%s\n", time, level,
+		             text ? text : "\"\"");
+		json_object_put(quoted);
+		return n < 0 || (size_t)n >= size ? -1 : n;
+	}
+	o = json_object_new_object();
+	if (!o)
+		return -1;
+	jadd(o, "level", json_object_new_string(level));
+	jadd(o, "msg", json_object_new_string(msg));
+	jadd(o, "time", json_object_new_string(time));
+	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	                                                 JSON_C_TO_STRING_NOSLASHESCAPE);
+	n = text ? snprintf(buf, size, "%s\n", text) : -1;
+	json_object_put(o);
+	return n < 0 || (size_t)n >= size ? -1 : n;
 }

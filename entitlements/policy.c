@@ -240,13 +240,18 @@ static void check_namespaces(const struct ent_plan *r, const struct ent_allowed 
 	int net = NETCFG_NONE;
 
 	for (int k = 0; k < NS_COUNT; k++) {
-		bool shared = false;
+		bool shared = k == NS_USER && a->policy && a->policy->host_userns;
 
 		for (unsigned p = 0; p < a->n && !shared; p++)
 			shared = !a->plans[p]->ns.unshare[k];
 		if (r->ns.unshare[k] || shared)
 			continue;
-		snprintf(grant, sizeof(grant), "the host's %s namespace", ent_ns_names[k].prose);
+		/* No user namespace: container root is host root, the policy's "host-userns". */
+		if (k == NS_USER)
+			snprintf(grant, sizeof(grant), "host-userns (container root is host root)");
+		else
+			snprintf(grant, sizeof(grant), "the host's %s namespace",
+			         ent_ns_names[k].prose);
 		add_missing(v, a, grant, r->ns.why[k]);
 	}
 	for (unsigned p = 0; p < a->n; p++)
@@ -278,8 +283,13 @@ static bool is_masked(const struct rootfs_spec *fs, const char *path)
 	return false;
 }
 
-static bool rlimit_allowed(const struct ent_rlimit *l, const struct ent_allowed *a)
+static bool rlimit_allowed(const struct ent_rlimit *l, const struct ent_allowed *a,
+                           const struct ent_request_facts *facts)
 {
+	/* At or below the caller's own hard limit: nothing the process could not set itself. */
+	if (facts && l->resource >= 0 && l->resource < ENT_MAX_RLIMITS &&
+	    l->hard <= facts->rlimit_hard[l->resource])
+		return true;
 	for (unsigned p = 0; p < a->n; p++) {
 		for (unsigned j = 0; j < a->plans[p]->proc.n_rlimits; j++) {
 			const struct ent_rlimit *q = &a->plans[p]->proc.rlimits[j];
@@ -293,7 +303,7 @@ static bool rlimit_allowed(const struct ent_rlimit *l, const struct ent_allowed 
 
 /* Devices, the host's /dev, and resource limits raised. */
 static void check_devices(const struct ent_plan *r, const struct ent_allowed *a,
-                          struct ent_verdict *v)
+                          const struct ent_request_facts *facts, struct ent_verdict *v)
 {
 	char grant[ENT_ITEM_MAX];
 	bool host_dev = false;
@@ -313,7 +323,7 @@ static void check_devices(const struct ent_plan *r, const struct ent_allowed *a,
 		add_missing(v, a, grant, r->rootfs.devices[i].why);
 	}
 	for (unsigned i = 0; i < r->proc.n_rlimits; i++) {
-		if (rlimit_allowed(&r->proc.rlimits[i], a))
+		if (rlimit_allowed(&r->proc.rlimits[i], a, facts))
 			continue;
 		snprintf(grant, sizeof(grant), "%s raised",
 		         ent_rlimit_name(r->proc.rlimits[i].resource) ?: "a resource limit");
@@ -352,7 +362,7 @@ void ent_policy_check(const struct ent_plan *request, const struct ent_allowed *
 	check_caps(request, allowed, out);
 	check_seccomp(request, allowed, out);
 	check_namespaces(request, allowed, out);
-	check_devices(request, allowed, out);
+	check_devices(request, allowed, facts, out);
 	check_masks(request, allowed, out);
 	ent_policy_check_options(request, allowed->policy, facts, out);
 }

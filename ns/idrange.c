@@ -366,12 +366,20 @@ void ns_idrange_forget(struct ns_idlease *l)
 	free(l);
 }
 
-void ns_idrange_release_name(const char *name)
+void ns_idrange_release_name(const char *name, pid_t pid, unsigned long long starttime)
 {
-	char path[sizeof(IDS_DIR) + 40];
+	char path[sizeof(IDS_DIR) + 40], owner[64] = "", want[64];
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
 
 	if (!name[0] || strchr(name, '/') ||
 	    snprintf(path, sizeof(path), "%s/%s", IDS_DIR, name) >= (int)sizeof(path))
+		return;
+	/* Once its holder died the block may have been collected and leased again: not ours. */
+	snprintf(want, sizeof(want), "%ld %llu\n", (long)pid, starttime);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	n = fd >= 0 ? read(fd, owner, sizeof(owner) - 1) : -1;
+	if (n <= 0 || strcmp(owner, want))
 		return;
 	rt_trace("ns", "unlink %s", path);
 	unlink(path);

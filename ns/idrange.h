@@ -75,8 +75,12 @@ const char *ns_idrange_name(const struct ns_idlease *l);
 /* Free l and keep the lease (handed over). */
 void ns_idrange_forget(struct ns_idlease *l);
 
-/* Give back the block leased as name (OCI delete, once the container's processes are gone). */
-void ns_idrange_release_name(const char *name);
+/*
+ * Give back the block leased as name to the process pid that started at starttime (OCI
+ * delete, once the container's processes are gone). A lease that names another holder (the
+ * block was collected and leased again since) is left alone.
+ */
+void ns_idrange_release_name(const char *name, pid_t pid, unsigned long long starttime);
 
 /*
  * Give the block back. Call it once no process of the container can be left (the container's

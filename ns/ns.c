@@ -84,6 +84,20 @@ int ns_restore(struct ns_saved *saved, struct rt_err *err)
 	return r;
 }
 
+unsigned long ns_flags_apart(pid_t pid)
+{
+	unsigned long flags = 0;
+
+	for (int k = 0; k < NS_COUNT; k++) {
+		char theirs[48];
+
+		snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", (int)pid, ent_ns_names[k].name);
+		if (!ns_is_ours(theirs, (enum ns_kind)k))
+			flags |= ent_ns_names[k].clone_flag;
+	}
+	return flags;
+}
+
 bool ns_is_ours(const char *path, enum ns_kind kind)
 {
 	char self[40];

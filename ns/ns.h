@@ -38,6 +38,12 @@ int ns_join_paths(const struct ns_spec *spec, struct ns_saved *saved, struct rt_
 /* Back to the namespaces saved by ns_join_paths, and close them. Returns 0 or -1 with err. */
 int ns_restore(struct ns_saved *saved, struct rt_err *err);
 
+/*
+ * The CLONE_NEW* flags of the namespaces pid is in that are not the caller's: what to join
+ * (setns(2) with a pidfd) to be where pid is (OCI exec).
+ */
+unsigned long ns_flags_apart(pid_t pid);
+
 /* Is path (/run/netns/x, /proc/1/ns/net) the caller's own namespace of kind, i.e. the host's? */
 bool ns_is_ours(const char *path, enum ns_kind kind);
 

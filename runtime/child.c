@@ -363,3 +363,15 @@ void rt_child_main(const struct ent_plan *plan, const struct lockdown_filter *fi
 	close(sync_fd);
 	rt_init_run(workload);
 }
+
+void rt_child_exec_main(const struct ent_plan *plan, const struct lockdown_filter *filter,
+                        int sync_fd)
+{
+	struct rt_err err = { 0 };
+
+	rt_log_set_role("child");
+	rt_log_set_sink(trace_to_parent, &sync_fd);
+	if (workload_setup(plan, filter, sync_fd, 0, &err) < 0)
+		fail_to_parent(sync_fd, SYNC_ERROR, &err, RT_EXIT_FAILED);
+	workload_exec(plan, sync_fd);
+}

@@ -21,4 +21,12 @@ __attribute__((noreturn)) void rt_child_main(const struct ent_plan *plan,
                                              const struct lockdown_filter *filter, int sync_fd,
                                              int hold_fd);
 
+/*
+ * OCI exec: the new process, already in the container's namespaces and cgroup: the workload's
+ * last steps (session, terminal, working directory, limits, lockdown) and execve, as for the
+ * container's own workload. Errors travel over sync_fd; EOF means execve succeeded.
+ */
+__attribute__((noreturn)) void
+rt_child_exec_main(const struct ent_plan *plan, const struct lockdown_filter *filter, int sync_fd);
+
 #endif

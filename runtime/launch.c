@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -22,6 +23,7 @@
 
 #include "base/cleanup.h"
 #include "base/log.h"
+#include "base/proc.h"
 #include "entitlements/ent.h"
 #include "entitlements/names.h"
 #include "netcfg/netcfg.h"
@@ -150,6 +152,9 @@ static int follow_setup(struct launch *l, struct rt_err *err)
 			break;
 		case SYNC_CREATED:
 			return result;
+		case SYNC_PID:
+			l->pid = msg.pid;
+			break;
 		case SYNC_EXEC_FAILED:
 			*err = msg.err;
 			result = msg.err.errnum == ENOENT ? RT_EXIT_NOT_FOUND : RT_EXIT_CANNOT_EXEC;
@@ -470,4 +475,132 @@ fail:
 	if (l.pidfd >= 0)
 		close(l.pidfd);
 	return -1;
+}
+
+/*
+ * The joiner (OCI exec), a fork of ours: into the container's cgroups (while still host root),
+ * then into all its namespaces at once (setns(2) with a pidfd), then clone the new process with
+ * CLONE_PARENT, so that it is our child, in the container's PID namespace (which a setns
+ * applies to children only). Its pid goes to the parent; the joiner leaves.
+ */
+static __attribute__((noreturn)) void join_container(const struct ent_plan *plan,
+                                                     const struct lockdown_filter *filter,
+                                                     const struct rt_exec_target *t, int pidfd,
+                                                     unsigned long flags, int sync_fd)
+{
+	struct clone_args args = { .flags = CLONE_PARENT, .exit_signal = 0 };
+	struct sync_msg msg = { .type = SYNC_PID };
+	struct rt_err err = { 0 };
+	char names[160];
+	pid_t pid;
+
+	if (cgroup_enter_dirs(t->cgroups, t->n_cgroups, getpid(), &err) < 0)
+		goto fail;
+	rt_trace("ns", "setns(pidfd of %d, %s)", (int)t->pid,
+	         ent_clone_flag_names(flags, names, sizeof(names)));
+	if (flags && setns(pidfd, (int)flags) < 0) {
+		rt_fail(&err, errno, "ns: join the namespaces of the container (%s)", names);
+		goto fail;
+	}
+	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid == 0)
+		rt_child_exec_main(plan, filter, sync_fd);
+	if (pid < 0) {
+		rt_fail(&err, errno, "runtime: clone the process in the container");
+		goto fail;
+	}
+	msg.pid = pid;
+	while (write(sync_fd, &msg, sizeof(msg)) < 0 && errno == EINTR)
+		;
+	_exit(0);
+fail:
+	rt_sync_send(sync_fd, SYNC_ERROR, &err);
+	_exit(RT_EXIT_FAILED);
+}
+
+/* Start the joiner and follow the setup until the new process has exec'd (EOF). */
+static int start_in_container(const struct ent_plan *plan, const struct lockdown_filter *filter,
+                              const struct rt_exec_target *t, struct launch *l, struct rt_err *err)
+{
+	_cleanup_close_ int target = (int)syscall(SYS_pidfd_open, t->pid, 0);
+	unsigned long flags;
+	int fds[2], status, r;
+	pid_t joiner;
+
+	/* The pidfd first, then the check: it now names that very process, or it is gone. */
+	if (target < 0 || !proc_running(t->pid, t->starttime))
+		return rt_fail(err, 0, "container %s is not running", t->id);
+	flags = ns_flags_apart(t->pid);
+	if (rt_sync_open(fds, err) < 0)
+		return -1;
+	joiner = fork();
+	if (joiner < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return rt_fail(err, errno, "runtime: fork");
+	}
+	if (joiner == 0) {
+		close(fds[0]);
+		join_container(plan, filter, t, target, flags, fds[1]);
+	}
+	close(fds[1]);
+	l->sync_fd = fds[0];
+	r = follow_setup(l, err);
+	while (waitpid(joiner, &status, 0) < 0 && errno == EINTR)
+		;
+	if (l->pid > 0)
+		l->pidfd = (int)syscall(SYS_pidfd_open, l->pid, 0);
+	if (r == 0 && (l->pid <= 0 || l->pidfd < 0))
+		return rt_fail(err, errno, "runtime: the process in the container is gone");
+	return r;
+}
+
+int rt_launch_exec(struct ent_plan *plan, const struct lockdown_filter *filter,
+                   const struct rt_exec_target *target, bool detach, pid_t *pid, struct rt_err *err)
+{
+	struct launch l = { .pid = -1,
+		            .pidfd = -1,
+		            .sync_fd = -1,
+		            .hold_fd = -1,
+		            .console_socket = plan->proc.console_socket,
+		            .tty = { .master = -1 } };
+	int sig_fd = -1;
+	sigset_t set, old;
+	int status = -1;
+
+	rootfs_trees_init(&l.trees);
+	/* As rt_launch: the signals we forward are ours to read, from before the fork. */
+	rt_init_signal_set(&set, 0);
+	if (sigprocmask(SIG_BLOCK, &set, &old) < 0)
+		return rt_fail(err, errno, "runtime: block the signals to forward");
+	sig_fd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (sig_fd < 0) {
+		rt_fail(err, errno, "runtime: signalfd");
+		goto out;
+	}
+	status = start_in_container(plan, filter, target, &l, err);
+	if (status != 0)
+		goto out;
+	*pid = l.pid;
+	if (target->on_started && target->on_started(l.pid, target->data, err) < 0) {
+		status = -1;
+		goto out;
+	}
+	if (detach) {
+		l.pid = -1; /* it lives on; the engine (a subreaper) takes it when we leave */
+		goto out;
+	}
+	status = wait_child(&l, sig_fd);
+	l.pid = -1;
+out:
+	kill_child(&l);
+	rt_tty_detach(&l.tty);
+	if (l.sync_fd >= 0)
+		close(l.sync_fd);
+	if (l.pidfd >= 0)
+		close(l.pidfd);
+	if (sig_fd >= 0)
+		close(sig_fd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return status;
 }

@@ -41,4 +41,27 @@ int rt_launch_create(struct ent_plan *plan, const struct lockdown_filter *filter
                      const struct ns_idpool *ids, int hold_fd, struct rt_created *out,
                      struct rt_err *err);
 
+/* The running container an OCI exec joins, and what to do once the process runs. */
+struct rt_exec_target {
+	const char *id;
+	pid_t pid;                    /* its first process */
+	unsigned long long starttime; /* of pid: a recycled pid is refused */
+	const char *const *cgroups;   /* its cgroup directories, which the process joins */
+	unsigned n_cgroups;
+	/* Called once the process has exec'd (the --pid-file); may be NULL. */
+	int (*on_started)(pid_t pid, void *data, struct rt_err *err);
+	void *data;
+};
+
+/*
+ * OCI exec: run plan's process in the running container target: a joiner enters its cgroups
+ * and namespaces and clones the process (our child), which locks itself down as the workload
+ * does and execs. Returns 0 once it runs when detach (it lives on; *pid is its host pid),
+ * else waits (forwarding signals, relaying or handing over the terminal) and returns its exit
+ * status, or -1 with err when it could not be started.
+ */
+int rt_launch_exec(struct ent_plan *plan, const struct lockdown_filter *filter,
+                   const struct rt_exec_target *target, bool detach, pid_t *pid,
+                   struct rt_err *err);
+
 #endif

@@ -227,11 +227,22 @@ int lockdown_apply(const struct lockdown_spec *spec, const struct lockdown_filte
                    const struct lockdown_ids *ids, struct rt_err *err)
 {
 	unsigned max_bits = (unsigned)cap_max_bits();
+	bool early = filter && !spec->no_new_privs;
 
 	if (max_bits > 64)
 		max_bits = 64;
 	trace_unknown_caps(&spec->caps, max_bits);
 	trace_kept_caps(ids->uid == 0 ? spec->caps.bounding : spec->caps.ambient, max_bits);
+	/*
+	 * Without no_new_privs (an OCI config may ask so) loading a filter needs CAP_SYS_ADMIN,
+	 * which the steps below drop: it is loaded first, as runc does, and must then allow the
+	 * setresuid, capset and prctl calls that follow.
+	 */
+	if (early) {
+		trace_seccomp(spec, filter);
+		if (lockdown_filter_load(filter, err) < 0)
+			return -1;
+	}
 	if (drop_bounding(spec->caps.bounding, max_bits, err) < 0)
 		return -1;
 	if (set_ids(ids, err) < 0)
@@ -252,6 +263,8 @@ int lockdown_apply(const struct lockdown_spec *spec, const struct lockdown_filte
 		         ent_has(spec->seccomp_ref) ? spec->seccomp_ref : "unconfined");
 		return 0;
 	}
+	if (early)
+		return 0;
 	/* Seccomp last: the filter could deny the capset and prctl calls above. */
 	trace_seccomp(spec, filter);
 	return lockdown_filter_load(filter, err);

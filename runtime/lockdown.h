@@ -44,8 +44,8 @@ struct lockdown_ids {
  * In the workload process, right before execve: switch to ids (container ids; supplementary
  * groups set to ids->groups, or cleared) keeping exactly the capabilities of spec (ambient for
  * a non-root uid), cut the bounding set, set no_new_privs, and load filter last (it would block
- * the capset and prctl calls before it). filter may be NULL (unconfined). Returns 0 or -1 with
- * err.
+ * the capset and prctl calls before it); without no_new_privs, first (it then needs the
+ * CAP_SYS_ADMIN dropped after). filter may be NULL (unconfined). Returns 0 or -1 with err.
  *
  * Needs: full capabilities in the current user namespace (root in it), ids mapped in it, no
  * other thread (seccomp and capabilities are per thread; we do not use TSYNC).
