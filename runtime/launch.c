@@ -92,8 +92,9 @@ static int start_child(const struct ent_plan *plan, const struct lockdown_filter
 }
 
 /*
- * Read the child's messages until EOF, which means the workload's execve succeeded (the
- * channel is close-on-exec). Returns 0, or -1 with err (setup failed), or the exec status.
+ * SYNC 2 and 3: read the child's messages until EOF, which means the workload's execve
+ * succeeded (the channel is close-on-exec). Returns 0, or -1 with err (setup failed), or the
+ * exec status.
  */
 static int follow_setup(struct launch *l, struct rt_err *err)
 {
