@@ -37,7 +37,25 @@ struct netcfg_block {
 	uint32_t addr;    /* base + 2: the container */
 };
 
-/* Parse "A.B.C.D/N" (N at most 30, host bits zero). Returns 0 or -1 with err. */
+/* A range of IPv4 addresses, host byte order, and what it is (for messages). */
+struct netcfg_range {
+	uint32_t net;
+	uint8_t prefix_len;
+	char what[96]; /* "127.0.0.0/8 (loopback)", "the host's route 10.9.0.0/16 dev eth1 ..." */
+};
+
+/* Do a/a_len and b/b_len share an address? */
+bool netcfg_overlap(uint32_t a, uint8_t a_len, uint32_t b, uint8_t b_len);
+
+/* The first of ranges that overlaps net/prefix_len, or NULL. */
+const struct netcfg_range *netcfg_range_find(const struct netcfg_range *ranges, size_t n,
+                                             uint32_t net, uint8_t prefix_len);
+
+/*
+ * Parse "A.B.C.D/N" (N at most 30, host bits zero, overlapping none of the special-purpose
+ * ranges 0.0.0.0/8, 127.0.0.0/8, 169.254.0.0/16, 224.0.0.0/4, 240.0.0.0/4). Returns 0 or -1
+ * with err naming the overlap.
+ */
 int netcfg_pool_parse(const char *cidr, struct netcfg_pool *pool, struct rt_err *err);
 
 /* How many /30 blocks the pool holds (1 for a /30, 16384 for a /16). */

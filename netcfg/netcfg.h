@@ -32,6 +32,13 @@ struct netcfg_host;
 int netcfg_configure(const struct netcfg_spec *spec, struct rt_err *err);
 
 /*
+ * Check the text of --subnet: an IPv4 CIDR block of /30 or larger that overlaps none of the
+ * special-purpose ranges (0.0.0.0/8, 127.0.0.0/8, 169.254.0.0/16, 224.0.0.0/4, 240.0.0.0/4).
+ * Pure. Returns 0 or -1.
+ */
+int netcfg_subnet_check(const char *cidr, struct rt_err *err);
+
+/*
  * Parent, before clone: for the modes with connectivity (user, proxy, admin), check the
  * --publish list, lease an address block from spec->subnet (as root; under a lock, collecting
  * the leftovers of dead containers first), and write the container's resolv.conf and hosts
