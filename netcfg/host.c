@@ -2,9 +2,9 @@
  * netcfg/host.c - the host side of a container's network, in the parent: prepare before clone,
  * attach after it, release at the end (see netcfg.h for the order).
  *
- * As root: an address block leased from the pool, a veth pair, IPv4 forwarding and the
- * container's nftables chains. Rootless: pasta or slirp4netns. Both: a private resolv.conf and
- * hosts, bind-mounted over the rootfs's own.
+ * As root: an address block leased from the pool, a veth pair, IPv4 forwarding, the
+ * container's own nftables table, and the published host ports held. Rootless: pasta or
+ * slirp4netns. Both: a private resolv.conf and hosts, bind-mounted over the rootfs's own.
  */
 #include "netcfg/internal.h"
 #include "netcfg/netcfg.h"
@@ -24,8 +24,10 @@ struct netcfg_host {
 	struct netcfg_block block; /* root: host order */
 	char resolv[PATH_MAX];
 	char hosts[PATH_MAX];
-	bool veth; /* created: delete it */
-	bool nat;  /* chains added: delete them */
+	bool veth;                     /* created: delete it */
+	struct mnl_socket *nat;        /* owns the container's nftables table */
+	int port_fds[ENT_MAX_PUBLISH]; /* the published host ports, held */
+	unsigned n_ports;
 	struct netcfg_helper helper;
 };
 
@@ -109,13 +111,35 @@ const char *netcfg_host_hosts_path(const struct netcfg_host *h)
 	return h ? h->hosts : NULL;
 }
 
-/* As root: veth, forwarding, NAT. */
+/*
+ * Hold every published host port (ports.c): before any rule redirects it, so that nothing the
+ * host already runs is taken over. Rootless, pasta binds the ports itself, so we only try
+ * each one and let go: the same one-line refusal instead of a helper's failure.
+ */
+static int hold_ports(struct netcfg_host *h, bool keep, struct rt_err *err)
+{
+	for (unsigned i = 0; i < h->spec->n_publish; i++) {
+		int fd = netcfg_port_hold(&h->spec->publish[i], err);
+
+		if (fd < 0)
+			return -1;
+		if (!keep)
+			close(fd);
+		else
+			h->port_fds[h->n_ports++] = fd;
+	}
+	return 0;
+}
+
+/* As root: held ports, veth, forwarding, NAT. */
 static int attach_veth(struct netcfg_host *h, pid_t child, struct rt_err *err)
 {
 	const struct netcfg_spec *spec = h->spec;
 	const char *name = h->state.name;
 	char key[64];
 
+	if (hold_ports(h, true, err) < 0)
+		return -1;
 	if (netcfg_veth_create(name, child, htonl(h->block.gateway), NETCFG_BLOCK_PLEN, err) < 0)
 		return -1;
 	h->veth = true;
@@ -126,10 +150,7 @@ static int attach_veth(struct netcfg_host *h, pid_t child, struct rt_err *err)
 	snprintf(key, sizeof(key), "net/ipv4/conf/%s/route_localnet", name);
 	if (spec->n_publish && netcfg_sysctl_set(key, "1", err) < 0)
 		return -1;
-	if (netcfg_nat_add(name, name, spec->addr, spec->publish, spec->n_publish, err) < 0)
-		return -1;
-	h->nat = true;
-	return 0;
+	return netcfg_nat_add(name, name, spec->addr, spec->publish, spec->n_publish, &h->nat, err);
 }
 
 int netcfg_host_attach(struct netcfg_host *h, pid_t child, struct rt_err *err)
@@ -138,6 +159,8 @@ int netcfg_host_attach(struct netcfg_host *h, pid_t child, struct rt_err *err)
 		return 0;
 	if (h->state.root)
 		return attach_veth(h, child, err);
+	if (hold_ports(h, false, err) < 0)
+		return -1;
 	return netcfg_helper_start(h->spec, h->state.dir_fd, h->state.dir, child, &h->helper, err);
 }
 
@@ -146,8 +169,10 @@ void netcfg_host_release(struct netcfg_host *h)
 	if (!h)
 		return;
 	netcfg_helper_stop(&h->helper);
-	if (h->nat)
-		netcfg_nat_remove(h->state.name);
+	netcfg_nat_remove(h->nat, h->state.name);
+	/* The ports after the rules that redirect them: never redirected and free at once. */
+	for (unsigned i = 0; i < h->n_ports; i++)
+		close(h->port_fds[i]);
 	if (h->veth)
 		netcfg_link_delete(h->state.name);
 	/* The lease last: nobody may get the address while rules for it remain. */

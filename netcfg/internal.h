@@ -15,12 +15,12 @@
 #include "base/err.h"
 #include "entitlements/plan.h"
 
-#define NETCFG_IFNAME      "eth0" /* the container side of the veth, or the helper's tap */
-#define NETCFG_NAME_MAX    16     /* IFNAMSIZ: the host side of the veth is named after us */
-#define NETCFG_BLOCK_SIZE  4      /* each container gets a /30: network, host, container, bcast */
-#define NETCFG_BLOCK_PLEN  30
-#define NETCFG_TABLE       "ent-run" /* our nftables table, family ip */
-#define NETCFG_ADDR_STRLEN 16        /* INET_ADDRSTRLEN */
+#define NETCFG_IFNAME         "eth0" /* the container side of the veth, or the helper's tap */
+#define NETCFG_NAME_MAX       16     /* IFNAMSIZ: the host side of the veth is named after us */
+#define NETCFG_BLOCK_SIZE     4 /* each container gets a /30: network, host, container, bcast */
+#define NETCFG_BLOCK_PLEN     30
+#define NETCFG_ADDR_STRLEN    16 /* INET_ADDRSTRLEN */
+#define NETCFG_PUBLISH_STRLEN 80 /* "127.0.0.1:8080:80/udp" */
 
 /* ---------------------------------------------------------------- pool.c (pure) */
 
@@ -70,6 +70,9 @@ const char *netcfg_addr_str(uint32_t addr, char *buf);
 /* The container's name, used for the host-side veth, its nftables chains and its state
  * directory: "ent-<pid>" (at most 15 characters, so it is a valid interface name). */
 int netcfg_name(pid_t pid, char *buf, size_t size);
+
+/* A --publish entry as given: "127.0.0.1:8080:80/udp". Returns buf. */
+const char *netcfg_publish_str(const struct netcfg_publish *p, char *buf, size_t size);
 
 /* A --publish entry we can apply: host_ip empty or an IPv4 address. Returns 0 or -1. */
 int netcfg_publish_check(const struct netcfg_publish *p, struct rt_err *err);
@@ -128,18 +131,82 @@ void netcfg_link_delete(const char *name);
 /* Write value to /proc/sys/<key> ("net/ipv4/ip_forward"). Returns 0 or -1. */
 int netcfg_sysctl_set(const char *key, const char *value, struct rt_err *err);
 
+/* ---------------------------------------------------------------- ports.c */
+
+/*
+ * Bind a socket to the host side of p ([::] dual-stack, or its IPv4 address) without
+ * SO_REUSEADDR or SO_REUSEPORT, so that nothing else on the host can use the port while we
+ * hold it. Returns the descriptor (close-on-exec), or -1 with err naming the port when
+ * something already uses it or the address is not the host's.
+ */
+int netcfg_port_hold(const struct netcfg_publish *p, struct rt_err *err);
+
+/* ---------------------------------------------------------------- nft.c */
+
+struct mnl_socket;
+struct nftnl_rule;
+struct nftnl_expr;
+struct nft_batch;
+
+/* Fill one rule with its expressions; false when out of memory. */
+typedef bool (*nft_rule_fill_fn)(struct nftnl_rule *r, const void *arg);
+
+/* A batch to build (NULL: out of memory), free with nft_batch_freep. */
+struct nft_batch *nft_batch_new(void);
+void nft_batch_freep(struct nft_batch **bt);
+
+/* Messages of a batch: tables (flags NFT_TABLE_F_*), base chains, rules appended. */
+void nft_add_table(struct nft_batch *bt, const char *table, uint32_t flags, uint16_t nlm_flags);
+void nft_del_table(struct nft_batch *bt, const char *table);
+void nft_add_chain(struct nft_batch *bt, const char *table, const char *chain, uint32_t hook,
+                   int32_t prio, const char *type);
+void nft_del_chain(struct nft_batch *bt, const char *table, const char *chain);
+void nft_add_rule(struct nft_batch *bt, const char *table, const char *chain, nft_rule_fill_fn fill,
+                  const void *arg);
+
+/* How many messages the batch holds so far. */
+unsigned nft_batch_count(const struct nft_batch *bt);
+
+/* Send the batch on nl (NULL: a socket of its own) and wait for every ack. Returns 0 or the
+ * first errno the kernel gave. */
+int nft_batch_send(struct nft_batch *bt, struct mnl_socket *nl);
+
+/* A NETLINK_NETFILTER socket, or NULL with *errnum; and its cleanup. */
+struct mnl_socket *nft_socket_open(int *errnum);
+void nft_socket_closep(struct mnl_socket **nl);
+
+/* Does table ip NAME exist? 1, 0, or -errno. */
+int nft_table_exists(const char *table);
+
+/* Rule expressions: any expression with u32 attributes as (key, value) pairs ending in 0;
+ * payload into register 1; compare register 1; [io]ifname ==/!= name (prefix: the first
+ * strlen(name) bytes, nft's "name*"); a verdict (NF_DROP, NF_ACCEPT). */
+struct nftnl_expr *nft_expr(struct nftnl_rule *r, const char *name, ...);
+bool nft_load_payload(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len);
+bool nft_compare(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len);
+bool nft_match_ifname(struct nftnl_rule *r, uint32_t key, uint32_t op, const char *name,
+                      bool prefix);
+bool nft_verdict(struct nftnl_rule *r, int verdict);
+
 /* ---------------------------------------------------------------- nat.c */
 
 /*
- * Add the container's chains to table ip ent-run in one atomic batch: source NAT for addr
- * (network byte order) leaving through any interface but host_name, and DNAT for each --publish
- * entry, both for packets arriving (prerouting) and for the host's own (output). Returns 0 or -1.
+ * Create the container's own table ip NAME, owned by a new netfilter socket, in one atomic
+ * batch: source NAT for addr (network byte order) leaving through any interface but host_name,
+ * and DNAT for each --publish entry, both for packets arriving (prerouting) and for the host's
+ * own (output). *owner is the socket: the table lives until it is closed (netcfg_nat_remove),
+ * or until we die. Returns 0 or -1.
  */
 int netcfg_nat_add(const char *name, const char *host_name, uint32_t addr,
-                   const struct netcfg_publish *publish, unsigned n_publish, struct rt_err *err);
+                   const struct netcfg_publish *publish, unsigned n_publish,
+                   struct mnl_socket **owner, struct rt_err *err);
 
-/* Delete the container's chains (and their rules), those that exist. Never fails. */
-void netcfg_nat_remove(const char *name);
+/* Delete the container's table and close its owner socket. Never fails; NULL is fine. */
+void netcfg_nat_remove(struct mnl_socket *owner, const char *name);
+
+/* Delete the chains NAME-{post,pre,out} of the shared table ip ent-run, where ent-run 0.1 kept
+ * a container's NAT, for a run of that version killed before an upgrade. Never fails. */
+void netcfg_nat_remove_legacy(const char *name);
 
 /* ---------------------------------------------------------------- rootless.c */
 

@@ -10,8 +10,9 @@
  * (Rootless: $XDG_RUNTIME_DIR/ent-run/net, or /tmp/ent-run-UID/net, without leases.)
  * A lease is taken with O_CREAT|O_EXCL under the lock, so two starts never pick the same block.
  * A container whose owner is no longer running (ent-run was killed) is collected by the next
- * start: its veth, its nftables chains, its directory and its lease. The owner is recorded with
- * its start time (proc(5), /proc/PID/stat field 22), so a recycled pid does not look alive.
+ * start: its veth, its directory and its lease (its nftables table went with it). The owner is
+ * recorded with its start time (proc(5), /proc/PID/stat field 22), so a recycled pid does not look
+ * alive.
  */
 #include "netcfg/internal.h"
 
@@ -105,7 +106,7 @@ static void collect_container(int base_fd, const char *name, bool root)
 {
 	rt_trace("net", "collect the leftovers of %s (its ent-run is gone)", name);
 	if (root) {
-		netcfg_nat_remove(name);
+		netcfg_nat_remove_legacy(name); /* its own table went with it */
 		netcfg_link_delete(name);
 	}
 	remove_dir(base_fd, name);

@@ -58,18 +58,20 @@ const char *netcfg_host_hosts_path(const struct netcfg_host *h);
 
 /*
  * Parent, after clone and the id maps, before the child is released: connect the child's
- * network namespace (found through its pid) to the host. As root: a veth pair (host side named
- * after the container, container side eth0 created directly in the child's namespace), the
- * host side's address, IPv4 forwarding, and the container's chains in the nftables table
- * "ip ent-run" (masquerade, and DNAT for --publish). Rootless: pasta or slirp4netns, started
- * and ready. h may be NULL (nothing to do). Returns 0, or -1; the caller then releases h.
+ * network namespace (found through its pid) to the host. As root: the published host ports
+ * held (a bound socket each, refused when anything on the host uses one), a veth pair (host
+ * side named after the container, container side eth0 created directly in the child's
+ * namespace), the host side's address, IPv4 forwarding, and the container's own nftables
+ * table, owned by our socket so that it goes when we do (masquerade, and DNAT for --publish).
+ * Rootless: the ports checked, then pasta or slirp4netns, started and ready. h may be NULL
+ * (nothing to do). Returns 0, or -1; the caller then releases h.
  */
 int netcfg_host_attach(struct netcfg_host *h, pid_t child, struct rt_err *err);
 
 /*
- * Remove everything prepare and attach made: helper process, nftables chains, veth, state
- * directory, lease. Never fails (what cannot be removed now is collected by the next start);
- * NULL is fine. Frees h.
+ * Remove everything prepare and attach made: helper process, nftables table, held ports, veth,
+ * state directory, lease. Never fails (what cannot be removed now is collected by the next
+ * start); NULL is fine. Frees h.
  */
 void netcfg_host_release(struct netcfg_host *h);
 

@@ -128,13 +128,20 @@ int netcfg_name(pid_t pid, char *buf, size_t size)
 	return n < 0 || (size_t)n >= size || n >= NETCFG_NAME_MAX ? -1 : 0;
 }
 
+const char *netcfg_publish_str(const struct netcfg_publish *p, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s%s%u:%u%s", p->host_ip, p->host_ip[0] ? ":" : "", p->host_port,
+	         p->port, p->protocol == IPPROTO_UDP ? "/udp" : "");
+	return buf;
+}
+
 int netcfg_publish_check(const struct netcfg_publish *p, struct rt_err *err)
 {
+	char text[NETCFG_PUBLISH_STRLEN];
 	struct in_addr in;
 
 	if (!p->host_ip[0] || inet_pton(AF_INET, p->host_ip, &in) == 1)
 		return 0;
-	return rt_fail(err, 0,
-	               "netcfg: --publish %s:%u:%u: '%s' is not an IPv4 address of this host",
-	               p->host_ip, p->host_port, p->port, p->host_ip);
+	return rt_fail(err, 0, "netcfg: --publish %s: '%s' is not an IPv4 address",
+	               netcfg_publish_str(p, text, sizeof(text)), p->host_ip);
 }

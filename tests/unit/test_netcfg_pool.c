@@ -171,7 +171,21 @@ static void test_publish_check(void **state)
 	strcpy(p.host_ip, "localhost");
 	assert_int_equal(netcfg_publish_check(&p, &err), -1);
 	assert_string_equal(err.msg, "netcfg: --publish localhost:8080:80: 'localhost' is not an "
-	                             "IPv4 address of this host");
+	                             "IPv4 address");
+}
+
+static void test_publish_str(void **state)
+{
+	struct netcfg_publish p = {
+		.host_ip = "", .host_port = 8080, .port = 80, .protocol = IPPROTO_TCP
+	};
+	char buf[NETCFG_PUBLISH_STRLEN];
+
+	(void)state;
+	assert_string_equal(netcfg_publish_str(&p, buf, sizeof(buf)), "8080:80");
+	strcpy(p.host_ip, "127.0.0.1");
+	p.protocol = IPPROTO_UDP;
+	assert_string_equal(netcfg_publish_str(&p, buf, sizeof(buf)), "127.0.0.1:8080:80/udp");
 }
 
 int main(void)
@@ -181,6 +195,7 @@ int main(void)
 		cmocka_unit_test(test_parse_errors),  cmocka_unit_test(test_parse_reserved),
 		cmocka_unit_test(test_overlap),       cmocka_unit_test(test_blocks),
 		cmocka_unit_test(test_names),         cmocka_unit_test(test_publish_check),
+		cmocka_unit_test(test_publish_str),
 	};
 
 	return cmocka_run_group_tests_name("netcfg_pool", tests, NULL, NULL);
