@@ -142,7 +142,8 @@ struct netcfg_publish {
 struct netcfg_spec {
 	enum netcfg_mode mode;
 	char why[ENT_WHY_MAX];
-	char subnet[64]; /* address pool, "10.88.0.0/16" */
+	char subnet[64];   /* address pool, "10.88.0.0/16" */
+	bool subnet_given; /* by --subnet: overlapping the host is an error, not blocks to skip */
 	struct netcfg_publish publish[ENT_MAX_PUBLISH];
 	unsigned n_publish;
 	/*

@@ -79,7 +79,8 @@ int netcfg_host_prepare(struct netcfg_spec *spec, const char *hostname, struct n
 	h->helper.pidfd = -1;
 	h->helper.exit_fd = -1;
 	netcfg_name(getpid(), h->state.name, sizeof(h->state.name));
-	if (netcfg_state_create(&h->state, root ? &pool : NULL, &h->block, err) < 0)
+	if (netcfg_state_create(&h->state, root ? &pool : NULL, spec->subnet_given, &h->block,
+	                        err) < 0)
 		goto fail;
 	if (root)
 		fill_spec(spec, &h->block);

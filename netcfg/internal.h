@@ -19,8 +19,9 @@
 #define NETCFG_NAME_MAX       16     /* IFNAMSIZ: the host side of the veth is named after us */
 #define NETCFG_BLOCK_SIZE     4 /* each container gets a /30: network, host, container, bcast */
 #define NETCFG_BLOCK_PLEN     30
-#define NETCFG_ADDR_STRLEN    16 /* INET_ADDRSTRLEN */
-#define NETCFG_PUBLISH_STRLEN 80 /* "127.0.0.1:8080:80/udp" */
+#define NETCFG_ADDR_STRLEN    16       /* INET_ADDRSTRLEN */
+#define NETCFG_PUBLISH_STRLEN 80       /* "127.0.0.1:8080:80/udp" */
+#define NETCFG_LEASES_DIR     "leases" /* in the state base: one file per /30 */
 
 /* ---------------------------------------------------------------- pool.c (pure) */
 
@@ -96,6 +97,26 @@ int netcfg_resolv_write(int dir_fd, const char *dir, struct rt_err *err);
 int netcfg_hosts_write(int dir_fd, const char *dir, const char *hostname, uint32_t addr,
                        struct rt_err *err);
 
+/* ---------------------------------------------------------------- hostaddr.c */
+
+/* Is addr on the link ifname one of our running containers' (its lease)? */
+typedef bool (*netcfg_ours_fn)(uint32_t addr, const char *ifname, void *data);
+
+/* The host's ranges that overlap a pool, as read from the kernel. */
+struct netcfg_used {
+	struct netcfg_range *ranges;
+	unsigned n, cap;
+};
+
+/*
+ * The local addresses (as /32) and the routes with a prefix (every table, every type; not the
+ * default route) of the network namespace we are in that overlap pool, except those ours()
+ * claims. Returns 0 (free out with netcfg_used_free) or -1 with err.
+ */
+int netcfg_host_used(const struct netcfg_pool *pool, netcfg_ours_fn ours, void *data,
+                     struct netcfg_used *out, struct rt_err *err);
+void netcfg_used_free(struct netcfg_used *u);
+
 /* ---------------------------------------------------------------- lease.c */
 
 /* One container's state directory and, as root, its address lease. */
@@ -110,15 +131,27 @@ struct netcfg_state {
 
 /*
  * Under the lock: collect what dead containers left, create st->dir (recording our pid), and
- * with pool, lease the first free block into *block. Returns 0 or -1 (nothing left behind).
+ * with pool, lease a free block into *block. A block is free when no container has it and the
+ * host uses none of its addresses; a pool the host uses any part of is refused when it was
+ * given (pool_given), and its used blocks skipped otherwise. Returns 0 or -1 (nothing left
+ * behind).
  */
-int netcfg_state_create(struct netcfg_state *st, const struct netcfg_pool *pool,
+int netcfg_state_create(struct netcfg_state *st, const struct netcfg_pool *pool, bool pool_given,
                         struct netcfg_block *block, struct rt_err *err);
 
 /* Remove the state directory and the lease. Never fails. */
 void netcfg_state_remove(struct netcfg_state *st);
 
 /* ---------------------------------------------------------------- link.c */
+
+struct nl_sock;
+
+/* A NETLINK_ROUTE socket of the namespace we are in, or NULL with err; and its cleanup. */
+struct nl_sock *netcfg_rtnl_open(struct rt_err *err);
+void netcfg_nl_socket_freep(struct nl_sock **sk);
+
+/* libnl returns its own negative codes: the errno for a message. */
+int netcfg_nl_errno(int nlerr);
 
 /* Create the veth pair host_name <-> NETCFG_IFNAME, the peer directly in the network
  * namespace of pid child; give the host side gateway/prefix_len and bring it up. */

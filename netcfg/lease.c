@@ -8,7 +8,8 @@
  *   /run/ent-run/net/leases/10.88.0.4  the /30 at 10.88.0.4 belongs to "ent-1234"
  *
  * (Rootless: $XDG_RUNTIME_DIR/ent-run/net, or /tmp/ent-run-UID/net, without leases.)
- * A lease is taken with O_CREAT|O_EXCL under the lock, so two starts never pick the same block.
+ * A lease is taken with O_CREAT|O_EXCL under the lock, so two starts never pick the same block,
+ * and only for a block the host does not use (hostaddr.c).
  * A container whose owner is no longer running (ent-run was killed) is collected by the next
  * start: its veth, its directory and its lease (its nftables table went with it). The owner is
  * recorded with its start time (proc(5), /proc/PID/stat field 22), so a recycled pid does not look
@@ -30,8 +31,7 @@
 #include "base/log.h"
 #include "base/util.h"
 
-#define ROOT_BASE  "/run/ent-run/net"
-#define LEASES_DIR "leases"
+#define ROOT_BASE "/run/ent-run/net"
 
 /* clang-format off */
 /* Everything a state directory may hold, removed before the directory itself. */
@@ -112,10 +112,23 @@ static void collect_container(int base_fd, const char *name, bool root)
 	remove_dir(base_fd, name);
 }
 
+/* The owner named in lease file name ("ent-1234"), in owner; false when unreadable. */
+static bool lease_owner(int leases_fd, const char *name, char owner[NETCFG_NAME_MAX])
+{
+	_cleanup_close_ int fd = openat(leases_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, owner, NETCFG_NAME_MAX - 1) : -1;
+
+	if (n <= 0)
+		return false;
+	owner[n] = '\0';
+	owner[strcspn(owner, "\n")] = '\0';
+	return true;
+}
+
 /* Leases whose container directory is gone (collected above, or removed by hand). */
 static void collect_leases(int base_fd)
 {
-	_cleanup_close_ int fd = openat(base_fd, LEASES_DIR, O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int fd = openat(base_fd, NETCFG_LEASES_DIR, O_DIRECTORY | O_CLOEXEC);
 	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	struct dirent *e;
 
@@ -124,16 +137,11 @@ static void collect_leases(int base_fd)
 	fd = -1; /* owned by d */
 	while ((e = readdir(d))) {
 		char owner[NETCFG_NAME_MAX] = "";
-		_cleanup_close_ int lfd = -1;
-		ssize_t n;
 
 		if (e->d_name[0] == '.')
 			continue;
-		lfd = openat(dirfd(d), e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-		n = lfd >= 0 ? read(lfd, owner, sizeof(owner) - 1) : -1;
-		if (n > 0)
-			owner[strcspn(owner, "\n")] = '\0';
-		if (n > 0 && faccessat(base_fd, owner, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		if (lease_owner(dirfd(d), e->d_name, owner) &&
+		    faccessat(base_fd, owner, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
 			continue;
 		rt_trace("net", "unlink lease %s (owner %s is gone)", e->d_name, owner);
 		unlinkat(dirfd(d), e->d_name, 0);
@@ -199,8 +207,9 @@ static int state_base(struct netcfg_state *st, struct rt_err *err)
 		return rt_fail(err, ENAMETOOLONG, "netcfg: state directory in %s", xdg);
 	if (make_dir(st->base, st->root ? 0755 : 0700, !st->root, err) < 0)
 		return -1;
-	if (st->root && mkdir(ROOT_BASE "/" LEASES_DIR, 0755) < 0 && errno != EEXIST)
-		return rt_fail(err, errno, "netcfg: create directory %s/%s", ROOT_BASE, LEASES_DIR);
+	if (st->root && mkdir(ROOT_BASE "/" NETCFG_LEASES_DIR, 0755) < 0 && errno != EEXIST)
+		return rt_fail(err, errno, "netcfg: create directory %s/%s", ROOT_BASE,
+		               NETCFG_LEASES_DIR);
 	return 0;
 }
 
@@ -227,41 +236,90 @@ static int create_dir(struct netcfg_state *st, int base_fd, struct rt_err *err)
 	return 0;
 }
 
-/* The first free block of the pool: O_EXCL makes the lease file the claim. */
-static int take_lease(struct netcfg_state *st, int base_fd, const struct netcfg_pool *pool,
-                      struct netcfg_block *block, struct rt_err *err)
+/* hostaddr.c asks: is addr on ifname the veth of a running container (its lease's owner)? */
+static bool lease_is_ours(uint32_t addr, const char *ifname, void *data)
 {
-	_cleanup_close_ int leases_fd = openat(base_fd, LEASES_DIR, O_DIRECTORY | O_CLOEXEC);
+	char name[NETCFG_ADDR_STRLEN], owner[NETCFG_NAME_MAX];
+
+	netcfg_addr_str(addr & ~(uint32_t)(NETCFG_BLOCK_SIZE - 1), name);
+	return strncmp(ifname, "ent-", 4) == 0 && lease_owner(*(int *)data, name, owner) &&
+	       !strcmp(owner, ifname);
+}
+
+static int pool_exhausted(const struct netcfg_pool *pool, const struct netcfg_used *used,
+                          struct rt_err *err)
+{
+	char pool_str[NETCFG_ADDR_STRLEN];
+
+	netcfg_addr_str(pool->net, pool_str);
+	if (used->n) {
+		rt_fail(err, 0, "netcfg: no free /%d in the address pool %s/%u, which overlaps %s",
+		        NETCFG_BLOCK_PLEN, pool_str, pool->prefix_len, used->ranges[0].what);
+		rt_err_hint(err,
+		            "pass --subnet with a range this host does not use (each "
+		            "container takes a /%d)",
+		            NETCFG_BLOCK_PLEN);
+		return -1;
+	}
+	rt_fail(err, 0, "netcfg: address pool %s/%u is exhausted (%u containers)", pool_str,
+	        pool->prefix_len, netcfg_pool_blocks(pool));
+	rt_err_hint(err, "give a larger pool with --subnet (each container takes a /%d)",
+	            NETCFG_BLOCK_PLEN);
+	return -1;
+}
+
+/*
+ * A free block of the pool: none of its addresses used by the host, and O_EXCL makes the lease
+ * file the claim against other containers.
+ */
+static int take_lease(struct netcfg_state *st, int base_fd, const struct netcfg_pool *pool,
+                      bool pool_given, struct netcfg_block *block, struct rt_err *err)
+{
+	_cleanup_close_ int leases_fd = openat(base_fd, NETCFG_LEASES_DIR, O_DIRECTORY | O_CLOEXEC);
 	uint32_t n_blocks = netcfg_pool_blocks(pool);
+	struct netcfg_used used;
 	char pool_str[NETCFG_ADDR_STRLEN];
 
 	if (leases_fd < 0)
-		return rt_fail(err, errno, "netcfg: open %s/%s", st->base, LEASES_DIR);
+		return rt_fail(err, errno, "netcfg: open %s/%s", st->base, NETCFG_LEASES_DIR);
+	if (netcfg_host_used(pool, lease_is_ours, &leases_fd, &used, err) < 0)
+		return -1;
+	if (pool_given && used.n) {
+		rt_fail(err, 0, "netcfg: --subnet '%s/%u' overlaps %s",
+		        netcfg_addr_str(pool->net, pool_str), pool->prefix_len,
+		        used.ranges[0].what);
+		netcfg_used_free(&used);
+		return -1;
+	}
 	for (uint32_t i = 0; i < n_blocks; i++) {
 		_cleanup_close_ int fd = -1;
 		char name[NETCFG_ADDR_STRLEN];
 
 		netcfg_pool_block(pool, i, block);
+		if (netcfg_range_find(used.ranges, used.n, block->base, NETCFG_BLOCK_PLEN))
+			continue; /* the host's: skipped */
 		netcfg_addr_str(block->base, name);
 		fd = openat(leases_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 		if (fd < 0 && errno == EEXIST)
 			continue;
-		if (fd < 0)
-			return rt_fail(err, errno, "netcfg: lease %s/%s/%s", st->base, LEASES_DIR,
-			               name);
+		if (fd < 0) {
+			netcfg_used_free(&used);
+			return rt_fail(err, errno, "netcfg: lease %s/%s/%s", st->base,
+			               NETCFG_LEASES_DIR, name);
+		}
 		rt_trace("net", "lease %s/%d: %s/%s/%s", name, NETCFG_BLOCK_PLEN, st->base,
-		         LEASES_DIR, name);
+		         NETCFG_LEASES_DIR, name);
 		strcpy(st->lease, name);
 		dprintf(fd, "%s\n", st->name);
+		netcfg_used_free(&used);
 		return 0;
 	}
-	rt_fail(err, 0, "netcfg: address pool %s/%u is exhausted (%u containers)",
-	        netcfg_addr_str(pool->net, pool_str), pool->prefix_len, n_blocks);
-	rt_err_hint(err, "give a larger pool with --subnet (each container takes a /30)");
+	pool_exhausted(pool, &used, err);
+	netcfg_used_free(&used);
 	return -1;
 }
 
-int netcfg_state_create(struct netcfg_state *st, const struct netcfg_pool *pool,
+int netcfg_state_create(struct netcfg_state *st, const struct netcfg_pool *pool, bool pool_given,
                         struct netcfg_block *block, struct rt_err *err)
 {
 	_cleanup_close_ int base_fd = -1;
@@ -282,7 +340,7 @@ int netcfg_state_create(struct netcfg_state *st, const struct netcfg_pool *pool,
 	collect_dead(base_fd, st->root);
 	if (create_dir(st, base_fd, err) < 0)
 		return -1;
-	if (pool && take_lease(st, base_fd, pool, block, err) < 0)
+	if (pool && take_lease(st, base_fd, pool, pool_given, block, err) < 0)
 		return -1;
 	return 0;
 }
@@ -314,7 +372,7 @@ void netcfg_state_remove(struct netcfg_state *st)
 		remove_dir(base_fd, st->name);
 	}
 	if (st->lease[0]) {
-		snprintf(path, sizeof(path), "%s/%s", LEASES_DIR, st->lease);
+		snprintf(path, sizeof(path), "%s/%s", NETCFG_LEASES_DIR, st->lease);
 		rt_trace("net", "unlink lease %s/%s", st->base, path);
 		unlinkat(base_fd, path, 0);
 	}

@@ -34,14 +34,16 @@ int netcfg_configure(const struct netcfg_spec *spec, struct rt_err *err);
 /*
  * Check the text of --subnet: an IPv4 CIDR block of /30 or larger that overlaps none of the
  * special-purpose ranges (0.0.0.0/8, 127.0.0.0/8, 169.254.0.0/16, 224.0.0.0/4, 240.0.0.0/4).
- * Pure. Returns 0 or -1.
+ * Pure; the host's own addresses and routes are compared at launch. Returns 0 or -1.
  */
 int netcfg_subnet_check(const char *cidr, struct rt_err *err);
 
 /*
  * Parent, before clone: for the modes with connectivity (user, proxy, admin), check the
  * --publish list, lease an address block from spec->subnet (as root; under a lock, collecting
- * the leftovers of dead containers first), and write the container's resolv.conf and hosts
+ * the leftovers of dead containers first; a block none of whose addresses the host uses, and a
+ * --subnet that overlaps the host's addresses or routes is refused), and write the
+ * container's resolv.conf and hosts
  * (hostname is the container's) into a private state directory. Fills the runtime fields of
  * spec (ifname, addr, gateway, prefix_len) for netcfg_configure in the child. *out is NULL for
  * the other modes: nothing to do. Returns 0, or -1 with nothing left behind.
