@@ -2,9 +2,10 @@
  * netcfg/host.c - the host side of a container's network, in the parent: prepare before clone,
  * attach after it, release at the end (see netcfg.h for the order).
  *
- * As root: an address block leased from the pool, a veth pair, IPv4 forwarding, the
- * container's own nftables table, and the published host ports held. Rootless: pasta or
- * slirp4netns. Both: a private resolv.conf and hosts, bind-mounted over the rootfs's own.
+ * As root: an address block leased from the pool, a veth pair, IPv4 forwarding (only where
+ * the host had none, and only while needed), the container's own nftables table, and the
+ * published host ports held. Rootless: pasta or slirp4netns. Both: a private resolv.conf and
+ * hosts, bind-mounted over the rootfs's own.
  */
 #include "netcfg/internal.h"
 #include "netcfg/netcfg.h"
@@ -66,8 +67,10 @@ int netcfg_host_prepare(struct netcfg_spec *spec, const char *hostname, struct n
 	bool root = geteuid() == 0;
 
 	*out = NULL;
-	if (!has_connectivity(spec->mode))
+	if (!has_connectivity(spec->mode)) {
+		netcfg_state_collect(); /* a killed run's leftovers: any start collects them */
 		return 0;
+	}
 	if (check_spec(spec, root, &pool, err) < 0)
 		return -1;
 	h = calloc(1, sizeof(*h));
@@ -132,7 +135,7 @@ static int hold_ports(struct netcfg_host *h, bool keep, struct rt_err *err)
 	return 0;
 }
 
-/* As root: held ports, veth, forwarding, NAT. */
+/* As root: held ports, veth, NAT (forwarding was settled with the lease). */
 static int attach_veth(struct netcfg_host *h, pid_t child, struct rt_err *err)
 {
 	const struct netcfg_spec *spec = h->spec;
@@ -144,9 +147,6 @@ static int attach_veth(struct netcfg_host *h, pid_t child, struct rt_err *err)
 	if (netcfg_veth_create(name, child, htonl(h->block.gateway), NETCFG_BLOCK_PLEN, err) < 0)
 		return -1;
 	h->veth = true;
-	/* Routing between the veth and the host's other interfaces (ip(7), ip_forward). */
-	if (netcfg_sysctl_set("net/ipv4/ip_forward", "1", err) < 0)
-		return -1;
 	/* Published to 127.0.0.1: let DNATed packets with a loopback source leave by the veth. */
 	snprintf(key, sizeof(key), "net/ipv4/conf/%s/route_localnet", name);
 	if (spec->n_publish && netcfg_sysctl_set(key, "1", err) < 0)

@@ -19,9 +19,10 @@
 #define NETCFG_NAME_MAX       16     /* IFNAMSIZ: the host side of the veth is named after us */
 #define NETCFG_BLOCK_SIZE     4 /* each container gets a /30: network, host, container, bcast */
 #define NETCFG_BLOCK_PLEN     30
-#define NETCFG_ADDR_STRLEN    16       /* INET_ADDRSTRLEN */
-#define NETCFG_PUBLISH_STRLEN 80       /* "127.0.0.1:8080:80/udp" */
-#define NETCFG_LEASES_DIR     "leases" /* in the state base: one file per /30 */
+#define NETCFG_ADDR_STRLEN    16                /* INET_ADDRSTRLEN */
+#define NETCFG_PUBLISH_STRLEN 80                /* "127.0.0.1:8080:80/udp" */
+#define NETCFG_FORWARD_TABLE  "ent-run-forward" /* ip: exists while we hold ip_forward on */
+#define NETCFG_LEASES_DIR     "leases"          /* in the state base: one file per /30 */
 
 /* ---------------------------------------------------------------- pool.c (pure) */
 
@@ -131,16 +132,70 @@ struct netcfg_state {
 
 /*
  * Under the lock: collect what dead containers left, create st->dir (recording our pid), and
- * with pool, lease a free block into *block. A block is free when no container has it and the
- * host uses none of its addresses; a pool the host uses any part of is refused when it was
- * given (pool_given), and its used blocks skipped otherwise. Returns 0 or -1 (nothing left
- * behind).
+ * with pool, lease a free block into *block and turn on forwarding (forward.c). A block is free
+ * when no container has it and the host uses none of its addresses; a pool the host uses any
+ * part of is refused when it was given (pool_given), and its used blocks skipped otherwise.
+ * Returns 0 or -1 (nothing left behind once netcfg_state_remove ran).
  */
 int netcfg_state_create(struct netcfg_state *st, const struct netcfg_pool *pool, bool pool_given,
                         struct netcfg_block *block, struct rt_err *err);
 
-/* Remove the state directory and the lease. Never fails. */
+/*
+ * Remove the lease and the state directory (in this order: a lease never outlives its
+ * directory, so a look at the directories finds every leftover), and as root, once no
+ * container is left in our network namespace, turn forwarding back off. Never fails.
+ */
 void netcfg_state_remove(struct netcfg_state *st);
+
+/* Collect the leftovers of killed runs, cheaply when there are none (see netcfg.h). */
+void netcfg_state_collect(void);
+
+/* Remove the state directory name of the base (and the files it may hold). Never fails. */
+void netcfg_dir_remove(int base_fd, const char *name);
+
+/* ---------------------------------------------------------------- stale.c */
+
+/* Is a state directory or link name a container's ("ent-1234")? */
+bool netcfg_is_container(const char *name);
+
+/* Record us as the owner of the state directory dir_fd: pid, start time, network namespace. */
+int netcfg_owner_write(int dir_fd, const char *dir, struct rt_err *err);
+
+/* The owner written in lease file name ("ent-1234"); false when unreadable. */
+bool netcfg_lease_owner(int leases_fd, const char *name, char owner[NETCFG_NAME_MAX]);
+
+/*
+ * Without the lock, cheaply: is there anything to collect (a container directory whose owner
+ * is gone, or a marker asking this network namespace to settle its forwarding)?
+ */
+bool netcfg_stale_any(int base_fd);
+
+/*
+ * Under the lock: collect every container whose owner is gone (root: leases and veths too),
+ * leaving a marker for its network namespace when that is not ours.
+ */
+void netcfg_collect_dead(int base_fd, bool root);
+
+/* Under the lock, as root: with no container of ours left in this network namespace, turn
+ * forwarding back off (forward.c); and drop this namespace's marker. */
+void netcfg_settle_forwarding(int base_fd);
+void netcfg_unmark_netns(int base_fd);
+
+/* ---------------------------------------------------------------- forward.c */
+
+/*
+ * With the lease lock held, for a container about to need forwarding: where the host does not
+ * forward IPv4, add table ip ent-run-forward (forward only our veths) and set ip_forward to 1.
+ * Where it does, change nothing. Returns 0 or -1.
+ */
+int netcfg_forward_acquire(struct rt_err *err);
+
+/*
+ * With the lease lock held, when no container of ours is left in this network namespace: if
+ * forwarding is ours (our table exists), set ip_forward back to 0 and delete the table.
+ * Never fails (what fails is retried by the next start).
+ */
+void netcfg_forward_release(void);
 
 /* ---------------------------------------------------------------- link.c */
 

@@ -11,6 +11,9 @@
  *   netcfg_host_attach    veth into the child's netns, NAT, forwarding        (before SYNC_GO)
  *   netcfg_configure      lo up; eth0 address, up, default route              (child)
  *   netcfg_host_release   remove all of it                                    (always)
+ *
+ * The host is left as it was found: a killed run's leftovers are collected by the next start,
+ * whatever its network mode.
  */
 #ifndef NETCFG_NETCFG_H
 #define NETCFG_NETCFG_H
@@ -42,11 +45,12 @@ int netcfg_subnet_check(const char *cidr, struct rt_err *err);
  * Parent, before clone: for the modes with connectivity (user, proxy, admin), check the
  * --publish list, lease an address block from spec->subnet (as root; under a lock, collecting
  * the leftovers of dead containers first; a block none of whose addresses the host uses, and a
- * --subnet that overlaps the host's addresses or routes is refused), and write the
- * container's resolv.conf and hosts
- * (hostname is the container's) into a private state directory. Fills the runtime fields of
- * spec (ifname, addr, gateway, prefix_len) for netcfg_configure in the child. *out is NULL for
- * the other modes: nothing to do. Returns 0, or -1 with nothing left behind.
+ * --subnet that overlaps the host's addresses or routes is refused), turn IPv4 forwarding on
+ * where the host had it off, and write the container's resolv.conf and hosts (hostname is the
+ * container's) into a private state directory. Fills the runtime fields of spec (ifname, addr,
+ * gateway, prefix_len) for netcfg_configure in the child. For the other modes, only collect
+ * what killed runs left (one look at a directory when there is nothing), and *out is NULL.
+ * Returns 0, or -1 with nothing left behind.
  */
 int netcfg_host_prepare(struct netcfg_spec *spec, const char *hostname, struct netcfg_host **out,
                         struct rt_err *err);
@@ -63,17 +67,17 @@ const char *netcfg_host_hosts_path(const struct netcfg_host *h);
  * network namespace (found through its pid) to the host. As root: the published host ports
  * held (a bound socket each, refused when anything on the host uses one), a veth pair (host
  * side named after the container, container side eth0 created directly in the child's
- * namespace), the host side's address, IPv4 forwarding, and the container's own nftables
- * table, owned by our socket so that it goes when we do (masquerade, and DNAT for --publish).
- * Rootless: the ports checked, then pasta or slirp4netns, started and ready. h may be NULL
- * (nothing to do). Returns 0, or -1; the caller then releases h.
+ * namespace), the host side's address, and the container's own nftables table, owned by our
+ * socket so that it goes when we do (masquerade, and DNAT for --publish). Rootless: the ports
+ * checked, then pasta or slirp4netns, started and ready. h may be NULL (nothing to do).
+ * Returns 0, or -1; the caller then releases h.
  */
 int netcfg_host_attach(struct netcfg_host *h, pid_t child, struct rt_err *err);
 
 /*
  * Remove everything prepare and attach made: helper process, nftables table, held ports, veth,
- * state directory, lease. Never fails (what cannot be removed now is collected by the next
- * start); NULL is fine. Frees h.
+ * lease, state directory, and forwarding when ours and no other container needs it. Never
+ * fails (what cannot be removed now is collected by the next start); NULL is fine. Frees h.
  */
 void netcfg_host_release(struct netcfg_host *h);
 

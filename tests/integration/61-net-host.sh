@@ -1,6 +1,7 @@
 #!/bin/sh
 # Issue 10: the host's network is left as it was found. Address pools never overlap the host's
-# addresses and routes.
+# addresses and routes; IPv4 forwarding is on only while a container needs it, only for our
+# veths, and back off after the last one, also when it was killed.
 #
 # ent-run runs in a network namespace of its own (nsenter --net: same mounts and cgroups, so
 # /run/ent-run is the host's), made here to look like a host: an uplink up0 on TEST-NET-3
@@ -127,4 +128,73 @@ run_ok "a second container in the same --subnet" 'inet 10\.77\.0\.[0-9]+/30' \
 kill $first
 wait $first 2>/dev/null
 
+# --- forwarding ----------------------------------------------------------------------------
+
+check "forwarding: off in the test host to begin with" [ "$(forwarding)" = 0 ]
+if a_reaches_b; then fail "forwarding: A cannot reach B through it" "it can"; else
+	pass "forwarding: A cannot reach B through it"
+fi
+bg_ready -e network.access=user $R /bin/sh -c \
+	"(sleep 1) | nc -w 3 198.18.2.2 7777; $READY"
+check "forwarding: the container reaches B through NAT" grep -q '^hello-b$' "$OUT"
+check "forwarding: on while the container runs" [ "$(forwarding)" = 1 ]
+check "forwarding: table ip ent-run-forward holds the filter" has_forward_table
+if a_reaches_b; then
+	fail "forwarding: only our veths' traffic" "A reached B through the test host"
+else
+	pass "forwarding: only our veths' traffic (A does not reach B)"
+fi
+# A second container; the first one's end does not turn forwarding off under it.
+c1=$bg
+bg_ready -e network.access=user $R /bin/sh -c "$READY"
+c2=$bg
+kill $c1
+wait $c1 2>/dev/null
+check "forwarding: still on for the remaining container" [ "$(forwarding)" = 1 ]
+kill $c2
+wait $c2 2>/dev/null
+check "forwarding: off again after the last container" [ "$(forwarding)" = 0 ]
+check "forwarding: no ent-run table or veth left" h_clean
+
+# kill -9: the filter stays with forwarding (the host is no router meanwhile), and the next
+# start of any kind, here one without network, turns both off.
+bg_ready -e network.access=proxy --publish 18070:80 $R /bin/sh -c "$READY"
+kill -9 $bg
+wait $bg 2>/dev/null
+check "after kill -9: forwarding still filtered" has_forward_table
+if a_reaches_b; then fail "after kill -9: only our veths' traffic" "A reached B"; else
+	pass "after kill -9: only our veths' traffic"
+fi
+run_ok "after kill -9: a start without network" '^ok$' $R /bin/echo ok
+check "after kill -9 and one start: forwarding off again" [ "$(forwarding)" = 0 ]
+check "after kill -9 and one start: nothing left in the namespace" h_clean
+check "after kill -9 and one start: no state directory or lease of it" sh -c \
+	"[ ! -e /run/ent-run/net/ent-$bg ] && ! grep -qx 'ent-$bg' /run/ent-run/net/leases/* 2>/dev/null"
+
+# Killed here but collected by a start in the host's namespace (it shares /run): the next
+# start here still turns forwarding off.
+bg_ready -e network.access=user $R /bin/sh -c "$READY"
+kill -9 $bg
+wait $bg 2>/dev/null
+"$REAL_ENT_RUN" $R /bin/true
+check "killed here, collected from the host's namespace: the directory is gone" \
+	[ ! -e /run/ent-run/net/ent-$bg ]
+check "... forwarding here is still on and filtered" sh -c "[ \$(ip netns exec $H cat \
+	/proc/sys/net/ipv4/ip_forward) = 1 ] && ip netns exec $H nft list table ip ent-run-forward \
+	>/dev/null 2>&1"
+run_ok "... a start here without network" '^ok$' $R /bin/echo ok
+check "... turns forwarding here off" [ "$(forwarding)" = 0 ]
+check "... and leaves nothing" sh -c "! ls /run/ent-run/net | grep -q netns-"
+check "... nothing left in the namespace" h_clean
+
+# A host that forwards already (a router, another engine): nothing about it changes.
+in_h sysctl -qw net.ipv4.ip_forward=1
+bg_ready -e network.access=user $R /bin/sh -c "$READY"
+check "forwarding host: no filter of ours" sh -c \
+	"! ip netns exec $H nft list table ip ent-run-forward 2>/dev/null"
+check "forwarding host: A still reaches B" a_reaches_b
+kill $bg
+wait $bg 2>/dev/null
+check "forwarding host: still forwarding after the container" [ "$(forwarding)" = 1 ]
+check "forwarding host: nothing left" h_clean
 finish
