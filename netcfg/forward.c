@@ -88,7 +88,7 @@ void netcfg_forward_release(void)
 
 	if (nft_table_exists(NETCFG_FORWARD_TABLE) != 1)
 		return; /* not ours: the host forwarded before us, or we never turned it on */
-	if (netcfg_sysctl_set(IP_FORWARD, "0", &ignored) < 0)
+	if (forwarding_on() != 0 && netcfg_sysctl_set(IP_FORWARD, "0", &ignored) < 0)
 		return; /* keep the filter while forwarding stays on */
 	bt = nft_batch_new();
 	if (!bt)
