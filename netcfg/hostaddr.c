@@ -112,7 +112,7 @@ static void walk_route(struct nl_object *obj, void *arg)
 {
 	struct rtnl_route *rt = (struct rtnl_route *)obj;
 	struct nl_addr *dst = rtnl_route_get_dst(rt);
-	char ifname[IFNAMSIZ], addr[NETCFG_ADDR_STRLEN], table[32], type[16], dev[32], what[96];
+	char ifname[IFNAMSIZ], addr[NETCFG_ADDR_STRLEN], table[12], type[12], dev[24], what[96];
 	struct rtnl_nexthop *nh;
 	uint8_t prefix_len;
 	uint32_t net;

@@ -146,7 +146,9 @@ void nft_socket_closep(struct mnl_socket **nl)
 	*nl = NULL;
 }
 
-void nft_add_table(struct nft_batch *bt, const char *table, uint32_t flags, uint16_t nlm_flags)
+/* A table message: NFT_MSG_NEWTABLE (with flags, NFT_TABLE_F_*) or NFT_MSG_DELTABLE. */
+static void table_msg(struct nft_batch *bt, uint16_t type, uint16_t nlm_flags, const char *table,
+                      uint32_t flags)
 {
 	struct nftnl_table *t = nftnl_table_alloc();
 
@@ -157,58 +159,58 @@ void nft_add_table(struct nft_batch *bt, const char *table, uint32_t flags, uint
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, table);
 	if (flags)
 		nftnl_table_set_u32(t, NFTNL_TABLE_FLAGS, flags);
-	nftnl_table_nlmsg_build_payload(nft_batch_msg(bt, NFT_MSG_NEWTABLE, nlm_flags), t);
+	nftnl_table_nlmsg_build_payload(nft_batch_msg(bt, type, nlm_flags), t);
 	nftnl_table_free(t);
 	nft_batch_next(bt);
 }
 
+void nft_add_table(struct nft_batch *bt, const char *table, uint32_t flags, uint16_t nlm_flags)
+{
+	table_msg(bt, NFT_MSG_NEWTABLE, nlm_flags, table, flags);
+}
+
 void nft_del_table(struct nft_batch *bt, const char *table)
 {
-	struct nftnl_table *t = nftnl_table_alloc();
+	table_msg(bt, NFT_MSG_DELTABLE, 0, table, 0);
+}
 
-	if (!t) {
+/*
+ * A chain message: NFT_MSG_NEWCHAIN of a base chain (type, hook, priority; a clash is an
+ * error) when type is set, NFT_MSG_DELCHAIN otherwise.
+ */
+static void chain_msg(struct nft_batch *bt, const char *table, const char *chain, const char *type,
+                      uint32_t hook, int32_t prio)
+{
+	struct nftnl_chain *c = nftnl_chain_alloc();
+
+	if (!c) {
 		bt->failed = true;
 		return;
 	}
-	nftnl_table_set_str(t, NFTNL_TABLE_NAME, table);
-	nftnl_table_nlmsg_build_payload(nft_batch_msg(bt, NFT_MSG_DELTABLE, 0), t);
-	nftnl_table_free(t);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, chain);
+	if (type) {
+		nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, type);
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, hook);
+		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, prio);
+	}
+	nftnl_chain_nlmsg_build_payload(
+	        type ? nft_batch_msg(bt, NFT_MSG_NEWCHAIN, NLM_F_CREATE | NLM_F_EXCL)
+	             : nft_batch_msg(bt, NFT_MSG_DELCHAIN, 0),
+	        c);
+	nftnl_chain_free(c);
 	nft_batch_next(bt);
 }
 
 void nft_add_chain(struct nft_batch *bt, const char *table, const char *chain, uint32_t hook,
                    int32_t prio, const char *type)
 {
-	struct nftnl_chain *c = nftnl_chain_alloc();
-
-	if (!c) {
-		bt->failed = true;
-		return;
-	}
-	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table);
-	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, chain);
-	nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, type);
-	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, hook);
-	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, prio);
-	nftnl_chain_nlmsg_build_payload(
-	        nft_batch_msg(bt, NFT_MSG_NEWCHAIN, NLM_F_CREATE | NLM_F_EXCL), c);
-	nftnl_chain_free(c);
-	nft_batch_next(bt);
+	chain_msg(bt, table, chain, type, hook, prio);
 }
 
 void nft_del_chain(struct nft_batch *bt, const char *table, const char *chain)
 {
-	struct nftnl_chain *c = nftnl_chain_alloc();
-
-	if (!c) {
-		bt->failed = true;
-		return;
-	}
-	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table);
-	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, chain);
-	nftnl_chain_nlmsg_build_payload(nft_batch_msg(bt, NFT_MSG_DELCHAIN, 0), c);
-	nftnl_chain_free(c);
-	nft_batch_next(bt);
+	chain_msg(bt, table, chain, NULL, 0, 0);
 }
 
 void nft_add_rule(struct nft_batch *bt, const char *table, const char *chain, nft_rule_fill_fn fill,

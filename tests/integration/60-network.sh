@@ -62,23 +62,6 @@ tent() {
 }
 # The container keeps stdin open a moment: the server answers before our side closes.
 CONNECT='(sleep 1) | nc -w 3'
-# wait_long COMMAND...: wait_until with more patience (up to 30 s), for a loaded machine.
-wait_long() {
-	n=0
-	while ! "$@" >/dev/null 2>&1 && [ $n -lt 300 ]; do
-		sleep 0.1
-		n=$((n + 1))
-	done
-}
-# bg_ready ARGS...: ent-run in the background, $OUT/$ERR, until its workload says "ready";
-# $bg is its pid. bg_stop: SIGTERM (forwarded to the workload) and wait.
-bg_ready() {
-	: >"$OUT"
-	"$ENT_RUN" "$@" >"$OUT" 2>"$ERR" </dev/null &
-	bg=$!
-	wait_long sh -c "! kill -0 $bg || grep -q ready '$OUT'"
-}
-bg_stop() { kill $bg 2>/dev/null; wait $bg 2>/dev/null; }
 # host_connect ADDR PORT: what a host program connecting to ADDR:PORT gets.
 host_connect() { (sleep 1) | timeout 5 busybox nc -w 2 "$1" "$2" 2>/dev/null; }
 
@@ -117,7 +100,7 @@ host_listen() {
 	: >"$T_TMP/listen.out"
 	python3 "$T_TMP/listen.py" "$@" >"$T_TMP/listen.out" 2>&1 &
 	LISTEN=$!
-	wait_long grep -q 'ready\|bind' "$T_TMP/listen.out"
+	wait_until grep -q 'ready\|bind' "$T_TMP/listen.out"
 }
 host_unlisten() { kill $LISTEN 2>/dev/null; wait $LISTEN 2>/dev/null; LISTEN=; }
 host_can_bind() { python3 "$T_TMP/listen.py" "$@" probe >/dev/null 2>&1; }
@@ -174,10 +157,10 @@ check "--verbose: veth, address, nftables, route" sh -c "grep -q 'RTM_NEWLINK ty
 # proxy: --publish through DNAT, from the host's loopback and from the test host.
 # The container's servers start before it says "ready".
 SERVE='nc -ll -p 80 -e echo hello-80 & nc -ll -p 81 -e echo hello-81 & sleep 0.3; echo ready'
-bg_ready -e network.access=proxy --publish 127.0.0.1:18080:80 --publish 18081:81 \
+start_ready -e network.access=proxy --publish 127.0.0.1:18080:80 --publish 18081:81 \
 	--publish 127.0.0.1:18082:53/udp $R /bin/sh -c "$SERVE; sleep 60"
 check "proxy: a udp --publish is a udp rule in the container's own table" sh -c \
-	"nft list table ip ent-$bg | grep -q 'udp dport 18082 dnat to'"
+	"nft list table ip ent-$BG | grep -q 'udp dport 18082 dnat to'"
 got=$( (sleep 1) | timeout 5 busybox nc -w 2 127.0.0.1 18080)
 check "proxy: --publish 127.0.0.1:18080:80 reaches port 80 from the host" [ "$got" = hello-80 ]
 got=$( (sleep 1) | timeout 5 ip netns exec $SRV_NS busybox nc -w 2 $HOST_IP 18081)
@@ -192,16 +175,17 @@ check "proxy: a host service cannot bind a published port (127.0.0.1, tcp and ud
 run_fails "proxy: a second container cannot publish the same port" 125 \
 	'--publish 18081:99: host port 18081/tcp is already in use' \
 	-e network.access=proxy --publish 18081:99 $R /bin/true
-bg_stop
+kill $BG
+wait $BG
 check_clean "proxy"
 
 # A port that a host service already uses is refused, whichever address or family it has,
 # with SO_REUSEPORT too; the host's own connections keep reaching the service.
 host_listen 4 127.0.0.1 18084 tcp
-bg_ready -e network.access=proxy --publish 18084:80 $R /bin/sh -c "$SERVE; sleep 60"
+start_ready -e network.access=proxy --publish 18084:80 $R /bin/sh -c "$SERVE; sleep 60"
 got=$(host_connect 127.0.0.1 18084)
-kill $bg 2>/dev/null
-wait $bg
+kill $BG 2>/dev/null
+wait $BG
 STATUS=$?
 check "publish over a host service: the host's 127.0.0.1:18084 still reaches the service" \
 	[ "$got" = host-service ]
@@ -222,14 +206,15 @@ for c in "4 0.0.0.0 tcp reuseport|127.0.0.1:18085:80|18085/tcp" \
 done
 # Another address of the host keeps its service: the rule and the held port are per address.
 host_listen 4 $HOST_IP 18086 tcp
-bg_ready -e network.access=proxy --publish 127.0.0.1:18086:80 $R /bin/sh -c "$SERVE; sleep 60"
+start_ready -e network.access=proxy --publish 127.0.0.1:18086:80 $R /bin/sh -c "$SERVE; sleep 60"
 got=$(host_connect 127.0.0.1 18086)
 check "publish on 127.0.0.1 next to a service on $HOST_IP: 127.0.0.1 reaches the container" \
 	[ "$got" = hello-80 ]
 got=$(host_connect $HOST_IP 18086)
 check "publish on 127.0.0.1 next to a service on $HOST_IP: $HOST_IP reaches the service" \
 	[ "$got" = host-service ]
-bg_stop
+kill $BG
+wait $BG
 host_unlisten
 run_fails "publish on an address that is not the host's" 125 \
 	'--publish 203.0.113.9:18087:80: 203.0.113.9 is not an address of this host' \
@@ -285,9 +270,9 @@ check_clean "failed starts"
 
 # kill -9 of ent-run: its published port and NAT rules go with it at once (an owned table),
 # and the next start of any kind, even a container without network, collects the rest.
-bg_ready -e network.access=proxy --publish 127.0.0.1:18083:80 $R /bin/sh -c \
+start_ready -e network.access=proxy --publish 127.0.0.1:18083:80 $R /bin/sh -c \
 	'echo ready; sleep 30'
-victim=$bg
+victim=$BG
 kill -9 $victim
 wait $victim 2>/dev/null
 check "after kill -9: no nftables table or chain redirects the port" sh -c \

@@ -3,28 +3,20 @@
 # addresses and routes; IPv4 forwarding is on only while a container needs it, only for our
 # veths, and back off after the last one, also when it was killed.
 #
-# ent-run runs in a network namespace of its own (nsenter --net: same mounts and cgroups, so
-# /run/ent-run is the host's), made here to look like a host: an uplink up0 on TEST-NET-3
-# (203.0.113.2/24, default route via .1), a route in table 100, forwarding off, and two LAN
-# neighbours A (198.18.1.2) and B (198.18.2.2, a TCP server on 7777) that route to each other
-# through it (RFC 2544 benchmarking addresses, never routed). The host's own network is not
-# touched.
-# ent-run's state in /run/ent-run private to this test (a tmpfs in a mount namespace of its
-# own): ent-run builds of other trees, run concurrently on the same machine, must not collect
-# what this test's killed runs left before the start that is meant to.
-if [ -z "${ENT_TEST_PRIVATE_RUN:-}" ] && [ "$(id -u)" = 0 ]; then
-	mkdir -p /run/ent-run
-	ENT_TEST_PRIVATE_RUN=1 exec unshare -m --propagation private sh -c \
-		'mount -t tmpfs -o mode=0755 ent-run-test /run/ent-run && exec sh "$0"' "$0"
-fi
+# ent-run runs in a network namespace of its own (nsenter --net: the same mounts and cgroups;
+# /run/ent-run is the test's own tmpfs, for starts in any namespace), made here to look like a
+# host: an uplink up0 on TEST-NET-3 (203.0.113.2/24, default route via .1), a route in table
+# 100, forwarding off, and two LAN neighbours A (198.18.1.2) and B (198.18.2.2, a TCP server on
+# 7777) that route to each other through it (RFC 2544 benchmarking addresses, never routed).
+# The host's own network is not touched.
 . "$(dirname "$0")/lib.sh"
+private_run_state # what the kills below leave is this test's to collect
 R=$ROOTFS
 skip_unless "net host" "needs root (network namespaces, veth, nftables)" is_root
 skip_unless "net host" "needs ip, nft, nsenter, busybox and timeout" \
 	have ip nft nsenter busybox timeout
 
 H=entrun-h$$ A=entrun-a$$ B=entrun-b$$ # "ent-" would look like a container
-REAL_ENT_RUN=$ENT_RUN
 cleanup() {
 	for ns in $A $B $H; do
 		for p in $(ip netns pids $ns 2>/dev/null); do kill "$p" 2>/dev/null; done
@@ -54,11 +46,7 @@ setup() {
 setup || { fail "test namespaces" "setup failed"; finish; }
 ip netns exec $B busybox nc -ll -p 7777 -e /bin/echo hello-b >/dev/null 2>&1 &
 
-# Every helper of lib.sh runs ent-run inside $H.
-printf '#!/bin/sh\nexec nsenter --net=/run/netns/%s "%s" "$@"\n' $H "$REAL_ENT_RUN" \
-	>"$T_TMP/ent-run-in-h"
-chmod +x "$T_TMP/ent-run-in-h"
-ENT_RUN=$T_TMP/ent-run-in-h
+ent_run_in_netns $H # every helper of lib.sh runs ent-run inside $H
 
 forwarding() { in_h cat /proc/sys/net/ipv4/ip_forward; }
 has_forward_table() { in_h nft list table ip ent-run-forward >/dev/null 2>&1; }
@@ -71,21 +59,6 @@ a_reaches_b() {
 h_clean() {
 	! in_h ip -o link show 2>/dev/null | grep -q ' ent-[0-9]' &&
 		! in_h nft list tables | grep -q 'ent-'
-}
-# wait_long COMMAND...: wait_until with more patience (up to 30 s), for a loaded machine.
-wait_long() {
-	n=0
-	while ! "$@" >/dev/null 2>&1 && [ $n -lt 300 ]; do
-		sleep 0.1
-		n=$((n + 1))
-	done
-}
-# bg_ready ARGS...: ent-run in the background until its workload says "ready"; $bg is its pid.
-bg_ready() {
-	: >"$OUT"
-	"$ENT_RUN" "$@" >"$OUT" 2>"$ERR" </dev/null &
-	bg=$!
-	wait_long sh -c "! kill -0 $bg || grep -q ready '$OUT'"
 }
 READY='echo ready; sleep 60'
 
@@ -121,8 +94,8 @@ ip -n $H route del 10.88.0.0/16 dev up0 metric 500
 ip -n $H addr del 10.88.0.1/24 dev up0
 
 # Our own veths are not the host's: two containers share a --subnet.
-bg_ready -e network.access=user --subnet 10.77.0.0/24 $R /bin/sh -c "$READY"
-first=$bg
+start_ready -e network.access=user --subnet 10.77.0.0/24 $R /bin/sh -c "$READY"
+first=$BG
 run_ok "a second container in the same --subnet" 'inet 10\.77\.0\.[0-9]+/30' \
 	-e network.access=user --subnet 10.77.0.0/24 $R /bin/ip -o -4 addr show eth0
 kill $first
@@ -134,7 +107,7 @@ check "forwarding: off in the test host to begin with" [ "$(forwarding)" = 0 ]
 if a_reaches_b; then fail "forwarding: A cannot reach B through it" "it can"; else
 	pass "forwarding: A cannot reach B through it"
 fi
-bg_ready -e network.access=user $R /bin/sh -c \
+start_ready -e network.access=user $R /bin/sh -c \
 	"(sleep 1) | nc -w 3 198.18.2.2 7777; $READY"
 check "forwarding: the container reaches B through NAT" grep -q '^hello-b$' "$OUT"
 check "forwarding: on while the container runs" [ "$(forwarding)" = 1 ]
@@ -145,9 +118,9 @@ else
 	pass "forwarding: only our veths' traffic (A does not reach B)"
 fi
 # A second container; the first one's end does not turn forwarding off under it.
-c1=$bg
-bg_ready -e network.access=user $R /bin/sh -c "$READY"
-c2=$bg
+c1=$BG
+start_ready -e network.access=user $R /bin/sh -c "$READY"
+c2=$BG
 kill $c1
 wait $c1 2>/dev/null
 check "forwarding: still on for the remaining container" [ "$(forwarding)" = 1 ]
@@ -158,9 +131,9 @@ check "forwarding: no ent-run table or veth left" h_clean
 
 # kill -9: the filter stays with forwarding (the host is no router meanwhile), and the next
 # start of any kind, here one without network, turns both off.
-bg_ready -e network.access=proxy --publish 18070:80 $R /bin/sh -c "$READY"
-kill -9 $bg
-wait $bg 2>/dev/null
+start_ready -e network.access=proxy --publish 18070:80 $R /bin/sh -c "$READY"
+kill -9 $BG
+wait $BG 2>/dev/null
 check "after kill -9: forwarding still filtered" has_forward_table
 if a_reaches_b; then fail "after kill -9: only our veths' traffic" "A reached B"; else
 	pass "after kill -9: only our veths' traffic"
@@ -169,16 +142,16 @@ run_ok "after kill -9: a start without network" '^ok$' $R /bin/echo ok
 check "after kill -9 and one start: forwarding off again" [ "$(forwarding)" = 0 ]
 check "after kill -9 and one start: nothing left in the namespace" h_clean
 check "after kill -9 and one start: no state directory or lease of it" sh -c \
-	"[ ! -e /run/ent-run/net/ent-$bg ] && ! grep -qx 'ent-$bg' /run/ent-run/net/leases/* 2>/dev/null"
+	"[ ! -e /run/ent-run/net/ent-$BG ] && ! grep -qx 'ent-$BG' /run/ent-run/net/leases/* 2>/dev/null"
 
 # Killed here but collected by a start in the host's namespace (it shares /run): the next
 # start here still turns forwarding off.
-bg_ready -e network.access=user $R /bin/sh -c "$READY"
-kill -9 $bg
-wait $bg 2>/dev/null
+start_ready -e network.access=user $R /bin/sh -c "$READY"
+kill -9 $BG
+wait $BG 2>/dev/null
 "$REAL_ENT_RUN" $R /bin/true
 check "killed here, collected from the host's namespace: the directory is gone" \
-	[ ! -e /run/ent-run/net/ent-$bg ]
+	[ ! -e /run/ent-run/net/ent-$BG ]
 check "... forwarding here is still on and filtered" sh -c "[ \$(ip netns exec $H cat \
 	/proc/sys/net/ipv4/ip_forward) = 1 ] && ip netns exec $H nft list table ip ent-run-forward \
 	>/dev/null 2>&1"
@@ -189,12 +162,12 @@ check "... nothing left in the namespace" h_clean
 
 # A host that forwards already (a router, another engine): nothing about it changes.
 in_h sysctl -qw net.ipv4.ip_forward=1
-bg_ready -e network.access=user $R /bin/sh -c "$READY"
+start_ready -e network.access=user $R /bin/sh -c "$READY"
 check "forwarding host: no filter of ours" sh -c \
 	"! ip netns exec $H nft list table ip ent-run-forward 2>/dev/null"
 check "forwarding host: A still reaches B" a_reaches_b
-kill $bg
-wait $bg 2>/dev/null
+kill $BG
+wait $BG 2>/dev/null
 check "forwarding host: still forwarding after the container" [ "$(forwarding)" = 1 ]
 check "forwarding host: nothing left" h_clean
 finish

@@ -9,22 +9,14 @@
 # The launches run in a network namespace of the test's (nsenter --net: the host's mounts,
 # cgroups and /run) whose forwarding is off, so that turning it on and back is observed
 # without touching the host's.
-# ent-run's state in /run/ent-run private to this test (a tmpfs in a mount namespace of its
-# own): ent-run builds of other trees, run concurrently on the same machine, must not collect
-# what this test's killed runs left before the start that is meant to.
-if [ -z "${ENT_TEST_PRIVATE_RUN:-}" ] && [ "$(id -u)" = 0 ]; then
-	mkdir -p /run/ent-run
-	ENT_TEST_PRIVATE_RUN=1 exec unshare -m --propagation private sh -c \
-		'mount -t tmpfs -o mode=0755 ent-run-test /run/ent-run && exec sh "$0"' "$0"
-fi
 . "$(dirname "$0")/lib.sh"
+private_run_state # what the kills below leave is this test's to collect
 R=$ROOTFS
 TRIALS=${FAULT_TRIALS:-100}
 skip_unless "faults" "needs root (network namespace, veth, nftables, cgroups)" is_root
 skip_unless "faults" "needs ip, nft, nsenter, pgrep and timeout" have ip nft nsenter pgrep timeout
 
 F=entrun-f$$
-REAL_ENT_RUN=$ENT_RUN
 cleanup() {
 	ip netns del $F 2>/dev/null
 	rm -rf "$T_TMP"
@@ -36,10 +28,7 @@ trap cleanup EXIT
 	ip -n $F route add default via 203.0.113.1 &&
 	ip netns exec $F sysctl -qw net.ipv4.ip_forward=0; } ||
 	{ fail "faults: test namespace" "setup failed"; finish; }
-printf '#!/bin/sh\nexec nsenter --net=/run/netns/%s "%s" "$@"\n' $F "$REAL_ENT_RUN" \
-	>"$T_TMP/ent-run-in-f"
-chmod +x "$T_TMP/ent-run-in-f"
-ENT_RUN=$T_TMP/ent-run-in-f
+ent_run_in_netns $F
 in_f() { nsenter --net=/run/netns/$F "$@"; }
 mkdir "$T_TMP/vol"
 mounts_snapshot "$T_TMP/mounts.before"
