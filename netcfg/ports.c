@@ -58,7 +58,7 @@ static int hold_fail(const struct netcfg_publish *p, int errnum, struct rt_err *
 	if (errnum == EADDRINUSE) {
 		rt_fail(err, 0, "netcfg: --publish %s: host port %u/%s is already in use", text,
 		        p->host_port, proto);
-		rt_err_hint(err, "pick another host port; 'ss -lnp%c sport = :%u' shows who has it",
+		rt_err_hint(err, "pick another host port; 'ss -anp%c sport = :%u' shows who has it",
 		            p->protocol == IPPROTO_UDP ? 'u' : 't', p->host_port);
 		return -1;
 	}
