@@ -37,13 +37,23 @@ static bool has_connectivity(enum netcfg_mode mode)
 	return mode == NETCFG_USER || mode == NETCFG_PROXY || mode == NETCFG_ADMIN;
 }
 
-/* Everything we can check before creating anything: a bad option fails with nothing to undo. */
+/*
+ * Everything we can check before creating anything: a bad option fails with nothing to undo.
+ * A published host port that something uses is refused here too: we bind it and let go (the
+ * port is held for good after clone, so that the child does not inherit the socket).
+ */
 static int check_spec(const struct netcfg_spec *spec, bool root, struct netcfg_pool *pool,
                       struct rt_err *err)
 {
 	for (unsigned i = 0; i < spec->n_publish; i++) {
+		int fd;
+
 		if (netcfg_publish_check(&spec->publish[i], err) < 0)
 			return -1;
+		fd = netcfg_port_hold(&spec->publish[i], err);
+		if (fd < 0)
+			return -1;
+		close(fd);
 	}
 	if (!root)
 		return netcfg_helper_find(spec, err);
@@ -116,21 +126,18 @@ const char *netcfg_host_hosts_path(const struct netcfg_host *h)
 }
 
 /*
- * Hold every published host port (ports.c): before any rule redirects it, so that nothing the
- * host already runs is taken over. Rootless, pasta binds the ports itself, so we only try
- * each one and let go: the same one-line refusal instead of a helper's failure.
+ * As root, hold every published host port (ports.c) for the container's life, before any rule
+ * redirects it, so that nothing the host runs is taken over. (Rootless, pasta binds the ports
+ * itself; check_spec tried them.)
  */
-static int hold_ports(struct netcfg_host *h, bool keep, struct rt_err *err)
+static int hold_ports(struct netcfg_host *h, struct rt_err *err)
 {
 	for (unsigned i = 0; i < h->spec->n_publish; i++) {
 		int fd = netcfg_port_hold(&h->spec->publish[i], err);
 
 		if (fd < 0)
 			return -1;
-		if (!keep)
-			close(fd);
-		else
-			h->port_fds[h->n_ports++] = fd;
+		h->port_fds[h->n_ports++] = fd;
 	}
 	return 0;
 }
@@ -142,7 +149,7 @@ static int attach_veth(struct netcfg_host *h, pid_t child, struct rt_err *err)
 	const char *name = h->state.name;
 	char key[64];
 
-	if (hold_ports(h, true, err) < 0)
+	if (hold_ports(h, err) < 0)
 		return -1;
 	if (netcfg_veth_create(name, child, htonl(h->block.gateway), NETCFG_BLOCK_PLEN, err) < 0)
 		return -1;
@@ -160,8 +167,6 @@ int netcfg_host_attach(struct netcfg_host *h, pid_t child, struct rt_err *err)
 		return 0;
 	if (h->state.root)
 		return attach_veth(h, child, err);
-	if (hold_ports(h, false, err) < 0)
-		return -1;
 	return netcfg_helper_start(h->spec, h->state.dir_fd, h->state.dir, child, &h->helper, err);
 }
 

@@ -43,8 +43,9 @@ int netcfg_subnet_check(const char *cidr, struct rt_err *err);
 
 /*
  * Parent, before clone: for the modes with connectivity (user, proxy, admin), check the
- * --publish list, lease an address block from spec->subnet (as root; under a lock, collecting
- * the leftovers of dead containers first; a block none of whose addresses the host uses, and a
+ * --publish list (a host port that anything on the host uses is refused), lease an address block
+ * from spec->subnet (as root; under a lock, collecting the leftovers of dead containers first; a
+ * block none of whose addresses the host uses, and a
  * --subnet that overlaps the host's addresses or routes is refused), turn IPv4 forwarding on
  * where the host had it off, and write the container's resolv.conf and hosts (hostname is the
  * container's) into a private state directory. Fills the runtime fields of spec (ifname, addr,

@@ -97,7 +97,7 @@ int netcfg_port_hold(const struct netcfg_publish *p, struct rt_err *err)
 	if (p->protocol == IPPROTO_UDP)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
 	len = host_sockaddr(p, ipv6, &ss);
-	rt_trace("net", "bind(%s, %s:%u) to hold the published host port",
+	rt_trace("net", "bind(%s, %s:%u), no SO_REUSEADDR: the published host port",
 	         p->protocol == IPPROTO_UDP ? "udp" : "tcp",
 	         ipv6            ? "[::]"
 	         : p->host_ip[0] ? p->host_ip
