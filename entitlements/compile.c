@@ -501,6 +501,7 @@ static int compile_network(const struct ent_request *req, struct netcfg_spec *ne
 		               ENT_MAX_PUBLISH);
 	memcpy(net->publish, req->publish, req->n_publish * sizeof(req->publish[0]));
 	net->n_publish = req->n_publish;
+	net->subnet_given = req->subnet != NULL;
 	if (net->mode >= NETCFG_USER && net->mode != NETCFG_HOST) {
 		const char *subnet = req->subnet ? req->subnet : ENT_SUBNET_DEFAULT;
 

@@ -156,7 +156,8 @@ struct netcfg_publish {
 struct netcfg_spec {
 	enum netcfg_mode mode;
 	const char *why;
-	char subnet[64]; /* address pool, "10.88.0.0/16" */
+	char subnet[64];   /* address pool, "10.88.0.0/16" */
+	bool subnet_given; /* by --subnet: overlapping the host is an error, not blocks to skip */
 	struct netcfg_publish publish[ENT_MAX_PUBLISH];
 	unsigned n_publish;
 	/*

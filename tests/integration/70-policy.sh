@@ -196,10 +196,10 @@ run_status "check --tmpfs: refused the same way (exit 1)" 1 check --policy "$P/e
 
 # The address pool and published ports reach the host's networks: grants too.
 run_fails "--subnet outside the default pool: refused" 125 \
-	"refused by $P/user: subnet 169.254.169.252/30 \(from --subnet\) is not allowed" \
-	--policy "$P/user" -e network.access=user --subnet 169.254.169.252/30 $R /bin/true
+	"refused by $P/user: subnet 10.99.0.0/30 \(from --subnet\) is not allowed" \
+	--policy "$P/user" -e network.access=user --subnet 10.99.0.0/30 $R /bin/true
 run_status "check --subnet: refused the same way (exit 1)" 1 check --policy "$P/user" \
-	-e network.access=user --subnet 169.254.169.252/30
+	-e network.access=user --subnet 10.99.0.0/30
 run_status "--subnet inside the default pool: allowed" 0 check --policy "$P/user" \
 	-e network.access=user --subnet 10.88.240.0/24
 printf 'allow network.access=proxy\nallow subnet 10.213.0.0/16\nallow publish 127.0.0.1:18000-18099\n' \

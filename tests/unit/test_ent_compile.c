@@ -435,12 +435,29 @@ static void test_network_rows(void **state)
 	ALLOWED(p, "setsockopt", 3, 6 /* IPPROTO_TCP */, SO_DEBUG);
 	ALLOWED(p, "socket", AF_INET, SOCK_RAW, 0);
 	assert_string_equal(p->net.subnet, "10.88.0.0/16");
+	assert_false(p->net.subnet_given); /* the default pool: host-used blocks are skipped */
 	ent_plan_free(p);
 
 	p = COMPILE("network.access=host");
 	assert_false(p->ns.unshare[NS_NET]);
 	assert_string_equal(find_mount(p, "/sys")->fstype, "bind");
 	assert_true(find_mount(p, "/sys")->flags & MS_RDONLY);
+	ent_plan_free(p);
+}
+
+/* A pool named by --subnet is the user's choice: overlapping the host is then an error. */
+static void test_subnet_given(void **state)
+{
+	static char *argv[] = { "/bin/true", NULL };
+	struct ent_request req = { .argv = argv, .subnet = "10.77.0.0/24" };
+	struct rt_err err = { 0 };
+	struct ent_plan *p = ent_plan_new(&err);
+
+	(void)state;
+	req.entitlements[req.n_entitlements++] = "network.access=user";
+	assert_int_equal(ent_compile(&req, p, &err), 0);
+	assert_string_equal(p->net.subnet, "10.77.0.0/24");
+	assert_true(p->net.subnet_given);
 	ent_plan_free(p);
 }
 
@@ -719,6 +736,7 @@ int main(void)
 		cmocka_unit_test(test_ioctl_filter),
 		cmocka_unit_test(test_each_row),
 		cmocka_unit_test(test_network_rows),
+		cmocka_unit_test(test_subnet_given),
 		cmocka_unit_test(test_security_rows),
 		cmocka_unit_test(test_host_rows),
 		cmocka_unit_test(test_union_and_highest),
