@@ -293,16 +293,18 @@ run_ok "explain: provenance of profile entitlements" 'network.access=proxy +\[pr
 	explain $PD -p ci
 run_ok "built-in profile default is empty" 'none requested' explain -p default
 
-# The default policy file applies when it exists (only if this host has none of its own).
-if [ ! -e /etc/ent-run/policy ]; then
-	made_dir=
-	[ -d /etc/ent-run ] || { mkdir /etc/ent-run && made_dir=yes; }
-	trap 'rm -f /etc/ent-run/policy; [ -n "$made_dir" ] && rmdir /etc/ent-run; rm -rf "$T_TMP"' EXIT
-	cp "$P/user" /etc/ent-run/policy && chmod 644 /etc/ent-run/policy
-	run_fails "/etc/ent-run/policy applies by default" 125 "refused by /etc/ent-run/policy" \
-		-e network.access=proxy $R /bin/true
-	run_status "/etc/ent-run/policy allows what it lists" 0 -e network.access=none $R /bin/true
-else
-	skip "/etc/ent-run/policy applies by default" "this host has its own /etc/ent-run/policy"
-fi
+# The default policy file applies when it exists. Shown only to a private mount namespace, where
+# /etc is an overlay holding /etc/ent-run/policy: the host's /etc is never written.
+mkdir -p "$T_TMP/etc-upper/ent-run" "$T_TMP/etc-work"
+cp "$P/user" "$T_TMP/etc-upper/ent-run/policy" && chmod 644 "$T_TMP/etc-upper/ent-run/policy"
+ENT_RUN_REAL=$ENT_RUN
+printf '#!/bin/sh\nexec unshare -m --propagation private sh -c '"'"'mount -t overlay overlay -o lowerdir=/etc,upperdir=%s,workdir=%s /etc && exec "$0" "$@"'"'"' %s "$@"\n' \
+	"$T_TMP/etc-upper" "$T_TMP/etc-work" "$ENT_RUN_REAL" >"$T_TMP/ent-run-etc"
+chmod +x "$T_TMP/ent-run-etc"
+ENT_RUN=$T_TMP/ent-run-etc
+run_fails "/etc/ent-run/policy applies by default" 125 "refused by /etc/ent-run/policy" \
+	-e network.access=proxy $R /bin/true
+run_status "/etc/ent-run/policy allows what it lists" 0 -e network.access=none $R /bin/true
+ENT_RUN=$ENT_RUN_REAL
+check "the host's /etc/ent-run/policy is untouched" sh -c "[ ! -e /etc/ent-run/policy ] || ! cmp -s /etc/ent-run/policy '$P/user'"
 finish
