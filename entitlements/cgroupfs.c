@@ -62,7 +62,7 @@ static void wanted_controllers(const struct cgroup_spec *cg, const char *out[4])
 
 	if (cg->memory_bytes > 0)
 		out[n++] = "memory";
-	if (cg->pids_max > 0)
+	if (cg->pids_max > 0 && !cg->pids_rlimit)
 		out[n++] = "pids";
 	if (cg->cpu_quota_us > 0)
 		out[n++] = "cpu";
@@ -128,7 +128,7 @@ int ent_compile_cgroupfs(const struct ent_host *host, struct ent_plan *plan, str
 		                      .target = CGROUP_DIR,
 		                      .fstype = "tmpfs",
 		                      .flags = MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		                      .data = "mode=755" };
+		                      .data = "mode=755,size=4k" }; /* mount points only */
 	char target[ENT_PATH_MAX];
 
 	/* Outside a cgroup namespace of its own, a mount would show the host's whole tree. */

@@ -189,6 +189,8 @@ struct cgroup_devrule {
 struct cgroup_spec {
 	int64_t memory_bytes; /* 0 = no limit */
 	int64_t pids_max;     /* 0 = no limit ("--pids max") */
+	bool pids_rlimit;     /* enforce pids_max with RLIMIT_NPROC, not the pids controller (see
+	                         entitlements/compile.c): proc.rlimits holds it */
 	int64_t cpu_quota_us; /* 0 = no limit; with cpu_period_us */
 	int64_t cpu_period_us;
 	const char *memory_why;

@@ -36,8 +36,8 @@ static bool has_word(const char *list, const char *name)
 	return false;
 }
 
-int cg_v2_enable(const struct cgroup_hier *h, const char *parent, const struct cgroup_spec *spec,
-                 struct rt_err *err)
+int cgroup_v2_enable(const struct cgroup_hier *h, const char *parent,
+                     const struct cgroup_spec *spec, struct rt_err *err)
 {
 	unsigned need = cgroup_wanted(spec) & h->controllers;
 	char have[256] = "", text[64] = "";
@@ -65,8 +65,8 @@ int cg_v2_enable(const struct cgroup_hier *h, const char *parent, const struct c
 	return 0;
 }
 
-int cg_v2_write_limits(const struct cgroup_hier *h, const char *dir, const struct cgroup_spec *spec,
-                       struct rt_err *err)
+int cgroup_v2_write_limits(const struct cgroup_hier *h, const char *dir,
+                           const struct cgroup_spec *spec, struct rt_err *err)
 {
 	char text[48];
 

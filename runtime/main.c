@@ -21,6 +21,7 @@
 #include "entitlements/explain.h"
 #include "entitlements/seccomp_json.h"
 #include "entitlements/spec.h"
+#include "runtime/cgroup.h"
 #include "runtime/cli.h"
 #include "runtime/host.h"
 #include "runtime/launch.h"
@@ -283,6 +284,12 @@ static int run_plan(struct rt_options *opts, struct rt_policy *p, struct rt_err 
 
 	if (!plan || ent_compile(&opts->req, plan, err) < 0)
 		goto out;
+	/* /sys/fs/cgroup inside: the hierarchies of the plan's cgroup, when it has one. */
+	if (cgroup_wanted(&plan->cgroup)) {
+		rt_host_probe_cgroups(&opts->req.host);
+		if (ent_compile_cgroupfs(&opts->req.host, plan, err) < 0)
+			goto out;
+	}
 	switch (opts->command) {
 	case RT_CMD_RUN:
 		if (enforce_policy(opts, p, plan, err) == 0)

@@ -68,8 +68,9 @@ need(sc.get("architectures") in (["SCMP_ARCH_X86_64"], ["SCMP_ARCH_AARCH64"]),
      "seccomp: the native architecture only")
 need(len(sc.get("syscalls", [])) > 0 and all(s.get("names") and s.get("action")
      for s in sc.get("syscalls", [])), "seccomp.syscalls entries have names and action")
-pids = lx.get("resources", {}).get("pids", {}).get("limit")
-need(pids == 1024, "linux.resources.pids.limit 1024 (got %r)" % pids)
+nproc = [r for r in p.get("rlimits", []) if r.get("type") == "RLIMIT_NPROC"]
+need(len(nproc) == 1 and nproc[0].get("hard") == 1024 and "pids" not in lx.get("resources", {}),
+     "the default process cap as RLIMIT_NPROC 1024 (got %r)" % nproc)
 print("; ".join(bad) if bad else "ok")
 EOF
 if [ "$(cat "$T_TMP/spec-check")" = ok ]; then pass "spec: the required OCI fields"; else

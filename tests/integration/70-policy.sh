@@ -169,8 +169,9 @@ run_ok "limit pids max allows --pids max" '^absent$' --policy "$P/pids-max" --pi
 	/bin/sh -c '[ -e /sys/fs/cgroup/pids/pids.max ] && cat /sys/fs/cgroup/pids/pids.max || echo absent'
 run_ok "no limit named: the policy's ceilings apply (pids, memory, cpu, tmpfs)" \
 	'^100 268435456 50000 size=8192k$' --policy "$P/ceilings" --tmpfs /big $R /bin/sh -c \
-	'echo $(cat /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/memory/memory.limit_in_bytes \
-	  /sys/fs/cgroup/cpu*/cpu.cfs_quota_us) $(grep " /big " /proc/self/mountinfo | grep -o "size=[0-9]*k")'
+	'echo $(grep "Max processes" /proc/self/limits | tr -s " " | cut -d" " -f3) \
+	  $(cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/cpu*/cpu.cfs_quota_us) \
+	  $(grep " /big " /proc/self/mountinfo | grep -o "size=[0-9]*k")'
 run_fails "above the pids ceiling: refused, naming it" 125 \
 	"refused by $P/ceilings: pids 200 \(from --pids\) is not allowed; allowed up to pids 100" \
 	--policy "$P/ceilings" --pids 200 $R /bin/true
