@@ -445,11 +445,11 @@ def report(b, ls, sc, youki, load0, load1):
     lines += ["", "Per-call cost of ent-run's default seccomp filter (CPU time per call "
               "inside the container, median of %d runs):" % b.sc_pairs, ""]
     if isinstance(sc, dict):
-        lines += ["| system call | unconfined, ns | default filter, ns | ratio |",
-                  "|---|---|---|---|"]
+        lines += ["| system call | unconfined, ns | default filter, ns | added, ns | ratio |",
+                  "|---|---|---|---|---|"]
         for name, (u, d, ratio) in sc.items():
-            lines.append("| %s | %s | %s | %s |" % (syscall_label(name), fmt(u), fmt(d),
-                                                     fmt(ratio, "×")))
+            lines.append("| %s | %s | %s | %.0f | %s |" % (syscall_label(name), fmt(u), fmt(d),
+                                                          d - u, fmt(ratio, "×")))
     else:
         lines.append("skipped: %s" % sc)
 
