@@ -17,10 +17,10 @@ PKGS    := libseccomp libcap libnl-3.0 libnl-route-3.0 libmnl libnftnl json-c
 # Debian packages: build libraries, test tools (cmocka, busybox for the rootfs, crun and
 # bubblewrap for comparisons, uidmap for rootless maps, iproute2 and nftables to look at test
 # hosts, passt for rootless networking, python3 to read JSON, procps for pgrep, gdb to stage
-# races in tests).
+# races in tests, time and hyperfine for make bench).
 DEB_PKGS := build-essential pkg-config libseccomp-dev libcap-dev libnl-3-dev libnl-route-3-dev \
 	    libmnl-dev libjson-c-dev libnftnl-dev libcmocka-dev busybox-static crun bubblewrap \
-	    uidmap iproute2 nftables passt clang-format python3 procps gdb
+	    uidmap iproute2 nftables passt clang-format python3 procps gdb time hyperfine
 
 CC      ?= cc
 CPPFLAGS += -D_GNU_SOURCE -I. -DENT_VERSION='"$(VERSION)"'
@@ -36,7 +36,13 @@ LDFLAGS  += -fsanitize=address,undefined
 endif
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# Linked statically where Debian ships the archive (all but libmnl): at every start the dynamic
+# loader would otherwise map and relocate seven libraries before main(), about a millisecond
+# (docs/PERFORMANCE.md). libmnl and libc stay shared.
+STATIC_PKGS := libseccomp libcap libnl-3.0 libnl-route-3.0 libnftnl json-c
+PKG_LIBS   = -Wl,-Bstatic $(shell pkg-config --static --libs-only-l $(STATIC_PKGS) 2>/dev/null | \
+	       sed 's/-lpthread//g; s/-lmnl//g') -Wl,-Bdynamic \
+	     $(shell pkg-config --libs libmnl 2>/dev/null) -lpthread
 
 SRC_DIRS := base runtime ns rootfs netcfg entitlements
 LIB_SRCS := $(filter-out runtime/main.c,$(wildcard $(addsuffix /*.c,$(SRC_DIRS))))
@@ -61,8 +67,8 @@ $(OUT)/%.o: %.c
 $(OUT)/libent.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
-$(BIN): $(MAIN_OBJ) $(OUT)/libent.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+$(BIN): $(MAIN_OBJ) $(OUT)/libent.a Makefile
+	$(CC) $(LDFLAGS) -o $@ $(filter-out Makefile,$^) $(PKG_LIBS)
 
 $(OUT)/tests/%: tests/unit/%.c $(OUT)/libent.a
 	@mkdir -p $(dir $@)
@@ -95,8 +101,29 @@ test: deps all unit rootfs
 	ENT_RUN=$(BIN) UNIT_DIR=$(OUT)/tests ROOTFS=$(ROOTFS) TOOLS=$(BUILD)/tools \
 	  sh tests/run.sh
 
-bench: all rootfs
-	ENT_RUN=$(BIN) ROOTFS=$(ROOTFS) sh tests/bench.sh
+# Start-up bench (tests/bench.sh; never a test, it never fails on timing). The floor and the
+# stopwatch are linked like ent-run; the system call timer runs inside the rootfs, which has no
+# libc, so it is static and goes into a copy of the test rootfs at /bench.
+BENCH_BINS   := $(OUT)/bench/floor $(OUT)/bench/spawn $(BUILD)/bench/syscalls
+BENCH_ROOTFS := $(BUILD)/bench/rootfs
+
+$(OUT)/bench/%: tests/bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+$(BUILD)/bench/syscalls: tests/bench/syscalls.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -o $@ $<
+
+$(BENCH_ROOTFS)/.stamp: $(ROOTFS)/.stamp $(BUILD)/bench/syscalls
+	rm -rf $(BENCH_ROOTFS)
+	cp -a $(ROOTFS) $(BENCH_ROOTFS)
+	mkdir -p $(BENCH_ROOTFS)/bench
+	cp $(BUILD)/bench/syscalls $(BENCH_ROOTFS)/bench/
+	@touch $@
+
+bench: all rootfs $(BENCH_BINS) $(BENCH_ROOTFS)/.stamp
+	ENT_RUN=$(BIN) ROOTFS=$(BENCH_ROOTFS) BENCH_BIN=$(OUT)/bench sh tests/bench.sh
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
@@ -106,7 +133,8 @@ install: $(BIN)
 clean:
 	rm -rf $(BUILD)
 
-FORMAT_FILES = $(wildcard $(addsuffix /*.[ch],$(SRC_DIRS)) tests/unit/*.[ch] tests/tools/*.[ch])
+FORMAT_FILES = $(wildcard $(addsuffix /*.[ch],$(SRC_DIRS)) tests/unit/*.[ch] tests/tools/*.[ch] \
+	       tests/bench/*.[ch])
 format:
 	clang-format -i $(FORMAT_FILES)
 format-check:

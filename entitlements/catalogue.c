@@ -107,7 +107,7 @@ const struct ent_entry ent_entries[] = {
 	{ LEVEL("host.devices.access", "none", 0), .is_default = true, NO_NET,
 	  .masked = masked_devices_none,
 	  .description = "Minimal /dev (null zero full random urandom tty pts ptmx shm mqueue); "
-			 "the device cgroup denies everything else; /sys read-only." },
+			 "no other node opens (no mknod, every mount nodev); /sys read-only." },
 	{ LEVEL("host.devices.access", "view", 1), NO_NET,
 	  .description = "none, plus host device information in /sys (/sys/block, /sys/bus, "
 			 "/sys/class/block, /sys/dev), still read-only." },

@@ -85,7 +85,7 @@ static void wanted_controllers(const struct cgroup_spec *cg, const char *out[WAN
 
 	if (cg->memory_bytes > 0 || cg->memory_reservation_bytes > 0)
 		out[n++] = "memory";
-	if (cg->pids_max > 0)
+	if (cg->pids_max > 0 && !cg->pids_rlimit)
 		out[n++] = "pids";
 	if (cg->cpu_quota_us > 0 || cg->cpu_shares > 0)
 		out[n++] = "cpu";
@@ -154,7 +154,7 @@ int ent_compile_cgroup_view(const struct ent_host *host, struct ent_plan *plan,
 		                      .target = v->target,
 		                      .fstype = "tmpfs",
 		                      .flags = MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		                      .data = "mode=755" };
+		                      .data = "mode=755,size=4k" }; /* mount points only */
 	char target[ENT_PATH_MAX];
 
 	wanted_controllers(&plan->cgroup, wanted);

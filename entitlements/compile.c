@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 
 #include "base/util.h"
 
@@ -237,7 +238,13 @@ static int compile_volumes(const struct ent_request *req, struct ent_plan *plan,
 		m.source_ino = v->source_ino;
 		if (v->readonly)
 			m.flags |= MS_RDONLY;
+		/*
+		 * Idmapped, container root owns what host root owns: a device node in a volume
+		 * would open for it. nodev: the only nodes it reaches are those in its /dev.
+		 */
 		m.idmap = plan->rootfs.idmap;
+		if (m.idmap)
+			m.flags |= MS_NODEV;
 		if (ent_plan_add_mount(plan, &m, "--volume", err) < 0)
 			return -1;
 	}
@@ -453,6 +460,56 @@ static void compile_identity(const struct ent_host *host, unsigned n_base_device
 }
 
 /*
+ * The device cgroup only where it protects something: where container root is host root
+ * (host.devices.access=admin, or no user namespace) or a host device is passed in. Otherwise
+ * container root is an unprivileged host uid in a user namespace: it cannot create a device
+ * node (mknod of a device needs CAP_MKNOD in the host's user namespace), every filesystem it
+ * mounts is nodev, its rootfs and volumes are mounted nodev, so the only nodes it can open are
+ * those ent-run binds into its /dev. A cgroup would cost a mkdir, an attach that can stall for
+ * an RCU grace period, and an rmdir at every start, for nothing.
+ */
+static void compile_device_rules(struct ent_plan *plan)
+{
+	const struct ns_spec *ns = &plan->ns;
+	bool host_root = !ns->unshare[NS_USER] || (ns->n_uid_map && ns->uid_map[0].inside == 0 &&
+	                                           ns->uid_map[0].outside == 0 && !ns->own_range);
+
+	if (host_root || plan->rootfs.host_dev)
+		return;
+	for (unsigned i = 0; i < plan->cgroup.n_devrules; i++) {
+		if (ent_has(plan->cgroup.devrules[i].path)) /* host.devices.allow */
+			return;
+	}
+	plan->cgroup.n_devrules = 0;
+}
+
+/*
+ * The process cap without a cgroup where it is the same cap: RLIMIT_NPROC counts the processes
+ * of one real uid in one user namespace (since Linux 5.14), and a container that cannot change
+ * its uid (no CAP_SETUID) runs each of its processes under one uid of its own: the workload's
+ * (PID 1, ent-run's, is one more under root). With CAP_SETUID it could spread over many uids,
+ * each counted apart: then only the pids controller caps the whole container.
+ */
+static int compile_pids_rlimit(struct ent_plan *plan, struct rt_err *err)
+{
+	struct cgroup_spec *cg = &plan->cgroup;
+	struct ent_rlimit *rl;
+
+	if (cg->pids_max <= 0 || !plan->ns.unshare[NS_USER] ||
+	    (plan->lockdown.caps.bounding & (UINT64_C(1) << CAP_SETUID)))
+		return 0;
+	if (plan->proc.n_rlimits >= ENT_MAX_RLIMITS)
+		return rt_fail(err, 0, "entitlements: too many rlimits (at most %d)",
+		               ENT_MAX_RLIMITS);
+	rl = &plan->proc.rlimits[plan->proc.n_rlimits++];
+	rl->resource = RLIMIT_NPROC;
+	rl->soft = rl->hard = (uint64_t)cg->pids_max;
+	rl->why = cg->pids_why;
+	cg->pids_rlimit = true;
+	return 0;
+}
+
+/*
  * The seccomp reference: runtime/default is the filter built from the entitlements;
  * unconfined loads none; localhost/NAME replaces the rules with a JSON profile's, whose text
  * runtime/ read for us.
@@ -502,12 +559,48 @@ static int compile_network(const struct ent_request *req, struct netcfg_spec *ne
 		               ENT_MAX_PUBLISH);
 	memcpy(net->publish, req->publish, req->n_publish * sizeof(req->publish[0]));
 	net->n_publish = req->n_publish;
+	net->subnet_given = req->subnet != NULL;
 	if (net->mode >= NETCFG_USER && net->mode != NETCFG_HOST) {
 		const char *subnet = req->subnet ? req->subnet : ENT_SUBNET_DEFAULT;
 
 		if (strlen(subnet) >= sizeof(net->subnet))
 			return rt_fail(err, 0, "entitlements: --subnet too long: %.40s...", subnet);
 		memcpy(net->subnet, subnet, strlen(subnet) + 1);
+	}
+	return 0;
+}
+
+/*
+ * With connectivity (network.access=user and above, not host), the container's own
+ * /etc/resolv.conf and /etc/hosts, bound read-only over the rootfs's, which stays untouched:
+ * netcfg/ writes them into ent-run's state directory at start and the parent fills in their
+ * paths (generated). A --volume on the same target wins. After the volumes, so they come last.
+ */
+static int compile_net_files(struct ent_plan *plan, struct rt_err *err)
+{
+	static const struct {
+		const char *target;
+		enum rootfs_generated kind;
+	} files[] = {
+		{ "/etc/resolv.conf", ROOTFS_GEN_RESOLV },
+		{ "/etc/hosts", ROOTFS_GEN_HOSTS },
+	};
+	const struct netcfg_spec *net = &plan->net;
+
+	if (net->mode < NETCFG_USER || net->mode == NETCFG_HOST)
+		return 0;
+	for (size_t f = 0; f < ARRAY_SIZE(files); f++) {
+		struct rootfs_mount m = { .target = files[f].target,
+			                  .fstype = "bind",
+			                  .flags = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			                  .create_file = true,
+			                  .generated = (uint8_t)files[f].kind };
+		bool covered = false;
+
+		for (unsigned i = 0; i < plan->rootfs.n_mounts && !covered; i++)
+			covered = !strcmp(plan->rootfs.mounts[i].target, m.target);
+		if (!covered && ent_plan_add_mount(plan, &m, net->why, err) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -537,15 +630,17 @@ static int compile_all(const struct ent_request *req, struct ent_grant_req *reqs
 	if (ent_grant_apply(&sel, plan, err) < 0)
 		return -1;
 	compile_identity(&req->host, n_base_devices, plan);
+	compile_device_rules(plan);
 	compile_limits(req, &plan->cgroup);
-	/* /sys/fs/cgroup, read-only: the hierarchies that carry the limits and device rules. */
-	if (ent_compile_cgroupfs(&req->host, plan, err) < 0)
+	if (compile_pids_rlimit(plan, err) < 0)
 		return -1;
 	if (compile_seccomp_ref(req, plan, err) < 0)
 		return -1;
 	if (compile_network(req, &plan->net, err) < 0)
 		return -1;
 	if (compile_volumes(req, plan, err) < 0)
+		return -1;
+	if (compile_net_files(plan, err) < 0)
 		return -1;
 	if (size_tmpfs(req, plan, err) < 0)
 		return -1;

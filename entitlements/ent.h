@@ -211,7 +211,9 @@ int ent_compile(const struct ent_request *req, struct ent_plan *plan, struct rt_
 void ent_default_idmaps(const struct ent_host *host, struct ns_spec *ns);
 
 /*
- * The container's view of its cgroups (entitlements/cgroupfs.c): append to plan's mounts the
+ * The container's view of its cgroups (entitlements/cgroupfs.c), a second step after
+ * ent_compile() for plans that use a cgroup (runtime/ reads the host's layout only then, at
+ * no cost to the others): append to plan's mounts the
  * hierarchies in use (those carrying plan->cgroup's limits and device rules, where runtime/
  * places the container) at /sys/fs/cgroup, read-only, in the same places as on the host (a
  * tmpfs holding one cgroup mount per v1 hierarchy, or the cgroup2 tree). Mounted inside the

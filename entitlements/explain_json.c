@@ -190,6 +190,8 @@ static struct json_object *json_mounts(const struct rootfs_spec *rootfs)
 		jadd(o, "target", jstring(m->target));
 		jadd(o, "type", jstring(m->fstype));
 		jadd(o, "source", jstring(m->source));
+		if (m->generated)
+			jadd(o, "generated", jstring(ent_generated_name(m->generated)));
 		jadd(o, "flags", flags);
 		jadd(o, "data", jstring(m->data));
 		jadd(o, "options", jstring(opts));
@@ -276,9 +278,13 @@ static struct json_object *json_limits(const struct cgroup_spec *cg)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *cpu = json_limit("quota_us", cg->cpu_quota_us, cg->cpu_why);
+	struct json_object *pids = json_limit("max", cg->pids_max, cg->pids_why);
 
 	jadd(o, "memory", json_limit("bytes", cg->memory_bytes, cg->memory_why));
-	jadd(o, "pids", json_limit("max", cg->pids_max, cg->pids_why));
+	json_object_object_del(pids, "why");
+	jadd(pids, "by", jstring(cg->pids_rlimit ? "rlimit" : "cgroup"));
+	jadd(pids, "why", jstring(why_of(cg->pids_why)));
+	jadd(o, "pids", pids);
 	json_object_object_del(cpu, "why");
 	jadd(cpu, "period_us", json_object_new_int64(cg->cpu_period_us));
 	jadd(cpu, "why", jstring(why_of(cg->cpu_why)));

@@ -341,8 +341,10 @@ static void text_mounts(FILE *out, const struct rootfs_spec *rootfs)
 		const struct rootfs_mount *m = &rootfs->mounts[i];
 		bool bind = !strcmp(m->fstype, "bind");
 
+		const char *source = m->generated ? ent_generated_name(m->generated) : m->source;
+
 		ent_mount_options(m, opts, sizeof(opts));
-		snprintf(text, sizeof(text), "%-7s %s%s%s", m->fstype, bind ? m->source : opts,
+		snprintf(text, sizeof(text), "%-7s %s%s%s", m->fstype, bind ? source : opts,
 		         bind ? " " : "", bind ? opts : "");
 		ent_put_row(out, 2, 12, m->target, text, why_of(m->why));
 	}
@@ -372,7 +374,12 @@ static void text_devices(FILE *out, const struct ent_plan *plan)
 		ent_put_row(out, 2, 14, rootfs->devices[i].path, "host node bound in",
 		            why_of(rootfs->devices[i].why));
 	fputs("  cgroup rules (the last match wins):\n", out);
-	if (!cg->n_devrules)
+	if (!cg->n_devrules && !plan->rootfs.host_dev)
+		ent_put_row(out, 4, 5, "none",
+		            "no device cgroup: the nodes above are the only ones it can open "
+		            "(no mknod, every mount nodev)",
+		            NULL);
+	else if (!cg->n_devrules)
 		fputs("    none\n", out);
 	for (unsigned i = 0; i < cg->n_devrules; i++) {
 		const struct cgroup_devrule *d = &cg->devrules[i];
@@ -418,7 +425,9 @@ static void text_limits(FILE *out, const struct cgroup_spec *cg)
 		         cg->memory_bytes >> 20, cg->memory_bytes);
 	ent_put_row(out, 2, 8, "memory", cg->memory_bytes ? text : "no limit",
 	            why_of(cg->memory_why));
-	snprintf(text, sizeof(text), "%" PRId64 " processes and threads", cg->pids_max);
+	snprintf(text, sizeof(text), "%" PRId64 " processes and threads (%s)", cg->pids_max,
+	         cg->pids_rlimit ? "RLIMIT_NPROC: the container cannot change its uid"
+	                         : "the pids controller");
 	ent_put_row(out, 2, 8, "pids", cg->pids_max ? text : "no limit", why_of(cg->pids_why));
 	if (cg->cpu_quota_us && cg->cpu_period_us)
 		snprintf(text, sizeof(text), "%" PRId64 "us every %" PRId64 "us (%.2f CPUs)",

@@ -100,7 +100,10 @@ static int compile_root(struct oci_ctx *c, struct json_object *doc)
 	return 0;
 }
 
-/* hostname and domainname: set inside a UTS namespace of the container's own only. */
+/*
+ * hostname and domainname: set inside a UTS namespace of the container's own, or the one it
+ * joins (runc does the same), never the host's.
+ */
 static int compile_names(struct oci_ctx *c, struct json_object *doc)
 {
 	struct ns_spec *ns = &c->plan->ns;
@@ -117,7 +120,7 @@ static int compile_names(struct oci_ctx *c, struct json_object *doc)
 		if (strlen(name) >= sizeof(ns->hostname))
 			return oci_fail(c, keys[i], "too long (at most %zu bytes)",
 			                sizeof(ns->hostname) - 1);
-		if (name[0] && (!ns->unshare[NS_UTS] || ns->path[NS_UTS]))
+		if (name[0] && !ns->unshare[NS_UTS])
 			return oci_fail(c, keys[i], "needs a UTS namespace of the container's own");
 		memcpy(dst[i], name, strlen(name) + 1);
 	}
@@ -480,6 +483,9 @@ static int compile_document(struct oci_ctx *c, struct json_object *doc)
 		return -1;
 	if (oci_process(c, "process", proc) < 0 || compile_root(c, doc) < 0 ||
 	    compile_names(c, doc) < 0 || compile_mounts(c, doc) < 0)
+		return -1;
+	/* As `ent-run --entitle` does once the cgroup is known: the container's /sys/fs/cgroup. */
+	if (c->entitlements && ent_compile_cgroupfs(&c->in->host, c->plan, c->err) < 0)
 		return -1;
 	return oci_linux(c, lnx);
 }

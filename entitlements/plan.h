@@ -102,6 +102,13 @@ struct ns_spec {
 
 /* ---------------------------------------------------------------- mounts (rootfs/) */
 
+/* A file a bind mount takes from ent-run's state directory, written at start by netcfg/. */
+enum rootfs_generated {
+	ROOTFS_GEN_NONE,   /* source is a host path */
+	ROOTFS_GEN_RESOLV, /* the container's resolv.conf: the host's, loopback nameservers out */
+	ROOTFS_GEN_HOSTS,  /* the container's hosts: localhost and its own name and address */
+};
+
 /*
  * One mount, applied in array order after the rootfs is bound and before pivot_root. target is
  * an absolute path inside the container. fstype "bind" means a bind mount of the host path
@@ -117,6 +124,7 @@ struct rootfs_mount {
 	bool create_file;    /* bind of a file: create an empty file, not a directory */
 	bool idmap; /* bind: an idmapped mount the parent makes (rootfs/idmap.c), so the source's
 	               on-disk ids 0-65535 are the container's 0-65535 */
+	uint8_t generated;   /* enum rootfs_generated: the parent fills source in at start */
 	uint64_t source_dev; /* bind: the source's device and inode when its path was resolved */
 	uint64_t source_ino; /* (0: unchecked); the child binds only that very file */
 	bool volume; /* bind of a host path the request chose (--volume, an OCI bind mount): a
@@ -189,7 +197,8 @@ struct netcfg_publish {
 struct netcfg_spec {
 	enum netcfg_mode mode;
 	const char *why;
-	char subnet[64]; /* address pool, "10.88.0.0/16" */
+	char subnet[64];   /* address pool, "10.88.0.0/16" */
+	bool subnet_given; /* by --subnet: overlapping the host is an error, not blocks to skip */
 	struct netcfg_publish publish[ENT_MAX_PUBLISH];
 	unsigned n_publish;
 	/*
@@ -234,7 +243,9 @@ struct cgroup_spec {
 	const char *cpuset_cpus;          /* "0-3": CPUs it may run on; NULL = all */
 	const char *cpuset_mems;          /* "0": memory nodes; NULL = all */
 	int64_t pids_max;                 /* 0 = no limit ("--pids max") */
-	int64_t cpu_quota_us;             /* 0 = no limit; with cpu_period_us */
+	bool pids_rlimit;     /* enforce pids_max with RLIMIT_NPROC, not the pids controller (see
+	                         entitlements/compile.c): proc.rlimits holds it */
+	int64_t cpu_quota_us; /* 0 = no limit; with cpu_period_us */
 	int64_t cpu_period_us;
 	const char *memory_why;
 	const char *pids_why;

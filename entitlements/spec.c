@@ -287,7 +287,8 @@ static struct json_object *spec_resources(const struct cgroup_spec *cg)
 		json_object_array_add(devices, r);
 	}
 	jadd(o, "devices", devices);
-	if (cg->pids_max > 0) {
+	/* A cap kept with RLIMIT_NPROC is in process.rlimits instead. */
+	if (cg->pids_max > 0 && !cg->pids_rlimit) {
 		struct json_object *pids = json_object_new_object();
 
 		jadd(pids, "limit", json_object_new_int64(cg->pids_max));

@@ -2,8 +2,9 @@
  * netcfg/host.c - the host side of a container's network, in the parent: prepare before clone,
  * attach after it, release at the end (see netcfg.h for the order).
  *
- * As root: an address block leased from the pool, a veth pair, IPv4 forwarding and the
- * container's nftables chains. Rootless: pasta or slirp4netns. Both: a private resolv.conf and
+ * As root: an address block leased from the pool, a veth pair, IPv4 forwarding (only where
+ * the host had none, and only while needed), the container's own nftables table, and the
+ * published host ports held. Rootless: pasta or slirp4netns. Both: a private resolv.conf and
  * hosts, bind-mounted over the rootfs's own.
  */
 #include "netcfg/internal.h"
@@ -24,8 +25,10 @@ struct netcfg_host {
 	struct netcfg_block block; /* root: host order */
 	char resolv[PATH_MAX];
 	char hosts[PATH_MAX];
-	bool veth; /* created: delete it */
-	bool nat;  /* chains added: delete them */
+	bool veth;                     /* created: delete it */
+	struct mnl_socket *nat;        /* owns the container's nftables table */
+	int port_fds[ENT_MAX_PUBLISH]; /* the published host ports, held */
+	unsigned n_ports;
 	struct netcfg_helper helper;
 };
 
@@ -34,13 +37,23 @@ static bool has_connectivity(enum netcfg_mode mode)
 	return mode == NETCFG_USER || mode == NETCFG_PROXY || mode == NETCFG_ADMIN;
 }
 
-/* Everything we can check before creating anything: a bad option fails with nothing to undo. */
+/*
+ * Everything we can check before creating anything: a bad option fails with nothing to undo.
+ * A published host port that something uses is refused here too: we bind it and let go (the
+ * port is held for good after clone, so that the child does not inherit the socket).
+ */
 static int check_spec(const struct netcfg_spec *spec, bool root, struct netcfg_pool *pool,
                       struct rt_err *err)
 {
 	for (unsigned i = 0; i < spec->n_publish; i++) {
+		int fd;
+
 		if (netcfg_publish_check(&spec->publish[i], err) < 0)
 			return -1;
+		fd = netcfg_port_hold(&spec->publish[i], err);
+		if (fd < 0)
+			return -1;
+		close(fd);
 	}
 	if (!root)
 		return netcfg_helper_find(spec, err);
@@ -64,8 +77,10 @@ int netcfg_host_prepare(struct netcfg_spec *spec, const char *hostname, struct n
 	bool root = geteuid() == 0;
 
 	*out = NULL;
-	if (!has_connectivity(spec->mode))
+	if (!has_connectivity(spec->mode)) {
+		netcfg_state_collect(); /* a killed run's leftovers: any start collects them */
 		return 0;
+	}
 	if (check_spec(spec, root, &pool, err) < 0)
 		return -1;
 	h = calloc(1, sizeof(*h));
@@ -77,7 +92,8 @@ int netcfg_host_prepare(struct netcfg_spec *spec, const char *hostname, struct n
 	h->helper.pidfd = -1;
 	h->helper.exit_fd = -1;
 	netcfg_name(getpid(), h->state.name, sizeof(h->state.name));
-	if (netcfg_state_create(&h->state, root ? &pool : NULL, &h->block, err) < 0)
+	if (netcfg_state_create(&h->state, root ? &pool : NULL, spec->subnet_given, &h->block,
+	                        err) < 0)
 		goto fail;
 	if (root)
 		fill_spec(spec, &h->block);
@@ -109,27 +125,40 @@ const char *netcfg_host_hosts_path(const struct netcfg_host *h)
 	return h ? h->hosts : NULL;
 }
 
-/* As root: veth, forwarding, NAT. */
+/*
+ * As root, hold every published host port (ports.c) for the container's life, before any rule
+ * redirects it, so that nothing the host runs is taken over. (Rootless, pasta binds the ports
+ * itself; check_spec tried them.)
+ */
+static int hold_ports(struct netcfg_host *h, struct rt_err *err)
+{
+	for (unsigned i = 0; i < h->spec->n_publish; i++) {
+		int fd = netcfg_port_hold(&h->spec->publish[i], err);
+
+		if (fd < 0)
+			return -1;
+		h->port_fds[h->n_ports++] = fd;
+	}
+	return 0;
+}
+
+/* As root: held ports, veth, NAT (forwarding was settled with the lease). */
 static int attach_veth(struct netcfg_host *h, pid_t child, struct rt_err *err)
 {
 	const struct netcfg_spec *spec = h->spec;
 	const char *name = h->state.name;
 	char key[64];
 
+	if (hold_ports(h, err) < 0)
+		return -1;
 	if (netcfg_veth_create(name, child, htonl(h->block.gateway), NETCFG_BLOCK_PLEN, err) < 0)
 		return -1;
 	h->veth = true;
-	/* Routing between the veth and the host's other interfaces (ip(7), ip_forward). */
-	if (netcfg_sysctl_set("net/ipv4/ip_forward", "1", err) < 0)
-		return -1;
 	/* Published to 127.0.0.1: let DNATed packets with a loopback source leave by the veth. */
 	snprintf(key, sizeof(key), "net/ipv4/conf/%s/route_localnet", name);
 	if (spec->n_publish && netcfg_sysctl_set(key, "1", err) < 0)
 		return -1;
-	if (netcfg_nat_add(name, name, spec->addr, spec->publish, spec->n_publish, err) < 0)
-		return -1;
-	h->nat = true;
-	return 0;
+	return netcfg_nat_add(name, name, spec->addr, spec->publish, spec->n_publish, &h->nat, err);
 }
 
 int netcfg_host_attach(struct netcfg_host *h, pid_t child, struct rt_err *err)
@@ -146,8 +175,10 @@ void netcfg_host_release(struct netcfg_host *h)
 	if (!h)
 		return;
 	netcfg_helper_stop(&h->helper);
-	if (h->nat)
-		netcfg_nat_remove(h->state.name);
+	netcfg_nat_remove(h->nat, h->state.name);
+	/* The ports after the rules that redirect them: never redirected and free at once. */
+	for (unsigned i = 0; i < h->n_ports; i++)
+		close(h->port_fds[i]);
 	if (h->veth)
 		netcfg_link_delete(h->state.name);
 	/* The lease last: nobody may get the address while rules for it remain. */

@@ -15,12 +15,14 @@
 #include "base/err.h"
 #include "entitlements/plan.h"
 
-#define NETCFG_IFNAME      "eth0" /* the container side of the veth, or the helper's tap */
-#define NETCFG_NAME_MAX    16     /* IFNAMSIZ: the host side of the veth is named after us */
-#define NETCFG_BLOCK_SIZE  4      /* each container gets a /30: network, host, container, bcast */
-#define NETCFG_BLOCK_PLEN  30
-#define NETCFG_TABLE       "ent-run" /* our nftables table, family ip */
-#define NETCFG_ADDR_STRLEN 16        /* INET_ADDRSTRLEN */
+#define NETCFG_IFNAME         "eth0" /* the container side of the veth, or the helper's tap */
+#define NETCFG_NAME_MAX       16     /* IFNAMSIZ: the host side of the veth is named after us */
+#define NETCFG_BLOCK_SIZE     4 /* each container gets a /30: network, host, container, bcast */
+#define NETCFG_BLOCK_PLEN     30
+#define NETCFG_ADDR_STRLEN    16                /* INET_ADDRSTRLEN */
+#define NETCFG_PUBLISH_STRLEN 80                /* "127.0.0.1:8080:80/udp" */
+#define NETCFG_FORWARD_TABLE  "ent-run-forward" /* ip: exists while we hold ip_forward on */
+#define NETCFG_LEASES_DIR     "leases"          /* in the state base: one file per /30 */
 
 /* ---------------------------------------------------------------- pool.c (pure) */
 
@@ -37,7 +39,25 @@ struct netcfg_block {
 	uint32_t addr;    /* base + 2: the container */
 };
 
-/* Parse "A.B.C.D/N" (N at most 30, host bits zero). Returns 0 or -1 with err. */
+/* A range of IPv4 addresses, host byte order, and what it is (for messages). */
+struct netcfg_range {
+	uint32_t net;
+	uint8_t prefix_len;
+	char what[96]; /* "127.0.0.0/8 (loopback)", "the host's route 10.9.0.0/16 dev eth1 ..." */
+};
+
+/* Do a/a_len and b/b_len share an address? */
+bool netcfg_overlap(uint32_t a, uint8_t a_len, uint32_t b, uint8_t b_len);
+
+/* The first of ranges that overlaps net/prefix_len, or NULL. */
+const struct netcfg_range *netcfg_range_find(const struct netcfg_range *ranges, size_t n,
+                                             uint32_t net, uint8_t prefix_len);
+
+/*
+ * Parse "A.B.C.D/N" (N at most 30, host bits zero, overlapping none of the special-purpose
+ * ranges 0.0.0.0/8, 127.0.0.0/8, 169.254.0.0/16, 224.0.0.0/4, 240.0.0.0/4). Returns 0 or -1
+ * with err naming the overlap.
+ */
 int netcfg_pool_parse(const char *cidr, struct netcfg_pool *pool, struct rt_err *err);
 
 /* How many /30 blocks the pool holds (1 for a /30, 16384 for a /16). */
@@ -52,6 +72,9 @@ const char *netcfg_addr_str(uint32_t addr, char *buf);
 /* The container's name, used for the host-side veth, its nftables chains and its state
  * directory: "ent-<pid>" (at most 15 characters, so it is a valid interface name). */
 int netcfg_name(pid_t pid, char *buf, size_t size);
+
+/* A --publish entry as given: "127.0.0.1:8080:80/udp". Returns buf. */
+const char *netcfg_publish_str(const struct netcfg_publish *p, char *buf, size_t size);
 
 /* A --publish entry we can apply: host_ip empty or an IPv4 address. Returns 0 or -1. */
 int netcfg_publish_check(const struct netcfg_publish *p, struct rt_err *err);
@@ -75,6 +98,26 @@ int netcfg_resolv_write(int dir_fd, const char *dir, struct rt_err *err);
 int netcfg_hosts_write(int dir_fd, const char *dir, const char *hostname, uint32_t addr,
                        struct rt_err *err);
 
+/* ---------------------------------------------------------------- hostaddr.c */
+
+/* Is addr on the link ifname one of our running containers' (its lease)? */
+typedef bool (*netcfg_ours_fn)(uint32_t addr, const char *ifname, void *data);
+
+/* The host's ranges that overlap a pool, as read from the kernel. */
+struct netcfg_used {
+	struct netcfg_range *ranges;
+	unsigned n, cap;
+};
+
+/*
+ * The local addresses (as /32) and the routes with a prefix (every table, every type; not the
+ * default route) of the network namespace we are in that overlap pool, except those ours()
+ * claims. Returns 0 (free out with netcfg_used_free) or -1 with err.
+ */
+int netcfg_host_used(const struct netcfg_pool *pool, netcfg_ours_fn ours, void *data,
+                     struct netcfg_used *out, struct rt_err *err);
+void netcfg_used_free(struct netcfg_used *u);
+
 /* ---------------------------------------------------------------- lease.c */
 
 /* One container's state directory and, as root, its address lease. */
@@ -89,15 +132,81 @@ struct netcfg_state {
 
 /*
  * Under the lock: collect what dead containers left, create st->dir (recording our pid), and
- * with pool, lease the first free block into *block. Returns 0 or -1 (nothing left behind).
+ * with pool, lease a free block into *block and turn on forwarding (forward.c). A block is free
+ * when no container has it and the host uses none of its addresses; a pool the host uses any
+ * part of is refused when it was given (pool_given), and its used blocks skipped otherwise.
+ * Returns 0 or -1 (nothing left behind once netcfg_state_remove ran).
  */
-int netcfg_state_create(struct netcfg_state *st, const struct netcfg_pool *pool,
+int netcfg_state_create(struct netcfg_state *st, const struct netcfg_pool *pool, bool pool_given,
                         struct netcfg_block *block, struct rt_err *err);
 
-/* Remove the state directory and the lease. Never fails. */
+/*
+ * Remove the lease and the state directory (in this order: a lease never outlives its
+ * directory, so a look at the directories finds every leftover), and as root, once no
+ * container is left in our network namespace, turn forwarding back off. Never fails.
+ */
 void netcfg_state_remove(struct netcfg_state *st);
 
+/* Collect the leftovers of killed runs, cheaply when there are none (see netcfg.h). */
+void netcfg_state_collect(void);
+
+/* Remove the state directory name of the base (and the files it may hold). Never fails. */
+void netcfg_dir_remove(int base_fd, const char *name);
+
+/* ---------------------------------------------------------------- stale.c */
+
+/* Is a state directory or link name a container's ("ent-1234")? */
+bool netcfg_is_container(const char *name);
+
+/* Record us as the owner of the state directory dir_fd: pid, start time, network namespace. */
+int netcfg_owner_write(int dir_fd, const char *dir, struct rt_err *err);
+
+/* The owner written in lease file name ("ent-1234"); false when unreadable. */
+bool netcfg_lease_owner(int leases_fd, const char *name, char owner[NETCFG_NAME_MAX]);
+
+/*
+ * Without the lock, cheaply: is there anything to collect (a container directory whose owner
+ * is gone, or a marker asking this network namespace to settle its forwarding)?
+ */
+bool netcfg_stale_any(int base_fd);
+
+/*
+ * Under the lock: collect every container whose owner is gone (root: leases and veths too),
+ * leaving a marker for its network namespace when that is not ours.
+ */
+void netcfg_collect_dead(int base_fd, bool root);
+
+/* Under the lock, as root: with no container of ours left in this network namespace, turn
+ * forwarding back off (forward.c); and drop this namespace's marker. */
+void netcfg_settle_forwarding(int base_fd);
+void netcfg_unmark_netns(int base_fd);
+
+/* ---------------------------------------------------------------- forward.c */
+
+/*
+ * With the lease lock held, for a container about to need forwarding: where the host does not
+ * forward IPv4, add table ip ent-run-forward (forward only our veths) and set ip_forward to 1.
+ * Where it does, change nothing. Returns 0 or -1.
+ */
+int netcfg_forward_acquire(struct rt_err *err);
+
+/*
+ * With the lease lock held, when no container of ours is left in this network namespace: if
+ * forwarding is ours (our table exists), set ip_forward back to 0 and delete the table.
+ * Never fails (what fails is retried by the next start).
+ */
+void netcfg_forward_release(void);
+
 /* ---------------------------------------------------------------- link.c */
+
+struct nl_sock;
+
+/* A NETLINK_ROUTE socket of the namespace we are in, or NULL with err; and its cleanup. */
+struct nl_sock *netcfg_rtnl_open(struct rt_err *err);
+void netcfg_nl_socket_freep(struct nl_sock **sk);
+
+/* libnl returns its own negative codes: the errno for a message. */
+int netcfg_nl_errno(int nlerr);
 
 /* Create the veth pair host_name <-> NETCFG_IFNAME, the peer directly in the network
  * namespace of pid child; give the host side gateway/prefix_len and bring it up. */
@@ -110,18 +219,82 @@ void netcfg_link_delete(const char *name);
 /* Write value to /proc/sys/<key> ("net/ipv4/ip_forward"). Returns 0 or -1. */
 int netcfg_sysctl_set(const char *key, const char *value, struct rt_err *err);
 
+/* ---------------------------------------------------------------- ports.c */
+
+/*
+ * Bind a socket to the host side of p ([::] dual-stack, or its IPv4 address) without
+ * SO_REUSEADDR or SO_REUSEPORT, so that nothing else on the host can use the port while we
+ * hold it. Returns the descriptor (close-on-exec), or -1 with err naming the port when
+ * something already uses it or the address is not the host's.
+ */
+int netcfg_port_hold(const struct netcfg_publish *p, struct rt_err *err);
+
+/* ---------------------------------------------------------------- nft.c */
+
+struct mnl_socket;
+struct nftnl_rule;
+struct nftnl_expr;
+struct nft_batch;
+
+/* Fill one rule with its expressions; false when out of memory. */
+typedef bool (*nft_rule_fill_fn)(struct nftnl_rule *r, const void *arg);
+
+/* A batch to build (NULL: out of memory), free with nft_batch_freep. */
+struct nft_batch *nft_batch_new(void);
+void nft_batch_freep(struct nft_batch **bt);
+
+/* Messages of a batch: tables (flags NFT_TABLE_F_*), base chains, rules appended. */
+void nft_add_table(struct nft_batch *bt, const char *table, uint32_t flags, uint16_t nlm_flags);
+void nft_del_table(struct nft_batch *bt, const char *table);
+void nft_add_chain(struct nft_batch *bt, const char *table, const char *chain, uint32_t hook,
+                   int32_t prio, const char *type);
+void nft_del_chain(struct nft_batch *bt, const char *table, const char *chain);
+void nft_add_rule(struct nft_batch *bt, const char *table, const char *chain, nft_rule_fill_fn fill,
+                  const void *arg);
+
+/* How many messages the batch holds so far. */
+unsigned nft_batch_count(const struct nft_batch *bt);
+
+/* Send the batch on nl (NULL: a socket of its own) and wait for every ack. Returns 0 or the
+ * first errno the kernel gave. */
+int nft_batch_send(struct nft_batch *bt, struct mnl_socket *nl);
+
+/* A NETLINK_NETFILTER socket, or NULL with *errnum; and its cleanup. */
+struct mnl_socket *nft_socket_open(int *errnum);
+void nft_socket_closep(struct mnl_socket **nl);
+
+/* Does table ip NAME exist? 1, 0, or -errno. */
+int nft_table_exists(const char *table);
+
+/* Rule expressions: any expression with u32 attributes as (key, value) pairs ending in 0;
+ * payload into register 1; compare register 1; [io]ifname ==/!= name (prefix: the first
+ * strlen(name) bytes, nft's "name*"); a verdict (NF_DROP, NF_ACCEPT). */
+struct nftnl_expr *nft_expr(struct nftnl_rule *r, const char *name, ...);
+bool nft_load_payload(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len);
+bool nft_compare(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len);
+bool nft_match_ifname(struct nftnl_rule *r, uint32_t key, uint32_t op, const char *name,
+                      bool prefix);
+bool nft_verdict(struct nftnl_rule *r, int verdict);
+
 /* ---------------------------------------------------------------- nat.c */
 
 /*
- * Add the container's chains to table ip ent-run in one atomic batch: source NAT for addr
- * (network byte order) leaving through any interface but host_name, and DNAT for each --publish
- * entry, both for packets arriving (prerouting) and for the host's own (output). Returns 0 or -1.
+ * Create the container's own table ip NAME, owned by a new netfilter socket, in one atomic
+ * batch: source NAT for addr (network byte order) leaving through any interface but host_name,
+ * and DNAT for each --publish entry, both for packets arriving (prerouting) and for the host's
+ * own (output). *owner is the socket: the table lives until it is closed (netcfg_nat_remove),
+ * or until we die. Returns 0 or -1.
  */
 int netcfg_nat_add(const char *name, const char *host_name, uint32_t addr,
-                   const struct netcfg_publish *publish, unsigned n_publish, struct rt_err *err);
+                   const struct netcfg_publish *publish, unsigned n_publish,
+                   struct mnl_socket **owner, struct rt_err *err);
 
-/* Delete the container's chains (and their rules), those that exist. Never fails. */
-void netcfg_nat_remove(const char *name);
+/* Delete the container's table and close its owner socket. Never fails; NULL is fine. */
+void netcfg_nat_remove(struct mnl_socket *owner, const char *name);
+
+/* Delete the chains NAME-{post,pre,out} of the shared table ip ent-run, where ent-run 0.1 kept
+ * a container's NAT, for a run of that version killed before an upgrade. Never fails. */
+void netcfg_nat_remove_legacy(const char *name);
 
 /* ---------------------------------------------------------------- rootless.c */
 

@@ -2,20 +2,23 @@
  * netcfg/lease.c - per-container state directories and address leases, shared by concurrent
  * ent-runs through a lock file (flock(2)).
  *
- *   /run/ent-run/net/lock              flock'd while collecting, creating and leasing
- *   /run/ent-run/net/ent-1234/owner    "pid starttime" of the ent-run that owns the container
+ *   /run/ent-run/net/lock              flock'd while collecting, creating, leasing, ending
+ *   /run/ent-run/net/ent-1234/owner    who owns the container (stale.c)
  *   /run/ent-run/net/ent-1234/...      resolv.conf, hosts (bind-mounted), helper files
  *   /run/ent-run/net/leases/10.88.0.4  the /30 at 10.88.0.4 belongs to "ent-1234"
+ *   /run/ent-run/net/netns-4026532001  a network namespace whose forwarding is to be settled
  *
  * (Rootless: $XDG_RUNTIME_DIR/ent-run/net, or /tmp/ent-run-UID/net, without leases.)
- * A lease is taken with O_CREAT|O_EXCL under the lock, so two starts never pick the same block.
- * A container whose owner is no longer running (ent-run was killed) is collected by the next
- * start: its veth, its nftables chains, its directory and its lease. The owner is recorded with
- * its start time (proc(5), /proc/PID/stat field 22), so a recycled pid does not look alive.
+ * A lease is taken with O_CREAT|O_EXCL under the lock, so two starts never pick the same block,
+ * and only for a block the host does not use (hostaddr.c). A lease exists only while its
+ * container's directory does (created after it, removed before it), so the directories alone
+ * tell whether anything is left over: a start of any kind looks at them once, and collects
+ * what a killed run left (stale.c). The container's nftables table and its published ports
+ * went with the killed process.
  */
 #include "netcfg/internal.h"
+#include "netcfg/netcfg.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -29,8 +32,7 @@
 #include "base/log.h"
 #include "base/util.h"
 
-#define ROOT_BASE  "/run/ent-run/net"
-#define LEASES_DIR "leases"
+#define ROOT_BASE "/run/ent-run/net"
 
 /* clang-format off */
 /* Everything a state directory may hold, removed before the directory itself. */
@@ -39,57 +41,7 @@ static const char *const state_files[] = {
 };
 /* clang-format on */
 
-/* The start time of pid in clock ticks since boot, or 0 when it is not running. */
-static unsigned long long proc_starttime(pid_t pid)
-{
-	char path[32], buf[1024];
-	unsigned long long start = 0;
-	_cleanup_close_ int fd = -1;
-	const char *p;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	/* Fields after the command name, which may contain spaces and ')': state is field 3. */
-	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 2,
-	                 "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
-	                 "%*d %*d %*d %llu",
-	                 &start) != 1)
-		return 0;
-	return start;
-}
-
-/* Is the owner recorded in base/name/owner still running? */
-static bool owner_alive(int base_fd, const char *name)
-{
-	char path[NAME_MAX + 8], buf[64];
-	_cleanup_close_ int fd = -1;
-	unsigned long long start;
-	long pid;
-	ssize_t n;
-
-	if (snprintf(path, sizeof(path), "%s/owner", name) >= (int)sizeof(path))
-		return false;
-	fd = openat(base_fd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	if (sscanf(buf, "%ld %llu", &pid, &start) != 2 || pid <= 0)
-		return false;
-	return proc_starttime((pid_t)pid) == start;
-}
-
-static void remove_dir(int base_fd, const char *name)
+void netcfg_dir_remove(int base_fd, const char *name)
 {
 	_cleanup_close_ int fd = openat(base_fd, name, O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
@@ -98,65 +50,6 @@ static void remove_dir(int base_fd, const char *name)
 	for (size_t i = 0; i < ARRAY_SIZE(state_files); i++)
 		unlinkat(fd, state_files[i], 0);
 	unlinkat(base_fd, name, AT_REMOVEDIR);
-}
-
-/* A container whose ent-run is gone: everything it had on the host. */
-static void collect_container(int base_fd, const char *name, bool root)
-{
-	rt_trace("net", "collect the leftovers of %s (its ent-run is gone)", name);
-	if (root) {
-		netcfg_nat_remove(name);
-		netcfg_link_delete(name);
-	}
-	remove_dir(base_fd, name);
-}
-
-/* Leases whose container directory is gone (collected above, or removed by hand). */
-static void collect_leases(int base_fd)
-{
-	_cleanup_close_ int fd = openat(base_fd, LEASES_DIR, O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	struct dirent *e;
-
-	if (!d)
-		return;
-	fd = -1; /* owned by d */
-	while ((e = readdir(d))) {
-		char owner[NETCFG_NAME_MAX] = "";
-		_cleanup_close_ int lfd = -1;
-		ssize_t n;
-
-		if (e->d_name[0] == '.')
-			continue;
-		lfd = openat(dirfd(d), e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-		n = lfd >= 0 ? read(lfd, owner, sizeof(owner) - 1) : -1;
-		if (n > 0)
-			owner[strcspn(owner, "\n")] = '\0';
-		if (n > 0 && faccessat(base_fd, owner, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
-			continue;
-		rt_trace("net", "unlink lease %s (owner %s is gone)", e->d_name, owner);
-		unlinkat(dirfd(d), e->d_name, 0);
-	}
-	closedir(d);
-}
-
-static void collect_dead(int base_fd, bool root)
-{
-	_cleanup_close_ int fd = openat(base_fd, ".", O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	struct dirent *e;
-
-	if (!d)
-		return;
-	fd = -1;
-	while ((e = readdir(d))) {
-		if (strncmp(e->d_name, "ent-", 4) || owner_alive(base_fd, e->d_name))
-			continue;
-		collect_container(base_fd, e->d_name, root);
-	}
-	closedir(d);
-	if (root)
-		collect_leases(base_fd);
 }
 
 /*
@@ -183,7 +76,8 @@ static int make_dir(char *path, mode_t mode, bool check_owner, struct rt_err *er
 	}
 }
 
-static int state_base(struct netcfg_state *st, struct rt_err *err)
+/* Where our state lives (the directory is not created here). */
+static int state_base_path(struct netcfg_state *st, struct rt_err *err)
 {
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
 	int n;
@@ -196,19 +90,41 @@ static int state_base(struct netcfg_state *st, struct rt_err *err)
 		n = snprintf(st->base, sizeof(st->base), "/tmp/ent-run-%ld/net", (long)geteuid());
 	if (n < 0 || (size_t)n >= sizeof(st->base))
 		return rt_fail(err, ENAMETOOLONG, "netcfg: state directory in %s", xdg);
+	return 0;
+}
+
+static int state_base(struct netcfg_state *st, struct rt_err *err)
+{
+	if (state_base_path(st, err) < 0)
+		return -1;
 	if (make_dir(st->base, st->root ? 0755 : 0700, !st->root, err) < 0)
 		return -1;
-	if (st->root && mkdir(ROOT_BASE "/" LEASES_DIR, 0755) < 0 && errno != EEXIST)
-		return rt_fail(err, errno, "netcfg: create directory %s/%s", ROOT_BASE, LEASES_DIR);
+	if (st->root && mkdir(ROOT_BASE "/" NETCFG_LEASES_DIR, 0755) < 0 && errno != EEXIST)
+		return rt_fail(err, errno, "netcfg: create directory %s/%s", ROOT_BASE,
+		               NETCFG_LEASES_DIR);
 	return 0;
+}
+
+/* One start (or end) at a time: collecting, creating, leasing, counting. Closing unlocks. */
+static int lock_base(const struct netcfg_state *st, int base_fd, struct rt_err *err)
+{
+	int fd = openat(base_fd, "lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return rt_fail(err, errno, "netcfg: open %s/lock", st->base);
+	rt_trace("net", "flock(\"%s/lock\", LOCK_EX)", st->base);
+	if (flock(fd, LOCK_EX) < 0) {
+		rt_fail(err, errno, "netcfg: lock %s/lock", st->base);
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 /* Our directory, recording who owns it. The name is ours alone: it holds our pid. */
 static int create_dir(struct netcfg_state *st, int base_fd, struct rt_err *err)
 {
-	char owner[64], dir[PATH_MAX];
-	_cleanup_close_ int fd = -1;
-	int n;
+	char dir[PATH_MAX];
 
 	if (snprintf(dir, sizeof(dir), "%s/%s", st->base, st->name) >= (int)sizeof(dir))
 		return rt_fail(err, ENAMETOOLONG, "netcfg: state directory in %s", st->base);
@@ -219,48 +135,93 @@ static int create_dir(struct netcfg_state *st, int base_fd, struct rt_err *err)
 	st->dir_fd = openat(base_fd, st->name, O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (st->dir_fd < 0)
 		return rt_fail(err, errno, "netcfg: open %s", st->dir);
-	n = snprintf(owner, sizeof(owner), "%ld %llu\n", (long)getpid(), proc_starttime(getpid()));
-	fd = openat(st->dir_fd, "owner", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0 || write(fd, owner, (size_t)n) != n)
-		return rt_fail(err, errno, "netcfg: write %s/owner", st->dir);
-	return 0;
+	return netcfg_owner_write(st->dir_fd, st->dir, err);
 }
 
-/* The first free block of the pool: O_EXCL makes the lease file the claim. */
-static int take_lease(struct netcfg_state *st, int base_fd, const struct netcfg_pool *pool,
-                      struct netcfg_block *block, struct rt_err *err)
+/* hostaddr.c asks: is addr on ifname the veth of a running container (its lease's owner)? */
+static bool lease_is_ours(uint32_t addr, const char *ifname, void *data)
 {
-	_cleanup_close_ int leases_fd = openat(base_fd, LEASES_DIR, O_DIRECTORY | O_CLOEXEC);
+	char name[NETCFG_ADDR_STRLEN], owner[NETCFG_NAME_MAX];
+
+	netcfg_addr_str(addr & ~(uint32_t)(NETCFG_BLOCK_SIZE - 1), name);
+	return netcfg_is_container(ifname) && netcfg_lease_owner(*(int *)data, name, owner) &&
+	       !strcmp(owner, ifname);
+}
+
+static int pool_exhausted(const struct netcfg_pool *pool, const struct netcfg_used *used,
+                          struct rt_err *err)
+{
+	char pool_str[NETCFG_ADDR_STRLEN];
+
+	netcfg_addr_str(pool->net, pool_str);
+	if (used->n) {
+		rt_fail(err, 0, "netcfg: no free /%d in the address pool %s/%u, which overlaps %s",
+		        NETCFG_BLOCK_PLEN, pool_str, pool->prefix_len, used->ranges[0].what);
+		rt_err_hint(err,
+		            "pass --subnet with a range this host does not use (each "
+		            "container takes a /%d)",
+		            NETCFG_BLOCK_PLEN);
+		return -1;
+	}
+	rt_fail(err, 0, "netcfg: address pool %s/%u is exhausted (%u containers)", pool_str,
+	        pool->prefix_len, netcfg_pool_blocks(pool));
+	rt_err_hint(err, "give a larger pool with --subnet (each container takes a /%d)",
+	            NETCFG_BLOCK_PLEN);
+	return -1;
+}
+
+/*
+ * A free block of the pool: none of its addresses used by the host, and O_EXCL makes the lease
+ * file the claim against other containers.
+ */
+static int take_lease(struct netcfg_state *st, int base_fd, const struct netcfg_pool *pool,
+                      bool pool_given, struct netcfg_block *block, struct rt_err *err)
+{
+	_cleanup_close_ int leases_fd = openat(base_fd, NETCFG_LEASES_DIR, O_DIRECTORY | O_CLOEXEC);
 	uint32_t n_blocks = netcfg_pool_blocks(pool);
+	struct netcfg_used used;
 	char pool_str[NETCFG_ADDR_STRLEN];
 
 	if (leases_fd < 0)
-		return rt_fail(err, errno, "netcfg: open %s/%s", st->base, LEASES_DIR);
+		return rt_fail(err, errno, "netcfg: open %s/%s", st->base, NETCFG_LEASES_DIR);
+	if (netcfg_host_used(pool, lease_is_ours, &leases_fd, &used, err) < 0)
+		return -1;
+	if (pool_given && used.n) {
+		rt_fail(err, 0, "netcfg: --subnet '%s/%u' overlaps %s",
+		        netcfg_addr_str(pool->net, pool_str), pool->prefix_len,
+		        used.ranges[0].what);
+		netcfg_used_free(&used);
+		return -1;
+	}
 	for (uint32_t i = 0; i < n_blocks; i++) {
 		_cleanup_close_ int fd = -1;
 		char name[NETCFG_ADDR_STRLEN];
 
 		netcfg_pool_block(pool, i, block);
+		if (netcfg_range_find(used.ranges, used.n, block->base, NETCFG_BLOCK_PLEN))
+			continue; /* the host's: skipped */
 		netcfg_addr_str(block->base, name);
 		fd = openat(leases_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 		if (fd < 0 && errno == EEXIST)
 			continue;
-		if (fd < 0)
-			return rt_fail(err, errno, "netcfg: lease %s/%s/%s", st->base, LEASES_DIR,
-			               name);
+		if (fd < 0) {
+			netcfg_used_free(&used);
+			return rt_fail(err, errno, "netcfg: lease %s/%s/%s", st->base,
+			               NETCFG_LEASES_DIR, name);
+		}
 		rt_trace("net", "lease %s/%d: %s/%s/%s", name, NETCFG_BLOCK_PLEN, st->base,
-		         LEASES_DIR, name);
+		         NETCFG_LEASES_DIR, name);
 		strcpy(st->lease, name);
 		dprintf(fd, "%s\n", st->name);
+		netcfg_used_free(&used);
 		return 0;
 	}
-	rt_fail(err, 0, "netcfg: address pool %s/%u is exhausted (%u containers)",
-	        netcfg_addr_str(pool->net, pool_str), pool->prefix_len, n_blocks);
-	rt_err_hint(err, "give a larger pool with --subnet (each container takes a /30)");
+	pool_exhausted(pool, &used, err);
+	netcfg_used_free(&used);
 	return -1;
 }
 
-int netcfg_state_create(struct netcfg_state *st, const struct netcfg_pool *pool,
+int netcfg_state_create(struct netcfg_state *st, const struct netcfg_pool *pool, bool pool_given,
                         struct netcfg_block *block, struct rt_err *err)
 {
 	_cleanup_close_ int base_fd = -1;
@@ -271,23 +232,26 @@ int netcfg_state_create(struct netcfg_state *st, const struct netcfg_pool *pool,
 	base_fd = open(st->base, O_DIRECTORY | O_CLOEXEC);
 	if (base_fd < 0)
 		return rt_fail(err, errno, "netcfg: open %s", st->base);
-	/* One start at a time from here: collecting, creating, leasing. Closing unlocks. */
-	lock_fd = openat(base_fd, "lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	lock_fd = lock_base(st, base_fd, err);
 	if (lock_fd < 0)
-		return rt_fail(err, errno, "netcfg: open %s/lock", st->base);
-	rt_trace("net", "flock(\"%s/lock\", LOCK_EX)", st->base);
-	if (flock(lock_fd, LOCK_EX) < 0)
-		return rt_fail(err, errno, "netcfg: lock %s/lock", st->base);
-	collect_dead(base_fd, st->root);
+		return -1;
+	netcfg_collect_dead(base_fd, st->root);
 	if (create_dir(st, base_fd, err) < 0)
 		return -1;
-	if (pool && take_lease(st, base_fd, pool, block, err) < 0)
+	if (!pool)
+		return 0;
+	if (take_lease(st, base_fd, pool, pool_given, block, err) < 0)
 		return -1;
+	/* Counted from here: our directory exists, so an ending container leaves it on. */
+	if (netcfg_forward_acquire(err) < 0)
+		return -1;
+	netcfg_unmark_netns(base_fd); /* our own end settles forwarding here */
 	return 0;
 }
 
 void netcfg_state_remove(struct netcfg_state *st)
 {
+	struct rt_err ignored = { 0 };
 	char path[PATH_MAX];
 	_cleanup_close_ int base_fd = -1;
 	_cleanup_close_ int lock_fd = -1;
@@ -305,16 +269,49 @@ void netcfg_state_remove(struct netcfg_state *st)
 	 * gone could collect our lease and hand the block out before we unlink it, and we would
 	 * unlink the new owner's lease.
 	 */
-	lock_fd = openat(base_fd, "lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (lock_fd >= 0)
-		flock(lock_fd, LOCK_EX);
-	if (st->dir[0]) {
-		rt_trace("net", "remove %s", st->dir);
-		remove_dir(base_fd, st->name);
-	}
+	lock_fd = lock_base(st, base_fd, &ignored);
 	if (st->lease[0]) {
-		snprintf(path, sizeof(path), "%s/%s", LEASES_DIR, st->lease);
+		snprintf(path, sizeof(path), "%s/%s", NETCFG_LEASES_DIR, st->lease);
 		rt_trace("net", "unlink lease %s/%s", st->base, path);
 		unlinkat(base_fd, path, 0);
 	}
+	if (st->dir[0]) {
+		rt_trace("net", "remove %s", st->dir);
+		netcfg_dir_remove(base_fd, st->name);
+	}
+	if (st->root && lock_fd >= 0)
+		netcfg_settle_forwarding(base_fd);
+}
+
+void netcfg_state_collect(void)
+{
+	struct netcfg_state st = { .root = geteuid() == 0, .dir_fd = -1 };
+	struct rt_err ignored = { 0 };
+	_cleanup_close_ int base_fd = -1;
+	_cleanup_close_ int lock_fd = -1;
+
+	if (state_base_path(&st, &ignored) < 0)
+		return;
+	base_fd = open(st.base, O_DIRECTORY | O_CLOEXEC);
+	if (base_fd < 0 || !netcfg_stale_any(base_fd)) /* the usual case: one getdents(2) */
+		return;
+	lock_fd = lock_base(&st, base_fd, &ignored);
+	if (lock_fd < 0)
+		return;
+	netcfg_collect_dead(base_fd, st.root);
+	if (st.root)
+		netcfg_settle_forwarding(base_fd);
+}
+
+int netcfg_generated_path(pid_t pid, const char *file, char *buf, size_t size, struct rt_err *err)
+{
+	struct netcfg_state st = { .root = geteuid() == 0, .dir_fd = -1 };
+	char name[NETCFG_NAME_MAX];
+
+	if (state_base_path(&st, err) < 0)
+		return -1;
+	netcfg_name(pid, name, sizeof(name));
+	if (snprintf(buf, size, "%s/%s/%s", st.base, name, file) >= (int)size)
+		return rt_fail(err, ENAMETOOLONG, "netcfg: state directory in %s", st.base);
+	return 0;
 }

@@ -27,7 +27,7 @@
 #include "base/log.h"
 #include "base/util.h"
 
-static void nl_socket_freep(struct nl_sock **sk)
+void netcfg_nl_socket_freep(struct nl_sock **sk)
 {
 	if (*sk)
 		nl_socket_free(*sk);
@@ -57,8 +57,7 @@ static void nl_addr_putp(struct nl_addr **addr)
 		nl_addr_put(*addr);
 }
 
-/* libnl returns its own negative codes; map the common ones back to errno for the message. */
-static int nl_errno(int nlerr)
+int netcfg_nl_errno(int nlerr)
 {
 	switch (-nlerr) {
 	case NLE_PERM:
@@ -75,8 +74,7 @@ static int nl_errno(int nlerr)
 	}
 }
 
-/* A NETLINK_ROUTE socket of the namespace we are in, or NULL with err. */
-static struct nl_sock *rtnl_open(struct rt_err *err)
+struct nl_sock *netcfg_rtnl_open(struct rt_err *err)
 {
 	struct nl_sock *sk = nl_socket_alloc();
 	int r;
@@ -88,7 +86,8 @@ static struct nl_sock *rtnl_open(struct rt_err *err)
 	rt_trace("net", "socket(AF_NETLINK, NETLINK_ROUTE)");
 	r = nl_connect(sk, NETLINK_ROUTE);
 	if (r < 0) {
-		rt_fail(err, nl_errno(r), "netcfg: connect to rtnetlink: %s", nl_geterror(r));
+		rt_fail(err, netcfg_nl_errno(r), "netcfg: connect to rtnetlink: %s",
+		        nl_geterror(r));
 		nl_socket_free(sk);
 		return NULL;
 	}
@@ -101,7 +100,8 @@ static int link_index(struct nl_sock *sk, const char *name, struct rt_err *err)
 	int r = rtnl_link_get_kernel(sk, 0, name, &link);
 
 	if (r < 0)
-		return rt_fail(err, nl_errno(r), "netcfg: find link %s: %s", name, nl_geterror(r));
+		return rt_fail(err, netcfg_nl_errno(r), "netcfg: find link %s: %s", name,
+		               nl_geterror(r));
 	return rtnl_link_get_ifindex(link);
 }
 
@@ -116,12 +116,14 @@ static int link_up(struct nl_sock *sk, const char *name, struct rt_err *err)
 		return rt_fail(err, ENOMEM, "netcfg: allocate a link change");
 	r = rtnl_link_get_kernel(sk, 0, name, &link);
 	if (r < 0)
-		return rt_fail(err, nl_errno(r), "netcfg: find link %s: %s", name, nl_geterror(r));
+		return rt_fail(err, netcfg_nl_errno(r), "netcfg: find link %s: %s", name,
+		               nl_geterror(r));
 	rtnl_link_set_flags(change, IFF_UP);
 	rt_trace("net", "RTM_NEWLINK %s flags IFF_UP", name);
 	r = rtnl_link_change(sk, link, change, 0);
 	if (r < 0)
-		return rt_fail(err, nl_errno(r), "netcfg: bring %s up: %s", name, nl_geterror(r));
+		return rt_fail(err, netcfg_nl_errno(r), "netcfg: bring %s up: %s", name,
+		               nl_geterror(r));
 	return 0;
 }
 
@@ -161,7 +163,7 @@ static int addr_add(struct nl_sock *sk, const char *ifname, uint32_t addr, uint8
 	rt_trace("net", "RTM_NEWADDR %s/%u dev %s", text, prefix_len, ifname);
 	r = rtnl_addr_add(sk, ra, 0);
 	if (r < 0)
-		return rt_fail(err, nl_errno(r), "netcfg: add address %s/%u to %s: %s", text,
+		return rt_fail(err, netcfg_nl_errno(r), "netcfg: add address %s/%u to %s: %s", text,
 		               prefix_len, ifname, nl_geterror(r));
 	return 0;
 }
@@ -197,18 +199,18 @@ static int default_route_add(struct nl_sock *sk, const char *ifname, uint32_t ga
 	rt_trace("net", "RTM_NEWROUTE default via %s dev %s", text, ifname);
 	r = rtnl_route_add(sk, route, NLM_F_EXCL);
 	if (r < 0)
-		return rt_fail(err, nl_errno(r), "netcfg: add default route via %s: %s", text,
-		               nl_geterror(r));
+		return rt_fail(err, netcfg_nl_errno(r), "netcfg: add default route via %s: %s",
+		               text, nl_geterror(r));
 	return 0;
 }
 
 int netcfg_configure(const struct netcfg_spec *spec, struct rt_err *err)
 {
-	struct nl_sock *sk __attribute__((cleanup(nl_socket_freep))) = NULL;
+	struct nl_sock *sk __attribute__((cleanup(netcfg_nl_socket_freep))) = NULL;
 
 	if (spec->mode == NETCFG_HOST)
 		return 0;
-	sk = rtnl_open(err);
+	sk = netcfg_rtnl_open(err);
 	if (!sk)
 		return -1;
 	if (link_up(sk, "lo", err) < 0)
@@ -226,7 +228,7 @@ int netcfg_configure(const struct netcfg_spec *spec, struct rt_err *err)
 int netcfg_veth_create(const char *host_name, pid_t child, uint32_t gateway, uint8_t prefix_len,
                        struct rt_err *err)
 {
-	struct nl_sock *sk __attribute__((cleanup(nl_socket_freep))) = rtnl_open(err);
+	struct nl_sock *sk __attribute__((cleanup(netcfg_nl_socket_freep))) = netcfg_rtnl_open(err);
 	struct rtnl_link *veth __attribute__((cleanup(rtnl_link_putp))) = NULL;
 	struct rtnl_link *peer;
 	int r;
@@ -246,7 +248,8 @@ int netcfg_veth_create(const char *host_name, pid_t child, uint32_t gateway, uin
 	         host_name, NETCFG_IFNAME, (int)child);
 	r = rtnl_link_add(sk, veth, NLM_F_CREATE | NLM_F_EXCL);
 	if (r < 0) {
-		rt_fail(err, nl_errno(r), "netcfg: create veth %s: %s", host_name, nl_geterror(r));
+		rt_fail(err, netcfg_nl_errno(r), "netcfg: create veth %s: %s", host_name,
+		        nl_geterror(r));
 		if (r == -NLE_EXIST)
 			rt_err_hint(err, "an interface called %s already exists on the host",
 			            host_name);
@@ -258,7 +261,8 @@ int netcfg_veth_create(const char *host_name, pid_t child, uint32_t gateway, uin
 void netcfg_link_delete(const char *name)
 {
 	struct rt_err ignored = { 0 };
-	struct nl_sock *sk __attribute__((cleanup(nl_socket_freep))) = rtnl_open(&ignored);
+	struct nl_sock *sk __attribute__((cleanup(netcfg_nl_socket_freep))) =
+	        netcfg_rtnl_open(&ignored);
 	struct rtnl_link *link __attribute__((cleanup(rtnl_link_putp))) = rtnl_link_alloc();
 
 	if (!sk || !link)

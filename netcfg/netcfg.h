@@ -11,6 +11,9 @@
  *   netcfg_host_attach    veth into the child's netns, NAT, forwarding        (before SYNC_GO)
  *   netcfg_configure      lo up; eth0 address, up, default route              (child)
  *   netcfg_host_release   remove all of it                                    (always)
+ *
+ * The host is left as it was found: a killed run's leftovers are collected by the next start,
+ * whatever its network mode.
  */
 #ifndef NETCFG_NETCFG_H
 #define NETCFG_NETCFG_H
@@ -32,12 +35,23 @@ struct netcfg_host;
 int netcfg_configure(const struct netcfg_spec *spec, struct rt_err *err);
 
 /*
+ * Check the text of --subnet: an IPv4 CIDR block of /30 or larger that overlaps none of the
+ * special-purpose ranges (0.0.0.0/8, 127.0.0.0/8, 169.254.0.0/16, 224.0.0.0/4, 240.0.0.0/4).
+ * Pure; the host's own addresses and routes are compared at launch. Returns 0 or -1.
+ */
+int netcfg_subnet_check(const char *cidr, struct rt_err *err);
+
+/*
  * Parent, before clone: for the modes with connectivity (user, proxy, admin), check the
- * --publish list, lease an address block from spec->subnet (as root; under a lock, collecting
- * the leftovers of dead containers first), and write the container's resolv.conf and hosts
- * (hostname is the container's) into a private state directory. Fills the runtime fields of
- * spec (ifname, addr, gateway, prefix_len) for netcfg_configure in the child. *out is NULL for
- * the other modes: nothing to do. Returns 0, or -1 with nothing left behind.
+ * --publish list (a host port that anything on the host uses is refused), lease an address block
+ * from spec->subnet (as root; under a lock, collecting the leftovers of dead containers first; a
+ * block none of whose addresses the host uses, and a
+ * --subnet that overlaps the host's addresses or routes is refused), turn IPv4 forwarding on
+ * where the host had it off, and write the container's resolv.conf and hosts (hostname is the
+ * container's) into a private state directory. Fills the runtime fields of spec (ifname, addr,
+ * gateway, prefix_len) for netcfg_configure in the child. For the other modes, only collect
+ * what killed runs left (one look at a directory when there is nothing), and *out is NULL.
+ * Returns 0, or -1 with nothing left behind.
  */
 int netcfg_host_prepare(struct netcfg_spec *spec, const char *hostname, struct netcfg_host **out,
                         struct rt_err *err);
@@ -50,19 +64,27 @@ const char *netcfg_host_resolv_path(const struct netcfg_host *h);
 const char *netcfg_host_hosts_path(const struct netcfg_host *h);
 
 /*
+ * Where a run of process pid would write its generated file ("resolv.conf", "hosts"), as root
+ * or rootless, without creating anything: what `ent-run spec` writes for those mounts.
+ */
+int netcfg_generated_path(pid_t pid, const char *file, char *buf, size_t size, struct rt_err *err);
+
+/*
  * Parent, after clone and the id maps, before the child is released: connect the child's
- * network namespace (found through its pid) to the host. As root: a veth pair (host side named
- * after the container, container side eth0 created directly in the child's namespace), the
- * host side's address, IPv4 forwarding, and the container's chains in the nftables table
- * "ip ent-run" (masquerade, and DNAT for --publish). Rootless: pasta or slirp4netns, started
- * and ready. h may be NULL (nothing to do). Returns 0, or -1; the caller then releases h.
+ * network namespace (found through its pid) to the host. As root: the published host ports
+ * held (a bound socket each, refused when anything on the host uses one), a veth pair (host
+ * side named after the container, container side eth0 created directly in the child's
+ * namespace), the host side's address, and the container's own nftables table, owned by our
+ * socket so that it goes when we do (masquerade, and DNAT for --publish). Rootless: the ports
+ * checked, then pasta or slirp4netns, started and ready. h may be NULL (nothing to do).
+ * Returns 0, or -1; the caller then releases h.
  */
 int netcfg_host_attach(struct netcfg_host *h, pid_t child, struct rt_err *err);
 
 /*
- * Remove everything prepare and attach made: helper process, nftables chains, veth, state
- * directory, lease. Never fails (what cannot be removed now is collected by the next start);
- * NULL is fine. Frees h.
+ * Remove everything prepare and attach made: helper process, nftables table, held ports, veth,
+ * lease, state directory, and forwarding when ours and no other container needs it. Never
+ * fails (what cannot be removed now is collected by the next start); NULL is fine. Frees h.
  */
 void netcfg_host_release(struct netcfg_host *h);
 

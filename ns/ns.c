@@ -1,6 +1,18 @@
 /*
  * ns/ns.c - namespaces: clone flags, user namespace id maps, host name
  * (namespaces(7), user_namespaces(7), clone(2), unshare(2), sethostname(2)).
+ *
+ * A namespace gives the container its own copy of one kind of global resource: the mount
+ * table, the process ids, the network stack, the host name, SysV IPC, the cgroup root, and
+ * the user and group ids themselves. The user namespace comes first and owns the others: the
+ * child is root there, with every capability over the namespaces it owns and none over the
+ * host's. What root inside is on the host is decided by the two maps the parent writes
+ * (/proc/PID/uid_map and gid_map), once, before the child does anything.
+ *
+ * Order matters, and each function here says where it belongs: the clone flags are read by
+ * the parent before clone(2); the maps are written by the parent after clone, while the child
+ * waits; the child becomes root of its namespace, enters its cgroup namespace and names its
+ * UTS namespace, in that order, before it builds the mount tree.
  */
 #include "ns/ns.h"
 
@@ -25,6 +37,11 @@ unsigned long ns_clone_flags(const struct ns_spec *spec)
 {
 	unsigned long flags = 0;
 
+	/*
+	 * One clone(2) creates every namespace at once, so the child never exists half
+	 * isolated. The cgroup namespace is the exception (see ns.h): its root is fixed when it
+	 * is created, so the child unshares it only once the parent has moved it into its cgroup.
+	 */
 	for (int k = 0; k < NS_COUNT; k++) {
 		if (spec->unshare[k] && !spec->path[k] && k != NS_CGROUP)
 			flags |= ent_ns_names[k].clone_flag;
@@ -120,6 +137,7 @@ static int write_proc_file(pid_t pid, const char *name, const char *text, struct
 	return 0;
 }
 
+/* The text of a map file: one "inside outside count" line per range (user_namespaces(7)). */
 static void format_map(const struct ns_idmap *map, unsigned n, char *buf, size_t size)
 {
 	size_t used = 0;
@@ -130,7 +148,11 @@ static void format_map(const struct ns_idmap *map, unsigned n, char *buf, size_t
 		                         map[i].outside, map[i].count);
 }
 
-/* Run newuidmap/newgidmap PID inside outside count ... and wait for it. */
+/*
+ * Run newuidmap/newgidmap PID inside outside count ... and wait for it. An unprivileged
+ * process may only map its own id; these setuid-root helpers (package uidmap) write a larger
+ * map after checking it against the caller's /etc/subuid and /etc/subgid ranges.
+ */
 static int run_idmap_helper(const char *helper, pid_t pid, const struct ns_idmap *map, unsigned n,
                             struct rt_err *err)
 {
@@ -179,6 +201,10 @@ int ns_write_idmaps(pid_t pid, const struct ns_spec *spec, struct rt_err *err)
 			return -1;
 		return run_idmap_helper("newgidmap", pid, spec->gid_map, spec->n_gid_map, err);
 	}
+	/*
+	 * Root writes the maps itself: its CAP_SETUID and CAP_SETGID in the parent namespace
+	 * allow any map. The uid map first; each file takes one write, once (user_namespaces(7)).
+	 */
 	format_map(spec->uid_map, spec->n_uid_map, map, sizeof(map));
 	if (write_proc_file(pid, "uid_map", map, err) < 0)
 		return -1;
@@ -196,7 +222,12 @@ int ns_become_root(const struct ns_spec *spec, struct rt_err *err)
 {
 	if (!spec->unshare[NS_USER])
 		return 0;
-	/* Full capabilities in the new user namespace include CAP_SETUID and CAP_SETGID there. */
+	/*
+	 * clone(2) left the child with the ids it had in the parent; under the new maps they
+	 * may map to nothing (root's container, whose ids are a block of its own) and show as
+	 * nobody. Its full capabilities in the new user namespace include CAP_SETUID and
+	 * CAP_SETGID there: it becomes the namespace's root, which owns what it creates.
+	 */
 	rt_trace("ns", "setresgid(0, 0, 0), setresuid(0, 0, 0)");
 	if (setresgid(0, 0, 0) < 0)
 		return rt_fail(err, errno, "ns: setresgid(0) in the user namespace");
@@ -207,9 +238,9 @@ int ns_become_root(const struct ns_spec *spec, struct rt_err *err)
 
 int ns_set_hostname(const struct ns_spec *spec, struct rt_err *err)
 {
-	if (!spec->unshare[NS_UTS] || spec->path[NS_UTS])
+	if (!spec->unshare[NS_UTS])
 		return 0;
-	/* The UTS namespace is ours alone: the host keeps its name. */
+	/* The UTS namespace is not the host's (ours, or one joined): the host keeps its name. */
 	if (spec->hostname[0]) {
 		rt_trace("ns", "sethostname(\"%s\")", spec->hostname);
 		if (sethostname(spec->hostname, strlen(spec->hostname)) < 0)
@@ -247,7 +278,12 @@ int ns_enter_cgroup(const struct ns_spec *spec, struct rt_err *err)
 {
 	if (!spec->unshare[NS_CGROUP] || spec->path[NS_CGROUP])
 		return 0;
-	/* A cgroup namespace shows our current cgroup as "/" in /proc/self/cgroup and cgroupfs. */
+	/*
+	 * A cgroup namespace shows our current cgroup as "/" in /proc/self/cgroup and in every
+	 * cgroupfs mounted inside: the container sees neither the host's cgroup tree nor where it
+	 * sits in it. Its root is the cgroup we are in when we unshare, hence after SYNC 1, once
+	 * the parent has moved us into the container's cgroup (cgroup_namespaces(7)).
+	 */
 	rt_trace("ns", "unshare(CLONE_NEWCGROUP)");
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		return rt_fail(err, errno, "ns: unshare(CLONE_NEWCGROUP)");

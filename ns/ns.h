@@ -64,7 +64,7 @@ int ns_become_root(const struct ns_spec *spec, struct rt_err *err);
 
 /*
  * Child: set the host name (and the NIS domain name, when the plan has one) inside the new UTS
- * namespace; nothing when it is shared or joined, or for an empty name.
+ * namespace, or the one joined by path; nothing when it is the host's, or for an empty name.
  */
 int ns_set_hostname(const struct ns_spec *spec, struct rt_err *err);
 

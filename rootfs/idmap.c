@@ -175,8 +175,9 @@ int rootfs_idmap_prepare(const struct rootfs_spec *spec, int userns_fd, struct r
                          struct rt_err *err)
 {
 	if (spec->idmap) {
-		t->root = clone_idmapped(spec->root, spec->root_dev, spec->root_ino, 0, userns_fd,
-		                         "rootfs", err);
+		/* nodev: container root owns what host root owns (see compile.c) */
+		t->root = clone_idmapped(spec->root, spec->root_dev, spec->root_ino,
+		                         MOUNT_ATTR_NODEV, userns_fd, "rootfs", err);
 		if (t->root < 0)
 			return -1;
 	}

@@ -35,6 +35,7 @@ struct rt_cgroup {
 	bool skip[CGROUP_MAX_HIER]; /* rootless and not writable: not used */
 	char dir[CGROUP_MAX_HIER]
 	        [ENT_PATH_MAX]; /* created: "/sys/fs/cgroup/memory/.../ent-run-42" */
+	char name[32];          /* "ent-run-42": its record in /run/ent-run/cgroups (as root) */
 };
 
 static const char *const why_default = "default";
@@ -92,7 +93,7 @@ unsigned cgroup_wanted(const struct cgroup_spec *spec)
 {
 	return (spec->memory_bytes > 0 || spec->memory_reservation_bytes > 0 ? 1u << CGROUP_MEMORY
 	                                                                     : 0) |
-	       (spec->pids_max > 0 ? 1u << CGROUP_PIDS : 0) |
+	       (spec->pids_max > 0 && !spec->pids_rlimit ? 1u << CGROUP_PIDS : 0) |
 	       (spec->cpu_quota_us > 0 || spec->cpu_shares > 0 ? 1u << CGROUP_CPU : 0) |
 	       (spec->n_devrules > 0 ? 1u << CGROUP_DEVICES : 0) |
 	       (spec->cpuset_cpus || spec->cpuset_mems ? 1u << CGROUP_CPUSET : 0);
@@ -190,7 +191,7 @@ static int write_devices(const struct cgroup_hier *h, const char *dir,
 	int prog_fd;
 
 	if (!h->v2)
-		return cg_v1_write_devices(dir, spec->devrules, spec->n_devrules, err);
+		return cgroup_v1_write_devices(dir, spec->devrules, spec->n_devrules, err);
 	n = cgroup_bpf_generate(spec->devrules, spec->n_devrules, insns);
 	dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dir_fd < 0)
@@ -223,8 +224,8 @@ static int make_parents(struct rt_cgroup *cg, const struct cgroup_hier *h, const
 
 		p += skip;
 		if (!p[len])
-			return v2_enable ? cg_v2_enable(h, parent, &cg->spec, err) : 0;
-		if (v2_enable && cg_v2_enable(h, parent, &cg->spec, err) < 0)
+			return v2_enable ? cgroup_v2_enable(h, parent, &cg->spec, err) : 0;
+		if (v2_enable && cgroup_v2_enable(h, parent, &cg->spec, err) < 0)
 			return -1;
 		if (snprintf(next, sizeof(next), "%s/%.*s", strcmp(parent, "/") ? parent : "",
 		             (int)len, p) >= (int)sizeof(next))
@@ -232,7 +233,7 @@ static int make_parents(struct rt_cgroup *cg, const struct cgroup_hier *h, const
 		if (mkdir(next, 0755) == 0) {
 			rt_trace("cgroup", "mkdir(\"%s\")", next);
 			if (!h->v2 && strstr(h->opts, "cpuset") &&
-			    cg_v1_init_cpuset(parent, next, err) < 0)
+			    cgroup_v1_init_cpuset(parent, next, err) < 0)
 				return -1;
 		} else if (errno != EEXIST) {
 			return rt_fail(err, errno, "cgroup: create %s", next);
@@ -275,10 +276,10 @@ static int create_one(struct rt_cgroup *cg, unsigned i, const char *name, struct
 	if (make_dir(path, err) < 0)
 		return -1;
 	memcpy(cg->dir[i], path, sizeof(path));
-	if (!h->v2 && strstr(h->opts, "cpuset") && cg_v1_init_cpuset(parent, path, err) < 0)
+	if (!h->v2 && strstr(h->opts, "cpuset") && cgroup_v1_init_cpuset(parent, path, err) < 0)
 		return -1;
-	r = h->v2 ? cg_v2_write_limits(h, path, &cg->spec, err)
-	          : cg_v1_write_limits(h, path, &cg->spec, err);
+	r = h->v2 ? cgroup_v2_write_limits(h, path, &cg->spec, err)
+	          : cgroup_v1_write_limits(h, path, &cg->spec, err);
 	if (r < 0)
 		return -1;
 	if (used & (1u << CGROUP_DEVICES))
@@ -297,6 +298,14 @@ int cgroup_create_at(const struct cgroup_layout *layout, const struct cgroup_spe
 	cg->spec = *spec;
 	if (resolve_devrules(&cg->spec, err) < 0)
 		goto fail;
+	/*
+	 * Recorded before anything is made: a kill in between leaves nothing unrecorded. Not an
+	 * OCI container's (spec->path): it outlives us, and its delete removes its cgroups.
+	 */
+	if (geteuid() == 0 && !spec->path &&
+	    cgroup_register(name, layout, cgroup_wanted(&cg->spec), err) < 0)
+		goto fail;
+	snprintf(cg->name, sizeof(cg->name), "%s", geteuid() == 0 && !spec->path ? name : "");
 	for (unsigned i = 0; i < layout->n; i++) {
 		if (create_one(cg, i, spec->path ? spec->path : name, err) < 0)
 			goto fail;
@@ -313,6 +322,14 @@ int cgroup_create(const struct cgroup_spec *spec, const char *name, struct rt_cg
 {
 	struct cgroup_layout layout;
 
+	*out = NULL;
+	if (geteuid() == 0)
+		cgroup_collect_registered();
+	/* The default container needs none (see entitlements/compile.c): no mkdir, no attach. */
+	if (!cgroup_wanted(spec) && !spec->path) {
+		rt_trace("cgroup", "no cgroup: no limit, device rule or report needs one");
+		return 0;
+	}
 	if (cgroup_layout_probe(&layout, err) < 0)
 		return -1;
 	for (unsigned i = 0; i < layout.n; i++)
@@ -328,7 +345,7 @@ int cgroup_add_process(struct rt_cgroup *cg, pid_t pid, struct rt_err *err)
 	char text[24];
 
 	snprintf(text, sizeof(text), "%d", (int)pid);
-	for (unsigned i = 0; i < cg->layout.n; i++) {
+	for (unsigned i = 0; cg && i < cg->layout.n; i++) {
 		if (cg->dir[i][0] && cgroup_write(cg->dir[i], "cgroup.procs", text, false, err) < 0)
 			return -1;
 	}
@@ -397,6 +414,8 @@ void cgroup_destroy(struct rt_cgroup *cg)
 		rt_trace("cgroup", "rmdir(\"%s\")", cg->dir[i]);
 		remove_dir(cg->dir[i], cg->layout.h[i].v2);
 	}
+	if (cg->name[0] && geteuid() == 0)
+		cgroup_unregister(cg->name);
 	free(cg);
 }
 

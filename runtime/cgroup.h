@@ -23,8 +23,8 @@
 
 #define CGROUP_MAX_HIER 16
 
-/* The controllers ent-run writes limits to (bit masks over enum cg_controller). */
-enum cg_controller {
+/* The controllers ent-run writes limits to (bit masks over enum cgroup_controller). */
+enum cgroup_controller {
 	CGROUP_MEMORY,
 	CGROUP_PIDS,
 	CGROUP_CPU,
@@ -67,18 +67,26 @@ int cgroup_layout_probe(struct cgroup_layout *out, struct rt_err *err);
 /* The host path of the caller's own cgroup in h, into buf. Returns buf. */
 const char *cgroup_own_dir(const struct cgroup_hier *h, char *buf, size_t size);
 
+/*
+ * The controllers spec asks for (bits 1 << CGROUP_*): memory, pids (unless RLIMIT_NPROC keeps
+ * the cap), cpu, devices. 0: the container needs no cgroup at all.
+ */
+unsigned cgroup_wanted(const struct cgroup_spec *spec);
+
 struct rt_cgroup; /* opaque: the directories we created, and the device program */
 
 /*
- * Parent, before clone: remove cgroups left by killed runs (directories named ent-run-PID
- * whose PID is gone and which hold no process), then create name ("ent-run-<our pid>") below
- * our own cgroup in every hierarchy the limits use, and write spec's limits and device rules
- * into it. With spec->path (OCI cgroupsPath) that path is created instead, in every hierarchy:
- * an absolute one from the hierarchy's root, a relative one below our own cgroup, with the
- * directories on the way (which stay, as with runc). A host path in a device rule is stat()ed
- * for its type and major:minor. Rootless without a writable cgroup: an explicit limit is an
- * error, the default pids limit is skipped (traced). Returns 0 and *out (free it with
- * cgroup_destroy), or -1 with err and nothing left behind.
+ * Parent, before clone: remove the cgroups killed runs left (as root, those registered under
+ * /run/ent-run/cgroups whose owner is gone: see cgroup_stale.c). Then, when spec wants a
+ * cgroup (cgroup_wanted), remove the leftovers below our own cgroup in each hierarchy in use,
+ * create name ("ent-run-<our pid>") there, and write spec's limits and device rules into it.
+ * With spec->path (OCI cgroupsPath) that path is created instead, in every hierarchy, and not
+ * registered (the container outlives us; OCI delete removes it): an absolute one from the
+ * hierarchy's root, a relative one below our own cgroup, with the directories on the way
+ * (which stay, as with runc). A host path in a device rule is stat()ed for its type and
+ * major:minor. Rootless without a writable cgroup: an explicit limit is an error, the default
+ * pids limit is skipped (traced). Returns 0 and *out (NULL when no cgroup is wanted; free it
+ * with cgroup_destroy), or -1 with err and nothing left behind.
  */
 int cgroup_create(const struct cgroup_spec *spec, const char *name, struct rt_cgroup **out,
                   struct rt_err *err);
@@ -87,7 +95,8 @@ int cgroup_create(const struct cgroup_spec *spec, const char *name, struct rt_cg
 int cgroup_create_at(const struct cgroup_layout *layout, const struct cgroup_spec *spec,
                      const char *name, struct rt_cgroup **out, struct rt_err *err);
 
-/* Parent, after clone and before SYNC_GO: move pid into the container's cgroups. */
+/* Parent, after clone and before SYNC_GO: move pid into the container's cgroups (cg may be NULL).
+ */
 int cgroup_add_process(struct rt_cgroup *cg, pid_t pid, struct rt_err *err);
 
 /* After the container exited: did the kernel's OOM killer kill a process for its limit? */
@@ -134,6 +143,24 @@ int cgroup_enter_dirs(const char *const *dirs, unsigned n, pid_t pid, struct rt_
  * process: what a run killed with SIGKILL left. Never touches a cgroup with live processes.
  */
 void cgroup_collect_stale(const char *dir);
+
+/*
+ * As root, before creating them: record where run name's cgroups go (our own cgroup in each
+ * hierarchy of layout with a controller in wanted; the cgroup is OWN/NAME) in
+ * /run/ent-run/cgroups/NAME with our pid and start time, so that any later start collects them
+ * if we are killed (cgroup_collect_registered). Returns 0 or -1 with err.
+ */
+int cgroup_register(const char *name, const struct cgroup_layout *layout, unsigned wanted,
+                    struct rt_err *err);
+
+/* Forget run name's record (its directories are gone). */
+void cgroup_unregister(const char *name);
+
+/*
+ * Any start, as root: remove the cgroups of records whose owner is gone, when they hold no
+ * process, then the record. With nothing recorded, one read of an empty directory.
+ */
+void cgroup_collect_registered(void);
 
 /* --- cgroup_bpf.c: the cgroup v2 device controller is a BPF program */
 

@@ -27,25 +27,22 @@ long cgroup_read(const char *dir, const char *file, char *buf, size_t size);
 long long cgroup_keyed_value(const char *text, const char *key);
 
 /* v1: limits of spec into the hierarchy h's new cgroup dir (the controllers h carries). */
-int cg_v1_write_limits(const struct cgroup_hier *h, const char *dir, const struct cgroup_spec *spec,
-                       struct rt_err *err);
+int cgroup_v1_write_limits(const struct cgroup_hier *h, const char *dir,
+                           const struct cgroup_spec *spec, struct rt_err *err);
 
 /* v1: devices.deny "a", then devices.allow / devices.deny per rule, in order. */
-int cg_v1_write_devices(const char *dir, const struct cgroup_devrule *rules, unsigned n,
-                        struct rt_err *err);
+int cgroup_v1_write_devices(const char *dir, const struct cgroup_devrule *rules, unsigned n,
+                            struct rt_err *err);
 
 /* v1 cpuset: a new cpuset cgroup starts empty; copy cpuset.cpus and cpuset.mems from parent. */
-int cg_v1_init_cpuset(const char *parent, const char *dir, struct rt_err *err);
+int cgroup_v1_init_cpuset(const char *parent, const char *dir, struct rt_err *err);
 
 /* v2: "+memory +pids +cpu" (those needed) into parent's cgroup.subtree_control. */
-int cg_v2_enable(const struct cgroup_hier *h, const char *parent, const struct cgroup_spec *spec,
-                 struct rt_err *err);
+int cgroup_v2_enable(const struct cgroup_hier *h, const char *parent,
+                     const struct cgroup_spec *spec, struct rt_err *err);
 
 /* v2: memory.max, memory.swap.max, pids.max, cpu.max into dir. */
-int cg_v2_write_limits(const struct cgroup_hier *h, const char *dir, const struct cgroup_spec *spec,
-                       struct rt_err *err);
-
-/* The controllers spec asks for (bits 1 << CGROUP_*): memory, pids, cpu, devices. */
-unsigned cgroup_wanted(const struct cgroup_spec *spec);
+int cgroup_v2_write_limits(const struct cgroup_hier *h, const char *dir,
+                           const struct cgroup_spec *spec, struct rt_err *err);
 
 #endif

@@ -282,7 +282,7 @@ static char *read_all(const char *path, struct rt_err *err)
 	return buf;
 }
 
-int cgroup_layout_probe(struct cgroup_layout *out, struct rt_err *err)
+static int probe(struct cgroup_layout *out, struct rt_err *err)
 {
 	_cleanup_free_ char *mountinfo = read_all("/proc/self/mountinfo", err);
 	_cleanup_free_ char *self = mountinfo ? read_all("/proc/self/cgroup", err) : NULL;
@@ -298,5 +298,18 @@ int cgroup_layout_probe(struct cgroup_layout *out, struct rt_err *err)
 		                                "cgroup.controllers", ctrls, sizeof(ctrls)) > 0)
 			return cgroup_layout_parse(mountinfo, self, ctrls, out, err);
 	}
+	return 0;
+}
+
+int cgroup_layout_probe(struct cgroup_layout *out, struct rt_err *err)
+{
+	/* Read once per ent-run: the host's layout and our place in it do not change meanwhile. */
+	static struct cgroup_layout cached;
+	static bool probed;
+
+	if (!probed && probe(&cached, err) < 0)
+		return -1;
+	probed = true;
+	*out = cached;
 	return 0;
 }

@@ -2,22 +2,34 @@
  * runtime/cgroup_stale.c - remove the cgroups of runs that were killed (cgroups(7), kill(2)).
  *
  * A SIGKILLed ent-run cannot clean up: the container dies with it (PR_SET_PDEATHSIG), but its
- * empty cgroup directories stay. The next ent-run that creates a cgroup in the same place
- * removes them. A directory is a leftover when its name is ent-run-PID, no process PID exists,
- * and it holds no process; a cgroup with live processes is never touched (and rmdir(2) would
- * refuse it with EBUSY anyway).
+ * empty cgroup directories stay. Two ways find them:
+ *
+ *   /run/ent-run/cgroups/ent-run-PID   written by each run (as root) that creates cgroups: its
+ *                                      pid and start time, then one cgroup directory per line.
+ *                                      Any start reads this directory (empty, when nothing was
+ *                                      killed) and removes what dead owners left.
+ *   ent-run-PID below our own cgroup   a run that creates a cgroup in a hierarchy also removes
+ *                                      the leftovers next to it (rootless runs, older runs).
+ *
+ * A directory is removed only when it holds no process: a cgroup with live processes is never
+ * touched (and rmdir(2) would refuse it with EBUSY anyway).
  */
 #include "runtime/cgroup_internal.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/cleanup.h"
 #include "base/log.h"
+#include "base/proc.h"
+#include "base/util.h"
 
 /* "ent-run-1234" -> 1234; 0 when the name is not ours. */
 static pid_t leftover_pid(const char *name)
@@ -53,6 +65,91 @@ void cgroup_collect_stale(const char *dir)
 		rt_trace("cgroup", "rmdir(\"%s\"): left by a killed ent-run", path);
 		if (rmdir(path) < 0)
 			rt_trace("cgroup", "rmdir(\"%s\"): %s", path, strerror(errno));
+	}
+	if (d)
+		closedir(d);
+}
+
+#define REGISTRY "/run/ent-run/cgroups"
+
+int cgroup_register(const char *name, const struct cgroup_layout *layout, unsigned wanted,
+                    struct rt_err *err)
+{
+	char own[ENT_PATH_MAX];
+	char path[sizeof(REGISTRY) + 64], owner[64];
+	FILE *f;
+	int ok;
+
+	if (mkdir("/run/ent-run", 0755) < 0 && errno != EEXIST)
+		return rt_fail(err, errno, "cgroup: create /run/ent-run");
+	if (mkdir(REGISTRY, 0755) < 0 && errno != EEXIST)
+		return rt_fail(err, errno, "cgroup: create %s", REGISTRY);
+	snprintf(path, sizeof(path), "%s/%s", REGISTRY, name);
+	rt_trace("cgroup", "record the cgroups in %s", path);
+	f = fopen(path, "we");
+	if (!f)
+		return rt_fail(err, errno, "cgroup: write %s", path);
+	proc_owner_line(owner, sizeof(owner));
+	fputs(owner, f);
+	for (unsigned i = 0; i < layout->n; i++) {
+		if (layout->h[i].controllers & wanted)
+			fprintf(f, "%s\n", cgroup_own_dir(&layout->h[i], own, sizeof(own)));
+	}
+	ok = !ferror(f);
+	if (fclose(f) != 0 || !ok) {
+		unlink(path);
+		return rt_fail(err, EIO, "cgroup: write %s", path);
+	}
+	return 0;
+}
+
+void cgroup_unregister(const char *name)
+{
+	char path[sizeof(REGISTRY) + 64];
+
+	snprintf(path, sizeof(path), "%s/%s", REGISTRY, name);
+	unlink(path);
+}
+
+/* Remove the cgroups one record lists; true when none is left (then the record goes too). */
+static bool collect_record(int dir_fd, const char *name)
+{
+	_cleanup_close_ int fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	char text[CGROUP_MAX_HIER * (ENT_PATH_MAX / 8) + 64], line[ENT_PATH_MAX];
+	const char *p = text;
+	bool all_gone = true;
+	ssize_t n;
+
+	if (fd < 0 || (n = read(fd, text, sizeof(text) - 1)) <= 0)
+		return true;
+	text[n] = '\0';
+	if (next_line(&p, line, sizeof(line)) <= 0 || proc_owner_alive(line))
+		return false;
+	while (next_line(&p, line, sizeof(line)) > 0) {
+		char dir[ENT_PATH_MAX + 40], procs[16];
+
+		snprintf(dir, sizeof(dir), "%s/%s", line, name);
+		if (cgroup_read(dir, "cgroup.procs", procs, sizeof(procs)) > 0) {
+			all_gone = false; /* a process is inside: not ours to remove */
+			continue;
+		}
+		rt_trace("cgroup", "rmdir(\"%s\"): left by a killed ent-run", dir);
+		if (rmdir(dir) < 0 && errno != ENOENT)
+			all_gone = false;
+	}
+	return all_gone;
+}
+
+void cgroup_collect_registered(void)
+{
+	DIR *d = opendir(REGISTRY);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		if (strncmp(e->d_name, "ent-run-", 8))
+			continue;
+		if (collect_record(dirfd(d), e->d_name))
+			unlinkat(dirfd(d), e->d_name, 0);
 	}
 	if (d)
 		closedir(d);

@@ -16,7 +16,7 @@
 
 #include "base/log.h"
 
-static bool has(const struct cgroup_hier *h, enum cg_controller c)
+static bool has(const struct cgroup_hier *h, enum cgroup_controller c)
 {
 	return h->controllers & (1u << c);
 }
@@ -30,8 +30,8 @@ static int write_num(const char *dir, const char *file, int64_t value, bool opti
 	return cgroup_write(dir, file, text, optional, err);
 }
 
-int cg_v1_write_limits(const struct cgroup_hier *h, const char *dir, const struct cgroup_spec *spec,
-                       struct rt_err *err)
+int cgroup_v1_write_limits(const struct cgroup_hier *h, const char *dir,
+                           const struct cgroup_spec *spec, struct rt_err *err)
 {
 	/*
 	 * Memory, then memory+swap with the same value: without the second the workload would
@@ -87,8 +87,8 @@ static void format_rule(const struct cgroup_devrule *r, char *buf, size_t size)
 	snprintf(buf, size, "%c %s:%s %s", r->type ? r->type : 'a', major, minor, r->access);
 }
 
-int cg_v1_write_devices(const char *dir, const struct cgroup_devrule *rules, unsigned n,
-                        struct rt_err *err)
+int cgroup_v1_write_devices(const char *dir, const struct cgroup_devrule *rules, unsigned n,
+                            struct rt_err *err)
 {
 	char text[80];
 
@@ -108,7 +108,7 @@ int cg_v1_write_devices(const char *dir, const struct cgroup_devrule *rules, uns
 	return 0;
 }
 
-int cg_v1_init_cpuset(const char *parent, const char *dir, struct rt_err *err)
+int cgroup_v1_init_cpuset(const char *parent, const char *dir, struct rt_err *err)
 {
 	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
 	char value[256];

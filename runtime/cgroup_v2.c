@@ -37,8 +37,8 @@ static bool has_word(const char *list, const char *name)
 	return false;
 }
 
-int cg_v2_enable(const struct cgroup_hier *h, const char *parent, const struct cgroup_spec *spec,
-                 struct rt_err *err)
+int cgroup_v2_enable(const struct cgroup_hier *h, const char *parent,
+                     const struct cgroup_spec *spec, struct rt_err *err)
 {
 	unsigned need = cgroup_wanted(spec) & h->controllers;
 	char have[256] = "", text[64] = "";
@@ -71,8 +71,8 @@ int cg_v2_enable(const struct cgroup_hier *h, const char *parent, const struct c
  * memory.low (the reservation), cpu.weight (from v1 shares, as runc converts them: 2..262144
  * onto 1..10000) and cpuset.cpus, cpuset.mems.
  */
-static int cg_v2_write_oci_limits(const struct cgroup_hier *h, const char *dir,
-                                  const struct cgroup_spec *spec, struct rt_err *err)
+static int write_oci_limits(const struct cgroup_hier *h, const char *dir,
+                            const struct cgroup_spec *spec, struct rt_err *err)
 {
 	bool memory = h->controllers & (1u << CGROUP_MEMORY);
 	char text[48];
@@ -109,8 +109,8 @@ static int cg_v2_write_oci_limits(const struct cgroup_hier *h, const char *dir,
 	return 0;
 }
 
-int cg_v2_write_limits(const struct cgroup_hier *h, const char *dir, const struct cgroup_spec *spec,
-                       struct rt_err *err)
+int cgroup_v2_write_limits(const struct cgroup_hier *h, const char *dir,
+                           const struct cgroup_spec *spec, struct rt_err *err)
 {
 	char text[48];
 
@@ -133,5 +133,5 @@ int cg_v2_write_limits(const struct cgroup_hier *h, const char *dir, const struc
 		if (cgroup_write(dir, "cpu.max", text, false, err) < 0)
 			return -1;
 	}
-	return cg_v2_write_oci_limits(h, dir, spec, err);
+	return write_oci_limits(h, dir, spec, err);
 }

@@ -30,7 +30,7 @@
 
 extern char **environ;
 
-/* The child never prints: each --verbose line goes to the parent as SYNC_TRACE. */
+/* The child never prints: each --verbose line goes to the parent as SYNC_TRACE (SYNC 2). */
 static void trace_to_parent(const char *line, void *data)
 {
 	struct rt_err e = { 0 };
@@ -39,7 +39,10 @@ static void trace_to_parent(const char *line, void *data)
 	rt_sync_send(*(int *)data, SYNC_TRACE, &e);
 }
 
-/* Report err to the parent and leave. _exit, never exit: no stdio flush, no atexit handlers. */
+/*
+ * SYNC 2: report err to the parent and leave. _exit, never exit: no stdio flush, no atexit
+ * handlers (they are the parent's, copied by clone).
+ */
 static __attribute__((noreturn)) void fail_to_parent(int sync_fd, enum sync_type type,
                                                      const struct rt_err *err, int status)
 {
@@ -55,7 +58,16 @@ static bool parent_gone(int sync_fd)
 	return poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR));
 }
 
-/* The container's build, in order: the table of contents of a container. */
+/*
+ * The container's build, in order: the table of contents of a container. Why this order:
+ * nothing can happen before SYNC 1, as the child has no ids until the parent writes its maps;
+ * then it becomes root of its user namespace, which every later step needs (mounting, naming
+ * the host, configuring the network are capabilities it holds only there); the cgroup
+ * namespace next, as it roots itself at the cgroup the parent moved us into, and before the
+ * mount tree, whose cgroupfs mounts show that root; the mount tree while the host's /proc is
+ * still ours (targets are named /proc/self/fd/N), ending with pivot_root; the network last,
+ * as it needs only the network namespace, whose veth the parent moved in before SYNC 1.
+ */
 static int child_build(const struct ent_plan *plan, const struct rootfs_trees *trees, int sync_fd,
                        struct rt_err *err)
 {
@@ -227,7 +239,11 @@ static int workload_setup(const struct ent_plan *plan, const struct lockdown_fil
 		return rt_fail(err, errno, "runtime: close_range");
 	if (keep_fds(plan->proc.preserve_fds, err) < 0)
 		return -1;
-	/* Seccomp last: it would block the capset and prctl calls before it. */
+	/*
+	 * The lockdown last of all (capabilities, no_new_privs, then seccomp): every step above
+	 * needs a capability or a system call the filter may deny, and seccomp comes last of the
+	 * three as it would block the capset and prctl calls before it.
+	 */
 	return lockdown_apply(&plan->lockdown, filter,
 	                      &(struct lockdown_ids){ .uid = plan->proc.uid,
 	                                              .gid = plan->proc.gid,
@@ -358,7 +374,10 @@ void rt_child_main(const struct ent_plan *plan, const struct lockdown_filter *fi
 			fail_to_parent(sync_fd, SYNC_ERROR, &err, RT_EXIT_FAILED);
 		workload_exec(plan, sync_fd);
 	}
-	/* PID 1 keeps no end of the channel: the parent sees EOF once the workload has exec'd. */
+	/*
+	 * SYNC 3: PID 1 keeps no end of the channel, so the parent sees EOF exactly when the
+	 * workload's execve() closed the last copy (it is close-on-exec).
+	 */
 	rt_log_set_sink(NULL, NULL);
 	close(sync_fd);
 	rt_init_run(workload);

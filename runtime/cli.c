@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "netcfg/netcfg.h"
 
 /* Which subcommands accept an option. */
 #define FOR_RUN     (1u << RT_CMD_RUN)
@@ -249,7 +250,7 @@ static int apply_process_option(struct rt_options *opts, int id, char *arg, stru
 		return rt_parse_publish(arg, &req->publish[req->n_publish++], err);
 	case OPT_SUBNET:
 		req->subnet = arg;
-		return 0;
+		return netcfg_subnet_check(arg, err);
 	case OPT_TTY:
 		req->tty = true;
 		return 0;

@@ -116,9 +116,9 @@ static bool in_path(const char *prog)
 	return false;
 }
 
-/* The host's cgroup mounts, for the container's read-only /sys/fs/cgroup. */
-static void probe_cgroups(struct ent_cgroup_layout *out)
+void rt_host_probe_cgroups(struct ent_host *host)
 {
+	struct ent_cgroup_layout *out = &host->cgroups;
 	struct cgroup_layout layout;
 	struct rt_err err = { 0 };
 
@@ -145,7 +145,6 @@ int rt_host_probe(struct ent_host *host, struct ns_idpool *ids, struct rt_err *e
 	memset(ids, 0, sizeof(*ids));
 	host->uid = getuid();
 	host->gid = getgid();
-	probe_cgroups(&host->cgroups);
 	pw = getpwuid(host->uid);
 	name = pw ? pw->pw_name : NULL;
 	if (read_subids("/etc/subuid", name, host->uid,

@@ -12,12 +12,19 @@
 #include "ns/idrange.h"
 
 /*
- * Fill host from getuid()/getgid(), /etc/subuid, /etc/subgid, the cgroup mounts and $PATH, and
+ * Fill host from getuid()/getgid(), /etc/subuid, /etc/subgid and $PATH, and
  * ids with the subordinate ranges a container's block is chosen from and must keep clear of.
  * Fails (err names the file and line) when one of the caller's own sub-id lines is malformed
  * or reaches into host ids 0-65535.
  */
 int rt_host_probe(struct ent_host *host, struct ns_idpool *ids, struct rt_err *err);
+
+/*
+ * Fill host->cgroups with the host's cgroup mounts (for the container's read-only
+ * /sys/fs/cgroup). Only for plans that use a cgroup: reading the layout costs a read of
+ * mountinfo and of /proc/self/cgroup. Never fails (no layout: no /sys/fs/cgroup inside).
+ */
+void rt_host_probe_cgroups(struct ent_host *host);
 
 /*
  * realpath(3) of a host path the caller named (what: "rootfs", "--volume: source"), into out

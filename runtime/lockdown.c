@@ -161,6 +161,33 @@ static int set_ids(const struct lockdown_ids *ids, struct rt_err *err)
 	return 0;
 }
 
+/*
+ * A capability we do not hold ourselves cannot be granted (capset(2) fails with EPERM): name
+ * it, rather than let the call fail for an unnamed reason. On some hosts even root lacks one
+ * (CAP_SYS_RESOURCE dropped from its bounding set).
+ */
+static int check_grantable(uint64_t permitted, unsigned max_bits, struct rt_err *err)
+{
+	_cleanup_(cap_freep) cap_t have = cap_get_proc();
+
+	for (unsigned cap = 0; have && cap < max_bits; cap++) {
+		cap_flag_value_t v = CAP_CLEAR;
+		_cleanup_(cap_free_namep) char *name = NULL;
+
+		if (!has_cap(permitted, cap) ||
+		    cap_get_flag(have, (cap_value_t)cap, CAP_PERMITTED, &v) < 0 || v == CAP_SET)
+			continue;
+		name = cap_to_name((cap_value_t)cap);
+		rt_fail(err, 0,
+		        "lockdown: capability %s cannot be granted: ent-run does not hold it",
+		        name ? name : "?");
+		rt_err_hint(err, "it is missing from ent-run's own bounding set (see CapBnd in "
+		                 "/proc/self/status): the host withholds it");
+		return -1;
+	}
+	return 0;
+}
+
 /* Permitted, effective and inheritable in one capset(2), then the ambient set. */
 static int set_caps(const struct lockdown_caps *want, unsigned max_bits, struct rt_err *err)
 {
@@ -186,6 +213,8 @@ static int set_caps(const struct lockdown_caps *want, unsigned max_bits, struct 
 				return rt_fail(err, errno, "lockdown: cap_set_flag(%u)", cap);
 		}
 	}
+	if (check_grantable(want->permitted, max_bits, err) < 0)
+		return -1;
 	rt_trace("lockdown", "capset(permitted=%#llx effective=%#llx inheritable=%#llx)",
 	         (unsigned long long)want->permitted, (unsigned long long)want->effective,
 	         (unsigned long long)want->inheritable);

@@ -180,9 +180,13 @@ static int oci_delete(const struct rt_oci_options *o, struct rt_container *c, st
 	enum rt_status s = rt_container_status(c);
 	const char *dirs[ENT_OCI_MAX_CGROUPS];
 
-	if (s == RT_STATUS_RUNNING && !o->force)
-		return rt_fail(err, 0, "container %s is running: stop it first, or delete --force",
-		               o->id);
+	/* runtime.md: deleting a container that is not stopped is an error (and changes nothing).
+	 */
+	if (s != RT_STATUS_STOPPED && !o->force)
+		return rt_fail(err, 0,
+		               "container %s is %s, not stopped: kill it first, or delete "
+		               "--force",
+		               o->id, rt_status_name(s));
 	if (s != RT_STATUS_STOPPED && rt_oci_kill_now((pid_t)c->st.pid, c->st.starttime) < 0)
 		return rt_fail(err, 0, "container %s: its process %ld does not die", o->id,
 		               c->st.pid);

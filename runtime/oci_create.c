@@ -62,7 +62,11 @@ static int job_start(struct oci_job *j, const struct rt_oci_options *o, struct r
 	j->opts->req.policy_path = o->policy;
 	if (rt_policy_bind(j->opts, &j->policy, err) < 0)
 		return -1;
-	return rt_host_probe(&j->opts->req.host, &j->opts->ids, err);
+	if (rt_host_probe(&j->opts->req.host, &j->opts->ids, err) < 0)
+		return -1;
+	/* An OCI container always has cgroups: engines find its processes there. */
+	rt_host_probe_cgroups(&j->opts->req.host);
+	return 0;
 }
 
 /* Compile config.json (already read into j->config) for the container id of bundle. */
@@ -136,6 +140,21 @@ static void drop_unreachable_ambient(struct lockdown_caps *caps)
 }
 
 /*
+ * The resolv.conf and hosts ent-run writes for its own network (network.access=user and up,
+ * through run.ent.entitlements): the engine that made the network namespace writes its own
+ * and binds them in (mounts of the config).
+ */
+static void drop_generated_files(struct rootfs_spec *fs)
+{
+	unsigned kept = 0;
+
+	for (unsigned i = 0; i < fs->n_mounts; i++)
+		if (!fs->mounts[i].generated)
+			fs->mounts[kept++] = fs->mounts[i];
+	fs->n_mounts = kept;
+}
+
+/*
  * What only the host knows, before the policy sees the plan: the rootfs resolved and pinned,
  * and a namespace path that names one of our own namespaces is the host's namespace (shared).
  */
@@ -166,6 +185,7 @@ static int complete_plan(struct ent_plan *plan, struct rt_err *err)
 		               "%s: network.access=%s needs the engine's network namespace (a "
 		               "linux.namespaces path)",
 		               plan->net.why, ent_net_row(plan->net.mode)->name);
+	drop_generated_files(&plan->rootfs);
 	return plan->strings_failed ? rt_fail(err, ENOMEM, "the plan's strings") : 0;
 }
 

@@ -18,7 +18,17 @@ struct sync_fds {
 	unsigned n;
 };
 
-/* Every rendezvous has a name and a direction. */
+/*
+ * Every rendezvous has a name, a number and a direction; both sides mark them in comments.
+ *
+ *   SYNC 1  parent -> child   SYNC_GO: the id maps are written, the child is in its cgroup,
+ *                             the veth is in its network namespace; the idmapped mount trees
+ *                             travel with it. The child waits for it before anything else.
+ *   SYNC 2  child -> parent   SYNC_TRACE lines, SYNC_PTY (the terminal), and at most one
+ *                             SYNC_ERROR or SYNC_EXEC_FAILED, after which the child exits.
+ *   SYNC 3  child -> parent   EOF: the workload's execve() succeeded and the kernel closed
+ *                             the close-on-exec channel (PID 1 closed its copy at the fork).
+ */
 enum sync_type {
 	SYNC_GO = 1,      /* parent -> child: id maps, cgroup and host-side network are ready;
 	                     carries the idmapped mount trees (SCM_RIGHTS) */

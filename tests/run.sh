@@ -54,7 +54,10 @@ fi
 host_state() {
 	find /dev -maxdepth 1 \( -type c -o -type b \) -printf '%u:%g %m %p\n' | sort
 	cksum /etc/passwd /etc/group /etc/subuid /etc/subgid 2>&1
+	ls -A /etc/ent-run 2>&1
 	echo "ip_forward $(cat /proc/sys/net/ipv4/ip_forward)"
+	nft list tables 2>&1 | sort
+	ip -o link show 2>&1 | awk -F': ' '{ print $2 }' | sort
 }
 
 echo "== integration tests (real containers)"
@@ -64,7 +67,7 @@ host_state >"$ilog.before"
 integration | tee "$ilog"
 host_state >"$ilog.after"
 if cmp -s "$ilog.before" "$ilog.after"; then
-	echo "PASS suite: the host is left as it was found (device nodes, user and sub-id files, forwarding)" |
+	echo "PASS suite: the host is left as it was found (device nodes, user, sub-id and policy files, forwarding, nftables tables, links)" |
 		tee -a "$ilog"
 else
 	echo "FAIL suite: the host was changed: $(diff "$ilog.before" "$ilog.after" | grep '^[<>]' | head -n 4 | tr '\n' ' ')" |

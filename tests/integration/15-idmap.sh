@@ -6,6 +6,8 @@
 . "$(dirname "$0")/lib.sh"
 R=$ROOTFS
 skip_unless "idmapped containers" "needs root (rootless containers map the caller)" is_root
+# Leases of our own: ent-runs of other trees on this machine must not collect ours first.
+private_run_state
 LEASES=/run/ent-run/ids
 
 # host_uid_of PID: the host uid a process runs as (the owner of /proc/PID).

@@ -45,20 +45,31 @@ no_leftovers() {
 # --- the container's view: its own cgroup as /, read-only, with its limits in it
 run_ok "/proc/self/cgroup shows / in every hierarchy" '^ok$' $R /bin/sh -c \
 	'grep -v ":/$" /proc/self/cgroup || echo ok'
-run_ok "default pids limit 1024 visible" '^1024$' $R /bin/cat /sys/fs/cgroup/pids/pids.max
-run_ok "--pids max lifts it (no pids hierarchy in use)" '^absent$' --pids max $R /bin/sh -c \
+# The default container needs no cgroup: its process cap is RLIMIT_NPROC (it cannot change its
+# uid), and under its own ids no device cgroup protects anything (entitlements/compile.c).
+run_ok "default: a cap of 1024 processes as RLIMIT_NPROC" '^Max processes +1024 +1024 ' \
+	$R /bin/grep 'Max processes' /proc/self/limits
+run_ok "default: no cgroup mounted inside (none is made)" '^0$' $R /bin/sh -c \
+	'grep -c " /sys/fs/cgroup/" /proc/self/mountinfo; true'
+run_ok "--pids max lifts the default cap" '^lifted$' --pids max $R /bin/sh -c \
+	'grep -q "Max processes *1024 " /proc/self/limits || echo lifted'
+# With CAP_SETUID the container could spread over many uids: the pids controller caps it.
+U="-e security.access=user"
+run_ok "security.access=user: the cap in the pids cgroup" '^1024$' $U $R \
+	/bin/cat /sys/fs/cgroup/pids/pids.max
+run_ok "--pids max lifts it (no pids hierarchy in use)" '^absent$' $U --pids max $R /bin/sh -c \
 	'[ -e /sys/fs/cgroup/pids/pids.max ] && cat /sys/fs/cgroup/pids/pids.max || echo absent'
-run_ok "only the hierarchies in use are shown" '^devices pids $' $R /bin/sh -c \
+run_ok "only the hierarchies in use are shown" '^memory pids $' $U --memory 64M $R /bin/sh -c \
 	'ls /sys/fs/cgroup | tr "\n" " "' 
 run_ok "--memory visible in memory.limit_in_bytes" '^268435456$' --memory 256M $R \
 	/bin/cat /sys/fs/cgroup/memory/memory.limit_in_bytes
 run_ok "--cpus 0.5: CFS quota 50000 per 100000" '^50000 100000$' --cpus 0.5 $R /bin/sh -c \
 	'echo $(cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/cpu/cpu.cfs_period_us)'
-run_ok "/sys/fs/cgroup is read-only" 'Read-only file system' $R /bin/sh -c \
+run_ok "/sys/fs/cgroup is read-only" 'Read-only file system' $U $R /bin/sh -c \
 	'touch /sys/fs/cgroup/x 2>&1; true'
-run_ok "its own limits are read-only" 'Read-only file system' $R /bin/sh -c \
+run_ok "its own limits are read-only" 'Read-only file system' $U $R /bin/sh -c \
 	'echo max 2>&1 >/sys/fs/cgroup/pids/pids.max | cat; true'
-ent --memory 64M $R /bin/cat /proc/self/mountinfo
+ent $U --memory 64M $R /bin/cat /proc/self/mountinfo
 check "a cgroup mount per v1 hierarchy in use, read-only" sh -c \
 	"grep -q ' /sys/fs/cgroup/memory ro,.* - cgroup cgroup rw,memory' '$OUT' &&
 	 grep -q ' /sys/fs/cgroup/pids ro,.* - cgroup cgroup rw,pids' '$OUT'"
@@ -69,7 +80,7 @@ run_fails "--pids -1" 125 "--pids: '-1' is not a process count" --pids -1 $R /bi
 run_fails "--cpus 0" 125 "--cpus: '0' is not a CPU count" --cpus 0 $R /bin/true
 
 # --- each container in its own cgroup, removed after a normal exit
-bg_ent --memory 64M $R /bin/sleep 2
+bg_ent $U --memory 64M $R /bin/sleep 2
 wait_for has_procs "$(cgdir pids $BG)"
 check "container runs in ent-run-PID below our cgroup (memory)" has_procs "$(cgdir memory $BG)"
 check "limits written on the host side" grep -qx 1024 "$(cgdir pids $BG)/pids.max"
@@ -90,26 +101,37 @@ no_leftovers "no cgroup left after an OOM kill"
 run_status "kill -9 by hand is not reported as OOM" 137 --memory 32M $R /bin/sh -c 'kill -KILL $$'
 check "no OOM line for kill -9" sh -c "! grep -q killed: '$ERR'"
 
-# --- fork bomb: stopped at the pids limit, ent-run returns, the host is unaffected
-bg_ent --pids 50 $R /bin/sh -c 'bomb() { bomb | bomb & }; bomb; sleep 3; echo done'
-( sleep 60; kill -KILL $BG ) >/dev/null 2>&1 </dev/null &
-watchdog=$!
-wait $BG
-STATUS=$?
-kill $watchdog 2>/dev/null
-if [ "$STATUS" -lt 128 ] && grep -q "fork" "$ERR" "$OUT"; then
-	pass "fork bomb stopped at --pids 50"
-else
-	fail "fork bomb stopped at --pids 50" "exit $STATUS: $(head -c 300 "$ERR")"
-fi
-no_leftovers "no cgroup left after the fork bomb"
+# --- fork bomb: stopped at the pids limit, ent-run returns, the host is unaffected; both ways
+# the cap is kept (RLIMIT_NPROC by default, the pids cgroup with CAP_SETUID).
+for how in "" "$U"; do
+	label="fork bomb stopped at --pids 50${how:+ ($how)}"
+	# shellcheck disable=SC2086
+	bg_ent $how --pids 50 $R /bin/sh -c 'bomb() { bomb | bomb & }; bomb; sleep 3; echo done'
+	( sleep 60; kill -KILL $BG ) >/dev/null 2>&1 </dev/null &
+	watchdog=$!
+	wait $BG
+	STATUS=$?
+	kill $watchdog 2>/dev/null
+	if [ "$STATUS" -lt 128 ] && grep -q "fork" "$ERR" "$OUT"; then
+		pass "$label"
+	else
+		fail "$label" "exit $STATUS: $(head -c 300 "$ERR")"
+	fi
+	no_leftovers "no cgroup left after the fork bomb${how:+ ($how)}"
+done
 check "host unaffected: it still forks" sh -c 'true & wait'
 
 # --- devices: a node bound in is reachable only with the entitlement
 DEV=/dev/loop-control
 if [ -c $DEV ]; then
-	run_ok "bound-in $DEV cannot be opened (device cgroup)" 'Operation not permitted' \
+	# No device cgroup by default: volumes and the rootfs are nodev, so a node there is inert.
+	run_ok "bound-in $DEV cannot be opened (nodev volume)" 'Permission denied' \
 		--volume $DEV:$DEV $R /bin/sh -c "(exec 3<$DEV) 2>&1; true"
+	NR=$T_TMP/noderootfs
+	cp -a "$R" "$NR" && mknod "$NR/loopctl" c "$(stat -c '%t' $DEV | xargs printf '%d')" \
+		"$(stat -c '%T' $DEV | xargs printf '%d')"
+	run_ok "a device node in the rootfs cannot be opened (nodev rootfs)" 'Permission denied' \
+		"$NR" /bin/sh -c "ls -l /loopctl >/dev/null && (exec 3</loopctl) 2>&1; true"
 	run_ok "host.devices.allow=$DEV opens it" '^opened$' -e host.devices.allow=$DEV $R \
 		/bin/sh -c "exec 3<$DEV && echo opened"
 	run_ok "host.devices.access=admin opens it" '^opened$' -e host.devices.access=admin $R \
@@ -130,7 +152,7 @@ wait $BG
 	fail "no cgroup left after a setup failure (125)" "exit status"
 
 # --- SIGKILL of ent-run: the container dies with it, the next start collects the cgroup
-bg_ent $R /bin/sleep 30
+bg_ent $U $R /bin/sleep 30
 wait_for has_procs "$(cgdir pids $BG)"
 killed=$BG
 kill -KILL $killed
@@ -139,13 +161,13 @@ check "after SIGKILL the container is gone (its cgroup is empty)" \
 	wait_for sh -c "! grep -q . '$(cgdir pids $killed)/cgroup.procs'"
 "$ENT_RUN" $R /bin/true
 left=$(leftovers $killed)
-if [ -z "$left" ]; then pass "the next start removes a killed run's cgroup"; else
-	fail "the next start removes a killed run's cgroup" "left: $left"; fi
+if [ -z "$left" ]; then pass "the next start, one without a cgroup, removes a killed run's cgroup"; else
+	fail "the next start, one without a cgroup, removes a killed run's cgroup" "left: $left"; fi
 
 # --- 20 containers in parallel, each in its own cgroup
 pids=""
 for n in $(seq 20); do
-	"$ENT_RUN" $R /bin/sleep 2 >/dev/null 2>&1 </dev/null &
+	"$ENT_RUN" $U $R /bin/sleep 2 >/dev/null 2>&1 </dev/null &
 	pids="$pids $!"
 done
 all_in() {

@@ -19,6 +19,7 @@ cleanup() {
 	ip netns del $SRV_NS 2>/dev/null
 	ip link del ${SRV_IF}h 2>/dev/null
 	[ -n "${BUSY_PIDS:-}" ] && kill $BUSY_PIDS 2>/dev/null
+	[ -n "${LISTEN:-}" ] && kill $LISTEN 2>/dev/null
 	rm -rf "$T_TMP"
 }
 trap cleanup EXIT
@@ -32,16 +33,20 @@ ip netns add $SRV_NS &&
 ip netns exec $SRV_NS busybox nc -ll -p 7777 -e /bin/echo hello-from-srv >/dev/null 2>&1 &
 sleep 0.3
 
-# What dead ent-runs left: veths, nftables chains, state directories and leases whose ent-run
-# (the pid in their name) is gone. Live containers of concurrent test runs are not leftovers.
+# What dead ent-runs left: veths, nftables tables (and chains of the old shared table), state
+# directories and leases whose ent-run (the pid in their name) is gone. Live containers of
+# concurrent test runs are not leftovers.
 leftovers() {
 	{
-		ip -o link show | grep -o ' ent-[0-9]*' | tr -d ' '
-		nft list table ip ent-run 2>/dev/null | sed -n 's/^[[:space:]]*chain \(ent-[0-9]*\)-.*/\1/p'
-		ls -d /run/ent-run/net/ent-* 2>/dev/null | xargs -r -n1 basename
-		cat /run/ent-run/net/leases/* 2>/dev/null
-	} | sort -u | while read -r name; do
-		kill -0 "${name#ent-}" 2>/dev/null || echo "$name"
+		ip -o link show 2>/dev/null | grep -o ' ent-[0-9]*' | sed 's/ /veth:/'
+		nft list tables | sed -n 's/^table ip \(ent-[0-9]*\)$/table:\1/p'
+		nft list table ip ent-run 2>/dev/null |
+			sed -n 's/^[[:space:]]*chain \(ent-[0-9]*\)-.*/chain:\1/p'
+		ls -d /run/ent-run/net/ent-* 2>/dev/null | xargs -r -n1 basename | sed 's/^/dir:/'
+		cat /run/ent-run/net/leases/* 2>/dev/null | sed 's/^/lease:/'
+	} | sort -u | while read -r what; do
+		name=${what#*:}
+		kill -0 "${name#ent-}" 2>/dev/null || echo "$what"
 	done
 }
 check_clean() {
@@ -57,6 +62,48 @@ tent() {
 }
 # The container keeps stdin open a moment: the server answers before our side closes.
 CONNECT='(sleep 1) | nc -w 3'
+# host_connect ADDR PORT: what a host program connecting to ADDR:PORT gets.
+host_connect() { (sleep 1) | timeout 5 busybox nc -w 2 "$1" "$2" 2>/dev/null; }
+
+# host_listen FAMILY ADDR PORT tcp|udp [reuseport]: a host service on ADDR:PORT (4 or 6; IPv6
+# sockets are IPv6-only; SO_REUSEADDR, as servers do), which answers "host-service" to every tcp
+# connection; $LISTEN is its pid. host_can_bind ...: whether such a service could start now.
+cat >"$T_TMP/listen.py" <<'PY'
+import socket, sys, time
+fam = socket.AF_INET6 if sys.argv[1] == "6" else socket.AF_INET
+tcp = sys.argv[4] == "tcp"
+s = socket.socket(fam, socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM)
+if fam == socket.AF_INET6:
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+if "reuseport" in sys.argv[5:]:
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+try:
+    s.bind((sys.argv[2], int(sys.argv[3])))
+except OSError as e:
+    print("bind:", e.strerror, flush=True)
+    sys.exit(1)
+if "probe" in sys.argv[5:]:
+    sys.exit(0)
+print("ready", flush=True)
+if not tcp:
+    time.sleep(30)
+    sys.exit(0)
+s.listen()
+s.settimeout(30)
+while True:
+    c, _ = s.accept()
+    c.sendall(b"host-service\n")
+    c.close()
+PY
+host_listen() {
+	: >"$T_TMP/listen.out"
+	python3 "$T_TMP/listen.py" "$@" >"$T_TMP/listen.out" 2>&1 &
+	LISTEN=$!
+	wait_until grep -q 'ready\|bind' "$T_TMP/listen.out"
+}
+host_unlisten() { kill $LISTEN 2>/dev/null; wait $LISTEN 2>/dev/null; LISTEN=; }
+host_can_bind() { python3 "$T_TMP/listen.py" "$@" probe >/dev/null 2>&1; }
 
 # none: own netns, and socket() refused for every family but AF_UNIX.
 tent -e network.access=none $R /bin/sh -c 'nc -w 1 127.0.0.1 1'
@@ -72,11 +119,13 @@ fi
 
 # confined (the default): only lo, up; neither the test host nor the host's loopback.
 run_ok "confined: only lo" '^lo$' $R /bin/ls /sys/class/net
-busybox nc -ll -s 127.0.0.1 -p 17777 -e /bin/echo host-loopback >/dev/null 2>&1 &
-BUSY_PIDS=$!
+host_listen 4 127.0.0.1 17777 tcp
 tent $R /bin/sh -c "$CONNECT $SRV_IP 7777; $CONNECT 127.0.0.1 17777; ip route"
 check "confined: the test host is unreachable" sh -c "! grep -q hello-from-srv '$OUT'"
-check "confined: the host's loopback is not ours" sh -c "! grep -q host-loopback '$OUT'"
+got=$(host_connect 127.0.0.1 17777)
+check "confined: the host's loopback is not ours" sh -c \
+	"[ '$got' = host-service ] && ! grep -q host-service '$OUT'"
+host_unlisten
 check "confined: no route" sh -c "! grep -q default '$OUT'"
 check_clean "confined"
 
@@ -106,19 +155,70 @@ check "--verbose: veth, address, nftables, route" sh -c "grep -q 'RTM_NEWLINK ty
 	grep -q 'RTM_NEWROUTE default via' '$ERR'"
 
 # proxy: --publish through DNAT, from the host's loopback and from the test host.
-"$ENT_RUN" -e network.access=proxy --publish 127.0.0.1:18080:80 --publish 18081:81 \
-	--publish 127.0.0.1:18082:53/udp $R /bin/sh -c \
-	'nc -ll -p 80 -e echo hello-80 & nc -ll -p 81 -e echo hello-81 & sleep 4' >/dev/null 2>&1 &
-bg=$!
-sleep 1.5
-check "proxy: a udp --publish is a udp rule" sh -c \
-	"nft list table ip ent-run | grep -q 'udp dport 18082 dnat to'"
+# The container's servers start before it says "ready".
+SERVE='nc -ll -p 80 -e echo hello-80 & nc -ll -p 81 -e echo hello-81 & sleep 0.3; echo ready'
+start_ready -e network.access=proxy --publish 127.0.0.1:18080:80 --publish 18081:81 \
+	--publish 127.0.0.1:18082:53/udp $R /bin/sh -c "$SERVE; sleep 60"
+check "proxy: a udp --publish is a udp rule in the container's own table" sh -c \
+	"nft list table ip ent-$BG | grep -q 'udp dport 18082 dnat to'"
 got=$( (sleep 1) | timeout 5 busybox nc -w 2 127.0.0.1 18080)
 check "proxy: --publish 127.0.0.1:18080:80 reaches port 80 from the host" [ "$got" = hello-80 ]
 got=$( (sleep 1) | timeout 5 ip netns exec $SRV_NS busybox nc -w 2 $HOST_IP 18081)
 check "proxy: --publish 18081:81 reaches port 81 from the test host" [ "$got" = hello-81 ]
-wait $bg
+# The published ports are held: no host service, no other container can take them meanwhile.
+check "proxy: a host service cannot bind a published port (tcp, every address)" \
+	sh -c "! python3 '$T_TMP/listen.py' 4 0.0.0.0 18081 tcp probe >/dev/null &&
+		! python3 '$T_TMP/listen.py' 6 ::1 18081 tcp probe >/dev/null"
+check "proxy: a host service cannot bind a published port (127.0.0.1, tcp and udp)" \
+	sh -c "! python3 '$T_TMP/listen.py' 4 127.0.0.1 18080 tcp probe >/dev/null &&
+		! python3 '$T_TMP/listen.py' 4 0.0.0.0 18082 udp reuseport probe >/dev/null"
+run_fails "proxy: a second container cannot publish the same port" 125 \
+	'--publish 18081:99: host port 18081/tcp is already in use' \
+	-e network.access=proxy --publish 18081:99 $R /bin/true
+kill $BG
+wait $BG
 check_clean "proxy"
+
+# A port that a host service already uses is refused, whichever address or family it has,
+# with SO_REUSEPORT too; the host's own connections keep reaching the service.
+host_listen 4 127.0.0.1 18084 tcp
+start_ready -e network.access=proxy --publish 18084:80 $R /bin/sh -c "$SERVE; sleep 60"
+got=$(host_connect 127.0.0.1 18084)
+kill $BG 2>/dev/null
+wait $BG
+STATUS=$?
+check "publish over a host service: the host's 127.0.0.1:18084 still reaches the service" \
+	[ "$got" = host-service ]
+check "publish over a host service: refused (125), naming the port" sh -c \
+	"[ $STATUS = 125 ] && grep -q 'host port 18084/tcp is already in use' '$ERR'"
+host_unlisten
+for c in "4 0.0.0.0 tcp reuseport|127.0.0.1:18085:80|18085/tcp" \
+	"6 ::1 tcp|18085:80|18085/tcp" "4 127.0.0.1 udp|18085:53/udp|18085/udp" \
+	"6 :: udp|18085:53/udp|18085/udp" "4 $HOST_IP tcp|18085:80|18085/tcp"; do
+	listener=${c%%|*} rest=${c#*|}
+	publish=${rest%%|*} port=${rest#*|}
+	set -- $listener
+	host_listen "$1" "$2" 18085 "$3" ${4:-}
+	run_fails "publish $publish over a host service on $2 ($3)" 125 \
+		"host port $port is already in use" -e network.access=proxy --publish "$publish" \
+		$R /bin/true
+	host_unlisten
+done
+# Another address of the host keeps its service: the rule and the held port are per address.
+host_listen 4 $HOST_IP 18086 tcp
+start_ready -e network.access=proxy --publish 127.0.0.1:18086:80 $R /bin/sh -c "$SERVE; sleep 60"
+got=$(host_connect 127.0.0.1 18086)
+check "publish on 127.0.0.1 next to a service on $HOST_IP: 127.0.0.1 reaches the container" \
+	[ "$got" = hello-80 ]
+got=$(host_connect $HOST_IP 18086)
+check "publish on 127.0.0.1 next to a service on $HOST_IP: $HOST_IP reaches the service" \
+	[ "$got" = host-service ]
+kill $BG
+wait $BG
+host_unlisten
+run_fails "publish on an address that is not the host's" 125 \
+	'--publish 203.0.113.9:18087:80: 203.0.113.9 is not an address of this host' \
+	-e network.access=proxy --publish 203.0.113.9:18087:80 $R /bin/true
 
 # admin: CAP_NET_ADMIN in its own namespace only.
 tent -e network.access=admin $R /bin/sh -c 'ip addr add 10.99.0.1/32 dev eth0 && ip -o addr'
@@ -129,12 +229,15 @@ check "admin: not on the host" sh -c "! ip -o addr | grep -q 10.99.0.1"
 run_ok "host: sees the host's interfaces" "${SRV_IF}h" -e network.access=host $R /bin/ip -o link
 
 # 30 concurrent containers: distinct addresses (a lock, not luck), all reach the test host.
-mkdir -p "$T_TMP/many"
+# Each waits (at most 30 s) until all 30 hold their address: on a loaded machine the first
+# could otherwise end, and free its address, before the last starts.
+mkdir -p "$T_TMP/many" "$T_TMP/barrier"
+BARRIER='n=0; while [ $(ls /b | wc -l) -lt 30 ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n+1)); done'
 i=0
 while [ $i -lt 30 ]; do
-	timeout 60 "$ENT_RUN" -e network.access=user $R /bin/sh -c \
-		"ip -o -4 addr show eth0 | awk '{ print \$4 }'; $CONNECT $SRV_IP 7777" \
-		>"$T_TMP/many/$i" 2>&1 </dev/null &
+	timeout 60 "$ENT_RUN" -e network.access=user -v "$T_TMP/barrier:/b" $R /bin/sh -c \
+		"a=\$(ip -o -4 addr show eth0 | awk '{ print \$4 }'); echo \$a; touch /b/\${a%/*};
+		$BARRIER; $CONNECT $SRV_IP 7777" >"$T_TMP/many/$i" 2>&1 </dev/null &
 	bgs="${bgs:-} $!"
 	i=$((i + 1))
 done
@@ -150,6 +253,13 @@ run_fails "bad --subnet" 125 "--subnet 'nope' is not an IPv4 CIDR" \
 	-e network.access=user --subnet nope $R /bin/true
 run_fails "bad --publish host address" 125 "is not an IPv4 address" \
 	-e network.access=proxy --publish 1.2.3:8080:80 $R /bin/true
+run_fails "--subnet in link-local (cloud metadata)" 125 \
+	"--subnet '169.254.169.252/30' overlaps 169.254.0.0/16" \
+	-e network.access=user --subnet 169.254.169.252/30 $R /bin/true
+for s in 127.0.0.0/30 0.0.0.0/0 224.0.0.0/24 240.0.0.0/30; do
+	run_fails "--subnet $s is refused" 125 "--subnet '$s' overlaps" \
+		-e network.access=user --subnet $s $R /bin/true
+done
 "$ENT_RUN" -e network.access=user --subnet 10.66.0.0/30 $R /bin/sleep 3 >/dev/null 2>&1 &
 bg=$!
 sleep 1
@@ -158,16 +268,20 @@ run_fails "pool exhausted" 125 'address pool 10.66.0.0/30 is exhausted' \
 wait $bg
 check_clean "failed starts"
 
-# kill -9 of ent-run: the next start collects what it left.
-"$ENT_RUN" -e network.access=proxy --publish 127.0.0.1:18083:80 $R /bin/sleep 30 \
-	>/dev/null 2>&1 &
-victim=$!
-sleep 1
+# kill -9 of ent-run: its published port and NAT rules go with it at once (an owned table),
+# and the next start of any kind, even a container without network, collects the rest.
+start_ready -e network.access=proxy --publish 127.0.0.1:18083:80 $R /bin/sh -c \
+	'echo ready; sleep 30'
+victim=$BG
 kill -9 $victim
 wait $victim 2>/dev/null
-tent -e network.access=user $R /bin/true
+check "after kill -9: no nftables table or chain redirects the port" sh -c \
+	"! nft list tables | grep -q 'ent-$victim\$' &&
+		! nft list table ip ent-run 2>/dev/null | grep -q 'chain ent-$victim-'"
+check "after kill -9: the host can use the published port" host_can_bind 4 127.0.0.1 18083 tcp
+tent $R /bin/true
 check "after kill -9: the next start works" [ "$STATUS" = 0 ]
-check_clean "after kill -9 and one more start"
+check_clean "after kill -9 and one start without network"
 
 # Rootless: pasta (or slirp4netns) instead of veth and NAT.
 if ! rootless_possible; then

@@ -169,8 +169,9 @@ run_ok "limit pids max allows --pids max" '^absent$' --policy "$P/pids-max" --pi
 	/bin/sh -c '[ -e /sys/fs/cgroup/pids/pids.max ] && cat /sys/fs/cgroup/pids/pids.max || echo absent'
 run_ok "no limit named: the policy's ceilings apply (pids, memory, cpu, tmpfs)" \
 	'^100 268435456 50000 size=8192k$' --policy "$P/ceilings" --tmpfs /big $R /bin/sh -c \
-	'echo $(cat /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/memory/memory.limit_in_bytes \
-	  /sys/fs/cgroup/cpu*/cpu.cfs_quota_us) $(grep " /big " /proc/self/mountinfo | grep -o "size=[0-9]*k")'
+	'echo $(grep "Max processes" /proc/self/limits | tr -s " " | cut -d" " -f3) \
+	  $(cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/cpu*/cpu.cfs_quota_us) \
+	  $(grep " /big " /proc/self/mountinfo | grep -o "size=[0-9]*k")'
 run_fails "above the pids ceiling: refused, naming it" 125 \
 	"refused by $P/ceilings: pids 200 \(from --pids\) is not allowed; allowed up to pids 100" \
 	--policy "$P/ceilings" --pids 200 $R /bin/true
@@ -196,10 +197,10 @@ run_status "check --tmpfs: refused the same way (exit 1)" 1 check --policy "$P/e
 
 # The address pool and published ports reach the host's networks: grants too.
 run_fails "--subnet outside the default pool: refused" 125 \
-	"refused by $P/user: subnet 169.254.169.252/30 \(from --subnet\) is not allowed" \
-	--policy "$P/user" -e network.access=user --subnet 169.254.169.252/30 $R /bin/true
+	"refused by $P/user: subnet 10.99.0.0/30 \(from --subnet\) is not allowed" \
+	--policy "$P/user" -e network.access=user --subnet 10.99.0.0/30 $R /bin/true
 run_status "check --subnet: refused the same way (exit 1)" 1 check --policy "$P/user" \
-	-e network.access=user --subnet 169.254.169.252/30
+	-e network.access=user --subnet 10.99.0.0/30
 run_status "--subnet inside the default pool: allowed" 0 check --policy "$P/user" \
 	-e network.access=user --subnet 10.88.240.0/24
 printf 'allow network.access=proxy\nallow subnet 10.213.0.0/16\nallow publish 127.0.0.1:18000-18099\n' \
@@ -293,16 +294,18 @@ run_ok "explain: provenance of profile entitlements" 'network.access=proxy +\[pr
 	explain $PD -p ci
 run_ok "built-in profile default is empty" 'none requested' explain -p default
 
-# The default policy file applies when it exists (only if this host has none of its own).
-if [ ! -e /etc/ent-run/policy ]; then
-	made_dir=
-	[ -d /etc/ent-run ] || { mkdir /etc/ent-run && made_dir=yes; }
-	trap 'rm -f /etc/ent-run/policy; [ -n "$made_dir" ] && rmdir /etc/ent-run; rm -rf "$T_TMP"' EXIT
-	cp "$P/user" /etc/ent-run/policy && chmod 644 /etc/ent-run/policy
-	run_fails "/etc/ent-run/policy applies by default" 125 "refused by /etc/ent-run/policy" \
-		-e network.access=proxy $R /bin/true
-	run_status "/etc/ent-run/policy allows what it lists" 0 -e network.access=none $R /bin/true
-else
-	skip "/etc/ent-run/policy applies by default" "this host has its own /etc/ent-run/policy"
-fi
+# The default policy file applies when it exists. Shown only to a private mount namespace, where
+# /etc is an overlay holding /etc/ent-run/policy: the host's /etc is never written.
+mkdir -p "$T_TMP/etc-upper/ent-run" "$T_TMP/etc-work"
+cp "$P/user" "$T_TMP/etc-upper/ent-run/policy" && chmod 644 "$T_TMP/etc-upper/ent-run/policy"
+ENT_RUN_REAL=$ENT_RUN
+printf '#!/bin/sh\nexec unshare -m --propagation private sh -c '"'"'mount -t overlay overlay -o lowerdir=/etc,upperdir=%s,workdir=%s /etc && exec "$0" "$@"'"'"' %s "$@"\n' \
+	"$T_TMP/etc-upper" "$T_TMP/etc-work" "$ENT_RUN_REAL" >"$T_TMP/ent-run-etc"
+chmod +x "$T_TMP/ent-run-etc"
+ENT_RUN=$T_TMP/ent-run-etc
+run_fails "/etc/ent-run/policy applies by default" 125 "refused by /etc/ent-run/policy" \
+	-e network.access=proxy $R /bin/true
+run_status "/etc/ent-run/policy allows what it lists" 0 -e network.access=none $R /bin/true
+ENT_RUN=$ENT_RUN_REAL
+check "the host's /etc/ent-run/policy is untouched" sh -c "[ ! -e /etc/ent-run/policy ] || ! cmp -s /etc/ent-run/policy '$P/user'"
 finish

@@ -75,13 +75,13 @@ wait_until() {
 }
 
 # start_ready ARGS...: start ent-run in the background (stdout to $OUT, stderr to $ERR) and
-# wait until its output says "ready"; $BG is its pid. $OUT is emptied here, not by the job's
-# own redirection, which may come after a first look at the file.
+# wait until its output says "ready", or it has ended; $BG is its pid. $OUT is emptied here,
+# not by the job's own redirection, which may come after a first look at the file.
 start_ready() {
 	: >"$OUT"
 	"$ENT_RUN" "$@" >"$OUT" 2>"$ERR" </dev/null &
 	BG=$!
-	wait_until grep -q ready "$OUT"
+	wait_until sh -c "grep -q ready '$OUT' || ! kill -0 $BG"
 }
 
 # check NAME COMMAND...: pass when the shell command succeeds.
@@ -133,6 +133,28 @@ with_ids() {
 	shift
 	unshare -m --propagation private sh -c 'for f in passwd subuid subgid; do
 		mount --bind "$0/ids.$f" "/etc/$f" || exit 125; done; exec "$@"' "$T_TMP" "$@"
+}
+
+# private_run_state: as root, run the calling script again in a mount namespace of its own
+# whose /run/ent-run is an empty tmpfs (call it first thing after sourcing lib.sh). For tests
+# that kill ent-run and check what the next start collects: ent-runs of other trees, run on the
+# same machine meanwhile, must not collect it first.
+private_run_state() {
+	[ -n "${ENT_TEST_PRIVATE_RUN:-}" ] || [ "$(id -u)" != 0 ] && return 0
+	mkdir -p /run/ent-run
+	rm -rf "$T_TMP"
+	ENT_TEST_PRIVATE_RUN=1 exec unshare -m --propagation private sh -c \
+		'mount -t tmpfs -o mode=0755 ent-run-test /run/ent-run && exec sh "$0"' "$0"
+}
+
+# ent_run_in_netns NS: from here on, $ENT_RUN runs ent-run in the network namespace NS
+# (nsenter --net: the mounts, cgroups and /run stay the host's); $REAL_ENT_RUN is the binary.
+ent_run_in_netns() {
+	REAL_ENT_RUN=$ENT_RUN
+	printf '#!/bin/sh\nexec nsenter --net=/run/netns/%s "%s" "$@"\n' "$1" "$ENT_RUN" \
+		>"$T_TMP/ent-run-in-$1"
+	chmod +x "$T_TMP/ent-run-in-$1"
+	ENT_RUN=$T_TMP/ent-run-in-$1
 }
 
 finish() { exit "$T_FAILED"; }

@@ -249,12 +249,15 @@ static void test_default_least_privilege(void **state)
 	assert_int_equal(ld->default_action, LOCKDOWN_ERRNO);
 	assert_int_equal(ld->default_errnum, ENOSYS);
 	assert_int_equal(p->n_grants, 0);
-	assert_int_equal(p->proc.n_rlimits, 0);
-	/* The minimal /dev and the device cgroup: deny all first, then the few nodes. */
+	/* The process cap is RLIMIT_NPROC: the container cannot change its uid. */
+	assert_int_equal(p->cgroup.pids_max, 1024);
+	assert_true(p->cgroup.pids_rlimit);
+	assert_int_equal(p->proc.n_rlimits, 1);
+	assert_int_equal(p->proc.rlimits[0].resource, RLIMIT_NPROC);
+	assert_int_equal(p->proc.rlimits[0].hard, 1024);
+	/* The minimal /dev, and no device cgroup: under its own ids nothing else opens. */
 	assert_int_equal(p->rootfs.n_devices, 6);
-	assert_false(p->cgroup.devrules[0].allow);
-	assert_int_equal(p->cgroup.devrules[0].type, 'a');
-	assert_int_equal(p->cgroup.n_devrules, 11);
+	assert_int_equal(p->cgroup.n_devrules, 0);
 	assert_true(has_path(p->rootfs.masked, p->rootfs.n_masked, "/sys/bus", "default"));
 	assert_false(has_path(p->rootfs.masked, p->rootfs.n_masked, "/sys/class/net", NULL));
 	check_rules(p);
@@ -368,6 +371,16 @@ static void check_caps(const struct ent_plan *p, const char *const *names, bool 
 		                    (want >> c) & 1 ? why : "");
 }
 
+/* How many rlimits of this resource the plan sets. */
+static unsigned count_rlimits(const struct ent_plan *p, int resource)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < p->proc.n_rlimits; i++)
+		n += p->proc.rlimits[i].resource == resource;
+	return n;
+}
+
 /* Every row alone: its grants are in the plan, with its name as the why. */
 static void test_each_row(void **state)
 {
@@ -403,7 +416,11 @@ static void test_each_row(void **state)
 			assert_true(has_path(p->rootfs.masked, p->rootfs.n_masked, *m, name));
 		assert_int_equal(p->rootfs.readonly, row->rootfs_readonly);
 		assert_int_equal(p->rootfs.host_dev, row->host_dev);
-		assert_int_equal(p->proc.n_rlimits, row->memlock_rlimit);
+		assert_int_equal(count_rlimits(p, RLIMIT_MEMLOCK), row->memlock_rlimit);
+		/* The pids cap is RLIMIT_NPROC unless the row lets the container change its uid. */
+		assert_int_equal(count_rlimits(p, RLIMIT_NPROC),
+		                 !(p->lockdown.caps.bounding & (UINT64_C(1) << CAP_SETUID)));
+		assert_int_equal(p->cgroup.pids_rlimit, count_rlimits(p, RLIMIT_NPROC));
 		for (int g = 0; g < SCG_COUNT; g++) {
 			for (const char *const *s = ent_sc_groups[g].syscalls;
 			     (row->sc_allow >> g) & 1 && *s; s++)
@@ -435,12 +452,29 @@ static void test_network_rows(void **state)
 	ALLOWED(p, "setsockopt", 3, 6 /* IPPROTO_TCP */, SO_DEBUG);
 	ALLOWED(p, "socket", AF_INET, SOCK_RAW, 0);
 	assert_string_equal(p->net.subnet, "10.88.0.0/16");
+	assert_false(p->net.subnet_given); /* the default pool: host-used blocks are skipped */
 	ent_plan_free(p);
 
 	p = COMPILE("network.access=host");
 	assert_false(p->ns.unshare[NS_NET]);
 	assert_string_equal(find_mount(p, "/sys")->fstype, "bind");
 	assert_true(find_mount(p, "/sys")->flags & MS_RDONLY);
+	ent_plan_free(p);
+}
+
+/* A pool named by --subnet is the user's choice: overlapping the host is then an error. */
+static void test_subnet_given(void **state)
+{
+	static char *argv[] = { "/bin/true", NULL };
+	struct ent_request req = { .argv = argv, .subnet = "10.77.0.0/24" };
+	struct rt_err err = { 0 };
+	struct ent_plan *p = ent_plan_new(&err);
+
+	(void)state;
+	req.entitlements[req.n_entitlements++] = "network.access=user";
+	assert_int_equal(ent_compile(&req, p, &err), 0);
+	assert_string_equal(p->net.subnet, "10.77.0.0/24");
+	assert_true(p->net.subnet_given);
 	ent_plan_free(p);
 }
 
@@ -719,6 +753,7 @@ int main(void)
 		cmocka_unit_test(test_ioctl_filter),
 		cmocka_unit_test(test_each_row),
 		cmocka_unit_test(test_network_rows),
+		cmocka_unit_test(test_subnet_given),
 		cmocka_unit_test(test_security_rows),
 		cmocka_unit_test(test_host_rows),
 		cmocka_unit_test(test_union_and_highest),

@@ -894,7 +894,9 @@ static void test_spec_round_trip(void **state)
 	assert_int_equal(back->lockdown.n_rules > 0, 1);
 	assert_int_equal(back->lockdown.caps.bounding, 0);
 	assert_true(back->lockdown.no_new_privs);
-	assert_int_equal(back->cgroup.pids_max, ENT_PIDS_DEFAULT);
+	/* The default process cap: RLIMIT_NPROC (no CAP_SETUID), or the pids controller. */
+	assert_int_equal(back->cgroup.pids_max, plan->cgroup.pids_rlimit ? 0 : ENT_PIDS_DEFAULT);
+	assert_int_equal(back->proc.n_rlimits, plan->proc.n_rlimits);
 	assert_int_equal(back->rootfs.n_masked, plan->rootfs.n_masked);
 	ent_plan_free(back);
 	ent_plan_free(plan);

@@ -132,7 +132,14 @@ static void test_required_fields(void **state)
 	assert_true(contains(get(lnx, "maskedPaths"), "/proc/kcore"));
 	assert_int_equal(len(get(lnx, "readonlyPaths")), plan->rootfs.n_readonly);
 	assert_int_equal(len(get(get(lnx, "resources"), "devices")), plan->cgroup.n_devrules);
-	assert_int_equal(json_object_get_int64(get(get(get(lnx, "resources"), "pids"), "limit")),
+	/* The default process cap is RLIMIT_NPROC (no pids controller): in process.rlimits. */
+	assert_true(plan->cgroup.pids_rlimit);
+	assert_false(json_object_object_get_ex(get(lnx, "resources"), "pids", NULL));
+	assert_string_equal(json_object_get_string(get(
+	                            json_object_array_get_idx(get(process, "rlimits"), 0), "type")),
+	                    "RLIMIT_NPROC");
+	assert_int_equal(json_object_get_int64(get(
+	                         json_object_array_get_idx(get(process, "rlimits"), 0), "hard")),
 	                 plan->cgroup.pids_max);
 	if (NATIVE)
 		assert_true(contains(get(get(lnx, "seccomp"), "architectures"), NATIVE));

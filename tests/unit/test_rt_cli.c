@@ -312,6 +312,22 @@ static void test_publish(void **state)
 	assert_int_equal(rt_parse_publish("1:2/sctp", &pub, &err), -1);
 }
 
+/* --subnet is checked as it is parsed: a special-purpose range never reaches a plan. */
+static void test_subnet(void **state)
+{
+	(void)state;
+	assert_int_equal(PARSE("--subnet", "10.77.0.0/24", "r", "c"), 0);
+	assert_string_equal(opts->req.subnet, "10.77.0.0/24");
+	expect_error(PARSE("--subnet", "169.254.169.252/30", "r", "c"),
+	             "netcfg: --subnet '169.254.169.252/30' overlaps 169.254.0.0/16 (link-local, "
+	             "where cloud metadata services answer)");
+	expect_error(PARSE("explain", "--subnet", "127.0.0.0/8"),
+	             "netcfg: --subnet '127.0.0.0/8' overlaps 127.0.0.0/8 (loopback)");
+	expect_error(PARSE("--subnet", "nope", "r", "c"),
+	             "netcfg: --subnet 'nope' is not an IPv4 CIDR block of /30 or larger (e.g. "
+	             "10.88.0.0/16)");
+}
+
 static void test_hostname(void **state)
 {
 	(void)state;
@@ -376,6 +392,7 @@ int main(void)
 		cmocka_unit_test(test_tmpfs),
 		cmocka_unit_test(test_check_takes_grants),
 		cmocka_unit_test(test_publish),
+		cmocka_unit_test(test_subnet),
 		cmocka_unit_test(test_hostname),
 		cmocka_unit_test(test_too_many),
 	};

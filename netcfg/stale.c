@@ -1,0 +1,259 @@
+/*
+ * netcfg/stale.c - what killed runs left behind, and which containers still run: owner records,
+ * collection, and when forwarding may go back off (proc(5), namespaces(7)).
+ *
+ * Each container's state directory holds "owner": the pid of the ent-run that made it, that
+ * process's start time (/proc/PID/stat field 22, so a recycled pid does not look alive) and
+ * its network namespace (the inode of /proc/PID/ns/net). A directory whose owner is gone
+ * belongs to a killed run: any start collects it, its lease first (leases.c keeps a lease
+ * only while its directory exists), then its veth if the kernel has not removed it with the
+ * container's network namespace yet (and the NAT chains an older ent-run kept in a shared
+ * table), then the directory.
+ *
+ * Forwarding is per network namespace, and so is its count: the containers whose owner runs
+ * in ours. A killed run's directory may be collected from another namespace (ent-run started
+ * through nsenter or ip-netns(8) shares /run with the host); the collector then leaves a
+ * marker, netns-INODE, so that the next start in that namespace settles its forwarding.
+ * Everything here but netcfg_stale_any runs with the lease lock held.
+ */
+#include "netcfg/internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/log.h"
+
+#define MARK_PREFIX "netns-"
+
+/* One owner record. */
+struct owner {
+	long pid;
+	unsigned long long start; /* clock ticks after boot */
+	unsigned long long netns; /* inode of its network namespace; 0 = not recorded */
+};
+
+static void closedirp(DIR **d)
+{
+	if (*d)
+		closedir(*d);
+}
+
+/* A directory of base_fd to walk (NULL when it cannot be opened). */
+static DIR *open_dir(int base_fd, const char *name)
+{
+	int fd = openat(base_fd, name, O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+
+	if (!d && fd >= 0)
+		close(fd);
+	return d;
+}
+
+/* The start time of pid in clock ticks since boot, or 0 when it is not running. */
+static unsigned long long proc_starttime(pid_t pid)
+{
+	char path[32], buf[1024];
+	unsigned long long start = 0;
+	_cleanup_close_ int fd = -1;
+	const char *p;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* Fields after the command name, which may contain spaces and ')': state is field 3. */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2,
+	                 "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+	                 "%*d %*d %*d %llu",
+	                 &start) != 1)
+		return 0;
+	return start;
+}
+
+/* The inode of a network namespace file (/proc/PID/ns/net), 0 when it cannot be read. */
+static unsigned long long netns_inode(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (unsigned long long)st.st_ino : 0;
+}
+
+static bool read_owner(int base_fd, const char *name, struct owner *o)
+{
+	char path[NAME_MAX + 8], buf[96];
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	memset(o, 0, sizeof(*o));
+	if (snprintf(path, sizeof(path), "%s/owner", name) >= (int)sizeof(path))
+		return false;
+	fd = openat(base_fd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return sscanf(buf, "%ld %llu %llu", &o->pid, &o->start, &o->netns) >= 2 && o->pid > 0;
+}
+
+/* The owner of container name while it runs, or 0 once it is gone. */
+static pid_t owner_alive(int base_fd, const char *name, struct owner *o)
+{
+	if (!read_owner(base_fd, name, o))
+		return 0;
+	return proc_starttime((pid_t)o->pid) == o->start ? (pid_t)o->pid : 0;
+}
+
+bool netcfg_is_container(const char *name)
+{
+	return strncmp(name, "ent-", 4) == 0;
+}
+
+int netcfg_owner_write(int dir_fd, const char *dir, struct rt_err *err)
+{
+	_cleanup_close_ int fd = -1;
+	char owner[96];
+	int n;
+
+	n = snprintf(owner, sizeof(owner), "%ld %llu %llu\n", (long)getpid(),
+	             proc_starttime(getpid()), netns_inode("/proc/self/ns/net"));
+	fd = openat(dir_fd, "owner", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, owner, (size_t)n) != n)
+		return rt_fail(err, errno, "netcfg: write %s/owner", dir);
+	return 0;
+}
+
+bool netcfg_lease_owner(int leases_fd, const char *name, char owner[NETCFG_NAME_MAX])
+{
+	_cleanup_close_ int fd = openat(leases_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, owner, NETCFG_NAME_MAX - 1) : -1;
+
+	if (n <= 0)
+		return false;
+	owner[n] = '\0';
+	owner[strcspn(owner, "\n")] = '\0';
+	return true;
+}
+
+/* Leases whose owner is gone: killed, or its directory removed by hand. */
+static void collect_leases(int base_fd)
+{
+	_cleanup_(closedirp) DIR *d = open_dir(base_fd, NETCFG_LEASES_DIR);
+	struct dirent *e;
+	struct owner o;
+
+	while (d && (e = readdir(d))) {
+		char owner[NETCFG_NAME_MAX] = "";
+
+		if (e->d_name[0] == '.')
+			continue;
+		if (netcfg_lease_owner(dirfd(d), e->d_name, owner) && netcfg_is_container(owner) &&
+		    owner_alive(base_fd, owner, &o))
+			continue;
+		rt_trace("net", "unlink lease %s (owner %s is gone)", e->d_name, owner);
+		unlinkat(dirfd(d), e->d_name, 0);
+	}
+}
+
+/* "netns-INODE": a start in that network namespace is to settle its forwarding. */
+static void mark_name(unsigned long long netns, char *buf, size_t size)
+{
+	snprintf(buf, size, MARK_PREFIX "%llu", netns);
+}
+
+void netcfg_collect_dead(int base_fd, bool root)
+{
+	_cleanup_(closedirp) DIR *d = open_dir(base_fd, ".");
+	unsigned long long ours = netns_inode("/proc/self/ns/net");
+	struct dirent *e;
+	struct owner o;
+	char mark[48];
+
+	if (root)
+		collect_leases(base_fd);
+	while (d && (e = readdir(d))) {
+		if (!netcfg_is_container(e->d_name) || owner_alive(base_fd, e->d_name, &o))
+			continue;
+		rt_trace("net", "collect the leftovers of %s (its ent-run is gone)", e->d_name);
+		if (root && o.netns && o.netns != ours) {
+			mark_name(o.netns, mark, sizeof(mark));
+			rt_trace("net", "it ran in another network namespace: leave %s", mark);
+			close(openat(base_fd, mark, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+		}
+		if (root) {
+			netcfg_link_delete(e->d_name);
+			netcfg_nat_remove_legacy(e->d_name);
+		}
+		netcfg_dir_remove(base_fd, e->d_name);
+	}
+}
+
+/* How many running containers of ours share our network namespace? */
+static unsigned live_here(int base_fd)
+{
+	_cleanup_(closedirp) DIR *d = open_dir(base_fd, ".");
+	unsigned long long ours = netns_inode("/proc/self/ns/net");
+	struct dirent *e;
+	struct owner o;
+	unsigned n = 0;
+	pid_t pid;
+	char path[48];
+
+	while (d && (e = readdir(d))) {
+		if (!netcfg_is_container(e->d_name) || !(pid = owner_alive(base_fd, e->d_name, &o)))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/ns/net", (long)pid);
+		if (netns_inode(path) == ours)
+			n++;
+	}
+	return n;
+}
+
+void netcfg_settle_forwarding(int base_fd)
+{
+	if (live_here(base_fd) == 0)
+		netcfg_forward_release();
+	netcfg_unmark_netns(base_fd);
+}
+
+void netcfg_unmark_netns(int base_fd)
+{
+	char mark[48];
+
+	mark_name(netns_inode("/proc/self/ns/net"), mark, sizeof(mark));
+	unlinkat(base_fd, mark, 0);
+}
+
+bool netcfg_stale_any(int base_fd)
+{
+	_cleanup_(closedirp) DIR *d = open_dir(base_fd, ".");
+	unsigned long long ours = 0;
+	struct dirent *e;
+	struct owner o;
+
+	while (d && (e = readdir(d))) {
+		if (netcfg_is_container(e->d_name) && !owner_alive(base_fd, e->d_name, &o))
+			return true;
+		if (strncmp(e->d_name, MARK_PREFIX, strlen(MARK_PREFIX)))
+			continue;
+		if (!ours)
+			ours = netns_inode("/proc/self/ns/net");
+		if (strtoull(e->d_name + strlen(MARK_PREFIX), NULL, 10) == ours)
+			return true;
+	}
+	return false;
+}
