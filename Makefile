@@ -17,10 +17,12 @@ PKGS    := libseccomp libcap libnl-3.0 libnl-route-3.0 libmnl libnftnl json-c
 # Debian packages: build libraries, test tools (cmocka, busybox for the rootfs, crun and
 # bubblewrap for comparisons, uidmap for rootless maps, iproute2 and nftables to look at test
 # hosts, passt for rootless networking, python3 to read JSON, procps for pgrep, gdb to stage
-# races in tests, time and hyperfine for make bench).
+# races in tests, time and hyperfine for make bench, podman and containerd to drive ent-run as
+# their OCI runtime).
 DEB_PKGS := build-essential pkg-config libseccomp-dev libcap-dev libnl-3-dev libnl-route-3-dev \
 	    libmnl-dev libjson-c-dev libnftnl-dev libcmocka-dev busybox-static crun bubblewrap \
-	    uidmap iproute2 nftables passt clang-format python3 procps gdb time hyperfine
+	    uidmap iproute2 nftables passt clang-format python3 procps gdb time hyperfine \
+	    podman containerd
 
 CC      ?= cc
 CPPFLAGS += -D_GNU_SOURCE -I. -DENT_VERSION='"$(VERSION)"'

@@ -14,7 +14,8 @@ unsigned long long proc_starttime(pid_t pid);
 
 /*
  * Is pid the process that started at starttime, and still running? A zombie is not: it has
- * exited, and on a host whose init does not reap it may stay one for good.
+ * exited, and on a host whose init does not reap it may stay one for good. Nor is a process
+ * that is exiting (PF_EXITING in /proc/PID/stat).
  */
 bool proc_running(pid_t pid, unsigned long long starttime);
 

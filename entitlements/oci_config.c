@@ -131,6 +131,7 @@ static int compile_names(struct oci_ctx *c, struct json_object *doc)
 
 struct mount_opts {
 	unsigned long flags;
+	unsigned long propagation;
 	char data[512];
 	bool idmap;
 };
@@ -148,20 +149,12 @@ static int mount_option(struct oci_ctx *c, const char *field, const char *o, str
 		m->idmap = true;
 		return 0;
 	}
-	if (!strcmp(o, "private") || !strcmp(o, "rprivate"))
-		return 0; /* every mount of the container is private already */
+	if (oci_propagation(o, &m->propagation))
+		return 0;
 	for (size_t i = 0; i < ent_n_mount_flags; i++) {
 		const struct ent_mount_flag *f = &ent_mount_flags[i];
-		bool prop = f->flag & (MS_SHARED | MS_SLAVE | MS_UNBINDABLE);
 
-		if (!f->option)
-			continue;
-		if (prop && (!strcmp(o, f->option) || (o[0] == 'r' && !strcmp(o + 1, f->option))))
-			return oci_fail(c, field,
-			                "'%s' is not supported (the container's mounts are all "
-			                "private)",
-			                o);
-		if (!prop && !strcmp(o, f->option)) {
+		if (f->option && !strcmp(o, f->option)) {
 			m->flags |= f->flag;
 			return 0;
 		}
@@ -180,6 +173,23 @@ static int mount_option(struct oci_ctx *c, const char *field, const char *o, str
 		return oci_fail(c, field, "bad option '%.60s'", o);
 	snprintf(m->data + used, sizeof(m->data) - used, "%s%s", used ? "," : "", o);
 	return 0;
+}
+
+bool oci_propagation(const char *word, unsigned long *flags)
+{
+	bool rec = word[0] == 'r' && strcmp(word, "r");
+	const char *name = rec ? word + 1 : word;
+
+	for (size_t i = 0; i < ent_n_mount_flags; i++) {
+		const struct ent_mount_flag *f = &ent_mount_flags[i];
+
+		if (!(f->flag & (MS_SHARED | MS_SLAVE | MS_PRIVATE | MS_UNBINDABLE)) ||
+		    strcmp(name, f->option))
+			continue;
+		*flags = f->flag | (rec ? MS_REC : 0);
+		return true;
+	}
+	return false;
 }
 
 /* Is this mount the kernel filesystem an entitlement plan already provides? */
@@ -285,6 +295,7 @@ static int compile_mount(struct oci_ctx *c, size_t i, struct json_object *mount)
 		                        o.flags & MS_RDONLY);
 	m.target = dst;
 	m.flags = o.flags;
+	m.propagation = o.propagation;
 	m.why = field;
 	if (o.flags & MS_BIND) {
 		if (!source || !source[0])
@@ -296,6 +307,9 @@ static int compile_mount(struct oci_ctx *c, size_t i, struct json_object *mount)
 			return oci_fail(c, field, "source too long");
 		if (o.idmap && mount_idmap(c, field, mount, &m) < 0)
 			return -1;
+		/* ent-run chose the container's ids (own range): its binds are idmapped, as
+		 * --volume's are, so that host files keep their owners inside. */
+		m.idmap = m.idmap || c->plan->ns.own_range;
 	} else {
 		if (o.idmap)
 			return oci_fail(c, field, "'idmap' needs a bind mount");

@@ -43,7 +43,7 @@ static struct json_object *mount_options(void)
 	for (size_t i = 0; i < ent_n_mount_flags; i++) {
 		const struct ent_mount_flag *f = &ent_mount_flags[i];
 
-		if (f->option && !(f->flag & (MS_SHARED | MS_SLAVE | MS_UNBINDABLE | MS_PRIVATE)))
+		if (f->option)
 			json_object_array_add(a, json_object_new_string(f->option));
 	}
 	for (size_t i = 0; i < oci_n_clearing_options; i++)

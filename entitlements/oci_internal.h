@@ -88,6 +88,12 @@ struct oci_clearing_option {
 extern const struct oci_clearing_option oci_clearing_options[];
 extern const size_t oci_n_clearing_options;
 
+/*
+ * A propagation word ("shared", "rslave", "private", "runbindable") into MS_SHARED, MS_SLAVE,
+ * MS_PRIVATE or MS_UNBINDABLE, with MS_REC for the "r" forms. False when word is none.
+ */
+bool oci_propagation(const char *word, unsigned long *flags);
+
 /* The process object (config.json "process", or process.json of exec) into the plan. */
 int oci_process(struct oci_ctx *c, const char *parent, struct json_object *proc);
 

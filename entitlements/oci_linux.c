@@ -432,9 +432,10 @@ static int compile_propagation(struct oci_ctx *c, struct json_object *lnx)
 
 	if (oci_string(c, "linux", lnx, "rootfsPropagation", false, &p) < 0)
 		return -1;
-	if (p && p[0] && strcmp(p, "private") && strcmp(p, "rprivate"))
+	if (p && p[0] && !oci_propagation(p, &c->plan->rootfs.propagation))
 		return oci_fail(c, "linux.rootfsPropagation",
-		                "'%.20s' is not supported (the container's mounts are all private)",
+		                "'%.20s' is not a propagation (expected: shared, slave, private, "
+		                "unbindable, or the same with an r)",
 		                p);
 	return 0;
 }
@@ -458,6 +459,7 @@ static int compile_seccomp(struct oci_ctx *c, struct json_object *lnx)
 	if (!sc) {
 		ld->seccomp_mode = LOCKDOWN_SECCOMP_UNCONFINED;
 		ld->seccomp_ref = "unconfined";
+		ld->seccomp_why = "linux.seccomp (none)";
 		ld->n_rules = 0;
 		return 0;
 	}
@@ -476,6 +478,7 @@ static int compile_seccomp(struct oci_ctx *c, struct json_object *lnx)
 	         : rt_fail(c->err, ENOMEM, "%s: linux.seccomp", c->source);
 	json_object_put(copy);
 	ld->seccomp_ref = NULL;
+	ld->seccomp_why = "linux.seccomp";
 	return r;
 }
 

@@ -129,6 +129,8 @@ struct rootfs_mount {
 	uint64_t source_ino; /* (0: unchecked); the child binds only that very file */
 	bool volume; /* bind of a host path the request chose (--volume, an OCI bind mount): a
 	                grant the node policy must allow ("allow volume") */
+	unsigned long propagation; /* OCI "shared", "rslave", ...: MS_SHARED, MS_SLAVE, MS_PRIVATE
+	                              or MS_UNBINDABLE (| MS_REC) set once mounted; 0: private */
 	const char *why;
 };
 
@@ -174,6 +176,13 @@ struct rootfs_spec {
 	unsigned n_readonly;
 	bool no_pivot; /* switch root with MS_MOVE and chroot(2), not pivot_root(2) (OCI
 	                  --no-pivot: for a rootfs on a ramdisk, where pivot_root fails) */
+	/*
+	 * OCI linux.rootfsPropagation: the new "/"'s propagation, set after pivot_root (0:
+	 * private). A slave anywhere (here or in a mount) makes the whole mount namespace a slave
+	 * of the host's at the start instead of private, so the host's mount events can reach it;
+	 * nothing the container mounts ever reaches the host.
+	 */
+	unsigned long propagation;
 };
 
 /* ---------------------------------------------------------------- network (netcfg/) */
@@ -321,6 +330,7 @@ struct lockdown_spec {
 	bool no_new_privs;
 	uint8_t seccomp_mode;    /* enum lockdown_seccomp_mode */
 	const char *seccomp_ref; /* "runtime/default" (or NULL), "unconfined", "localhost/NAME" */
+	const char *seccomp_why; /* what chose the reference (NULL: "--seccomp") */
 	uint8_t default_action;  /* enum lockdown_action, for syscalls no rule names */
 	int32_t default_errnum;  /* ENOSYS: a syscall newer than the filter -> libc falls back */
 	struct lockdown_rule

@@ -470,7 +470,7 @@ static void test_mounts(void **state)
 	        "{\"destination\":\"/dev\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":"
 	        "[\"nosuid\",\"strictatime\",\"mode=755\",\"size=65536k\"]},"
 	        "{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"vol\",\"options\":"
-	        "[\"rbind\",\"rprivate\",\"ro\",\"nodev\"]},"
+	        "[\"rbind\",\"rslave\",\"ro\",\"nodev\"]},"
 	        "{\"destination\":\"etc/hosts\",\"source\":\"/h\",\"options\":[\"bind\",\"rw\"]},"
 	        "{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\",\"options\":"
 	        "[\"ro\",\"rw\",\"exec\",\"noexec\",\"defaults\"]}],"
@@ -492,6 +492,7 @@ static void test_mounts(void **state)
 	assert_string_equal(m->fstype, "bind");
 	assert_string_equal(m->source, "/b/vol");
 	assert_int_equal(m->flags, MS_BIND | MS_REC | MS_RDONLY | MS_NODEV);
+	assert_int_equal(m->propagation, MS_SLAVE | MS_REC);
 	assert_true(m->volume);
 	assert_string_equal(m->why, "mounts[1]");
 	m = &plan->rootfs.mounts[2];
@@ -514,14 +515,6 @@ static void test_mount_errors(void **state)
 		{ "{\"destination\":\"/x\"}", SRC ": mounts[0]: no type (and not a bind mount)" },
 		{ "{\"destination\":\"/x\",\"type\":\"bind\"}",
 		  SRC ": mounts[0]: a bind mount needs a source" },
-		{ "{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/s\",\"options\":"
-		  "[\"rslave\"]}",
-		  SRC ": mounts[0].options[0]: 'rslave' is not supported (the container's mounts "
-		      "are all private)" },
-		{ "{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/s\",\"options\":"
-		  "[\"shared\"]}",
-		  SRC ": mounts[0].options[0]: 'shared' is not supported (the container's mounts "
-		      "are all private)" },
 		{ "{\"destination\":\"/x\",\"type\":\"tmpfs\",\"options\":[\"tmpcopyup\"]}",
 		  SRC ": mounts[0].options[0]: 'tmpcopyup' is not supported" },
 		{ "{\"destination\":\"/x\",\"type\":\"tmpfs\",\"options\":[1]}",
@@ -751,12 +744,13 @@ static void test_paths_and_linux_errors(void **state)
 	assert_string_equal(plan->rootfs.masked[1].path, "/sys/firmware");
 	assert_string_equal(plan->rootfs.masked[1].why, "linux.maskedPaths[1]");
 	assert_int_equal(plan->rootfs.n_readonly, 1);
+	assert_int_equal(plan->rootfs.propagation, MS_PRIVATE | MS_REC);
 	ent_plan_free(plan);
 	expect_error(",\"maskedPaths\":[\"proc\"]", "",
 	             SRC ": linux.maskedPaths[0]: expected an absolute path");
-	expect_error(",\"rootfsPropagation\":\"rslave\"", "",
-	             SRC ": linux.rootfsPropagation: 'rslave' is not supported (the container's "
-	                 "mounts are all private)");
+	expect_error(",\"rootfsPropagation\":\"rsomething\"", "",
+	             SRC ": linux.rootfsPropagation: 'rsomething' is not a propagation (expected: "
+	                 "shared, slave, private, unbindable, or the same with an r)");
 	expect_error(",\"personality\":{\"domain\":\"LINUX32\"}", "",
 	             SRC ": linux.personality: not supported (ent-run sets no execution domain)");
 	expect_error(",\"intelRdt\":{\"closID\":\"x\"}", "",
