@@ -1,0 +1,26 @@
+/*
+ * tests/fuzz/fuzz_policy.c - a node policy file (/etc/ent-run/policy): ent_policy_parse().
+ */
+#include "tests/fuzz/fuzz.h"
+
+#include "entitlements/policy.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct ent_policy policy;
+	struct rt_err err = { 0 };
+	char *text = fuzz_string(data, size);
+	int rc;
+
+	memset(&policy, 0, sizeof(policy));
+	rc = ent_policy_parse(text, "/etc/ent-run/policy", &policy, &err);
+	fuzz_check_result(rc, &err);
+	if (rc == 0) {
+		FUZZ_CHECK(policy.n_entitlements <= ENT_POLICY_MAX);
+		FUZZ_CHECK(policy.n_profiles <= ENT_POLICY_MAX);
+		FUZZ_CHECK(policy.n_seccomp <= ENT_POLICY_MAX);
+		(void)ent_policy_allows_seccomp(&policy, "localhost/strict.json");
+	}
+	free(text);
+	return 0;
+}

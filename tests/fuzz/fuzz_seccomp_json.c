@@ -1,0 +1,39 @@
+/*
+ * tests/fuzz/fuzz_seccomp_json.c - an OCI or Docker seccomp profile (`--seccomp
+ * localhost/NAME`): ent_seccomp_import_json(), for a container without capabilities and for
+ * one with all of them. What imports must fit the plan's limits.
+ */
+#include "tests/fuzz/fuzz.h"
+
+#include "entitlements/seccomp_json.h"
+
+static void import(const uint8_t *data, size_t size, uint64_t caps)
+{
+	static struct lockdown_spec spec;
+	struct rt_err err = { 0 };
+	int rc;
+
+	memset(&spec, 0, sizeof(spec));
+	rc = ent_seccomp_import_json((const char *)data, size, "fuzz.json", caps, &spec, &err);
+	fuzz_check_result(rc, &err);
+	if (rc < 0) {
+		FUZZ_CHECK(spec.n_rules == 0);
+		FUZZ_CHECK(!strncmp(err.msg, "seccomp profile fuzz.json: ", 27));
+		return;
+	}
+	FUZZ_CHECK(spec.seccomp_mode == LOCKDOWN_SECCOMP_FILTER);
+	FUZZ_CHECK(spec.n_rules <= ENT_MAX_RULES);
+	for (unsigned i = 0; i < spec.n_rules; i++) {
+		FUZZ_CHECK(spec.rules[i].syscall[0] != '\0');
+		FUZZ_CHECK(spec.rules[i].n_args <= ENT_MAX_ARGS);
+		for (unsigned a = 0; a < spec.rules[i].n_args; a++)
+			FUZZ_CHECK(spec.rules[i].args[a].index <= 5);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	import(data, size, 0);
+	import(data, size, ~0ull);
+	return 0;
+}
