@@ -408,6 +408,7 @@ static int compile_seccomp_ref(const struct ent_request *req, struct lockdown_sp
                                struct rt_err *err)
 {
 	const char *ref = req->seccomp_ref;
+	struct ent_seccomp_host host;
 
 	if (!ref || !strcmp(ref, "runtime/default"))
 		return 0;
@@ -423,8 +424,11 @@ static int compile_seccomp_ref(const struct ent_request *req, struct lockdown_sp
 		               ref);
 	/* The profile replaces the filter derived from the entitlements, whole. */
 	ld->n_rules = 0;
+	host.caps = ld->caps.bounding;
+	host.kernel_major = req->host.kernel_major;
+	host.kernel_minor = req->host.kernel_minor;
 	if (ent_seccomp_import_json(req->seccomp_profile, req->seccomp_profile_len,
-	                            req->seccomp_profile_path, ld->caps.bounding, ld, err) < 0)
+	                            req->seccomp_profile_path, &host, ld, err) < 0)
 		return -1;
 	return copy_str(ld->seccomp_ref, sizeof(ld->seccomp_ref), ref, "--seccomp", err);
 }

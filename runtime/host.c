@@ -1,5 +1,6 @@
 /*
- * runtime/host.c - what the plan needs to know about the host (subuid(5), newuidmap(1)).
+ * runtime/host.c - what the plan needs to know about the host (subuid(5), newuidmap(1),
+ * uname(2)).
  */
 #include "runtime/host.h"
 
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -77,6 +79,21 @@ static void probe_cgroups(struct ent_cgroup_layout *out)
 	}
 }
 
+/*
+ * The running kernel's major and minor numbers ("6.18.3-amd64": 6, 18), which a seccomp
+ * profile's minKernel is compared with; left 0.0 (unknown) when the release does not start so.
+ */
+static void probe_kernel(struct ent_host *host)
+{
+	struct utsname u;
+
+	if (uname(&u) < 0 ||
+	    sscanf(u.release, "%u.%u", &host->kernel_major, &host->kernel_minor) != 2) {
+		host->kernel_major = 0;
+		host->kernel_minor = 0;
+	}
+}
+
 void rt_host_probe(struct ent_host *host)
 {
 	struct passwd *pw;
@@ -84,6 +101,7 @@ void rt_host_probe(struct ent_host *host)
 	memset(host, 0, sizeof(*host));
 	host->uid = getuid();
 	host->gid = getgid();
+	probe_kernel(host);
 	probe_cgroups(&host->cgroups);
 	pw = getpwuid(host->uid);
 	read_subid("/etc/subuid", pw ? pw->pw_name : NULL, host->uid, &host->subuid);

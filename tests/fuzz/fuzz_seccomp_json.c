@@ -1,7 +1,7 @@
 /*
  * tests/fuzz/fuzz_seccomp_json.c - an OCI or Docker seccomp profile (`--seccomp
  * localhost/NAME`): ent_seccomp_import_json(), for a container without capabilities and for
- * one with all of them. What imports must fit the plan's limits.
+ * one with all of them, on Linux 6.18. What imports must fit the plan's limits.
  */
 #include "tests/fuzz/fuzz.h"
 
@@ -10,11 +10,12 @@
 static void import(const uint8_t *data, size_t size, uint64_t caps)
 {
 	static struct lockdown_spec spec;
+	struct ent_seccomp_host host = { .caps = caps, .kernel_major = 6, .kernel_minor = 18 };
 	struct rt_err err = { 0 };
 	int rc;
 
 	memset(&spec, 0, sizeof(spec));
-	rc = ent_seccomp_import_json((const char *)data, size, "fuzz.json", caps, &spec, &err);
+	rc = ent_seccomp_import_json((const char *)data, size, "fuzz.json", &host, &spec, &err);
 	fuzz_check_result(rc, &err);
 	if (rc < 0) {
 		FUZZ_CHECK(spec.n_rules == 0);
