@@ -1,6 +1,7 @@
 #!/bin/sh
 # Run every libFuzzer target in FUZZ_DIR for FUZZ_SECONDS each, from its seeds
-# (tests/fuzz/corpus/NAME) and past findings (tests/fuzz/regressions/NAME, replayed first).
+# (tests/fuzz/corpus/NAME) and past findings (tests/fuzz/regressions/NAME, replayed first),
+# with the words of its syntax (tests/fuzz/NAME.dict) when there is such a dictionary.
 # Prints "PASS fuzz NAME (N runs in S s)" or "FAIL fuzz NAME: ..." with the end of the log; new
 # inputs go to FUZZ_DIR/corpus/NAME (never into the repository), crashes to FUZZ_DIR/crash-NAME-*.
 #   env: FUZZ_DIR (built targets), FUZZ_SECONDS (default 60), FUZZ_VERBOSE=1 prints whole logs
@@ -23,10 +24,12 @@ for src in tests/fuzz/fuzz_*.c; do
 	for d in tests/fuzz/corpus/$name tests/fuzz/regressions/$name; do
 		[ -d "$d" ] && dirs="$dirs $d"
 	done
+	dict=
+	[ -f "tests/fuzz/$name.dict" ] && dict=-dict=tests/fuzz/$name.dict
 	# One input may take 10 s at most; 2 GiB of memory; libFuzzer's own leak check stays on.
 	# shellcheck disable=SC2086
 	"$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-		-artifact_prefix="$FUZZ_DIR/crash-$name-" $dirs >"$log" 2>&1
+		-artifact_prefix="$FUZZ_DIR/crash-$name-" $dict $dirs >"$log" 2>&1
 	rc=$?
 	[ "${FUZZ_VERBOSE:-0}" = 1 ] && cat "$log"
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
