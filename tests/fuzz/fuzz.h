@@ -41,6 +41,17 @@ static inline char *fuzz_string(const uint8_t *data, size_t size)
 	return s;
 }
 
+/* A plain absolute path: no empty, "." or ".." component and no trailing '/' (but "/"). */
+static inline int fuzz_plain_path(const char *path)
+{
+	size_t len = strlen(path);
+
+	return path[0] == '/' && !strstr(path, "//") && !strstr(path, "/./") &&
+	       !strstr(path, "/../") && (len == 1 || path[len - 1] != '/') &&
+	       !(len >= 2 && !strcmp(path + len - 2, "/.")) &&
+	       !(len >= 3 && !strcmp(path + len - 3, "/.."));
+}
+
 /* The error contract (base/err.h): a parser returns 0, or -1 with a message filled. */
 static inline void fuzz_check_result(int rc, const struct rt_err *err)
 {

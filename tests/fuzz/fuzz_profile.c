@@ -21,8 +21,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_check_result(rc, &err);
 	if (rc == 0) {
 		FUZZ_CHECK(profile.n <= ENT_PROFILE_MAX);
-		for (unsigned i = 0; i < profile.n; i++)
+		for (unsigned i = 0; i < profile.n; i++) {
 			FUZZ_CHECK(ent_parse(profile.entitlements[i], &req, &err) == 0);
+			FUZZ_CHECK(!strcmp(req.text, profile.entitlements[i]));
+		}
 	}
 	free(text);
 	return 0;
