@@ -10,7 +10,9 @@
  *                     "includes": { "caps": [ "CAP_SYS_ADMIN" ], "arches": [ "amd64" ] } } ] }
  *
  * Pure code: the caller reads the file. libseccomp and libcap are used for name lookups only.
- * Every error is one line naming the profile, the JSON location and the reason.
+ * Every error is one line naming the profile, the JSON location and the reason. What json-c
+ * accepts and a profile must not hold (duplicate keys, huge numbers) is refused by
+ * seccomp_json_scan.c; which entries apply here is decided in seccomp_json_match.c.
  */
 #include "entitlements/seccomp_json.h"
 #include "entitlements/seccomp_json_internal.h"
