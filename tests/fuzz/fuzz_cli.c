@@ -6,7 +6,7 @@
 
 #include "runtime/cli.h"
 
-#define MAX_ARGS 64
+#define MAX_ARGS 200 /* past every "given too often" limit (64) */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -26,6 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&opts, 0, sizeof(opts));
 	rc = rt_cli_parse(argc, argv, &opts, &err);
 	fuzz_check_result(rc, &err);
+	FUZZ_CHECK(rc == 0 || err.errnum == 0); /* pure: a bad command line is no system error */
 	if (rc == 0 && !opts.help && !opts.version && opts.command == RT_CMD_RUN) {
 		FUZZ_CHECK(opts.rootfs != NULL);
 		FUZZ_CHECK(opts.req.argv != NULL && opts.req.argv[0] != NULL);

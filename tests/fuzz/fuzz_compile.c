@@ -12,7 +12,7 @@
 #include "entitlements/spec.h"
 #include "runtime/cli.h"
 
-#define MAX_ARGS 64
+#define MAX_ARGS 200
 
 static void compile_and_print(struct rt_options *opts)
 {
