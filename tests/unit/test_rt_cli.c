@@ -305,6 +305,28 @@ static void test_too_many(void **state)
 	             "--entitle: given too often (at most 64)");
 }
 
+/* --env K copies K's value from our environment: the 65th is too many, not "out of memory". */
+static void test_too_many_env_from_host(void **state)
+{
+	char *argv[2 * ENT_MAX_REQ_ITEMS + 6];
+	int argc = 0;
+
+	(void)state;
+	setenv("ENT_TEST_VAR", "1", 1);
+	argv[argc++] = "ent-run";
+	for (int i = 0; i <= ENT_MAX_REQ_ITEMS; i++) {
+		argv[argc++] = "--env";
+		argv[argc++] = "ENT_TEST_VAR";
+	}
+	argv[argc++] = "r";
+	argv[argc++] = "c";
+	argv[argc] = NULL;
+	rt_cli_free(opts);
+	memset(opts, 0, sizeof(*opts));
+	expect_error(rt_cli_parse(argc, argv, opts, &err), "--env: given too often (at most 64)");
+	assert_int_equal(err.errnum, 0);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -338,6 +360,7 @@ int main(void)
 		cmocka_unit_test(test_publish),
 		cmocka_unit_test(test_hostname),
 		cmocka_unit_test(test_too_many),
+		cmocka_unit_test(test_too_many_env_from_host),
 	};
 
 	return cmocka_run_group_tests_name("rt_cli", tests, setup, teardown);
