@@ -198,6 +198,15 @@ static int parse_rule(const struct import *im, const char *path, struct json_obj
 		ent_sj_at(where, "%s.args[%zu]", path, i);
 		if (parse_arg(im, where, json_object_array_get_idx(args, i), &rule->args[i]) < 0)
 			return -1;
+		/* libseccomp takes one comparison per argument in a rule (EINVAL otherwise). */
+		for (size_t k = 0; k < i; k++) {
+			if (rule->args[k].index != rule->args[i].index)
+				continue;
+			ent_sj_at(where, "%s.args[%zu].index", path, i);
+			return ent_sj_fail(im, where,
+			                   "argument %u is already compared by args[%zu]",
+			                   (unsigned)rule->args[i].index, k);
+		}
 		rule->n_args++;
 	}
 	snprintf(rule->why, sizeof(rule->why), "%s", path);

@@ -415,6 +415,11 @@ static const struct bad_case strict_cases[] = {
 	{ HEAD "{ \"names\": [ \"s390_sthyi\", 1 ], \"action\": \"SCMP_ACT_ALLOW\", "
 	  "\"includes\": { \"arches\": [ \"s390x\" ] } } ] }",
 	  SRC ": syscalls[0].names[1]: expected string, got int" },
+	/* libseccomp refuses two comparisons of one argument in a rule: say so at import. */
+	{ HEAD "{ \"names\": [ \"read\" ], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [ "
+	  "{ \"index\": 1, \"value\": 1, \"op\": \"SCMP_CMP_EQ\" }, "
+	  "{ \"index\": 1, \"value\": 2, \"op\": \"SCMP_CMP_EQ\" } ] } ] }",
+	  SRC ": syscalls[0].args[1].index: argument 1 is already compared by args[0]" },
 	/* json-c's strict mode still takes a single-quoted key. */
 	{ "{ 'defaultAction': \"SCMP_ACT_ALLOW\" }",
 	  SRC ": line 1, column 3: bad JSON: single-quoted string" },
