@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <json-c/json.h>
 #include <seccomp.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -351,6 +352,54 @@ static void drop_shadowed_rules(struct import *im)
 	out->n_rules = kept;
 }
 
+/* Do two rules test the same conditions, in any order? (valueTwo counts for MASKED_EQ only.) */
+static bool same_conditions(const struct lockdown_rule *a, const struct lockdown_rule *b)
+{
+	if (a->n_args != b->n_args)
+		return false;
+	for (unsigned i = 0; i < a->n_args; i++) {
+		const struct lockdown_arg *x = &a->args[i];
+		bool found = false;
+
+		for (unsigned k = 0; k < b->n_args && !found; k++) {
+			const struct lockdown_arg *y = &b->args[k];
+
+			found = x->index == y->index && x->op == y->op && x->value == y->value &&
+			        (x->op != LOCKDOWN_CMP_MASKED_EQ || x->value2 == y->value2);
+		}
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Two entries giving one syscall the same conditions but different actions cannot both hold:
+ * libseccomp refuses the second (EEXIST), so runc and crun fail to start such a profile. Say
+ * where, at import, rather than when the filter is built.
+ */
+static int check_conflicting_rules(const struct import *im)
+{
+	const struct lockdown_spec *out = im->out;
+
+	for (unsigned i = 0; i < out->n_rules; i++) {
+		const struct lockdown_rule *r = &out->rules[i];
+
+		for (unsigned k = 0; k < i; k++) {
+			const struct lockdown_rule *first = &out->rules[k];
+
+			if (im->nrs[k] != im->nrs[i] || !same_conditions(first, r) ||
+			    (first->action == r->action && first->errnum == r->errnum))
+				continue;
+			return ent_sj_fail(
+			        im, r->why,
+			        "%s with the same conditions as in %s, but another action",
+			        r->syscall, first->why);
+		}
+	}
+	return 0;
+}
+
 static int parse_profile(struct import *im, struct json_object *root)
 {
 	struct json_object *def, *def_ret, *syscalls;
@@ -374,7 +423,7 @@ static int parse_profile(struct import *im, struct json_object *root)
 		if (parse_entry(im, i, json_object_array_get_idx(syscalls, i)) < 0)
 			return -1;
 	drop_shadowed_rules(im);
-	return 0;
+	return check_conflicting_rules(im);
 }
 
 static struct json_object *parse_json(const struct import *im, const char *text, size_t len)

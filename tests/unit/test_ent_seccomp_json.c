@@ -420,6 +420,21 @@ static const struct bad_case strict_cases[] = {
 	  "{ \"index\": 1, \"value\": 1, \"op\": \"SCMP_CMP_EQ\" }, "
 	  "{ \"index\": 1, \"value\": 2, \"op\": \"SCMP_CMP_EQ\" } ] } ] }",
 	  SRC ": syscalls[0].args[1].index: argument 1 is already compared by args[0]" },
+	/* One syscall, the same conditions (in any order), two actions: libseccomp's EEXIST. */
+	{ HEAD "{ \"names\": [ \"socket\" ], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 2, "
+	  "\"args\": [ { \"index\": 0, \"op\": \"SCMP_CMP_EQ\" } ] }, "
+	  "{ \"names\": [ \"socket\" ], \"action\": \"SCMP_ACT_ERRNO\", "
+	  "\"args\": [ { \"index\": 0, \"op\": \"SCMP_CMP_EQ\" } ] } ] }",
+	  SRC ": syscalls[1]: socket with the same conditions as in syscalls[0], but another "
+	  "action" },
+	{ HEAD "{ \"names\": [ \"socket\" ], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [ "
+	  "{ \"index\": 0, \"value\": 1, \"op\": \"SCMP_CMP_EQ\" }, "
+	  "{ \"index\": 1, \"value\": 2, \"op\": \"SCMP_CMP_EQ\" } ] }, "
+	  "{ \"names\": [ \"socket\" ], \"action\": \"SCMP_ACT_LOG\", \"args\": [ "
+	  "{ \"index\": 1, \"value\": 2, \"op\": \"SCMP_CMP_EQ\" }, "
+	  "{ \"index\": 0, \"value\": 1, \"op\": \"SCMP_CMP_EQ\" } ] } ] }",
+	  SRC ": syscalls[1]: socket with the same conditions as in syscalls[0], but another "
+	  "action" },
 	/* json-c's strict mode still takes a single-quoted key. */
 	{ "{ 'defaultAction': \"SCMP_ACT_ALLOW\" }",
 	  SRC ": line 1, column 3: bad JSON: single-quoted string" },
@@ -441,6 +456,22 @@ static void test_largest_value(void **state)
 	assert_int_equal(import(ARG("18446744073709551615"), 0, &err), 0);
 	assert_int_equal(spec->n_rules, 1);
 	assert_true(spec->rules[0].args[0].value == UINT64_MAX);
+}
+
+/* The same conditions with the same action twice is no conflict (libseccomp takes both). */
+static void test_same_rule_twice(void **state)
+{
+	struct rt_err err = { 0 };
+
+	(void)state;
+	assert_int_equal(import(HEAD
+	                        "{ \"names\": [ \"socket\" ], \"action\": \"SCMP_ACT_LOG\", "
+	                        "\"args\": [ { \"index\": 0, \"op\": \"SCMP_CMP_EQ\" } ] }, "
+	                        "{ \"names\": [ \"socket\" ], \"action\": \"SCMP_ACT_LOG\", "
+	                        "\"args\": [ { \"index\": 0, \"op\": \"SCMP_CMP_EQ\" } ] } ] }",
+	                        0, &err),
+	                 0);
+	assert_int_equal(count_rules("socket"), 2);
 }
 
 /*
@@ -543,6 +574,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_strict, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_largest_value, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_same_rule_twice, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_min_kernel, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_min_kernel_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_null_is_absent, setup, teardown),
