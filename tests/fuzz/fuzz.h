@@ -41,6 +41,24 @@ static inline char *fuzz_string(const uint8_t *data, size_t size)
 	return s;
 }
 
+/*
+ * A command line from the input: "ent-run" and the NUL-separated arguments of text (size
+ * bytes plus its NUL), at most max of them. argv has room for max + 2 pointers.
+ */
+static inline int fuzz_argv(char *text, size_t size, char **argv, int max)
+{
+	char *p = text, *end = text + size;
+	int argc = 0;
+
+	argv[argc++] = "ent-run";
+	while (argc <= max && p < end) {
+		argv[argc++] = p;
+		p += strlen(p) + 1;
+	}
+	argv[argc] = NULL;
+	return argc;
+}
+
 /* A plain absolute path: no empty, "." or ".." component and no trailing '/' (but "/"). */
 static inline int fuzz_plain_path(const char *path)
 {

@@ -14,15 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *argv[MAX_ARGS + 2];
 	struct rt_err err = { 0 };
 	char *text = fuzz_string(data, size);
-	char *p = text, *end = text + size;
-	int argc = 0, rc;
+	int argc = fuzz_argv(text, size, argv, MAX_ARGS), rc;
 
-	argv[argc++] = "ent-run";
-	while (argc <= MAX_ARGS && p < end) {
-		argv[argc++] = p;
-		p += strlen(p) + 1;
-	}
-	argv[argc] = NULL;
 	memset(&opts, 0, sizeof(opts));
 	rc = rt_cli_parse(argc, argv, &opts, &err);
 	fuzz_check_result(rc, &err);

@@ -44,15 +44,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *argv[MAX_ARGS + 2];
 	struct rt_err err = { 0 };
 	char *text = fuzz_string(data, size);
-	char *p = text, *end = text + size;
-	int argc = 0;
+	int argc = fuzz_argv(text, size, argv, MAX_ARGS);
 
-	argv[argc++] = "ent-run";
-	while (argc <= MAX_ARGS && p < end) {
-		argv[argc++] = p;
-		p += strlen(p) + 1;
-	}
-	argv[argc] = NULL;
 	memset(&opts, 0, sizeof(opts));
 	if (rt_cli_parse(argc, argv, &opts, &err) == 0 && !opts.help && !opts.version)
 		compile_and_print(&opts);
