@@ -352,11 +352,9 @@ static void drop_shadowed_rules(struct import *im)
 	out->n_rules = kept;
 }
 
-/* Do two rules test the same conditions, in any order? (valueTwo counts for MASKED_EQ only.) */
-static bool same_conditions(const struct lockdown_rule *a, const struct lockdown_rule *b)
+/* Is every condition of a also one of b's (in any order)? valueTwo counts for MASKED_EQ only. */
+static bool conditions_within(const struct lockdown_rule *a, const struct lockdown_rule *b)
 {
-	if (a->n_args != b->n_args)
-		return false;
 	for (unsigned i = 0; i < a->n_args; i++) {
 		const struct lockdown_arg *x = &a->args[i];
 		bool found = false;
@@ -374,9 +372,12 @@ static bool same_conditions(const struct lockdown_rule *a, const struct lockdown
 }
 
 /*
- * Two entries giving one syscall the same conditions but different actions cannot both hold:
- * libseccomp refuses the second (EEXIST), so runc and crun fail to start such a profile. Say
- * where, at import, rather than when the filter is built.
+ * Two entries for one syscall with different actions, where the conditions of one contain
+ * those of the other, cannot both hold as written. libseccomp refuses the second rule when
+ * its conditions are the same as, or a part of, the first's (EEXIST: runc and crun fail to
+ * start such a profile) and silently drops it when they extend the first's, so explain would
+ * show a rule the filter does not have. Say where, at import. (Rules without conditions are
+ * settled before, by drop_shadowed_rules.)
  */
 static int check_conflicting_rules(const struct import *im)
 {
@@ -388,13 +389,14 @@ static int check_conflicting_rules(const struct import *im)
 		for (unsigned k = 0; k < i; k++) {
 			const struct lockdown_rule *first = &out->rules[k];
 
-			if (im->nrs[k] != im->nrs[i] || !same_conditions(first, r) ||
-			    (first->action == r->action && first->errnum == r->errnum))
+			if (im->nrs[k] != im->nrs[i] ||
+			    (first->action == r->action && first->errnum == r->errnum) ||
+			    (!conditions_within(r, first) && !conditions_within(first, r)))
 				continue;
-			return ent_sj_fail(
-			        im, r->why,
-			        "%s with the same conditions as in %s, but another action",
-			        r->syscall, first->why);
+			return ent_sj_fail(im, r->why,
+			                   "%s: another action than in %s, under conditions that "
+			                   "contain or are contained in those",
+			                   r->syscall, first->why);
 		}
 	}
 	return 0;

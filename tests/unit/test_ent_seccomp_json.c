@@ -346,6 +346,13 @@ static void test_malformed(void **state)
 #define KERNEL_MSG(filter, version)                         \
 	SRC ": syscalls[0]." filter ".minKernel: '" version \
 	    "' is not a kernel version (expected MAJOR.MINOR, e.g. 4.8)"
+#define CONFLICT_MSG                                                                            \
+	SRC ": syscalls[1]: socket: another action than in syscalls[0], under conditions that " \
+	    "contain or are contained in those"
+#define SOCKET(action, args) \
+	"{ \"names\": [ \"socket\" ], \"action\": \"" action "\", \"args\": [ " args " ] }"
+#define A0_16    "{ \"index\": 0, \"value\": 16, \"op\": \"SCMP_CMP_EQ\" }"
+#define A2_NOT_9 "{ \"index\": 2, \"value\": 9, \"op\": \"SCMP_CMP_NE\" }"
 
 /* clang-format off */
 static const struct bad_case strict_cases[] = {
@@ -420,21 +427,24 @@ static const struct bad_case strict_cases[] = {
 	  "{ \"index\": 1, \"value\": 1, \"op\": \"SCMP_CMP_EQ\" }, "
 	  "{ \"index\": 1, \"value\": 2, \"op\": \"SCMP_CMP_EQ\" } ] } ] }",
 	  SRC ": syscalls[0].args[1].index: argument 1 is already compared by args[0]" },
-	/* One syscall, the same conditions (in any order), two actions: libseccomp's EEXIST. */
+	/* One syscall, two actions, conditions that contain one another (libseccomp: EEXIST or a
+	 * rule silently dropped), in any order. */
 	{ HEAD "{ \"names\": [ \"socket\" ], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 2, "
 	  "\"args\": [ { \"index\": 0, \"op\": \"SCMP_CMP_EQ\" } ] }, "
 	  "{ \"names\": [ \"socket\" ], \"action\": \"SCMP_ACT_ERRNO\", "
 	  "\"args\": [ { \"index\": 0, \"op\": \"SCMP_CMP_EQ\" } ] } ] }",
-	  SRC ": syscalls[1]: socket with the same conditions as in syscalls[0], but another "
-	  "action" },
+	  CONFLICT_MSG },
 	{ HEAD "{ \"names\": [ \"socket\" ], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [ "
 	  "{ \"index\": 0, \"value\": 1, \"op\": \"SCMP_CMP_EQ\" }, "
 	  "{ \"index\": 1, \"value\": 2, \"op\": \"SCMP_CMP_EQ\" } ] }, "
 	  "{ \"names\": [ \"socket\" ], \"action\": \"SCMP_ACT_LOG\", \"args\": [ "
 	  "{ \"index\": 1, \"value\": 2, \"op\": \"SCMP_CMP_EQ\" }, "
 	  "{ \"index\": 0, \"value\": 1, \"op\": \"SCMP_CMP_EQ\" } ] } ] }",
-	  SRC ": syscalls[1]: socket with the same conditions as in syscalls[0], but another "
-	  "action" },
+	  CONFLICT_MSG },
+	{ HEAD SOCKET("SCMP_ACT_ERRNO", A0_16 ", " A2_NOT_9) ", "
+	  SOCKET("SCMP_ACT_ALLOW", A0_16) " ] }", CONFLICT_MSG },
+	{ HEAD SOCKET("SCMP_ACT_ALLOW", A0_16) ", "
+	  SOCKET("SCMP_ACT_ERRNO", A2_NOT_9 ", " A0_16) " ] }", CONFLICT_MSG },
 	/* json-c's strict mode still takes a single-quoted key. */
 	{ "{ 'defaultAction': \"SCMP_ACT_ALLOW\" }",
 	  SRC ": line 1, column 3: bad JSON: single-quoted string" },
