@@ -43,6 +43,9 @@ struct ent_seccomp_host {
  *
  * A syscall named by an entry without conditions keeps only the first such rule; every other
  * rule for it is dropped (libseccomp's own precedence, so runc, crun and ent-run agree).
+ * What libseccomp cannot build, or would silently change, is an error at import: an argument
+ * compared twice in one entry, and two entries for one syscall with different actions whose
+ * conditions contain one another.
  *
  * Syscall names libseccomp knows but not on this architecture (_llseek on x86_64) are skipped,
  * as runc and crun do. A name libseccomp does not know at all is an error: it cannot be told
