@@ -1,5 +1,6 @@
 /*
- * runtime/host.c - what the plan needs to know about the host (subuid(5), newuidmap(1)).
+ * runtime/host.c - what the plan needs to know about the host (subuid(5), newuidmap(1),
+ * uname(2)).
  */
 #include "runtime/host.h"
 
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -155,13 +157,28 @@ void rt_host_probe_cgroups(struct ent_host *host)
 	}
 }
 
+/*
+ * The running kernel's major and minor numbers ("6.18.3-amd64": 6, 18), which a seccomp
+ * profile's minKernel is compared with; left 0.0 (unknown) when the release does not start so.
+ */
+static void probe_kernel(struct ent_host *host)
+{
+	struct utsname u;
+
+	if (uname(&u) < 0 ||
+	    sscanf(u.release, "%u.%u", &host->kernel_major, &host->kernel_minor) != 2) {
+		host->kernel_major = 0;
+		host->kernel_minor = 0;
+	}
+}
+
 int rt_host_probe(struct ent_host *host, struct ns_idpool *ids, struct rt_err *err)
 {
-
 	memset(host, 0, sizeof(*host));
 	memset(ids, 0, sizeof(*ids));
 	host->uid = getuid();
 	host->gid = getgid();
+	probe_kernel(host);
 	if (read_subids("/etc/subuid", host->uid,
 	                &(struct subid_lists){ ids->own_uids, ids->other_uids, &ids->n_own_uids,
 	                                       &ids->n_other_uids },
