@@ -538,8 +538,7 @@ static int compile_seccomp_ref(const struct ent_request *req, struct ent_plan *p
 	host.kernel_major = req->host.kernel_major;
 	host.kernel_minor = req->host.kernel_minor;
 	if (ent_seccomp_import_json(req->seccomp_profile, req->seccomp_profile_len,
-	                            plan_str(plan, req->seccomp_profile_path), &host, ld,
-	                            err) < 0)
+	                            plan_str(plan, req->seccomp_profile_path), &host, ld, err) < 0)
 		return -1;
 	return keep_str(plan, &ld->seccomp_ref, ENT_PATH_MAX, ref, "--seccomp", err);
 }
