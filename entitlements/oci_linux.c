@@ -451,6 +451,9 @@ static int compile_seccomp(struct oci_ctx *c, struct json_object *lnx)
 	struct lockdown_spec *ld = &c->plan->lockdown;
 	struct json_object *sc, *copy = NULL;
 	char source[ENT_PATH_MAX + 32];
+	struct ent_seccomp_host host = { .caps = ld->caps.bounding,
+		                         .kernel_major = c->in->host.kernel_major,
+		                         .kernel_minor = c->in->host.kernel_minor };
 	const char *text;
 	int r;
 
@@ -473,8 +476,8 @@ static int compile_seccomp(struct oci_ctx *c, struct json_object *lnx)
 		json_object_object_del(copy, seccomp_unsupported[i].key);
 	text = json_object_to_json_string_ext(copy, JSON_C_TO_STRING_PLAIN);
 	snprintf(source, sizeof(source), "%s (linux.seccomp)", c->source);
-	r = text ? ent_seccomp_import_json(text, strlen(text), oci_str(c, source),
-	                                   ld->caps.bounding, ld, c->err)
+	r = text ? ent_seccomp_import_json(text, strlen(text), oci_str(c, source), &host, ld,
+	                                   c->err)
 	         : rt_fail(c->err, ENOMEM, "%s: linux.seccomp", c->source);
 	json_object_put(copy);
 	ld->seccomp_ref = NULL;

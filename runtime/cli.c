@@ -6,6 +6,7 @@
  */
 #include "runtime/cli.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -194,7 +195,12 @@ static int add_env(struct rt_options *opts, char *value, struct rt_err *err)
 	host = getenv(value);
 	if (!host)
 		return 0;
-	if (opts->n_owned >= ENT_MAX_REQ_ITEMS || asprintf(&kv, "%s=%s", value, host) < 0)
+	/* Count first (too many is the user's mistake, not ENOMEM); owned[] holds only these
+	 * copies, so it is never fuller than env[]. */
+	if (opts->req.n_env >= ENT_MAX_REQ_ITEMS)
+		return add_item(opts->req.env, &opts->req.n_env, value, "--env", err);
+	assert(opts->n_owned < ENT_MAX_REQ_ITEMS);
+	if (asprintf(&kv, "%s=%s", value, host) < 0)
 		return rt_fail(err, ENOMEM, "--env: copy %s", value);
 	opts->owned[opts->n_owned++] = kv;
 	return add_item(opts->req.env, &opts->req.n_env, kv, "--env", err);

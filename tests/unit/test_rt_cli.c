@@ -255,6 +255,15 @@ static void test_limits(void **state)
 	        "--cpus: '0' is not a CPU count (expected a number from 0.01 to 4096, e.g. 1.5)");
 	assert_int_equal(ent_parse_cpus("--cpus", "abc", &q, &p, &err), -1);
 	assert_int_equal(ent_parse_cpus("--cpus", "nan", &q, &p, &err), -1);
+	/* Decimal only: strtod's other spellings are refused. */
+	static const char *const not_decimal[] = { "0x10", "1e3", " 2",  "2 ",    "+1",
+		                                   "1.",   ".5",  "inf", "1.5.5", "1,5" };
+	for (size_t i = 0; i < sizeof(not_decimal) / sizeof(*not_decimal); i++)
+		assert_int_equal(ent_parse_cpus("--cpus", not_decimal[i], &q, &p, &err), -1);
+	assert_int_equal(ent_parse_cpus("--cpus", "4096", &q, &p, &err), 0);
+	assert_int_equal(q, 4096LL * 100000);
+	assert_int_equal(ent_parse_cpus("--cpus", "0.01", &q, &p, &err), 0);
+	assert_int_equal(q, 1000);
 }
 
 /* --tmpfs DST[:size=SIZE]: every tmpfs has a size, given or the default. */
@@ -339,24 +348,39 @@ static void test_hostname(void **state)
 	assert_int_equal(rt_parse_hostname("-x", &err), -1);
 }
 
-static void test_too_many(void **state)
+/* Parse "ent-run" + ENT_MAX_REQ_ITEMS + 1 times "option value" + "r c": one too many. */
+static int parse_too_many(const char *option, const char *value)
 {
 	char *argv[2 * ENT_MAX_REQ_ITEMS + 6];
 	int argc = 0;
 
-	(void)state;
 	argv[argc++] = "ent-run";
 	for (int i = 0; i <= ENT_MAX_REQ_ITEMS; i++) {
-		argv[argc++] = "-e";
-		argv[argc++] = "a=b";
+		argv[argc++] = (char *)option;
+		argv[argc++] = (char *)value;
 	}
 	argv[argc++] = "r";
 	argv[argc++] = "c";
 	argv[argc] = NULL;
 	rt_cli_free(opts);
 	memset(opts, 0, sizeof(*opts));
-	expect_error(rt_cli_parse(argc, argv, opts, &err),
-	             "--entitle: given too often (at most 64)");
+	return rt_cli_parse(argc, argv, opts, &err);
+}
+
+static void test_too_many(void **state)
+{
+	(void)state;
+	expect_error(parse_too_many("-e", "a=b"), "--entitle: given too often (at most 64)");
+}
+
+/* --env K copies K's value from our environment: the 65th is too many, not "out of memory". */
+static void test_too_many_env_from_host(void **state)
+{
+	(void)state;
+	setenv("ENT_TEST_VAR", "1", 1);
+	expect_error(parse_too_many("--env", "ENT_TEST_VAR"),
+	             "--env: given too often (at most 64)");
+	assert_int_equal(err.errnum, 0);
 }
 
 static int setup(void **state)
@@ -395,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_subnet),
 		cmocka_unit_test(test_hostname),
 		cmocka_unit_test(test_too_many),
+		cmocka_unit_test(test_too_many_env_from_host),
 	};
 
 	return cmocka_run_group_tests_name("rt_cli", tests, setup, teardown);
