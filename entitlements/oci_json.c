@@ -147,7 +147,7 @@ static bool empty_value(struct json_object *v)
 		return !json_object_get_string_len(v);
 	case json_type_array:
 		return json_object_array_length(v) == 0;
-	case json_type_object:
+	case json_type_object: {
 		json_object_object_foreach(v, key, val)
 		{
 			(void)key;
@@ -155,6 +155,7 @@ static bool empty_value(struct json_object *v)
 				return false;
 		}
 		return true;
+	}
 	default:
 		return false;
 	}
