@@ -159,8 +159,9 @@ void rt_oci_usage(FILE *out, enum rt_oci_verb verb)
 		fputs("\nSee ent-run(1) and docs/oci.md.\n", out);
 		return;
 	}
-	fprintf(out, "Usage: ent-run [GLOBAL OPTIONS] %s %s\n\n%s.\n", verbs[verb].name,
-	        verbs[verb].args, verbs[verb].what);
+	fprintf(out, "Usage: ent-run [GLOBAL OPTIONS] %s %s\n\n%c%s.\n", verbs[verb].name,
+	        verbs[verb].args, toupper((unsigned char)verbs[verb].what[0]),
+	        verbs[verb].what + 1);
 	fputs("\nOptions:\n", out);
 	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
 		char left[64];
@@ -390,6 +391,11 @@ int rt_oci_cli_parse(int argc, char **argv, struct rt_oci_options *o, struct rt_
 			               "--systemd-cgroup: ent-run manages cgroupfs paths, not "
 			               "systemd units (use the engine's cgroupfs manager)");
 		return parse_verb(argc, argv, i + 1, o, err) < 0 ? -1 : 1;
+	}
+	if (oci_only && i < argc && (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))) {
+		o->verb = RT_OCI_N_VERBS; /* the overview */
+		o->help = true;
+		return 1;
 	}
 	if (oci_only)
 		return rt_fail(err, 0,

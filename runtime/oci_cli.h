@@ -31,7 +31,7 @@ enum rt_oci_verb {
 };
 
 struct rt_oci_options {
-	enum rt_oci_verb verb;
+	enum rt_oci_verb verb; /* RT_OCI_N_VERBS with help: the overview (--root X --help) */
 	bool help;
 	/* global options */
 	const char *root;    /* --root: the state directory (default RT_OCI_ROOT_DEFAULT) */

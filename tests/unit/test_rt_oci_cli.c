@@ -119,6 +119,9 @@ static void test_verbs(void **state)
 	assert_string_equal(o.argv[2], "echo hi");
 	assert_int_equal(PARSE("state", "--help"), 1);
 	assert_true(o.help);
+	assert_int_equal(PARSE("--root", "/r", "--help"), 1);
+	assert_true(o.help);
+	assert_int_equal(o.verb, RT_OCI_N_VERBS);
 }
 
 /* ent-run's own command lines are not OCI ones. */
