@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/capability.h>
 
+#include "base/util.h"
+
 int oci_fail(const struct oci_ctx *c, const char *field, const char *fmt, ...)
 {
 	char reason[200];
@@ -41,43 +43,30 @@ void oci_sub(char *field, const char *parent, const char *key)
 	oci_at(field, "%s%s%s", parent, parent[0] ? "." : "", key);
 }
 
-const char *oci_type_name(const struct json_object *v)
+/* clang-format off */
+/* JSON types by name, for messages: what a field holds, and what it should. */
+static const struct {
+	enum json_type type;
+	const char *name;
+} type_names[] = {
+	{ json_type_null,    "null" },        { json_type_boolean, "a boolean" },
+	{ json_type_double,  "a number" },    { json_type_int,     "an integer" },
+	{ json_type_object,  "an object" },   { json_type_array,   "an array" },
+	{ json_type_string,  "a string" },
+};
+/* clang-format on */
+
+static const char *name_of_type(enum json_type t)
 {
-	switch (json_object_get_type(v)) {
-	case json_type_null:
-		return "null";
-	case json_type_boolean:
-		return "boolean";
-	case json_type_double:
-		return "a number";
-	case json_type_int:
-		return "an integer";
-	case json_type_object:
-		return "an object";
-	case json_type_array:
-		return "an array";
-	case json_type_string:
-		return "a string";
-	}
-	return "?";
+	for (size_t i = 0; i < ARRAY_SIZE(type_names); i++)
+		if (type_names[i].type == t)
+			return type_names[i].name;
+	return "a value";
 }
 
-static const char *want_name(enum json_type t)
+const char *oci_type_name(const struct json_object *v)
 {
-	switch (t) {
-	case json_type_boolean:
-		return "a boolean";
-	case json_type_int:
-		return "an integer";
-	case json_type_object:
-		return "an object";
-	case json_type_array:
-		return "an array";
-	case json_type_string:
-		return "a string";
-	default:
-		return "a value";
-	}
+	return name_of_type(json_object_get_type(v));
 }
 
 int oci_member(const struct oci_ctx *c, const char *parent, struct json_object *obj,
@@ -92,7 +81,7 @@ int oci_member(const struct oci_ctx *c, const char *parent, struct json_object *
 		return required ? oci_fail(c, field, "missing (required)") : 0;
 	}
 	if (!json_object_is_type(*v, want))
-		return oci_fail(c, field, "expected %s, got %s", want_name(want),
+		return oci_fail(c, field, "expected %s, got %s", name_of_type(want),
 		                oci_type_name(*v));
 	return 0;
 }

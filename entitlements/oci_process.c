@@ -14,6 +14,7 @@
 
 #include "base/util.h"
 #include "entitlements/explain.h"
+#include "entitlements/explain_internal.h"
 
 /* clang-format off */
 static const struct oci_unsupported process_unsupported[] = {
@@ -217,28 +218,20 @@ static int process_caps(struct oci_ctx *c, const char *parent, struct json_objec
 	struct lockdown_spec *ld = &c->plan->lockdown;
 	struct json_object *caps, *set;
 	char at[OCI_FIELD_MAX], field[OCI_FIELD_MAX];
-	static const struct {
-		const char *key;
-		size_t offset;
-	} sets[] = {
-		{ "bounding", offsetof(struct lockdown_caps, bounding) },
-		{ "effective", offsetof(struct lockdown_caps, effective) },
-		{ "inheritable", offsetof(struct lockdown_caps, inheritable) },
-		{ "permitted", offsetof(struct lockdown_caps, permitted) },
-		{ "ambient", offsetof(struct lockdown_caps, ambient) },
-	};
 
 	memset(&ld->caps, 0, sizeof(ld->caps));
 	memset(ld->cap_why, 0, sizeof(ld->cap_why));
 	oci_sub(at, parent, "capabilities");
 	if (oci_member(c, parent, proc, "capabilities", json_type_object, false, &caps) < 0)
 		return -1;
-	for (size_t i = 0; caps && i < ARRAY_SIZE(sets); i++) {
-		uint64_t *mask = (uint64_t *)((char *)&ld->caps + sets[i].offset);
+	/* The sets by the names OCI and explain share (explain.c's table). */
+	for (size_t i = 0; caps && i < ent_n_capset_rows; i++) {
+		const struct ent_capset_row *row = &ent_capset_rows[i];
+		uint64_t *mask = (uint64_t *)((char *)&ld->caps + row->offset);
 
-		if (oci_member(c, at, caps, sets[i].key, json_type_array, false, &set) < 0)
+		if (oci_member(c, at, caps, row->name, json_type_array, false, &set) < 0)
 			return -1;
-		oci_at(field, "%s.%s", at, sets[i].key);
+		oci_at(field, "%s.%s", at, row->name);
 		if (set && oci_caps(c, field, set, mask) < 0)
 			return -1;
 	}

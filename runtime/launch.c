@@ -369,30 +369,53 @@ static int setup_container(struct ent_plan *plan, const struct lockdown_filter *
 	return follow_setup(l, err);
 }
 
+/*
+ * Block the signals we forward before clone() (and SIGCHLD with with_sigchld, for the child's
+ * PID 1): the child inherits the mask and reads them from its own signalfd; we read ours from
+ * the one returned. None is lost between. *old receives the mask to restore (end_launch).
+ */
+static int catch_signals(int with_sigchld, sigset_t *old, struct rt_err *err)
+{
+	sigset_t set;
+	int fd;
+
+	rt_init_signal_set(&set, with_sigchld);
+	if (sigprocmask(SIG_BLOCK, &set, old) < 0)
+		return rt_fail(err, errno, "runtime: block the signals to forward");
+	rt_init_signal_set(&set, 0);
+	fd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (fd < 0) {
+		rt_fail(err, errno, "runtime: signalfd");
+		sigprocmask(SIG_SETMASK, old, NULL);
+	}
+	return fd;
+}
+
+/* The parent's own ends, once the container is gone: terminal, descriptors, signal mask. */
+static void end_launch(struct launch *l, int sig_fd, const sigset_t *old)
+{
+	rt_tty_detach(&l->tty);
+	if (l->sync_fd >= 0)
+		close(l->sync_fd);
+	if (l->pidfd >= 0)
+		close(l->pidfd);
+	close(sig_fd);
+	sigprocmask(SIG_SETMASK, old, NULL); /* restores what the caller had: cannot fail */
+}
+
 int rt_launch(struct ent_plan *plan, const struct lockdown_filter *filter,
               const struct ns_idpool *ids, struct rt_err *err)
 {
 	struct launch l = {
 		.pid = -1, .pidfd = -1, .sync_fd = -1, .hold_fd = -1, .tty = { .master = -1 }
 	};
-	int sig_fd = -1;
-	sigset_t set, old;
+	sigset_t old;
 	int status = -1;
+	int sig_fd = catch_signals(1, &old, err);
 
+	if (sig_fd < 0)
+		return -1;
 	rootfs_trees_init(&l.trees);
-	/*
-	 * Block the signals we forward before clone(): the child inherits the mask and reads
-	 * them from its own signalfd as PID 1; we read ours from sig_fd. None is lost between.
-	 */
-	rt_init_signal_set(&set, 1);
-	if (sigprocmask(SIG_BLOCK, &set, &old) < 0)
-		return rt_fail(err, errno, "runtime: block the signals to forward");
-	rt_init_signal_set(&set, 0);
-	sig_fd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (sig_fd < 0) {
-		rt_fail(err, errno, "runtime: signalfd");
-		goto out;
-	}
 	if (lease_ids(plan, ids, &l, err) < 0)
 		goto out;
 	if (create_cgroup(&plan->cgroup, &l, err) < 0)
@@ -411,14 +434,7 @@ out:
 	cgroup_destroy(l.cgroup);   /* after the child was reaped: the cgroup is empty */
 	rootfs_trees_close(&l.trees);
 	ns_idrange_release(l.ids); /* after the child: no process of it holds the ids */
-	rt_tty_detach(&l.tty);
-	if (l.sync_fd >= 0)
-		close(l.sync_fd);
-	if (l.pidfd >= 0)
-		close(l.pidfd);
-	if (sig_fd >= 0)
-		close(sig_fd);
-	sigprocmask(SIG_SETMASK, &old, NULL); /* restores what the caller had: cannot fail */
+	end_launch(&l, sig_fd, &old);
 	return status;
 }
 
@@ -551,20 +567,13 @@ int rt_launch_exec(struct ent_plan *plan, const struct lockdown_filter *filter,
 		            .hold_fd = -1,
 		            .console_socket = plan->proc.console_socket,
 		            .tty = { .master = -1 } };
-	int sig_fd = -1;
-	sigset_t set, old;
-	int status = -1;
+	sigset_t old;
+	int status;
+	int sig_fd = catch_signals(0, &old, err); /* as rt_launch: from before the fork */
 
+	if (sig_fd < 0)
+		return -1;
 	rootfs_trees_init(&l.trees);
-	/* As rt_launch: the signals we forward are ours to read, from before the fork. */
-	rt_init_signal_set(&set, 0);
-	if (sigprocmask(SIG_BLOCK, &set, &old) < 0)
-		return rt_fail(err, errno, "runtime: block the signals to forward");
-	sig_fd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (sig_fd < 0) {
-		rt_fail(err, errno, "runtime: signalfd");
-		goto out;
-	}
 	status = start_in_container(plan, filter, target, &l, err);
 	if (status != 0)
 		goto out;
@@ -581,13 +590,6 @@ int rt_launch_exec(struct ent_plan *plan, const struct lockdown_filter *filter,
 	l.pid = -1;
 out:
 	kill_child(&l);
-	rt_tty_detach(&l.tty);
-	if (l.sync_fd >= 0)
-		close(l.sync_fd);
-	if (l.pidfd >= 0)
-		close(l.pidfd);
-	if (sig_fd >= 0)
-		close(sig_fd);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	end_launch(&l, sig_fd, &old);
 	return status;
 }

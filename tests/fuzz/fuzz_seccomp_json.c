@@ -19,6 +19,7 @@ static void import(const uint8_t *data, size_t size, uint64_t caps)
 	struct rt_err err = { 0 };
 	int rc;
 
+	free(spec.rules); /* the previous input's */
 	memset(&spec, 0, sizeof(spec));
 	rc = ent_seccomp_import_json((const char *)data, size, "fuzz.json", &host, &spec, &err);
 	fuzz_check_result(rc, &err);
