@@ -266,8 +266,19 @@ out:
 	return r;
 }
 
-int rt_oci_main(const struct rt_oci_options *o, struct rt_err *err)
+int rt_oci_main(const struct rt_oci_options *options, struct rt_err *err)
 {
+	struct rt_oci_options resolved = *options, *o = &resolved;
+	char cwd[ENT_PATH_MAX], root[ENT_PATH_MAX];
+
+	/* A relative --root is the caller's working directory's, as runc's: made absolute. */
+	if (o->root[0] != '/') {
+		if (!getcwd(cwd, sizeof(cwd)))
+			return rt_fail(err, errno, "--root %s: the working directory", o->root);
+		if (snprintf(root, sizeof(root), "%s/%s", cwd, o->root) >= (int)sizeof(root))
+			return rt_fail(err, ENAMETOOLONG, "--root %s", o->root);
+		o->root = root;
+	}
 	log_to.path = o->log;
 	log_to.json = o->log_json;
 	rt_log_init(o->debug);

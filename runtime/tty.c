@@ -26,6 +26,9 @@ int rt_tty_open_in_container(int sync_fd, unsigned rows, unsigned cols, struct r
 	/* /dev/ptmx points into the container's own devpts instance: the pty is /dev/pts/N here. */
 	rt_trace("runtime", "open(\"/dev/ptmx\") for --tty");
 	master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0 && errno == ENOENT) /* an OCI config's /dev without a devpts */
+		return rt_fail(err, errno,
+		               "runtime: open /dev/ptmx (a terminal needs devpts at /dev/pts)");
 	if (master < 0)
 		return rt_fail(err, errno, "runtime: open /dev/ptmx");
 	if (unlockpt(master) < 0 || ptsname_r(master, name, sizeof(name)) != 0)

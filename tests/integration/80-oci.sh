@@ -1,10 +1,11 @@
 #!/bin/sh
 # Issue 15: OCI runtime mode. runc's command line as engines call it: the state document and
 # the exit statuses, --log-format json lines, create (held before execve) / start / kill /
-# delete, exec and ps, delete --force of a running container, delete of one whose process died
-# (reaped, or a zombie nobody reaps), 20 containers created and deleted at once, the node
-# policy (host-userns, a refused CAP_SYS_ADMIN, run.ent.entitlements), `ent-run spec`'s
-# config run back, and the rlimit lowered with a warning.
+# delete, exec and ps, a terminal sent to --console-socket, delete --force of a running
+# container, delete of one whose process died (reaped, or a zombie nobody reaps), 20
+# containers created and deleted at once, the node policy (host-userns, a refused
+# CAP_SYS_ADMIN, run.ent.entitlements), `ent-run spec`'s config run back, and the rlimit
+# lowered with a warning; a relative --root.
 #
 # The script runs under tests/tools/reaper --late, a child subreaper as conmon and
 # containerd's shim are, that reaps the containers' processes only once the script is done:
@@ -95,7 +96,7 @@ assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z$", line["time"]), line' "
 
 # ---------------------------------------------------------------- create, start, exec, ps
 B=$T_TMP/b1
-mkbundle "$B" 'echo "ran as $(id -u) in $(hostname)" >/shared/ran; exec sleep 30'
+mkbundle "$B" 'echo "ran as $(id -u) in $(hostname)" >/shared/ran; exec sleep 120'
 run_status "create" 0 --root "$STATE" create --bundle "$B" --pid-file "$T_TMP/c1.pid" c1
 PID=$(cat "$T_TMP/c1.pid" 2>/dev/null)
 check "create: the pid file names the container's first process" test -n "$PID" -a -d "/proc/$PID"
@@ -120,7 +121,7 @@ check "start: the command runs, as container root, in its own UTS namespace" \
 	grep -qx 'ran as 0 in oci' "$SHARED/ran"
 check "start: the status is running" test "$(oci_status c1)" = running
 run_fails "start twice" 125 'container c1 is not created \(it is running\)' --root "$STATE" start c1
-run_ok "exec: a process in the container's PID namespace" '^sleep 30 $' \
+run_ok "exec: a process in the container's PID namespace" '^sleep 120 $' \
 	--root "$STATE" exec c1 /bin/sh -c 'tr "\0" " " </proc/1/cmdline; echo'
 run_status "exec: the process's exit status comes back" 7 --root "$STATE" exec c1 /bin/sh -c 'exit 7'
 cat >"$T_TMP/process.json" <<'EOF'
@@ -137,6 +138,48 @@ check "ps: the first process and the exec'd one, from the container's cgroup" py
 import json, sys
 pids = json.load(open(sys.argv[1]))
 assert int(sys.argv[2]) in pids and int(sys.argv[3]) in pids, pids' "$OUT" "$PID" "$EPID"
+
+# A terminal: its master goes to --console-socket (SCM_RIGHTS), at the config's size.
+cat >"$T_TMP/console.py" <<'EOF'
+import array, os, socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1])
+s.listen(1)
+s.settimeout(30)
+open(sys.argv[1] + ".ready", "w").close()
+c, _ = s.accept()
+_, anc, _, _ = c.recvmsg(64, socket.CMSG_LEN(4))
+fd = array.array("i", anc[0][2][:4])[0]
+out, end = b"", time.time() + 10
+while b"done" not in out and time.time() < end:
+    try:
+        out += os.read(fd, 1024)
+    except OSError:
+        break
+sys.stdout.write(out.decode(errors="replace"))
+EOF
+python3 "$T_TMP/console.py" "$T_TMP/console.sock" >"$T_TMP/console.out" 2>&1 &
+CONSOLE=$!
+wait_until test -e "$T_TMP/console.sock.ready"
+mkbundle "$T_TMP/b9" 'tty; stty size; echo done'
+python3 - "$T_TMP/b9/config.json" <<'EOF'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["process"]["terminal"] = True
+c["process"]["consoleSize"] = {"height": 33, "width": 77}
+c["mounts"].append({"destination": "/dev/pts", "type": "devpts", "source": "devpts",
+                    "options": ["nosuid", "noexec", "newinstance", "ptmxmode=0666"]})
+json.dump(c, open(sys.argv[1], "w"))
+EOF
+run_fails "process.terminal without --console-socket" 125 'process.terminal needs --console-socket' \
+	--root "$STATE" create --bundle "$T_TMP/b9" c9
+run_status "create --console-socket" 0 --root "$STATE" create --bundle "$T_TMP/b9" \
+	--console-socket "$T_TMP/console.sock" c9
+oci start c9
+wait "$CONSOLE"
+check "the terminal went to the engine's socket, at 33x77" \
+	sh -c "grep -q '^/dev/pts/' '$T_TMP/console.out' && grep -q '^33 77' '$T_TMP/console.out'"
+oci delete --force c9
 
 # ---------------------------------------------------------------- kill, delete
 python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["cgroups"]))' \
@@ -254,4 +297,13 @@ else
 	skip "rlimit lowering" "ent-run can raise RLIMIT_NOFILE to 1048576 here (CAP_SYS_RESOURCE)"
 fi
 check "nothing is left in --root" sh -c "[ -z \"\$(ls -A '$STATE')\" ]"
+
+# A relative --root is the working directory's, as runc's.
+mkbundle "$T_TMP/b10" 'exit 0'
+BIN=$(realpath "$ENT_RUN")
+(cd "$T_TMP" && "$BIN" --root relative create --bundle b10 c10 >/dev/null 2>&1)
+check "a relative --root: the state is under the working directory" \
+	test -f "$T_TMP/relative/c10/state.json"
+(cd "$T_TMP" && "$BIN" --root relative delete --force c10 >/dev/null 2>&1)
+check "a relative --root: delete from there" test ! -e "$T_TMP/relative/c10"
 finish
