@@ -210,7 +210,7 @@ struct cgroup_spec {
 
 /* ---------------------------------------------------------------- lockdown (runtime/lockdown.c) */
 
-/* What a seccomp rule does; mapped onto SCMP_ACT_* by runtime/lockdown.c. */
+/* What a seccomp rule does; its names and libseccomp's value: ent_seccomp_actions (names.h). */
 enum lockdown_action {
 	LOCKDOWN_ALLOW,
 	LOCKDOWN_ERRNO, /* fail with rule.errnum */
@@ -219,9 +219,10 @@ enum lockdown_action {
 	LOCKDOWN_TRAP,
 	LOCKDOWN_LOG,
 	LOCKDOWN_TRACE, /* with rule.errnum as the tracer's message */
+	LOCKDOWN_N_ACTIONS
 };
 
-/* Argument comparison; mapped onto SCMP_CMP_* (MASKED_EQ: (arg & value) == value2). */
+/* Argument comparison (MASKED_EQ: (arg & value) == value2); names: ent_seccomp_cmps. */
 enum lockdown_cmp {
 	LOCKDOWN_CMP_NE,
 	LOCKDOWN_CMP_LT,
@@ -230,6 +231,7 @@ enum lockdown_cmp {
 	LOCKDOWN_CMP_GE,
 	LOCKDOWN_CMP_GT,
 	LOCKDOWN_CMP_MASKED_EQ,
+	LOCKDOWN_N_CMPS
 };
 
 struct lockdown_arg {
