@@ -613,6 +613,41 @@ static int compile_network(const struct ent_request *req, struct netcfg_spec *ne
 }
 
 /*
+ * With connectivity (network.access=user and above, not host), the container's own
+ * /etc/resolv.conf and /etc/hosts, bound read-only over the rootfs's, which stays untouched:
+ * netcfg/ writes them into ent-run's state directory at start and the parent fills in their
+ * paths (generated). A --volume on the same target wins. After the volumes, so they come last.
+ */
+static int compile_net_files(struct ent_plan *plan, struct rt_err *err)
+{
+	static const struct {
+		const char *target;
+		enum rootfs_generated kind;
+	} files[] = {
+		{ "/etc/resolv.conf", ROOTFS_GEN_RESOLV },
+		{ "/etc/hosts", ROOTFS_GEN_HOSTS },
+	};
+	const struct netcfg_spec *net = &plan->net;
+
+	if (net->mode < NETCFG_USER || net->mode == NETCFG_HOST)
+		return 0;
+	for (size_t f = 0; f < ARRAY_SIZE(files); f++) {
+		struct rootfs_mount m = { .target = files[f].target,
+			                  .fstype = "bind",
+			                  .flags = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			                  .create_file = true,
+			                  .generated = (uint8_t)files[f].kind };
+		bool covered = false;
+
+		for (unsigned i = 0; i < plan->rootfs.n_mounts && !covered; i++)
+			covered = !strcmp(plan->rootfs.mounts[i].target, m.target);
+		if (!covered && ent_plan_add_mount(plan, &m, net->why, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
  * Everything in order: defaults, then the entitlements' grants, then the options, which may
  * cover what the grants mounted. reqs (parsed entitlements) outlives sel, which borrows.
  */
@@ -647,6 +682,8 @@ static int compile_all(const struct ent_request *req, struct ent_grant_req *reqs
 	if (compile_network(req, &plan->net, err) < 0)
 		return -1;
 	if (compile_volumes(req, plan, err) < 0)
+		return -1;
+	if (compile_net_files(plan, err) < 0)
 		return -1;
 	if (size_tmpfs(req, plan, err) < 0)
 		return -1;

@@ -190,6 +190,8 @@ static struct json_object *json_mounts(const struct rootfs_spec *rootfs)
 		jadd(o, "target", jstring(m->target));
 		jadd(o, "type", jstring(m->fstype));
 		jadd(o, "source", jstring(m->source));
+		if (m->generated)
+			jadd(o, "generated", jstring(ent_generated_name(m->generated)));
 		jadd(o, "flags", flags);
 		jadd(o, "data", jstring(m->data));
 		jadd(o, "options", jstring(opts));

@@ -358,8 +358,10 @@ static void text_mounts(FILE *out, const struct rootfs_spec *rootfs)
 		const struct rootfs_mount *m = &rootfs->mounts[i];
 		bool bind = !strcmp(m->fstype, "bind");
 
+		const char *source = m->generated ? ent_generated_name(m->generated) : m->source;
+
 		ent_mount_options(m, opts, sizeof(opts));
-		snprintf(text, sizeof(text), "%-7s %s%s%s", m->fstype, bind ? m->source : opts,
+		snprintf(text, sizeof(text), "%-7s %s%s%s", m->fstype, bind ? source : opts,
 		         bind ? " " : "", bind ? opts : "");
 		ent_put_row(out, 2, 12, m->target, text, why_of(m->why));
 	}

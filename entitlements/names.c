@@ -128,3 +128,16 @@ const struct ent_net_name *ent_net_row(enum netcfg_mode mode)
 	}
 	return &unknown;
 }
+
+const char *ent_generated_name(unsigned kind)
+{
+	static const char *const names[] = {
+		[ROOTFS_GEN_NONE] = "",
+		[ROOTFS_GEN_RESOLV] =
+		        "generated resolv.conf (the host's, loopback nameservers out)",
+		[ROOTFS_GEN_HOSTS] =
+		        "generated hosts (localhost, the container's name and address)",
+	};
+
+	return kind < ARRAY_SIZE(names) ? names[kind] : "";
+}

@@ -64,4 +64,10 @@ struct ent_net_name {
 /* The row of mode; "unknown" names for a value outside the enum. */
 const struct ent_net_name *ent_net_row(enum netcfg_mode mode);
 
+/*
+ * What a generated mount source is (enum rootfs_generated), as explain says it: "generated
+ * resolv.conf (the host's, loopback nameservers out)"; "" for ROOTFS_GEN_NONE.
+ */
+const char *ent_generated_name(unsigned kind);
+
 #endif

@@ -82,6 +82,13 @@ struct ns_spec {
 
 /* ---------------------------------------------------------------- mounts (rootfs/) */
 
+/* A file a bind mount takes from ent-run's state directory, written at start by netcfg/. */
+enum rootfs_generated {
+	ROOTFS_GEN_NONE,   /* source is a host path */
+	ROOTFS_GEN_RESOLV, /* the container's resolv.conf: the host's, loopback nameservers out */
+	ROOTFS_GEN_HOSTS,  /* the container's hosts: localhost and its own name and address */
+};
+
 /*
  * One mount, applied in array order after the rootfs is bound and before pivot_root. target is
  * an absolute path inside the container. fstype "bind" means a bind mount of the host path
@@ -97,6 +104,7 @@ struct rootfs_mount {
 	bool create_file;    /* bind of a file: create an empty file, not a directory */
 	bool idmap; /* bind: an idmapped mount the parent makes (rootfs/idmap.c), so the source's
 	               on-disk ids 0-65535 are the container's 0-65535 */
+	uint8_t generated;   /* enum rootfs_generated: the parent fills source in at start */
 	uint64_t source_dev; /* bind: the source's device and inode when its path was resolved */
 	uint64_t source_ino; /* (0: unchecked); the child binds only that very file */
 	const char *why;

@@ -118,7 +118,7 @@ static void check_paths(const struct ent_plan *r, const struct ent_policy *pol,
 		const struct rootfs_mount *m = &r->rootfs.mounts[i];
 		bool ro = m->flags & MS_RDONLY;
 
-		if (strcmp(m->why, "--volume"))
+		if (strcmp(ent_why(m->why), "--volume"))
 			continue;
 		ok = false;
 		for (unsigned j = 0; j < pol->n_volumes && !ok; j++)

@@ -161,10 +161,7 @@ int netcfg_host_used(const struct netcfg_pool *pool, netcfg_ours_fn ours, void *
 	if (r >= 0)
 		r = rtnl_route_alloc_cache(sk, AF_INET, 0, &routes);
 	if (r < 0)
-		return rt_fail(err, netcfg_nl_errno(r),
-		               "netcfg: read the host's addresses and "
-		               "routes: %s",
-		               nl_geterror(r));
+		return netcfg_nl_fail(err, r, "netcfg: read the host's addresses and routes");
 	w.links = links;
 	nl_cache_foreach(addrs, walk_addr, &w);
 	nl_cache_foreach(routes, walk_route, &w);

@@ -205,8 +205,12 @@ struct nl_sock;
 struct nl_sock *netcfg_rtnl_open(struct rt_err *err);
 void netcfg_nl_socket_freep(struct nl_sock **sk);
 
-/* libnl returns its own negative codes: the errno for a message. */
-int netcfg_nl_errno(int nlerr);
+/*
+ * Fill err for a failed libnl call (nlerr, negative): "fmt...: strerror" when libnl folded an
+ * errno into its code, else "fmt...: libnl's text", one cause either way. Returns -1.
+ */
+int netcfg_nl_fail(struct rt_err *err, int nlerr, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
 
 /* Create the veth pair host_name <-> NETCFG_IFNAME, the peer directly in the network
  * namespace of pid child; give the host side gateway/prefix_len and bring it up. */

@@ -17,6 +17,7 @@
  * went with the killed process.
  */
 #include "netcfg/internal.h"
+#include "netcfg/netcfg.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -300,4 +301,17 @@ void netcfg_state_collect(void)
 	netcfg_collect_dead(base_fd, st.root);
 	if (st.root)
 		netcfg_settle_forwarding(base_fd);
+}
+
+int netcfg_generated_path(pid_t pid, const char *file, char *buf, size_t size, struct rt_err *err)
+{
+	struct netcfg_state st = { .root = geteuid() == 0, .dir_fd = -1 };
+	char name[NETCFG_NAME_MAX];
+
+	if (state_base_path(&st, err) < 0)
+		return -1;
+	netcfg_name(pid, name, sizeof(name));
+	if (snprintf(buf, size, "%s/%s/%s", st.base, name, file) >= (int)size)
+		return rt_fail(err, ENAMETOOLONG, "netcfg: state directory in %s", st.base);
+	return 0;
 }

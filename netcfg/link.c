@@ -6,6 +6,13 @@
  * A veth pair is a virtual cable: what enters one end leaves the other. We create it in the
  * host's namespace with the peer end created directly inside the container's (IFLA_NET_NS_PID
  * on the peer), so "eth0" never exists on the host, where that name is probably taken.
+ *
+ * rtnetlink is a socket protocol: each change is one message (RTM_NEWLINK, RTM_NEWADDR,
+ * RTM_NEWROUTE, ...) that the kernel answers with an acknowledgement or an error. libnl builds
+ * the messages from objects (rtnl_link, rtnl_addr, rtnl_route) and waits for the answer, so
+ * each function here is one request, and its error is the kernel's. A socket reaches the
+ * network namespace of the process that opened it: the child opens its own, inside the
+ * container's namespace; the parent opens one in the host's.
  */
 #include "netcfg/internal.h"
 #include "netcfg/netcfg.h"
@@ -19,6 +26,7 @@
 #include <netlink/route/link.h>
 #include <netlink/route/link/veth.h>
 #include <netlink/route/route.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -57,23 +65,50 @@ static void nl_addr_putp(struct nl_addr **addr)
 		nl_addr_put(*addr);
 }
 
-int netcfg_nl_errno(int nlerr)
+/*
+ * libnl turns the kernel's errno into its own codes (nl_syserr2nlerr); these are the ones
+ * that carry an errno back. Another code is libnl's own (a malformed answer, say).
+ */
+static const struct {
+	int nlerr;
+	int errnum;
+} nl_errnos[] = {
+	{ NLE_PERM, EPERM },
+	{ NLE_NOACCESS, EACCES },
+	{ NLE_NOMEM, ENOMEM },
+	{ NLE_EXIST, EEXIST },
+	{ NLE_NODEV, ENODEV },
+	{ NLE_OBJ_NOTFOUND, ENODEV },
+	{ NLE_INVAL, EINVAL },
+	{ NLE_BUSY, EBUSY },
+	{ NLE_AGAIN, EAGAIN },
+	{ NLE_RANGE, ERANGE },
+	{ NLE_MSGSIZE, EMSGSIZE },
+	{ NLE_NOADDR, EADDRNOTAVAIL },
+	{ NLE_AF_NOSUPPORT, EAFNOSUPPORT },
+	{ NLE_OPNOTSUPP, EOPNOTSUPP },
+};
+
+int netcfg_nl_fail(struct rt_err *err, int nlerr, const char *fmt, ...)
 {
-	switch (-nlerr) {
-	case NLE_PERM:
-		return EPERM;
-	case NLE_NOMEM:
-		return ENOMEM;
-	case NLE_EXIST:
-		return EEXIST;
-	case NLE_OBJ_NOTFOUND:
-	case NLE_NODEV:
-		return ENODEV;
-	default:
-		return EIO;
+	char msg[sizeof(err->msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/* One cause per line: the errno when libnl folded one in, else libnl's own words. */
+	for (size_t i = 0; i < ARRAY_SIZE(nl_errnos); i++) {
+		if (nl_errnos[i].nlerr == -nlerr)
+			return rt_fail(err, nl_errnos[i].errnum, "%s", msg);
 	}
+	return rt_fail(err, 0, "%s: %s", msg, nl_geterror(nlerr));
 }
 
+/*
+ * A NETLINK_ROUTE socket: nl_connect binds it with a port id of its own and turns on the
+ * acknowledgements every request below waits for.
+ */
 struct nl_sock *netcfg_rtnl_open(struct rt_err *err)
 {
 	struct nl_sock *sk = nl_socket_alloc();
@@ -86,48 +121,52 @@ struct nl_sock *netcfg_rtnl_open(struct rt_err *err)
 	rt_trace("net", "socket(AF_NETLINK, NETLINK_ROUTE)");
 	r = nl_connect(sk, NETLINK_ROUTE);
 	if (r < 0) {
-		rt_fail(err, netcfg_nl_errno(r), "netcfg: connect to rtnetlink: %s",
-		        nl_geterror(r));
+		netcfg_nl_fail(err, r, "netcfg: connect to rtnetlink");
 		nl_socket_free(sk);
 		return NULL;
 	}
 	return sk;
 }
 
+/* RTM_GETLINK by name: its interface index, which addresses and routes refer to. */
 static int link_index(struct nl_sock *sk, const char *name, struct rt_err *err)
 {
 	struct rtnl_link *link __attribute__((cleanup(rtnl_link_putp))) = NULL;
 	int r = rtnl_link_get_kernel(sk, 0, name, &link);
 
 	if (r < 0)
-		return rt_fail(err, netcfg_nl_errno(r), "netcfg: find link %s: %s", name,
-		               nl_geterror(r));
+		return netcfg_nl_fail(err, r, "netcfg: find link %s", name);
 	return rtnl_link_get_ifindex(link);
 }
 
-/* RTM_NEWLINK with IFF_UP set brings a link up (a new namespace's "lo" starts down). */
-static int link_up(struct nl_sock *sk, const char *name, struct rt_err *err)
+/*
+ * RTM_NEWLINK with IFF_UP set brings a link up: a new namespace's "lo" starts down, and
+ * without it even 127.0.0.1 is unreachable. ifindex 0 means "look the name up first"; the
+ * loopback device of a new namespace is always index 1 (LOOPBACK_IFINDEX), which saves that
+ * round trip at every start.
+ */
+static int link_up(struct nl_sock *sk, int ifindex, const char *name, struct rt_err *err)
 {
-	struct rtnl_link *link __attribute__((cleanup(rtnl_link_putp))) = NULL;
+	struct rtnl_link *link __attribute__((cleanup(rtnl_link_putp))) = rtnl_link_alloc();
 	struct rtnl_link *change __attribute__((cleanup(rtnl_link_putp))) = rtnl_link_alloc();
 	int r;
 
-	if (!change)
+	if (!change || !link)
 		return rt_fail(err, ENOMEM, "netcfg: allocate a link change");
-	r = rtnl_link_get_kernel(sk, 0, name, &link);
-	if (r < 0)
-		return rt_fail(err, netcfg_nl_errno(r), "netcfg: find link %s: %s", name,
-		               nl_geterror(r));
+	if (!ifindex)
+		ifindex = link_index(sk, name, err);
+	if (ifindex < 0)
+		return -1;
+	rtnl_link_set_ifindex(link, ifindex);
 	rtnl_link_set_flags(change, IFF_UP);
 	rt_trace("net", "RTM_NEWLINK %s flags IFF_UP", name);
 	r = rtnl_link_change(sk, link, change, 0);
 	if (r < 0)
-		return rt_fail(err, netcfg_nl_errno(r), "netcfg: bring %s up: %s", name,
-		               nl_geterror(r));
+		return netcfg_nl_fail(err, r, "netcfg: bring %s up", name);
 	return 0;
 }
 
-/* An nl_addr for an IPv4 address in network byte order, with a prefix length. */
+/* An nl_addr (libnl's address object) for an IPv4 address in network byte order, /prefix_len. */
 static struct nl_addr *ipv4_addr(uint32_t addr, uint8_t prefix_len, struct rt_err *err)
 {
 	struct nl_addr *a = nl_addr_build(AF_INET, &addr, sizeof(addr));
@@ -163,8 +202,8 @@ static int addr_add(struct nl_sock *sk, const char *ifname, uint32_t addr, uint8
 	rt_trace("net", "RTM_NEWADDR %s/%u dev %s", text, prefix_len, ifname);
 	r = rtnl_addr_add(sk, ra, 0);
 	if (r < 0)
-		return rt_fail(err, netcfg_nl_errno(r), "netcfg: add address %s/%u to %s: %s", text,
-		               prefix_len, ifname, nl_geterror(r));
+		return netcfg_nl_fail(err, r, "netcfg: add address %s/%u to %s", text, prefix_len,
+		                      ifname);
 	return 0;
 }
 
@@ -199,10 +238,12 @@ static int default_route_add(struct nl_sock *sk, const char *ifname, uint32_t ga
 	rt_trace("net", "RTM_NEWROUTE default via %s dev %s", text, ifname);
 	r = rtnl_route_add(sk, route, NLM_F_EXCL);
 	if (r < 0)
-		return rt_fail(err, netcfg_nl_errno(r), "netcfg: add default route via %s: %s",
-		               text, nl_geterror(r));
+		return netcfg_nl_fail(err, r, "netcfg: add default route via %s", text);
 	return 0;
 }
+
+/* The kernel gives a new namespace's loopback device this index (include/net/net_namespace.h). */
+#define LOOPBACK_IFINDEX 1
 
 int netcfg_configure(const struct netcfg_spec *spec, struct rt_err *err)
 {
@@ -213,18 +254,29 @@ int netcfg_configure(const struct netcfg_spec *spec, struct rt_err *err)
 	sk = netcfg_rtnl_open(err);
 	if (!sk)
 		return -1;
-	if (link_up(sk, "lo", err) < 0)
+	if (link_up(sk, LOOPBACK_IFINDEX, "lo", err) < 0)
 		return -1;
 	if (!spec->ifname[0])
 		return 0;
-	/* The container side of the veth the parent created for us (netcfg_host_attach). */
+	/*
+	 * The container side of the veth the parent created for us (netcfg_host_attach): its
+	 * address first (the kernel adds the route to the /30 with it), then up, then the
+	 * default route, which needs the gateway to be reachable on an up link.
+	 */
 	if (addr_add(sk, spec->ifname, spec->addr, spec->prefix_len, err) < 0)
 		return -1;
-	if (link_up(sk, spec->ifname, err) < 0)
+	if (link_up(sk, 0, spec->ifname, err) < 0)
 		return -1;
 	return default_route_add(sk, spec->ifname, spec->gateway, err);
 }
 
+/*
+ * One RTM_NEWLINK makes both ends: the host's, named after the container and up, and the
+ * peer, which IFLA_NET_NS_PID creates directly in the child's network namespace as "eth0"
+ * (the child brings it up and addresses it from inside). NLM_F_EXCL: an interface of that
+ * name already there is an error, never taken over. Then the host side gets the gateway
+ * address of the container's /30, and with it the route to the container.
+ */
 int netcfg_veth_create(const char *host_name, pid_t child, uint32_t gateway, uint8_t prefix_len,
                        struct rt_err *err)
 {
@@ -248,8 +300,7 @@ int netcfg_veth_create(const char *host_name, pid_t child, uint32_t gateway, uin
 	         host_name, NETCFG_IFNAME, (int)child);
 	r = rtnl_link_add(sk, veth, NLM_F_CREATE | NLM_F_EXCL);
 	if (r < 0) {
-		rt_fail(err, netcfg_nl_errno(r), "netcfg: create veth %s: %s", host_name,
-		        nl_geterror(r));
+		netcfg_nl_fail(err, r, "netcfg: create veth %s", host_name);
 		if (r == -NLE_EXIST)
 			rt_err_hint(err, "an interface called %s already exists on the host",
 			            host_name);
@@ -258,6 +309,10 @@ int netcfg_veth_create(const char *host_name, pid_t child, uint32_t gateway, uin
 	return addr_add(sk, host_name, gateway, prefix_len, err);
 }
 
+/*
+ * RTM_DELLINK by name: deleting one end of a veth deletes both. Best effort, for clean-up and
+ * collection: the kernel may have removed it already, with the container's namespace.
+ */
 void netcfg_link_delete(const char *name)
 {
 	struct rt_err ignored = { 0 };
@@ -272,6 +327,7 @@ void netcfg_link_delete(const char *name)
 	rtnl_link_delete(sk, link); /* ENODEV when the container's exit already took it */
 }
 
+/* A sysctl of the namespace we are in, as its /proc/sys file ("net/ipv4/ip_forward"). */
 int netcfg_sysctl_set(const char *key, const char *value, struct rt_err *err)
 {
 	char path[128];

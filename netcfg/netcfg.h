@@ -64,6 +64,12 @@ const char *netcfg_host_resolv_path(const struct netcfg_host *h);
 const char *netcfg_host_hosts_path(const struct netcfg_host *h);
 
 /*
+ * Where a run of process pid would write its generated file ("resolv.conf", "hosts"), as root
+ * or rootless, without creating anything: what `ent-run spec` writes for those mounts.
+ */
+int netcfg_generated_path(pid_t pid, const char *file, char *buf, size_t size, struct rt_err *err);
+
+/*
  * Parent, after clone and the id maps, before the child is released: connect the child's
  * network namespace (found through its pid) to the host. As root: the published host ports
  * held (a bound socket each, refused when anything on the host uses one), a veth pair (host

@@ -170,19 +170,28 @@ static __attribute__((noreturn)) void exec_helper(const char *path, struct helpe
 	if (getppid() != parent) /* ent-run died before prctl */
 		_exit(127);
 	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	dup2(null_fd, STDIN_FILENO);
-	dup2(log_fd, STDOUT_FILENO);
-	dup2(log_fd, STDERR_FILENO);
+	/*
+	 * Every step is checked: the helper must not run with the wrong descriptors. A failure
+	 * goes to its log, whose first line ent-run reports (read_log), and exit 127.
+	 */
+	if (null_fd < 0 || sigprocmask(SIG_SETMASK, &none, NULL) < 0 ||
+	    dup2(null_fd, STDIN_FILENO) < 0 || dup2(log_fd, STDOUT_FILENO) < 0 ||
+	    dup2(log_fd, STDERR_FILENO) < 0)
+		goto fail;
 	if (ready_fd >= 0) {
 		/* Out of the way first, so that moving one onto 3 or 4 cannot clobber the other. */
 		ready_fd = fcntl(ready_fd, F_DUPFD, 10);
 		exit_fd = fcntl(exit_fd, F_DUPFD, 10);
-		dup2(ready_fd, HELPER_FD_READY); /* dup2 clears FD_CLOEXEC on the new fd */
-		dup2(exit_fd, HELPER_FD_EXIT);
+		/* dup2 clears FD_CLOEXEC on the new fd */
+		if (ready_fd < 0 || exit_fd < 0 || dup2(ready_fd, HELPER_FD_READY) < 0 ||
+		    dup2(exit_fd, HELPER_FD_EXIT) < 0)
+			goto fail;
 	}
-	close_range(ready_fd >= 0 ? HELPER_FD_EXIT + 1 : STDERR_FILENO + 1, ~0U, 0);
+	if (close_range(ready_fd >= 0 ? HELPER_FD_EXIT + 1 : STDERR_FILENO + 1, ~0U, 0) < 0)
+		goto fail;
 	execv(path, (char *const *)run->argv);
+fail:
+	dprintf(log_fd, "ent-run: start %s: %s\n", path, strerror(errno));
 	_exit(127);
 }
 

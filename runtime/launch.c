@@ -216,41 +216,28 @@ static void report_oom(const struct cgroup_spec *spec, const struct launch *l, i
 	        cgroup_format_size(spec->memory_bytes, size, sizeof(size)));
 }
 
-/* A generated file bound read-only over target, unless a --volume already covers target. */
-static int add_net_file(struct ent_plan *plan, const char *source, const char *target,
-                        const char *why, struct rt_err *err)
-{
-	struct rootfs_mount m = { .source = source,
-		                  .target = target,
-		                  .fstype = "bind",
-		                  .flags = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		                  .create_file = true };
-
-	for (unsigned i = 0; i < plan->rootfs.n_mounts; i++) {
-		if (!strcmp(plan->rootfs.mounts[i].target, target))
-			return 0;
-	}
-	return ent_plan_add_mount(plan, &m, why, err);
-}
-
 /*
  * The host side of the network, before clone(): an address for the container (plan->net, read
- * by the child from its copy of our memory) and its own resolv.conf and hosts, bound over the
- * rootfs's, which stays untouched. Nothing to do without network.access=user or above.
+ * by the child from its copy of our memory) and its own resolv.conf and hosts, which the plan
+ * binds over the rootfs's (entitlements/compile.c): their paths are known only now.
  */
 static int prepare_network(struct ent_plan *plan, struct launch *l, struct rt_err *err)
 {
-	const char *resolv, *hosts;
-
 	if (netcfg_host_prepare(&plan->net, plan->ns.hostname, &l->net, err) < 0)
 		return -1;
-	resolv = netcfg_host_resolv_path(l->net);
-	hosts = netcfg_host_hosts_path(l->net);
-	if (resolv && add_net_file(plan, resolv, "/etc/resolv.conf", plan->net.why, err) < 0)
-		return -1;
-	if (hosts && add_net_file(plan, hosts, "/etc/hosts", plan->net.why, err) < 0)
-		return -1;
-	return 0;
+	for (unsigned i = 0; i < plan->rootfs.n_mounts; i++) {
+		struct rootfs_mount *m = &plan->rootfs.mounts[i];
+		const char *path = m->generated == ROOTFS_GEN_RESOLV
+		                           ? netcfg_host_resolv_path(l->net)
+		                           : netcfg_host_hosts_path(l->net);
+
+		if (!m->generated)
+			continue;
+		if (!path)
+			return rt_fail(err, 0, "netcfg: no generated file for %s", m->target);
+		m->source = ent_plan_str(plan, path);
+	}
+	return plan->strings_failed ? rt_fail(err, ENOMEM, "runtime: the plan's strings") : 0;
 }
 
 /*

@@ -21,6 +21,7 @@
 #include "entitlements/explain.h"
 #include "entitlements/seccomp_json.h"
 #include "entitlements/spec.h"
+#include "netcfg/netcfg.h"
 #include "runtime/cgroup.h"
 #include "runtime/cli.h"
 #include "runtime/host.h"
@@ -166,6 +167,19 @@ static int explain_plan(const struct rt_options *opts, const struct ent_plan *pl
  */
 static int print_spec(struct ent_plan *plan, const struct ns_idpool *ids, struct rt_err *err)
 {
+	/* The generated resolv.conf and hosts: where a run would write them. */
+	for (unsigned i = 0; i < plan->rootfs.n_mounts; i++) {
+		struct rootfs_mount *m = &plan->rootfs.mounts[i];
+		char path[ENT_PATH_MAX];
+
+		if (!m->generated)
+			continue;
+		if (netcfg_generated_path(
+		            getpid(), m->generated == ROOTFS_GEN_RESOLV ? "resolv.conf" : "hosts",
+		            path, sizeof(path), err) < 0)
+			return -1;
+		m->source = ent_plan_str(plan, path);
+	}
 	/* The block of host ids a run would lease at this moment (nothing is leased). */
 	if (plan->ns.own_range) {
 		uint32_t uid, gid;

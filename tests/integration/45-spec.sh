@@ -117,7 +117,15 @@ crun_run() {
 		            st = os.lstat(n)
 		            os.lchown(n, st.st_uid + uid, st.st_gid + gid)
 		    c["root"]["path"] = copy
-		    json.dump(c, open(path, "w"))
+		# The resolv.conf and hosts a run would generate in its state directory: a caller
+		# of crun provides them, here copies of the host's in the bundle.
+		for m in c.get("mounts", []):
+		    src = m.get("source", "")
+		    if src.startswith("/run/ent-run/net/"):
+		        made = os.path.join(bundle, os.path.basename(src))
+		        shutil.copyfile("/etc/" + os.path.basename(src), made)
+		        m["source"] = made
+		json.dump(c, open(path, "w"))
 	EOF
 	# Under a user namespace crun hands its stdio to the container's root (fchown): never the
 	# host's /dev/null, an empty file of ours instead.
@@ -384,4 +392,17 @@ run_fails "explain with a misspelled entitlement" 125 'did you mean network.acce
 mounts_snapshot "$T_TMP/after"
 check "bad entitlements: host mount table unchanged" cmp -s "$T_TMP/before" "$T_TMP/after"
 rm -f "$R$marker"
+# One plan: the generated resolv.conf and hosts of network.access=user are in explain and spec,
+# as in a run.
+"$ENT_RUN" explain -e network.access=user >"$OUT" 2>"$ERR"
+check "explain shows the generated /etc/resolv.conf and /etc/hosts binds" sh -c \
+	"grep -q '^  /etc/resolv.conf bind *generated resolv.conf' '$OUT' && grep -q '^  /etc/hosts *bind *generated hosts' '$OUT'"
+"$ENT_RUN" spec -e network.access=user $R /bin/true >"$OUT" 2>"$ERR"
+check "spec binds them from ent-run's state directory" python3 -c '
+import json, sys
+m = {x["destination"]: x for x in json.load(open(sys.argv[1]))["mounts"]}
+ok = all(m.get(d, {}).get("source", "").startswith("/run/ent-run/net/ent-") and
+         m[d]["source"].endswith(f) and "ro" in m[d]["options"]
+         for d, f in (("/etc/resolv.conf", "/resolv.conf"), ("/etc/hosts", "/hosts")))
+sys.exit(0 if ok else 1)' "$OUT"
 finish

@@ -120,13 +120,14 @@ fi
 # confined (the default): only lo, up; neither the test host nor the host's loopback.
 run_ok "confined: only lo" '^lo$' $R /bin/ls /sys/class/net
 host_listen 4 127.0.0.1 17777 tcp
-tent $R /bin/sh -c "$CONNECT $SRV_IP 7777; $CONNECT 127.0.0.1 17777; ip route"
-check "confined: the test host is unreachable" sh -c "! grep -q hello-from-srv '$OUT'"
+tent $R /bin/sh -c "$CONNECT $SRV_IP 7777; $CONNECT 127.0.0.1 17777; ip route; echo ran"
+check "confined: the container ran" grep -q '^ran$' "$OUT"
+check "confined: the test host is unreachable" sh -c "grep -q '^ran$' '$OUT' && ! grep -q hello-from-srv '$OUT'"
 got=$(host_connect 127.0.0.1 17777)
 check "confined: the host's loopback is not ours" sh -c \
 	"[ '$got' = host-service ] && ! grep -q host-service '$OUT'"
 host_unlisten
-check "confined: no route" sh -c "! grep -q default '$OUT'"
+check "confined: no route" sh -c "grep -q '^ran$' '$OUT' && ! grep -q default '$OUT'"
 check_clean "confined"
 
 # user: eth0 with a pool address, a default route, NAT to the test host, generated files.
