@@ -55,13 +55,14 @@ static int add_hierarchy(const struct ent_cgroup_mount *c, const char *target,
 	return ent_plan_add_mount(plan, &m, WHY, err);
 }
 
-#define MAX_WANTED 6
+#define MAX_WANTED 5
 
 /*
  * The controllers the plan uses, as v1 calls them (runtime/cgroup.c's cgroup_wanted): those of
- * its limits and device rules, those --stats reads (memory, cpuacct, pids, blkio), pids to
- * track every process. On v2, cpuacct and devices need no controller, blkio is io; a
- * controller found on no v1 hierarchy puts the cgroup2 tree in use (in_use below).
+ * its limits and device rules, those --stats reads (memory, cpuacct, pids), pids to track
+ * every process. On v2, cpuacct and devices need no controller; a controller found on no v1
+ * hierarchy puts the cgroup2 tree in use (in_use below). --stats also reads v2's io where it
+ * is enabled, which need not be shown inside.
  */
 static void wanted_controllers(const struct cgroup_spec *cg, const char *out[MAX_WANTED])
 {
@@ -75,10 +76,8 @@ static void wanted_controllers(const struct cgroup_spec *cg, const char *out[MAX
 		out[n++] = "cpu";
 	if (cg->n_devrules > 0)
 		out[n++] = "devices";
-	if (cg->stats) {
+	if (cg->stats)
 		out[n++] = "cpuacct";
-		out[n++] = "blkio";
-	}
 	while (n < MAX_WANTED)
 		out[n++] = NULL;
 }

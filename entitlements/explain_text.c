@@ -454,7 +454,7 @@ static void text_limits(FILE *out, const struct cgroup_spec *cg)
 	if (cg->stats)
 		ent_put_row(out, 2, 8, "report",
 		            "CPU time, memory peak, process peak and I/O of the whole container, "
-		            "from its cgroups (memory, cpuacct, pids, blkio; v2: memory, pids, io)",
+		            "from its cgroups (v1: memory, cpuacct, pids; v2: memory, pids, io)",
 		            why_of(cg->stats_why));
 	if (cg->track)
 		ent_put_row(out, 2, 8, "track",

@@ -223,7 +223,7 @@ struct cgroup_spec {
 	/*
 	 * Not limits: reasons for a cgroup. stats (--stats) measures the whole container's CPU
 	 * time, memory peak, process peak and I/O, which only its cgroups count (memory, cpuacct,
-	 * pids, blkio on v1; memory, pids, io and the core cpu.stat on v2). track: every process
+	 * pids on v1; memory, pids, io and the core cpu.stat on v2). track: every process
 	 * of the container must be found to be killed (a --timeout in the host's PID namespace,
 	 * where the death of our PID 1 takes nobody with it): the pids hierarchy lists them.
 	 */

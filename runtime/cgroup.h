@@ -25,8 +25,9 @@
 
 /*
  * The controllers ent-run writes limits to or reads a report from (bit masks over enum
- * cgroup_controller). CPUACCT and IO are v1's cpuacct and blkio; on v2, CPU time is the core
- * cpu.stat of every cgroup (no controller) and IO is the io controller.
+ * cgroup_controller). CPUACCT is v1's cpuacct; on v2, CPU time is the core cpu.stat of every
+ * cgroup (no controller). IO is v2's io controller only (v1's blkio does not account a
+ * container's I/O: runtime/cgroup_layout.c).
  */
 enum cgroup_controller {
 	CGROUP_MEMORY,
@@ -138,7 +139,7 @@ struct cgroup_stats {
 	uint64_t system_usec; /* ... and in the kernel on their behalf */
 	uint64_t memory_peak; /* bytes: the high-water mark of its memory charge */
 	uint64_t pids_peak;   /* the most processes (and threads) it held at once */
-	bool io_known;        /* false: no blkio (v1) or io (v2) controller accounts its I/O */
+	bool io_known;        /* false: no io controller (cgroup v2) accounts its I/O */
 	uint64_t io_read_bytes;
 	uint64_t io_write_bytes;
 };
@@ -154,11 +155,9 @@ int cgroup_stats_check(const struct rt_cgroup *cg, struct rt_err *err);
 int cgroup_stats_read(const struct rt_cgroup *cg, struct cgroup_stats *out, struct rt_err *err);
 
 /*
- * Parsers of the multi-line files, exported for the unit tests: the sum of the Read and Write
- * lines of v1 blkio.throttle.io_service_bytes, the sum of rbytes= and wbytes= over the devices
- * of v2 io.stat, the value of a "key N" line (v2 cpu.stat). Pure.
+ * The parser of v2 io.stat, exported for the unit tests: the sums of rbytes= and wbytes= over
+ * its devices. Pure.
  */
-void cgroup_stats_parse_blkio(const char *text, uint64_t *read, uint64_t *write);
 void cgroup_stats_parse_io_stat(const char *text, uint64_t *read, uint64_t *write);
 
 /* --- cgroup_stale.c */

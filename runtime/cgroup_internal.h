@@ -23,7 +23,7 @@ struct rt_cgroup {
 	char name[32];          /* "ent-run-42": its record in /run/ent-run/cgroups (as root) */
 };
 
-/* The name of controller c in v1 mount options ("memory", "cpuacct", "blkio"). */
+/* The name of controller c: in v1 mount options ("memory", "cpuacct"), else in v2 ("io"). */
 const char *cgroup_controller_name(enum cgroup_controller c);
 
 /*

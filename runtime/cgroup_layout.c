@@ -24,7 +24,10 @@
 /*
  * What each controller is called in a v1 hierarchy's mount options and in v2's
  * cgroup.controllers. NULL in v2: every cgroup2 cgroup serves it without a controller (the
- * device rules are a BPF program on it; CPU time is in its core cpu.stat).
+ * device rules are a BPF program on it; CPU time is in its core cpu.stat). NULL in v1: not
+ * used from v1. That is I/O: v1's blkio counts only the bios it throttles (recent kernels
+ * count nothing on a device without a throttle limit) and never the writeback of buffered
+ * writes, so it does not account a container's I/O, and the report says null there.
  */
 static const struct { const char *v1, *v2; } controller_names[CGROUP_N_CONTROLLERS] = {
 	[CGROUP_MEMORY]  = { "memory",  "memory" },
@@ -32,7 +35,7 @@ static const struct { const char *v1, *v2; } controller_names[CGROUP_N_CONTROLLE
 	[CGROUP_CPU]     = { "cpu",     "cpu" },
 	[CGROUP_DEVICES] = { "devices", NULL },
 	[CGROUP_CPUACCT] = { "cpuacct", NULL },
-	[CGROUP_IO]      = { "blkio",   "io" },
+	[CGROUP_IO]      = { NULL,      "io" },
 };
 
 /* v1 super options that are flags of the hierarchy, not the controllers that name it. */
@@ -202,7 +205,7 @@ static void assign_controllers(struct cgroup_layout *out, const char *v2_control
 		for (int c = 0; c < CGROUP_N_CONTROLLERS && !out->h[i].v2; c++) {
 			const char *name = controller_names[c].v1;
 
-			if (list_has(out->h[i].opts, name, strlen(name)))
+			if (name && list_has(out->h[i].opts, name, strlen(name)))
 				out->h[i].controllers |= 1u << c;
 		}
 		v1 |= out->h[i].controllers;
@@ -252,7 +255,7 @@ int cgroup_layout_parse(const char *mountinfo, const char *self_cgroup, const ch
 
 const char *cgroup_controller_name(enum cgroup_controller c)
 {
-	return controller_names[c].v1;
+	return controller_names[c].v1 ? controller_names[c].v1 : controller_names[c].v2;
 }
 
 const char *cgroup_own_dir(const struct cgroup_hier *h, char *buf, size_t size)

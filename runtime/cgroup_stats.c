@@ -8,14 +8,12 @@
  * container's PID 1 saw of its children (getrusage(2) would miss every orphan). The counters
  * outlive the processes, so they are read after the container exited, before the cgroup is
  * removed. Each controller is read where runtime/cgroup_layout.c found it: a v1 hierarchy
- * (memory.max_usage_in_bytes, cpuacct.usage_user/usage_sys, pids.peak,
- * blkio.throttle.io_service_bytes) or the cgroup2 tree (memory.peak, cpu.stat, pids.peak,
- * io.stat).
+ * (memory.max_usage_in_bytes, cpuacct.usage_user/usage_sys, pids.peak) or the cgroup2 tree
+ * (memory.peak, cpu.stat, pids.peak, io.stat).
  *
- * I/O is the exception of the report: where no blkio or io controller accounts the container
- * (absent, or not ours to use), the report says null. On v1, blkio counts the I/O the
- * container's processes submitted to block devices themselves: buffered writes that the
- * kernel's flusher writes back later are not theirs there (v2 attributes them).
+ * I/O is the exception of the report: only v2's io controller accounts a container's I/O,
+ * including the writeback of its buffered writes. Where it is absent or not ours to use, and
+ * on cgroup v1, whose blkio counts only the bios it throttles, the report says null.
  */
 #include "runtime/cgroup_internal.h"
 
@@ -35,7 +33,6 @@ enum stat_value {
 	STAT_USER_NS,     /* v1 cpuacct: nanoseconds */
 	STAT_SYSTEM_NS,
 	STAT_CPU_STAT, /* v2 cpu.stat: "user_usec N", "system_usec N" */
-	STAT_BLKIO,    /* v1: "MAJ:MIN Read N", "MAJ:MIN Write N", ... */
 	STAT_IO_STAT,  /* v2: "MAJ:MIN rbytes=N wbytes=N ..." */
 };
 
@@ -54,7 +51,6 @@ static const struct stat_file {
 	{ CGROUP_CPUACCT, false, "cpuacct.usage_user",              STAT_USER_NS,     "the CPU time" },
 	{ CGROUP_CPUACCT, false, "cpuacct.usage_sys",               STAT_SYSTEM_NS,   "the CPU time" },
 	{ CGROUP_CPUACCT, true,  "cpu.stat",                        STAT_CPU_STAT,    "the CPU time" },
-	{ CGROUP_IO,      false, "blkio.throttle.io_service_bytes", STAT_BLKIO,       "the I/O" },
 	{ CGROUP_IO,      true,  "io.stat",                         STAT_IO_STAT,     "the I/O" },
 };
 /* clang-format on */
@@ -102,25 +98,6 @@ static int check_one(const char *dir, const struct stat_file *f, void *data)
 int cgroup_stats_check(const struct rt_cgroup *cg, struct rt_err *err)
 {
 	return cg ? each_file(cg, check_one, err) : 0;
-}
-
-void cgroup_stats_parse_blkio(const char *text, uint64_t *read, uint64_t *write)
-{
-	char line[256];
-
-	*read = *write = 0;
-	while (next_line(&text, line, sizeof(line)) > 0) {
-		char op[16];
-		unsigned long long n;
-
-		/* "8:0 Read 4096"; the last line, "Total N", has no device. */
-		if (sscanf(line, "%*u:%*u %15s %llu", op, &n) != 2)
-			continue;
-		if (!strcmp(op, "Read"))
-			*read += n;
-		else if (!strcmp(op, "Write"))
-			*write += n;
-	}
 }
 
 void cgroup_stats_parse_io_stat(const char *text, uint64_t *read, uint64_t *write)
@@ -185,10 +162,6 @@ static int read_one(const char *dir, const struct stat_file *f, void *data)
 	case STAT_CPU_STAT:
 		ok = keyed(text, "user_usec", &out->user_usec) |
 		     keyed(text, "system_usec", &out->system_usec); /* -1 if one is missing */
-		break;
-	case STAT_BLKIO:
-		cgroup_stats_parse_blkio(text, &out->io_read_bytes, &out->io_write_bytes);
-		out->io_known = true;
 		break;
 	case STAT_IO_STAT:
 		cgroup_stats_parse_io_stat(text, &out->io_read_bytes, &out->io_write_bytes);
