@@ -164,22 +164,6 @@ int rt_stats_open(const char *path, struct rt_stats_file **out, struct rt_err *e
 	return 0;
 }
 
-/* The text into fd, whole. */
-static int write_all(int fd, const char *text, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, text, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		text += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Give the file a temporary name in the directory: link the unnamed one, or create one. */
 static int name_file(struct rt_stats_file *f)
 {
