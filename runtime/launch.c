@@ -47,6 +47,7 @@ struct launch {
 	struct rootfs_trees trees; /* idmapped mounts made for the child, until SYNC_GO */
 	int timer_fd;              /* --timeout: fires in wait_child's poll; -1 without */
 	int64_t kill_after_ms;     /* the grace between its SIGTERM and SIGKILL */
+	bool kill_cgroup;          /* SIGKILL its cgroup too (cgroup.track: the host's PID ns) */
 	bool timed_out;            /* it fired: exit 124 */
 	struct rt_stats stats;     /* --stats: what the report says */
 	struct timespec started;   /* CLOCK_MONOTONIC at clone, for the report's wall time */
@@ -194,7 +195,8 @@ static void on_timer(struct launch *l)
 	}
 	rt_trace("runtime", "timeout: the grace is over, SIGKILL to every process");
 	syscall(SYS_pidfd_send_signal, l->pidfd, SIGKILL, NULL, 0);
-	cgroup_kill(l->cgroup);
+	if (l->kill_cgroup)
+		cgroup_kill(l->cgroup);
 }
 
 /*
@@ -242,13 +244,15 @@ static int wait_child(struct launch *l, int sig_fd)
  * timeout(1) counts from its command's start. A timerfd is one more descriptor in the wait
  * loop's poll: no polling interval, no sleep, no signal handler.
  */
-static int start_timer(const struct ent_process *proc, struct launch *l, struct rt_err *err)
+static int start_timer(const struct ent_plan *plan, struct launch *l, struct rt_err *err)
 {
+	const struct ent_process *proc = &plan->proc;
 	char after[32];
 
 	if (proc->timeout_ms <= 0)
 		return 0;
 	l->kill_after_ms = proc->kill_after_ms;
+	l->kill_cgroup = plan->cgroup.track;
 	ent_duration_str(proc->timeout_ms, after, sizeof(after));
 	rt_trace("runtime", "timerfd_create(CLOCK_MONOTONIC), SIGTERM in %s  [%s]", after,
 	         proc->timeout_why);
@@ -476,7 +480,7 @@ int rt_launch(struct ent_plan *plan, const struct lockdown_filter *filter,
 	status = follow_setup(&l, err);
 	if (status != 0)
 		goto out;
-	if (start_timer(&plan->proc, &l, err) < 0) {
+	if (start_timer(plan, &l, err) < 0) {
 		status = -1;
 		goto out;
 	}
