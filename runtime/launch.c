@@ -39,10 +39,11 @@ struct launch {
 	int pidfd;   /* readable when it exits: no SIGCHLD handler, no timer */
 	int sync_fd; /* our end of the channel */
 	struct rt_tty tty;
-	struct rt_cgroup *cgroup;  /* its cgroup in each hierarchy: limits, device rules */
-	struct netcfg_host *net;   /* host side of its network: lease, veth, NAT or helper */
-	struct ns_idlease *ids;    /* its block of host uids and gids (started by root) */
-	struct rootfs_trees trees; /* idmapped mounts made for the child, until SYNC_GO */
+	struct rt_cgroup *cgroup;      /* its cgroup in each hierarchy: limits, device rules */
+	struct netcfg_host *net;       /* host side of its network: lease, veth, NAT or helper */
+	struct ns_idlease *ids;        /* its block of host uids and gids (started by root) */
+	struct rootfs_trees trees;     /* idmapped mounts made for the child, until SYNC_GO */
+	const struct rt_observer *obs; /* ent-run learn's hooks, or NULL */
 };
 
 /*
@@ -107,8 +108,9 @@ static int follow_setup(struct launch *l, struct rt_err *err)
 
 		if (r <= 0)
 			return r < 0 ? -1 : result;
-		/* Only a terminal travels this way, one descriptor; anything else is closed. */
-		for (unsigned i = msg.type == SYNC_PTY; i < fds.n; i++)
+		/* A terminal or a listener, one descriptor, travels this way; anything else is
+		 * closed. */
+		for (unsigned i = msg.type == SYNC_PTY || msg.type == SYNC_LISTENER; i < fds.n; i++)
 			close(fds.fd[i]);
 		switch (msg.type) {
 		case SYNC_TRACE:
@@ -116,6 +118,12 @@ static int follow_setup(struct launch *l, struct rt_err *err)
 			break;
 		case SYNC_PTY:
 			if (fds.n && rt_tty_attach(&l->tty, fds.fd[0], err) < 0)
+				result = -1;
+			break;
+		case SYNC_LISTENER:
+			if (fds.n && (!l->obs || !l->obs->listener))
+				close(fds.fd[0]);
+			else if (fds.n && l->obs->listener(l->obs->data, fds.fd[0], err) < 0)
 				result = -1;
 			break;
 		case SYNC_EXEC_FAILED:
@@ -154,13 +162,27 @@ static void forward_signal(struct launch *l, int sig)
 	syscall(SYS_pidfd_send_signal, l->pidfd, sig, NULL, 0);
 }
 
-/* Wait for the container to exit while forwarding signals and relaying the terminal. */
+/* What the observer watches while the container runs: into fds[first...]. */
+static void observer_fds(const struct launch *l, struct pollfd *fds)
+{
+	int obs[RT_OBSERVER_FDS] = { -1, -1 };
+
+	if (l->obs && l->obs->poll_fds)
+		l->obs->poll_fds(l->obs->data, obs);
+	for (unsigned i = 0; i < RT_OBSERVER_FDS; i++)
+		fds[i] = (struct pollfd){ .fd = obs[i], .events = POLLIN };
+}
+
+/*
+ * Wait for the container to exit while forwarding signals and relaying the terminal (and,
+ * learning, serving the observer: its seccomp listener, its ring of capability checks).
+ */
 static int wait_child(struct launch *l, int sig_fd)
 {
 	bool master_open = l->tty.master >= 0;
 
 	for (;;) {
-		struct pollfd fds[4] = {
+		struct pollfd fds[4 + RT_OBSERVER_FDS] = {
 			{ .fd = l->pidfd, .events = POLLIN },
 			{ .fd = sig_fd, .events = POLLIN },
 			{ .fd = master_open ? l->tty.master : -1, .events = POLLIN },
@@ -169,10 +191,15 @@ static int wait_child(struct launch *l, int sig_fd)
 		};
 		struct signalfd_siginfo si;
 
-		if (poll(fds, 4, -1) < 0) {
+		observer_fds(l, &fds[4]);
+		if (poll(fds, 4 + RT_OBSERVER_FDS, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
+		}
+		for (unsigned i = 4; i < 4 + RT_OBSERVER_FDS; i++) {
+			if (fds[i].revents)
+				l->obs->ready(l->obs->data, fds[i].fd, fds[i].revents);
 		}
 		if (fds[2].revents && rt_tty_pump(l->tty.master, STDOUT_FILENO) < 0)
 			master_open = false;
@@ -303,7 +330,16 @@ static void kill_child(struct launch *l)
 int rt_launch(struct ent_plan *plan, const struct lockdown_filter *filter,
               const struct ns_idpool *ids, struct rt_err *err)
 {
-	struct launch l = { .pid = -1, .pidfd = -1, .sync_fd = -1, .tty = { .master = -1 } };
+	return rt_launch_observed(plan, filter, ids, NULL, err);
+}
+
+int rt_launch_observed(struct ent_plan *plan, const struct lockdown_filter *filter,
+                       const struct ns_idpool *ids, const struct rt_observer *obs,
+                       struct rt_err *err)
+{
+	struct launch l = {
+		.pid = -1, .pidfd = -1, .sync_fd = -1, .tty = { .master = -1 }, .obs = obs
+	};
 	int sig_fd = -1;
 	sigset_t set, old;
 	int status = -1;
@@ -329,6 +365,8 @@ int rt_launch(struct ent_plan *plan, const struct lockdown_filter *filter,
 	if (prepare_network(plan, &l, err) < 0)
 		goto out;
 	if (start_child(plan, filter, &l, err) < 0)
+		goto out;
+	if (obs && obs->started && obs->started(obs->data, l.pid, err) < 0)
 		goto out;
 	if (ns_write_idmaps(l.pid, &plan->ns, err) < 0)
 		goto out;
