@@ -340,6 +340,7 @@ int rt_launch_observed(struct ent_plan *plan, const struct lockdown_filter *filt
 	struct launch l = {
 		.pid = -1, .pidfd = -1, .sync_fd = -1, .tty = { .master = -1 }, .obs = obs
 	};
+	int dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
 	int sig_fd = -1;
 	sigset_t set, old;
 	int status = -1;
@@ -409,5 +410,11 @@ out:
 	if (sig_fd >= 0)
 		close(sig_fd);
 	sigprocmask(SIG_SETMASK, &old, NULL); /* restores what the caller had: cannot fail */
+	/*
+	 * Dumpable again, as we were, once the container is gone: the next launch of this
+	 * process (ent-run learn runs one per round) must be able to write its child's uid_map.
+	 */
+	if (dumpable > 0)
+		prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0);
 	return status;
 }
