@@ -62,12 +62,17 @@ static void print_text_log(FILE *log, const struct ent_learning *l, const struct
 		fputs("learn: the kernel's capability checks were not observed: only what system "
 		      "calls show was learned\n",
 		      log);
-	if (r->verified)
+	if (r->verified && r->verify_same)
 		fprintf(log,
-		        "learn: verify: %s (exit %d, as against %d in learning; %u denied call%s "
-		        "that the proposal should grant)\n",
-		        r->verify_same ? "the same" : "different", r->verify_exit_code,
-		        r->exit_code, r->verify_denied, plural(r->verify_denied));
+		        "learn: verify: the same: exit %d, as in round %u; nothing denied that "
+		        "the proposal grants\n",
+		        r->verify_exit_code, r->rounds);
+	else if (r->verified)
+		fprintf(log,
+		        "learn: verify: different: exit %d (round %u: %d); %u need%s denied that "
+		        "the proposal should grant\n",
+		        r->verify_exit_code, r->rounds, r->exit_code, r->verify_denied,
+		        plural(r->verify_denied));
 }
 
 static int print_text(FILE *out, FILE *log, const struct ent_learning *l,

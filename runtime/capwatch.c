@@ -88,7 +88,7 @@ int rt_capwatch_open(rt_capwatch_fn fn, void *data, struct rt_capwatch **out, st
 	if (rc < 0) {
 		rt_capwatch_close(w);
 		rt_fail(err, -rc, "learn: attach to the tracepoint capability:cap_capable");
-		rt_err_hint(err, "the kernel has it since Linux 6.14");
+		rt_err_hint(err, "older kernels lack this tracepoint");
 		return -1;
 	}
 	w->ring = ring_buffer__new(bpf_map__fd(w->skel->maps.events), on_event, w, NULL);

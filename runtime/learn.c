@@ -232,8 +232,7 @@ static int run_round(struct learner *lr, unsigned round, bool verify, struct rt_
 	_cleanup_(plan_freep) struct ent_plan *normal = compile_round(lr, false, err);
 	_cleanup_(plan_freep) struct ent_plan *plan = NULL;
 	struct ent_learning *into = verify ? &lr->verifying : &lr->learning;
-	const char *what = verify ? "verify" : "round";
-	char with[512], news[1024];
+	char what[32], with[512], news[1024];
 	unsigned n_new;
 	int status;
 
@@ -242,8 +241,9 @@ static int run_round(struct learner *lr, unsigned round, bool verify, struct rt_
 	plan = compile_round(lr, true, err);
 	if (!plan)
 		return -1;
+	snprintf(what, sizeof(what), verify ? "verify" : "round %u", round);
 	ent_proposal_learned_text(&lr->proposal, with, sizeof(with));
-	fprintf(stderr, "learn: %s %u: %s%s\n", what, round, with[0] ? "with " : "",
+	fprintf(stderr, "learn: %s: %s%s\n", what, with[0] ? "with " : "",
 	        with[0] ? with : "the entitlements asked for");
 	into->round = round;
 	status = observe(lr, plan, into, err);
@@ -251,11 +251,11 @@ static int run_round(struct learner *lr, unsigned round, bool verify, struct rt_
 	    ((status == RT_EXIT_CANNOT_EXEC || status == RT_EXIT_NOT_FOUND) && err->msg[0]))
 		return status;
 	if (err->msg[0]) { /* said, not fatal: "killed: memory limit 64M reached" */
-		fprintf(stderr, "learn: %s %u: %s\n", what, round, err->msg);
+		fprintf(stderr, "learn: %s: %s\n", what, err->msg);
 		memset(err, 0, sizeof(*err));
 	}
 	n_new = ent_learn_new_needs(into, round, normal, news, sizeof(news));
-	fprintf(stderr, "learn: %s %u: exit %d; %s%s\n", what, round, status,
+	fprintf(stderr, "learn: %s: exit %d; %s%s\n", what, status,
 	        n_new ? "needs " : "nothing new", news);
 	return status;
 }
