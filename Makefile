@@ -3,8 +3,10 @@
 #   make demo      install what is missing, build, run a demo container
 #   make test      install what is missing, build, run every test
 #   make DEBUG=1   the same with AddressSanitizer and UndefinedBehaviorSanitizer
+#   make fuzz      run each libFuzzer target (tests/fuzz/) for FUZZ_SECONDS (default 60)
 #
-# Objects go to $(BUILD)/release or $(BUILD)/debug; the test rootfs to $(BUILD)/rootfs.
+# Objects go to $(BUILD)/release or $(BUILD)/debug, fuzz targets to $(BUILD)/fuzz; the test
+# rootfs to $(BUILD)/rootfs.
 
 BUILD   ?= build
 VARIANT := $(if $(filter 1,$(DEBUG)),debug,release)
@@ -19,17 +21,18 @@ PKGS    := libseccomp libcap libnl-3.0 libnl-route-3.0 libmnl libnftnl json-c li
 # rootfs, debootstrap for learn's Debian rootfs, crun and bubblewrap for comparisons, uidmap
 # for rootless maps, iproute2 and nftables to look at test hosts, passt for rootless
 # networking, python3 to read JSON, procps for pgrep, gdb to stage races in tests, time and
-# hyperfine for make bench).
+# hyperfine for make bench; clang-14 and its runtime libraries, libFuzzer and the sanitizers,
+# for the fuzz targets).
 DEB_PKGS := build-essential pkg-config libseccomp-dev libcap-dev libnl-3-dev libnl-route-3-dev \
 	    libmnl-dev libjson-c-dev libnftnl-dev libbpf-dev clang llvm bpftool libcmocka-dev \
 	    busybox-static debootstrap crun bubblewrap uidmap iproute2 nftables passt \
-	    clang-format python3 procps gdb time hyperfine
+	    clang-format python3 procps gdb time hyperfine clang-14 libclang-rt-14-dev
 
 CC      ?= cc
 CPPFLAGS += -D_GNU_SOURCE -I. -DENT_VERSION='"$(VERSION)"'
-CFLAGS   += -std=gnu11 -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE \
-	    -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wundef -Wvla \
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wundef -Wvla \
 	    -Wstrict-prototypes -Wmissing-prototypes -Wimplicit-fallthrough
+CFLAGS   += -std=gnu11 -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE $(WARNINGS)
 LDFLAGS  += -pie -Wl,-z,relro,-z,now
 ifeq ($(DEBUG),1)
 # Sanitizers; FORTIFY off, it conflicts with ASan.
@@ -71,7 +74,7 @@ BPFTOOL  ?= bpftool
 LLVM_STRIP ?= llvm-strip
 
 .PHONY: all deps demo test unit integration golden install clean format format-check rootfs bench \
-	debian
+	fuzz fuzz-build debian
 
 all: $(BIN)
 
@@ -136,9 +139,43 @@ demo: deps all rootfs
 unit: $(UNIT_BINS)
 golden: $(BIN)
 
-test: deps all unit rootfs
+test: deps all unit rootfs fuzz-build
 	ENT_RUN=$(BIN) UNIT_DIR=$(OUT)/tests ROOTFS=$(ROOTFS) TOOLS=$(BUILD)/tools \
-	  DEBIAN=$(DEBIAN) MAKE_DEBIAN='$(MAKE) debian' sh tests/run.sh
+	  FUZZ_DIR=$(FUZZ_OUT) DEBIAN=$(DEBIAN) MAKE_DEBIAN='$(MAKE) debian' sh tests/run.sh
+
+# Fuzzing: one libFuzzer target per parser (tests/fuzz/fuzz_NAME.c), linked with the library
+# rebuilt by clang with coverage and sanitizers in $(BUILD)/fuzz. `make fuzz` runs each for
+# FUZZ_SECONDS from its seeds (tests/fuzz/corpus/NAME) and past findings
+# (tests/fuzz/regressions/NAME); new inputs go to $(BUILD)/fuzz/corpus, crashes to
+# $(BUILD)/fuzz/crash-NAME-*. `make test` runs each for a few seconds.
+FUZZ_CC      ?= clang-14
+FUZZ_OUT     := $(BUILD)/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS  := -std=gnu11 -O1 -g -fno-omit-frame-pointer $(WARNINGS) \
+		-fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_SRCS    := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS    := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_OUT)/%)
+FUZZ_OBJS    := $(LIB_SRCS:%.c=$(FUZZ_OUT)/%.o)
+
+$(FUZZ_OUT)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP \
+		-c -o $@ $<
+
+$(FUZZ_OUT)/runtime/capwatch.o: CPPFLAGS += -I$(BPF_DIR)
+$(FUZZ_OUT)/runtime/capwatch.o: $(BPF_SKEL)
+
+$(FUZZ_OUT)/libent.a: $(FUZZ_OBJS)
+	$(AR) rcs $@ $^
+
+$(FUZZ_OUT)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OUT)/libent.a
+	$(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+		$(FUZZ_OUT)/libent.a $(PKG_LIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: deps fuzz-build
+	FUZZ_DIR=$(FUZZ_OUT) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
 
 # Start-up bench (tests/bench.sh; never a test, it never fails on timing). The floor and the
 # stopwatch are linked like ent-run; the system call timer runs inside the rootfs, which has no
@@ -173,10 +210,10 @@ clean:
 	rm -rf $(BUILD)
 
 FORMAT_FILES = $(wildcard $(addsuffix /*.[ch],$(SRC_DIRS)) runtime/bpf/*.[ch] tests/unit/*.[ch] \
-	       tests/tools/*.[ch] tests/bench/*.[ch])
+	       tests/tools/*.[ch] tests/bench/*.[ch] tests/fuzz/*.[ch])
 format:
 	clang-format -i $(FORMAT_FILES)
 format-check:
 	clang-format --dry-run --Werror $(FORMAT_FILES)
 
--include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(FUZZ_OBJS:.o=.d)

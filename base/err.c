@@ -58,23 +58,58 @@ void rt_err_hint(struct rt_err *err, const char *fmt, ...)
 	mark_truncated(err->hint, sizeof(err->hint), n);
 }
 
+/*
+ * Copy src into buf with control characters written as \n, \t, \r or \xNN: messages quote
+ * what the user typed (argv, file names), and ent-run's error must stay one line that nobody
+ * can extend with a forged "ent-run: ..." line or a terminal escape sequence.
+ */
+static void escape_into(char *buf, size_t size, const char *src)
+{
+	size_t o = 0;
+
+	for (; *src; src++) {
+		unsigned char c = (unsigned char)*src;
+		int n;
+
+		if (c >= 0x20 && c != 0x7f)
+			n = snprintf(buf + o, size - o, "%c", c);
+		else if (c == '\n' || c == '\t' || c == '\r')
+			n = snprintf(buf + o, size - o, "\\%c",
+			             c == '\n'   ? 'n'
+			             : c == '\t' ? 't'
+			                         : 'r');
+		else
+			n = snprintf(buf + o, size - o, "\\x%02x", c);
+		if (n < 0 || (size_t)n >= size - o)
+			break;
+		o += (size_t)n;
+	}
+	buf[o] = '\0';
+	if (*src && size > 4) /* out of room: end visibly where it stopped */
+		memcpy(buf + (o < size - 4 ? o : size - 4), "...", 4);
+}
+
 const char *rt_err_format(const struct rt_err *err, char *buf, unsigned long size)
 {
+	char line[sizeof(err->msg) + 128];
 	int n;
 
 	if (err->errnum)
-		n = snprintf(buf, size, "%s: %s", err->msg, strerror(err->errnum));
+		n = snprintf(line, sizeof(line), "%s: %s", err->msg, strerror(err->errnum));
 	else
-		n = snprintf(buf, size, "%s", err->msg);
-	mark_truncated(buf, size, n);
+		n = snprintf(line, sizeof(line), "%s", err->msg);
+	mark_truncated(line, sizeof(line), n);
+	escape_into(buf, size, line);
 	return buf;
 }
 
 void rt_err_print(const struct rt_err *err)
 {
-	char line[sizeof(err->msg) + 128];
+	char line[4 * (sizeof(err->msg) + 128)];
 
 	fprintf(stderr, "ent-run: %s\n", rt_err_format(err, line, sizeof(line)));
-	if (err->hint[0])
-		fprintf(stderr, "ent-run: hint: %s\n", err->hint);
+	if (err->hint[0]) {
+		escape_into(line, sizeof(line), err->hint);
+		fprintf(stderr, "ent-run: hint: %s\n", line);
+	}
 }

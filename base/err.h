@@ -28,7 +28,10 @@ void rt_err_prefix(struct rt_err *err, const char *fmt, ...) __attribute__((form
 /* Attach a remedy, printed on its own line after the error. */
 void rt_err_hint(struct rt_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Format "msg: strerror(errnum)" into buf; returns buf. Used by rt_err_print and tests. */
+/*
+ * Format "msg: strerror(errnum)" into buf, control characters escaped (\n, \t, \x1b) so the
+ * line stays one line; returns buf. Used by rt_err_print and tests.
+ */
 const char *rt_err_format(const struct rt_err *err, char *buf, unsigned long size);
 
 /* Print "ent-run: msg: strerror" (and "ent-run: hint: ..." when set) on stderr. main() only. */

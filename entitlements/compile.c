@@ -519,6 +519,7 @@ static int compile_seccomp_ref(const struct ent_request *req, struct ent_plan *p
 {
 	struct lockdown_spec *ld = &plan->lockdown;
 	const char *ref = req->seccomp_ref;
+	struct ent_seccomp_host host;
 
 	if (!ref || !strcmp(ref, "runtime/default"))
 		return 0;
@@ -534,9 +535,11 @@ static int compile_seccomp_ref(const struct ent_request *req, struct ent_plan *p
 		               ref);
 	/* The profile replaces the filter derived from the entitlements, whole. */
 	ld->n_rules = 0;
+	host.caps = ld->caps.bounding;
+	host.kernel_major = req->host.kernel_major;
+	host.kernel_minor = req->host.kernel_minor;
 	if (ent_seccomp_import_json(req->seccomp_profile, req->seccomp_profile_len,
-	                            plan_str(plan, req->seccomp_profile_path), ld->caps.bounding,
-	                            ld, err) < 0)
+	                            plan_str(plan, req->seccomp_profile_path), &host, ld, err) < 0)
 		return -1;
 	return keep_str(plan, &ld->seccomp_ref, ENT_PATH_MAX, ref, "--seccomp", err);
 }

@@ -74,6 +74,8 @@ struct ent_host {
 	struct ent_idrange subuid; /* count 0: none */
 	struct ent_idrange subgid;
 	bool have_idmap_helpers;          /* newuidmap and newgidmap are installed */
+	unsigned kernel_major;            /* uname(2) release "6.18.3-amd64": 6 and 18, for */
+	unsigned kernel_minor;            /* a seccomp profile's minKernel; 0.0: unknown */
 	struct ent_cgroup_layout cgroups; /* mirrored read-only at /sys/fs/cgroup inside */
 };
 

@@ -10,24 +10,25 @@
  *                     "includes": { "caps": [ "CAP_SYS_ADMIN" ], "arches": [ "amd64" ] } } ] }
  *
  * Pure code: the caller reads the file. libseccomp and libcap are used for name lookups only.
- * Every error is one line naming the profile, the JSON location and the reason.
+ * Every error is one line naming the profile, the JSON location and the reason. What json-c
+ * accepts and a profile must not hold (duplicate keys, huge numbers) is refused by
+ * seccomp_json_scan.c; which entries apply here is decided in seccomp_json_match.c.
  */
 #include "entitlements/seccomp_json.h"
 #include "entitlements/seccomp_json_internal.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <json-c/json.h>
 #include <seccomp.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "base/util.h"
 
-#define JSON_MAX_DEPTH 32 /* a profile nests 5 deep; the tokener refuses anything deeper */
-#define ARG_INDEX_MAX  5
-#define ERRNO_MAX      4095 /* the kernel's MAX_ERRNO */
-#define TRACE_MSG_MAX  0xffff
+#define ARG_INDEX_MAX 5
+#define ERRNO_MAX     4095 /* the kernel's MAX_ERRNO */
+#define TRACE_MSG_MAX 0xffff
 
 /* clang-format off */
 /* Profile actions; max_data is the largest errnoRet the action takes (0: takes none). */
@@ -99,21 +100,24 @@ static int action_of(const struct import *im, const char *path, const char *name
 	return ent_sj_fail(im, path, "unknown action '%s' (expected: %s)", name, list);
 }
 
-/* An errnoRet (or defaultErrnoRet) for the action at row; EPERM when absent. */
+/*
+ * An errnoRet (or defaultErrnoRet) for the action at row; EPERM when absent. Every integer is
+ * from 0 to 2^64-1 (ent_sj_scan), so json-c holds it exactly as a uint64.
+ */
 static int errno_of(const struct import *im, const char *path, int row, struct json_object *v,
                     int32_t *errnum)
 {
-	int64_t n;
+	uint64_t n;
 
 	*errnum = actions[row].max_data ? EPERM : 0;
 	if (!v)
 		return 0;
-	n = json_object_get_int64(v);
+	n = json_object_get_uint64(v);
 	if (!actions[row].max_data)
 		return ent_sj_fail(im, path,
 		                   "only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take a return value");
-	if (n < 0 || n > actions[row].max_data)
-		return ent_sj_fail(im, path, "%lld is out of range (0-%d)", (long long)n,
+	if (n > (uint64_t)actions[row].max_data)
+		return ent_sj_fail(im, path, "%llu is out of range (0-%d)", (unsigned long long)n,
 		                   (int)actions[row].max_data);
 	*errnum = (int32_t)n;
 	return 0;
@@ -123,18 +127,12 @@ static int uint_member(const struct import *im, const char *path, struct json_ob
                        const char *key, int required, uint64_t *value)
 {
 	struct json_object *v;
-	char where[JSON_PATH_MAX];
 
 	*value = 0;
 	if (ent_sj_member(im, path, obj, key, json_type_int, required, &v) < 0)
 		return -1;
-	if (!v)
-		return 0;
-	if (json_object_get_int64(v) < 0) {
-		ent_sj_at(where, "%s.%s", path, key);
-		return ent_sj_fail(im, where, "must not be negative");
-	}
-	*value = json_object_get_uint64(v);
+	if (v)
+		*value = json_object_get_uint64(v);
 	return 0;
 }
 
@@ -201,6 +199,15 @@ static int parse_rule(const struct import *im, const char *path, struct json_obj
 		ent_sj_at(where, "%s.args[%zu]", path, i);
 		if (parse_arg(im, where, json_object_array_get_idx(args, i), &rule->args[i]) < 0)
 			return -1;
+		/* libseccomp takes one comparison per argument in a rule (EINVAL otherwise). */
+		for (size_t k = 0; k < i; k++) {
+			if (rule->args[k].index != rule->args[i].index)
+				continue;
+			ent_sj_at(where, "%s.args[%zu].index", path, i);
+			return ent_sj_fail(im, where,
+			                   "argument %u is already compared by args[%zu]",
+			                   (unsigned)rule->args[i].index, k);
+		}
 		rule->n_args++;
 	}
 	snprintf(rule->why, sizeof(rule->why), "%s", path);
@@ -281,7 +288,7 @@ static int parse_entry(struct import *im, size_t index, struct json_object *entr
 {
 	struct json_object *names, *name;
 	struct lockdown_rule tmpl;
-	char path[JSON_PATH_MAX];
+	char path[JSON_PATH_MAX], where[JSON_PATH_MAX];
 	int applies;
 
 	ent_sj_at(path, "syscalls[%zu]", index);
@@ -293,6 +300,10 @@ static int parse_entry(struct import *im, size_t index, struct json_object *entr
 	if (!names && !name)
 		return ent_sj_fail(im, path, "no \"names\"");
 	/* Parse everything first, so a malformed entry fails even when it does not apply. */
+	ent_sj_at(where, "%s.names", path);
+	for (size_t i = 0; names && i < json_object_array_length(names); i++)
+		if (!ent_sj_string_at(im, where, names, i))
+			return -1;
 	if (parse_rule(im, path, entry, &tmpl) < 0)
 		return -1;
 	applies = ent_sj_entry_applies(im, path, entry);
@@ -344,6 +355,56 @@ static void drop_shadowed_rules(struct import *im)
 	out->n_rules = kept;
 }
 
+/* Is every condition of a also one of b's (in any order)? valueTwo counts for MASKED_EQ only. */
+static bool conditions_within(const struct lockdown_rule *a, const struct lockdown_rule *b)
+{
+	for (unsigned i = 0; i < a->n_args; i++) {
+		const struct lockdown_arg *x = &a->args[i];
+		bool found = false;
+
+		for (unsigned k = 0; k < b->n_args && !found; k++) {
+			const struct lockdown_arg *y = &b->args[k];
+
+			found = x->index == y->index && x->op == y->op && x->value == y->value &&
+			        (x->op != LOCKDOWN_CMP_MASKED_EQ || x->value2 == y->value2);
+		}
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Two entries for one syscall with different actions, where the conditions of one contain
+ * those of the other, cannot both hold as written. libseccomp refuses the second rule when
+ * its conditions are the same as, or a part of, the first's (EEXIST: runc and crun fail to
+ * start such a profile) and silently drops it when they extend the first's, so explain would
+ * show a rule the filter does not have. Say where, at import. (Rules without conditions are
+ * settled before, by drop_shadowed_rules.)
+ */
+static int check_conflicting_rules(const struct import *im)
+{
+	const struct lockdown_spec *out = im->out;
+
+	for (unsigned i = 0; i < out->n_rules; i++) {
+		const struct lockdown_rule *r = &out->rules[i];
+
+		for (unsigned k = 0; k < i; k++) {
+			const struct lockdown_rule *first = &out->rules[k];
+
+			if (im->nrs[k] != im->nrs[i] ||
+			    (first->action == r->action && first->errnum == r->errnum) ||
+			    (!conditions_within(r, first) && !conditions_within(first, r)))
+				continue;
+			return ent_sj_fail(im, r->why,
+			                   "%s: another action than in %s, under conditions that "
+			                   "contain or are contained in those",
+			                   r->syscall, first->why);
+		}
+	}
+	return 0;
+}
+
 static int parse_profile(struct import *im, struct json_object *root)
 {
 	struct json_object *def, *def_ret, *syscalls;
@@ -367,22 +428,7 @@ static int parse_profile(struct import *im, struct json_object *root)
 		if (parse_entry(im, i, json_object_array_get_idx(syscalls, i)) < 0)
 			return -1;
 	drop_shadowed_rules(im);
-	return 0;
-}
-
-/* "line 3, column 14" of byte offset in text, for JSON syntax errors. */
-static void locate(const char *text, size_t offset, unsigned *line, unsigned *column)
-{
-	*line = 1;
-	*column = 1;
-	for (size_t i = 0; i < offset; i++) {
-		if (text[i] == '\n') {
-			(*line)++;
-			*column = 1;
-		} else {
-			(*column)++;
-		}
-	}
+	return check_conflicting_rules(im);
 }
 
 static struct json_object *parse_json(const struct import *im, const char *text, size_t len)
@@ -402,12 +448,12 @@ static struct json_object *parse_json(const struct import *im, const char *text,
 	jerr = json_tokener_get_error(tok);
 	end = json_tokener_get_parse_end(tok);
 	json_tokener_free(tok);
-	while (root && end < len && isspace((unsigned char)text[end]))
+	while (root && end < len && text[end] && strchr(" \t\r\n", text[end]))
 		end++;
 	if (root && end == len)
 		return root;
 	json_object_put(root);
-	locate(text, end < len ? end : len, &line, &column);
+	ent_sj_locate(text, end < len ? end : len, &line, &column);
 	if (jerr == json_tokener_continue || (jerr == json_tokener_success && !root))
 		ent_sj_fail(im, NULL, "line %u, column %u: bad JSON: unexpected end of file", line,
 		            column);
@@ -422,10 +468,10 @@ static struct json_object *parse_json(const struct import *im, const char *text,
 }
 
 int ent_seccomp_import_json(const char *text, size_t len, const char *source,
-                            const uint64_t granted_caps, struct lockdown_spec *out,
+                            const struct ent_seccomp_host *host, struct lockdown_spec *out,
                             struct rt_err *err)
 {
-	struct import im = { .source = source, .caps = granted_caps, .out = out, .err = err };
+	struct import im = { .source = source, .host = host, .out = out, .err = err };
 	struct json_object *root;
 	int rc;
 
@@ -438,6 +484,10 @@ int ent_seccomp_import_json(const char *text, size_t len, const char *source,
 	root = parse_json(&im, text, len);
 	if (!root)
 		return -1;
+	if (ent_sj_scan(&im, text, len) < 0) {
+		json_object_put(root);
+		return -1;
+	}
 	out->seccomp_mode = LOCKDOWN_SECCOMP_FILTER;
 	rc = parse_profile(&im, root);
 	json_object_put(root);

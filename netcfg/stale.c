@@ -29,6 +29,7 @@
 
 #include "base/cleanup.h"
 #include "base/log.h"
+#include "base/proc.h"
 
 #define MARK_PREFIX "netns-"
 
@@ -54,33 +55,6 @@ static DIR *open_dir(int base_fd, const char *name)
 	if (!d && fd >= 0)
 		close(fd);
 	return d;
-}
-
-/* The start time of pid in clock ticks since boot, or 0 when it is not running. */
-static unsigned long long proc_starttime(pid_t pid)
-{
-	char path[32], buf[1024];
-	unsigned long long start = 0;
-	_cleanup_close_ int fd = -1;
-	const char *p;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	/* Fields after the command name, which may contain spaces and ')': state is field 3. */
-	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 2,
-	                 "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
-	                 "%*d %*d %*d %llu",
-	                 &start) != 1)
-		return 0;
-	return start;
 }
 
 /* The inode of a network namespace file (/proc/PID/ns/net), 0 when it cannot be read. */

@@ -31,7 +31,8 @@ struct rt_capwatch {
 };
 
 /* libbpf's own messages: --verbose lines, never printed otherwise. */
-static int libbpf_to_trace(enum libbpf_print_level level, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static int libbpf_to_trace(enum libbpf_print_level level,
+                                                                 const char *fmt, va_list ap)
 {
 	char line[256];
 	size_t len;

@@ -6,6 +6,7 @@
  */
 #include "runtime/cli.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -127,11 +128,11 @@ static const char *const command_names[] = {
 
 static const char *const command_synopsis[] = {
 	[RT_CMD_RUN]     = "ent-run [OPTIONS] ROOTFS COMMAND [ARG...]",
-	[RT_CMD_EXPLAIN] = "ent-run explain [OPTIONS] [--why NAME | --list | --bpf]",
+	[RT_CMD_EXPLAIN] = "ent-run explain [OPTIONS] [--why NAME | --list | --bpf | --learn]",
 	[RT_CMD_SPEC]    = "ent-run spec [OPTIONS] ROOTFS COMMAND [ARG...]",
 	[RT_CMD_CHECK]   = "ent-run check [OPTIONS] [ROOTFS]",
-	[RT_CMD_LEARN]   = "ent-run learn [OPTIONS] [--verify] [--format text|json] ROOTFS COMMAND "
-	                   "[ARG...]",
+	[RT_CMD_LEARN]   = ("ent-run learn [OPTIONS] [--verify] [--format text|json] ROOTFS "
+	                    "COMMAND [ARG...]"),
 };
 /* clang-format on */
 
@@ -223,7 +224,12 @@ static int add_env(struct rt_options *opts, char *value, struct rt_err *err)
 	host = getenv(value);
 	if (!host)
 		return 0;
-	if (opts->n_owned >= ENT_MAX_REQ_ITEMS || asprintf(&kv, "%s=%s", value, host) < 0)
+	/* Count first (too many is the user's mistake, not ENOMEM); owned[] holds only these
+	 * copies, so it is never fuller than env[]. */
+	if (opts->req.n_env >= ENT_MAX_REQ_ITEMS)
+		return add_item(opts->req.env, &opts->req.n_env, value, "--env", err);
+	assert(opts->n_owned < ENT_MAX_REQ_ITEMS);
+	if (asprintf(&kv, "%s=%s", value, host) < 0)
 		return rt_fail(err, ENOMEM, "--env: copy %s", value);
 	opts->owned[opts->n_owned++] = kv;
 	return add_item(opts->req.env, &opts->req.n_env, kv, "--env", err);

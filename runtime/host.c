@@ -1,13 +1,16 @@
 /*
- * runtime/host.c - what the plan needs to know about the host (subuid(5), newuidmap(1)).
+ * runtime/host.c - what the plan needs to know about the host (subuid(5), newuidmap(1),
+ * uname(2)).
  */
 #include "runtime/host.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -32,8 +35,28 @@ static int add_range(struct ns_idrange *list, unsigned *n, const struct ent_subi
 	return 0;
 }
 
+/*
+ * The caller's user name, looked up once and only when a line names an owner by name: a
+ * lookup goes through NSS (nsswitch.conf, nscd's socket, /etc/passwd), which a host with
+ * empty sub-id files never needs.
+ */
+static const char *caller_name(uint32_t uid)
+{
+	static bool looked_up;
+	static char name[64];
+	struct passwd *pw;
+
+	if (!looked_up) {
+		looked_up = true;
+		pw = getpwuid(uid);
+		if (pw && strlen(pw->pw_name) < sizeof(name))
+			strcpy(name, pw->pw_name);
+	}
+	return name[0] ? name : NULL;
+}
+
 /* Does the line (parsed or not) belong to the caller? Its text up to the first ':'. */
-static bool line_is_mine(const char *line, const char *name, uint32_t uid)
+static bool line_is_mine(const char *line, uint32_t uid)
 {
 	struct ent_subid e = { 0 };
 	size_t len = strcspn(line, ":");
@@ -41,7 +64,10 @@ static bool line_is_mine(const char *line, const char *name, uint32_t uid)
 	if (len >= sizeof(e.owner))
 		return false;
 	memcpy(e.owner, line, len);
-	return ent_subid_is_owner(&e, name, uid);
+	if (ent_subid_is_owner(&e, NULL, uid))
+		return true;
+	return len && !isdigit((unsigned char)line[0]) &&
+	       ent_subid_is_owner(&e, caller_name(uid), uid);
 }
 
 /*
@@ -50,8 +76,8 @@ static bool line_is_mine(const char *line, const char *name, uint32_t uid)
  * used. Everyone else's are read as newuidmap reads them, so that a container's block keeps
  * clear of them; a line newuidmap would ignore is ignored. A missing file is no entries.
  */
-static int read_subids(const char *file, const char *name, uint32_t uid,
-                       const struct subid_lists *out, struct rt_err *err)
+static int read_subids(const char *file, uint32_t uid, const struct subid_lists *out,
+                       struct rt_err *err)
 {
 	_cleanup_free_ char *text = NULL;
 	const char *p;
@@ -65,7 +91,7 @@ static int read_subids(const char *file, const char *name, uint32_t uid,
 	p = text;
 	while ((r = next_line(&p, line, sizeof(line))) != 0) {
 		struct ent_subid e = { 0 };
-		bool mine = line_is_mine(line, name, uid);
+		bool mine = line_is_mine(line, uid);
 
 		lineno++;
 		if (r < 0) {
@@ -132,22 +158,33 @@ void rt_host_probe_cgroups(struct ent_host *host)
 	}
 }
 
+/*
+ * The running kernel's major and minor numbers ("6.18.3-amd64": 6, 18), which a seccomp
+ * profile's minKernel is compared with; left 0.0 (unknown) when the release does not start so.
+ */
+static void probe_kernel(struct ent_host *host)
+{
+	struct utsname u;
+
+	if (uname(&u) < 0 ||
+	    sscanf(u.release, "%u.%u", &host->kernel_major, &host->kernel_minor) != 2) {
+		host->kernel_major = 0;
+		host->kernel_minor = 0;
+	}
+}
+
 int rt_host_probe(struct ent_host *host, struct ns_idpool *ids, struct rt_err *err)
 {
-	struct passwd *pw;
-	const char *name;
-
 	memset(host, 0, sizeof(*host));
 	memset(ids, 0, sizeof(*ids));
 	host->uid = getuid();
 	host->gid = getgid();
-	pw = getpwuid(host->uid);
-	name = pw ? pw->pw_name : NULL;
-	if (read_subids("/etc/subuid", name, host->uid,
+	probe_kernel(host);
+	if (read_subids("/etc/subuid", host->uid,
 	                &(struct subid_lists){ ids->own_uids, ids->other_uids, &ids->n_own_uids,
 	                                       &ids->n_other_uids },
 	                err) < 0 ||
-	    read_subids("/etc/subgid", name, host->uid,
+	    read_subids("/etc/subgid", host->uid,
 	                &(struct subid_lists){ ids->own_gids, ids->other_gids, &ids->n_own_gids,
 	                                       &ids->n_other_gids },
 	                err) < 0)

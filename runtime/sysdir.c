@@ -74,15 +74,22 @@ static bool is_system_by_identity(uint64_t dev, uint64_t ino, char *what, size_t
 	return false;
 }
 
-/* By mount: is dev the device of a file system mounted at or below /proc, /sys or /dev? */
+/*
+ * By mount: is dev the device of a file system mounted at or below /proc, /sys or /dev? Those
+ * are kernel file systems and tmpfs instances, whose devices are anonymous (major 0): a
+ * directory on a disk (any other major) is none of them, and is spared the read of every
+ * mount of the host.
+ */
 static bool is_system_by_mount(uint64_t dev, char *what, size_t size)
 {
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	_cleanup_fclose_ FILE *f = major(dev) == 0 ? fopen("/proc/self/mountinfo", "re") : NULL;
 	_cleanup_free_ char *line = NULL;
 	char point[ENT_PATH_MAX], dir[ENT_PATH_MAX];
 	size_t cap = 0;
 	unsigned maj, min;
 
+	if (!f)
+		return false;
 	while (f && getline(&line, &cap, f) > 0) {
 		/* "36 25 0:32 / /dev/shm rw,nosuid,nodev shared:9 - tmpfs tmpfs rw" */
 		if (sscanf(line, "%*s %*s %u:%u %*s %4095s", &maj, &min, point) != 3 ||

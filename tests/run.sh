@@ -1,7 +1,9 @@
 #!/bin/sh
-# Run every test: unit (cmocka), golden (explain output), integration (real containers).
+# Run every test: unit (cmocka), fuzz targets (a few seconds each), golden (explain output),
+# integration (real containers).
 # Ends with one line "N passed, N failed, N skipped"; exits non-zero on any failure.
-#   env: ENT_RUN (binary), UNIT_DIR (cmocka binaries), ROOTFS, TOOLS
+#   env: ENT_RUN (binary), UNIT_DIR (cmocka binaries), ROOTFS, TOOLS, FUZZ_DIR (fuzz targets;
+#        FUZZ_TEST_SECONDS each, default 3)
 #   ONLY=pattern runs only the integration scripts whose name matches.
 cd "$(dirname "$0")/.." || exit 125
 pass=0 fail=0 skip=0
@@ -41,6 +43,16 @@ for t in "$UNIT_DIR"/test_*; do
 		fail=$((fail + 1))
 	fi
 done
+
+echo "== fuzz targets (libFuzzer, replaying tests/fuzz/regressions first)"
+if [ -n "${FUZZ_DIR:-}" ]; then
+	FUZZ_SECONDS=${FUZZ_TEST_SECONDS:-3} sh tests/fuzz/run.sh >"$log" 2>&1
+	cat "$log"
+	count "$log"
+else
+	echo "SKIP fuzz targets: FUZZ_DIR is not set (make test builds them)" | tee "$log"
+	count "$log"
+fi
 
 if [ -x tests/golden/run.sh ] || [ -f tests/golden/run.sh ]; then
 	echo "== golden tests (explain)"

@@ -420,6 +420,23 @@ EOF
 cat >"$PD/not-object" <<'EOF'
 ["SCMP_ACT_ALLOW"]
 EOF
+cat >"$PD/duplicate-key" <<'EOF'
+{"defaultAction": "SCMP_ACT_ERRNO",
+ "defaultAction": "SCMP_ACT_ALLOW"}
+EOF
+cat >"$PD/nul-in-name" <<'EOF'
+{"defaultAction": "SCMP_ACT_ALLOW",
+ "syscalls": [{"names": ["getpid\u0000x"], "action": "SCMP_ACT_ERRNO"}]}
+EOF
+cat >"$PD/huge-number" <<'EOF'
+{"defaultAction": "SCMP_ACT_ERRNO",
+ "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW",
+               "args": [{"index": 0, "value": 99999999999999999999999, "op": "SCMP_CMP_LE"}]}]}
+EOF
+cat >"$PD/bad-min-kernel" <<'EOF'
+{"defaultAction": "SCMP_ACT_ERRNO",
+ "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW", "includes": {"minKernel": "a.b.c"}}]}
+EOF
 : >"$PD/empty"
 head -c 5242880 /dev/zero | tr '\0' ' ' >"$PD/huge"
 ro() { echo "seccomp profile $PD/$1: $2"; }
@@ -454,6 +471,18 @@ rm -f "$R$marker"
 	run_fails "profile: top level is not an object" 125 \
 		"$(ro not-object 'expected a JSON object at the top, got array')" \
 		$(lh not-object) $R /bin/touch $marker
+	run_fails "profile: duplicate key" 125 \
+		"$(ro duplicate-key 'line 2, column 2: defaultAction: duplicate key')" \
+		$(lh duplicate-key) $R /bin/touch $marker
+	run_fails "profile: \\u0000 in a syscall name" 125 \
+		"$(ro nul-in-name 'syscalls\[0\]\.names\[0\]: contains control character U\+0000')" \
+		$(lh nul-in-name) $R /bin/touch $marker
+	run_fails "profile: number beyond 2^64-1" 125 "$(ro huge-number \
+		'line 3, column [0-9]+: syscalls\[0\]\.args\[0\]\.value: 9+ is not an integer')" \
+		$(lh huge-number) $R /bin/touch $marker
+	run_fails "profile: malformed minKernel" 125 "$(ro bad-min-kernel \
+		"syscalls\\[0\\]\\.includes\\.minKernel: 'a\\.b\\.c' is not a kernel version")" \
+		$(lh bad-min-kernel) $R /bin/touch $marker
 	run_fails "profile: empty file" 125 "$(ro empty 'empty file')" $(lh empty) $R /bin/touch $marker
 	run_fails "profile: 5 MiB file is too large" 125 "$(ro huge 'too large \(5242880 bytes')" \
 		$(lh huge) $R /bin/touch $marker
@@ -464,6 +493,23 @@ rm -f "$R$marker"
 }
 check "no malformed profile started the workload" [ ! -e "$R$marker" ]
 rm -f "$R$marker"
+
+# minKernel compares with the running kernel (uname(2), passed in by runtime/), as Docker does:
+# an includes applies from that version on, an excludes stops applying there.
+cat >"$PD/min-kernel" <<'EOF'
+{"defaultAction": "SCMP_ACT_ALLOW",
+ "syscalls": [
+  {"names": ["getppid"], "action": "SCMP_ACT_ERRNO", "includes": {"minKernel": "3.0"}},
+  {"names": ["getpid"], "action": "SCMP_ACT_ERRNO", "includes": {"minKernel": "255.0"}},
+  {"names": ["personality"], "action": "SCMP_ACT_ERRNO", "excludes": {"minKernel": "3.0"}}]}
+EOF
+# shellcheck disable=SC2046
+ent $(lh min-kernel) $R /bin/sh -c "$P syscall getppid; $P syscall getpid; \
+	$P syscall personality 0xffffffff"
+check "localhost/min-kernel: the container runs" [ "$STATUS" = 0 ]
+line_is "includes.minKernel 3.0: the entry applies on this kernel" "getppid: errno=EPERM"
+line_is "includes.minKernel 255.0: the entry does not apply" "getpid: ok"
+line_is "excludes.minKernel 3.0: the entry does not apply" "personality: ok"
 
 # ---------------------------------------------------------------- --verbose
 # rule_count ARGS...: how many seccomp rules the plan holds (explain --format json).

@@ -34,9 +34,20 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* The tests run "on" Linux 6.18, whatever the machine runs. */
+static int import_on(const char *json, uint64_t caps, unsigned major, unsigned minor,
+                     struct rt_err *err)
+{
+	struct ent_seccomp_host host = { .caps = caps,
+		                         .kernel_major = major,
+		                         .kernel_minor = minor };
+
+	return ent_seccomp_import_json(json, strlen(json), SRC, &host, spec, err);
+}
+
 static int import(const char *json, uint64_t caps, struct rt_err *err)
 {
-	return ent_seccomp_import_json(json, strlen(json), SRC, caps, spec, err);
+	return import_on(json, caps, 6, 18, err);
 }
 
 /* Index of the first rule for name, or -1. */
@@ -151,7 +162,7 @@ static void test_docker_without_caps(void **state)
 	assert_int_equal(import(docker_json, 0, &err), 0);
 	assert_int_equal(spec->default_errnum, EPERM);
 	assert_true(find_rule("getpid") >= 0);
-	assert_true(find_rule("ptrace") >= 0);     /* minKernel: taken as met */
+	assert_true(find_rule("ptrace") >= 0);     /* minKernel 4.8: met by 6.18 */
 	assert_true(find_rule("arch_prctl") >= 0); /* amd64 listed */
 	assert_int_equal(find_rule("s390_pci_mmio_read"), -1);
 	assert_int_equal(find_rule("unshare"), -1); /* needs CAP_SYS_ADMIN */
@@ -271,7 +282,8 @@ static const struct bad_case bad_cases[] = {
 	{ "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [ { \"names\": [ \"socket\" ], "
 	  "\"action\": \"SCMP_ACT_ALLOW\", \"args\": [ { \"index\": 0, \"value\": -1, "
 	  "\"op\": \"SCMP_CMP_EQ\" } ] } ] }",
-	  SRC ": syscalls[0].args[0].value: must not be negative" },
+	  SRC ": line 1, column 138: syscalls[0].args[0].value: -1 is not an integer from 0 to "
+	  "18446744073709551615" },
 	{ "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": { \"names\": [ \"read\" ] } }",
 	  SRC ": syscalls: expected array, got object" },
 	{ "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [ "
@@ -295,34 +307,255 @@ static const struct bad_case bad_cases[] = {
 };
 /* clang-format on */
 
-static void test_malformed(void **state)
+/* Each case fails with its exact message, and leaves no rule behind. */
+static void check_bad_cases(const struct bad_case *cases, size_t n)
 {
 	char expect[512];
 
-	(void)state;
-	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct rt_err err = { 0 };
 
-		snprintf(expect, sizeof(expect), "seccomp profile %s", bad_cases[i].msg);
-		assert_int_equal(import(bad_cases[i].json, 0, &err), -1);
+		snprintf(expect, sizeof(expect), "seccomp profile %s", cases[i].msg);
+		assert_int_equal(import(cases[i].json, 0, &err), -1);
 		assert_string_equal(err.msg, expect);
 		assert_int_equal(err.errnum, 0);
 		assert_int_equal(spec->n_rules, 0);
 	}
 }
 
+static void test_malformed(void **state)
+{
+	(void)state;
+	check_bad_cases(bad_cases, sizeof(bad_cases) / sizeof(bad_cases[0]));
+}
+
+/*
+ * What json-c lets through and a profile must not hold (issue 10): each of these imported
+ * before, the duplicate key as its last value, "read\u0000x" as read, the huge number as
+ * 2^64-1, the malformed minKernel as met.
+ */
+#define HEAD "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [ "
+#define ARG(value)                                                                       \
+	HEAD "{ \"names\": [ \"socket\" ], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [ " \
+	     "{ \"index\": 0, \"value\": " value ", \"op\": \"SCMP_CMP_EQ\" } ] } ] }"
+#define KERNEL(filter, version)                                                            \
+	HEAD "{ \"names\": [ \"read\" ], \"action\": \"SCMP_ACT_ALLOW\", \"" filter "\": " \
+	     "{ \"minKernel\": \"" version "\" } } ] }"
+#define NUMBER_MSG(line_col, path, text)                     \
+	SRC ": line 1, column " line_col ": " path ": " text \
+	    " is not an integer from 0 to 18446744073709551615"
+#define KERNEL_MSG(filter, version)                         \
+	SRC ": syscalls[0]." filter ".minKernel: '" version \
+	    "' is not a kernel version (expected MAJOR.MINOR, e.g. 4.8)"
+#define CONFLICT_MSG                                                                            \
+	SRC ": syscalls[1]: socket: another action than in syscalls[0], under conditions that " \
+	    "contain or are contained in those"
+#define SOCKET(action, args) \
+	"{ \"names\": [ \"socket\" ], \"action\": \"" action "\", \"args\": [ " args " ] }"
+#define A0_16    "{ \"index\": 0, \"value\": 16, \"op\": \"SCMP_CMP_EQ\" }"
+#define A2_NOT_9 "{ \"index\": 2, \"value\": 9, \"op\": \"SCMP_CMP_NE\" }"
+
+/* clang-format off */
+static const struct bad_case strict_cases[] = {
+	/* Duplicate keys, at any level, also when spelled with escapes. */
+	{ "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultAction\": \"SCMP_ACT_ALLOW\" }",
+	  SRC ": line 1, column 38: defaultAction: duplicate key" },
+	{ "{ \"defaultAction\": \"SCMP_ACT_ERRNO\",\n  \"default\\u0041ction\": \"SCMP_ACT_ALLOW\" }",
+	  SRC ": line 2, column 3: defaultAction: duplicate key" },
+	{ HEAD "{ \"names\": [ \"read\" ], \"action\": \"SCMP_ACT_ERRNO\", "
+	  "\"action\": \"SCMP_ACT_ALLOW\" } ] }",
+	  SRC ": line 1, column 103: syscalls[0].action: duplicate key" },
+	{ ARG("1, \"value\": 2"),
+	  SRC ": line 1, column 141: syscalls[0].args[0].value: duplicate key" },
+	{ HEAD "{ \"names\": [ \"read\" ], \"action\": \"SCMP_ACT_ALLOW\", "
+	  "\"includes\": { \"caps\": [], \"caps\": [ \"CAP_SYS_ADMIN\" ] } } ] }",
+	  SRC ": line 1, column 129: syscalls[0].includes.caps: duplicate key" },
+	/* NUL and control characters, in keys and in the strings we read. */
+	{ HEAD "{ \"names\": [ \"read\\u0000x\" ], \"action\": \"SCMP_ACT_ALLOW\" } ] }",
+	  SRC ": syscalls[0].names[0]: contains control character U+0000" },
+	{ HEAD "{ \"names\": [ \"read\" ], \"action\": \"SCMP_ACT_ALLOW\\u001b\" } ] }",
+	  SRC ": syscalls[0].action: contains control character U+001B" },
+	{ "{ \"defaultAction\": \"SCMP_ACT_ERRNO\t\" }",
+	  SRC ": defaultAction: contains control character U+0009" },
+	{ "{ \"defaultAction\\u0000x\": \"SCMP_ACT_ALLOW\", \"defaultAction\": \"SCMP_ACT_ERRNO\" }",
+	  SRC ": line 1, column 3: key contains control character U+0000" },
+	{ HEAD "{ \"names\": [ \"read\" ], \"action\": \"SCMP_ACT_ALLOW\", "
+	  "\"includes\": { \"arches\": [ \"amd64\\n\" ] } } ] }",
+	  SRC ": syscalls[0].includes.arches[0]: contains control character U+000A" },
+	/* Numbers: integers from 0 to 2^64-1, digits only. */
+	{ ARG("99999999999999999999999"),
+	  NUMBER_MSG("138", "syscalls[0].args[0].value", "99999999999999999999999") },
+	{ ARG("18446744073709551616"),
+	  NUMBER_MSG("138", "syscalls[0].args[0].value", "18446744073709551616") },
+	{ ARG("-0"), NUMBER_MSG("138", "syscalls[0].args[0].value", "-0") },
+	{ ARG("1.0"), NUMBER_MSG("138", "syscalls[0].args[0].value", "1.0") },
+	{ ARG("1e3"), NUMBER_MSG("138", "syscalls[0].args[0].value", "1e3") },
+	{ ARG("NaN"), NUMBER_MSG("138", "syscalls[0].args[0].value", "NaN") },
+	{ "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": -1 }",
+	  NUMBER_MSG("57", "defaultErrnoRet", "-1") },
+	{ "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": Infinity }",
+	  NUMBER_MSG("57", "defaultErrnoRet", "Infinity") },
+	{ "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 18446744073709551615 }",
+	  SRC ": defaultErrnoRet: 18446744073709551615 is out of range (0-4095)" },
+	{ "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"comment\": [ 2.5 ] }",
+	  NUMBER_MSG("51", "comment[0]", "2.5") },
+	/* minKernel is "MAJOR.MINOR", in includes and excludes, applying or not. */
+	{ KERNEL("includes", "a.b.c"), KERNEL_MSG("includes", "a.b.c") },
+	{ KERNEL("includes", "4.8.1"), KERNEL_MSG("includes", "4.8.1") },
+	{ KERNEL("includes", "4"), KERNEL_MSG("includes", "4") },
+	{ KERNEL("includes", "4."), KERNEL_MSG("includes", "4.") },
+	{ KERNEL("includes", ".8"), KERNEL_MSG("includes", ".8") },
+	{ KERNEL("includes", "+4.8"), KERNEL_MSG("includes", "+4.8") },
+	{ KERNEL("includes", "256.0"), KERNEL_MSG("includes", "256.0") },
+	{ KERNEL("includes", "0.0"), KERNEL_MSG("includes", "0.0") },
+	{ KERNEL("includes", ""), KERNEL_MSG("includes", "") },
+	{ KERNEL("excludes", "4.8-rc1"), KERNEL_MSG("excludes", "4.8-rc1") },
+	/* Type mismatches in parts that did not decide whether the entry applies. */
+	{ HEAD "{ \"names\": [ \"bpf\" ], \"action\": \"SCMP_ACT_ALLOW\", "
+	  "\"includes\": { \"caps\": [ \"CAP_SYS_ADMIN\" ], \"arches\": [ 1 ] } } ] }",
+	  SRC ": syscalls[0].includes.arches[0]: expected string, got int" },
+	{ HEAD "{ \"names\": [ \"bpf\" ], \"action\": \"SCMP_ACT_ALLOW\", "
+	  "\"excludes\": { \"arches\": [ \"amd64\" ] }, \"includes\": { \"caps\": \"CAP_BPF\" } } ] }",
+	  SRC ": syscalls[0].includes.caps: expected array, got string" },
+	{ HEAD "{ \"names\": [ \"bpf\" ], \"action\": \"SCMP_ACT_ALLOW\", "
+	  "\"excludes\": { \"arches\": [ \"amd64\" ], \"minKernel\": \"x\" } } ] }",
+	  KERNEL_MSG("excludes", "x") },
+	{ HEAD "{ \"names\": [ \"s390_sthyi\", 1 ], \"action\": \"SCMP_ACT_ALLOW\", "
+	  "\"includes\": { \"arches\": [ \"s390x\" ] } } ] }",
+	  SRC ": syscalls[0].names[1]: expected string, got int" },
+	/* libseccomp refuses two comparisons of one argument in a rule: say so at import. */
+	{ HEAD "{ \"names\": [ \"read\" ], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [ "
+	  "{ \"index\": 1, \"value\": 1, \"op\": \"SCMP_CMP_EQ\" }, "
+	  "{ \"index\": 1, \"value\": 2, \"op\": \"SCMP_CMP_EQ\" } ] } ] }",
+	  SRC ": syscalls[0].args[1].index: argument 1 is already compared by args[0]" },
+	/* One syscall, two actions, conditions that contain one another (libseccomp: EEXIST or a
+	 * rule silently dropped), in any order. */
+	{ HEAD "{ \"names\": [ \"socket\" ], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 2, "
+	  "\"args\": [ { \"index\": 0, \"op\": \"SCMP_CMP_EQ\" } ] }, "
+	  "{ \"names\": [ \"socket\" ], \"action\": \"SCMP_ACT_ERRNO\", "
+	  "\"args\": [ { \"index\": 0, \"op\": \"SCMP_CMP_EQ\" } ] } ] }",
+	  CONFLICT_MSG },
+	{ HEAD "{ \"names\": [ \"socket\" ], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [ "
+	  "{ \"index\": 0, \"value\": 1, \"op\": \"SCMP_CMP_EQ\" }, "
+	  "{ \"index\": 1, \"value\": 2, \"op\": \"SCMP_CMP_EQ\" } ] }, "
+	  "{ \"names\": [ \"socket\" ], \"action\": \"SCMP_ACT_LOG\", \"args\": [ "
+	  "{ \"index\": 1, \"value\": 2, \"op\": \"SCMP_CMP_EQ\" }, "
+	  "{ \"index\": 0, \"value\": 1, \"op\": \"SCMP_CMP_EQ\" } ] } ] }",
+	  CONFLICT_MSG },
+	{ HEAD SOCKET("SCMP_ACT_ERRNO", A0_16 ", " A2_NOT_9) ", "
+	  SOCKET("SCMP_ACT_ALLOW", A0_16) " ] }", CONFLICT_MSG },
+	{ HEAD SOCKET("SCMP_ACT_ALLOW", A0_16) ", "
+	  SOCKET("SCMP_ACT_ERRNO", A2_NOT_9 ", " A0_16) " ] }", CONFLICT_MSG },
+	/* json-c's strict mode still takes a single-quoted key. */
+	{ "{ 'defaultAction': \"SCMP_ACT_ALLOW\" }",
+	  SRC ": line 1, column 3: bad JSON: single-quoted string" },
+};
+/* clang-format on */
+
+static void test_strict(void **state)
+{
+	(void)state;
+	check_bad_cases(strict_cases, sizeof(strict_cases) / sizeof(strict_cases[0]));
+}
+
+/* The largest value, 2^64-1, is still a value (json-c used to give it for anything larger). */
+static void test_largest_value(void **state)
+{
+	struct rt_err err = { 0 };
+
+	(void)state;
+	assert_int_equal(import(ARG("18446744073709551615"), 0, &err), 0);
+	assert_int_equal(spec->n_rules, 1);
+	assert_true(spec->rules[0].args[0].value == UINT64_MAX);
+}
+
+/* The same conditions with the same action twice is no conflict (libseccomp takes both). */
+static void test_same_rule_twice(void **state)
+{
+	struct rt_err err = { 0 };
+
+	(void)state;
+	assert_int_equal(import(HEAD
+	                        "{ \"names\": [ \"socket\" ], \"action\": \"SCMP_ACT_LOG\", "
+	                        "\"args\": [ { \"index\": 0, \"op\": \"SCMP_CMP_EQ\" } ] }, "
+	                        "{ \"names\": [ \"socket\" ], \"action\": \"SCMP_ACT_LOG\", "
+	                        "\"args\": [ { \"index\": 0, \"op\": \"SCMP_CMP_EQ\" } ] } ] }",
+	                        0, &err),
+	                 0);
+	assert_int_equal(count_rules("socket"), 2);
+}
+
+/*
+ * minKernel as Docker reads it: an includes applies from that kernel on, an excludes drops the
+ * entry from that kernel on; major and minor are compared as numbers (6.9 is older than 6.18).
+ */
+static void test_min_kernel(void **state)
+{
+	static const struct {
+		const char *filter, *version;
+		unsigned major, minor;
+		bool applies;
+	} cases[] = {
+		{ "includes", "4.8", 6, 18, true },   { "includes", "6.18", 6, 18, true },
+		{ "includes", "6.19", 6, 18, false }, { "includes", "99.0", 6, 18, false },
+		{ "includes", "6.18", 6, 9, false },  { "includes", "6.9", 6, 18, true },
+		{ "excludes", "4.8", 6, 18, false },  { "excludes", "6.18", 6, 18, false },
+		{ "excludes", "6.19", 6, 18, true },  { "excludes", "7.0", 6, 18, true },
+	};
+	char json[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct rt_err err = { 0 };
+
+		snprintf(json, sizeof(json), KERNEL("%s", "%s"), cases[i].filter, cases[i].version);
+		assert_int_equal(import_on(json, 0, cases[i].major, cases[i].minor, &err), 0);
+		if ((find_rule("read") >= 0) != cases[i].applies)
+			fail_msg("%s minKernel %s on %u.%u: applies %d", cases[i].filter,
+			         cases[i].version, cases[i].major, cases[i].minor,
+			         !cases[i].applies);
+	}
+}
+
+/* Without the running kernel's version, a minKernel cannot be decided: an error, not a guess. */
+static void test_min_kernel_unknown(void **state)
+{
+	struct rt_err err = { 0 };
+
+	(void)state;
+	assert_int_equal(import_on(KERNEL("includes", "4.8"), 0, 0, 0, &err), -1);
+	assert_string_equal(err.msg, "seccomp profile " SRC ": syscalls[0].includes.minKernel: "
+	                             "the running kernel's version is unknown");
+	assert_int_equal(import_on(ARG("1"), 0, 0, 0, &err), 0);
+}
+
+/* Docker's own profile has "subArchitectures": null: null is absent, as for Go. */
+static void test_null_is_absent(void **state)
+{
+	struct rt_err err = { 0 };
+
+	(void)state;
+	assert_int_equal(import("{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"archMap\": [ "
+	                        "{ \"architecture\": \"SCMP_ARCH_RISCV64\", "
+	                        "\"subArchitectures\": null } ], \"syscalls\": null }",
+	                        0, &err),
+	                 0);
+	assert_int_equal(spec->n_rules, 0);
+}
+
 static void test_empty_and_huge(void **state)
 {
+	struct ent_seccomp_host host = { .kernel_major = 6, .kernel_minor = 18 };
 	struct rt_err err = { 0 };
 	size_t big = ENT_SECCOMP_JSON_MAX + 1;
 	char *huge = malloc(big);
 
 	(void)state;
-	assert_int_equal(ent_seccomp_import_json("", 0, SRC, 0, spec, &err), -1);
+	assert_int_equal(ent_seccomp_import_json("", 0, SRC, &host, spec, &err), -1);
 	assert_string_equal(err.msg, "seccomp profile " SRC ": empty file");
 	assert_non_null(huge);
 	memset(huge, ' ', big);
-	assert_int_equal(ent_seccomp_import_json(huge, big, SRC, 0, spec, &err), -1);
+	assert_int_equal(ent_seccomp_import_json(huge, big, SRC, &host, spec, &err), -1);
 	assert_string_equal(err.msg, "seccomp profile " SRC
 	                             ": too large (4194305 bytes, the limit is 4 MiB)");
 	free(huge);
@@ -350,6 +583,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_newer_syscalls, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_old_name_form, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_strict, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_largest_value, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_same_rule_twice, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_min_kernel, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_min_kernel_unknown, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_null_is_absent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_and_huge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deep_nesting, setup, teardown),
 	};

@@ -366,24 +366,39 @@ static void test_hostname(void **state)
 	assert_int_equal(rt_parse_hostname("-x", &err), -1);
 }
 
-static void test_too_many(void **state)
+/* Parse "ent-run" + ENT_MAX_REQ_ITEMS + 1 times "option value" + "r c": one too many. */
+static int parse_too_many(const char *option, const char *value)
 {
 	char *argv[2 * ENT_MAX_REQ_ITEMS + 6];
 	int argc = 0;
 
-	(void)state;
 	argv[argc++] = "ent-run";
 	for (int i = 0; i <= ENT_MAX_REQ_ITEMS; i++) {
-		argv[argc++] = "-e";
-		argv[argc++] = "a=b";
+		argv[argc++] = (char *)option;
+		argv[argc++] = (char *)value;
 	}
 	argv[argc++] = "r";
 	argv[argc++] = "c";
 	argv[argc] = NULL;
 	rt_cli_free(opts);
 	memset(opts, 0, sizeof(*opts));
-	expect_error(rt_cli_parse(argc, argv, opts, &err),
-	             "--entitle: given too often (at most 64)");
+	return rt_cli_parse(argc, argv, opts, &err);
+}
+
+static void test_too_many(void **state)
+{
+	(void)state;
+	expect_error(parse_too_many("-e", "a=b"), "--entitle: given too often (at most 64)");
+}
+
+/* --env K copies K's value from our environment: the 65th is too many, not "out of memory". */
+static void test_too_many_env_from_host(void **state)
+{
+	(void)state;
+	setenv("ENT_TEST_VAR", "1", 1);
+	expect_error(parse_too_many("--env", "ENT_TEST_VAR"),
+	             "--env: given too often (at most 64)");
+	assert_int_equal(err.errnum, 0);
 }
 
 static int setup(void **state)
@@ -423,6 +438,7 @@ int main(void)
 		cmocka_unit_test(test_hostname),
 		cmocka_unit_test(test_too_many),
 		cmocka_unit_test(test_learn),
+		cmocka_unit_test(test_too_many_env_from_host),
 	};
 
 	return cmocka_run_group_tests_name("rt_cli", tests, setup, teardown);
