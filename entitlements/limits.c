@@ -75,13 +75,17 @@ int ent_parse_pids(const char *what, const char *text, int64_t *pids, struct rt_
 int ent_parse_cpus(const char *what, const char *text, int64_t *quota_us, int64_t *period_us,
                    struct rt_err *err)
 {
+	size_t whole = strspn(text, "0123456789"), frac = 0;
 	char *end;
 	double v;
 
+	/* Decimal digits only: strtod alone would also take "0x10", "1e3", " 2" and "inf". */
+	if (text[whole] == '.')
+		frac = strspn(text + whole + 1, "0123456789") + 1;
 	errno = 0;
 	v = strtod(text, &end);
-	if (errno || end == text || *end || !(v >= 0.01) || v > 4096 ||
-	    !isdigit((unsigned char)text[0]))
+	if (whole == 0 || frac == 1 || text[whole + frac] || errno || *end || !(v >= 0.01) ||
+	    v > 4096)
 		return rt_fail(err, 0,
 		               "%s: '%s' is not a CPU count (expected a number from 0.01 to 4096, "
 		               "e.g. 1.5)",

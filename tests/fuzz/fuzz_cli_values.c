@@ -35,7 +35,7 @@ static int subnet(const char *v, struct rt_err *err)
 static int size(const char *v, struct rt_err *err)
 {
 	int64_t bytes;
-	int rc = rt_parse_size(v, &bytes, err);
+	int rc = ent_parse_size("--memory", v, &bytes, err);
 
 	if (rc == 0)
 		FUZZ_CHECK(bytes > 0);
@@ -45,7 +45,7 @@ static int size(const char *v, struct rt_err *err)
 static int pids(const char *v, struct rt_err *err)
 {
 	int64_t n;
-	int rc = rt_parse_pids(v, &n, err);
+	int rc = ent_parse_pids("--pids", v, &n, err);
 
 	if (rc == 0)
 		FUZZ_CHECK(n >= 0);
@@ -55,7 +55,7 @@ static int pids(const char *v, struct rt_err *err)
 static int cpus(const char *v, struct rt_err *err)
 {
 	int64_t quota, period;
-	int rc = rt_parse_cpus(v, &quota, &period, err);
+	int rc = ent_parse_cpus("--cpus", v, &quota, &period, err);
 
 	if (rc == 0)
 		FUZZ_CHECK(quota >= 1000 && quota <= 4096LL * 100000 && period == 100000);

@@ -282,6 +282,15 @@ static void test_limits(void **state)
 	        "--cpus: '0' is not a CPU count (expected a number from 0.01 to 4096, e.g. 1.5)");
 	assert_int_equal(ent_parse_cpus("--cpus", "abc", &q, &p, &err), -1);
 	assert_int_equal(ent_parse_cpus("--cpus", "nan", &q, &p, &err), -1);
+	/* Decimal only: strtod's other spellings are refused. */
+	static const char *const not_decimal[] = { "0x10", "1e3", " 2",  "2 ",    "+1",
+		                                   "1.",   ".5",  "inf", "1.5.5", "1,5" };
+	for (size_t i = 0; i < sizeof(not_decimal) / sizeof(*not_decimal); i++)
+		assert_int_equal(ent_parse_cpus("--cpus", not_decimal[i], &q, &p, &err), -1);
+	assert_int_equal(ent_parse_cpus("--cpus", "4096", &q, &p, &err), 0);
+	assert_int_equal(q, 4096LL * 100000);
+	assert_int_equal(ent_parse_cpus("--cpus", "0.01", &q, &p, &err), 0);
+	assert_int_equal(q, 1000);
 }
 
 /* --tmpfs DST[:size=SIZE]: every tmpfs has a size, given or the default. */
