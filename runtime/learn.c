@@ -167,8 +167,12 @@ static struct ent_plan *compile_round(struct learner *lr, bool learn, struct rt_
 	return NULL;
 }
 
-/* The node policy must allow each round, as it would a run with the same entitlements. */
-static int check_policy(struct learner *lr, const struct ent_plan *plan, struct rt_err *err)
+/*
+ * The node policy must allow each round, as it would a run with the same entitlements; what
+ * names the round ("round 2", "verify") in the refusal.
+ */
+static int check_policy(struct learner *lr, const struct ent_plan *plan, const char *what,
+                        struct rt_err *err)
 {
 	struct ent_verdict *verdict = calloc(1, sizeof(*verdict));
 	char line[1024];
@@ -180,7 +184,7 @@ static int check_policy(struct learner *lr, const struct ent_plan *plan, struct 
 		rc = 0;
 		if (!verdict->allowed) {
 			ent_verdict_format(verdict, lr->policy->path, 2, line, sizeof(line));
-			rc = rt_fail(err, 0, "learn: %s", line);
+			rc = rt_fail(err, 0, "learn: %s: %s", what, line);
 			rt_err_hint(err, "ask the operator to allow it, or see 'ent-run check'");
 		}
 	}
@@ -236,12 +240,15 @@ static int run_round(struct learner *lr, unsigned round, bool verify, struct rt_
 	unsigned n_new;
 	int status;
 
-	if (!normal || check_policy(lr, normal, err) < 0)
+	if (verify)
+		snprintf(what, sizeof(what), "verify");
+	else
+		snprintf(what, sizeof(what), "round %u", round);
+	if (!normal || check_policy(lr, normal, what, err) < 0)
 		return -1;
 	plan = compile_round(lr, true, err);
 	if (!plan)
 		return -1;
-	snprintf(what, sizeof(what), verify ? "verify" : "round %u", round);
 	ent_proposal_learned_text(&lr->proposal, with, sizeof(with));
 	fprintf(stderr, "learn: %s: %s%s\n", what, with[0] ? "with " : "",
 	        with[0] ? with : "the entitlements asked for");

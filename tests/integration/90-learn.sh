@@ -100,6 +100,14 @@ three_rounds() {
 }
 check "iterate: a round per hidden need, three in all" three_rounds
 
+# Each round is checked against the node policy, as a run with its entitlements would be.
+printf 'allow security.fs=read-only\n' >"$T_TMP/policy"
+chmod 644 "$T_TMP/policy"
+run_fails "a proposal the node policy refuses stops learning" 125 \
+	"learn: round 2: refused by $T_TMP/policy: .*\\(from security.memory-lock\\)" \
+	learn --policy "$T_TMP/policy" $RO "$R" $P mlock
+check "... after the round it allowed" grep -q '^mlock: errno=EPERM$' "$ERR"
+
 # Failures: one line, exit 125 (or 127: the command is not there).
 run_fails "a writable rootfs is refused" 125 'learn: the rootfs is writable' learn "$R" /bin/true
 check "... with a hint" grep -q '^ent-run: hint: learn with -e security.fs=read-only' "$ERR"
