@@ -263,7 +263,7 @@ static int base_picks(struct search *s, struct rt_err *err)
 			p = &s->picks[s->n++];
 		p->row = req->entry;
 		p->learned = false;
-		snprintf(p->text, sizeof(p->text), "%s", req->text);
+		memcpy(p->text, req->text, strlen(req->text) + 1); /* it fits: checked above */
 	}
 	free(req);
 	return rc;
