@@ -48,42 +48,11 @@ static const struct arg_name {
 	{ "unshare", 0, FLAG(CLONE_NEWUTS) },    { "unshare", 0, FLAG(CLONE_NEWIPC) },
 	{ "unshare", 0, FLAG(CLONE_NEWCGROUP) }, { "unshare", 0, FLAG(CLONE_NEWTIME) },
 };
-
-/* Seccomp actions: the json name and how a person reads it. */
-static const struct action_row {
-	enum lockdown_action action;
-	const char *name;
-	const char *reads;
-} action_rows[] = {
-	{ LOCKDOWN_ALLOW,        "allow",        "allowed" },
-	{ LOCKDOWN_ERRNO,        "errno",        "denied" },
-	{ LOCKDOWN_KILL_PROCESS, "kill_process", "kills the process" },
-	{ LOCKDOWN_KILL_THREAD,  "kill_thread",  "kills the thread" },
-	{ LOCKDOWN_TRAP,         "trap",         "traps (SIGSYS)" },
-	{ LOCKDOWN_LOG,          "log",          "allowed and logged" },
-	{ LOCKDOWN_TRACE,        "trace",        "passed to the tracer" },
-	{ LOCKDOWN_NOTIFY,       "notify",       "reported to ent-run learn" },
-};
-
-/* Argument comparisons (enum lockdown_cmp) as C operators. */
-static const char *const cmp_ops[] = {
-	[LOCKDOWN_CMP_NE] = "!=", [LOCKDOWN_CMP_LT] = "<",  [LOCKDOWN_CMP_LE] = "<=",
-	[LOCKDOWN_CMP_EQ] = "==", [LOCKDOWN_CMP_GE] = ">=", [LOCKDOWN_CMP_GT] = ">",
-	[LOCKDOWN_CMP_MASKED_EQ] = "&",
-};
 /* clang-format on */
-
-static const struct action_row *action_row_of(unsigned action)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(action_rows); i++)
-		if ((unsigned)action_rows[i].action == action)
-			return &action_rows[i];
-	return NULL;
-}
 
 const char *ent_action_name(unsigned action)
 {
-	const struct action_row *row = action_row_of(action);
+	const struct ent_seccomp_action *row = ent_seccomp_action_row(action);
 
 	return row ? row->name : "unknown";
 }
@@ -100,7 +69,7 @@ const char *ent_errno_name(int errnum, char *buf, size_t size)
 
 const char *ent_action_text(unsigned action, int32_t errnum, char *buf, size_t size)
 {
-	const struct action_row *row = action_row_of(action);
+	const struct ent_seccomp_action *row = ent_seccomp_action_row(action);
 	char num[16];
 
 	if (!row)
@@ -121,7 +90,9 @@ const char *ent_action_text(unsigned action, int32_t errnum, char *buf, size_t s
 
 const char *ent_cmp_op(unsigned op)
 {
-	return op < ARRAY_SIZE(cmp_ops) ? cmp_ops[op] : "?";
+	const struct ent_seccomp_cmp *row = ent_seccomp_cmp_row(op);
+
+	return row ? row->op : "?";
 }
 
 /* A value as "AF_UNIX (1)" or "CLONE_NEWUSER | CLONE_NEWNET (0x50000000)", else as a number. */

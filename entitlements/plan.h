@@ -210,7 +210,7 @@ struct cgroup_spec {
 
 /* ---------------------------------------------------------------- lockdown (runtime/lockdown.c) */
 
-/* What a seccomp rule does; mapped onto SCMP_ACT_* by runtime/lockdown.c. */
+/* What a seccomp rule does; its names and libseccomp's value: ent_seccomp_actions (names.h). */
 enum lockdown_action {
 	LOCKDOWN_ALLOW,
 	LOCKDOWN_ERRNO, /* fail with rule.errnum */
@@ -225,9 +225,10 @@ enum lockdown_action {
 	 * would: rule.errnum, or 0 to let the call proceed as if no filter had stopped it.
 	 */
 	LOCKDOWN_NOTIFY,
+	LOCKDOWN_N_ACTIONS
 };
 
-/* Argument comparison; mapped onto SCMP_CMP_* (MASKED_EQ: (arg & value) == value2). */
+/* Argument comparison (MASKED_EQ: (arg & value) == value2); names: ent_seccomp_cmps. */
 enum lockdown_cmp {
 	LOCKDOWN_CMP_NE,
 	LOCKDOWN_CMP_LT,
@@ -236,6 +237,7 @@ enum lockdown_cmp {
 	LOCKDOWN_CMP_GE,
 	LOCKDOWN_CMP_GT,
 	LOCKDOWN_CMP_MASKED_EQ,
+	LOCKDOWN_N_CMPS
 };
 
 struct lockdown_arg {

@@ -24,6 +24,7 @@
 
 #include "base/cleanup.h"
 #include "base/log.h"
+#include "entitlements/names.h"
 
 static void cap_freep(cap_t *caps)
 {
@@ -209,12 +210,8 @@ static int set_caps(const struct lockdown_caps *want, unsigned max_bits, struct 
 static void trace_seccomp(const struct lockdown_spec *spec, const struct lockdown_filter *filter)
 {
 	char def[48];
-	const char *name = spec->default_errnum > 0 ? strerrorname_np(spec->default_errnum) : NULL;
 
-	if (spec->default_action == LOCKDOWN_ERRNO && name)
-		snprintf(def, sizeof(def), "ERRNO(%s)", name);
-	else
-		snprintf(def, sizeof(def), "%s", lockdown_action_name(spec->default_action));
+	ent_seccomp_action_str(spec->default_action, spec->default_errnum, def, sizeof(def));
 	rt_trace("lockdown", "seccomp: %u rules, default %s, from %s (%s), %u instructions",
 	         spec->n_rules, def,
 	         ent_has(spec->seccomp_ref) ? spec->seccomp_ref : "runtime/default",
