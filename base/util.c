@@ -122,6 +122,26 @@ int write_file(const char *path, const char *text, int extra_flags)
 	return 0;
 }
 
+int write_all(int fd, const void *buf, size_t size)
+{
+	const char *p = buf;
+
+	while (size) {
+		ssize_t n = write(fd, p, size);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		p += n;
+		size -= (size_t)n;
+	}
+	return 0;
+}
+
 char *read_text_file(const char *path, size_t max)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);

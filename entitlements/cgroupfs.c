@@ -9,8 +9,8 @@
  * hierarchy: "cpu,cpuacct" where they are one hierarchy, "cpu" where they are two), plus the
  * cgroup2 tree where it is; on v2 hosts the cgroup2 tree at /sys/fs/cgroup itself.
  *
- * Only the hierarchies in use are mounted: those carrying a limit or the device rules, where
- * the runtime places the container (runtime/cgroup.c makes the same choice). These are new
+ * Only the hierarchies in use are mounted: those carrying a limit, the device rules or a report,
+ * where the runtime places the container (runtime/cgroup.c makes the same choice). These are new
  * mounts made inside the container's cgroup namespace, so each shows the container's own
  * cgroup as its root: nothing of the host's other cgroups is visible. They are
  * read-only, and the tmpfs holding them is made read-only last (a read-only path), so the
@@ -55,20 +55,30 @@ static int add_hierarchy(const struct ent_cgroup_mount *c, const char *target,
 	return ent_plan_add_mount(plan, &m, WHY, err);
 }
 
-/* The controllers the plan uses, as cgroup calls them. */
-static void wanted_controllers(const struct cgroup_spec *cg, const char *out[4])
+#define MAX_WANTED 5
+
+/*
+ * The controllers the plan uses, as v1 calls them (runtime/cgroup.c's cgroup_wanted): those of
+ * its limits and device rules, those --stats reads (memory, cpuacct, pids), pids to track
+ * every process. On v2, cpuacct and devices need no controller; a controller found on no v1
+ * hierarchy puts the cgroup2 tree in use (in_use below). --stats also reads v2's io where it
+ * is enabled, which need not be shown inside.
+ */
+static void wanted_controllers(const struct cgroup_spec *cg, const char *out[MAX_WANTED])
 {
 	unsigned n = 0;
 
-	if (cg->memory_bytes > 0)
+	if (cg->memory_bytes > 0 || cg->stats)
 		out[n++] = "memory";
-	if (cg->pids_max > 0 && !cg->pids_rlimit)
+	if ((cg->pids_max > 0 && !cg->pids_rlimit) || cg->stats || cg->track)
 		out[n++] = "pids";
 	if (cg->cpu_quota_us > 0)
 		out[n++] = "cpu";
 	if (cg->n_devrules > 0)
 		out[n++] = "devices";
-	while (n < 4)
+	if (cg->stats)
+		out[n++] = "cpuacct";
+	while (n < MAX_WANTED)
 		out[n++] = NULL;
 }
 
@@ -89,9 +99,9 @@ static bool has_controller(const char *opts, const char *ctrl)
  * a wanted controller is on no v1 hierarchy (a controller comes from v1 when one has it).
  */
 static bool in_use(const struct ent_cgroup_layout *layout, const struct ent_cgroup_mount *c,
-                   const char *const wanted[4])
+                   const char *const wanted[MAX_WANTED])
 {
-	for (unsigned w = 0; w < 4 && wanted[w]; w++) {
+	for (unsigned w = 0; w < MAX_WANTED && wanted[w]; w++) {
 		bool on_v1 = false;
 
 		if (!c->v2 && has_controller(c->opts, wanted[w]))
@@ -122,7 +132,7 @@ int ent_compile_cgroupfs(const struct ent_host *host, struct ent_plan *plan, str
 {
 	const struct ent_cgroup_layout *layout = &host->cgroups;
 	struct rootfs_spec *rootfs = &plan->rootfs;
-	const char *wanted[4];
+	const char *wanted[MAX_WANTED];
 	const struct ent_cgroup_mount *top = at_top(layout);
 	struct rootfs_mount tmpfs = { .source = "tmpfs",
 		                      .target = CGROUP_DIR,

@@ -1,8 +1,9 @@
 /*
  * entitlements/limits.c - resource values, as the command line and a node policy write them:
- * sizes ("256M"), process counts ("1024", "max"), CPU counts ("1.5"), and the size of a tmpfs
- * (tmpfs(5): its "size=" mount option). Pure: each error names where the value came from
- * (an option, or a policy line), the offending text and what is expected.
+ * sizes ("256M"), process counts ("1024", "max"), CPU counts ("1.5"), durations ("30s",
+ * "1.5m", as timeout(1) writes them) and the size of a tmpfs (tmpfs(5): its "size=" mount
+ * option). Pure: each error names where the value came from (an option, or a policy line), the
+ * offending text and what is expected.
  */
 #include "entitlements/ent.h"
 
@@ -19,7 +20,14 @@
 static const struct { char suffix; int shift; } size_suffixes[] = {
 	{ 'b', 0 }, { 'k', 10 }, { 'm', 20 }, { 'g', 30 }, { 't', 40 },
 };
+
+/* timeout(1)'s suffixes (its 'd' aside): a duration without one is in seconds. */
+static const struct { char suffix; int64_t ms; } duration_units[] = {
+	{ 's', 1000 }, { 'm', 60 * 1000 }, { 'h', 60 * 60 * 1000 },
+};
 /* clang-format on */
+
+#define DURATION_DIGITS 9 /* at most 999999999 of a unit, and 9 decimals: no overflow below */
 
 /* "64k", "1GB", "512": the number of bytes, or -1. */
 static int64_t size_value(const char *text)
@@ -94,6 +102,93 @@ int ent_parse_cpus(const char *what, const char *text, int64_t *quota_us, int64_
 	*period_us = 100000;
 	*quota_us = (int64_t)(v * 100000 + 0.5);
 	return 0;
+}
+
+/*
+ * "30", "30s", "1.5m", "2h": milliseconds (rounded to the nearest), or -1. Digits by hand, not
+ * strtod(3): no locale, sign, exponent, hex, "inf" or "nan" can sneak in.
+ */
+static int64_t duration_value(const char *text)
+{
+	int64_t whole = 0, frac = 0, scale = 1, unit = 1000;
+	const char *p = text;
+	int digits = 0;
+
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	for (; isdigit((unsigned char)*p); p++) {
+		if (++digits > DURATION_DIGITS)
+			return -1;
+		whole = whole * 10 + (*p - '0');
+	}
+	if (*p == '.') {
+		if (!isdigit((unsigned char)*++p))
+			return -1;
+		for (digits = 0; isdigit((unsigned char)*p); p++) {
+			if (++digits > DURATION_DIGITS)
+				continue; /* beyond a nanosecond of an hour: nothing to round */
+			frac = frac * 10 + (*p - '0');
+			scale *= 10;
+		}
+	}
+	if (*p) {
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(duration_units) && duration_units[i].suffix != *p; i++)
+			;
+		if (i == ARRAY_SIZE(duration_units) || p[1])
+			return -1;
+		unit = duration_units[i].ms;
+	}
+	return whole * unit + (frac * unit + scale / 2) / scale;
+}
+
+int ent_parse_duration(const char *what, const char *text, int64_t *ms, struct rt_err *err)
+{
+	int64_t v = duration_value(text);
+
+	if (v <= 0)
+		return rt_fail(err, 0,
+		               "%s: '%s' is not a duration (expected a positive number of seconds "
+		               "with an optional suffix s, m or h, e.g. 30s or 1.5m)",
+		               what, text);
+	*ms = v;
+	return 0;
+}
+
+void ent_duration_str(int64_t ms, char *buf, size_t size)
+{
+	int64_t sec = ms / 1000, rest = ms % 1000;
+	int decimals = 3;
+
+	if (ms > 0 && ms % (60 * 60 * 1000) == 0) {
+		snprintf(buf, size, "%" PRId64 "h", ms / (60 * 60 * 1000));
+		return;
+	}
+	if (ms > 0 && ms % (60 * 1000) == 0) {
+		snprintf(buf, size, "%" PRId64 "m", ms / (60 * 1000));
+		return;
+	}
+	if (ms >= 1000000000LL * 1000) {
+		/*
+		 * Ten digits of seconds would not read back (DURATION_DIGITS): hours, with seven
+		 * decimals, which come back to the nearest millisecond (an hour's 1e-7 is 0.36 ms).
+		 */
+		int64_t hours = ms / (60 * 60 * 1000),
+		        frac = (ms % (60 * 60 * 1000) * 10000000 + 1800000) / 3600000;
+
+		for (decimals = 7; frac && frac % 10 == 0; frac /= 10)
+			decimals--;
+		snprintf(buf, size, "%" PRId64 ".%0*" PRId64 "h", hours, decimals, frac);
+		return;
+	}
+	if (!rest) {
+		snprintf(buf, size, "%" PRId64 "s", sec);
+		return;
+	}
+	for (; rest % 10 == 0; rest /= 10)
+		decimals--;
+	snprintf(buf, size, "%" PRId64 ".%0*" PRId64 "s", sec, decimals, rest);
 }
 
 void ent_size_str(int64_t bytes, char *buf, size_t size)

@@ -123,6 +123,21 @@ struct rootfs_path {
 	const char *why;
 };
 
+/*
+ * --ephemeral: the rootfs becomes the read-only lower layer of an overlay (overlayfs) whose
+ * upper and work directories are on a tmpfs of size_bytes made for this container: whatever
+ * the container writes lands there and is gone with its mount namespace; the rootfs directory
+ * is never written. rootfs/overlay.c assembles it in the child.
+ */
+struct rootfs_overlay {
+	bool enabled;
+	bool upper; /* a writable upper layer. false with readonly (security.fs=read-only): the
+	               kernel makes no overlay of one read-only layer, and none is needed, so the
+	               rootfs is mounted read-only as it would be without --ephemeral */
+	int64_t size_bytes; /* the tmpfs: a write beyond fails with ENOSPC (0 without upper) */
+	const char *why;
+};
+
 struct rootfs_spec {
 	const char *root;  /* host path of the rootfs directory: absolute, symlinks resolved */
 	uint64_t root_dev; /* its device and inode, pinned by runtime/ when the path was resolved */
@@ -130,6 +145,7 @@ struct rootfs_spec {
 	bool idmap;        /* the rootfs is an idmapped mount the parent makes (rootfs/idmap.c) */
 	bool readonly;     /* remount / read-only after the mounts are in place */
 	const char *readonly_why;
+	struct rootfs_overlay ephemeral;
 	struct rootfs_mount mounts[ENT_MAX_MOUNTS];
 	unsigned n_mounts;
 	bool host_dev; /* bind the host's /dev instead of building a minimal one */
@@ -204,6 +220,17 @@ struct cgroup_spec {
 	const char *memory_why;
 	const char *pids_why;
 	const char *cpu_why;
+	/*
+	 * Not limits: reasons for a cgroup. stats (--stats) measures the whole container's CPU
+	 * time, memory peak, process peak and I/O, which only its cgroups count (memory, cpuacct,
+	 * pids on v1; memory, pids, io and the core cpu.stat on v2). track: every process
+	 * of the container must be found to be killed (a --timeout in the host's PID namespace,
+	 * where the death of our PID 1 takes nobody with it): the pids hierarchy lists them.
+	 */
+	bool stats;
+	const char *stats_why;
+	bool track;
+	const char *track_why;
 	struct cgroup_devrule devrules[ENT_MAX_DEVRULES];
 	unsigned n_devrules;
 };
@@ -309,6 +336,14 @@ struct ent_process {
 	bool tty;
 	struct ent_rlimit rlimits[ENT_MAX_RLIMITS];
 	unsigned n_rlimits;
+	/*
+	 * --timeout, as timeout(1): at timeout_ms after the command started, SIGTERM to the
+	 * container's PID 1 (which passes it on); kill_after_ms later, SIGKILL to every process
+	 * of the container. 0: no timeout.
+	 */
+	int64_t timeout_ms;
+	int64_t kill_after_ms;
+	const char *timeout_why;
 };
 
 /* ---------------------------------------------------------------- the whole plan */

@@ -22,6 +22,7 @@ static const char *const v2_names[CGROUP_N_CONTROLLERS] = {
 	[CGROUP_MEMORY] = "memory",
 	[CGROUP_PIDS] = "pids",
 	[CGROUP_CPU] = "cpu",
+	[CGROUP_IO] = "io",
 };
 
 /* Is name one of the space-separated words of list ("cpu" is not "cpuset")? */

@@ -52,6 +52,10 @@ enum opt_id {
 	OPT_BPF,
 	OPT_VERIFY,
 	OPT_LEARN,
+	OPT_EPHEMERAL,
+	OPT_TIMEOUT,
+	OPT_KILL_AFTER,
+	OPT_STATS,
 };
 
 struct opt_row {
@@ -101,6 +105,15 @@ static const struct opt_row opt_rows[] = {
 	  "address pool for network.access=user+ (default 10.88.0.0/16)" },
 	{ "tty",         no_argument,       OPT_TTY,          FOR_RUN,     NULL,
 	  "allocate a pseudo-terminal" },
+	{ "ephemeral",   optional_argument, OPT_EPHEMERAL,    FOR_REQUEST, "[=SIZE]",
+	  "writes go to a tmpfs of SIZE (default 1G) over the rootfs, gone at exit" },
+	{ "timeout",     required_argument, OPT_TIMEOUT,      FOR_RUN | FOR_EXPLAIN | FOR_LEARN,
+	  "DURATION", "SIGTERM after DURATION (30s, 1.5m, 2h), exit 124" },
+	{ "kill-after",  required_argument, OPT_KILL_AFTER,   FOR_RUN | FOR_EXPLAIN | FOR_LEARN,
+	  "DURATION",
+	  "with --timeout: SIGKILL every process after this grace (default 10s)" },
+	{ "stats",       required_argument, OPT_STATS,        FOR_RUN | FOR_EXPLAIN, "FILE",
+	  "write a JSON resource report at exit ('-': stderr)" },
 	{ "verbose",     no_argument,       OPT_VERBOSE,      FOR_REQUEST, NULL,
 	  "narrate each setup step on stderr" },
 	{ "format",      required_argument, OPT_FORMAT,       FOR_EXPLAIN | FOR_CHECK | FOR_LEARN,
@@ -157,11 +170,10 @@ void rt_cli_usage(FILE *out, enum rt_command command)
 	if (command == RT_CMD_LEARN)
 		fputs("\nRun COMMAND under observation, again with what it needed, until it needs\n"
 		      "nothing new (at most 5 rounds), and print the least entitlements it needs:\n"
-		      "one per line on stdout (a profile file), the evidence on stderr. The "
-		      "rootfs\n"
-		      "must be read-only (-e security.fs=read-only), so that every round starts "
-		      "from\n"
-		      "the same files; the workload's output goes to stderr, its input is "
+		      "one per line on stdout (a profile file), the evidence on stderr. Every "
+		      "round\n"
+		      "starts from the same files: --ephemeral, or a read-only rootfs (-e\n"
+		      "security.fs=read-only). The workload's output goes to stderr, its input is\n"
 		      "/dev/null.\n",
 		      out);
 	fputs("\nOptions:\n", out);
@@ -173,7 +185,8 @@ void rt_cli_usage(FILE *out, enum rt_command command)
 			continue;
 		snprintf(left, sizeof(left), "%s%c%s--%s%s%s", is_short(o->id) ? "-" : "   ",
 		         is_short(o->id) ? o->id : ' ', is_short(o->id) ? ", " : "", o->name,
-		         o->arg ? " " : "", o->arg ? o->arg : "");
+		         o->arg && o->has_arg == required_argument ? " " : "",
+		         o->arg ? o->arg : "");
 		if (strlen(left) > 26)
 			fprintf(out, "  %s\n  %-26s %s\n", left, "", o->help);
 		else
@@ -188,10 +201,11 @@ void rt_cli_usage(FILE *out, enum rt_command command)
 		      "docs/learn.md.\n",
 		      out);
 	if (command == RT_CMD_RUN)
-		fputs("\nExit status: the command's own; 128+N if it died of signal N; 125 if "
-		      "ent-run\n"
-		      "failed; 126 if the command cannot be executed; 127 if it was not found.\n"
-		      "See ent-run(1) and docs/entitlements.md.\n",
+		fputs("\nExit status: the command's own; 128+N if it died of signal N; 124 if it "
+		      "timed "
+		      "out;\n125 if ent-run failed; 126 if the command cannot be executed; 127 if "
+		      "it "
+		      "was not\nfound. See ent-run(1), docs/entitlements.md and docs/ci.md.\n",
 		      out);
 }
 
@@ -289,6 +303,14 @@ static int apply_process_option(struct rt_options *opts, int id, char *arg, stru
 	case OPT_TTY:
 		req->tty = true;
 		return 0;
+	case OPT_EPHEMERAL:
+		req->ephemeral = true;
+		req->ephemeral_bytes = 0;
+		return arg ? ent_parse_size("--ephemeral", arg, &req->ephemeral_bytes, err) : 0;
+	case OPT_TIMEOUT:
+		return ent_parse_duration("--timeout", arg, &req->timeout_ms, err);
+	case OPT_KILL_AFTER:
+		return ent_parse_duration("--kill-after", arg, &req->kill_after_ms, err);
 	}
 	return 1;
 }
@@ -320,6 +342,14 @@ static int apply_option(struct rt_options *opts, int id, char *arg, struct rt_er
 		return 0;
 	case OPT_VERBOSE:
 		opts->verbose = true;
+		return 0;
+	case OPT_STATS:
+		if (!arg[0])
+			return rt_fail(err, 0,
+			               "--stats: the file name is empty (expected FILE, or - "
+			               "for stderr)");
+		opts->stats_path = arg;
+		req->stats = true;
 		return 0;
 	case OPT_FORMAT:
 		if (strcmp(arg, "text") && strcmp(arg, "json"))
@@ -454,5 +484,9 @@ int rt_cli_parse(int argc, char **argv, struct rt_options *opts, struct rt_err *
 			return 0;
 	}
 	optind += first - 1;
+	if (opts->req.kill_after_ms && !opts->req.timeout_ms)
+		return rt_fail(err, 0,
+		               "--kill-after: needs --timeout (it is the grace after the "
+		               "timeout's SIGTERM)");
 	return parse_positional(argc, argv, opts, err);
 }

@@ -36,6 +36,7 @@ struct rt_options {
 	bool list;                      /* explain --list */
 	bool bpf;                       /* explain --bpf */
 	const char *rootfs;             /* ROOTFS as typed (main.c resolves it) */
+	const char *stats_path;         /* --stats FILE; "-" is stderr */
 	char *owned[ENT_MAX_REQ_ITEMS]; /* strings made here ("--env K" -> "K=value") */
 	struct ns_idpool ids;           /* host id ranges for root's containers (runtime/host.c) */
 	unsigned n_owned;

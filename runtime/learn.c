@@ -13,9 +13,11 @@
  * followed by another with the new proposal, at most ENT_LEARN_ROUNDS in all, since the first
  * refusal often hides the next need (a job that cannot set its ids never reaches the network).
  *
- * Every round must start from the same files, so a writable rootfs is refused: the rootfs is
- * read-only (security.fs=read-only). The workload's output goes to stderr, so that stdout
- * holds only the proposal; its input is /dev/null, as no round could replay it.
+ * Every round must start from the same files: with --ephemeral each round writes to an overlay
+ * on a tmpfs of its own, gone with the round; a read-only rootfs (security.fs=read-only) is
+ * the same in every round too; a writable rootfs is refused. The workload's output goes to
+ * stderr, so that stdout holds only the proposal; its input is /dev/null, as no round could
+ * replay it.
  */
 #include "runtime/learn.h"
 
@@ -211,7 +213,7 @@ static int observe(struct learner *lr, struct ent_plan *plan, struct ent_learnin
 	memset(&lr->round_err, 0, sizeof(lr->round_err));
 	if (lockdown_filter_build(&plan->lockdown, &filter, err) < 0)
 		return -1;
-	status = rt_launch_observed(plan, filter, &lr->opts->ids, &obs, err);
+	status = rt_launch_observed(plan, filter, &lr->opts->ids, NULL, &obs, err);
 	lockdown_filter_free(filter);
 	if (lr->capwatch) {
 		rt_capwatch_drain(lr->capwatch); /* what the last calls reported */
@@ -269,17 +271,21 @@ static int run_round(struct learner *lr, unsigned round, bool verify, struct rt_
 
 /* ---------------------------------------------------------------- the session */
 
-/* The rootfs must read the same in every round: read-only (refused otherwise, with a hint). */
+/*
+ * The rootfs must read the same in every round: under --ephemeral (each round writes to a
+ * tmpfs of its own, gone with it), or read-only. A writable rootfs is refused, with a hint.
+ */
 static int check_rootfs_state(struct learner *lr, struct rt_err *err)
 {
 	_cleanup_(plan_freep) struct ent_plan *plan = compile_round(lr, false, err);
 
 	if (!plan)
 		return -1;
-	if (plan->rootfs.readonly)
+	if (plan->rootfs.ephemeral.enabled || plan->rootfs.readonly)
 		return 0;
 	rt_fail(err, 0, "learn: the rootfs is writable: each round must start from the same files");
-	rt_err_hint(err, "learn with -e security.fs=read-only (tmpfs on /tmp and /run)");
+	rt_err_hint(err, "learn with --ephemeral (each round writes to a throwaway layer), or with "
+	                 "-e security.fs=read-only");
 	return -1;
 }
 

@@ -135,14 +135,15 @@ static int resolve_request(struct rt_options *opts, char *rootfs, struct rt_err 
 }
 
 /* Build the filter in the parent, so the child only loads it; then start the container. */
-static int run_container(struct ent_plan *plan, const struct ns_idpool *ids, struct rt_err *err)
+static int run_container(struct ent_plan *plan, const struct ns_idpool *ids, const char *stats_path,
+                         struct rt_err *err)
 {
 	struct lockdown_filter *filter = NULL;
 	int status;
 
 	if (lockdown_filter_build(&plan->lockdown, &filter, err) < 0)
 		return -1;
-	status = rt_launch(plan, filter, ids, err);
+	status = rt_launch(plan, filter, ids, stats_path, err);
 	lockdown_filter_free(filter);
 	return status;
 }
@@ -311,7 +312,7 @@ static int run_plan(struct rt_options *opts, struct rt_policy *p, struct rt_err 
 	switch (opts->command) {
 	case RT_CMD_RUN:
 		if (enforce_policy(opts, p, plan, err) == 0)
-			status = run_container(plan, &opts->ids, err);
+			status = run_container(plan, &opts->ids, opts->stats_path, err);
 		break;
 	case RT_CMD_EXPLAIN:
 		status = explain_plan(opts, plan, err);
