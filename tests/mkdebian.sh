@@ -3,7 +3,8 @@
 #   mkdebian.sh DIR [MIRROR]
 # debootstrap --variant=minbase bookworm from MIRROR (default http://deb.debian.org/debian).
 # DIR is built in DIR.tmp and renamed when complete, so an interrupted build leaves no half
-# rootfs behind. Exits 2 (and says why) when debootstrap or the mirror is unavailable.
+# rootfs behind. Exits 2, saying why, when debootstrap is missing or cannot reach the mirror
+# (the test is then a skip); 1 on any other failure.
 set -eu
 dir=$1
 mirror=${2:-http://deb.debian.org/debian}
@@ -13,9 +14,13 @@ if ! command -v debootstrap >/dev/null 2>&1; then
 fi
 rm -rf "$dir.tmp"
 if ! debootstrap --variant=minbase bookworm "$dir.tmp" "$mirror" >"$dir.log" 2>&1; then
-	echo "mkdebian: debootstrap from $mirror failed: $(tail -n 1 "$dir.log")" >&2
 	rm -rf "$dir.tmp"
-	exit 2
+	if grep -Eq 'Failed getting release file|Couldn.t download|Temporary failure|unable to resolve|Connection (refused|timed out)' "$dir.log"; then
+		echo "mkdebian: debootstrap cannot reach $mirror: $(grep -m1 -E '^[EW]:' "$dir.log")" >&2
+		exit 2
+	fi
+	echo "mkdebian: debootstrap failed (see $dir.log): $(tail -n 1 "$dir.log")" >&2
+	exit 1
 fi
 # apt's lists are fetched by the job itself; start without them, as an image would.
 rm -rf "$dir.tmp"/var/lib/apt/lists/* "$dir.tmp"/var/cache/apt/*.bin
