@@ -186,6 +186,7 @@ void ent_proposal_learned_text(const struct ent_proposal *p, char *buf, size_t s
 struct ent_learn_result {
 	unsigned rounds;
 	bool converged; /* the last round needed nothing new */
+	bool stopped;   /* the last round was killed by SIGINT, SIGTERM or SIGHUP: no more */
 	int exit_code;  /* the workload's status in the last round */
 	bool verified;  /* --verify ran */
 	bool verify_same;
@@ -197,7 +198,8 @@ struct ent_learn_result {
  * The report. Text: the proposal to out, one entitlement per line (a profile file), and the
  * evidence to log: for each entitlement the calls that required it (count, first occurrence),
  * then what stays denied. JSON: one object to out, {"entitlements", "evidence", "denied",
- * "exit_code", "rounds", "converged", "capabilities_observed", "verify"}. Returns 0, or -1
+ * "exit_code", "rounds", "converged", "stopped", "capabilities_observed", "verify"}. Returns
+ * 0, or -1
  * with err when writing fails.
  */
 int ent_learn_print(FILE *out, FILE *log, bool json, const struct ent_learning *l,

@@ -39,6 +39,9 @@ static void print_text_log(FILE *log, const struct ent_learning *l, const struct
 
 	if (r->converged)
 		fprintf(log, "learn: proposal after %u round%s:\n", r->rounds, plural(r->rounds));
+	else if (r->stopped)
+		fprintf(log, "learn: stopped in round %u (exit %d): the proposal so far:\n",
+		        r->rounds, r->exit_code);
 	else
 		fprintf(log, "learn: proposal, still changing after %u rounds:\n", r->rounds);
 	if (!p->n)
@@ -141,6 +144,7 @@ static struct json_object *json_report(const struct ent_learning *l, const struc
 	jadd(o, "exit_code", json_object_new_int(r->exit_code));
 	jadd(o, "rounds", json_object_new_int64(r->rounds));
 	jadd(o, "converged", json_object_new_boolean(r->converged));
+	jadd(o, "stopped", json_object_new_boolean(r->stopped));
 	jadd(o, "capabilities_observed", json_object_new_boolean(l->caps_observed));
 	jadd(o, "verify", verify);
 	return o;

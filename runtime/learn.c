@@ -361,8 +361,13 @@ static int learn_rounds(struct learner *lr, struct ent_learn_result *r, struct r
 		r->exit_code = status;
 		if (ent_learn_propose(&lr->opts->req, &lr->learning, &next, err) < 0)
 			return -1;
-		if (ent_proposal_equal(&next, &lr->proposal) || interrupted(status)) {
-			r->converged = !interrupted(status);
+		if (interrupted(status)) {
+			r->stopped = true;
+			lr->proposal = next;
+			return 0;
+		}
+		if (ent_proposal_equal(&next, &lr->proposal)) {
+			r->converged = true;
 			return 0;
 		}
 		lr->proposal = next;
@@ -395,7 +400,7 @@ static int session(struct learner *lr, struct ent_learn_result *r, struct rt_err
 	if (ent_learn_propose(&lr->opts->req, &lr->learning, &lr->proposal, err) < 0)
 		return -1;
 	status = learn_rounds(lr, r, err);
-	if (status == 0 && lr->opts->verify)
+	if (status == 0 && lr->opts->verify && !r->stopped)
 		status = verify(lr, r, err);
 	return status;
 }
@@ -417,7 +422,9 @@ int rt_learn(struct rt_options *opts, struct rt_policy *policy, struct rt_err *e
 	if (status == 0 &&
 	    ent_learn_print(stdout, stderr, opts->json, &lr.learning, &lr.proposal, &r, err) < 0)
 		status = -1;
-	if (status == 0)
+	if (status == 0 && r.stopped)
+		status = r.exit_code; /* 130: the user's ^C reached the workload */
+	else if (status == 0)
 		status = r.converged && (!r.verified || r.verify_same) ? 0 : 1;
 	rt_capwatch_close(lr.capwatch);
 	ent_learning_free(&lr.learning);

@@ -110,6 +110,15 @@ run_fails "a proposal the node policy refuses stops learning" 125 \
 	learn --policy "$T_TMP/policy" $RO "$R" $P mlock
 check "... after the round it allowed" grep -q '^mlock: errno=EPERM$' "$ERR"
 
+# A round killed as a user stops a program (^C, SIGTERM) ends learning with its status.
+ent learn $EPH "$R" /bin/sh -c "$P mlock; kill -TERM \$\$"
+stopped() {
+	[ "$STATUS" = 143 ] && ! grep -q '^learn: round 2' "$ERR" &&
+		grep -q '^learn: stopped in round 1 (exit 143): the proposal so far:$' "$ERR" &&
+		[ "$(cat "$OUT")" = security.memory-lock ]
+}
+check "a round killed by SIGTERM stops learning, with the proposal so far" stopped
+
 # Failures: one line, exit 125 (or 127: the command is not there).
 run_fails "a writable rootfs is refused" 125 'learn: the rootfs is writable' learn "$R" /bin/true
 check "... with a hint" grep -q '^ent-run: hint: learn with --ephemeral' "$ERR"
