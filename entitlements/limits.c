@@ -27,6 +27,7 @@ static const struct { char suffix; int64_t ms; } duration_units[] = {
 };
 /* clang-format on */
 
+#define DURATION_MAX_MS (1000000000LL * 60 * 60 * 1000) /* 10^9 hours */
 #define DURATION_DIGITS 9 /* at most 999999999 of a unit, and 9 decimals: no overflow below */
 
 /* "64k", "1GB", "512": the number of bytes, or -1. */
@@ -110,7 +111,7 @@ int ent_parse_cpus(const char *what, const char *text, int64_t *quota_us, int64_
  */
 static int64_t duration_value(const char *text)
 {
-	int64_t whole = 0, frac = 0, scale = 1, unit = 1000;
+	int64_t whole = 0, frac = 0, scale = 1, unit = 1000, ms;
 	const char *p = text;
 	int digits = 0;
 
@@ -140,7 +141,9 @@ static int64_t duration_value(const char *text)
 			return -1;
 		unit = duration_units[i].ms;
 	}
-	return whole * unit + (frac * unit + scale / 2) / scale;
+	ms = whole * unit + (frac * unit + scale / 2) / scale;
+	/* At most 999999999h, however written, so that ent_duration_str prints it back. */
+	return ms < DURATION_MAX_MS ? ms : -1;
 }
 
 int ent_parse_duration(const char *what, const char *text, int64_t *ms, struct rt_err *err)
@@ -158,28 +161,26 @@ int ent_parse_duration(const char *what, const char *text, int64_t *ms, struct r
 
 void ent_duration_str(int64_t ms, char *buf, size_t size)
 {
+	const int64_t hour = 60 * 60 * 1000, minute = 60 * 1000, most = 1000000000; /* 10^9 */
 	int64_t sec = ms / 1000, rest = ms % 1000;
 	int decimals = 3;
 
-	if (ms > 0 && ms % (60 * 60 * 1000) == 0) {
-		snprintf(buf, size, "%" PRId64 "h", ms / (60 * 60 * 1000));
+	/* The largest unit that says it exactly, in at most DURATION_DIGITS digits. */
+	if (ms > 0 && ms % hour == 0) {
+		snprintf(buf, size, "%" PRId64 "h", ms / hour);
 		return;
 	}
-	if (ms > 0 && ms % (60 * 1000) == 0) {
-		snprintf(buf, size, "%" PRId64 "m", ms / (60 * 1000));
+	if (ms > 0 && ms % minute == 0 && ms / minute < most) {
+		snprintf(buf, size, "%" PRId64 "m", ms / minute);
 		return;
 	}
-	if (ms >= 1000000000LL * 1000) {
-		/*
-		 * Ten digits of seconds would not read back (DURATION_DIGITS): hours, with seven
-		 * decimals, which come back to the nearest millisecond (an hour's 1e-7 is 0.36 ms).
-		 */
-		int64_t hours = ms / (60 * 60 * 1000),
-		        frac = (ms % (60 * 60 * 1000) * 10000000 + 1800000) / 3600000;
+	if (sec >= most) {
+		/* Hours with seven decimals come back to the nearest ms (1e-7 h is 0.36 ms). */
+		int64_t frac = (ms % hour * 10000 + 1800) / 3600; /* rounded to the nearest */
 
 		for (decimals = 7; frac && frac % 10 == 0; frac /= 10)
 			decimals--;
-		snprintf(buf, size, "%" PRId64 ".%0*" PRId64 "h", hours, decimals, frac);
+		snprintf(buf, size, "%" PRId64 ".%0*" PRId64 "h", ms / hour, decimals, frac);
 		return;
 	}
 	if (!rest) {

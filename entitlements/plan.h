@@ -312,10 +312,9 @@ struct lockdown_spec {
 	const char *seccomp_ref; /* "runtime/default" (or NULL), "unconfined", "localhost/NAME" */
 	uint8_t default_action;  /* enum lockdown_action, for syscalls no rule names */
 	int32_t default_errnum;  /* ENOSYS: a syscall newer than the filter -> libc falls back */
-	struct lockdown_rule
-	        *rules; /* n_rules of them, owned by the plan (ent_lockdown_add_rule) */
+	/* n_rules of them, in room for ENT_MAX_RULES; owned by the plan (ent_lockdown_add_rule) */
+	struct lockdown_rule *rules;
 	unsigned n_rules;
-	unsigned cap_rules;
 };
 
 /* ---------------------------------------------------------------- the process (runtime/) */

@@ -16,6 +16,7 @@
 
 #include "base/err.h"
 #include "base/log.h"
+#include "entitlements/explain.h"
 #include "netcfg/netcfg.h"
 #include "ns/ns.h"
 #include "rootfs/rootfs.h"
@@ -119,8 +120,9 @@ static int apply_rlimits(const struct ent_process *proc, struct rt_err *err)
 		struct rlimit want = { .rlim_cur = l->soft, .rlim_max = l->hard };
 		struct rlimit have;
 
-		rt_trace("runtime", "setrlimit(%d, %llu, %llu)  [%s]", l->resource,
-		         (unsigned long long)l->soft, (unsigned long long)l->hard, l->why);
+		rt_trace("runtime", "setrlimit(%s, %llu, %llu)  [%s]",
+		         ent_rlimit_name(l->resource) ?: "?", (unsigned long long)l->soft,
+		         (unsigned long long)l->hard, l->why);
 		if (setrlimit(l->resource, &want) == 0)
 			continue;
 		if (errno != EPERM || getrlimit(l->resource, &have) < 0)

@@ -212,7 +212,9 @@ static void trace_seccomp(const struct lockdown_spec *spec, const struct lockdow
 	char def[48];
 
 	ent_seccomp_action_str(spec->default_action, spec->default_errnum, def, sizeof(def));
-	rt_trace("lockdown", "seccomp: %u rules, default %s, from %s (%s), %u instructions",
+	rt_trace("lockdown",
+	         "seccomp(SECCOMP_SET_MODE_FILTER): %u rules, default %s, from %s (%s), "
+	         "%u instructions",
 	         spec->n_rules, def,
 	         ent_has(spec->seccomp_ref) ? spec->seccomp_ref : "runtime/default",
 	         lockdown_filter_from_cache(filter) ? "cache hit" : "generated",

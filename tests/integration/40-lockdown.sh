@@ -382,7 +382,7 @@ if [ -n "$containers_json" ]; then
 	# shellcheck disable=SC2086
 	ent --verbose $LH $R /bin/true
 	check "localhost/containers.json: --verbose names the profile" \
-		grep -q 'seccomp: [0-9]* rules, default ERRNO(ENOSYS), from localhost/containers.json' \
+		grep -q 'seccomp(SECCOMP_SET_MODE_FILTER): [0-9]* rules, default ERRNO(ENOSYS), from localhost/containers.json' \
 		"$ERR"
 fi
 
