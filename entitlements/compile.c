@@ -7,6 +7,7 @@
  */
 #include "entitlements/ent.h"
 #include "entitlements/grant.h"
+#include "entitlements/learn.h"
 #include "entitlements/names.h"
 #include "entitlements/seccomp_json.h"
 
@@ -681,6 +682,8 @@ static int compile_all(const struct ent_request *req, struct ent_grant_req *reqs
 	if (compile_pids_rlimit(plan, err) < 0)
 		return -1;
 	if (compile_seccomp_ref(req, plan, err) < 0)
+		return -1;
+	if (req->learn && ent_learn_filter(&plan->lockdown, req->learn_caps, err) < 0)
 		return -1;
 	if (compile_network(req, &plan->net, err) < 0)
 		return -1;

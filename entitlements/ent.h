@@ -98,6 +98,8 @@ struct ent_request {
 	const char *seccomp_profile; /* localhost/NAME: the file's text, read by runtime/ */
 	size_t seccomp_profile_len;
 	const char *seccomp_profile_path; /* its path, for messages */
+	bool learn; /* ent-run learn: the learning variant of the filter (entitlements/learn.h) */
+	bool learn_caps; /* ... for a round whose capability checks are observed */
 
 	const char *rootfs;  /* resolved absolute host path, NULL for explain/check */
 	uint64_t rootfs_dev; /* the directory's identity when it was resolved (runtime/) */

@@ -119,12 +119,15 @@ static struct json_object *json_capabilities(const struct lockdown_spec *lock)
 	return o;
 }
 
-/* "errno": the errno name for an errno action, the message number for trace, else null. */
+/*
+ * "errno": the errno name for an errno action and for a notify rule's answer (null when it
+ * lets the call through), the message number for trace, else null.
+ */
 static struct json_object *json_errno(unsigned action, int32_t errnum)
 {
 	char num[16];
 
-	if (action == LOCKDOWN_ERRNO)
+	if (action == LOCKDOWN_ERRNO || (action == LOCKDOWN_NOTIFY && errnum))
 		return jstring(ent_errno_name(errnum, num, sizeof(num)));
 	if (action == LOCKDOWN_TRACE)
 		return json_object_new_int(errnum);

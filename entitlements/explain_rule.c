@@ -2,7 +2,8 @@
  * entitlements/explain_rule.c - seccomp rules in words, for explain's text and --why answers.
  *
  * A seccomp filter (seccomp(2), seccomp_rule_add(3)) is a list of rules: a system call, an
- * action (allow, fail with an errno, kill, trap, log, trace) and up to six comparisons of its
+ * action (allow, fail with an errno, kill, trap, log, trace, notify ent-run learn's supervisor)
+ * and up to six comparisons of its
  * arguments. The plan stores them as numbers; this file spells them as a person reads them:
  * "denied (EPERM)", "arg0 == AF_UNIX (1)", "arg0 has CLONE_NEWUSER (0x10000000)".
  *
@@ -77,6 +78,11 @@ const char *ent_action_text(unsigned action, int32_t errnum, char *buf, size_t s
 		snprintf(buf, size, "denied (%s)", ent_errno_name(errnum, num, sizeof(num)));
 	else if (action == LOCKDOWN_TRACE)
 		snprintf(buf, size, "passed to the tracer (%d)", errnum);
+	else if (action == LOCKDOWN_NOTIFY && errnum)
+		snprintf(buf, size, "%s, then denied (%s)", row->reads,
+		         ent_errno_name(errnum, num, sizeof(num)));
+	else if (action == LOCKDOWN_NOTIFY)
+		snprintf(buf, size, "%s, then allowed", row->reads);
 	else
 		snprintf(buf, size, "%s", row->reads);
 	return buf;

@@ -259,20 +259,23 @@ static void text_rule_groups(FILE *out, const struct lockdown_spec *lock)
 
 /*
  * How many rules from i on form the allow side of a 32-bit value filter (entitlements/filter.c
- * emits it as a run of ALLOW rules, each a masked compare of one argument's low bits); 0 when
- * rule i starts no such run of at least three.
+ * emits it as a run of ALLOW rules, each a masked compare of one argument's low bits; a
+ * learning round reports them to ent-run learn first: NOTIFY rules that let the call
+ * through); 0 when rule i starts no such run of at least three.
  */
 static unsigned complement_rules(const struct lockdown_spec *lock, unsigned i)
 {
 	const struct lockdown_rule *first = &lock->rules[i];
 	unsigned n = 0;
 
+	if (first->errnum || (first->action != LOCKDOWN_ALLOW && first->action != LOCKDOWN_NOTIFY))
+		return 0;
 	while (i + n < lock->n_rules) {
 		const struct lockdown_rule *r = &lock->rules[i + n];
 		const struct lockdown_arg *last = r->n_args ? &r->args[r->n_args - 1] : NULL;
 
-		if (r->action != LOCKDOWN_ALLOW || strcmp(r->syscall, first->syscall) || !last ||
-		    last->op != LOCKDOWN_CMP_MASKED_EQ || (last->value >> 32) ||
+		if (r->action != first->action || r->errnum || strcmp(r->syscall, first->syscall) ||
+		    !last || last->op != LOCKDOWN_CMP_MASKED_EQ || (last->value >> 32) ||
 		    last->index != first->args[first->n_args - 1].index)
 			break;
 		n++;
@@ -314,9 +317,11 @@ static void text_seccomp(FILE *out, const struct lockdown_spec *lock)
 		if (n) {
 			/* The allow side of a 32-bit value filter: one line, not a bit trie. */
 			snprintf(text, sizeof(text),
-			         "%s: allowed otherwise (%u rules on the low 32 "
+			         "%s: %s otherwise (%u rules on the low 32 "
 			         "bits of arg%u)",
-			         r->syscall, n, r->args[r->n_args - 1].index);
+			         r->syscall,
+			         ent_action_text(r->action, r->errnum, action, sizeof(action)), n,
+			         r->args[r->n_args - 1].index);
 			ent_put_row(out, 4, 0, "", text, why_of(r->why));
 			i += n - 1;
 			continue;

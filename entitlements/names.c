@@ -30,6 +30,10 @@ const struct ent_seccomp_action ent_seccomp_actions[LOCKDOWN_N_ACTIONS] = {
 	    "allowed and logged", 0),
 	ACT(LOCKDOWN_TRACE,        SCMP_ACT_TRACE(0),     "SCMP_ACT_TRACE",        "trace",
 	    "passed to the tracer", 0xffff /* the tracer's 16-bit message */),
+	/* ent-run learn: the rule's errnum is its supervisor's answer, not part of the program;
+	   a profile cannot ask for it (no seccomp agent, OCI's listenerPath, is run). */
+	ACT(LOCKDOWN_NOTIFY,       SCMP_ACT_NOTIFY,       "SCMP_ACT_NOTIFY",       "notify",
+	    "reported to ent-run learn", 0),
 };
 
 #define CMP(k, scmp, op) [k] = { (scmp), #scmp, (op) }

@@ -246,6 +246,12 @@ enum lockdown_action {
 	LOCKDOWN_TRAP,
 	LOCKDOWN_LOG,
 	LOCKDOWN_TRACE, /* with rule.errnum as the tracer's message */
+	/*
+	 * ent-run learn (entitlements/learn.h): the call waits for ent-run's supervisor
+	 * (SECCOMP_RET_USER_NOTIF), which records it and answers what the filter without learning
+	 * would: rule.errnum, or 0 to let the call proceed as if no filter had stopped it.
+	 */
+	LOCKDOWN_NOTIFY,
 	LOCKDOWN_N_ACTIONS
 };
 
@@ -384,5 +390,17 @@ const char *ent_plan_strn(struct ent_plan *plan, const char *s, size_t len);
 
 /* Append a zeroed rule to lockdown (growing its array); NULL with err when it is full. */
 struct lockdown_rule *ent_lockdown_add_rule(struct lockdown_spec *lockdown, struct rt_err *err);
+
+/* Does argument value v meet condition c (enum lockdown_cmp, on all 64 bits, as the filter)? */
+bool ent_lockdown_cond_holds(const struct lockdown_arg *c, uint64_t v);
+
+/*
+ * The rule of lockdown that decides a call of syscall with args, as the loaded filter does, or
+ * NULL when no rule matches (the default action decides). The compiler's rules for one call
+ * never overlap, so the first rule whose conditions all hold is the one. Pure.
+ */
+const struct lockdown_rule *ent_lockdown_match(const struct lockdown_spec *lockdown,
+                                               const char *syscall,
+                                               const uint64_t args[ENT_MAX_ARGS]);
 
 #endif

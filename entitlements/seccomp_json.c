@@ -61,10 +61,14 @@ static int action_of(const struct import *im, const char *path, const char *name
 
 	if (strcmp(name, KILL_ALIAS) == 0)
 		return LOCKDOWN_KILL_THREAD;
+	/* A notify rule waits for a seccomp agent (OCI's listenerPath); ent-run runs none. */
+	if (strcmp(name, ent_seccomp_actions[LOCKDOWN_NOTIFY].oci) == 0)
+		return ent_sj_fail(im, path, "%s needs a seccomp agent, which ent-run does not run",
+		                   name);
 	for (unsigned i = 0; i < LOCKDOWN_N_ACTIONS; i++)
 		if (strcmp(ent_seccomp_actions[i].oci, name) == 0)
 			return (int)i;
-	LIST_NAMES(ent_seccomp_actions, LOCKDOWN_N_ACTIONS, list);
+	LIST_NAMES(ent_seccomp_actions, LOCKDOWN_NOTIFY, list); /* NOTIFY, the last, is learn's */
 	return ent_sj_fail(im, path, "unknown action '%s' (expected: %s, or %s)", name, list,
 	                   KILL_ALIAS);
 }

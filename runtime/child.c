@@ -143,6 +143,7 @@ static int workload_setup(const struct ent_plan *plan, const struct lockdown_fil
                           int sync_fd, pid_t init, struct rt_err *err)
 {
 	sigset_t none;
+	int listener, rc;
 
 	/*
 	 * In the host's PID namespace our PID 1 is no init: its death does not end the
@@ -189,7 +190,19 @@ static int workload_setup(const struct ent_plan *plan, const struct lockdown_fil
 	 * needs a capability or a system call the filter may deny, and seccomp comes last of the
 	 * three as it would block the capset and prctl calls before it.
 	 */
-	return lockdown_apply(&plan->lockdown, filter, plan->proc.uid, plan->proc.gid, err);
+	if (lockdown_apply(&plan->lockdown, filter, plan->proc.uid, plan->proc.gid, &listener,
+	                   err) < 0)
+		return -1;
+	if (listener < 0)
+		return 0;
+	/*
+	 * SYNC 2: a learning round's filter reports to a listener that only this process could
+	 * create; it goes to ent-run's supervisor, which must hold it before execve runs anything
+	 * the filter watches (sendmsg and close are allowed by every filter).
+	 */
+	rc = rt_sync_send_fds(sync_fd, SYNC_LISTENER, &listener, 1, err);
+	close(listener);
+	return rc;
 }
 
 /* execvp searches the container's PATH: environ is the plan's environment from here on. */

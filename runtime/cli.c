@@ -20,8 +20,9 @@
 #define FOR_EXPLAIN (1u << RT_CMD_EXPLAIN)
 #define FOR_SPEC    (1u << RT_CMD_SPEC)
 #define FOR_CHECK   (1u << RT_CMD_CHECK)
-#define FOR_REQUEST (FOR_RUN | FOR_EXPLAIN | FOR_SPEC | FOR_CHECK)
-#define FOR_PROCESS (FOR_RUN | FOR_EXPLAIN | FOR_SPEC)
+#define FOR_LEARN   (1u << RT_CMD_LEARN)
+#define FOR_REQUEST (FOR_RUN | FOR_EXPLAIN | FOR_SPEC | FOR_CHECK | FOR_LEARN)
+#define FOR_PROCESS (FOR_RUN | FOR_EXPLAIN | FOR_SPEC | FOR_LEARN)
 
 enum opt_id {
 	OPT_ENTITLE = 'e',
@@ -49,6 +50,8 @@ enum opt_id {
 	OPT_WHY,
 	OPT_LIST,
 	OPT_BPF,
+	OPT_VERIFY,
+	OPT_LEARN,
 	OPT_EPHEMERAL,
 	OPT_TIMEOUT,
 	OPT_KILL_AFTER,
@@ -104,22 +107,27 @@ static const struct opt_row opt_rows[] = {
 	  "allocate a pseudo-terminal" },
 	{ "ephemeral",   optional_argument, OPT_EPHEMERAL,    FOR_REQUEST, "[=SIZE]",
 	  "writes go to a tmpfs of SIZE (default 1G) over the rootfs, gone at exit" },
-	{ "timeout",     required_argument, OPT_TIMEOUT,      FOR_RUN | FOR_EXPLAIN, "DURATION",
-	  "SIGTERM after DURATION (30s, 1.5m, 2h), exit 124" },
-	{ "kill-after",  required_argument, OPT_KILL_AFTER,   FOR_RUN | FOR_EXPLAIN, "DURATION",
+	{ "timeout",     required_argument, OPT_TIMEOUT,      FOR_RUN | FOR_EXPLAIN | FOR_LEARN,
+	  "DURATION", "SIGTERM after DURATION (30s, 1.5m, 2h), exit 124" },
+	{ "kill-after",  required_argument, OPT_KILL_AFTER,   FOR_RUN | FOR_EXPLAIN | FOR_LEARN,
+	  "DURATION",
 	  "with --timeout: SIGKILL every process after this grace (default 10s)" },
 	{ "stats",       required_argument, OPT_STATS,        FOR_RUN | FOR_EXPLAIN, "FILE",
 	  "write a JSON resource report at exit ('-': stderr)" },
 	{ "verbose",     no_argument,       OPT_VERBOSE,      FOR_REQUEST, NULL,
 	  "narrate each setup step on stderr" },
-	{ "format",      required_argument, OPT_FORMAT,       FOR_EXPLAIN | FOR_CHECK, "text|json",
-	  "output format" },
+	{ "format",      required_argument, OPT_FORMAT,       FOR_EXPLAIN | FOR_CHECK | FOR_LEARN,
+	  "text|json", "output format" },
+	{ "verify",      no_argument,       OPT_VERIFY,       FOR_LEARN,   NULL,
+	  "run once more with exactly the proposal, and compare" },
 	{ "why",         required_argument, OPT_WHY,          FOR_EXPLAIN, "NAME",
 	  "why a capability, syscall or path is granted" },
 	{ "list",        no_argument,       OPT_LIST,         FOR_EXPLAIN, NULL,
 	  "print the entitlement catalogue" },
 	{ "bpf",         no_argument,       OPT_BPF,          FOR_EXPLAIN, NULL,
 	  "print the seccomp filter (libseccomp's PFC)" },
+	{ "learn",       no_argument,       OPT_LEARN,        FOR_EXPLAIN, NULL,
+	  "the filter of a learning round (ent-run learn)" },
 	{ "help",        no_argument,       OPT_HELP,         ~0u,         NULL,
 	  "show this help" },
 	{ "version",     no_argument,       OPT_VERSION,      ~0u,         NULL,
@@ -128,14 +136,16 @@ static const struct opt_row opt_rows[] = {
 
 static const char *const command_names[] = {
 	[RT_CMD_RUN] = "run", [RT_CMD_EXPLAIN] = "explain", [RT_CMD_SPEC] = "spec",
-	[RT_CMD_CHECK] = "check",
+	[RT_CMD_CHECK] = "check", [RT_CMD_LEARN] = "learn",
 };
 
 static const char *const command_synopsis[] = {
 	[RT_CMD_RUN]     = "ent-run [OPTIONS] ROOTFS COMMAND [ARG...]",
-	[RT_CMD_EXPLAIN] = "ent-run explain [OPTIONS] [--why NAME | --list | --bpf]",
+	[RT_CMD_EXPLAIN] = "ent-run explain [OPTIONS] [--why NAME | --list | --bpf | --learn]",
 	[RT_CMD_SPEC]    = "ent-run spec [OPTIONS] ROOTFS COMMAND [ARG...]",
 	[RT_CMD_CHECK]   = "ent-run check [OPTIONS] [ROOTFS]",
+	[RT_CMD_LEARN]   = ("ent-run learn [OPTIONS] [--verify] [--format text|json] ROOTFS "
+	                    "COMMAND [ARG...]"),
 };
 /* clang-format on */
 
@@ -150,11 +160,22 @@ void rt_cli_usage(FILE *out, enum rt_command command)
 {
 	fprintf(out, "Usage: %s\n", command_synopsis[command]);
 	if (command == RT_CMD_RUN) {
-		fprintf(out, "       %s\n       %s\n       %s\n       ent-run --help | --version\n",
+		fprintf(out,
+		        "       %s\n       %s\n       %s\n       %s\n"
+		        "       ent-run --help | --version\n",
 		        command_synopsis[RT_CMD_EXPLAIN], command_synopsis[RT_CMD_SPEC],
-		        command_synopsis[RT_CMD_CHECK]);
+		        command_synopsis[RT_CMD_CHECK], command_synopsis[RT_CMD_LEARN]);
 		fputs("\nRun COMMAND inside ROOTFS with only what the entitlements grant.\n", out);
 	}
+	if (command == RT_CMD_LEARN)
+		fputs("\nRun COMMAND under observation, again with what it needed, until it needs\n"
+		      "nothing new (at most 5 rounds), and print the least entitlements it needs:\n"
+		      "one per line on stdout (a profile file), the evidence on stderr. Every "
+		      "round\n"
+		      "starts from the same files: --ephemeral, or a read-only rootfs (-e\n"
+		      "security.fs=read-only). The workload's output goes to stderr, its input is\n"
+		      "/dev/null.\n",
+		      out);
 	fputs("\nOptions:\n", out);
 	for (size_t i = 0; i < ARRAY_SIZE(opt_rows); i++) {
 		const struct opt_row *o = &opt_rows[i];
@@ -171,6 +192,14 @@ void rt_cli_usage(FILE *out, enum rt_command command)
 		else
 			fprintf(out, "  %-26s %s\n", left, o->help);
 	}
+	if (command == RT_CMD_LEARN)
+		fputs("\nExit status: 0 when the proposal is settled (with --verify: and the run "
+		      "with\n"
+		      "it behaved the same); 1 when it is not; 125 if ent-run failed; 126 or 127 "
+		      "if\n"
+		      "the command cannot be executed or was not found. See ent-run(1) and\n"
+		      "docs/learn.md.\n",
+		      out);
 	if (command == RT_CMD_RUN)
 		fputs("\nExit status: the command's own; 128+N if it died of signal N; 124 if it "
 		      "timed "
@@ -337,6 +366,12 @@ static int apply_option(struct rt_options *opts, int id, char *arg, struct rt_er
 	case OPT_BPF:
 		opts->bpf = true;
 		return 0;
+	case OPT_VERIFY:
+		opts->verify = true;
+		return 0;
+	case OPT_LEARN:
+		opts->learn = true;
+		return 0;
 	case OPT_HELP:
 		opts->help = true;
 		return 0;
@@ -376,14 +411,17 @@ static int unknown_option(char **argv, int index, struct rt_err *err)
 
 static enum rt_command find_command(const char *word)
 {
-	for (int c = RT_CMD_EXPLAIN; c <= RT_CMD_CHECK; c++) {
+	for (int c = RT_CMD_EXPLAIN; c <= RT_CMD_LEARN; c++) {
 		if (!strcmp(word, command_names[c]))
 			return (enum rt_command)c;
 	}
 	return RT_CMD_RUN;
 }
 
-/* Positional arguments: ROOTFS COMMAND [ARG...] for run and spec, none for explain and check. */
+/*
+ * Positional arguments: ROOTFS COMMAND [ARG...] for run, spec and learn, none for explain and
+ * check ([ROOTFS] for check).
+ */
 static int parse_positional(int argc, char **argv, struct rt_options *opts, struct rt_err *err)
 {
 	int rest = argc - optind;

@@ -20,6 +20,7 @@ enum rt_command {
 	RT_CMD_EXPLAIN,
 	RT_CMD_SPEC,
 	RT_CMD_CHECK,
+	RT_CMD_LEARN,
 };
 
 struct rt_options {
@@ -28,7 +29,9 @@ struct rt_options {
 	bool help;              /* --help: print usage for command, exit 0 */
 	bool version;           /* --version */
 	bool verbose;
-	bool json;                      /* explain/check --format json */
+	bool json;                      /* explain/check/learn --format json */
+	bool verify;                    /* learn --verify */
+	bool learn;                     /* explain --learn */
 	const char *why;                /* explain --why NAME */
 	bool list;                      /* explain --list */
 	bool bpf;                       /* explain --bpf */

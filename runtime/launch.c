@@ -51,6 +51,7 @@ struct launch {
 	bool timed_out;            /* it fired: exit 124 */
 	struct rt_stats stats;     /* --stats: what the report says */
 	struct timespec started;   /* CLOCK_MONOTONIC at clone, for the report's wall time */
+	const struct rt_observer *obs; /* ent-run learn's hooks, or NULL */
 };
 
 /*
@@ -115,8 +116,9 @@ static int follow_setup(struct launch *l, struct rt_err *err)
 
 		if (r <= 0)
 			return r < 0 ? -1 : result;
-		/* Only a terminal travels this way, one descriptor; anything else is closed. */
-		for (unsigned i = msg.type == SYNC_PTY; i < fds.n; i++)
+		/* A terminal or a listener, one descriptor, travels this way; anything else is
+		 * closed. */
+		for (unsigned i = msg.type == SYNC_PTY || msg.type == SYNC_LISTENER; i < fds.n; i++)
 			close(fds.fd[i]);
 		switch (msg.type) {
 		case SYNC_TRACE:
@@ -124,6 +126,12 @@ static int follow_setup(struct launch *l, struct rt_err *err)
 			break;
 		case SYNC_PTY:
 			if (fds.n && rt_tty_attach(&l->tty, fds.fd[0], err) < 0)
+				result = -1;
+			break;
+		case SYNC_LISTENER:
+			if (fds.n && (!l->obs || !l->obs->listener))
+				close(fds.fd[0]);
+			else if (fds.n && l->obs->listener(l->obs->data, fds.fd[0], err) < 0)
 				result = -1;
 			break;
 		case SYNC_EXEC_FAILED:
@@ -160,6 +168,17 @@ static void forward_signal(struct launch *l, int sig)
 		return;
 	}
 	syscall(SYS_pidfd_send_signal, l->pidfd, sig, NULL, 0);
+}
+
+/* What the observer watches while the container runs: into fds[first...]. */
+static void observer_fds(const struct launch *l, struct pollfd *fds)
+{
+	int obs[RT_OBSERVER_FDS] = { -1, -1 };
+
+	if (l->obs && l->obs->poll_fds)
+		l->obs->poll_fds(l->obs->data, obs);
+	for (unsigned i = 0; i < RT_OBSERVER_FDS; i++)
+		fds[i] = (struct pollfd){ .fd = obs[i], .events = POLLIN };
 }
 
 /* Arm the timer to fire once, ms from now (timerfd_settime(2), CLOCK_MONOTONIC). */
@@ -200,15 +219,16 @@ static void on_timer(struct launch *l)
 }
 
 /*
- * Wait for the container to exit while forwarding signals, relaying the terminal and keeping
- * the timeout. The container's exit wins over a timer that fires in the same instant.
+ * Wait for the container to exit while forwarding signals, relaying the terminal, keeping the
+ * timeout and, learning, serving the observer (its seccomp listener, its ring of capability
+ * checks). The container's exit wins over a timer that fires in the same instant.
  */
 static int wait_child(struct launch *l, int sig_fd)
 {
 	bool master_open = l->tty.master >= 0;
 
 	for (;;) {
-		struct pollfd fds[5] = {
+		struct pollfd fds[5 + RT_OBSERVER_FDS] = {
 			{ .fd = l->pidfd, .events = POLLIN },
 			{ .fd = sig_fd, .events = POLLIN },
 			{ .fd = master_open ? l->tty.master : -1, .events = POLLIN },
@@ -218,10 +238,15 @@ static int wait_child(struct launch *l, int sig_fd)
 		};
 		struct signalfd_siginfo si;
 
-		if (poll(fds, 5, -1) < 0) {
+		observer_fds(l, &fds[5]);
+		if (poll(fds, 5 + RT_OBSERVER_FDS, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
+		}
+		for (unsigned i = 5; i < 5 + RT_OBSERVER_FDS; i++) {
+			if (fds[i].revents)
+				l->obs->ready(l->obs->data, fds[i].fd, fds[i].revents);
 		}
 		if (fds[2].revents && rt_tty_pump(l->tty.master, STDOUT_FILENO) < 0)
 			master_open = false;
@@ -418,9 +443,20 @@ static void kill_child(struct launch *l)
 int rt_launch(struct ent_plan *plan, const struct lockdown_filter *filter,
               const struct ns_idpool *ids, const char *stats_path, struct rt_err *err)
 {
-	struct launch l = {
-		.pid = -1, .pidfd = -1, .sync_fd = -1, .tty = { .master = -1 }, .timer_fd = -1
-	};
+	return rt_launch_observed(plan, filter, ids, stats_path, NULL, err);
+}
+
+int rt_launch_observed(struct ent_plan *plan, const struct lockdown_filter *filter,
+                       const struct ns_idpool *ids, const char *stats_path,
+                       const struct rt_observer *obs, struct rt_err *err)
+{
+	struct launch l = { .pid = -1,
+		            .pidfd = -1,
+		            .sync_fd = -1,
+		            .tty = { .master = -1 },
+		            .timer_fd = -1,
+		            .obs = obs };
+	int dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
 	struct rt_stats_file *stats = NULL;
 	int sig_fd = -1;
 	sigset_t set, old;
@@ -455,6 +491,8 @@ int rt_launch(struct ent_plan *plan, const struct lockdown_filter *filter,
 	clock_gettime(CLOCK_REALTIME, &l.stats.started);
 	clock_gettime(CLOCK_MONOTONIC, &l.started);
 	if (start_child(plan, filter, &l, err) < 0)
+		goto out;
+	if (obs && obs->started && obs->started(obs->data, l.pid, err) < 0)
 		goto out;
 	if (ns_write_idmaps(l.pid, &plan->ns, err) < 0)
 		goto out;
@@ -511,5 +549,11 @@ out:
 		close(l.timer_fd);
 	rt_stats_close(stats);
 	sigprocmask(SIG_SETMASK, &old, NULL); /* restores what the caller had: cannot fail */
+	/*
+	 * Dumpable again, as we were, once the container is gone: the next launch of this
+	 * process (ent-run learn runs one per round) must be able to write its child's uid_map.
+	 */
+	if (dumpable > 0)
+		prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0);
 	return status;
 }

@@ -4,6 +4,8 @@
 #ifndef RT_LAUNCH_H
 #define RT_LAUNCH_H
 
+#include <sys/types.h>
+
 #include "base/err.h"
 #include "entitlements/plan.h"
 #include "ns/idrange.h"
@@ -23,5 +25,28 @@
  */
 int rt_launch(struct ent_plan *plan, const struct lockdown_filter *filter,
               const struct ns_idpool *ids, const char *stats_path, struct rt_err *err);
+
+#define RT_OBSERVER_FDS 2
+
+/*
+ * An observer of a launch (ent-run learn, runtime/learn.c): called at fixed points of the
+ * parent's side, and given descriptors to poll with the container's own. Members may be NULL.
+ */
+struct rt_observer {
+	void *data;
+	/* After clone, before SYNC_GO: the container's PID 1 on the host (its namespaces exist). */
+	int (*started)(void *data, pid_t pid, struct rt_err *err);
+	/* SYNC_LISTENER: the workload's seccomp listener; the observer owns fd from then on. */
+	int (*listener)(void *data, int fd, struct rt_err *err);
+	/* While the container runs: the descriptors to poll (-1: none), and one that is readable.
+	 */
+	void (*poll_fds)(void *data, int fds[RT_OBSERVER_FDS]);
+	void (*ready)(void *data, int fd, short revents);
+};
+
+/* rt_launch, with obs told what happens (NULL: nobody, as rt_launch). */
+int rt_launch_observed(struct ent_plan *plan, const struct lockdown_filter *filter,
+                       const struct ns_idpool *ids, const char *stats_path,
+                       const struct rt_observer *obs, struct rt_err *err);
 
 #endif

@@ -222,10 +222,11 @@ static void trace_seccomp(const struct lockdown_spec *spec, const struct lockdow
 }
 
 int lockdown_apply(const struct lockdown_spec *spec, const struct lockdown_filter *filter,
-                   uint32_t uid, uint32_t gid, struct rt_err *err)
+                   uint32_t uid, uint32_t gid, int *listener, struct rt_err *err)
 {
 	unsigned max_bits = (unsigned)cap_max_bits();
 
+	*listener = -1;
 	if (max_bits > 64)
 		max_bits = 64;
 	trace_unknown_caps(&spec->caps, max_bits);
@@ -252,5 +253,5 @@ int lockdown_apply(const struct lockdown_spec *spec, const struct lockdown_filte
 	}
 	/* Seccomp last: the filter could deny the capset and prctl calls above. */
 	trace_seccomp(spec, filter);
-	return lockdown_filter_load(filter, err);
+	return lockdown_filter_load(filter, listener, err);
 }

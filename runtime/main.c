@@ -26,6 +26,7 @@
 #include "runtime/cli.h"
 #include "runtime/host.h"
 #include "runtime/launch.h"
+#include "runtime/learn.h"
 #include "runtime/lockdown.h"
 #include "runtime/policy.h"
 
@@ -297,6 +298,9 @@ static int run_plan(struct rt_options *opts, struct rt_policy *p, struct rt_err 
 	struct ent_plan *plan = ent_plan_new(err);
 	int status = -1;
 
+	/* explain --learn: the learning round's filter, as ent-run learn (root) would load it. */
+	opts->req.learn = opts->learn;
+	opts->req.learn_caps = opts->learn && opts->req.host.uid == 0;
 	if (!plan || ent_compile(&opts->req, plan, err) < 0)
 		goto out;
 	/* /sys/fs/cgroup inside: the hierarchies of the plan's cgroup, when it has one. */
@@ -319,6 +323,8 @@ static int run_plan(struct rt_options *opts, struct rt_policy *p, struct rt_err 
 		break;
 	case RT_CMD_CHECK:
 		status = enforce_policy(opts, p, plan, err);
+		break;
+	case RT_CMD_LEARN: /* compiles a plan per round: run_command calls rt_learn() */
 		break;
 	}
 out:
@@ -348,7 +354,9 @@ static int run_command(struct rt_options *opts, struct rt_err *err)
 	if (status == 0)
 		status = rt_profiles_expand(opts, opts->req.profile_dir, &opts->req,
 		                            opts->req.profiles, opts->req.n_profiles, err);
-	if (status == 0)
+	if (status == 0 && opts->command == RT_CMD_LEARN)
+		status = rt_learn(opts, &policy, err);
+	else if (status == 0)
 		status = run_plan(opts, &policy, err);
 	rt_policy_release(&policy);
 	return status;

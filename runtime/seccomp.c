@@ -38,6 +38,7 @@
 /* The loadable program: plain heap memory, so fork() gives the child its own copy. */
 struct lockdown_filter {
 	bool from_cache;
+	bool notify; /* it has NOTIFY rules: loaded with a listener for ent-run learn */
 	unsigned short n_insns;
 	struct sock_filter insns[];
 };
@@ -277,6 +278,15 @@ static char *spec_text(const struct lockdown_spec *spec, size_t *len, struct rt_
 	return lockdown_canon_text(spec, arch, version, len, err);
 }
 
+static bool has_notify(const struct lockdown_spec *spec)
+{
+	for (unsigned i = 0; i < spec->n_rules; i++) {
+		if (spec->rules[i].action == LOCKDOWN_NOTIFY)
+			return true;
+	}
+	return false;
+}
+
 int lockdown_filter_build(const struct lockdown_spec *spec, struct lockdown_filter **out,
                           struct rt_err *err)
 {
@@ -306,6 +316,7 @@ int lockdown_filter_build(const struct lockdown_spec *spec, struct lockdown_filt
 			return -1;
 		rt_trace("lockdown", "seccomp: %u rules from the cache, %u instructions (%.2f ms)",
 		         spec->n_rules, filter->n_insns, elapsed_ms(&t0));
+		filter->notify = has_notify(spec);
 		*out = filter;
 		return 0;
 	}
@@ -323,6 +334,7 @@ int lockdown_filter_build(const struct lockdown_spec *spec, struct lockdown_filt
 	         elapsed_ms(&t0));
 	lockdown_cache_store(text, text_len, filter->insns,
 	                     filter->n_insns * sizeof(struct sock_filter));
+	filter->notify = has_notify(spec);
 	*out = filter;
 	return 0;
 }
@@ -342,25 +354,31 @@ int lockdown_filter_from_cache(const struct lockdown_filter *filter)
 	return filter && filter->from_cache;
 }
 
-int lockdown_filter_load(const struct lockdown_filter *filter, struct rt_err *err)
+int lockdown_filter_load(const struct lockdown_filter *filter, int *listener, struct rt_err *err)
 {
 	struct sock_fprog prog = {
 		.len = filter->n_insns,
 		.filter = (struct sock_filter *)filter->insns,
 	};
-
 	/*
 	 * seccomp(2) rather than prctl(PR_SET_SECCOMP): the same program, but flags are possible.
-	 * We pass none: no TSYNC (one thread), no SPEC_ALLOW (keep the kernel's speculation
-	 * mitigation choice).
+	 * No TSYNC (one thread), no SPEC_ALLOW (keep the kernel's speculation mitigation choice).
+	 * A learning filter asks for a listener (NEW_LISTENER): the descriptor its NOTIFY rules
+	 * report to, which only the filtered task itself can create.
 	 */
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0) {
+	unsigned flags = filter->notify ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0;
+	long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+
+	*listener = -1;
+	if (fd < 0) {
 		rt_fail(err, errno, "lockdown: seccomp(SECCOMP_SET_MODE_FILTER, %u instructions)",
 		        filter->n_insns);
 		if (err->errnum == EACCES)
 			rt_err_hint(err, "a filter needs no_new_privs or CAP_SYS_ADMIN");
 		return -1;
 	}
+	if (filter->notify)
+		*listener = (int)fd;
 	return 0;
 }
 

@@ -132,6 +132,35 @@ static void test_subcommands(void **state)
 	assert_true(opts->version);
 }
 
+static void test_learn(void **state)
+{
+	(void)state;
+	assert_int_equal(PARSE("learn", "--verify", "--format", "json", "-e",
+	                       "security.fs=read-only", "./rootfs", "/bin/sh", "-c", "apt-get"),
+	                 0);
+	assert_int_equal(opts->command, RT_CMD_LEARN);
+	assert_true(opts->verify);
+	assert_true(opts->json);
+	assert_int_equal(opts->req.n_entitlements, 1);
+	assert_string_equal(opts->rootfs, "./rootfs");
+	assert_string_equal(opts->req.argv[0], "/bin/sh");
+	assert_string_equal(opts->req.argv[2], "apt-get");
+	assert_int_equal(PARSE("learn", "--ephemeral", "--timeout", "10m", "r", "true"), 0);
+	assert_true(opts->req.ephemeral);
+	assert_int_equal(opts->req.timeout_ms, 600000);
+	assert_false(opts->verify);
+	assert_false(opts->json);
+	assert_int_equal(PARSE("explain", "--learn"), 0);
+	assert_true(opts->learn);
+	expect_error(PARSE("learn", "r"), "missing COMMAND after ROOTFS 'r' (usage: ent-run learn "
+	                                  "[OPTIONS] [--verify] [--format text|json] ROOTFS "
+	                                  "COMMAND [ARG...])");
+	expect_error(PARSE("learn", "--tty", "r", "c"), "option --tty does not apply to 'learn'");
+	expect_error(PARSE("--verify", "r", "c"),
+	             "option --verify does not apply to 'ent-run ROOTFS COMMAND'");
+	expect_error(PARSE("explain", "--verify"), "option --verify does not apply to 'explain'");
+}
+
 static void test_usage_errors(void **state)
 {
 	(void)state;
@@ -513,6 +542,7 @@ int main(void)
 		cmocka_unit_test(test_subnet),
 		cmocka_unit_test(test_hostname),
 		cmocka_unit_test(test_too_many),
+		cmocka_unit_test(test_learn),
 		cmocka_unit_test(test_too_many_env_from_host),
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_ci_options),
