@@ -15,17 +15,19 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 VERSION := 0.1.0
 
-PKGS    := libseccomp libcap libnl-3.0 libnl-route-3.0 libmnl libnftnl json-c
-# Debian packages: build libraries, test tools (cmocka, busybox for the rootfs, crun and
-# bubblewrap for comparisons, uidmap for rootless maps, iproute2 and nftables to look at test
-# hosts, passt for rootless networking, python3 to read JSON, procps for pgrep, gdb to stage
-# races in tests, time and hyperfine for make bench; clang-14 and its runtime libraries,
-# libFuzzer and the sanitizers, for the fuzz targets; podman and containerd to drive ent-run as
-# their OCI runtime).
+PKGS    := libseccomp libcap libnl-3.0 libnl-route-3.0 libmnl libnftnl json-c libbpf
+# Debian packages: build libraries, the BPF toolchain of ent-run learn (clang, llvm-strip and
+# bpftool make its capability watcher at build time), test tools (cmocka, busybox for the
+# rootfs, debootstrap for learn's Debian rootfs, crun and bubblewrap for comparisons, uidmap
+# for rootless maps, iproute2 and nftables to look at test hosts, passt for rootless
+# networking, python3 to read JSON, procps for pgrep, gdb to stage races in tests, time and
+# hyperfine for make bench; clang-14 and its runtime libraries, libFuzzer and the sanitizers,
+# for the fuzz targets; podman and containerd to drive ent-run as their OCI runtime).
 DEB_PKGS := build-essential pkg-config libseccomp-dev libcap-dev libnl-3-dev libnl-route-3-dev \
-	    libmnl-dev libjson-c-dev libnftnl-dev libcmocka-dev busybox-static crun bubblewrap \
-	    uidmap iproute2 nftables passt clang-format python3 procps gdb time hyperfine \
-	    clang-14 libclang-rt-14-dev podman containerd
+	    libmnl-dev libjson-c-dev libnftnl-dev libbpf-dev clang llvm bpftool libcmocka-dev \
+	    busybox-static debootstrap crun bubblewrap uidmap iproute2 nftables passt \
+	    clang-format python3 procps gdb time hyperfine clang-14 libclang-rt-14-dev podman \
+	    containerd
 
 CC      ?= cc
 CPPFLAGS += -D_GNU_SOURCE -I. -DENT_VERSION='"$(VERSION)"'
@@ -43,8 +45,9 @@ endif
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # Linked statically where Debian ships the archive (all but libmnl): at every start the dynamic
 # loader would otherwise map and relocate seven libraries before main(), about a millisecond
-# (docs/PERFORMANCE.md). libmnl and libc stay shared.
-STATIC_PKGS := libseccomp libcap libnl-3.0 libnl-route-3.0 libnftnl json-c
+# (docs/PERFORMANCE.md). libmnl and libc stay shared. libbpf (with libelf and zlib) is only
+# ever called by ent-run learn: linked in, it costs a run nothing.
+STATIC_PKGS := libseccomp libcap libnl-3.0 libnl-route-3.0 libnftnl json-c libbpf
 PKG_LIBS   = -Wl,-Bstatic $(shell pkg-config --static --libs-only-l $(STATIC_PKGS) 2>/dev/null | \
 	       sed 's/-lpthread//g; s/-lmnl//g') -Wl,-Bdynamic \
 	     $(shell pkg-config --libs libmnl 2>/dev/null) -lpthread
@@ -60,15 +63,43 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(OUT)/tests/%)
 TOOL_SRCS := $(wildcard tests/tools/*.c)
 TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tools/%)
 ROOTFS    := $(BUILD)/rootfs
+DEBIAN    := $(BUILD)/debian
+
+# ent-run learn's capability watcher: a BPF program compiled by clang against the kernel's type
+# information (BTF, dumped by bpftool into vmlinux.h) and embedded as a libbpf skeleton, which
+# libbpf relocates for whatever kernel it loads on (CO-RE): nothing is compiled at run time.
+BPF_DIR  := $(BUILD)/bpf
+BPF_SKEL := $(BPF_DIR)/capable.skel.h
+CLANG    ?= clang
+BPFTOOL  ?= bpftool
+LLVM_STRIP ?= llvm-strip
 
 .PHONY: all deps demo test unit integration golden install clean format format-check rootfs bench \
-	fuzz fuzz-build
+	fuzz fuzz-build debian
 
 all: $(BIN)
 
 $(OUT)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BPF_DIR)/vmlinux.h:
+	@mkdir -p $(dir $@)
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp
+	mv $@.tmp $@
+
+# -g makes the BTF that CO-RE needs; the DWARF beside it is stripped (it would only make the
+# binary larger).
+$(BPF_DIR)/capable.bpf.o: runtime/bpf/capable.bpf.c runtime/bpf/capable.h $(BPF_DIR)/vmlinux.h
+	$(CLANG) -g -O2 -target bpf -Wall -Werror -I$(BPF_DIR) -I. -c -o $@ $<
+	$(LLVM_STRIP) -g $@
+
+$(BPF_SKEL): $(BPF_DIR)/capable.bpf.o
+	$(BPFTOOL) gen skeleton $< name capable_bpf > $@.tmp
+	mv $@.tmp $@
+
+$(OUT)/runtime/capwatch.o: CPPFLAGS += -I$(BPF_DIR)
+$(OUT)/runtime/capwatch.o: $(BPF_SKEL)
 
 $(OUT)/libent.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
@@ -92,6 +123,12 @@ $(ROOTFS)/.stamp: tests/mkrootfs.sh $(TOOL_BINS)
 	sh tests/mkrootfs.sh $(ROOTFS) $(BUILD)/tools
 	@touch $@
 
+# A Debian rootfs for learn's real-world test (apt-get), made once: debootstrap from the mirror.
+debian: $(DEBIAN)/.stamp
+$(DEBIAN)/.stamp: tests/mkdebian.sh
+	sh tests/mkdebian.sh $(DEBIAN)
+	@touch $@
+
 deps:
 	@sh tests/deps.sh $(DEB_PKGS)
 
@@ -105,7 +142,7 @@ golden: $(BIN)
 
 test: deps all unit rootfs fuzz-build
 	ENT_RUN=$(BIN) UNIT_DIR=$(OUT)/tests ROOTFS=$(ROOTFS) TOOLS=$(BUILD)/tools \
-	  FUZZ_DIR=$(FUZZ_OUT) sh tests/run.sh
+	  FUZZ_DIR=$(FUZZ_OUT) DEBIAN=$(DEBIAN) MAKE_DEBIAN='$(MAKE) debian' sh tests/run.sh
 
 # Fuzzing: one libFuzzer target per parser (tests/fuzz/fuzz_NAME.c), linked with the library
 # rebuilt by clang with coverage and sanitizers in $(BUILD)/fuzz. `make fuzz` runs each for
@@ -125,6 +162,9 @@ $(FUZZ_OUT)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP \
 		-c -o $@ $<
+
+$(FUZZ_OUT)/runtime/capwatch.o: CPPFLAGS += -I$(BPF_DIR)
+$(FUZZ_OUT)/runtime/capwatch.o: $(BPF_SKEL)
 
 $(FUZZ_OUT)/libent.a: $(FUZZ_OBJS)
 	$(AR) rcs $@ $^
@@ -170,8 +210,8 @@ install: $(BIN)
 clean:
 	rm -rf $(BUILD)
 
-FORMAT_FILES = $(wildcard $(addsuffix /*.[ch],$(SRC_DIRS)) tests/unit/*.[ch] tests/tools/*.[ch] \
-	       tests/bench/*.[ch] tests/fuzz/*.[ch])
+FORMAT_FILES = $(wildcard $(addsuffix /*.[ch],$(SRC_DIRS)) runtime/bpf/*.[ch] tests/unit/*.[ch] \
+	       tests/tools/*.[ch] tests/bench/*.[ch] tests/fuzz/*.[ch])
 format:
 	clang-format -i $(FORMAT_FILES)
 format-check:

@@ -7,6 +7,7 @@
 #define BASE_ERR_H
 
 /* Exit statuses shared with docker run / podman run (DESIGN.md, "Command line"). */
+#define RT_EXIT_TIMED_OUT   124 /* --timeout: the workload ran out of time (as timeout(1)) */
 #define RT_EXIT_FAILED      125 /* ent-run itself failed: usage, entitlements, setup */
 #define RT_EXIT_CANNOT_EXEC 126 /* the command exists but cannot be executed */
 #define RT_EXIT_NOT_FOUND   127 /* the command was not found */

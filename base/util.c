@@ -122,21 +122,59 @@ int write_file(const char *path, const char *text, int extra_flags)
 	return 0;
 }
 
+int write_all(int fd, const void *buf, size_t size)
+{
+	const char *p = buf;
+
+	while (size) {
+		ssize_t n = write(fd, p, size);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		p += n;
+		size -= (size_t)n;
+	}
+	return 0;
+}
+
 char *read_text_file(const char *path, size_t max)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	_cleanup_free_ char *text = NULL;
-	size_t len = 0;
+	size_t len = 0, size = 0;
 
 	if (fd < 0)
 		return NULL;
-	text = malloc(max + 1);
-	if (!text)
-		return NULL;
-	/* Read until EOF: kernel files report no size, and a file may be shorter than stat says. */
+	/*
+	 * Read until EOF: kernel files report no size, and a file may be shorter or longer than
+	 * stat says. The buffer grows from 4 KiB as the text does (an /etc/subuid is a few
+	 * lines): a buffer of max bytes up front would, once freed, teach malloc to serve later
+	 * large requests from its heap, which then stays resident.
+	 */
 	for (;;) {
-		ssize_t n = read(fd, text + len, max + 1 - len);
+		ssize_t n;
 
+		if (len == size) {
+			size_t next = size ? 2 * size : 4096;
+			char *grown;
+
+			if (size > max) {
+				errno = EFBIG;
+				return NULL;
+			}
+			next = next > max + 1 ? max + 1 : next;
+			grown = realloc(text, next + 1);
+			if (!grown)
+				return NULL;
+			text = grown;
+			size = next;
+		}
+		n = read(fd, text + len, size - len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -144,10 +182,10 @@ char *read_text_file(const char *path, size_t max)
 		if (n == 0)
 			break;
 		len += (size_t)n;
-		if (len > max) {
-			errno = EFBIG;
-			return NULL;
-		}
+	}
+	if (len > max) {
+		errno = EFBIG;
+		return NULL;
 	}
 	text[len] = '\0';
 	return steal_ptr(&text);

@@ -60,6 +60,12 @@ int parse_ipv4_cidr(const char *text, uint32_t *net, unsigned *prefix_len);
 int write_file(const char *path, const char *text, int extra_flags);
 
 /*
+ * Write all size bytes of buf to the regular file fd, as many write(2) calls as it takes
+ * (EINTR retried). Returns 0, or -1 with errno set (EIO when write returns 0).
+ */
+int write_all(int fd, const void *buf, size_t size);
+
+/*
  * Read the whole file at path (at most max bytes) into a new NUL-terminated buffer the caller
  * frees. NULL with errno set on failure (EFBIG when the file is larger than max).
  */

@@ -9,8 +9,8 @@
  * hierarchy: "cpu,cpuacct" where they are one hierarchy, "cpu" where they are two), plus the
  * cgroup2 tree where it is; on v2 hosts the cgroup2 tree at /sys/fs/cgroup itself.
  *
- * Only the hierarchies in use are mounted: those carrying a limit or the device rules, where
- * the runtime places the container (runtime/cgroup.c makes the same choice). These are new
+ * Only the hierarchies in use are mounted: those carrying a limit, the device rules or a report,
+ * where the runtime places the container (runtime/cgroup.c makes the same choice). These are new
  * mounts made inside the container's cgroup namespace, so each shows the container's own
  * cgroup as its root: nothing of the host's other cgroups is visible. They are
  * read-only, and the tmpfs holding them is made read-only last (a read-only path), so the
@@ -26,7 +26,7 @@
 
 #define CGROUP_DIR "/sys/fs/cgroup"
 #define WHY        "default"
-#define WANTED_MAX 5 /* memory, pids, cpu, devices, cpuset */
+#define WANTED_MAX 6 /* memory, pids, cpu, devices, cpuset, cpuacct */
 
 /*
  * Where a host mount point goes inside, below dir (/sys/fs/cgroup): the same place relative to
@@ -78,14 +78,20 @@ static int add_hierarchy(const struct ent_cgroup_mount *c, const char *target,
 	return ent_plan_add_mount(plan, &m, v->why, err);
 }
 
-/* The controllers the plan uses, as cgroup calls them (runtime/cgroup.c's cgroup_wanted). */
+/*
+ * The controllers the plan uses, as v1 calls them (runtime/cgroup.c's cgroup_wanted): those of
+ * its limits (cpuset: an OCI config's CPUs and memory nodes) and device rules, those --stats
+ * reads (memory, cpuacct, pids), pids to track every process. On v2, cpuacct and devices need
+ * no controller; a controller found on no v1 hierarchy puts the cgroup2 tree in use (in_use
+ * below). --stats also reads v2's io where it is enabled, which need not be shown inside.
+ */
 static void wanted_controllers(const struct cgroup_spec *cg, const char *out[WANTED_MAX])
 {
 	unsigned n = 0;
 
-	if (cg->memory_bytes > 0 || cg->memory_reservation_bytes > 0)
+	if (cg->memory_bytes > 0 || cg->memory_reservation_bytes > 0 || cg->stats)
 		out[n++] = "memory";
-	if (cg->pids_max > 0 && !cg->pids_rlimit)
+	if ((cg->pids_max > 0 && !cg->pids_rlimit) || cg->stats || cg->track)
 		out[n++] = "pids";
 	if (cg->cpu_quota_us > 0 || cg->cpu_shares > 0)
 		out[n++] = "cpu";
@@ -93,6 +99,8 @@ static void wanted_controllers(const struct cgroup_spec *cg, const char *out[WAN
 		out[n++] = "devices";
 	if (cg->cpuset_cpus || cg->cpuset_mems)
 		out[n++] = "cpuset";
+	if (cg->stats)
+		out[n++] = "cpuacct";
 	while (n < WANTED_MAX)
 		out[n++] = NULL;
 }

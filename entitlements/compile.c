@@ -7,6 +7,7 @@
  */
 #include "entitlements/ent.h"
 #include "entitlements/grant.h"
+#include "entitlements/learn.h"
 #include "entitlements/names.h"
 #include "entitlements/seccomp_json.h"
 
@@ -498,6 +499,9 @@ static int compile_pids_rlimit(struct ent_plan *plan, struct rt_err *err)
 	if (cg->pids_max <= 0 || !plan->ns.unshare[NS_USER] ||
 	    (plan->lockdown.caps.bounding & (UINT64_C(1) << CAP_SETUID)))
 		return 0;
+	/* With a pids cgroup anyway (--stats, a --timeout to enforce), the cap lives there. */
+	if (cg->stats || cg->track)
+		return 0;
 	if (plan->proc.n_rlimits >= ENT_MAX_RLIMITS)
 		return rt_fail(err, 0, "entitlements: too many rlimits (at most %d)",
 		               ENT_MAX_RLIMITS);
@@ -507,6 +511,46 @@ static int compile_pids_rlimit(struct ent_plan *plan, struct rt_err *err)
 	rl->why = cg->pids_why;
 	cg->pids_rlimit = true;
 	return 0;
+}
+
+/*
+ * The options a CI job asks for. --ephemeral: the rootfs under an overlay whose upper layer is
+ * a tmpfs of the request's SIZE, else ENT_EPHEMERAL_DEFAULT (or the node policy's tmpfs
+ * ceiling when that is lower, as every tmpfs the request does not size); under
+ * security.fs=read-only there is nothing to write, so no upper layer and no tmpfs. --timeout:
+ * where the container shares the host's PID namespace, killing its PID 1 kills nobody else, so
+ * a cgroup must track its processes. --stats: the cgroups that count what it used.
+ */
+static void compile_ci(const struct ent_request *req, struct ent_plan *plan)
+{
+	struct rootfs_overlay *eph = &plan->rootfs.ephemeral;
+	struct cgroup_spec *cg = &plan->cgroup;
+	int64_t size = ENT_EPHEMERAL_DEFAULT;
+
+	if (req->limits.has_tmpfs && req->limits.tmpfs_bytes < size)
+		size = req->limits.tmpfs_bytes;
+	if (req->ephemeral) {
+		eph->enabled = true;
+		eph->why = "--ephemeral";
+		eph->upper = !plan->rootfs.readonly;
+		eph->size_bytes = !eph->upper            ? 0
+		                  : req->ephemeral_bytes ? req->ephemeral_bytes
+		                                         : size;
+	}
+	if (req->timeout_ms > 0) {
+		plan->proc.timeout_ms = req->timeout_ms;
+		plan->proc.kill_after_ms =
+		        req->kill_after_ms > 0 ? req->kill_after_ms : ENT_KILL_AFTER_DEFAULT;
+		plan->proc.timeout_why = "--timeout";
+		if (!plan->ns.unshare[NS_PID]) {
+			cg->track = true;
+			cg->track_why = "--timeout";
+		}
+	}
+	if (req->stats) {
+		cg->stats = true;
+		cg->stats_why = "--stats";
+	}
 }
 
 /*
@@ -635,9 +679,12 @@ static int compile_all(const struct ent_request *req, struct ent_grant_req *reqs
 	compile_identity(&req->host, n_base_devices, plan);
 	compile_device_rules(plan);
 	compile_limits(req, &plan->cgroup);
+	compile_ci(req, plan);
 	if (compile_pids_rlimit(plan, err) < 0)
 		return -1;
 	if (compile_seccomp_ref(req, plan, err) < 0)
+		return -1;
+	if (req->learn && ent_learn_filter(&plan->lockdown, req->learn_caps, err) < 0)
 		return -1;
 	if (compile_network(req, &plan->net, err) < 0)
 		return -1;

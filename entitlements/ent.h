@@ -14,10 +14,12 @@
 #include "base/err.h"
 #include "entitlements/plan.h"
 
-#define ENT_MAX_REQ_ITEMS  64
-#define ENT_PIDS_DEFAULT   1024                /* processes, when nothing else says */
-#define ENT_TMPFS_DEFAULT  (INT64_C(64) << 20) /* bytes of every tmpfs, when nothing else says */
-#define ENT_SUBNET_DEFAULT "10.88.0.0/16"      /* the address pool; a policy always allows it */
+#define ENT_MAX_REQ_ITEMS      64
+#define ENT_PIDS_DEFAULT       1024                /* processes, when nothing else says */
+#define ENT_TMPFS_DEFAULT      (INT64_C(64) << 20) /* bytes of every tmpfs, when nothing else says */
+#define ENT_EPHEMERAL_DEFAULT  (INT64_C(1) << 30)  /* bytes of --ephemeral's upper layer */
+#define ENT_KILL_AFTER_DEFAULT 10000               /* ms of grace after --timeout's SIGTERM */
+#define ENT_SUBNET_DEFAULT     "10.88.0.0/16"      /* the address pool; a policy always allows it */
 
 /*
  * Resource ceilings, from a node policy's "limit" lines (entitlements/policy.h); a has_* false
@@ -97,6 +99,8 @@ struct ent_request {
 	const char *seccomp_profile; /* localhost/NAME: the file's text, read by runtime/ */
 	size_t seccomp_profile_len;
 	const char *seccomp_profile_path; /* its path, for messages */
+	bool learn; /* ent-run learn: the learning variant of the filter (entitlements/learn.h) */
+	bool learn_caps; /* ... for a round whose capability checks are observed */
 
 	const char *rootfs;  /* resolved absolute host path, NULL for explain/check */
 	uint64_t rootfs_dev; /* the directory's identity when it was resolved (runtime/) */
@@ -115,6 +119,12 @@ struct ent_request {
 	uint32_t uid;
 	uint32_t gid;
 	bool tty;
+	bool ephemeral;          /* --ephemeral[=SIZE] */
+	int64_t ephemeral_bytes; /* its SIZE; 0: the default (ENT_EPHEMERAL_DEFAULT, or the
+	                            policy's tmpfs ceiling when lower) */
+	int64_t timeout_ms;      /* --timeout DURATION; 0: none */
+	int64_t kill_after_ms;   /* --kill-after DURATION; 0: ENT_KILL_AFTER_DEFAULT */
+	bool stats;              /* --stats FILE: measure the container (the file is runtime/'s) */
 
 	bool has_memory; /* limits; has_* false = default */
 	int64_t memory_bytes;
@@ -142,6 +152,16 @@ int ent_parse_size(const char *what, const char *text, int64_t *bytes, struct rt
 int ent_parse_pids(const char *what, const char *text, int64_t *pids, struct rt_err *err);
 int ent_parse_cpus(const char *what, const char *text, int64_t *quota_us, int64_t *period_us,
                    struct rt_err *err);
+
+/*
+ * A duration as timeout(1) writes it ("--timeout", "--kill-after"): a positive decimal number
+ * with an optional suffix s, m or h (seconds without one), into *ms, rounded to the nearest
+ * millisecond (at least 1). Returns 0, or -1 with err naming what, the text and the form.
+ */
+int ent_parse_duration(const char *what, const char *text, int64_t *ms, struct rt_err *err);
+
+/* A duration as text, in the largest unit that says it exactly: "2h", "90s", "1.5s". */
+void ent_duration_str(int64_t ms, char *buf, size_t size);
 
 /* The same values as text for messages: "64M", "1536K", "100"; CPUs "1.5". */
 void ent_size_str(int64_t bytes, char *buf, size_t size);

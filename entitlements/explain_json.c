@@ -119,12 +119,15 @@ static struct json_object *json_capabilities(const struct lockdown_spec *lock)
 	return o;
 }
 
-/* "errno": the errno name for an errno action, the message number for trace, else null. */
+/*
+ * "errno": the errno name for an errno action and for a notify rule's answer (null when it
+ * lets the call through), the message number for trace, else null.
+ */
 static struct json_object *json_errno(unsigned action, int32_t errnum)
 {
 	char num[16];
 
-	if (action == LOCKDOWN_ERRNO)
+	if (action == LOCKDOWN_ERRNO || (action == LOCKDOWN_NOTIFY && errnum))
 		return jstring(ent_errno_name(errnum, num, sizeof(num)));
 	if (action == LOCKDOWN_TRACE)
 		return json_object_new_int(errnum);
@@ -289,6 +292,22 @@ static struct json_object *json_limits(const struct cgroup_spec *cg)
 	jadd(cpu, "period_us", json_object_new_int64(cg->cpu_period_us));
 	jadd(cpu, "why", jstring(why_of(cg->cpu_why)));
 	jadd(o, "cpu", cpu);
+	jadd(o, "stats", json_object_new_boolean(cg->stats));
+	jadd(o, "track", json_object_new_boolean(cg->track));
+	return o;
+}
+
+/* --ephemeral: null, or the overlay's upper layer. */
+static struct json_object *json_ephemeral(const struct rootfs_overlay *eph)
+{
+	struct json_object *o;
+
+	if (!eph->enabled)
+		return NULL;
+	o = json_object_new_object();
+	jadd(o, "upper", json_object_new_boolean(eph->upper));
+	jadd(o, "size_bytes", json_object_new_int64(eph->size_bytes));
+	jadd(o, "why", jstring(why_of(eph->why)));
 	return o;
 }
 
@@ -324,6 +343,16 @@ static struct json_object *json_process(const struct ent_plan *plan)
 		json_object_array_add(rlimits, r);
 	}
 	jadd(o, "rlimits", rlimits);
+	if (proc->timeout_ms > 0) {
+		struct json_object *t = json_object_new_object();
+
+		jadd(t, "ms", json_object_new_int64(proc->timeout_ms));
+		jadd(t, "kill_after_ms", json_object_new_int64(proc->kill_after_ms));
+		jadd(t, "why", jstring(why_of(proc->timeout_why)));
+		jadd(o, "timeout", t);
+	} else {
+		jadd(o, "timeout", NULL);
+	}
 	return o;
 }
 
@@ -343,6 +372,7 @@ static struct json_object *json_plan(const struct ent_plan *plan)
 	jadd(rootfs, "path", jstring(plan->rootfs.root));
 	jadd(rootfs, "readonly", json_object_new_boolean(plan->rootfs.readonly));
 	jadd(rootfs, "why", jstring(why_of(plan->rootfs.readonly_why)));
+	jadd(rootfs, "ephemeral", json_ephemeral(&plan->rootfs.ephemeral));
 	jadd(o, "rootfs", rootfs);
 	jadd(o, "mounts", json_mounts(&plan->rootfs));
 	jadd(o, "masked_paths", json_paths(plan->rootfs.masked, plan->rootfs.n_masked));

@@ -2,7 +2,8 @@
  * entitlements/explain_rule.c - seccomp rules in words, for explain's text and --why answers.
  *
  * A seccomp filter (seccomp(2), seccomp_rule_add(3)) is a list of rules: a system call, an
- * action (allow, fail with an errno, kill, trap, log, trace) and up to six comparisons of its
+ * action (allow, fail with an errno, kill, trap, log, trace, notify ent-run learn's supervisor)
+ * and up to six comparisons of its
  * arguments. The plan stores them as numbers; this file spells them as a person reads them:
  * "denied (EPERM)", "arg0 == AF_UNIX (1)", "arg0 has CLONE_NEWUSER (0x10000000)".
  *
@@ -47,41 +48,11 @@ static const struct arg_name {
 	{ "unshare", 0, FLAG(CLONE_NEWUTS) },    { "unshare", 0, FLAG(CLONE_NEWIPC) },
 	{ "unshare", 0, FLAG(CLONE_NEWCGROUP) }, { "unshare", 0, FLAG(CLONE_NEWTIME) },
 };
-
-/* Seccomp actions: the json name and how a person reads it. */
-static const struct action_row {
-	enum lockdown_action action;
-	const char *name;
-	const char *reads;
-} action_rows[] = {
-	{ LOCKDOWN_ALLOW,        "allow",        "allowed" },
-	{ LOCKDOWN_ERRNO,        "errno",        "denied" },
-	{ LOCKDOWN_KILL_PROCESS, "kill_process", "kills the process" },
-	{ LOCKDOWN_KILL_THREAD,  "kill_thread",  "kills the thread" },
-	{ LOCKDOWN_TRAP,         "trap",         "traps (SIGSYS)" },
-	{ LOCKDOWN_LOG,          "log",          "allowed and logged" },
-	{ LOCKDOWN_TRACE,        "trace",        "passed to the tracer" },
-};
-
-/* Argument comparisons (enum lockdown_cmp) as C operators. */
-static const char *const cmp_ops[] = {
-	[LOCKDOWN_CMP_NE] = "!=", [LOCKDOWN_CMP_LT] = "<",  [LOCKDOWN_CMP_LE] = "<=",
-	[LOCKDOWN_CMP_EQ] = "==", [LOCKDOWN_CMP_GE] = ">=", [LOCKDOWN_CMP_GT] = ">",
-	[LOCKDOWN_CMP_MASKED_EQ] = "&",
-};
 /* clang-format on */
-
-static const struct action_row *action_row_of(unsigned action)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(action_rows); i++)
-		if ((unsigned)action_rows[i].action == action)
-			return &action_rows[i];
-	return NULL;
-}
 
 const char *ent_action_name(unsigned action)
 {
-	const struct action_row *row = action_row_of(action);
+	const struct ent_seccomp_action *row = ent_seccomp_action_row(action);
 
 	return row ? row->name : "unknown";
 }
@@ -98,7 +69,7 @@ const char *ent_errno_name(int errnum, char *buf, size_t size)
 
 const char *ent_action_text(unsigned action, int32_t errnum, char *buf, size_t size)
 {
-	const struct action_row *row = action_row_of(action);
+	const struct ent_seccomp_action *row = ent_seccomp_action_row(action);
 	char num[16];
 
 	if (!row)
@@ -107,6 +78,11 @@ const char *ent_action_text(unsigned action, int32_t errnum, char *buf, size_t s
 		snprintf(buf, size, "denied (%s)", ent_errno_name(errnum, num, sizeof(num)));
 	else if (action == LOCKDOWN_TRACE)
 		snprintf(buf, size, "passed to the tracer (%d)", errnum);
+	else if (action == LOCKDOWN_NOTIFY && errnum)
+		snprintf(buf, size, "%s, then denied (%s)", row->reads,
+		         ent_errno_name(errnum, num, sizeof(num)));
+	else if (action == LOCKDOWN_NOTIFY)
+		snprintf(buf, size, "%s, then allowed", row->reads);
 	else
 		snprintf(buf, size, "%s", row->reads);
 	return buf;
@@ -114,7 +90,9 @@ const char *ent_action_text(unsigned action, int32_t errnum, char *buf, size_t s
 
 const char *ent_cmp_op(unsigned op)
 {
-	return op < ARRAY_SIZE(cmp_ops) ? cmp_ops[op] : "?";
+	const struct ent_seccomp_cmp *row = ent_seccomp_cmp_row(op);
+
+	return row ? row->op : "?";
 }
 
 /* A value as "AF_UNIX (1)" or "CLONE_NEWUSER | CLONE_NEWNET (0x50000000)", else as a number. */

@@ -9,6 +9,7 @@
  *
  * Pure code: reads the plan, writes to the FILE * it is given.
  */
+#include "entitlements/ent.h"
 #include "entitlements/explain_internal.h"
 
 #include <inttypes.h>
@@ -258,20 +259,23 @@ static void text_rule_groups(FILE *out, const struct lockdown_spec *lock)
 
 /*
  * How many rules from i on form the allow side of a 32-bit value filter (entitlements/filter.c
- * emits it as a run of ALLOW rules, each a masked compare of one argument's low bits); 0 when
- * rule i starts no such run of at least three.
+ * emits it as a run of ALLOW rules, each a masked compare of one argument's low bits; a
+ * learning round reports them to ent-run learn first: NOTIFY rules that let the call
+ * through); 0 when rule i starts no such run of at least three.
  */
 static unsigned complement_rules(const struct lockdown_spec *lock, unsigned i)
 {
 	const struct lockdown_rule *first = &lock->rules[i];
 	unsigned n = 0;
 
+	if (first->errnum || (first->action != LOCKDOWN_ALLOW && first->action != LOCKDOWN_NOTIFY))
+		return 0;
 	while (i + n < lock->n_rules) {
 		const struct lockdown_rule *r = &lock->rules[i + n];
 		const struct lockdown_arg *last = r->n_args ? &r->args[r->n_args - 1] : NULL;
 
-		if (r->action != LOCKDOWN_ALLOW || strcmp(r->syscall, first->syscall) || !last ||
-		    last->op != LOCKDOWN_CMP_MASKED_EQ || (last->value >> 32) ||
+		if (r->action != first->action || r->errnum || strcmp(r->syscall, first->syscall) ||
+		    !last || last->op != LOCKDOWN_CMP_MASKED_EQ || (last->value >> 32) ||
 		    last->index != first->args[first->n_args - 1].index)
 			break;
 		n++;
@@ -313,9 +317,11 @@ static void text_seccomp(FILE *out, const struct lockdown_spec *lock)
 		if (n) {
 			/* The allow side of a 32-bit value filter: one line, not a bit trie. */
 			snprintf(text, sizeof(text),
-			         "%s: allowed otherwise (%u rules on the low 32 "
+			         "%s: %s otherwise (%u rules on the low 32 "
 			         "bits of arg%u)",
-			         r->syscall, n, r->args[r->n_args - 1].index);
+			         r->syscall,
+			         ent_action_text(r->action, r->errnum, action, sizeof(action)), n,
+			         r->args[r->n_args - 1].index);
 			ent_put_row(out, 4, 0, "", text, why_of(r->why));
 			i += n - 1;
 			continue;
@@ -337,6 +343,22 @@ static void text_mounts(FILE *out, const struct rootfs_spec *rootfs)
 	         rootfs->readonly ? "read-only" : "writable",
 	         ent_has(rootfs->root) ? ", from " : "", rootfs->root);
 	ent_put_row(out, 2, 12, "/", text, why_of(rootfs->readonly_why));
+	if (rootfs->ephemeral.enabled) {
+		char size[32];
+
+		ent_size_str(rootfs->ephemeral.size_bytes, size, sizeof(size));
+		if (rootfs->ephemeral.upper)
+			snprintf(
+			        text, sizeof(text),
+			        "%-7s the rootfs as its read-only lower layer, writes into a tmpfs "
+			        "of %s above it, gone at exit",
+			        "overlay", size);
+		else
+			snprintf(text, sizeof(text),
+			         "%-7s none: the rootfs is read-only, no upper layer to discard",
+			         "overlay");
+		ent_put_row(out, 2, 12, "/", text, why_of(rootfs->ephemeral.why));
+	}
 	for (unsigned i = 0; i < rootfs->n_mounts; i++) {
 		const struct rootfs_mount *m = &rootfs->mounts[i];
 		bool bind = !strcmp(m->fstype, "bind");
@@ -434,6 +456,16 @@ static void text_limits(FILE *out, const struct cgroup_spec *cg)
 		         cg->cpu_quota_us, cg->cpu_period_us,
 		         (double)cg->cpu_quota_us / (double)cg->cpu_period_us);
 	ent_put_row(out, 2, 8, "cpu", cg->cpu_quota_us ? text : "no limit", why_of(cg->cpu_why));
+	if (cg->stats)
+		ent_put_row(out, 2, 8, "report",
+		            "CPU time, memory peak, process peak and I/O of the whole container, "
+		            "from its cgroups (v1: memory, cpuacct, pids; v2: memory, pids, io)",
+		            why_of(cg->stats_why));
+	if (cg->track)
+		ent_put_row(out, 2, 8, "track",
+		            "a pids cgroup lists its processes, to kill every one at the timeout "
+		            "(the host's PID namespace: PID 1 takes nobody with it)",
+		            why_of(cg->track_why));
 }
 
 static void text_rlimit(FILE *out, const struct ent_rlimit *rl)
@@ -469,6 +501,16 @@ static void text_process(FILE *out, const struct ent_plan *plan)
 		ent_put_row(out, 2, 8, e == proc->env ? "env" : "", *e, NULL);
 	for (unsigned i = 0; i < proc->n_rlimits; i++)
 		text_rlimit(out, &proc->rlimits[i]);
+	if (proc->timeout_ms > 0) {
+		char after[32], grace[32], text[160];
+
+		ent_duration_str(proc->timeout_ms, after, sizeof(after));
+		ent_duration_str(proc->kill_after_ms, grace, sizeof(grace));
+		snprintf(text, sizeof(text),
+		         "SIGTERM to PID 1 after %s, SIGKILL to every process %s later; exit 124",
+		         after, grace);
+		ent_put_row(out, 2, 8, "timeout", text, why_of(proc->timeout_why));
+	}
 }
 
 void ent_explain_text(FILE *out, const struct ent_plan *plan)

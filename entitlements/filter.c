@@ -9,6 +9,8 @@
  *   3. a dangerous group: ERRNO(EPERM); clone3: ERRNO(ENOSYS) so that libc falls back;
  *   4. otherwise no rule, hence the filter's default action, ERRNO(ENOSYS).
  * runtime/lockdown.c turns the rules into a filter with libseccomp; nothing here is numbered.
+ * The rules are also read back here (ent_lockdown_match): which rule decides one call, as the
+ * kernel's filter would, for the policy check and for ent-run learn's supervisor.
  */
 #include "entitlements/grant.h"
 
@@ -258,4 +260,41 @@ int ent_filter_build(const struct ent_selection *sel, struct lockdown_spec *ld, 
 			return -1;
 	}
 	return 0;
+}
+
+bool ent_lockdown_cond_holds(const struct lockdown_arg *c, uint64_t v)
+{
+	switch (c->op) {
+	case LOCKDOWN_CMP_NE:
+		return v != c->value;
+	case LOCKDOWN_CMP_LT:
+		return v < c->value;
+	case LOCKDOWN_CMP_LE:
+		return v <= c->value;
+	case LOCKDOWN_CMP_EQ:
+		return v == c->value;
+	case LOCKDOWN_CMP_GE:
+		return v >= c->value;
+	case LOCKDOWN_CMP_GT:
+		return v > c->value;
+	case LOCKDOWN_CMP_MASKED_EQ:
+		return (v & c->value) == c->value2;
+	}
+	return false;
+}
+
+const struct lockdown_rule *ent_lockdown_match(const struct lockdown_spec *ld, const char *syscall,
+                                               const uint64_t args[ENT_MAX_ARGS])
+{
+	for (unsigned i = 0; i < ld->n_rules; i++) {
+		const struct lockdown_rule *r = &ld->rules[i];
+		bool match = !strcmp(r->syscall, syscall);
+
+		for (unsigned k = 0; k < r->n_args && match; k++)
+			match = r->args[k].index < ENT_MAX_ARGS &&
+			        ent_lockdown_cond_holds(&r->args[k], args[r->args[k].index]);
+		if (match)
+			return r;
+	}
+	return NULL;
 }

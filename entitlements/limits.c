@@ -1,8 +1,9 @@
 /*
  * entitlements/limits.c - resource values, as the command line and a node policy write them:
- * sizes ("256M"), process counts ("1024", "max"), CPU counts ("1.5"), and the size of a tmpfs
- * (tmpfs(5): its "size=" mount option). Pure: each error names where the value came from
- * (an option, or a policy line), the offending text and what is expected.
+ * sizes ("256M"), process counts ("1024", "max"), CPU counts ("1.5"), durations ("30s",
+ * "1.5m", as timeout(1) writes them) and the size of a tmpfs (tmpfs(5): its "size=" mount
+ * option). Pure: each error names where the value came from (an option, or a policy line), the
+ * offending text and what is expected.
  */
 #include "entitlements/ent.h"
 
@@ -19,7 +20,15 @@
 static const struct { char suffix; int shift; } size_suffixes[] = {
 	{ 'b', 0 }, { 'k', 10 }, { 'm', 20 }, { 'g', 30 }, { 't', 40 },
 };
+
+/* timeout(1)'s suffixes (its 'd' aside): a duration without one is in seconds. */
+static const struct { char suffix; int64_t ms; } duration_units[] = {
+	{ 's', 1000 }, { 'm', 60 * 1000 }, { 'h', 60 * 60 * 1000 },
+};
 /* clang-format on */
+
+#define DURATION_MAX_MS (1000000000LL * 60 * 60 * 1000) /* 10^9 hours */
+#define DURATION_DIGITS 9 /* at most 999999999 of a unit, and 9 decimals: no overflow below */
 
 /* "64k", "1GB", "512": the number of bytes, or -1. */
 static int64_t size_value(const char *text)
@@ -94,6 +103,93 @@ int ent_parse_cpus(const char *what, const char *text, int64_t *quota_us, int64_
 	*period_us = 100000;
 	*quota_us = (int64_t)(v * 100000 + 0.5);
 	return 0;
+}
+
+/*
+ * "30", "30s", "1.5m", "2h": milliseconds (rounded to the nearest), or -1. Digits by hand, not
+ * strtod(3): no locale, sign, exponent, hex, "inf" or "nan" can sneak in.
+ */
+static int64_t duration_value(const char *text)
+{
+	int64_t whole = 0, frac = 0, scale = 1, unit = 1000, ms;
+	const char *p = text;
+	int digits = 0;
+
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	for (; isdigit((unsigned char)*p); p++) {
+		if (++digits > DURATION_DIGITS)
+			return -1;
+		whole = whole * 10 + (*p - '0');
+	}
+	if (*p == '.') {
+		if (!isdigit((unsigned char)*++p))
+			return -1;
+		for (digits = 0; isdigit((unsigned char)*p); p++) {
+			if (++digits > DURATION_DIGITS)
+				continue; /* beyond a nanosecond of an hour: nothing to round */
+			frac = frac * 10 + (*p - '0');
+			scale *= 10;
+		}
+	}
+	if (*p) {
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(duration_units) && duration_units[i].suffix != *p; i++)
+			;
+		if (i == ARRAY_SIZE(duration_units) || p[1])
+			return -1;
+		unit = duration_units[i].ms;
+	}
+	ms = whole * unit + (frac * unit + scale / 2) / scale;
+	/* At most 999999999h, however written, so that ent_duration_str prints it back. */
+	return ms < DURATION_MAX_MS ? ms : -1;
+}
+
+int ent_parse_duration(const char *what, const char *text, int64_t *ms, struct rt_err *err)
+{
+	int64_t v = duration_value(text);
+
+	if (v <= 0)
+		return rt_fail(err, 0,
+		               "%s: '%s' is not a duration (expected a positive number of seconds "
+		               "with an optional suffix s, m or h, e.g. 30s or 1.5m)",
+		               what, text);
+	*ms = v;
+	return 0;
+}
+
+void ent_duration_str(int64_t ms, char *buf, size_t size)
+{
+	const int64_t hour = 60 * 60 * 1000, minute = 60 * 1000, most = 1000000000; /* 10^9 */
+	int64_t sec = ms / 1000, rest = ms % 1000;
+	int decimals = 3;
+
+	/* The largest unit that says it exactly, in at most DURATION_DIGITS digits. */
+	if (ms > 0 && ms % hour == 0) {
+		snprintf(buf, size, "%" PRId64 "h", ms / hour);
+		return;
+	}
+	if (ms > 0 && ms % minute == 0 && ms / minute < most) {
+		snprintf(buf, size, "%" PRId64 "m", ms / minute);
+		return;
+	}
+	if (sec >= most) {
+		/* Hours with seven decimals come back to the nearest ms (1e-7 h is 0.36 ms). */
+		int64_t frac = (ms % hour * 10000 + 1800) / 3600; /* rounded to the nearest */
+
+		for (decimals = 7; frac && frac % 10 == 0; frac /= 10)
+			decimals--;
+		snprintf(buf, size, "%" PRId64 ".%0*" PRId64 "h", ms / hour, decimals, frac);
+		return;
+	}
+	if (!rest) {
+		snprintf(buf, size, "%" PRId64 "s", sec);
+		return;
+	}
+	for (; rest % 10 == 0; rest /= 10)
+		decimals--;
+	snprintf(buf, size, "%" PRId64 ".%0*" PRId64 "s", sec, decimals, rest);
 }
 
 void ent_size_str(int64_t bytes, char *buf, size_t size)

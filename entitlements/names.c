@@ -4,13 +4,46 @@
 #include "entitlements/names.h"
 
 #include <sched.h>
+#include <seccomp.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/statvfs.h>
 
 #include "base/util.h"
 
 /* clang-format off */
+#define ACT(k, scmp, oci, name, reads, max) [k] = { (scmp), (oci), (name), (reads), (max) }
+const struct ent_seccomp_action ent_seccomp_actions[LOCKDOWN_N_ACTIONS] = {
+	/* libseccomp         profiles                  explain json    sentence           data */
+	ACT(LOCKDOWN_ALLOW,        SCMP_ACT_ALLOW,        "SCMP_ACT_ALLOW",        "allow",
+	    "allowed", 0),
+	ACT(LOCKDOWN_ERRNO,        SCMP_ACT_ERRNO(0),     "SCMP_ACT_ERRNO",        "errno",
+	    "denied", 4095 /* the kernel's MAX_ERRNO */),
+	ACT(LOCKDOWN_KILL_PROCESS, SCMP_ACT_KILL_PROCESS, "SCMP_ACT_KILL_PROCESS", "kill_process",
+	    "kills the process", 0),
+	ACT(LOCKDOWN_KILL_THREAD,  SCMP_ACT_KILL_THREAD,  "SCMP_ACT_KILL_THREAD",  "kill_thread",
+	    "kills the thread", 0),
+	ACT(LOCKDOWN_TRAP,         SCMP_ACT_TRAP,         "SCMP_ACT_TRAP",         "trap",
+	    "traps (SIGSYS)", 0),
+	ACT(LOCKDOWN_LOG,          SCMP_ACT_LOG,          "SCMP_ACT_LOG",          "log",
+	    "allowed and logged", 0),
+	ACT(LOCKDOWN_TRACE,        SCMP_ACT_TRACE(0),     "SCMP_ACT_TRACE",        "trace",
+	    "passed to the tracer", 0xffff /* the tracer's 16-bit message */),
+	/* ent-run learn: the rule's errnum is its supervisor's answer, not part of the program;
+	   a profile cannot ask for it (no seccomp agent, OCI's listenerPath, is run). */
+	ACT(LOCKDOWN_NOTIFY,       SCMP_ACT_NOTIFY,       "SCMP_ACT_NOTIFY",       "notify",
+	    "reported to ent-run learn", 0),
+};
+
+#define CMP(k, scmp, op) [k] = { (scmp), #scmp, (op) }
+const struct ent_seccomp_cmp ent_seccomp_cmps[LOCKDOWN_N_CMPS] = {
+	CMP(LOCKDOWN_CMP_NE, SCMP_CMP_NE, "!="), CMP(LOCKDOWN_CMP_LT, SCMP_CMP_LT, "<"),
+	CMP(LOCKDOWN_CMP_LE, SCMP_CMP_LE, "<="), CMP(LOCKDOWN_CMP_EQ, SCMP_CMP_EQ, "=="),
+	CMP(LOCKDOWN_CMP_GE, SCMP_CMP_GE, ">="), CMP(LOCKDOWN_CMP_GT, SCMP_CMP_GT, ">"),
+	CMP(LOCKDOWN_CMP_MASKED_EQ, SCMP_CMP_MASKED_EQ, "&"),
+};
+
 #define NS(k, f, n, o, p, iso, sh) [k] = { (k), (f), #f, (n), (o), (p), (iso), (sh) }
 const struct ent_ns_name ent_ns_names[NS_COUNT] = {
 	/* kind      clone(2) flag    name      OCI type   prose      isolated / shared */
@@ -140,4 +173,35 @@ const char *ent_generated_name(unsigned kind)
 	};
 
 	return kind < ARRAY_SIZE(names) ? names[kind] : "";
+}
+
+const struct ent_seccomp_action *ent_seccomp_action_row(unsigned action)
+{
+	return action < LOCKDOWN_N_ACTIONS ? &ent_seccomp_actions[action] : NULL;
+}
+
+const struct ent_seccomp_cmp *ent_seccomp_cmp_row(unsigned op)
+{
+	return op < LOCKDOWN_N_CMPS ? &ent_seccomp_cmps[op] : NULL;
+}
+
+const char *ent_seccomp_short(const char *oci)
+{
+	/* Both prefixes, "SCMP_ACT_" and "SCMP_CMP_", are 9 characters. */
+	return oci && strlen(oci) > 9 ? oci + 9 : "?";
+}
+
+const char *ent_seccomp_action_str(unsigned action, int32_t data, char *buf, size_t size)
+{
+	const struct ent_seccomp_action *row = ent_seccomp_action_row(action);
+	const char *name = row ? ent_seccomp_short(row->oci) : "?";
+	const char *errname = data > 0 ? strerrorname_np(data) : NULL;
+
+	if (!row || !row->max_data)
+		snprintf(buf, size, "%s", name);
+	else if (action == LOCKDOWN_ERRNO && errname)
+		snprintf(buf, size, "%s(%s)", name, errname);
+	else
+		snprintf(buf, size, "%s(%d)", name, (int)data);
+	return buf;
 }

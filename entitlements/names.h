@@ -65,6 +65,38 @@ struct ent_net_name {
 const struct ent_net_name *ent_net_row(enum netcfg_mode mode);
 
 /*
+ * Seccomp actions (enum lockdown_action), as libseccomp, the OCI and Docker profiles, explain
+ * and a sentence name them. The short name of --verbose and the filter cache is the profile
+ * name without its "SCMP_ACT_" (ent_seccomp_short).
+ */
+struct ent_seccomp_action {
+	uint32_t scmp;     /* SCMP_ACT_ERRNO(0): libseccomp's action; data in the low 16 bits */
+	const char *oci;   /* "SCMP_ACT_ERRNO": profiles, spec's config.json */
+	const char *name;  /* "errno": explain --format json */
+	const char *reads; /* "denied": explain's sentences */
+	int32_t max_data;  /* the largest errnoRet the action carries; 0: it carries none */
+};
+extern const struct ent_seccomp_action ent_seccomp_actions[LOCKDOWN_N_ACTIONS];
+
+/* Argument comparisons (enum lockdown_cmp). */
+struct ent_seccomp_cmp {
+	int scmp;        /* SCMP_CMP_EQ (enum scmp_compare) */
+	const char *oci; /* "SCMP_CMP_EQ" */
+	const char *op;  /* "==": explain, as C writes it ("&" for MASKED_EQ) */
+};
+extern const struct ent_seccomp_cmp ent_seccomp_cmps[LOCKDOWN_N_CMPS];
+
+/* The rows of an action or comparison; NULL outside the enum. */
+const struct ent_seccomp_action *ent_seccomp_action_row(unsigned action);
+const struct ent_seccomp_cmp *ent_seccomp_cmp_row(unsigned op);
+
+/* "ERRNO", "MASKED_EQ": a profile name without its "SCMP_ACT_" or "SCMP_CMP_"; "?" for NULL. */
+const char *ent_seccomp_short(const char *oci);
+
+/* An action and its data as --verbose says it: "ERRNO(ENOSYS)", "TRACE(7)", "ALLOW". */
+const char *ent_seccomp_action_str(unsigned action, int32_t data, char *buf, size_t size);
+
+/*
  * What a generated mount source is (enum rootfs_generated), as explain says it: "generated
  * resolv.conf (the host's, loopback nameservers out)"; "" for ROOTFS_GEN_NONE.
  */

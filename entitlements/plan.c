@@ -88,16 +88,19 @@ struct lockdown_rule *ent_lockdown_add_rule(struct lockdown_spec *lockdown, stru
 		rt_fail(err, 0, "entitlements: too many seccomp rules (at most %d)", ENT_MAX_RULES);
 		return NULL;
 	}
-	if (lockdown->n_rules == lockdown->cap_rules) {
-		unsigned cap = lockdown->cap_rules ? 2 * lockdown->cap_rules : 256;
-		void *rules = realloc(lockdown->rules, cap * sizeof(*lockdown->rules));
+	/*
+	 * Room for the most rules at once (320 KB, past malloc's mmap threshold): the kernel
+	 * hands out only the pages the rules touch (~170 KB for the default's ~550), where
+	 * growing by doubling would copy them twice and leave the old arrays resident.
+	 */
+	if (!lockdown->rules) {
+		void *rules = malloc(ENT_MAX_RULES * sizeof(*lockdown->rules));
 
 		if (!rules) {
 			rt_fail(err, ENOMEM, "entitlements: seccomp rules");
 			return NULL;
 		}
 		lockdown->rules = rules;
-		lockdown->cap_rules = cap;
 	}
 	r = &lockdown->rules[lockdown->n_rules++];
 	memset(r, 0, sizeof(*r));

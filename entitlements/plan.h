@@ -156,6 +156,21 @@ struct rootfs_path {
 	const char *why;
 };
 
+/*
+ * --ephemeral: the rootfs becomes the read-only lower layer of an overlay (overlayfs) whose
+ * upper and work directories are on a tmpfs of size_bytes made for this container: whatever
+ * the container writes lands there and is gone with its mount namespace; the rootfs directory
+ * is never written. rootfs/overlay.c assembles it in the child.
+ */
+struct rootfs_overlay {
+	bool enabled;
+	bool upper; /* a writable upper layer. false with readonly (security.fs=read-only): the
+	               kernel makes no overlay of one read-only layer, and none is needed, so the
+	               rootfs is mounted read-only as it would be without --ephemeral */
+	int64_t size_bytes; /* the tmpfs: a write beyond fails with ENOSPC (0 without upper) */
+	const char *why;
+};
+
 struct rootfs_spec {
 	const char *root;  /* host path of the rootfs directory: absolute, symlinks resolved */
 	uint64_t root_dev; /* its device and inode, pinned by runtime/ when the path was resolved */
@@ -163,6 +178,7 @@ struct rootfs_spec {
 	bool idmap;        /* the rootfs is an idmapped mount the parent makes (rootfs/idmap.c) */
 	bool readonly;     /* remount / read-only after the mounts are in place */
 	const char *readonly_why;
+	struct rootfs_overlay ephemeral;
 	struct rootfs_mount mounts[ENT_MAX_MOUNTS];
 	unsigned n_mounts;
 	bool host_dev; /* bind the host's /dev instead of building a minimal one */
@@ -259,13 +275,24 @@ struct cgroup_spec {
 	const char *memory_why;
 	const char *pids_why;
 	const char *cpu_why;
+	/*
+	 * Not limits: reasons for a cgroup. stats (--stats) measures the whole container's CPU
+	 * time, memory peak, process peak and I/O, which only its cgroups count (memory, cpuacct,
+	 * pids on v1; memory, pids, io and the core cpu.stat on v2). track: every process
+	 * of the container must be found to be killed (a --timeout in the host's PID namespace,
+	 * where the death of our PID 1 takes nobody with it): the pids hierarchy lists them.
+	 */
+	bool stats;
+	const char *stats_why;
+	bool track;
+	const char *track_why;
 	struct cgroup_devrule devrules[ENT_MAX_DEVRULES];
 	unsigned n_devrules;
 };
 
 /* ---------------------------------------------------------------- lockdown (runtime/lockdown.c) */
 
-/* What a seccomp rule does; mapped onto SCMP_ACT_* by runtime/lockdown.c. */
+/* What a seccomp rule does; its names and libseccomp's value: ent_seccomp_actions (names.h). */
 enum lockdown_action {
 	LOCKDOWN_ALLOW,
 	LOCKDOWN_ERRNO, /* fail with rule.errnum */
@@ -274,9 +301,16 @@ enum lockdown_action {
 	LOCKDOWN_TRAP,
 	LOCKDOWN_LOG,
 	LOCKDOWN_TRACE, /* with rule.errnum as the tracer's message */
+	/*
+	 * ent-run learn (entitlements/learn.h): the call waits for ent-run's supervisor
+	 * (SECCOMP_RET_USER_NOTIF), which records it and answers what the filter without learning
+	 * would: rule.errnum, or 0 to let the call proceed as if no filter had stopped it.
+	 */
+	LOCKDOWN_NOTIFY,
+	LOCKDOWN_N_ACTIONS
 };
 
-/* Argument comparison; mapped onto SCMP_CMP_* (MASKED_EQ: (arg & value) == value2). */
+/* Argument comparison (MASKED_EQ: (arg & value) == value2); names: ent_seccomp_cmps. */
 enum lockdown_cmp {
 	LOCKDOWN_CMP_NE,
 	LOCKDOWN_CMP_LT,
@@ -285,6 +319,7 @@ enum lockdown_cmp {
 	LOCKDOWN_CMP_GE,
 	LOCKDOWN_CMP_GT,
 	LOCKDOWN_CMP_MASKED_EQ,
+	LOCKDOWN_N_CMPS
 };
 
 struct lockdown_arg {
@@ -333,10 +368,9 @@ struct lockdown_spec {
 	const char *seccomp_why; /* what chose the reference (NULL: "--seccomp") */
 	uint8_t default_action;  /* enum lockdown_action, for syscalls no rule names */
 	int32_t default_errnum;  /* ENOSYS: a syscall newer than the filter -> libc falls back */
-	struct lockdown_rule
-	        *rules; /* n_rules of them, owned by the plan (ent_lockdown_add_rule) */
+	/* n_rules of them, in room for ENT_MAX_RULES; owned by the plan (ent_lockdown_add_rule) */
+	struct lockdown_rule *rules;
 	unsigned n_rules;
-	unsigned cap_rules;
 };
 
 /* ---------------------------------------------------------------- the process (runtime/) */
@@ -371,6 +405,14 @@ struct ent_process {
 	int oom_score_adj; /* /proc/self/oom_score_adj (-1000..1000) */
 	struct ent_rlimit rlimits[ENT_MAX_RLIMITS];
 	unsigned n_rlimits;
+	/*
+	 * --timeout, as timeout(1): at timeout_ms after the command started, SIGTERM to the
+	 * container's PID 1 (which passes it on); kill_after_ms later, SIGKILL to every process
+	 * of the container. 0: no timeout.
+	 */
+	int64_t timeout_ms;
+	int64_t kill_after_ms;
+	const char *timeout_why;
 };
 
 /* ---------------------------------------------------------------- the whole plan */
@@ -418,5 +460,17 @@ const char *ent_plan_strn(struct ent_plan *plan, const char *s, size_t len);
 
 /* Append a zeroed rule to lockdown (growing its array); NULL with err when it is full. */
 struct lockdown_rule *ent_lockdown_add_rule(struct lockdown_spec *lockdown, struct rt_err *err);
+
+/* Does argument value v meet condition c (enum lockdown_cmp, on all 64 bits, as the filter)? */
+bool ent_lockdown_cond_holds(const struct lockdown_arg *c, uint64_t v);
+
+/*
+ * The rule of lockdown that decides a call of syscall with args, as the loaded filter does, or
+ * NULL when no rule matches (the default action decides). The compiler's rules for one call
+ * never overlap, so the first rule whose conditions all hold is the one. Pure.
+ */
+const struct lockdown_rule *ent_lockdown_match(const struct lockdown_spec *lockdown,
+                                               const char *syscall,
+                                               const uint64_t args[ENT_MAX_ARGS]);
 
 #endif

@@ -112,27 +112,6 @@ static void check_caps(const struct ent_plan *r, const struct ent_allowed *a, st
 	}
 }
 
-static bool cond_holds(const struct lockdown_arg *c, uint64_t v)
-{
-	switch (c->op) {
-	case LOCKDOWN_CMP_NE:
-		return v != c->value;
-	case LOCKDOWN_CMP_LT:
-		return v < c->value;
-	case LOCKDOWN_CMP_LE:
-		return v <= c->value;
-	case LOCKDOWN_CMP_EQ:
-		return v == c->value;
-	case LOCKDOWN_CMP_GE:
-		return v >= c->value;
-	case LOCKDOWN_CMP_GT:
-		return v > c->value;
-	case LOCKDOWN_CMP_MASKED_EQ:
-		return (v & c->value) == c->value2;
-	}
-	return false;
-}
-
 /*
  * A rule whose conditions are all equalities allows one point (its values, the other
  * arguments free). Does a allow that point? Only when a's rules for the call look at no other
@@ -159,7 +138,8 @@ static int allows_point(const struct lockdown_rule *rule, const struct lockdown_
 		for (unsigned k = 0; k < q->n_args; k++) {
 			if (q->args[k].index >= ENT_MAX_ARGS || !(used & (1u << q->args[k].index)))
 				return -1;
-			match = match && cond_holds(&q->args[k], args[q->args[k].index]);
+			match = match &&
+			        ent_lockdown_cond_holds(&q->args[k], args[q->args[k].index]);
 		}
 		if (match)
 			return q->action == LOCKDOWN_ALLOW;
@@ -434,6 +414,23 @@ static void check_readonly(const struct ent_plan *r, const struct ent_allowed *a
 			check_one_readonly(r, a, first->mounts[i].target, v);
 }
 
+/*
+ * What the entitlements grant: the host's user namespace, capabilities, system calls,
+ * namespaces, devices and limits (facts: the caller's own limits, or NULL), masks, writable
+ * kernel interfaces.
+ */
+static void check_grants(const struct ent_plan *request, const struct ent_allowed *allowed,
+                         const struct ent_request_facts *facts, struct ent_verdict *out)
+{
+	check_host_userns(request, allowed, out);
+	check_caps(request, allowed, out);
+	check_seccomp(request, allowed, out);
+	check_namespaces(request, allowed, out);
+	check_devices(request, allowed, facts, out);
+	check_masks(request, allowed, out);
+	check_readonly(request, allowed, out);
+}
+
 void ent_policy_check(const struct ent_plan *request, const struct ent_allowed *allowed,
                       const struct ent_request_facts *facts, struct ent_verdict *out)
 {
@@ -443,14 +440,16 @@ void ent_policy_check(const struct ent_plan *request, const struct ent_allowed *
 	if (!allowed)
 		return;
 	ent_policy_check_dirs(allowed->policy, facts, out);
-	check_host_userns(request, allowed, out);
-	check_caps(request, allowed, out);
-	check_seccomp(request, allowed, out);
-	check_namespaces(request, allowed, out);
-	check_devices(request, allowed, facts, out);
-	check_masks(request, allowed, out);
-	check_readonly(request, allowed, out);
+	check_grants(request, allowed, facts, out);
 	ent_policy_check_options(request, allowed->policy, facts, out);
+}
+
+void ent_policy_check_grants(const struct ent_plan *request, const struct ent_allowed *allowed,
+                             struct ent_verdict *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->allowed = true;
+	check_grants(request, allowed, NULL, out);
 }
 
 /* Append to buf, keeping it terminated; truncation shows as a cut line, never an overflow. */

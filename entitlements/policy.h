@@ -128,7 +128,7 @@ enum ent_system_kind ent_system_dir(const char *path, char *dir, size_t size);
 const char *ent_policy_profile_dir(const struct ent_policy *pol);
 const char *ent_policy_seccomp_root(const struct ent_policy *pol);
 
-/* True when pol allows seccomp reference ref ("runtime/default" is always allowed). */
+/* True when pol (NULL: no policy) allows seccomp reference ref ("runtime/default" always). */
 bool ent_policy_allows_seccomp(const struct ent_policy *pol, const char *ref);
 
 /*
@@ -168,6 +168,16 @@ struct ent_request_facts {
  */
 void ent_policy_check(const struct ent_plan *request, const struct ent_allowed *allowed,
                       const struct ent_request_facts *facts, struct ent_verdict *out);
+
+/*
+ * Only the grants of request that none of allowed's plans has (the host's user namespace,
+ * capabilities, system calls, shared namespaces, network reach, devices, unmasked paths,
+ * writable kernel interfaces, raised limits), without a policy's options and directories
+ * (allowed->policy may be NULL): how much more than allowed a request asks. ent-run learn ranks
+ * candidate proposals by it (entitlements/learn.h).
+ */
+void ent_policy_check_grants(const struct ent_plan *request, const struct ent_allowed *allowed,
+                             struct ent_verdict *out);
 
 /*
  * Only the directory part of the check (--profile-dir, --seccomp-profile-root against pol):

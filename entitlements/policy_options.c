@@ -268,6 +268,12 @@ static void check_tmpfs(const struct rootfs_spec *fs, const struct ent_limits *l
 		snprintf(grant, sizeof(grant), "tmpfs %.280s %s", m->target, size);
 		add_over(v, grant, m->why, limit);
 	}
+	/* --ephemeral: its writes fill a tmpfs like any other. */
+	if (fs->ephemeral.upper && fs->ephemeral.size_bytes > ceiling) {
+		ent_size_str(fs->ephemeral.size_bytes, size, sizeof(size));
+		snprintf(grant, sizeof(grant), "ephemeral %s", size);
+		add_over(v, grant, fs->ephemeral.why, limit);
+	}
 }
 
 void ent_policy_check_options(const struct ent_plan *r, const struct ent_policy *pol,

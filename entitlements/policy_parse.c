@@ -433,7 +433,7 @@ bool ent_policy_allows_seccomp(const struct ent_policy *pol, const char *ref)
 {
 	if (!strcmp(ref, "runtime/default"))
 		return true;
-	for (unsigned i = 0; i < pol->n_seccomp; i++) {
+	for (unsigned i = 0; pol && i < pol->n_seccomp; i++) {
 		if (!strcmp(pol->seccomp[i], ref))
 			return true;
 	}

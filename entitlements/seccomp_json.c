@@ -25,100 +25,74 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "entitlements/names.h"
 
 #define ARG_INDEX_MAX 5
-#define ERRNO_MAX     4095 /* the kernel's MAX_ERRNO */
-#define TRACE_MSG_MAX 0xffff
+/* libseccomp's older name for SCMP_ACT_KILL_THREAD, which profiles still use. */
+#define KILL_ALIAS "SCMP_ACT_KILL"
 
-/* clang-format off */
-/* Profile actions; max_data is the largest errnoRet the action takes (0: takes none). */
-static const struct {
-	const char *name;
-	enum lockdown_action action;
-	int32_t max_data;
-} actions[] = {
-	{ "SCMP_ACT_ALLOW",        LOCKDOWN_ALLOW,        0 },
-	{ "SCMP_ACT_ERRNO",        LOCKDOWN_ERRNO,        ERRNO_MAX },
-	{ "SCMP_ACT_KILL",         LOCKDOWN_KILL_THREAD,  0 }, /* libseccomp's alias */
-	{ "SCMP_ACT_KILL_THREAD",  LOCKDOWN_KILL_THREAD,  0 },
-	{ "SCMP_ACT_KILL_PROCESS", LOCKDOWN_KILL_PROCESS, 0 },
-	{ "SCMP_ACT_TRAP",         LOCKDOWN_TRAP,         0 },
-	{ "SCMP_ACT_LOG",          LOCKDOWN_LOG,          0 },
-	{ "SCMP_ACT_TRACE",        LOCKDOWN_TRACE,        TRACE_MSG_MAX },
-};
-
-static const struct {
-	const char *name;
-	enum lockdown_cmp op;
-} ops[] = {
-	{ "SCMP_CMP_NE",        LOCKDOWN_CMP_NE },
-	{ "SCMP_CMP_LT",        LOCKDOWN_CMP_LT },
-	{ "SCMP_CMP_LE",        LOCKDOWN_CMP_LE },
-	{ "SCMP_CMP_EQ",        LOCKDOWN_CMP_EQ },
-	{ "SCMP_CMP_GE",        LOCKDOWN_CMP_GE },
-	{ "SCMP_CMP_GT",        LOCKDOWN_CMP_GT },
-	{ "SCMP_CMP_MASKED_EQ", LOCKDOWN_CMP_MASKED_EQ },
-};
-/* clang-format on */
-
-/* The names of a table's rows, "A, B, C", for an error message. */
-#define LIST_NAMES(table, buf)                                                           \
+/* The names of a table's rows' oci column, "A, B, C", for an error message. */
+#define LIST_NAMES(table, n, buf)                                                        \
 	do {                                                                             \
 		(buf)[0] = '\0';                                                         \
-		for (size_t i_ = 0; i_ < ARRAY_SIZE(table); i_++)                        \
+		for (size_t i_ = 0; i_ < (n); i_++)                                      \
 			snprintf((buf) + strlen(buf), sizeof(buf) - strlen(buf), "%s%s", \
-			         i_ ? ", " : "", (table)[i_].name);                      \
+			         i_ ? ", " : "", (table)[i_].oci);                       \
 	} while (0)
 
 const char *ent_seccomp_action_name(unsigned action)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(actions); i++) {
-		if ((unsigned)actions[i].action == action &&
-		    strcmp(actions[i].name, "SCMP_ACT_KILL"))
-			return actions[i].name;
-	}
-	return NULL;
+	const struct ent_seccomp_action *row = ent_seccomp_action_row(action);
+
+	return row ? row->oci : NULL;
 }
 
 const char *ent_seccomp_op_name(unsigned op)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(ops); i++) {
-		if ((unsigned)ops[i].op == op)
-			return ops[i].name;
-	}
-	return NULL;
+	const struct ent_seccomp_cmp *row = ent_seccomp_cmp_row(op);
+
+	return row ? row->oci : NULL;
 }
 
+/* The action (enum lockdown_action) a profile names, or -1 with the error. */
 static int action_of(const struct import *im, const char *path, const char *name)
 {
 	char list[256];
 
-	for (size_t i = 0; i < ARRAY_SIZE(actions); i++)
-		if (strcmp(actions[i].name, name) == 0)
+	if (strcmp(name, KILL_ALIAS) == 0)
+		return LOCKDOWN_KILL_THREAD;
+	/* A notify rule waits for a seccomp agent (OCI's listenerPath); ent-run runs none. */
+	if (strcmp(name, ent_seccomp_actions[LOCKDOWN_NOTIFY].oci) == 0)
+		return ent_sj_fail(im, path, "%s needs a seccomp agent, which ent-run does not run",
+		                   name);
+	for (unsigned i = 0; i < LOCKDOWN_N_ACTIONS; i++)
+		if (strcmp(ent_seccomp_actions[i].oci, name) == 0)
 			return (int)i;
-	LIST_NAMES(actions, list);
-	return ent_sj_fail(im, path, "unknown action '%s' (expected: %s)", name, list);
+	LIST_NAMES(ent_seccomp_actions, LOCKDOWN_NOTIFY, list); /* NOTIFY, the last, is learn's */
+	return ent_sj_fail(im, path, "unknown action '%s' (expected: %s, or %s)", name, list,
+	                   KILL_ALIAS);
 }
 
 /*
- * An errnoRet (or defaultErrnoRet) for the action at row; EPERM when absent. Every integer is
+ * An errnoRet (or defaultErrnoRet) for action; EPERM when absent. Every integer is
  * from 0 to 2^64-1 (ent_sj_scan), so json-c holds it exactly as a uint64.
  */
-static int errno_of(const struct import *im, const char *path, int row, struct json_object *v,
+static int errno_of(const struct import *im, const char *path, int action, struct json_object *v,
                     int32_t *errnum)
 {
+	int32_t max_data = ent_seccomp_actions[action].max_data;
 	uint64_t n;
 
-	*errnum = actions[row].max_data ? EPERM : 0;
+	*errnum = max_data ? EPERM : 0;
 	if (!v)
 		return 0;
 	n = json_object_get_uint64(v);
-	if (!actions[row].max_data)
+	if (!max_data)
 		return ent_sj_fail(im, path,
 		                   "only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take a return value");
-	if (n > (uint64_t)actions[row].max_data)
+	if (n > (uint64_t)max_data)
 		return ent_sj_fail(im, path, "%llu is out of range (0-%d)", (unsigned long long)n,
-		                   (int)actions[row].max_data);
+		                   (int)max_data);
 	*errnum = (int32_t)n;
 	return 0;
 }
@@ -158,14 +132,14 @@ static int parse_arg(const struct import *im, const char *path, struct json_obje
 		                   (unsigned long long)index, ARG_INDEX_MAX);
 	}
 	arg->index = (uint8_t)index;
-	for (size_t i = 0; i < ARRAY_SIZE(ops); i++) {
-		if (strcmp(ops[i].name, json_object_get_string(op)) == 0) {
-			arg->op = (uint8_t)ops[i].op;
+	for (unsigned i = 0; i < LOCKDOWN_N_CMPS; i++) {
+		if (strcmp(ent_seccomp_cmps[i].oci, json_object_get_string(op)) == 0) {
+			arg->op = (uint8_t)i;
 			return 0;
 		}
 	}
 	ent_sj_at(where, "%s.op", path);
-	LIST_NAMES(ops, list);
+	LIST_NAMES(ent_seccomp_cmps, LOCKDOWN_N_CMPS, list);
 	return ent_sj_fail(im, where, "unknown operator '%s' (expected: %s)",
 	                   json_object_get_string(op), list);
 }
@@ -176,7 +150,7 @@ static int parse_rule(const struct import *im, const char *path, struct json_obj
 {
 	struct json_object *action, *ret, *args;
 	char where[JSON_PATH_MAX];
-	int row;
+	int act;
 
 	memset(rule, 0, sizeof(*rule));
 	if (ent_sj_member(im, path, entry, "action", json_type_string, 1, &action) < 0 ||
@@ -184,12 +158,12 @@ static int parse_rule(const struct import *im, const char *path, struct json_obj
 	    ent_sj_member(im, path, entry, "args", json_type_array, 0, &args) < 0)
 		return -1;
 	ent_sj_at(where, "%s.action", path);
-	row = action_of(im, where, json_object_get_string(action));
-	if (row < 0)
+	act = action_of(im, where, json_object_get_string(action));
+	if (act < 0)
 		return -1;
-	rule->action = (uint8_t)actions[row].action;
+	rule->action = (uint8_t)act;
 	ent_sj_at(where, "%s.errnoRet", path);
-	if (errno_of(im, where, row, ret, &rule->errnum) < 0)
+	if (errno_of(im, where, act, ret, &rule->errnum) < 0)
 		return -1;
 	if (args && json_object_array_length(args) > ENT_MAX_ARGS) {
 		ent_sj_at(where, "%s.args", path);
@@ -408,7 +382,7 @@ static int check_conflicting_rules(const struct import *im)
 static int parse_profile(struct import *im, struct json_object *root)
 {
 	struct json_object *def, *def_ret, *syscalls;
-	int row;
+	int act;
 
 	if (!json_object_is_type(root, json_type_object))
 		return ent_sj_fail(im, "", "expected a JSON object at the top, got %s",
@@ -418,11 +392,11 @@ static int parse_profile(struct import *im, struct json_object *root)
 	    ent_sj_member(im, "", root, "syscalls", json_type_array, 0, &syscalls) < 0 ||
 	    ent_sj_check_arches(im, root) < 0)
 		return -1;
-	row = action_of(im, "defaultAction", json_object_get_string(def));
-	if (row < 0)
+	act = action_of(im, "defaultAction", json_object_get_string(def));
+	if (act < 0)
 		return -1;
-	im->out->default_action = (uint8_t)actions[row].action;
-	if (errno_of(im, "defaultErrnoRet", row, def_ret, &im->out->default_errnum) < 0)
+	im->out->default_action = (uint8_t)act;
+	if (errno_of(im, "defaultErrnoRet", act, def_ret, &im->out->default_errnum) < 0)
 		return -1;
 	for (size_t i = 0; syscalls && i < json_object_array_length(syscalls); i++)
 		if (parse_entry(im, i, json_object_array_get_idx(syscalls, i)) < 0)

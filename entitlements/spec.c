@@ -445,6 +445,9 @@ static int spec_linux(struct json_object *spec, const struct ent_plan *plan, str
  * The OCI runtime spec has no idmapped rootfs: a container engine provides one (containerd's
  * and podman's idmapped snapshots), or a rootfs whose files the range owns. The annotation says
  * which mapping ent-run gives the rootfs, in crun's idmap syntax ("uids=0-524288-65536;...").
+ * Nor has it a rootfs under a throwaway overlay (--ephemeral; engines assemble one and name
+ * its merged directory as root.path): run.ent.rootfs.ephemeral holds the size in bytes of the
+ * tmpfs that takes the writes, "0" when there is none (a read-only rootfs).
  */
 static void spec_annotations(struct json_object *spec, const struct ent_plan *plan)
 {
@@ -457,6 +460,10 @@ static void spec_annotations(struct json_object *spec, const struct ent_plan *pl
 		         ns->uid_map[0].outside, ns->uid_map[0].count, ns->gid_map[0].inside,
 		         ns->gid_map[0].outside, ns->gid_map[0].count);
 		jadd(a, "run.ent.rootfs.idmap", jstring(text));
+	}
+	if (plan->rootfs.ephemeral.enabled) {
+		snprintf(text, sizeof(text), "%lld", (long long)plan->rootfs.ephemeral.size_bytes);
+		jadd(a, "run.ent.rootfs.ephemeral", jstring(text));
 	}
 	jadd(spec, "annotations", a);
 }

@@ -83,6 +83,16 @@ int rootfs_bind(int root_fd, const struct rootfs_bind_req *req, struct rt_err *e
 int rootfs_remount(int fd, const char *name, unsigned long flags, bool recursive,
                    struct rt_err *err);
 
+/* --- overlay.c: --ephemeral */
+
+/*
+ * Put the overlay of spec->ephemeral over the rootfs mounted at lower_fd (its root): a tmpfs
+ * of the plan's size holds the upper layer, and both mounts are stacked on the rootfs. Runs in
+ * the child, in its user namespace. Returns a descriptor of the overlay's root, the container's
+ * root from here on, or -1 with err (the kernel's reason as the hint where it gave one).
+ */
+int rootfs_overlay_attach(int lower_fd, const struct rootfs_spec *spec, struct rt_err *err);
+
 /* --- dev.c: /dev */
 
 /* Bind spec->devices from the host into the container's /dev and add the standard links. */

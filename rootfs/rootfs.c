@@ -203,6 +203,23 @@ int rootfs_enter(const struct rootfs_spec *spec, const struct rootfs_trees *tree
 	if (root_fd < 0)
 		return -1;
 	/*
+	 * --ephemeral: from here on the root is the overlay, so mount points the plan needs are
+	 * made in its upper layer, never in the rootfs. Without an upper layer
+	 * (security.fs=read-only) the rootfs turns read-only before anything could be made in it:
+	 * a mount point it lacks is then an error (EROFS), not a write.
+	 */
+	if (spec->ephemeral.upper) {
+		int ovl = rootfs_overlay_attach(root_fd, spec, err);
+
+		if (ovl < 0)
+			return -1;
+		close(root_fd);
+		root_fd = ovl;
+	} else if (spec->ephemeral.enabled &&
+	           rootfs_remount(root_fd, "/", MS_RDONLY, false, err) < 0) {
+		return -1;
+	}
+	/*
 	 * The plan's mounts in order: proc, /dev (a tmpfs, or with host.devices.access=admin a
 	 * bind of the host's), devpts, sysfs, ..., then volumes and tmpfs.
 	 */

@@ -29,15 +29,6 @@
 #include "base/log.h"
 #include "base/util.h"
 
-struct rt_cgroup {
-	struct cgroup_layout layout;
-	struct cgroup_spec spec;    /* device paths resolved; skipped limits cleared */
-	bool skip[CGROUP_MAX_HIER]; /* rootless and not writable: not used */
-	char dir[CGROUP_MAX_HIER]
-	        [ENT_PATH_MAX]; /* created: "/sys/fs/cgroup/memory/.../ent-run-42" */
-	char name[32];          /* "ent-run-42": its record in /run/ent-run/cgroups (as root) */
-};
-
 static const char *const why_default = "default";
 
 int cgroup_write(const char *dir, const char *file, const char *value, bool optional,
@@ -96,7 +87,77 @@ unsigned cgroup_wanted(const struct cgroup_spec *spec)
 	       (spec->pids_max > 0 && !spec->pids_rlimit ? 1u << CGROUP_PIDS : 0) |
 	       (spec->cpu_quota_us > 0 || spec->cpu_shares > 0 ? 1u << CGROUP_CPU : 0) |
 	       (spec->n_devrules > 0 ? 1u << CGROUP_DEVICES : 0) |
-	       (spec->cpuset_cpus || spec->cpuset_mems ? 1u << CGROUP_CPUSET : 0);
+	       (spec->cpuset_cpus || spec->cpuset_mems ? 1u << CGROUP_CPUSET : 0) |
+	       (spec->stats ? CGROUP_STATS_CONTROLLERS : 0) | (spec->track ? 1u << CGROUP_PIDS : 0);
+}
+
+/*
+ * Who needs controller c of spec, when it is someone: the option or policy behind a limit,
+ * --stats, --timeout. NULL when only defaults need it (the default pids limit, the device
+ * rules, and the I/O of a report, which may say null): those may be skipped where the host
+ * cannot keep them.
+ */
+static const char *controller_why(const struct cgroup_spec *spec, enum cgroup_controller c)
+{
+	const char *limit = c == CGROUP_MEMORY && spec->memory_bytes > 0 ? spec->memory_why
+	                    : c == CGROUP_CPU && spec->cpu_quota_us > 0  ? spec->cpu_why
+	                    : c == CGROUP_PIDS && spec->pids_max > 0 && !spec->pids_rlimit
+	                            ? spec->pids_why
+	                            : NULL;
+
+	/* The limits only an OCI config sets, named as it names them. */
+	if (!limit && c == CGROUP_MEMORY && spec->memory_reservation_bytes > 0)
+		return "linux.resources.memory.reservation";
+	if (!limit && c == CGROUP_CPU && spec->cpu_shares > 0)
+		return "linux.resources.cpu.shares";
+	if (c == CGROUP_CPUSET && (spec->cpuset_cpus || spec->cpuset_mems))
+		return spec->cpuset_cpus ? "linux.resources.cpu.cpus" : "linux.resources.cpu.mems";
+	if (limit && strcmp(limit, why_default))
+		return limit;
+	if (spec->stats && c != CGROUP_IO && (CGROUP_STATS_CONTROLLERS & (1u << c)))
+		return spec->stats_why;
+	if (spec->track && c == CGROUP_PIDS)
+		return spec->track_why;
+	return NULL;
+}
+
+/* The first controller in bits that someone (not a default) needs, or -1. */
+static int needed_controller(const struct cgroup_spec *spec, unsigned bits)
+{
+	for (int c = 0; c < CGROUP_N_CONTROLLERS; c++) {
+		if ((bits & (1u << c)) && controller_why(spec, (enum cgroup_controller)c))
+			return c;
+	}
+	return -1;
+}
+
+/*
+ * Fail closed: a controller that an explicit limit or a report needs must be offered by some
+ * hierarchy (a v1 mount, or enabled for our cgroup in v2). One that only a default needs is
+ * skipped with a trace line, as before.
+ */
+static int check_controllers(const struct cgroup_layout *layout, const struct cgroup_spec *spec,
+                             struct rt_err *err)
+{
+	unsigned have = 0, missing;
+	int c;
+
+	for (unsigned i = 0; i < layout->n; i++)
+		have |= layout->h[i].controllers;
+	missing = cgroup_wanted(spec) & ~have;
+	c = needed_controller(spec, missing);
+	if (c >= 0) {
+		rt_fail(err, 0,
+		        "cgroup: %s needs the %s controller, which this host does not offer",
+		        controller_why(spec, (enum cgroup_controller)c),
+		        cgroup_controller_name((enum cgroup_controller)c));
+		rt_err_hint(err, "no cgroup v1 hierarchy has it, and it is not in our cgroup2 "
+		                 "cgroup.controllers (see /proc/self/cgroup and /proc/cgroups)");
+		return -1;
+	}
+	if (missing)
+		rt_trace("cgroup", "not on this host, skipped: controllers 0x%x", missing);
+	return 0;
 }
 
 const char *cgroup_format_size(int64_t bytes, char *buf, size_t size)
@@ -147,14 +208,11 @@ static int drop_unwritable(struct rt_cgroup *cg, unsigned i, const char *own, st
 {
 	unsigned used = cg->layout.h[i].controllers & cgroup_wanted(&cg->spec);
 	struct cgroup_spec *s = &cg->spec;
-	const char *why = (used & (1u << CGROUP_MEMORY)) ? s->memory_why
-	                  : (used & (1u << CGROUP_CPU))  ? s->cpu_why
-	                  : (used & (1u << CGROUP_PIDS)) ? s->pids_why
-	                                                 : why_default;
+	int c = needed_controller(s, used);
 
-	if (strcmp(why, why_default)) {
+	if (c >= 0) {
 		rt_fail(err, EACCES, "cgroup: %s needs a cgroup we may write, and %s is not ours",
-		        why, own);
+		        controller_why(s, (enum cgroup_controller)c), own);
 		rt_err_hint(err, "as a user, limits need cgroup v2 with a delegated subtree "
 		                 "(systemd-run --user --scope -p Delegate=yes ent-run ...)");
 		return -1;
@@ -164,6 +222,8 @@ static int drop_unwritable(struct rt_cgroup *cg, unsigned i, const char *own, st
 	if (used & (1u << CGROUP_DEVICES))
 		rt_trace("cgroup", "no writable cgroup (%s): device rules left to file permissions",
 		         own);
+	if (used & (1u << CGROUP_IO))
+		rt_trace("cgroup", "no writable cgroup (%s): the report's I/O will be null", own);
 	if (used & (1u << CGROUP_PIDS))
 		s->pids_max = 0;
 	cg->skip[i] = true;
@@ -296,6 +356,8 @@ int cgroup_create_at(const struct cgroup_layout *layout, const struct cgroup_spe
 		return rt_fail(err, ENOMEM, "cgroup: allocate");
 	cg->layout = *layout;
 	cg->spec = *spec;
+	if (check_controllers(layout, spec, err) < 0)
+		goto fail;
 	if (resolve_devrules(&cg->spec, err) < 0)
 		goto fail;
 	/*
@@ -337,7 +399,14 @@ int cgroup_create(const struct cgroup_spec *spec, const char *name, struct rt_cg
 		         layout.h[i].v2 ? "cgroup2" : "cgroup",
 		         layout.h[i].v2 ? "tree" : layout.h[i].opts, layout.h[i].mnt,
 		         layout.h[i].own);
-	return cgroup_create_at(&layout, spec, name, out, err);
+	if (cgroup_create_at(&layout, spec, name, out, err) < 0)
+		return -1;
+	if (spec->stats && cgroup_stats_check(*out, err) < 0) {
+		cgroup_destroy(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 int cgroup_add_process(struct rt_cgroup *cg, pid_t pid, struct rt_err *err)
@@ -370,6 +439,43 @@ bool cgroup_oom_killed(const struct rt_cgroup *cg)
 	return false;
 }
 
+/* SIGKILL each process listed in dir/cgroup.procs; returns how many were listed. */
+static int kill_listed(const char *dir)
+{
+	char pids[4096];
+	int n = 0;
+
+	if (cgroup_read(dir, "cgroup.procs", pids, sizeof(pids)) <= 0)
+		return 0;
+	for (char *p = pids; *p; p += strcspn(p, "\n"), p += *p == '\n', n++)
+		kill((pid_t)atoi(p), SIGKILL);
+	return n;
+}
+
+void cgroup_kill(struct rt_cgroup *cg)
+{
+	struct rt_err ignored = { 0 };
+	struct timespec ms = { 0, 1000000 };
+
+	for (unsigned i = 0; cg && i < cg->layout.n; i++) {
+		if (!cg->dir[i][0])
+			continue;
+		rt_trace("cgroup", "kill every process in %s", cg->dir[i]);
+		/* v2 (Linux 5.14): one write kills the whole cgroup, and what it forks meanwhile.
+		 */
+		if (cg->layout.h[i].v2 &&
+		    cgroup_write(cg->dir[i], "cgroup.kill", "1", true, &ignored) == 0)
+			return;
+		/*
+		 * v1: one pid at a time. A process forking meanwhile adds to the list, so read it
+		 * again until it is empty; a killed process leaves it once it is reaped.
+		 */
+		for (int tries = 0; tries < 1000 && kill_listed(cg->dir[i]) > 0; tries++)
+			nanosleep(&ms, NULL);
+		return;
+	}
+}
+
 const char *cgroup_dir(const struct rt_cgroup *cg, unsigned i)
 {
 	return i < cg->layout.n ? cg->dir[i] : "";
@@ -386,7 +492,6 @@ static void remove_dir(const char *dir, bool v2)
 	struct rt_err ignored = { 0 };
 
 	struct timespec ms = { 0, 1000000 };
-	char pids[4096];
 
 	for (int tries = 0; tries < 2000; tries++) {
 		if (rmdir(dir) == 0 || errno == ENOENT)
@@ -395,10 +500,7 @@ static void remove_dir(const char *dir, bool v2)
 			break;
 		if (tries == 0 && v2)
 			cgroup_write(dir, "cgroup.kill", "1", true, &ignored);
-		if (cgroup_read(dir, "cgroup.procs", pids, sizeof(pids)) > 0) {
-			for (char *p = pids; *p; p += strcspn(p, "\n"), p += *p == '\n')
-				kill((pid_t)atoi(p), SIGKILL);
-		}
+		kill_listed(dir);
 		nanosleep(&ms, NULL);
 	}
 	rt_trace("cgroup", "rmdir(\"%s\"): %s", dir, strerror(errno));

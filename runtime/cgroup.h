@@ -23,15 +23,26 @@
 
 #define CGROUP_MAX_HIER 16
 
-/* The controllers ent-run writes limits to (bit masks over enum cgroup_controller). */
+/*
+ * The controllers ent-run writes limits to or reads a report from (bit masks over enum
+ * cgroup_controller). CPUACCT is v1's cpuacct; on v2, CPU time is the core cpu.stat of every
+ * cgroup (no controller). IO is v2's io controller only (v1's blkio does not account a
+ * container's I/O: runtime/cgroup_layout.c).
+ */
 enum cgroup_controller {
 	CGROUP_MEMORY,
 	CGROUP_PIDS,
 	CGROUP_CPU,
 	CGROUP_DEVICES,
 	CGROUP_CPUSET,
+	CGROUP_CPUACCT,
+	CGROUP_IO,
 	CGROUP_N_CONTROLLERS,
 };
+
+/* What --stats reads: memory.*, pids.peak, CPU time and I/O bytes. */
+#define CGROUP_STATS_CONTROLLERS \
+	((1u << CGROUP_MEMORY) | (1u << CGROUP_PIDS) | (1u << CGROUP_CPUACCT) | (1u << CGROUP_IO))
 
 /* One mounted hierarchy: a v1 hierarchy (one or more controllers) or the cgroup2 tree. */
 struct cgroup_hier {
@@ -69,7 +80,8 @@ const char *cgroup_own_dir(const struct cgroup_hier *h, char *buf, size_t size);
 
 /*
  * The controllers spec asks for (bits 1 << CGROUP_*): memory, pids (unless RLIMIT_NPROC keeps
- * the cap), cpu, devices. 0: the container needs no cgroup at all.
+ * the cap), cpu, devices for its limits and rules; CGROUP_STATS_CONTROLLERS for a report;
+ * pids to track every process. 0: the container needs no cgroup at all.
  */
 unsigned cgroup_wanted(const struct cgroup_spec *spec);
 
@@ -84,9 +96,12 @@ struct rt_cgroup; /* opaque: the directories we created, and the device program 
  * registered (the container outlives us; OCI delete removes it): an absolute one from the
  * hierarchy's root, a relative one below our own cgroup, with the directories on the way
  * (which stay, as with runc). A host path in a device rule is stat()ed for its type and
- * major:minor. Rootless without a writable cgroup: an explicit limit is an error, the default
- * pids limit is skipped (traced). Returns 0 and *out (NULL when no cgroup is wanted; free it
- * with cgroup_destroy), or -1 with err and nothing left behind.
+ * major:minor. Fail closed: a controller that an explicit limit, the report (--stats) or
+ * tracking needs is an error when no hierarchy of the host offers it, or (rootless) when our
+ * cgroup there is not writable; the default pids limit and the device rules are then skipped
+ * (traced), and so is the I/O of the report, which says null. With spec->stats, every file
+ * the report reads must exist (cgroup_stats_check). Returns 0 and *out (NULL when no cgroup is
+ * wanted; free it with cgroup_destroy), or -1 with err and nothing left behind.
  */
 int cgroup_create(const struct cgroup_spec *spec, const char *name, struct rt_cgroup **out,
                   struct rt_err *err);
@@ -101,6 +116,14 @@ int cgroup_add_process(struct rt_cgroup *cg, pid_t pid, struct rt_err *err);
 
 /* After the container exited: did the kernel's OOM killer kill a process for its limit? */
 bool cgroup_oom_killed(const struct rt_cgroup *cg);
+
+/*
+ * SIGKILL every process in the container's cgroup (v2 cgroup.kill, else each pid listed in a
+ * hierarchy's cgroup.procs, until it is empty or for at most a second). For a container that
+ * shares the host's PID namespace, where the death of its PID 1 takes nobody with it. NULL is
+ * fine.
+ */
+void cgroup_kill(struct rt_cgroup *cg);
 
 /*
  * After the container is gone: kill whatever is still inside (v2 cgroup.kill, else SIGKILL to
@@ -135,6 +158,35 @@ int cgroup_procs(const char *dir, pid_t *pids, unsigned max, struct rt_err *err)
 
 /* Move pid into each of the cgroup directories dirs[0..n). Returns 0 or -1 with err. */
 int cgroup_enter_dirs(const char *const *dirs, unsigned n, pid_t pid, struct rt_err *err);
+
+/* --- cgroup_stats.c: the report of --stats */
+
+/* What the whole container used, from its cgroups (cgroup_stats_read). */
+struct cgroup_stats {
+	uint64_t user_usec;   /* CPU time of all its processes, in user mode */
+	uint64_t system_usec; /* ... and in the kernel on their behalf */
+	uint64_t memory_peak; /* bytes: the high-water mark of its memory charge */
+	uint64_t pids_peak;   /* the most processes (and threads) it held at once */
+	bool io_known;        /* false: no io controller (cgroup v2) accounts its I/O */
+	uint64_t io_read_bytes;
+	uint64_t io_write_bytes;
+};
+
+/*
+ * Fail closed before the workload runs: each file the report reads exists in the container's
+ * cgroup (a kernel may lack one: pids.peak came with Linux 6.1, memory.peak with 5.19). Returns
+ * 0, or -1 with err naming the file and what it measures.
+ */
+int cgroup_stats_check(const struct rt_cgroup *cg, struct rt_err *err);
+
+/* After the container exited, before cgroup_destroy: read the report. 0, or -1 with err. */
+int cgroup_stats_read(const struct rt_cgroup *cg, struct cgroup_stats *out, struct rt_err *err);
+
+/*
+ * The parser of v2 io.stat, exported for the unit tests: the sums of rbytes= and wbytes= over
+ * its devices. Pure.
+ */
+void cgroup_stats_parse_io_stat(const char *text, uint64_t *read, uint64_t *write);
 
 /* --- cgroup_stale.c */
 

@@ -13,6 +13,19 @@
 
 #include "runtime/cgroup.h"
 
+/* One container's cgroups (runtime/cgroup.c makes them; cgroup_stats.c reads them). */
+struct rt_cgroup {
+	struct cgroup_layout layout;
+	struct cgroup_spec spec;    /* device paths resolved; skipped limits cleared */
+	bool skip[CGROUP_MAX_HIER]; /* rootless and not writable: not used */
+	char dir[CGROUP_MAX_HIER]
+	        [ENT_PATH_MAX]; /* created: "/sys/fs/cgroup/memory/.../ent-run-42" */
+	char name[32];          /* "ent-run-42": its record in /run/ent-run/cgroups (as root) */
+};
+
+/* The name of controller c: in v1 mount options ("memory", "cpuacct"), else in v2 ("io"). */
+const char *cgroup_controller_name(enum cgroup_controller c);
+
 /*
  * Write value into dir/file. optional: a file this kernel may lack (memory.memsw.* without
  * swap accounting) is skipped, with a trace line. Returns 0 or -1 with err.

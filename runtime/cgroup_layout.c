@@ -21,9 +21,22 @@
 #include "base/util.h"
 
 /* clang-format off */
-static const char *const controller_names[CGROUP_N_CONTROLLERS] = {
-	[CGROUP_MEMORY] = "memory", [CGROUP_PIDS] = "pids", [CGROUP_CPU] = "cpu", [CGROUP_DEVICES] = "devices",
-	[CGROUP_CPUSET] = "cpuset",
+/*
+ * What each controller is called in a v1 hierarchy's mount options and in v2's
+ * cgroup.controllers. NULL in v2: every cgroup2 cgroup serves it without a controller (the
+ * device rules are a BPF program on it; CPU time is in its core cpu.stat). NULL in v1: not
+ * used from v1. That is I/O: v1's blkio counts only the bios it throttles (recent kernels
+ * count nothing on a device without a throttle limit) and never the writeback of buffered
+ * writes, so it does not account a container's I/O, and the report says null there.
+ */
+static const struct { const char *v1, *v2; } controller_names[CGROUP_N_CONTROLLERS] = {
+	[CGROUP_MEMORY]  = { "memory",  "memory" },
+	[CGROUP_PIDS]    = { "pids",    "pids" },
+	[CGROUP_CPU]     = { "cpu",     "cpu" },
+	[CGROUP_DEVICES] = { "devices", NULL },
+	[CGROUP_CPUACCT] = { "cpuacct", NULL },
+	[CGROUP_IO]      = { NULL,      "io" },
+	[CGROUP_CPUSET]  = { "cpuset",  "cpuset" },
 };
 
 /* v1 super options that are flags of the hierarchy, not the controllers that name it. */
@@ -191,8 +204,9 @@ static void assign_controllers(struct cgroup_layout *out, const char *v2_control
 
 	for (unsigned i = 0; i < out->n; i++) {
 		for (int c = 0; c < CGROUP_N_CONTROLLERS && !out->h[i].v2; c++) {
-			if (list_has(out->h[i].opts, controller_names[c],
-			             strlen(controller_names[c])))
+			const char *name = controller_names[c].v1;
+
+			if (name && list_has(out->h[i].opts, name, strlen(name)))
 				out->h[i].controllers |= 1u << c;
 		}
 		v1 |= out->h[i].controllers;
@@ -201,10 +215,8 @@ static void assign_controllers(struct cgroup_layout *out, const char *v2_control
 		if (!out->h[i].v2)
 			continue;
 		for (int c = 0; c < CGROUP_N_CONTROLLERS; c++) {
-			/* v2 has no devices controller file: a BPF program on the cgroup is it. */
-			bool on =
-			        c == CGROUP_DEVICES || list_has(v2_controllers, controller_names[c],
-			                                        strlen(controller_names[c]));
+			const char *name = controller_names[c].v2;
+			bool on = !name || list_has(v2_controllers, name, strlen(name));
 
 			if (on && !(v1 & (1u << c)))
 				out->h[i].controllers |= 1u << c;
@@ -240,6 +252,11 @@ int cgroup_layout_parse(const char *mountinfo, const char *self_cgroup, const ch
 		               "(none of /proc/self/cgroup is in /proc/self/mountinfo)");
 	assign_controllers(out, v2_controllers);
 	return 0;
+}
+
+const char *cgroup_controller_name(enum cgroup_controller c)
+{
+	return controller_names[c].v1 ? controller_names[c].v1 : controller_names[c].v2;
 }
 
 const char *cgroup_own_dir(const struct cgroup_hier *h, char *buf, size_t size)

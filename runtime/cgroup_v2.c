@@ -19,10 +19,8 @@
 #include "base/log.h"
 
 static const char *const v2_names[CGROUP_N_CONTROLLERS] = {
-	[CGROUP_MEMORY] = "memory",
-	[CGROUP_PIDS] = "pids",
-	[CGROUP_CPU] = "cpu",
-	[CGROUP_CPUSET] = "cpuset",
+	[CGROUP_MEMORY] = "memory", [CGROUP_PIDS] = "pids", [CGROUP_CPU] = "cpu",
+	[CGROUP_CPUSET] = "cpuset", [CGROUP_IO] = "io",
 };
 
 /* Is name one of the space-separated words of list ("cpu" is not "cpuset")? */

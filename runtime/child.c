@@ -21,6 +21,7 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "base/util.h"
+#include "entitlements/explain.h"
 #include "netcfg/netcfg.h"
 #include "ns/ns.h"
 #include "rootfs/rootfs.h"
@@ -130,8 +131,9 @@ static int apply_rlimits(const struct ent_process *proc, struct rt_err *err)
 		struct rlimit want = { .rlim_cur = l->soft, .rlim_max = l->hard };
 		struct rlimit have;
 
-		rt_trace("runtime", "setrlimit(%d, %llu, %llu)  [%s]", l->resource,
-		         (unsigned long long)l->soft, (unsigned long long)l->hard, l->why);
+		rt_trace("runtime", "setrlimit(%s, %llu, %llu)  [%s]",
+		         ent_rlimit_name(l->resource) ?: "?", (unsigned long long)l->soft,
+		         (unsigned long long)l->hard, l->why);
 		if (setrlimit(l->resource, &want) == 0)
 			continue;
 		if (errno != EPERM || getrlimit(l->resource, &have) < 0)
@@ -195,6 +197,7 @@ static int workload_setup(const struct ent_plan *plan, const struct lockdown_fil
                           int sync_fd, pid_t init, struct rt_err *err)
 {
 	sigset_t none;
+	int listener, rc;
 
 	/*
 	 * In the host's PID namespace our PID 1 is no init: its death does not end the
@@ -244,12 +247,23 @@ static int workload_setup(const struct ent_plan *plan, const struct lockdown_fil
 	 * needs a capability or a system call the filter may deny, and seccomp comes last of the
 	 * three as it would block the capset and prctl calls before it.
 	 */
-	return lockdown_apply(&plan->lockdown, filter,
-	                      &(struct lockdown_ids){ .uid = plan->proc.uid,
-	                                              .gid = plan->proc.gid,
-	                                              .groups = plan->proc.groups,
-	                                              .n_groups = plan->proc.n_groups },
-	                      err);
+	if (lockdown_apply(&plan->lockdown, filter,
+	                   &(struct lockdown_ids){ .uid = plan->proc.uid,
+	                                           .gid = plan->proc.gid,
+	                                           .groups = plan->proc.groups,
+	                                           .n_groups = plan->proc.n_groups },
+	                   &listener, err) < 0)
+		return -1;
+	if (listener < 0)
+		return 0;
+	/*
+	 * SYNC 2: a learning round's filter reports to a listener that only this process could
+	 * create; it goes to ent-run's supervisor, which must hold it before execve runs anything
+	 * the filter watches (sendmsg and close are allowed by every filter).
+	 */
+	rc = rt_sync_send_fds(sync_fd, SYNC_LISTENER, &listener, 1, err);
+	close(listener);
+	return rc;
 }
 
 /* execvp searches the container's PATH: environ is the plan's environment from here on. */

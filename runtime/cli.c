@@ -20,8 +20,9 @@
 #define FOR_EXPLAIN (1u << RT_CMD_EXPLAIN)
 #define FOR_SPEC    (1u << RT_CMD_SPEC)
 #define FOR_CHECK   (1u << RT_CMD_CHECK)
-#define FOR_REQUEST (FOR_RUN | FOR_EXPLAIN | FOR_SPEC | FOR_CHECK)
-#define FOR_PROCESS (FOR_RUN | FOR_EXPLAIN | FOR_SPEC)
+#define FOR_LEARN   (1u << RT_CMD_LEARN)
+#define FOR_REQUEST (FOR_RUN | FOR_EXPLAIN | FOR_SPEC | FOR_CHECK | FOR_LEARN)
+#define FOR_PROCESS (FOR_RUN | FOR_EXPLAIN | FOR_SPEC | FOR_LEARN)
 
 enum opt_id {
 	OPT_ENTITLE = 'e',
@@ -49,6 +50,12 @@ enum opt_id {
 	OPT_WHY,
 	OPT_LIST,
 	OPT_BPF,
+	OPT_VERIFY,
+	OPT_LEARN,
+	OPT_EPHEMERAL,
+	OPT_TIMEOUT,
+	OPT_KILL_AFTER,
+	OPT_STATS,
 };
 
 struct opt_row {
@@ -98,16 +105,29 @@ static const struct opt_row opt_rows[] = {
 	  "address pool for network.access=user+ (default 10.88.0.0/16)" },
 	{ "tty",         no_argument,       OPT_TTY,          FOR_RUN,     NULL,
 	  "allocate a pseudo-terminal" },
+	{ "ephemeral",   optional_argument, OPT_EPHEMERAL,    FOR_REQUEST, "[=SIZE]",
+	  "writes go to a tmpfs of SIZE (default 1G) over the rootfs, gone at exit" },
+	{ "timeout",     required_argument, OPT_TIMEOUT,      FOR_RUN | FOR_EXPLAIN | FOR_LEARN,
+	  "DURATION", "SIGTERM after DURATION (30s, 1.5m, 2h), exit 124" },
+	{ "kill-after",  required_argument, OPT_KILL_AFTER,   FOR_RUN | FOR_EXPLAIN | FOR_LEARN,
+	  "DURATION",
+	  "with --timeout: SIGKILL every process after this grace (default 10s)" },
+	{ "stats",       required_argument, OPT_STATS,        FOR_RUN | FOR_EXPLAIN, "FILE",
+	  "write a JSON resource report at exit ('-': stderr)" },
 	{ "verbose",     no_argument,       OPT_VERBOSE,      FOR_REQUEST, NULL,
 	  "narrate each setup step on stderr" },
-	{ "format",      required_argument, OPT_FORMAT,       FOR_EXPLAIN | FOR_CHECK, "text|json",
-	  "output format" },
+	{ "format",      required_argument, OPT_FORMAT,       FOR_EXPLAIN | FOR_CHECK | FOR_LEARN,
+	  "text|json", "output format" },
+	{ "verify",      no_argument,       OPT_VERIFY,       FOR_LEARN,   NULL,
+	  "run once more with exactly the proposal, and compare" },
 	{ "why",         required_argument, OPT_WHY,          FOR_EXPLAIN, "NAME",
 	  "why a capability, syscall or path is granted" },
 	{ "list",        no_argument,       OPT_LIST,         FOR_EXPLAIN, NULL,
 	  "print the entitlement catalogue" },
 	{ "bpf",         no_argument,       OPT_BPF,          FOR_EXPLAIN, NULL,
 	  "print the seccomp filter (libseccomp's PFC)" },
+	{ "learn",       no_argument,       OPT_LEARN,        FOR_EXPLAIN, NULL,
+	  "the filter of a learning round (ent-run learn)" },
 	{ "help",        no_argument,       OPT_HELP,         ~0u,         NULL,
 	  "show this help" },
 	{ "version",     no_argument,       OPT_VERSION,      ~0u,         NULL,
@@ -116,14 +136,16 @@ static const struct opt_row opt_rows[] = {
 
 static const char *const command_names[] = {
 	[RT_CMD_RUN] = "run", [RT_CMD_EXPLAIN] = "explain", [RT_CMD_SPEC] = "spec",
-	[RT_CMD_CHECK] = "check",
+	[RT_CMD_CHECK] = "check", [RT_CMD_LEARN] = "learn",
 };
 
 static const char *const command_synopsis[] = {
 	[RT_CMD_RUN]     = "ent-run [OPTIONS] ROOTFS COMMAND [ARG...]",
-	[RT_CMD_EXPLAIN] = "ent-run explain [OPTIONS] [--why NAME | --list | --bpf]",
+	[RT_CMD_EXPLAIN] = "ent-run explain [OPTIONS] [--why NAME | --list | --bpf | --learn]",
 	[RT_CMD_SPEC]    = "ent-run spec [OPTIONS] ROOTFS COMMAND [ARG...]",
 	[RT_CMD_CHECK]   = "ent-run check [OPTIONS] [ROOTFS]",
+	[RT_CMD_LEARN]   = ("ent-run learn [OPTIONS] [--verify] [--format text|json] ROOTFS "
+	                    "COMMAND [ARG...]"),
 };
 /* clang-format on */
 
@@ -138,8 +160,9 @@ void rt_cli_usage(FILE *out, enum rt_command command)
 {
 	fprintf(out, "Usage: %s\n", command_synopsis[command]);
 	if (command == RT_CMD_RUN) {
-		fprintf(out, "       %s\n       %s\n       %s\n", command_synopsis[RT_CMD_EXPLAIN],
-		        command_synopsis[RT_CMD_SPEC], command_synopsis[RT_CMD_CHECK]);
+		fprintf(out, "       %s\n       %s\n       %s\n       %s\n",
+		        command_synopsis[RT_CMD_EXPLAIN], command_synopsis[RT_CMD_SPEC],
+		        command_synopsis[RT_CMD_CHECK], command_synopsis[RT_CMD_LEARN]);
 		fputs("       ent-run [--root DIR] [--log FILE] [--log-format text|json] "
 		      "[--policy FILE]\n"
 		      "               create|start|state|kill|delete|exec|ps|features ...\n"
@@ -149,6 +172,15 @@ void rt_cli_usage(FILE *out, enum rt_command command)
 		      out);
 		fputs("\nRun COMMAND inside ROOTFS with only what the entitlements grant.\n", out);
 	}
+	if (command == RT_CMD_LEARN)
+		fputs("\nRun COMMAND under observation, again with what it needed, until it needs\n"
+		      "nothing new (at most 5 rounds), and print the least entitlements it needs:\n"
+		      "one per line on stdout (a profile file), the evidence on stderr. Every "
+		      "round\n"
+		      "starts from the same files: --ephemeral, or a read-only rootfs (-e\n"
+		      "security.fs=read-only). The workload's output goes to stderr, its input is\n"
+		      "/dev/null.\n",
+		      out);
 	fputs("\nOptions:\n", out);
 	for (size_t i = 0; i < ARRAY_SIZE(opt_rows); i++) {
 		const struct opt_row *o = &opt_rows[i];
@@ -158,17 +190,27 @@ void rt_cli_usage(FILE *out, enum rt_command command)
 			continue;
 		snprintf(left, sizeof(left), "%s%c%s--%s%s%s", is_short(o->id) ? "-" : "   ",
 		         is_short(o->id) ? o->id : ' ', is_short(o->id) ? ", " : "", o->name,
-		         o->arg ? " " : "", o->arg ? o->arg : "");
+		         o->arg && o->has_arg == required_argument ? " " : "",
+		         o->arg ? o->arg : "");
 		if (strlen(left) > 26)
 			fprintf(out, "  %s\n  %-26s %s\n", left, "", o->help);
 		else
 			fprintf(out, "  %-26s %s\n", left, o->help);
 	}
+	if (command == RT_CMD_LEARN)
+		fputs("\nExit status: 0 when the proposal is settled (with --verify: and the run "
+		      "with\n"
+		      "it behaved the same); 1 when it is not; 125 if ent-run failed; 126 or 127 "
+		      "if\n"
+		      "the command cannot be executed or was not found. See ent-run(1) and\n"
+		      "docs/learn.md.\n",
+		      out);
 	if (command == RT_CMD_RUN)
-		fputs("\nExit status: the command's own; 128+N if it died of signal N; 125 if "
-		      "ent-run\n"
-		      "failed; 126 if the command cannot be executed; 127 if it was not found.\n"
-		      "See ent-run(1) and docs/entitlements.md.\n",
+		fputs("\nExit status: the command's own; 128+N if it died of signal N; 124 if it "
+		      "timed "
+		      "out;\n125 if ent-run failed; 126 if the command cannot be executed; 127 if "
+		      "it "
+		      "was not\nfound. See ent-run(1), docs/entitlements.md and docs/ci.md.\n",
 		      out);
 }
 
@@ -266,6 +308,14 @@ static int apply_process_option(struct rt_options *opts, int id, char *arg, stru
 	case OPT_TTY:
 		req->tty = true;
 		return 0;
+	case OPT_EPHEMERAL:
+		req->ephemeral = true;
+		req->ephemeral_bytes = 0;
+		return arg ? ent_parse_size("--ephemeral", arg, &req->ephemeral_bytes, err) : 0;
+	case OPT_TIMEOUT:
+		return ent_parse_duration("--timeout", arg, &req->timeout_ms, err);
+	case OPT_KILL_AFTER:
+		return ent_parse_duration("--kill-after", arg, &req->kill_after_ms, err);
 	}
 	return 1;
 }
@@ -298,6 +348,14 @@ static int apply_option(struct rt_options *opts, int id, char *arg, struct rt_er
 	case OPT_VERBOSE:
 		opts->verbose = true;
 		return 0;
+	case OPT_STATS:
+		if (!arg[0])
+			return rt_fail(err, 0,
+			               "--stats: the file name is empty (expected FILE, or - "
+			               "for stderr)");
+		opts->stats_path = arg;
+		req->stats = true;
+		return 0;
 	case OPT_FORMAT:
 		if (strcmp(arg, "text") && strcmp(arg, "json"))
 			return rt_fail(err, 0,
@@ -312,6 +370,12 @@ static int apply_option(struct rt_options *opts, int id, char *arg, struct rt_er
 		return 0;
 	case OPT_BPF:
 		opts->bpf = true;
+		return 0;
+	case OPT_VERIFY:
+		opts->verify = true;
+		return 0;
+	case OPT_LEARN:
+		opts->learn = true;
 		return 0;
 	case OPT_HELP:
 		opts->help = true;
@@ -352,14 +416,17 @@ static int unknown_option(char **argv, int index, struct rt_err *err)
 
 static enum rt_command find_command(const char *word)
 {
-	for (int c = RT_CMD_EXPLAIN; c <= RT_CMD_CHECK; c++) {
+	for (int c = RT_CMD_EXPLAIN; c <= RT_CMD_LEARN; c++) {
 		if (!strcmp(word, command_names[c]))
 			return (enum rt_command)c;
 	}
 	return RT_CMD_RUN;
 }
 
-/* Positional arguments: ROOTFS COMMAND [ARG...] for run and spec, none for explain and check. */
+/*
+ * Positional arguments: ROOTFS COMMAND [ARG...] for run, spec and learn, none for explain and
+ * check ([ROOTFS] for check).
+ */
 static int parse_positional(int argc, char **argv, struct rt_options *opts, struct rt_err *err)
 {
 	int rest = argc - optind;
@@ -422,5 +489,9 @@ int rt_cli_parse(int argc, char **argv, struct rt_options *opts, struct rt_err *
 			return 0;
 	}
 	optind += first - 1;
+	if (opts->req.kill_after_ms && !opts->req.timeout_ms)
+		return rt_fail(err, 0,
+		               "--kill-after: needs --timeout (it is the grace after the "
+		               "timeout's SIGTERM)");
 	return parse_positional(argc, argv, opts, err);
 }

@@ -20,6 +20,7 @@ enum rt_command {
 	RT_CMD_EXPLAIN,
 	RT_CMD_SPEC,
 	RT_CMD_CHECK,
+	RT_CMD_LEARN,
 };
 
 struct rt_options {
@@ -28,11 +29,14 @@ struct rt_options {
 	bool help;              /* --help: print usage for command, exit 0 */
 	bool version;           /* --version */
 	bool verbose;
-	bool json;                      /* explain/check --format json */
+	bool json;                      /* explain/check/learn --format json */
+	bool verify;                    /* learn --verify */
+	bool learn;                     /* explain --learn */
 	const char *why;                /* explain --why NAME */
 	bool list;                      /* explain --list */
 	bool bpf;                       /* explain --bpf */
 	const char *rootfs;             /* ROOTFS as typed (main.c resolves it) */
+	const char *stats_path;         /* --stats FILE; "-" is stderr */
 	char *owned[ENT_MAX_REQ_ITEMS]; /* strings made here ("--env K" -> "K=value") */
 	struct ns_idpool ids;           /* host id ranges for root's containers (runtime/host.c) */
 	unsigned n_owned;

@@ -148,6 +148,7 @@ void rt_host_probe_cgroups(struct ent_host *host)
 	struct cgroup_layout layout;
 	struct rt_err err = { 0 };
 
+	out->n_mounts = 0; /* a second probe (each round of ent-run learn) starts afresh */
 	if (cgroup_layout_probe(&layout, &err) < 0) {
 		rt_trace("cgroup", "%s: no /sys/fs/cgroup inside", err.msg);
 		return;

@@ -1,6 +1,6 @@
 /*
  * runtime/launch.c - the parent side of a launch (clone3(2), pidfd_open(2), signalfd(2),
- * poll(2)).
+ * timerfd_create(2), poll(2)).
  */
 #include "runtime/launch.h"
 
@@ -18,6 +18,7 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,6 +33,7 @@
 #include "runtime/cgroup.h"
 #include "runtime/child.h"
 #include "runtime/init.h"
+#include "runtime/stats.h"
 #include "runtime/sync.h"
 #include "runtime/tty.h"
 
@@ -47,6 +49,13 @@ struct launch {
 	struct netcfg_host *net;   /* host side of its network: lease, veth, NAT or helper */
 	struct ns_idlease *ids;    /* its block of host uids and gids (started by root) */
 	struct rootfs_trees trees; /* idmapped mounts made for the child, until SYNC_GO */
+	int timer_fd;              /* --timeout: fires in wait_child's poll; -1 without */
+	int64_t kill_after_ms;     /* the grace between its SIGTERM and SIGKILL */
+	bool kill_cgroup;          /* SIGKILL its cgroup too (cgroup.track: the host's PID ns) */
+	bool timed_out;            /* it fired: exit 124 */
+	struct rt_stats stats;     /* --stats: what the report says */
+	struct timespec started;   /* CLOCK_MONOTONIC at clone, for the report's wall time */
+	const struct rt_observer *obs; /* ent-run learn's hooks, or NULL */
 };
 
 /*
@@ -139,8 +148,9 @@ static int follow_setup(struct launch *l, struct rt_err *err)
 
 		if (r <= 0)
 			return r < 0 ? -1 : result;
-		/* Only a terminal travels this way, one descriptor; anything else is closed. */
-		for (unsigned i = msg.type == SYNC_PTY; i < fds.n; i++)
+		/* A terminal or a listener, one descriptor, travels this way; anything else is
+		 * closed. */
+		for (unsigned i = msg.type == SYNC_PTY || msg.type == SYNC_LISTENER; i < fds.n; i++)
 			close(fds.fd[i]);
 		switch (msg.type) {
 		case SYNC_TRACE:
@@ -154,6 +164,12 @@ static int follow_setup(struct launch *l, struct rt_err *err)
 			return result;
 		case SYNC_PID:
 			l->pid = msg.pid;
+			break;
+		case SYNC_LISTENER:
+			if (fds.n && (!l->obs || !l->obs->listener))
+				close(fds.fd[0]);
+			else if (fds.n && l->obs->listener(l->obs->data, fds.fd[0], err) < 0)
+				result = -1;
 			break;
 		case SYNC_EXEC_FAILED:
 			*err = msg.err;
@@ -191,25 +207,83 @@ static void forward_signal(struct launch *l, int sig)
 	syscall(SYS_pidfd_send_signal, l->pidfd, sig, NULL, 0);
 }
 
-/* Wait for the container to exit while forwarding signals and relaying the terminal. */
+/* What the observer watches while the container runs: into fds[first...]. */
+static void observer_fds(const struct launch *l, struct pollfd *fds)
+{
+	int obs[RT_OBSERVER_FDS] = { -1, -1 };
+
+	if (l->obs && l->obs->poll_fds)
+		l->obs->poll_fds(l->obs->data, obs);
+	for (unsigned i = 0; i < RT_OBSERVER_FDS; i++)
+		fds[i] = (struct pollfd){ .fd = obs[i], .events = POLLIN };
+}
+
+/* Arm the timer to fire once, ms from now (timerfd_settime(2), CLOCK_MONOTONIC). */
+static int arm_timer(int timer_fd, int64_t ms)
+{
+	struct itimerspec when = { .it_value = { .tv_sec = ms / 1000,
+		                                 .tv_nsec = (ms % 1000) * 1000000 } };
+
+	return timerfd_settime(timer_fd, 0, &when, NULL);
+}
+
+/*
+ * --timeout, as timeout(1): when the timer fires the first time, SIGTERM to PID 1, which
+ * passes it on to the workload, and the timer is armed again for the grace; the second time,
+ * SIGKILL. In its own PID namespace, the death of PID 1 kills every other process of the
+ * container; in the host's, its cgroup lists them (cgroup.track).
+ */
+static void on_timer(struct launch *l)
+{
+	char grace[32];
+	uint64_t expirations;
+
+	if (read(l->timer_fd, &expirations, sizeof(expirations)) != sizeof(expirations))
+		return;
+	if (!l->timed_out) {
+		l->timed_out = true;
+		ent_duration_str(l->kill_after_ms, grace, sizeof(grace));
+		rt_trace("runtime", "timeout: pidfd_send_signal(PID 1, SIGTERM), SIGKILL in %s",
+		         grace);
+		syscall(SYS_pidfd_send_signal, l->pidfd, SIGTERM, NULL, 0);
+		arm_timer(l->timer_fd, l->kill_after_ms);
+		return;
+	}
+	rt_trace("runtime", "timeout: the grace is over, SIGKILL to every process");
+	syscall(SYS_pidfd_send_signal, l->pidfd, SIGKILL, NULL, 0);
+	if (l->kill_cgroup)
+		cgroup_kill(l->cgroup);
+}
+
+/*
+ * Wait for the container to exit while forwarding signals, relaying the terminal, keeping the
+ * timeout and, learning, serving the observer (its seccomp listener, its ring of capability
+ * checks). The container's exit wins over a timer that fires in the same instant.
+ */
 static int wait_child(struct launch *l, int sig_fd)
 {
 	bool master_open = l->tty.master >= 0;
 
 	for (;;) {
-		struct pollfd fds[4] = {
+		struct pollfd fds[5 + RT_OBSERVER_FDS] = {
 			{ .fd = l->pidfd, .events = POLLIN },
 			{ .fd = sig_fd, .events = POLLIN },
 			{ .fd = master_open ? l->tty.master : -1, .events = POLLIN },
 			{ .fd = master_open && l->tty.stdin_open ? STDIN_FILENO : -1,
 			  .events = POLLIN },
+			{ .fd = l->timer_fd, .events = POLLIN },
 		};
 		struct signalfd_siginfo si;
 
-		if (poll(fds, 4, -1) < 0) {
+		observer_fds(l, &fds[5]);
+		if (poll(fds, 5 + RT_OBSERVER_FDS, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
+		}
+		for (unsigned i = 5; i < 5 + RT_OBSERVER_FDS; i++) {
+			if (fds[i].revents)
+				l->obs->ready(l->obs->data, fds[i].fd, fds[i].revents);
 		}
 		if (fds[2].revents && rt_tty_pump(l->tty.master, STDOUT_FILENO) < 0)
 			master_open = false;
@@ -219,10 +293,48 @@ static int wait_child(struct launch *l, int sig_fd)
 			forward_signal(l, (int)si.ssi_signo);
 		if (fds[0].revents)
 			break;
+		if (fds[4].revents)
+			on_timer(l);
 	}
 	if (master_open)
 		rt_tty_pump(l->tty.master, STDOUT_FILENO); /* what the workload wrote last */
 	return reap_child(l);
+}
+
+/*
+ * The timer of --timeout, armed when the command has started (its execve succeeded), as
+ * timeout(1) counts from its command's start. A timerfd is one more descriptor in the wait
+ * loop's poll: no polling interval, no sleep, no signal handler.
+ */
+static int start_timer(const struct ent_plan *plan, struct launch *l, struct rt_err *err)
+{
+	const struct ent_process *proc = &plan->proc;
+	char after[32];
+
+	if (proc->timeout_ms <= 0)
+		return 0;
+	l->kill_after_ms = proc->kill_after_ms;
+	l->kill_cgroup = plan->cgroup.track;
+	ent_duration_str(proc->timeout_ms, after, sizeof(after));
+	rt_trace("runtime", "timerfd_create(CLOCK_MONOTONIC), SIGTERM in %s  [%s]", after,
+	         proc->timeout_why);
+	l->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	if (l->timer_fd < 0 || arm_timer(l->timer_fd, proc->timeout_ms) < 0)
+		return rt_fail(err, errno, "runtime: --timeout: timerfd");
+	return 0;
+}
+
+/*
+ * The exit status of a run that timed out: 124 whatever the workload did with its SIGTERM,
+ * and one line saying so.
+ */
+static int report_timeout(const struct ent_process *proc, struct rt_err *err)
+{
+	char after[32];
+
+	ent_duration_str(proc->timeout_ms, after, sizeof(after));
+	rt_fail(err, 0, "timed out after %s", after);
+	return RT_EXIT_TIMED_OUT;
 }
 
 /*
@@ -328,6 +440,34 @@ static int release_child(const struct ent_plan *plan, struct launch *l, struct r
 	return r;
 }
 
+/*
+ * --stats: the report, from the container's cgroups (read before they are removed) and what
+ * this run saw, written whatever became of the workload. Returns status, or -1 with err when
+ * the report cannot be read or written (a setup failure keeps its own error).
+ */
+static int finish_stats(struct rt_stats_file *file, struct launch *l, int status,
+                        struct rt_err *err)
+{
+	struct rt_err stats_err = { 0 };
+	struct timespec now;
+
+	if (!file || !l->cgroup)
+		return status; /* failed before the container had a cgroup: nothing to report */
+	clock_gettime(CLOCK_REALTIME, &l->stats.ended);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	l->stats.wall_ns = (now.tv_sec - l->started.tv_sec) * 1000000000LL +
+	                   (now.tv_nsec - l->started.tv_nsec);
+	l->stats.exit_code = status < 0 ? RT_EXIT_FAILED : status;
+	l->stats.timed_out = l->timed_out;
+	l->stats.oom_killed = cgroup_oom_killed(l->cgroup);
+	if (cgroup_stats_read(l->cgroup, &l->stats.usage, &stats_err) == 0 &&
+	    rt_stats_write(file, &l->stats, &stats_err) == 0)
+		return status;
+	if (status >= 0)
+		*err = stats_err;
+	return -1;
+}
+
 /* A launch that failed: the container must not outlive it. */
 static void kill_child(struct launch *l)
 {
@@ -345,7 +485,11 @@ static void kill_child(struct launch *l)
 static int setup_container(struct ent_plan *plan, const struct lockdown_filter *filter,
                            struct launch *l, struct rt_err *err)
 {
+	clock_gettime(CLOCK_REALTIME, &l->stats.started);
+	clock_gettime(CLOCK_MONOTONIC, &l->started);
 	if (start_child(plan, filter, l, err) < 0)
+		return -1;
+	if (l->obs && l->obs->started && l->obs->started(l->obs->data, l->pid, err) < 0)
 		return -1;
 	if (ns_write_idmaps(l->pid, &plan->ns, err) < 0)
 		return -1;
@@ -391,7 +535,10 @@ static int catch_signals(int with_sigchld, sigset_t *old, struct rt_err *err)
 	return fd;
 }
 
-/* The parent's own ends, once the container is gone: terminal, descriptors, signal mask. */
+/*
+ * The parent's own ends, once the container is gone: terminal, descriptors, timer, signal
+ * mask.
+ */
 static void end_launch(struct launch *l, int sig_fd, const sigset_t *old)
 {
 	rt_tty_detach(&l->tty);
@@ -399,22 +546,43 @@ static void end_launch(struct launch *l, int sig_fd, const sigset_t *old)
 		close(l->sync_fd);
 	if (l->pidfd >= 0)
 		close(l->pidfd);
+	if (l->timer_fd >= 0)
+		close(l->timer_fd);
 	close(sig_fd);
 	sigprocmask(SIG_SETMASK, old, NULL); /* restores what the caller had: cannot fail */
 }
 
 int rt_launch(struct ent_plan *plan, const struct lockdown_filter *filter,
-              const struct ns_idpool *ids, struct rt_err *err)
+              const struct ns_idpool *ids, const char *stats_path, struct rt_err *err)
 {
-	struct launch l = {
-		.pid = -1, .pidfd = -1, .sync_fd = -1, .hold_fd = -1, .tty = { .master = -1 }
-	};
-	sigset_t old;
-	int status = -1;
-	int sig_fd = catch_signals(1, &old, err);
+	return rt_launch_observed(plan, filter, ids, stats_path, NULL, err);
+}
 
-	if (sig_fd < 0)
+int rt_launch_observed(struct ent_plan *plan, const struct lockdown_filter *filter,
+                       const struct ns_idpool *ids, const char *stats_path,
+                       const struct rt_observer *obs, struct rt_err *err)
+{
+	struct launch l = { .pid = -1,
+		            .pidfd = -1,
+		            .sync_fd = -1,
+		            .hold_fd = -1,
+		            .tty = { .master = -1 },
+		            .timer_fd = -1,
+		            .obs = obs };
+	int dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+	struct rt_stats_file *stats = NULL;
+	int status = -1;
+	sigset_t old;
+	int sig_fd;
+
+	/* First of all: a report that could not be written fails the run before it starts. */
+	if (stats_path && rt_stats_open(stats_path, &stats, err) < 0)
 		return -1;
+	sig_fd = catch_signals(1, &old, err);
+	if (sig_fd < 0) {
+		rt_stats_close(stats);
+		return -1;
+	}
 	rootfs_trees_init(&l.trees);
 	if (lease_ids(plan, ids, &l, err) < 0)
 		goto out;
@@ -425,16 +593,34 @@ int rt_launch(struct ent_plan *plan, const struct lockdown_filter *filter,
 	status = setup_container(plan, filter, &l, err);
 	if (status != 0)
 		goto out;
+	if (start_timer(plan, &l, err) < 0) {
+		status = -1;
+		goto out;
+	}
 	status = wait_child(&l, sig_fd);
 	l.pid = -1;
-	report_oom(&plan->cgroup, &l, status, err);
+	/* 128+N: the workload (or, killed at the timeout, PID 1) died of signal N. */
+	if (status > RT_EXIT_SIGNAL_BASE && status < RT_EXIT_SIGNAL_BASE + NSIG)
+		l.stats.signal = status - RT_EXIT_SIGNAL_BASE;
+	if (l.timed_out)
+		status = report_timeout(&plan->proc, err);
+	else
+		report_oom(&plan->cgroup, &l, status, err);
 out:
 	kill_child(&l);
+	status = finish_stats(stats, &l, status, err); /* before the cgroup goes */
 	netcfg_host_release(l.net); /* after the child: the veth's far end went with its netns */
 	cgroup_destroy(l.cgroup);   /* after the child was reaped: the cgroup is empty */
 	rootfs_trees_close(&l.trees);
 	ns_idrange_release(l.ids); /* after the child: no process of it holds the ids */
 	end_launch(&l, sig_fd, &old);
+	rt_stats_close(stats);
+	/*
+	 * Dumpable again, as we were, once the container is gone: the next launch of this
+	 * process (ent-run learn runs one per round) must be able to write its child's uid_map.
+	 */
+	if (dumpable > 0)
+		prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0);
 	return status;
 }
 
@@ -447,7 +633,8 @@ int rt_launch_create(struct ent_plan *plan, const struct lockdown_filter *filter
 		            .sync_fd = -1,
 		            .hold_fd = hold_fd,
 		            .console_socket = plan->proc.console_socket,
-		            .tty = { .master = -1 } };
+		            .tty = { .master = -1 },
+		            .timer_fd = -1 };
 	int status = -1;
 
 	rootfs_trees_init(&l.trees);
@@ -566,7 +753,8 @@ int rt_launch_exec(struct ent_plan *plan, const struct lockdown_filter *filter,
 		            .sync_fd = -1,
 		            .hold_fd = -1,
 		            .console_socket = plan->proc.console_socket,
-		            .tty = { .master = -1 } };
+		            .tty = { .master = -1 },
+		            .timer_fd = -1 };
 	sigset_t old;
 	int status;
 	int sig_fd = catch_signals(0, &old, err); /* as rt_launch: from before the fork */

@@ -4,6 +4,8 @@
 #ifndef RT_LAUNCH_H
 #define RT_LAUNCH_H
 
+#include <sys/types.h>
+
 #include "base/err.h"
 #include "entitlements/plan.h"
 #include "ns/idrange.h"
@@ -11,15 +13,41 @@
 
 /*
  * Run the container: clone the child into new namespaces, write its id maps, release it
- * (SYNC_GO), relay its trace lines, forward signals and the terminal, wait for it. Returns the
- * exit status for ent-run (the workload's, 128+N, 126 or 127), or -1 with err when the
- * container could not be set up (the caller exits 125). Nothing is left behind either way.
+ * (SYNC_GO), relay its trace lines, forward signals and the terminal, keep the plan's timeout,
+ * wait for it. Returns the exit status for ent-run (the workload's, 128+N, 124 when it timed
+ * out, 126 or 127), or -1 with err when the container could not be set up (the caller exits
+ * 125). Nothing is left behind either way. With stats_path (--stats FILE, "-": stderr) the
+ * report is written at the end, whatever became of the workload (runtime/stats.h); a report
+ * that cannot be written is an error (-1).
  * The plan gets its runtime values before clone: the container's host id block (leased from
  * ids when plan->ns.own_range), its address (plan->net) and the bind mounts of the generated
  * /etc/resolv.conf and /etc/hosts (plan->rootfs).
  */
 int rt_launch(struct ent_plan *plan, const struct lockdown_filter *filter,
-              const struct ns_idpool *ids, struct rt_err *err);
+              const struct ns_idpool *ids, const char *stats_path, struct rt_err *err);
+
+#define RT_OBSERVER_FDS 2
+
+/*
+ * An observer of a launch (ent-run learn, runtime/learn.c): called at fixed points of the
+ * parent's side, and given descriptors to poll with the container's own. Members may be NULL.
+ */
+struct rt_observer {
+	void *data;
+	/* After clone, before SYNC_GO: the container's PID 1 on the host (its namespaces exist). */
+	int (*started)(void *data, pid_t pid, struct rt_err *err);
+	/* SYNC_LISTENER: the workload's seccomp listener; the observer owns fd from then on. */
+	int (*listener)(void *data, int fd, struct rt_err *err);
+	/* While the container runs: the descriptors to poll (-1: none), and one that is readable.
+	 */
+	void (*poll_fds)(void *data, int fds[RT_OBSERVER_FDS]);
+	void (*ready)(void *data, int fd, short revents);
+};
+
+/* rt_launch, with obs told what happens (NULL: nobody, as rt_launch). */
+int rt_launch_observed(struct ent_plan *plan, const struct lockdown_filter *filter,
+                       const struct ns_idpool *ids, const char *stats_path,
+                       const struct rt_observer *obs, struct rt_err *err);
 
 /* A container created and handed over (OCI create): what the caller records. */
 struct rt_created {

@@ -24,6 +24,7 @@
 
 #include "base/cleanup.h"
 #include "base/log.h"
+#include "entitlements/names.h"
 
 static void cap_freep(cap_t *caps)
 {
@@ -239,13 +240,11 @@ static int set_caps(const struct lockdown_caps *want, unsigned max_bits, struct 
 static void trace_seccomp(const struct lockdown_spec *spec, const struct lockdown_filter *filter)
 {
 	char def[48];
-	const char *name = spec->default_errnum > 0 ? strerrorname_np(spec->default_errnum) : NULL;
 
-	if (spec->default_action == LOCKDOWN_ERRNO && name)
-		snprintf(def, sizeof(def), "ERRNO(%s)", name);
-	else
-		snprintf(def, sizeof(def), "%s", lockdown_action_name(spec->default_action));
-	rt_trace("lockdown", "seccomp: %u rules, default %s, from %s (%s), %u instructions",
+	ent_seccomp_action_str(spec->default_action, spec->default_errnum, def, sizeof(def));
+	rt_trace("lockdown",
+	         "seccomp(SECCOMP_SET_MODE_FILTER): %u rules, default %s, from %s (%s), "
+	         "%u instructions",
 	         spec->n_rules, def,
 	         ent_has(spec->seccomp_ref) ? spec->seccomp_ref : "runtime/default",
 	         lockdown_filter_from_cache(filter) ? "cache hit" : "generated",
@@ -253,11 +252,12 @@ static void trace_seccomp(const struct lockdown_spec *spec, const struct lockdow
 }
 
 int lockdown_apply(const struct lockdown_spec *spec, const struct lockdown_filter *filter,
-                   const struct lockdown_ids *ids, struct rt_err *err)
+                   const struct lockdown_ids *ids, int *listener, struct rt_err *err)
 {
 	unsigned max_bits = (unsigned)cap_max_bits();
 	bool early = filter && !spec->no_new_privs;
 
+	*listener = -1;
 	if (max_bits > 64)
 		max_bits = 64;
 	trace_unknown_caps(&spec->caps, max_bits);
@@ -269,7 +269,7 @@ int lockdown_apply(const struct lockdown_spec *spec, const struct lockdown_filte
 	 */
 	if (early) {
 		trace_seccomp(spec, filter);
-		if (lockdown_filter_load(filter, err) < 0)
+		if (lockdown_filter_load(filter, listener, err) < 0)
 			return -1;
 	}
 	if (drop_bounding(spec->caps.bounding, max_bits, err) < 0)
@@ -296,5 +296,5 @@ int lockdown_apply(const struct lockdown_spec *spec, const struct lockdown_filte
 		return 0;
 	/* Seccomp last: the filter could deny the capset and prctl calls above. */
 	trace_seccomp(spec, filter);
-	return lockdown_filter_load(filter, err);
+	return lockdown_filter_load(filter, listener, err);
 }

@@ -5,11 +5,13 @@
  *
  * Files: runtime/lockdown.c (ids, capabilities, no_new_privs, the apply sequence),
  * runtime/seccomp.c (build the filter with libseccomp, export it, load it),
- * runtime/seccomp_cache.c (canonical rule text, digest, the on-disk cache of built programs).
+ * runtime/seccomp_cache.c (canonical rule text, digest, the on-disk cache of built programs),
+ * runtime/seccomp_notify.c (a learning filter's listener: receive, check, answer).
  */
 #ifndef RT_LOCKDOWN_H
 #define RT_LOCKDOWN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,13 +47,15 @@ struct lockdown_ids {
  * groups set to ids->groups, or cleared) keeping exactly the capabilities of spec (ambient for
  * a non-root uid), cut the bounding set, set no_new_privs, and load filter last (it would block
  * the capset and prctl calls before it); without no_new_privs, first (it then needs the
- * CAP_SYS_ADMIN dropped after). filter may be NULL (unconfined). Returns 0 or -1 with err.
+ * CAP_SYS_ADMIN dropped after). filter may be NULL (unconfined). *listener is the learning
+ * filter's seccomp listener (close-on-exec, for the caller to pass on), else -1. Returns 0 or
+ * -1 with err.
  *
  * Needs: full capabilities in the current user namespace (root in it), ids mapped in it, no
  * other thread (seccomp and capabilities are per thread; we do not use TSYNC).
  */
 int lockdown_apply(const struct lockdown_spec *spec, const struct lockdown_filter *filter,
-                   const struct lockdown_ids *ids, struct rt_err *err);
+                   const struct lockdown_ids *ids, int *listener, struct rt_err *err);
 
 /*
  * Write spec's filter as libseccomp pseudo filter code (PFC) to fd, for `explain --bpf`.
@@ -65,6 +69,36 @@ unsigned lockdown_filter_insns(const struct lockdown_filter *filter);
 /* True when filter came from the cache rather than from libseccomp. */
 int lockdown_filter_from_cache(const struct lockdown_filter *filter);
 
+/* ---------------------------------------------------------------- a listener (seccomp_notify.c) */
+
+/* One call a learning filter stopped, as the supervisor receives it. */
+struct lockdown_notif {
+	uint64_t id;                 /* the notification's cookie */
+	uint32_t pid;                /* the caller, in our PID namespace */
+	char syscall[ENT_NAME_MAX];  /* its name for the native architecture; "" if unknown */
+	uint64_t args[ENT_MAX_ARGS]; /* the registers, as the filter compared them */
+};
+
+/*
+ * Take one notification from listener (it must be readable, or this blocks). Returns 1 with n
+ * filled, 0 when there was none after all (the caller died, or its call was interrupted),
+ * -1 with err.
+ */
+int lockdown_notify_receive(int listener, struct lockdown_notif *n, struct rt_err *err);
+
+/* Is notification id still waiting (SECCOMP_IOCTL_NOTIF_ID_VALID)? Its caller may have died. */
+bool lockdown_notify_pending(int listener, uint64_t id);
+
+/*
+ * Answer notification id: the call fails with errnum, or (errnum 0) proceeds as if the filter
+ * had allowed it (SECCOMP_USER_NOTIF_FLAG_CONTINUE). A caller that died meanwhile is no error.
+ * Returns 0, or -1 with err.
+ */
+int lockdown_notify_answer(int listener, uint64_t id, int errnum, struct rt_err *err);
+
+/* The name of system call number nr on the native architecture (malloc'd), or NULL. */
+char *lockdown_syscall_name(long nr);
+
 /* ---------------------------------------------------------------- shared by the lockdown files */
 
 /* Name of an enum lockdown_action ("ERRNO"), "?" when out of range. Pure. */
@@ -75,9 +109,11 @@ const char *lockdown_cmp_name(unsigned op);
 
 /*
  * Load filter into the calling thread with seccomp(SECCOMP_SET_MODE_FILTER). Needs
- * no_new_privs or CAP_SYS_ADMIN. The last step before execve. Returns 0 or -1 with err.
+ * no_new_privs or CAP_SYS_ADMIN. The last step before execve. A filter with NOTIFY rules is
+ * loaded with SECCOMP_FILTER_FLAG_NEW_LISTENER: *listener is then the listener (close-on-exec),
+ * else -1. Returns 0 or -1 with err.
  */
-int lockdown_filter_load(const struct lockdown_filter *filter, struct rt_err *err);
+int lockdown_filter_load(const struct lockdown_filter *filter, int *listener, struct rt_err *err);
 
 /* ---------------------------------------------------------------- the cache (seccomp_cache.c) */
 

@@ -25,6 +25,7 @@
 #include "runtime/cli.h"
 #include "runtime/host.h"
 #include "runtime/launch.h"
+#include "runtime/learn.h"
 #include "runtime/lockdown.h"
 #include "runtime/oci.h"
 #include "runtime/policy.h"
@@ -96,14 +97,15 @@ static int resolve_request(struct rt_options *opts, char *rootfs, struct rt_err 
 }
 
 /* Build the filter in the parent, so the child only loads it; then start the container. */
-static int run_container(struct ent_plan *plan, const struct ns_idpool *ids, struct rt_err *err)
+static int run_container(struct ent_plan *plan, const struct ns_idpool *ids, const char *stats_path,
+                         struct rt_err *err)
 {
 	struct lockdown_filter *filter = NULL;
 	int status;
 
 	if (lockdown_filter_build(&plan->lockdown, &filter, err) < 0)
 		return -1;
-	status = rt_launch(plan, filter, ids, err);
+	status = rt_launch(plan, filter, ids, stats_path, err);
 	lockdown_filter_free(filter);
 	return status;
 }
@@ -246,6 +248,9 @@ static int run_plan(struct rt_options *opts, struct rt_policy *p, struct rt_err 
 	struct ent_plan *plan = ent_plan_new(err);
 	int status = -1;
 
+	/* explain --learn: the learning round's filter, as ent-run learn (root) would load it. */
+	opts->req.learn = opts->learn;
+	opts->req.learn_caps = opts->learn && opts->req.host.uid == 0;
 	if (!plan || ent_compile(&opts->req, plan, err) < 0)
 		goto out;
 	/* /sys/fs/cgroup inside: the hierarchies of the plan's cgroup, when it has one. */
@@ -257,7 +262,7 @@ static int run_plan(struct rt_options *opts, struct rt_policy *p, struct rt_err 
 	switch (opts->command) {
 	case RT_CMD_RUN:
 		if (enforce_policy(opts, p, plan, err) == 0)
-			status = run_container(plan, &opts->ids, err);
+			status = run_container(plan, &opts->ids, opts->stats_path, err);
 		break;
 	case RT_CMD_EXPLAIN:
 		status = explain_plan(opts, plan, err);
@@ -268,6 +273,8 @@ static int run_plan(struct rt_options *opts, struct rt_policy *p, struct rt_err 
 		break;
 	case RT_CMD_CHECK:
 		status = enforce_policy(opts, p, plan, err);
+		break;
+	case RT_CMD_LEARN: /* compiles a plan per round: run_command calls rt_learn() */
 		break;
 	}
 out:
@@ -297,7 +304,9 @@ static int run_command(struct rt_options *opts, struct rt_err *err)
 	if (status == 0)
 		status = rt_profiles_expand(opts, opts->req.profile_dir, &opts->req,
 		                            opts->req.profiles, opts->req.n_profiles, err);
-	if (status == 0)
+	if (status == 0 && opts->command == RT_CMD_LEARN)
+		status = rt_learn(opts, &policy, err);
+	else if (status == 0)
 		status = run_plan(opts, &policy, err);
 	rt_policy_release(&policy);
 	return status;

@@ -33,74 +33,38 @@
 #include "base/cleanup.h"
 #include "base/log.h"
 #include "base/util.h"
+#include "entitlements/names.h"
 
 /* The loadable program: plain heap memory, so fork() gives the child its own copy. */
 struct lockdown_filter {
 	bool from_cache;
+	bool notify; /* it has NOTIFY rules: loaded with a listener for ent-run learn */
 	unsigned short n_insns;
 	struct sock_filter insns[];
 };
 
-/* clang-format off */
-/* enum lockdown_action -> libseccomp action; errnum goes into the low 16 bits when has_data. */
-static const struct action_row {
-	const char *name;
-	uint32_t scmp;
-	bool has_data;
-} action_table[] = {
-	[LOCKDOWN_ALLOW]        = { "ALLOW",        SCMP_ACT_ALLOW,        false },
-	[LOCKDOWN_ERRNO]        = { "ERRNO",        SCMP_ACT_ERRNO(0),     true  },
-	[LOCKDOWN_KILL_PROCESS] = { "KILL_PROCESS", SCMP_ACT_KILL_PROCESS, false },
-	[LOCKDOWN_KILL_THREAD]  = { "KILL_THREAD",  SCMP_ACT_KILL_THREAD,  false },
-	[LOCKDOWN_TRAP]         = { "TRAP",         SCMP_ACT_TRAP,         false },
-	[LOCKDOWN_LOG]          = { "LOG",          SCMP_ACT_LOG,          false },
-	[LOCKDOWN_TRACE]        = { "TRACE",        SCMP_ACT_TRACE(0),     true  },
-};
-
-/* enum lockdown_cmp -> libseccomp comparison. */
-static const struct cmp_row {
-	const char *name;
-	enum scmp_compare scmp;
-} cmp_table[] = {
-	[LOCKDOWN_CMP_NE]        = { "NE",        SCMP_CMP_NE },
-	[LOCKDOWN_CMP_LT]        = { "LT",        SCMP_CMP_LT },
-	[LOCKDOWN_CMP_LE]        = { "LE",        SCMP_CMP_LE },
-	[LOCKDOWN_CMP_EQ]        = { "EQ",        SCMP_CMP_EQ },
-	[LOCKDOWN_CMP_GE]        = { "GE",        SCMP_CMP_GE },
-	[LOCKDOWN_CMP_GT]        = { "GT",        SCMP_CMP_GT },
-	[LOCKDOWN_CMP_MASKED_EQ] = { "MASKED_EQ", SCMP_CMP_MASKED_EQ },
-};
-/* clang-format on */
-
+/* The action and comparison names and libseccomp values: one table each, in entitlements/names.c.
+ */
 const char *lockdown_action_name(unsigned action)
 {
-	return action < ARRAY_SIZE(action_table) ? action_table[action].name : "?";
+	const struct ent_seccomp_action *row = ent_seccomp_action_row(action);
+
+	return ent_seccomp_short(row ? row->oci : NULL);
 }
 
 const char *lockdown_cmp_name(unsigned op)
 {
-	return op < ARRAY_SIZE(cmp_table) ? cmp_table[op].name : "?";
+	const struct ent_seccomp_cmp *row = ent_seccomp_cmp_row(op);
+
+	return ent_seccomp_short(row ? row->oci : NULL);
 }
 
+/* libseccomp's action; errnum (an errno, or a tracer's message) in the low 16 bits. */
 static uint32_t scmp_action(unsigned action, int32_t errnum)
 {
-	const struct action_row *row = &action_table[action];
+	const struct ent_seccomp_action *row = &ent_seccomp_actions[action];
 
-	return row->has_data ? row->scmp | ((uint32_t)errnum & 0xffff) : row->scmp;
-}
-
-/* "ERRNO(ENOSYS)", "ALLOW": for trace lines. */
-static const char *describe_action(unsigned action, int32_t errnum, char *buf, size_t size)
-{
-	const char *name = errnum > 0 ? strerrorname_np(errnum) : NULL;
-
-	if (action >= ARRAY_SIZE(action_table) || !action_table[action].has_data)
-		return lockdown_action_name(action);
-	if (name)
-		snprintf(buf, size, "%s(%s)", action_table[action].name, name);
-	else
-		snprintf(buf, size, "%s(%d)", action_table[action].name, (int)errnum);
-	return buf;
+	return row->max_data ? row->scmp | ((uint32_t)errnum & 0xffff) : row->scmp;
 }
 
 static void seccomp_releasep(scmp_filter_ctx *ctx)
@@ -112,17 +76,17 @@ static void seccomp_releasep(scmp_filter_ctx *ctx)
 /* The spec comes from our own compiler or JSON import; check it anyway before it shapes BPF. */
 static int check_spec(const struct lockdown_spec *spec, struct rt_err *err)
 {
-	if (spec->default_action >= ARRAY_SIZE(action_table) || spec->n_rules > ENT_MAX_RULES)
+	if (spec->default_action >= LOCKDOWN_N_ACTIONS || spec->n_rules > ENT_MAX_RULES)
 		return rt_fail(err, 0, "lockdown: seccomp: bad default action or rule count");
 	for (unsigned i = 0; i < spec->n_rules; i++) {
 		const struct lockdown_rule *r = &spec->rules[i];
 
-		if (r->action >= ARRAY_SIZE(action_table) || r->n_args > ENT_MAX_ARGS ||
-		    r->errnum < 0 || r->errnum > 0xffff)
+		if (r->action >= LOCKDOWN_N_ACTIONS || r->n_args > ENT_MAX_ARGS || r->errnum < 0 ||
+		    r->errnum > 0xffff)
 			return rt_fail(err, 0, "lockdown: seccomp: rule %u (%s, %s) is malformed",
 			               i, r->syscall, r->why);
 		for (unsigned a = 0; a < r->n_args; a++)
-			if (r->args[a].index > 5 || r->args[a].op >= ARRAY_SIZE(cmp_table))
+			if (r->args[a].index > 5 || r->args[a].op >= LOCKDOWN_N_CMPS)
 				return rt_fail(err, 0,
 				               "lockdown: seccomp: rule %u (%s, %s): bad argument "
 				               "condition %u",
@@ -166,7 +130,7 @@ static int add_rule(scmp_filter_ctx ctx, const struct lockdown_rule *r, int nr, 
 	for (unsigned a = 0; a < r->n_args; a++)
 		cmp[a] = (struct scmp_arg_cmp){
 			.arg = r->args[a].index,
-			.op = cmp_table[r->args[a].op].scmp,
+			.op = (enum scmp_compare)ent_seccomp_cmps[r->args[a].op].scmp,
 			.datum_a = r->args[a].value,
 			.datum_b = r->args[a].value2,
 		};
@@ -314,6 +278,15 @@ static char *spec_text(const struct lockdown_spec *spec, size_t *len, struct rt_
 	return lockdown_canon_text(spec, arch, version, len, err);
 }
 
+static bool has_notify(const struct lockdown_spec *spec)
+{
+	for (unsigned i = 0; i < spec->n_rules; i++) {
+		if (spec->rules[i].action == LOCKDOWN_NOTIFY)
+			return true;
+	}
+	return false;
+}
+
 int lockdown_filter_build(const struct lockdown_spec *spec, struct lockdown_filter **out,
                           struct rt_err *err)
 {
@@ -343,11 +316,13 @@ int lockdown_filter_build(const struct lockdown_spec *spec, struct lockdown_filt
 			return -1;
 		rt_trace("lockdown", "seccomp: %u rules from the cache, %u instructions (%.2f ms)",
 		         spec->n_rules, filter->n_insns, elapsed_ms(&t0));
+		filter->notify = has_notify(spec);
 		*out = filter;
 		return 0;
 	}
 	rt_trace("lockdown", "seccomp_init(%s), %u rules, native arch only, BADARCH KILL_PROCESS",
-	         describe_action(spec->default_action, spec->default_errnum, def, sizeof(def)),
+	         ent_seccomp_action_str(spec->default_action, spec->default_errnum, def,
+	                                sizeof(def)),
 	         spec->n_rules);
 	ctx = build_ctx(spec, err);
 	if (!ctx)
@@ -359,6 +334,7 @@ int lockdown_filter_build(const struct lockdown_spec *spec, struct lockdown_filt
 	         elapsed_ms(&t0));
 	lockdown_cache_store(text, text_len, filter->insns,
 	                     filter->n_insns * sizeof(struct sock_filter));
+	filter->notify = has_notify(spec);
 	*out = filter;
 	return 0;
 }
@@ -378,25 +354,31 @@ int lockdown_filter_from_cache(const struct lockdown_filter *filter)
 	return filter && filter->from_cache;
 }
 
-int lockdown_filter_load(const struct lockdown_filter *filter, struct rt_err *err)
+int lockdown_filter_load(const struct lockdown_filter *filter, int *listener, struct rt_err *err)
 {
 	struct sock_fprog prog = {
 		.len = filter->n_insns,
 		.filter = (struct sock_filter *)filter->insns,
 	};
-
 	/*
 	 * seccomp(2) rather than prctl(PR_SET_SECCOMP): the same program, but flags are possible.
-	 * We pass none: no TSYNC (one thread), no SPEC_ALLOW (keep the kernel's speculation
-	 * mitigation choice).
+	 * No TSYNC (one thread), no SPEC_ALLOW (keep the kernel's speculation mitigation choice).
+	 * A learning filter asks for a listener (NEW_LISTENER): the descriptor its NOTIFY rules
+	 * report to, which only the filtered task itself can create.
 	 */
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0) {
+	unsigned flags = filter->notify ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0;
+	long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+
+	*listener = -1;
+	if (fd < 0) {
 		rt_fail(err, errno, "lockdown: seccomp(SECCOMP_SET_MODE_FILTER, %u instructions)",
 		        filter->n_insns);
 		if (err->errnum == EACCES)
 			rt_err_hint(err, "a filter needs no_new_privs or CAP_SYS_ADMIN");
 		return -1;
 	}
+	if (filter->notify)
+		*listener = (int)fd;
 	return 0;
 }
 

@@ -26,6 +26,7 @@
 
 #include "base/cleanup.h"
 #include "base/log.h"
+#include "base/util.h"
 
 #define CACHE_MAGIC       "ENTSCMP"   /* 8 bytes with the NUL */
 #define CACHE_FORMAT      1u          /* bump when the entry layout or canonical text changes */
@@ -359,21 +360,6 @@ void *lockdown_cache_load(const char *text, size_t text_len, size_t *bpf_len)
 	if (copy)
 		memcpy(copy, bpf, *bpf_len);
 	return copy;
-}
-
-static int write_all(int fd, const char *buf, size_t size)
-{
-	while (size) {
-		ssize_t n = write(fd, buf, size);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		size -= (size_t)n;
-	}
-	return 0;
 }
 
 void lockdown_cache_store(const char *text, size_t text_len, const void *bpf, size_t bpf_len)

@@ -24,8 +24,10 @@ struct sync_fds {
  *   SYNC 1  parent -> child   SYNC_GO: the id maps are written, the child is in its cgroup,
  *                             the veth is in its network namespace; the idmapped mount trees
  *                             travel with it. The child waits for it before anything else.
- *   SYNC 2  child -> parent   SYNC_TRACE lines, SYNC_PTY (the terminal), and at most one
- *                             SYNC_ERROR or SYNC_EXEC_FAILED, after which the child exits.
+ *   SYNC 2  child -> parent   SYNC_TRACE lines, SYNC_PTY (the terminal), SYNC_LISTENER (a
+ *                             learning round's seccomp listener, once the workload's filter
+ *                             is loaded), and at most one SYNC_ERROR or SYNC_EXEC_FAILED,
+ *                             after which the child exits.
  *   SYNC 3  child -> parent   EOF: the workload's execve() succeeded and the kernel closed
  *                             the close-on-exec channel (PID 1 closed its copy at the fork).
  */
@@ -38,6 +40,8 @@ enum sync_type {
 	SYNC_PTY,         /* child -> parent: the pseudo-terminal master, passed as SCM_RIGHTS */
 	SYNC_CREATED,     /* child -> parent (OCI create): set up, held before execve */
 	SYNC_PID,         /* joiner -> parent (OCI exec): the new process's pid, in pid */
+	SYNC_LISTENER,    /* workload -> parent: the learning filter's seccomp listener, passed
+	                     as SCM_RIGHTS (ent-run learn) */
 };
 
 struct sync_msg {

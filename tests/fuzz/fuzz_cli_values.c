@@ -1,12 +1,14 @@
 /*
  * tests/fuzz/fuzz_cli_values.c - the values of options: --publish, --subnet, --memory (sizes),
- * --pids, --cpus, --user, --volume, --hostname and container paths (runtime/cli_values.c,
- * netcfg_pool_parse()). The input is "NAME VALUE": NAME picks the parser ("publish
+ * --pids, --cpus, --user, --volume, --hostname, container paths, --timeout durations
+ * (runtime/cli_values.c, entitlements/limits.c, netcfg_pool_parse()) and a line of /etc/subuid
+ * (entitlements/subid.c). The input is "NAME VALUE": NAME picks the parser ("publish
  * 8080:80/udp"); an unknown NAME feeds the whole input to every parser.
  */
 #include "tests/fuzz/fuzz.h"
 
 #include "entitlements/ent.h"
+#include "entitlements/subid.h"
 #include "netcfg/internal.h"
 #include "runtime/cli.h"
 
@@ -109,6 +111,35 @@ static int hostname(const char *v, struct rt_err *err)
 	return rt_parse_hostname(v, err);
 }
 
+/* A duration reads back from its own text exactly (--stats and explain print it so). */
+static int duration(const char *v, struct rt_err *err)
+{
+	char text[32];
+	int64_t ms, again;
+	int rc = ent_parse_duration("--timeout", v, &ms, err);
+
+	if (rc == 0) {
+		FUZZ_CHECK(ms >= 1);
+		ent_duration_str(ms, text, sizeof(text));
+		FUZZ_CHECK(ent_parse_duration("--timeout", text, &again, err) == 0 && again == ms);
+	}
+	return rc;
+}
+
+/* A sub-id line ent-run uses never reaches into the host's own ids, nor past 2^32. */
+static int subid(const char *v, struct rt_err *err)
+{
+	struct ent_subid e;
+	int rc = ent_subid_parse_line(v, "/etc/subuid", 1, &e, err);
+
+	if (rc == 1) {
+		FUZZ_CHECK(e.count > 0 && e.start >= ENT_SUBID_LOW);
+		FUZZ_CHECK((uint64_t)e.start + e.count <= (uint64_t)UINT32_MAX + 1);
+		FUZZ_CHECK(e.owner[0] != '\0');
+	}
+	return rc < 0 ? -1 : 0;
+}
+
 /* clang-format off */
 static const struct {
 	const char *name;
@@ -123,6 +154,8 @@ static const struct {
 	{ "volume",   volume },
 	{ "path",     path },
 	{ "hostname", hostname },
+	{ "duration", duration },
+	{ "subid",    subid },
 };
 /* clang-format on */
 

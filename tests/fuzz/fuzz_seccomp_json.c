@@ -11,38 +11,45 @@
 #include "entitlements/seccomp_json.h"
 #include "runtime/lockdown.h"
 
-static void import(const uint8_t *data, size_t size, uint64_t caps)
+static void check(const uint8_t *data, size_t size, uint64_t caps, struct lockdown_spec *spec)
 {
-	static struct lockdown_spec spec;
 	static int null = -1;
 	struct ent_seccomp_host host = { .caps = caps, .kernel_major = 6, .kernel_minor = 18 };
 	struct rt_err err = { 0 };
 	int rc;
 
-	free(spec.rules); /* the previous input's */
-	memset(&spec, 0, sizeof(spec));
-	rc = ent_seccomp_import_json((const char *)data, size, "fuzz.json", &host, &spec, &err);
+	rc = ent_seccomp_import_json((const char *)data, size, "fuzz.json", &host, spec, &err);
 	fuzz_check_result(rc, &err);
 	if (rc < 0) {
-		FUZZ_CHECK(spec.n_rules == 0);
+		FUZZ_CHECK(spec->n_rules == 0);
 		FUZZ_CHECK(!strncmp(err.msg, "seccomp profile fuzz.json: ", 27));
 		return;
 	}
-	FUZZ_CHECK(spec.seccomp_mode == LOCKDOWN_SECCOMP_FILTER);
-	FUZZ_CHECK(spec.n_rules <= ENT_MAX_RULES);
-	for (unsigned i = 0; i < spec.n_rules; i++) {
-		FUZZ_CHECK(spec.rules[i].syscall[0] != '\0');
-		FUZZ_CHECK(spec.rules[i].n_args <= ENT_MAX_ARGS);
-		for (unsigned a = 0; a < spec.rules[i].n_args; a++)
-			FUZZ_CHECK(spec.rules[i].args[a].index <= 5);
+	FUZZ_CHECK(spec->seccomp_mode == LOCKDOWN_SECCOMP_FILTER);
+	FUZZ_CHECK(spec->n_rules <= ENT_MAX_RULES);
+	for (unsigned i = 0; i < spec->n_rules; i++) {
+		FUZZ_CHECK(spec->rules[i].syscall[0] != '\0');
+		FUZZ_CHECK(spec->rules[i].n_args <= ENT_MAX_ARGS);
+		for (unsigned a = 0; a < spec->rules[i].n_args; a++)
+			FUZZ_CHECK(spec->rules[i].args[a].index <= 5);
 	}
 	if (null < 0)
 		null = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	FUZZ_CHECK(null >= 0);
-	rc = lockdown_filter_export_pfc(&spec, null, &err);
+	rc = lockdown_filter_export_pfc(spec, null, &err);
 	if (rc < 0)
 		fprintf(stderr, "accepted, but no filter: %s\n", err.msg);
 	FUZZ_CHECK(rc == 0);
+}
+
+/* The rule array grows as rules are added (entitlements/plan.c); it is freed after each run. */
+static void import(const uint8_t *data, size_t size, uint64_t caps)
+{
+	static struct lockdown_spec spec;
+
+	memset(&spec, 0, sizeof(spec));
+	check(data, size, caps, &spec);
+	free(spec.rules);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

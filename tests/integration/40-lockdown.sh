@@ -382,7 +382,7 @@ if [ -n "$containers_json" ]; then
 	# shellcheck disable=SC2086
 	ent --verbose $LH $R /bin/true
 	check "localhost/containers.json: --verbose names the profile" \
-		grep -q 'seccomp: [0-9]* rules, default ERRNO(ENOSYS), from localhost/containers.json' \
+		grep -q 'seccomp(SECCOMP_SET_MODE_FILTER): [0-9]* rules, default ERRNO(ENOSYS), from localhost/containers.json' \
 		"$ERR"
 fi
 
@@ -521,7 +521,7 @@ rule_count() {
 rules=$(rule_count -e security.access=user)
 ent --verbose -e security.access=user $R /bin/true
 check "--verbose: the seccomp rule count (as in explain: ${rules:-?})" grep -Eq \
-	"lockdown +seccomp: ${rules:-x} rules, default ERRNO\(ENOSYS\), from runtime/default" "$ERR"
+	"lockdown +seccomp\(SECCOMP_SET_MODE_FILTER\): ${rules:-x} rules, default ERRNO\(ENOSYS\), from runtime/default" "$ERR"
 check "--verbose: the capability count (11 kept, named)" \
 	grep -q 'capabilities kept: 11 (cap_chown cap_dac_override ' "$ERR"
 check "--verbose: the bounding set drops the other $((CAP_LAST + 1 - 11))" \
@@ -529,7 +529,7 @@ check "--verbose: the bounding set drops the other $((CAP_LAST + 1 - 11))" \
 rules=$(rule_count -e network.access=proxy)
 if net_ent "--verbose (network.access=proxy)" --verbose -e network.access=proxy $R /bin/true; then
 	check "--verbose, network.access=proxy: $rules rules" \
-		grep -Eq "lockdown +seccomp: ${rules:-x} rules, " "$ERR"
+		grep -Eq "lockdown +seccomp\(SECCOMP_SET_MODE_FILTER\): ${rules:-x} rules, " "$ERR"
 	check "--verbose, network.access=proxy: 3 capabilities kept, named" grep -q \
 		'capabilities kept: 3 (cap_net_bind_service cap_net_broadcast cap_net_raw)' "$ERR"
 fi

@@ -7,14 +7,17 @@
  *   probe tiocsti                 probe mount             probe kexec
  *   probe ptrace-self             probe mlock             probe personality VALUE
  *   probe caps                    probe ids
+ *   probe bind PORT               probe connect-udp IPV4 PORT
  *
  * Each prints one line, "NAME: ok" or "NAME: errno=EPERM" (or "NAME: killed by SIGSYS" for the
  * x32 and int80 probes, which run in a child), and exits 0, so integration tests grep the
  * line. Exit 2 means a usage error. Linked statically: the test rootfs has no libc.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -110,7 +113,8 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: probe syscall NAME [ARG...] | socket KIND | setsockopt-sodebug | "
 	                "clone-newuser | unshare KIND | clone3 | x32 NAME | int80 NAME | tiocsti | "
-	                "mount | kexec | ptrace-self | mlock | personality VALUE | caps | ids\n");
+	                "mount | kexec | ptrace-self | mlock | personality VALUE | caps | ids | "
+	                "bind PORT | connect-udp IPV4 PORT\n");
 	return 2;
 }
 
@@ -336,6 +340,34 @@ static int probe_ids(void)
 	return 0;
 }
 
+/* A TCP socket bound to PORT on every IPv4 address (ports below 1024 need a capability). */
+static int probe_bind(const char *port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(port)) };
+	char label[64];
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	snprintf(label, sizeof(label), "bind %s", port);
+	if (fd < 0)
+		return report(label, -1, errno);
+	return REPORT(label, bind(fd, (struct sockaddr *)&sin, sizeof(sin)));
+}
+
+/* A UDP socket connected to IPV4:PORT: no packet is sent, but a route must exist. */
+static int probe_connect_udp(const char *ip, const char *port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(port)) };
+	char label[96];
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	snprintf(label, sizeof(label), "connect-udp %s:%s", ip, port);
+	if (inet_pton(AF_INET, ip, &sin.sin_addr) != 1)
+		return usage();
+	if (fd < 0)
+		return report(label, -1, errno);
+	return REPORT(label, connect(fd, (struct sockaddr *)&sin, sizeof(sin)));
+}
+
 /* Every handler gets the words after the command; nargs is how many it needs at least. */
 static int run_syscall(char **a, int n)
 {
@@ -367,6 +399,13 @@ NOARG(ptrace_self)
 NOARG(mlock)
 NOARG(caps)
 NOARG(ids)
+ARG0(bind)
+
+static int run_connect_udp(char **a, int n)
+{
+	(void)n;
+	return probe_connect_udp(a[0], a[1]);
+}
 
 static int run_x32(char **a, int n)
 {
@@ -398,6 +437,8 @@ static const struct { const char *name; int nargs; int (*run)(char **args, int n
 	{ "personality",        1, run_personality },
 	{ "caps",               0, run_caps },
 	{ "ids",                0, run_ids },
+	{ "bind",               1, run_bind },
+	{ "connect-udp",        2, run_connect_udp },
 };
 /* clang-format on */
 

@@ -744,6 +744,44 @@ static void test_root_range(void **state)
 	ent_plan_free(p);
 }
 
+/* The CI options in the plan: the overlay, the timeout, what wants a cgroup and why. */
+static void test_ci_plan(void **state)
+{
+	static char *argv[] = { "/bin/true", NULL };
+	struct ent_request req = { .argv = argv, .ephemeral = true, .timeout_ms = 30000 };
+	struct rt_err err = { 0 };
+	struct ent_plan *plan = ent_plan_new(&err);
+
+	(void)state;
+	assert_int_equal(ent_compile(&req, plan, &err), 0);
+	assert_true(plan->rootfs.ephemeral.enabled && plan->rootfs.ephemeral.upper);
+	assert_int_equal(plan->rootfs.ephemeral.size_bytes, ENT_EPHEMERAL_DEFAULT);
+	assert_string_equal(plan->rootfs.ephemeral.why, "--ephemeral");
+	assert_int_equal(plan->proc.timeout_ms, 30000);
+	assert_int_equal(plan->proc.kill_after_ms, ENT_KILL_AFTER_DEFAULT);
+	/* Its own PID namespace: PID 1's death ends every process, no cgroup needed. */
+	assert_false(plan->cgroup.track);
+	assert_true(plan->cgroup.pids_rlimit);
+	ent_plan_free(plan);
+
+	/* The host's PID namespace: a cgroup tracks the processes to kill at the timeout. */
+	req.entitlements[0] = "host.processes.access=admin";
+	req.n_entitlements = 1;
+	req.kill_after_ms = 1500;
+	req.stats = true;
+	plan = ent_plan_new(&err);
+	assert_int_equal(ent_compile(&req, plan, &err), 0);
+	assert_true(plan->cgroup.track);
+	assert_string_equal(plan->cgroup.track_why, "--timeout");
+	assert_int_equal(plan->proc.kill_after_ms, 1500);
+	/* --stats: a pids cgroup exists anyway, so the cap is there, not RLIMIT_NPROC. */
+	assert_true(plan->cgroup.stats);
+	assert_false(plan->cgroup.pids_rlimit);
+	for (unsigned i = 0; i < plan->proc.n_rlimits; i++)
+		assert_int_not_equal(plan->proc.rlimits[i].resource, RLIMIT_NPROC);
+	ent_plan_free(plan);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -760,6 +798,7 @@ int main(void)
 		cmocka_unit_test(test_alias_plans_identical),
 		cmocka_unit_test(test_everything),
 		cmocka_unit_test(test_compile_errors),
+		cmocka_unit_test(test_ci_plan),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -577,6 +577,60 @@ static void test_limits(void **state)
 	ent_plan_free(plan);
 }
 
+/* A request for an ephemeral rootfs, its SIZE (NULL: the default), under policy_text. */
+static struct ent_plan *compile_ephemeral(const char *size, const char *ent,
+                                          const char *policy_text)
+{
+	static struct ent_policy pol;
+	const char *ents[] = { ent, NULL };
+	struct ent_request *req = new_request(ents);
+
+	req->ephemeral = true;
+	if (size)
+		assert_int_equal(ent_parse_size("--ephemeral", size, &req->ephemeral_bytes, &err),
+		                 0);
+	if (policy_text) {
+		assert_int_equal(ent_policy_parse(policy_text, "P", &pol, &err), 0);
+		req->limits = pol.limits;
+	}
+	return compile_request(req);
+}
+
+/*
+ * --ephemeral's upper layer is a tmpfs like any other: within the tmpfs ceiling, whose line
+ * also lowers its default (1G); under security.fs=read-only it has none, so nothing to check.
+ */
+static void test_ephemeral_limit(void **state)
+{
+	struct ent_plan *plan;
+
+	(void)state;
+	plan = compile_ephemeral(NULL, NULL, NULL);
+	assert_true(plan->rootfs.ephemeral.upper);
+	assert_int_equal(plan->rootfs.ephemeral.size_bytes, 1 << 30);
+	assert_string_equal(refusal(plan, ""),
+	                    "refused by P: ephemeral 1G (from --ephemeral) is not allowed; allowed "
+	                    "up to tmpfs 64M");
+	assert_true(runs(plan, "limit tmpfs 1G\n", NULL));
+	ent_plan_free(plan);
+	plan = compile_ephemeral(NULL, NULL, "limit tmpfs 256M\n");
+	assert_int_equal(plan->rootfs.ephemeral.size_bytes, 256 << 20);
+	assert_true(runs(plan, "limit tmpfs 256M\n", NULL));
+	ent_plan_free(plan);
+	plan = compile_ephemeral("2G", NULL, "limit tmpfs 4G\n");
+	assert_int_equal(plan->rootfs.ephemeral.size_bytes, 2LL << 30);
+	assert_string_equal(refusal(plan, "limit tmpfs 1G\n"),
+	                    "refused by P: ephemeral 2G (from --ephemeral) is not allowed; allowed "
+	                    "up to tmpfs 1G");
+	ent_plan_free(plan);
+	plan = compile_ephemeral("2G", "security.fs=read-only", NULL);
+	assert_true(plan->rootfs.ephemeral.enabled);
+	assert_false(plan->rootfs.ephemeral.upper);
+	assert_int_equal(plan->rootfs.ephemeral.size_bytes, 0);
+	assert_true(runs(plan, "allow security.fs=read-only\n", NULL));
+	ent_plan_free(plan);
+}
+
 /* Every tmpfs of a plan has a size: the base ones, those of entitlements, --tmpfs. */
 static void test_every_tmpfs_sized(void **state)
 {
@@ -846,6 +900,7 @@ int main(void)
 		cmocka_unit_test(test_subnet),
 		cmocka_unit_test(test_publish),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_ephemeral_limit),
 		cmocka_unit_test(test_every_tmpfs_sized),
 		cmocka_unit_test(test_policy_parse),
 		cmocka_unit_test(test_policy_parse_options),

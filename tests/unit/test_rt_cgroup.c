@@ -140,7 +140,7 @@ static void test_layout_hybrid(void **state)
 	                    "/sys/fs/cgroup/pids");
 	assert_int_equal(find(&l, "/sys/fs/cgroup/memory")->controllers, BIT(CGROUP_MEMORY));
 	assert_int_equal(find(&l, "/sys/fs/cgroup/cpu")->controllers, BIT(CGROUP_CPU));
-	assert_int_equal(find(&l, "/sys/fs/cgroup/cpuacct")->controllers, 0);
+	assert_int_equal(find(&l, "/sys/fs/cgroup/cpuacct")->controllers, BIT(CGROUP_CPUACCT));
 	assert_int_equal(find(&l, "/sys/fs/cgroup/devices")->controllers, BIT(CGROUP_DEVICES));
 	/* Flags are not controllers: mount(2) data names the hierarchy only. */
 	assert_string_equal(find(&l, "/sys/fs/cgroup/systemd")->opts, "name=systemd");
@@ -163,7 +163,7 @@ static void test_layout_v1_combined(void **state)
 	assert_int_equal(l.n, 3);
 	assert_string_equal(l.h[0].opts, "cpuacct,cpu");
 	assert_string_equal(l.h[0].own, "/ci/job1");
-	assert_int_equal(l.h[0].controllers, BIT(CGROUP_CPU));
+	assert_int_equal(l.h[0].controllers, BIT(CGROUP_CPU) | BIT(CGROUP_CPUACCT));
 	assert_string_equal(l.h[2].mnt, "/sys/fs/cgroup/dev ices");
 	assert_false(l.h[0].v2);
 }
@@ -179,12 +179,15 @@ static void test_layout_v2(void **state)
 	assert_int_equal(l.n, 1);
 	assert_true(l.h[0].v2);
 	assert_string_equal(l.h[0].own, "/user.slice/user-1000.slice/session-2.scope");
+	/* v2 has no cpuacct or devices controller: cpu.stat and a BPF program serve them. */
 	assert_int_equal(l.h[0].controllers, BIT(CGROUP_MEMORY) | BIT(CGROUP_PIDS) |
 	                                             BIT(CGROUP_CPU) | BIT(CGROUP_DEVICES) |
+	                                             BIT(CGROUP_CPUACCT) | BIT(CGROUP_IO) |
 	                                             BIT(CGROUP_CPUSET));
 	/* Without memory in cgroup.controllers, there is no memory limit on v2. */
 	assert_int_equal(cgroup_layout_parse(mi, cg, "pids", &l, &err), 0);
-	assert_int_equal(l.h[0].controllers, BIT(CGROUP_PIDS) | BIT(CGROUP_DEVICES));
+	assert_int_equal(l.h[0].controllers,
+	                 BIT(CGROUP_PIDS) | BIT(CGROUP_DEVICES) | BIT(CGROUP_CPUACCT));
 }
 
 /* Inside another container: a mount of a subtree (root field), our path within it. */
@@ -315,6 +318,7 @@ static void test_oci_path(void **state)
 	put("cpuset/cpuset.cpus", "0-3\n");
 	put("cpuset/cpuset.mems", "0\n");
 	s.path = "/pod/c1";
+	s.pids_max = 0; /* no pids hierarchy here: a limit would need one */
 	s.memory_swap_bytes = 64 << 20;
 	s.memory_reservation_bytes = 16 << 20;
 	s.cpu_shares = 512;
@@ -378,6 +382,136 @@ static void test_v1_devices(void **state)
 	assert_non_null(strstr(err.msg, "is not a device node"));
 }
 
+/* ---------------------------------------------------------------- --stats */
+
+static struct cgroup_spec stats_spec(void)
+{
+	struct cgroup_spec s = { .stats = true, .stats_why = "--stats" };
+
+	return s;
+}
+
+/* v1: one hierarchy per controller, as on this development machine; blkio serves nothing. */
+static void test_stats_v1(void **state)
+{
+	static const char *const names[] = { "memory", "pids", "cpuacct", "blkio", "cpu" };
+	static const unsigned ctl[] = { BIT(CGROUP_MEMORY), BIT(CGROUP_PIDS), BIT(CGROUP_CPUACCT),
+		                        0, BIT(CGROUP_CPU) };
+	struct cgroup_layout l = { .n = 5 };
+	struct cgroup_spec s = stats_spec();
+	struct rt_cgroup *cg = NULL;
+	struct cgroup_stats st;
+
+	(void)state;
+	for (unsigned i = 0; i < l.n; i++) {
+		dir(names[i]);
+		l.h[i] = (struct cgroup_hier){ .own = "/", .controllers = ctl[i] };
+		snprintf(l.h[i].mnt, sizeof(l.h[i].mnt), "%s/%s", tmp, names[i]);
+		snprintf(l.h[i].opts, sizeof(l.h[i].opts), "%s", names[i]);
+	}
+	assert_int_equal(cgroup_create_at(&l, &s, "ent-run-5", &cg, &err), 0);
+	/* A cgroup in each hierarchy that measures; none in cpu, which only limits, or blkio. */
+	assert_string_equal(cgroup_dir(cg, 2) + strlen(tmp), "/cpuacct/ent-run-5");
+	assert_string_equal(cgroup_dir(cg, 3), "");
+	assert_string_equal(cgroup_dir(cg, 4), "");
+	/* A kernel without the counters: fail closed, naming the file. */
+	assert_int_equal(cgroup_stats_check(cg, &err), -1);
+	assert_non_null(strstr(err.msg, "cgroup: --stats cannot measure the memory peak on this "
+	                                "kernel: "));
+	assert_non_null(strstr(err.msg, "/memory/ent-run-5/memory.max_usage_in_bytes"));
+	put("memory/ent-run-5/memory.max_usage_in_bytes", "83886080\n");
+	put("pids/ent-run-5/pids.peak", "3\n");
+	put("cpuacct/ent-run-5/cpuacct.usage_user", "1500000000\n");
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(cgroup_stats_check(cg, &err), -1);
+	assert_non_null(strstr(err.msg, "cpuacct.usage_sys"));
+	put("cpuacct/ent-run-5/cpuacct.usage_sys", "250000999\n");
+	/* No I/O counter on v1: the report's I/O is null, not an error. */
+	assert_int_equal(cgroup_stats_check(cg, &err), 0);
+	assert_int_equal(cgroup_stats_read(cg, &st, &err), 0);
+	assert_int_equal(st.memory_peak, 83886080);
+	assert_int_equal(st.pids_peak, 3);
+	assert_int_equal(st.user_usec, 1500000);
+	assert_int_equal(st.system_usec, 250000);
+	assert_false(st.io_known);
+	cgroup_destroy(cg);
+}
+
+/* v2: one tree; io enabled like a limit's controller, CPU time from the core cpu.stat. */
+static void test_stats_v2(void **state)
+{
+	struct cgroup_layout l = { .n = 1 };
+	struct cgroup_spec s = stats_spec();
+	struct rt_cgroup *cg = NULL;
+	struct cgroup_stats st;
+
+	(void)state;
+	dir("unified");
+	l.h[0] = (struct cgroup_hier){ .v2 = true,
+		                       .own = "/",
+		                       .controllers = BIT(CGROUP_MEMORY) | BIT(CGROUP_PIDS) |
+		                                      BIT(CGROUP_CPUACCT) | BIT(CGROUP_IO) |
+		                                      BIT(CGROUP_DEVICES) };
+	snprintf(l.h[0].mnt, sizeof(l.h[0].mnt), "%s/unified", tmp);
+	put("unified/cgroup.subtree_control", "");
+	assert_int_equal(cgroup_create_at(&l, &s, "ent-run-6", &cg, &err), 0);
+	assert_string_equal(get("unified/cgroup.subtree_control"), "+memory +pids +io\n");
+	put("unified/ent-run-6/memory.peak", "90000000\n");
+	put("unified/ent-run-6/pids.peak", "12\n");
+	put("unified/ent-run-6/cpu.stat", "usage_usec 7000\nuser_usec 5000\nsystem_usec 2000\n"
+	                                  "nr_periods 0\n");
+	put("unified/ent-run-6/io.stat",
+	    "8:0 rbytes=1024 wbytes=4096 rios=1 wios=1 dbytes=0 dios=0\n"
+	    "253:1 rbytes=10 wbytes=0 rios=1 wios=0 dbytes=0 dios=0\n");
+	assert_int_equal(cgroup_stats_check(cg, &err), 0);
+	assert_int_equal(cgroup_stats_read(cg, &st, &err), 0);
+	assert_int_equal(st.memory_peak, 90000000);
+	assert_int_equal(st.pids_peak, 12);
+	assert_int_equal(st.user_usec, 5000);
+	assert_int_equal(st.system_usec, 2000);
+	assert_true(st.io_known);
+	assert_int_equal(st.io_read_bytes, 1034);
+	assert_int_equal(st.io_write_bytes, 4096);
+	/* A cpu.stat without the counters is an error, not a zero. */
+	put("unified/ent-run-6/cpu.stat", "usage_usec 7000\n");
+	assert_int_equal(cgroup_stats_read(cg, &st, &err), -1);
+	assert_non_null(strstr(err.msg, "no user_usec or system_usec in"));
+	cgroup_destroy(cg);
+}
+
+/* Fail closed: a report or a limit no hierarchy can serve is an error, I/O aside. */
+static void test_missing_controller(void **state)
+{
+	struct cgroup_layout l = { .n = 1 };
+	struct cgroup_spec s = stats_spec();
+	struct rt_cgroup *cg = NULL;
+
+	(void)state;
+	dir("pids");
+	l.h[0] = (struct cgroup_hier){ .own = "/", .controllers = BIT(CGROUP_PIDS) };
+	snprintf(l.h[0].mnt, sizeof(l.h[0].mnt), "%s/pids", tmp);
+	assert_int_equal(cgroup_create_at(&l, &s, "ent-run-3", &cg, &err), -1);
+	assert_string_equal(err.msg, "cgroup: --stats needs the memory controller, which this "
+	                             "host does not offer");
+	assert_null(get("pids/ent-run-3/cgroup.procs"));
+	s = (struct cgroup_spec){ .memory_bytes = 1 << 20, .memory_why = "--memory" };
+	assert_int_equal(cgroup_create_at(&l, &s, "ent-run-3", &cg, &err), -1);
+	assert_string_equal(err.msg, "cgroup: --memory needs the memory controller, which this "
+	                             "host does not offer");
+	/* A default (the pids cap) or the I/O of a report: skipped, as before. */
+	s = (struct cgroup_spec){ .cpu_quota_us = 1000,
+		                  .cpu_period_us = 100000,
+		                  .cpu_why = "default" };
+	assert_int_equal(cgroup_create_at(&l, &s, "ent-run-3", &cg, &err), 0);
+	cgroup_destroy(cg);
+	/* --timeout in the host's PID namespace: tracked in the pids hierarchy. */
+	s = (struct cgroup_spec){ .track = true, .track_why = "--timeout" };
+	assert_int_equal(cgroup_wanted(&s), BIT(CGROUP_PIDS));
+	assert_int_equal(cgroup_create_at(&l, &s, "ent-run-4", &cg, &err), 0);
+	assert_string_equal(cgroup_dir(cg, 0) + strlen(tmp), "/pids/ent-run-4");
+	cgroup_destroy(cg);
+}
+
 /* Rootless without a writable cgroup: explicit limits fail, the default pids limit goes. */
 static void test_rootless_unwritable(void **state)
 {
@@ -396,6 +530,11 @@ static void test_rootless_unwritable(void **state)
 	s.pids_why = "--pids";
 	assert_int_equal(cgroup_create_at(&l, &s, "ent-run-1", &cg, &err), -1);
 	assert_string_equal(err.msg, "cgroup: --pids needs a cgroup we may write, and /proc is "
+	                             "not ours");
+	s = (struct cgroup_spec){ .stats = true, .stats_why = "--stats" };
+	l.h[0].controllers = CGROUP_STATS_CONTROLLERS;
+	assert_int_equal(cgroup_create_at(&l, &s, "ent-run-1", &cg, &err), -1);
+	assert_string_equal(err.msg, "cgroup: --stats needs a cgroup we may write, and /proc is "
 	                             "not ours");
 }
 
@@ -693,6 +832,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_v1_writer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_oci_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_v1_devices, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stats_v1, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stats_v2, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_controller, setup, teardown),
 		cmocka_unit_test(test_rootless_unwritable),
 		cmocka_unit_test_setup_teardown(test_collect_stale, setup, teardown),
 		cmocka_unit_test(test_bpf_program),

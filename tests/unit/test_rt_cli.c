@@ -132,6 +132,35 @@ static void test_subcommands(void **state)
 	assert_true(opts->version);
 }
 
+static void test_learn(void **state)
+{
+	(void)state;
+	assert_int_equal(PARSE("learn", "--verify", "--format", "json", "-e",
+	                       "security.fs=read-only", "./rootfs", "/bin/sh", "-c", "apt-get"),
+	                 0);
+	assert_int_equal(opts->command, RT_CMD_LEARN);
+	assert_true(opts->verify);
+	assert_true(opts->json);
+	assert_int_equal(opts->req.n_entitlements, 1);
+	assert_string_equal(opts->rootfs, "./rootfs");
+	assert_string_equal(opts->req.argv[0], "/bin/sh");
+	assert_string_equal(opts->req.argv[2], "apt-get");
+	assert_int_equal(PARSE("learn", "--ephemeral", "--timeout", "10m", "r", "true"), 0);
+	assert_true(opts->req.ephemeral);
+	assert_int_equal(opts->req.timeout_ms, 600000);
+	assert_false(opts->verify);
+	assert_false(opts->json);
+	assert_int_equal(PARSE("explain", "--learn"), 0);
+	assert_true(opts->learn);
+	expect_error(PARSE("learn", "r"), "missing COMMAND after ROOTFS 'r' (usage: ent-run learn "
+	                                  "[OPTIONS] [--verify] [--format text|json] ROOTFS "
+	                                  "COMMAND [ARG...])");
+	expect_error(PARSE("learn", "--tty", "r", "c"), "option --tty does not apply to 'learn'");
+	expect_error(PARSE("--verify", "r", "c"),
+	             "option --verify does not apply to 'ent-run ROOTFS COMMAND'");
+	expect_error(PARSE("explain", "--verify"), "option --verify does not apply to 'explain'");
+}
+
 static void test_usage_errors(void **state)
 {
 	(void)state;
@@ -264,6 +293,100 @@ static void test_limits(void **state)
 	assert_int_equal(q, 4096LL * 100000);
 	assert_int_equal(ent_parse_cpus("--cpus", "0.01", &q, &p, &err), 0);
 	assert_int_equal(q, 1000);
+}
+
+/* Durations as timeout(1) writes them; each error names the option and the form. */
+static void test_durations(void **state)
+{
+	static const struct {
+		const char *text;
+		int64_t ms;
+	} good[] = {
+		{ "30", 30000 },
+		{ "30s", 30000 },
+		{ "1.5m", 90000 },
+		{ "2h", 7200000 },
+		{ "0.001", 1 },
+		{ "0.0015", 2 },
+		{ "1.25s", 1250 },
+		{ "007", 7000 },
+		{ "999999999h", 999999999LL * 3600000 },
+		{ "0.5000000000001", 500 },
+	};
+	static const char *const bad[] = {
+		"0",     "0s",  "0.0004", "",     "s",          "1.",   ".5",
+		"-1",    "+1",  "1e3",    "1 s",  "1S",         "1d",   "1ms",
+		"1.5.2", "inf", "nan",    "0x10", "1000000000", "30s ", " 30",
+	};
+	char text[32];
+	int64_t ms, again;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		assert_int_equal(ent_parse_duration("--timeout", good[i].text, &ms, &err), 0);
+		assert_int_equal(ms, good[i].ms);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(ent_parse_duration("--timeout", bad[i], &ms, &err), -1);
+	expect_error(ent_parse_duration("--kill-after", "10x", &ms, &err),
+	             "--kill-after: '10x' is not a duration (expected a positive number of seconds "
+	             "with an optional suffix s, m or h, e.g. 30s or 1.5m)");
+	/* As text: the largest unit that says it exactly. */
+	ent_duration_str(30000, text, sizeof(text));
+	assert_string_equal(text, "30s");
+	ent_duration_str(90000, text, sizeof(text));
+	assert_string_equal(text, "90s");
+	ent_duration_str(120000, text, sizeof(text));
+	assert_string_equal(text, "2m");
+	ent_duration_str(7200000, text, sizeof(text));
+	assert_string_equal(text, "2h");
+	ent_duration_str(1500, text, sizeof(text));
+	assert_string_equal(text, "1.5s");
+	ent_duration_str(1, text, sizeof(text));
+	assert_string_equal(text, "0.001s");
+	ent_duration_str(2050, text, sizeof(text));
+	assert_string_equal(text, "2.05s");
+	/* Past 999999999 seconds, hours with decimals: they still read back exactly. */
+	assert_int_equal(ent_parse_duration("--timeout", "555555555.555555555555h", &ms, &err), 0);
+	ent_duration_str(ms, text, sizeof(text));
+	assert_string_equal(text, "555555555.5555556h");
+	assert_int_equal(ent_parse_duration("--timeout", text, &again, &err), 0);
+	assert_int_equal(again, ms);
+}
+
+/* The CI options: --ephemeral[=SIZE], --timeout, --kill-after, --stats. */
+static void test_ci_options(void **state)
+{
+	(void)state;
+	assert_int_equal(PARSE("--ephemeral", "r", "c"), 0);
+	assert_true(opts->req.ephemeral);
+	assert_int_equal(opts->req.ephemeral_bytes, 0);
+	assert_int_equal(PARSE("--ephemeral=256M", "r", "c"), 0);
+	assert_int_equal(opts->req.ephemeral_bytes, 256 << 20);
+	/* An optional value is attached: "--ephemeral 2G" would make 2G the rootfs. */
+	assert_int_equal(PARSE("--ephemeral", "2G", "c"), 0);
+	assert_string_equal(opts->rootfs, "2G");
+	expect_error(PARSE("--ephemeral=1Q", "r", "c"),
+	             "--ephemeral: '1Q' is not a size (expected a positive number with an optional "
+	             "suffix K, M, G or T, e.g. 256M)");
+	expect_error(PARSE("--ephemeral=", "r", "c"),
+	             "--ephemeral: '' is not a size (expected a positive number with an optional "
+	             "suffix K, M, G or T, e.g. 256M)");
+	assert_int_equal(PARSE("--timeout", "1.5m", "--kill-after", "2", "r", "c"), 0);
+	assert_int_equal(opts->req.timeout_ms, 90000);
+	assert_int_equal(opts->req.kill_after_ms, 2000);
+	expect_error(PARSE("--timeout", "soon", "r", "c"),
+	             "--timeout: 'soon' is not a duration (expected a positive number of seconds "
+	             "with an optional suffix s, m or h, e.g. 30s or 1.5m)");
+	expect_error(PARSE("--kill-after", "5", "r", "c"),
+	             "--kill-after: needs --timeout (it is the grace after the timeout's SIGTERM)");
+	assert_int_equal(PARSE("--stats", "-", "r", "c"), 0);
+	assert_string_equal(opts->stats_path, "-");
+	assert_true(opts->req.stats);
+	expect_error(PARSE("--stats", "", "r", "c"),
+	             "--stats: the file name is empty (expected FILE, or - for stderr)");
+	expect_error(PARSE("check", "--stats", "x"), "option --stats does not apply to 'check'");
+	assert_int_equal(PARSE("check", "--ephemeral=2G"), 0);
 }
 
 /* --tmpfs DST[:size=SIZE]: every tmpfs has a size, given or the default. */
@@ -419,7 +542,10 @@ int main(void)
 		cmocka_unit_test(test_subnet),
 		cmocka_unit_test(test_hostname),
 		cmocka_unit_test(test_too_many),
+		cmocka_unit_test(test_learn),
 		cmocka_unit_test(test_too_many_env_from_host),
+		cmocka_unit_test(test_durations),
+		cmocka_unit_test(test_ci_options),
 	};
 
 	return cmocka_run_group_tests_name("rt_cli", tests, setup, teardown);
