@@ -124,12 +124,11 @@ static int namespace_entry(struct oci_ctx *c, size_t i, struct json_object *o, b
 			return oci_fail(c, field, "%s namespace listed twice", type);
 		if (path && path[0] && path[0] != '/')
 			return oci_fail(c, field, "path '%.60s' is not absolute", path);
-		if (path && path[0] && (k == NS_MNT || k == NS_USER))
+		if (path && path[0] && k == NS_USER)
 			return oci_fail(
 			        c, field,
-			        "joining a %s namespace is not supported (ent-run builds the "
-			        "container's own)",
-			        type);
+			        "joining a user namespace is not supported (ent-run builds the "
+			        "container's own)");
 		listed[k] = true;
 		paths[k] = path && path[0] ? oci_str(c, path) : NULL;
 		return 0;
@@ -228,6 +227,12 @@ int oci_namespaces(struct oci_ctx *c, struct json_object *lnx)
 		return oci_fail(c, "linux.namespaces",
 		                "no mount namespace (ent-run builds the container's file system in "
 		                "one of its own)");
+	/* The container's file system is built in the joined namespace, which its root owns. */
+	if (paths[NS_MNT] && listed[NS_USER])
+		return oci_fail(
+		        c, "linux.namespaces",
+		        "a mount namespace joined by path needs the host's user namespace (a "
+		        "new one could not mount in it)");
 	for (int k = 0; k < NS_COUNT; k++) {
 		ns->unshare[k] = listed[k];
 		ns->why[k] = listed[k] ? WHY_LISTED : WHY_UNLISTED;

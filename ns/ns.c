@@ -49,38 +49,65 @@ unsigned long ns_clone_flags(const struct ns_spec *spec)
 	return flags;
 }
 
+/* The namespace's file in /proc/PID/ns: the table's name, but "mnt" for mount. */
+static const char *proc_name(int k)
+{
+	return k == NS_MNT ? "mnt" : ent_ns_names[k].name;
+}
+
+/* Join the namespace of kind k open at fd (setns(2)); a failure names the path. */
+static int join_one(const struct ns_spec *spec, int k, int fd, struct rt_err *err)
+{
+	const struct ent_ns_name *n = &ent_ns_names[k];
+
+	rt_trace("ns", "setns(\"%s\", %s)", spec->path[k], n->flag);
+	if (setns(fd, (int)n->clone_flag) == 0)
+		return 0;
+	rt_fail(err, errno, "ns: join the %s namespace %s", n->prose, spec->path[k]);
+	if (err->errnum == EINVAL)
+		rt_err_hint(err, "is %s a %s namespace (a /proc/PID/ns/%s or a bind mount of one)?",
+		            spec->path[k], n->prose, proc_name(k));
+	return -1;
+}
+
 int ns_join_paths(const struct ns_spec *spec, struct ns_saved *saved, struct rt_err *err)
 {
+	int target[NS_COUNT];
+	int r = 0;
+
+	saved->cwd = -1;
 	for (int k = 0; k < NS_COUNT; k++)
-		saved->fd[k] = -1;
-	for (int k = 0; k < NS_COUNT; k++) {
+		saved->fd[k] = target[k] = -1;
+	/* Every path opened first: once in another mount namespace, paths name its files. */
+	for (int k = 0; k < NS_COUNT && r == 0; k++) {
 		const struct ent_ns_name *n = &ent_ns_names[k];
-		_cleanup_close_ int fd = -1;
 		char self[40];
 
 		if (!spec->unshare[k] || !spec->path[k])
 			continue;
-		snprintf(self, sizeof(self), "/proc/self/ns/%s", n->name);
+		snprintf(self, sizeof(self), "/proc/self/ns/%s", proc_name(k));
 		saved->fd[k] = open(self, O_RDONLY | O_CLOEXEC);
 		if (saved->fd[k] < 0)
-			return rt_fail(err, errno, "ns: open %s", self);
-		fd = open(spec->path[k], O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return rt_fail(err, errno, "ns: open the %s namespace %s", n->prose,
-			               spec->path[k]);
-		rt_trace("ns", "setns(\"%s\", %s)", spec->path[k], n->flag);
-		if (setns(fd, (int)n->clone_flag) < 0) {
-			rt_fail(err, errno, "ns: join the %s namespace %s", n->prose,
-			        spec->path[k]);
-			if (err->errnum == EINVAL)
-				rt_err_hint(err,
-				            "is %s a %s namespace (a /proc/PID/ns/%s or a bind "
-				            "mount of one)?",
-				            spec->path[k], n->prose, n->name);
-			return -1;
-		}
+			r = rt_fail(err, errno, "ns: open %s", self);
+		else if ((target[k] = open(spec->path[k], O_RDONLY | O_CLOEXEC)) < 0)
+			r = rt_fail(err, errno, "ns: open the %s namespace %s", n->prose,
+			            spec->path[k]);
 	}
-	return 0;
+	/* setns into a mount namespace moves our root and working directory: kept to return. */
+	if (r == 0 && target[NS_MNT] >= 0) {
+		saved->cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (saved->cwd < 0)
+			r = rt_fail(err, errno, "ns: open the working directory");
+	}
+	for (int k = 0; k < NS_COUNT && r == 0; k++)
+		if (k != NS_MNT && target[k] >= 0)
+			r = join_one(spec, k, target[k], err);
+	if (r == 0 && target[NS_MNT] >= 0) /* the mount namespace last */
+		r = join_one(spec, NS_MNT, target[NS_MNT], err);
+	for (int k = 0; k < NS_COUNT; k++)
+		if (target[k] >= 0)
+			close(target[k]);
+	return r;
 }
 
 int ns_restore(struct ns_saved *saved, struct rt_err *err)
@@ -92,11 +119,17 @@ int ns_restore(struct ns_saved *saved, struct rt_err *err)
 
 		if (saved->fd[k] < 0)
 			continue;
-		rt_trace("ns", "setns(/proc/self/ns/%s, %s): back to ours", n->name, n->flag);
+		rt_trace("ns", "setns(/proc/self/ns/%s, %s): back to ours", proc_name(k), n->flag);
 		if (setns(saved->fd[k], (int)n->clone_flag) < 0 && r == 0)
 			r = rt_fail(err, errno, "ns: return to our %s namespace", n->prose);
 		close(saved->fd[k]);
 		saved->fd[k] = -1;
+	}
+	if (saved->cwd >= 0) {
+		if (fchdir(saved->cwd) < 0 && r == 0)
+			r = rt_fail(err, errno, "ns: return to our working directory");
+		close(saved->cwd);
+		saved->cwd = -1;
 	}
 	return r;
 }
@@ -108,7 +141,7 @@ unsigned long ns_flags_apart(pid_t pid)
 	for (int k = 0; k < NS_COUNT; k++) {
 		char theirs[48];
 
-		snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", (int)pid, ent_ns_names[k].name);
+		snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", (int)pid, proc_name(k));
 		if (!ns_is_ours(theirs, (enum ns_kind)k))
 			flags |= ent_ns_names[k].clone_flag;
 	}
@@ -120,7 +153,7 @@ bool ns_is_ours(const char *path, enum ns_kind kind)
 	char self[40];
 	struct stat a, b;
 
-	snprintf(self, sizeof(self), "/proc/self/ns/%s", ent_ns_names[kind].name);
+	snprintf(self, sizeof(self), "/proc/self/ns/%s", proc_name(kind));
 	return stat(path, &a) == 0 && stat(self, &b) == 0 && a.st_dev == b.st_dev &&
 	       a.st_ino == b.st_ino;
 }

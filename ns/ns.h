@@ -23,15 +23,18 @@ unsigned long ns_clone_flags(const struct ns_spec *spec);
 /* Our own namespaces, kept open while we stand in the container's (ns_join_paths). */
 struct ns_saved {
 	int fd[NS_COUNT]; /* /proc/self/ns/NAME, -1 where nothing was joined */
+	int cwd;          /* our working directory, when a mount namespace was joined; else -1 */
 };
 
 /*
  * Parent, right before clone(): join the namespaces spec names by path (setns(2)), so that the
  * child, which inherits them, starts inside them; a PID namespace applies to children only.
  * Done by the parent, which is still host root: joining needs CAP_SYS_ADMIN over the
- * namespace, which a child in a new user namespace would lack. Mount and user namespaces are
- * never joined (the compiler refuses them). ns_restore() takes the parent back, also after a
- * failure here. Returns 0 or -1 with err naming the path.
+ * namespace, which a child in a new user namespace would lack. A mount namespace is joined
+ * last (its paths are not ours), and only without a new user namespace (which could not
+ * mount in it); a user namespace is never joined (the compiler refuses both). ns_restore()
+ * takes the parent back, also after a failure here. Returns 0 or -1 with err naming the
+ * path.
  */
 int ns_join_paths(const struct ns_spec *spec, struct ns_saved *saved, struct rt_err *err);
 

@@ -172,6 +172,12 @@ static int complete_plan(struct ent_plan *plan, struct rt_err *err)
 	for (int k = 0; k < NS_COUNT; k++) {
 		if (!plan->ns.path[k] || !ns_is_ours(plan->ns.path[k], (enum ns_kind)k))
 			continue;
+		if (k == NS_MNT)
+			return rt_fail(
+			        err, 0,
+			        "linux.namespaces: the mount namespace %s is the host's "
+			        "(ent-run builds the container's file system in one of its own)",
+			        plan->ns.path[k]);
 		plan->ns.unshare[k] = false;
 		plan->ns.why[k] = "linux.namespaces (a path to the host's)";
 		plan->ns.path[k] = NULL;

@@ -4,8 +4,8 @@
 # delete, exec and ps, a terminal sent to --console-socket, delete --force of a running
 # container, delete of one whose process died (reaped, or a zombie nobody reaps), 20
 # containers created and deleted at once, the node policy (host-userns, a refused
-# CAP_SYS_ADMIN, run.ent.entitlements), `ent-run spec`'s config run back, and the rlimit
-# lowered with a warning; a relative --root.
+# CAP_SYS_ADMIN, run.ent.entitlements), `ent-run spec`'s config run back, the rlimit
+# lowered with a warning, a mount namespace joined by path, and a relative --root.
 #
 # The script runs under tests/tools/reaper --late, a child subreaper as conmon and
 # containerd's shim are, that reaps the containers' processes only once the script is done:
@@ -297,6 +297,30 @@ else
 	skip "rlimit lowering" "ent-run can raise RLIMIT_NOFILE to 1048576 here (CAP_SYS_RESOURCE)"
 fi
 check "nothing is left in --root" sh -c "[ -z \"\$(ls -A '$STATE')\" ]"
+
+# A mount namespace joined by path: the container's file system is built in there.
+unshare -m --propagation private sleep 60 &
+HOLDER=$!
+wait_until test "$(readlink /proc/$HOLDER/ns/mnt)" != "$(readlink /proc/self/ns/mnt)"
+mkbundle "$T_TMP/b11" 'readlink /proc/self/ns/mnt >/shared/mntns'
+python3 - "$T_TMP/b11/config.json" "$HOLDER" <<'EOF2'
+import json, sys
+c = json.load(open(sys.argv[1]))
+for n in c["linux"]["namespaces"]:
+    if n["type"] == "mount":
+        n["path"] = "/proc/%s/ns/mnt" % sys.argv[2]
+json.dump(c, open(sys.argv[1], "w"))
+EOF2
+MOUNTS=$(wc -l </proc/self/mountinfo)
+oci create --bundle "$T_TMP/b11" c11
+oci start c11
+wait_until test -s "$SHARED/mntns"
+check "a mount namespace joined by path: the container is in it" \
+	test "$(cat "$SHARED/mntns")" = "$(readlink /proc/$HOLDER/ns/mnt)"
+check "... and our mount table is as it was" test "$(wc -l </proc/self/mountinfo)" = "$MOUNTS"
+oci delete --force c11
+kill "$HOLDER"
+wait "$HOLDER" 2>/dev/null
 
 # A relative --root is the working directory's, as runc's.
 mkbundle "$T_TMP/b10" 'exit 0'

@@ -391,6 +391,17 @@ static void test_namespaces(void **state)
 	assert_int_equal(plan->ns.uid_map[0].count, 65536);
 	ent_plan_free(plan);
 
+	/* A mount namespace joined by path (the host's user namespace): built in there. */
+	plan = compile("{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"r\"},\"process\":{"
+	               "\"args\":[\"x\"],\"cwd\":\"/\",\"user\":{\"uid\":0,\"gid\":0}},"
+	               "\"linux\":{\"namespaces\":[{\"type\":\"mount\",\"path\":\"/m\"}]}}",
+	               msg);
+	if (!plan)
+		fail_msg("%s", msg);
+	assert_true(plan->ns.unshare[NS_MNT]);
+	assert_string_equal(plan->ns.path[NS_MNT], "/m");
+	ent_plan_free(plan);
+
 	expect_error(",\"namespaces\":[{\"type\":\"pid\"}]", "",
 	             SRC ": linux.namespaces: no mount namespace (ent-run builds the container's "
 	                 "file system in one of its own)");
@@ -401,9 +412,14 @@ static void test_namespaces(void **state)
 	expect_error(",\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"net\"}]", "",
 	             SRC ": linux.namespaces[1]: unknown namespace type 'net' (expected: user, "
 	                 "mount, pid, network, uts, ipc, cgroup)");
-	expect_error(",\"namespaces\":[{\"type\":\"mount\",\"path\":\"/proc/1/ns/mnt\"}]", "",
-	             SRC ": linux.namespaces[0]: joining a mount namespace is not supported "
+	expect_error(",\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"user\",\"path\":\"/u\"}]",
+	             "",
+	             SRC ": linux.namespaces[1]: joining a user namespace is not supported "
 	                 "(ent-run builds the container's own)");
+	expect_error(",\"namespaces\":[{\"type\":\"mount\",\"path\":\"/m\"},{\"type\":\"user\"}]",
+	             "",
+	             SRC ": linux.namespaces: a mount namespace joined by path needs the host's "
+	                 "user namespace (a new one could not mount in it)");
 	expect_error(",\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"ipc\",\"path\":\"x\"}]", "",
 	             SRC ": linux.namespaces[1]: path 'x' is not absolute");
 }
