@@ -190,11 +190,17 @@ static int find_mount(const char *mountinfo, const char *ctrls, const char *own,
 		}
 		h->v2 = !ctrls[0];
 		/* Never a cut path: it would name another cgroup. */
-		if (snprintf(h->mnt, sizeof(h->mnt), "%s", m.point) >= (int)sizeof(h->mnt) ||
-		    snprintf(h->own, sizeof(h->own), "%s",
+		if (snprintf(h->mnt, sizeof(h->mnt), "%s", m.point) >= (int)sizeof(h->mnt))
+			return rt_fail(err, ENAMETOOLONG,
+			               "cgroup: a hierarchy's mount point is over %d bytes: %s",
+			               ENT_CGROUP_PATH_MAX - 1, m.point);
+		if (snprintf(h->own, sizeof(h->own), "%s",
 		             strcmp(m.root, "/") ? own + strlen(m.root) : own) >=
-		            (int)sizeof(h->own))
-			return rt_fail(err, ENAMETOOLONG, "cgroup: %s in %s", own, m.point);
+		    (int)sizeof(h->own))
+			return rt_fail(
+			        err, ENAMETOOLONG,
+			        "cgroup: our path in the hierarchy at %s is over %d bytes: %s",
+			        h->mnt, ENT_CGROUP_PATH_MAX - 1, own);
 		if (!h->own[0])
 			snprintf(h->own, sizeof(h->own), "/");
 		return 1;
