@@ -26,10 +26,10 @@ static struct lockdown_rule *add_rule(struct lockdown_spec *ld, const char *sysc
 
 	if (!r)
 		return NULL;
-	snprintf(r->syscall, sizeof(r->syscall), "%s", syscall);
+	r->syscall = syscall; /* the catalogue's tables are static */
 	r->action = action;
 	r->errnum = errnum;
-	snprintf(r->why, sizeof(r->why), "%s", why);
+	r->why = why; /* the plan's string (ent_select), or ENT_WHY_DEFAULT */
 	return r;
 }
 

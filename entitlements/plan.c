@@ -18,6 +18,40 @@ struct ent_strings {
 	char data[];
 };
 
+/* A copy of the first len bytes of s in the arena at *head, or NULL on ENOMEM. */
+static const char *strings_add(struct ent_strings **head, const char *s, size_t len)
+{
+	struct ent_strings *b = *head;
+	char *copy;
+
+	if (!b || b->size - b->used < len + 1) {
+		size_t size = len + 1 > STRINGS_BLOCK ? len + 1 : STRINGS_BLOCK;
+
+		b = malloc(sizeof(*b) + size);
+		if (!b)
+			return NULL;
+		b->next = *head;
+		b->used = 0;
+		b->size = size;
+		*head = b;
+	}
+	copy = b->data + b->used;
+	memcpy(copy, s, len);
+	copy[len] = '\0';
+	b->used += len + 1;
+	return copy;
+}
+
+static void strings_free(struct ent_strings **head)
+{
+	while (*head) {
+		struct ent_strings *next = (*head)->next;
+
+		free(*head);
+		*head = next;
+	}
+}
+
 struct ent_plan *ent_plan_new(struct rt_err *err)
 {
 	struct ent_plan *plan = calloc(1, sizeof(*plan));
@@ -40,38 +74,19 @@ void ent_plan_free(struct ent_plan *plan)
 		return;
 	ent_strv_free(plan->proc.argv);
 	ent_strv_free(plan->proc.env);
-	free(plan->lockdown.rules);
-	while (plan->strings) {
-		struct ent_strings *next = plan->strings->next;
-
-		free(plan->strings);
-		plan->strings = next;
-	}
+	ent_lockdown_free(&plan->lockdown);
+	strings_free(&plan->strings);
 	free(plan);
 }
 
 const char *ent_plan_strn(struct ent_plan *plan, const char *s, size_t len)
 {
-	struct ent_strings *b = plan->strings;
-	char *copy;
+	const char *copy = strings_add(&plan->strings, s, len);
 
-	if (!b || b->size - b->used < len + 1) {
-		size_t size = len + 1 > STRINGS_BLOCK ? len + 1 : STRINGS_BLOCK;
-
-		b = malloc(sizeof(*b) + size);
-		if (!b) {
-			plan->strings_failed = true;
-			return "";
-		}
-		b->next = plan->strings;
-		b->used = 0;
-		b->size = size;
-		plan->strings = b;
+	if (!copy) {
+		plan->strings_failed = true;
+		return "";
 	}
-	copy = b->data + b->used;
-	memcpy(copy, s, len);
-	copy[len] = '\0';
-	b->used += len + 1;
 	return copy;
 }
 
@@ -105,4 +120,17 @@ struct lockdown_rule *ent_lockdown_add_rule(struct lockdown_spec *lockdown, stru
 	r = &lockdown->rules[lockdown->n_rules++];
 	memset(r, 0, sizeof(*r));
 	return r;
+}
+
+const char *ent_lockdown_str(struct lockdown_spec *lockdown, const char *s)
+{
+	return strings_add(&lockdown->strings, s, strlen(s));
+}
+
+void ent_lockdown_free(struct lockdown_spec *lockdown)
+{
+	free(lockdown->rules);
+	lockdown->rules = NULL;
+	lockdown->n_rules = 0;
+	strings_free(&lockdown->strings);
 }

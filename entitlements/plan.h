@@ -24,22 +24,23 @@
 
 #include "base/err.h"
 
-#define ENT_WHY_MAX      96       /* a "why" kept in a fixed buffer (rules, verdicts) */
-#define ENT_PATH_MAX     PATH_MAX /* the longest path a plan may name (with its NUL) */
-#define ENT_NAME_MAX     64
-#define ENT_MAX_MOUNTS   64
-#define ENT_MAX_PATHS    48 /* masked paths, read-only paths */
-#define ENT_MAX_DEVICES  32
-#define ENT_MAX_IDMAP    8
-#define ENT_MAX_RULES    1024 /* seccomp rules (allocated as they are added) */
-#define ENT_MAX_ARGS     6    /* seccomp argument conditions per rule (syscalls have 6 args) */
-#define ENT_MAX_CAPS     64   /* capability numbers 0..63 (bit masks below) */
-#define ENT_MAX_DEVRULES 48
-#define ENT_MAX_PUBLISH  16
-#define ENT_MAX_RLIMITS  16 /* every RLIMIT_ of setrlimit(2) */
-#define ENT_MAX_GRANTS   32 /* entitlements in one request, after profile expansion */
-#define ENT_MAX_SYSCTLS  32 /* OCI linux.sysctl entries */
-#define ENT_MAX_GROUPS   32 /* supplementary groups of the process (OCI additionalGids) */
+#define ENT_WHY_MAX         96       /* a "why" kept in a fixed buffer (rules, verdicts) */
+#define ENT_PATH_MAX        PATH_MAX /* the longest path a plan may name (with its NUL) */
+#define ENT_CGROUP_PATH_MAX 512 /* a cgroup mount point or path; longer is refused, never cut */
+#define ENT_NAME_MAX        64
+#define ENT_MAX_MOUNTS      64
+#define ENT_MAX_PATHS       48 /* masked paths, read-only paths */
+#define ENT_MAX_DEVICES     32
+#define ENT_MAX_IDMAP       8
+#define ENT_MAX_RULES       1024 /* seccomp rules (allocated as they are added) */
+#define ENT_MAX_ARGS        6    /* seccomp argument conditions per rule (syscalls have 6 args) */
+#define ENT_MAX_CAPS        64   /* capability numbers 0..63 (bit masks below) */
+#define ENT_MAX_DEVRULES    48
+#define ENT_MAX_PUBLISH     16
+#define ENT_MAX_RLIMITS     16 /* every RLIMIT_ of setrlimit(2) */
+#define ENT_MAX_GRANTS      32 /* entitlements in one request, after profile expansion */
+#define ENT_MAX_SYSCTLS     32 /* OCI linux.sysctl entries */
+#define ENT_MAX_GROUPS      32 /* supplementary groups of the process (OCI additionalGids) */
 
 /* ---------------------------------------------------------------- namespaces (ns/) */
 
@@ -336,13 +337,13 @@ struct lockdown_arg {
  * ERRNO(EPERM) if arg0 != AF_UNIX), so nothing falls through to the default by accident.
  */
 struct lockdown_rule {
-	char syscall[ENT_NAME_MAX];
-	uint8_t action; /* enum lockdown_action */
+	const char *syscall; /* the catalogue's name, or a profile's kept by ent_lockdown_str */
+	const char *why;     /* the plan's string for an entitlement, "default", or a profile's
+	                        place kept by ent_lockdown_str ("syscalls[3]") */
+	uint8_t action;      /* enum lockdown_action */
 	int32_t errnum;
 	struct lockdown_arg args[ENT_MAX_ARGS];
 	unsigned n_args;
-	char why[ENT_WHY_MAX]; /* inline: rules are made in bulk, an imported one named by its
-	                          place in the profile ("syscalls[3]") */
 };
 
 enum lockdown_seccomp_mode {
@@ -368,9 +369,10 @@ struct lockdown_spec {
 	const char *seccomp_why; /* what chose the reference (NULL: "--seccomp") */
 	uint8_t default_action;  /* enum lockdown_action, for syscalls no rule names */
 	int32_t default_errnum;  /* ENOSYS: a syscall newer than the filter -> libc falls back */
-	/* n_rules of them, in room for ENT_MAX_RULES; owned by the plan (ent_lockdown_add_rule) */
+	/* n_rules of them, in room for ENT_MAX_RULES (ent_lockdown_add_rule) */
 	struct lockdown_rule *rules;
 	unsigned n_rules;
+	struct ent_strings *strings; /* the imported profile's names and places */
 };
 
 /* ---------------------------------------------------------------- the process (runtime/) */
@@ -458,8 +460,14 @@ const char *ent_plan_str(struct ent_plan *plan, const char *s);
 /* The same, for the first len bytes of s. */
 const char *ent_plan_strn(struct ent_plan *plan, const char *s, size_t len);
 
-/* Append a zeroed rule to lockdown (growing its array); NULL with err when it is full. */
+/* Append a zeroed rule to lockdown; NULL with err when it is full. */
 struct lockdown_rule *ent_lockdown_add_rule(struct lockdown_spec *lockdown, struct rt_err *err);
+
+/* Keep a copy of s as long as lockdown's rules (names from a profile); NULL on ENOMEM. */
+const char *ent_lockdown_str(struct lockdown_spec *lockdown, const char *s);
+
+/* Free lockdown's rules and strings (ent_plan_free does it for a plan's). */
+void ent_lockdown_free(struct lockdown_spec *lockdown);
 
 /* Does argument value v meet condition c (enum lockdown_cmp, on all 64 bits, as the filter)? */
 bool ent_lockdown_cond_holds(const struct lockdown_arg *c, uint64_t v);

@@ -184,8 +184,8 @@ static int parse_rule(const struct import *im, const char *path, struct json_obj
 		}
 		rule->n_args++;
 	}
-	snprintf(rule->why, sizeof(rule->why), "%s", path);
-	return 0;
+	rule->why = ent_lockdown_str(im->out, path);
+	return rule->why ? 0 : ent_sj_fail(im, path, "out of memory");
 }
 
 /* clang-format off */
@@ -253,7 +253,9 @@ static int add_names(struct import *im, const char *path, struct json_object *na
 		if (!rule)
 			return -1;
 		*rule = *tmpl;
-		snprintf(rule->syscall, ENT_NAME_MAX, "%s", name);
+		rule->syscall = ent_lockdown_str(out, name);
+		if (!rule->syscall)
+			return ent_sj_fail(im, where, "out of memory");
 	}
 	return 0;
 }

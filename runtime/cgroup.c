@@ -379,19 +379,15 @@ fail:
 	return -1;
 }
 
-int cgroup_create(const struct cgroup_spec *spec, const char *name, struct rt_cgroup **out,
-                  struct rt_err *err)
+/*
+ * The cgroup of a plan that needs one. Its own function: the layout is sizeable, and the
+ * default start, which needs no cgroup, should not have its stack pages touched for it.
+ */
+static __attribute__((noinline)) int create_wanted(const struct cgroup_spec *spec, const char *name,
+                                                   struct rt_cgroup **out, struct rt_err *err)
 {
 	struct cgroup_layout layout;
 
-	*out = NULL;
-	if (geteuid() == 0)
-		cgroup_collect_registered();
-	/* The default container needs none (see entitlements/compile.c): no mkdir, no attach. */
-	if (!cgroup_wanted(spec) && !spec->path) {
-		rt_trace("cgroup", "no cgroup: no limit, device rule or report needs one");
-		return 0;
-	}
 	if (cgroup_layout_probe(&layout, err) < 0)
 		return -1;
 	for (unsigned i = 0; i < layout.n; i++)
@@ -409,6 +405,19 @@ int cgroup_create(const struct cgroup_spec *spec, const char *name, struct rt_cg
 	return 0;
 }
 
+int cgroup_create(const struct cgroup_spec *spec, const char *name, struct rt_cgroup **out,
+                  struct rt_err *err)
+{
+	*out = NULL;
+	if (geteuid() == 0)
+		cgroup_collect_registered();
+	/* The default container needs none (see entitlements/compile.c): no mkdir, no attach. */
+	if (!cgroup_wanted(spec) && !spec->path) {
+		rt_trace("cgroup", "no cgroup: no limit, device rule or report needs one");
+		return 0;
+	}
+	return create_wanted(spec, name, out, err);
+}
 int cgroup_add_process(struct rt_cgroup *cg, pid_t pid, struct rt_err *err)
 {
 	char text[24];

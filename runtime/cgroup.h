@@ -47,10 +47,11 @@ enum cgroup_controller {
 /* One mounted hierarchy: a v1 hierarchy (one or more controllers) or the cgroup2 tree. */
 struct cgroup_hier {
 	bool v2;
-	char mnt[ENT_PATH_MAX]; /* where it is mounted on the host: "/sys/fs/cgroup/memory" */
-	char opts[128];         /* v1 controller options, as mount(2) data: "cpu,cpuacct" */
-	char own[ENT_PATH_MAX]; /* the caller's cgroup in it, from /proc/self/cgroup */
-	unsigned controllers;   /* bit (1 << CGROUP_*) per controller that we use from here */
+	char mnt[ENT_CGROUP_PATH_MAX]; /* where it is mounted on the host: "/sys/fs/cgroup/memory"
+	                                */
+	char opts[128];                /* v1 controller options, as mount(2) data: "cpu,cpuacct" */
+	char own[ENT_CGROUP_PATH_MAX]; /* the caller's cgroup in it, from /proc/self/cgroup */
+	unsigned controllers; /* bit (1 << CGROUP_*) per controller that we use from here */
 };
 
 /* Where the cgroups are on this host and where the caller is in them. */

@@ -165,9 +165,12 @@ static bool own_in_mount(const char *root, const char *own)
 	return !strncmp(own, root, n) && (own[n] == '/' || own[n] == '\0');
 }
 
-/* Find the mount of the hierarchy named ctrls ("" = cgroup2) that shows own. */
-static bool find_mount(const char *mountinfo, const char *ctrls, const char *own,
-                       struct cgroup_hier *h)
+/*
+ * Find the mount of the hierarchy named ctrls ("" = cgroup2) that shows own: 1 when found, 0
+ * when not, -1 with err when its mount point or our path in it does not fit in h.
+ */
+static int find_mount(const char *mountinfo, const char *ctrls, const char *own,
+                      struct cgroup_hier *h, struct rt_err *err)
 {
 	struct mnt_line m;
 
@@ -187,14 +190,23 @@ static bool find_mount(const char *mountinfo, const char *ctrls, const char *own
 				continue;
 		}
 		h->v2 = !ctrls[0];
-		snprintf(h->mnt, sizeof(h->mnt), "%s", m.point);
-		snprintf(h->own, sizeof(h->own), "%s",
-		         strcmp(m.root, "/") ? own + strlen(m.root) : own);
+		/* Never a cut path: it would name another cgroup. */
+		if (snprintf(h->mnt, sizeof(h->mnt), "%s", m.point) >= (int)sizeof(h->mnt))
+			return rt_fail(err, ENAMETOOLONG,
+			               "cgroup: a hierarchy's mount point is over %d bytes: %s",
+			               ENT_CGROUP_PATH_MAX - 1, m.point);
+		if (snprintf(h->own, sizeof(h->own), "%s",
+		             strcmp(m.root, "/") ? own + strlen(m.root) : own) >=
+		    (int)sizeof(h->own))
+			return rt_fail(
+			        err, ENAMETOOLONG,
+			        "cgroup: our path in the hierarchy at %s is over %d bytes: %s",
+			        h->mnt, ENT_CGROUP_PATH_MAX - 1, own);
 		if (!h->own[0])
 			snprintf(h->own, sizeof(h->own), "/");
-		return true;
+		return 1;
 	}
-	return false;
+	return 0;
 }
 
 /* Which of our controllers each hierarchy serves: v1 first, the rest from v2 if enabled. */
@@ -231,6 +243,7 @@ int cgroup_layout_parse(const char *mountinfo, const char *self_cgroup, const ch
 	for (const char *line = self_cgroup; *line;) {
 		size_t len = strcspn(line, "\n");
 		char buf[ENT_PATH_MAX + 256], *ctrls, *own;
+		int found;
 
 		snprintf(buf, sizeof(buf), "%.*s", (int)len, line);
 		line += len + (line[len] == '\n');
@@ -241,7 +254,10 @@ int cgroup_layout_parse(const char *mountinfo, const char *self_cgroup, const ch
 			continue;
 		*own++ = '\0';
 		ctrls++;
-		if (find_mount(mountinfo, ctrls, own, &out->h[out->n]))
+		found = find_mount(mountinfo, ctrls, own, &out->h[out->n], err);
+		if (found < 0)
+			return -1;
+		if (found)
 			out->n++;
 		else
 			memset(&out->h[out->n], 0, sizeof(out->h[0]));

@@ -156,6 +156,9 @@ void rt_host_probe_cgroups(struct ent_host *host)
 	for (unsigned i = 0; i < layout.n && out->n_mounts < ENT_MAX_CGROUP_MOUNTS; i++) {
 		struct ent_cgroup_mount *m = &out->mounts[out->n_mounts++];
 
+		_Static_assert(sizeof(m->mnt) == sizeof(layout.h[i].mnt) &&
+		                       sizeof(m->own) == sizeof(layout.h[i].own),
+		               "one size of cgroup path");
 		memcpy(m->mnt, layout.h[i].mnt, sizeof(m->mnt));
 		memcpy(m->opts, layout.h[i].opts, sizeof(m->opts));
 		memcpy(m->own, layout.h[i].own, sizeof(m->own));

@@ -17,8 +17,8 @@ static void fill_host(struct ent_host *host)
 
 	host->cgroups.n_mounts = 2;
 	for (unsigned i = 0; i < 2; i++) {
-		snprintf(host->cgroups.mounts[i].mnt, ENT_PATH_MAX, "%s", mnts[i]);
-		snprintf(host->cgroups.mounts[i].own, ENT_PATH_MAX, "/ci");
+		snprintf(host->cgroups.mounts[i].mnt, ENT_CGROUP_PATH_MAX, "%s", mnts[i]);
+		snprintf(host->cgroups.mounts[i].own, ENT_CGROUP_PATH_MAX, "/ci");
 	}
 	snprintf(host->cgroups.mounts[0].opts, sizeof(host->cgroups.mounts[0].opts), "memory");
 	host->cgroups.mounts[1].v2 = true;

@@ -42,14 +42,14 @@ static void check(const uint8_t *data, size_t size, uint64_t caps, struct lockdo
 	FUZZ_CHECK(rc == 0);
 }
 
-/* The rule array grows as rules are added (entitlements/plan.c); it is freed after each run. */
+/* The rules and their strings are allocated (entitlements/plan.c): freed after each run. */
 static void import(const uint8_t *data, size_t size, uint64_t caps)
 {
 	static struct lockdown_spec spec;
 
 	memset(&spec, 0, sizeof(spec));
 	check(data, size, caps, &spec);
-	free(spec.rules);
+	ent_lockdown_free(&spec);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -136,7 +136,7 @@ ent --stats "$S" --timeout 0.3 $R /bin/sleep 10
 check "stats: a run that timed out (timed_out, 124, SIGTERM)" [ "$STATUS $(field "$S" timed_out) \
 $(field "$S" exit_code) $(field "$S" signal)" = "124 True 124 SIGTERM" ]
 ent --stats "$S" --memory 32M --tmpfs /big $R /bin/sh -c \
-	'dd if=/dev/zero of=/big/fill bs=1M count=100 2>/dev/null; echo survived'
+	'exec dd if=/dev/zero of=/big/fill bs=1M count=100 2>/dev/null'
 check "stats: a run killed by --memory (oom_killed, 137, SIGKILL)" \
 	[ "$STATUS $(field "$S" oom_killed) $(field "$S" signal)" = "137 True SIGKILL" ]
 ent --stats - $R /bin/true

@@ -34,12 +34,14 @@ static struct ent_plan *default_plan(void)
 static struct lockdown_rule *add_rule(struct ent_plan *plan, const char *syscall, unsigned action,
                                       int errnum, const char *why)
 {
-	struct lockdown_rule *r = &plan->lockdown.rules[plan->lockdown.n_rules++];
+	struct rt_err err = { 0 };
+	struct lockdown_rule *r = ent_lockdown_add_rule(&plan->lockdown, &err);
 
-	snprintf(r->syscall, sizeof(r->syscall), "%s", syscall);
+	assert_non_null(r);
+	r->syscall = syscall; /* the tests pass literals */
 	r->action = (uint8_t)action;
 	r->errnum = errnum;
-	snprintf(r->why, sizeof(r->why), "%s", why);
+	r->why = why;
 	return r;
 }
 

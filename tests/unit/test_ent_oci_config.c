@@ -38,12 +38,12 @@ static struct ent_oci_input input(const char *text)
 	};
 
 	in.host.cgroups.n_mounts = 2;
-	snprintf(in.host.cgroups.mounts[0].mnt, ENT_PATH_MAX, "/sys/fs/cgroup/memory");
+	snprintf(in.host.cgroups.mounts[0].mnt, ENT_CGROUP_PATH_MAX, "/sys/fs/cgroup/memory");
 	snprintf(in.host.cgroups.mounts[0].opts, 128, "memory");
-	snprintf(in.host.cgroups.mounts[0].own, ENT_PATH_MAX, "/ci");
-	snprintf(in.host.cgroups.mounts[1].mnt, ENT_PATH_MAX, "/sys/fs/cgroup/unified");
+	snprintf(in.host.cgroups.mounts[0].own, ENT_CGROUP_PATH_MAX, "/ci");
+	snprintf(in.host.cgroups.mounts[1].mnt, ENT_CGROUP_PATH_MAX, "/sys/fs/cgroup/unified");
 	in.host.cgroups.mounts[1].v2 = true;
-	snprintf(in.host.cgroups.mounts[1].own, ENT_PATH_MAX, "/");
+	snprintf(in.host.cgroups.mounts[1].own, ENT_CGROUP_PATH_MAX, "/");
 	return in;
 }
 

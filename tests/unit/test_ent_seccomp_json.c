@@ -29,7 +29,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	free(spec->rules);
+	ent_lockdown_free(spec);
 	free(spec);
 	return 0;
 }

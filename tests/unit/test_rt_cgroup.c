@@ -205,6 +205,28 @@ static void test_layout_subtree_mount(void **state)
 	                             "/proc/self/cgroup is in /proc/self/mountinfo)");
 }
 
+/* A path that does not fit is refused, never cut (a cut path names another cgroup). */
+static void test_layout_path_too_long(void **state)
+{
+	static const char mi[] = "30 23 0:26 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n";
+	char cg[ENT_CGROUP_PATH_MAX + 16] = "0::/";
+	struct cgroup_layout l;
+
+	(void)state;
+	/* "/" and ENT_CGROUP_PATH_MAX - 1 letters: no room for the NUL. */
+	memset(cg + 4, 'a', ENT_CGROUP_PATH_MAX - 1);
+	cg[ENT_CGROUP_PATH_MAX + 3] = '\n';
+	assert_int_equal(cgroup_layout_parse(mi, cg, "", &l, &err), -1);
+	assert_int_equal(err.errnum, ENAMETOOLONG);
+	assert_non_null(strstr(err.msg, "cgroup: our path in the hierarchy at /sys/fs/cgroup is "
+	                                "over 511 bytes: /aaa"));
+	/* One letter fewer fits, whole. */
+	cg[ENT_CGROUP_PATH_MAX + 2] = '\n';
+	cg[ENT_CGROUP_PATH_MAX + 3] = '\0';
+	assert_int_equal(cgroup_layout_parse(mi, cg, "", &l, &err), 0);
+	assert_int_equal(strlen(l.h[0].own), ENT_CGROUP_PATH_MAX - 1);
+}
+
 /* ---------------------------------------------------------------- writers, fake tree */
 
 static struct cgroup_spec limits(void)
@@ -828,6 +850,7 @@ int main(void)
 		cmocka_unit_test(test_layout_v1_combined),
 		cmocka_unit_test(test_layout_v2),
 		cmocka_unit_test(test_layout_subtree_mount),
+		cmocka_unit_test(test_layout_path_too_long),
 		cmocka_unit_test_setup_teardown(test_v2_writer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_v1_writer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_oci_path, setup, teardown),

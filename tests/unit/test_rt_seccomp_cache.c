@@ -23,10 +23,10 @@ static struct lockdown_spec *make_spec(void)
 	assert_non_null(ent_lockdown_add_rule(spec, &err));
 	spec->default_action = LOCKDOWN_ERRNO;
 	spec->default_errnum = ENOSYS;
-	strcpy(spec->rules[0].syscall, "read");
+	spec->rules[0].syscall = "read";
 	spec->rules[0].action = LOCKDOWN_ALLOW;
-	strcpy(spec->rules[0].why, "default");
-	strcpy(spec->rules[1].syscall, "socket");
+	spec->rules[0].why = "default";
+	spec->rules[1].syscall = "socket";
 	spec->rules[1].action = LOCKDOWN_ERRNO;
 	spec->rules[1].errnum = EPERM;
 	spec->rules[1].n_args = 1;
@@ -61,7 +61,7 @@ static void test_canon_text(void **state)
 	                          "rule read ALLOW 0\n"
 	                          "rule socket ERRNO 1 a0 NE 0x1 0\n");
 	free(text);
-	free(spec->rules);
+	ent_lockdown_free(spec);
 	free(spec);
 }
 
@@ -74,7 +74,7 @@ static void test_canon_ignores_why(void **state)
 	char *b;
 
 	(void)state;
-	strcpy(spec->rules[0].why, "network.access=proxy");
+	spec->rules[0].why = "network.access=proxy";
 	b = text_of(spec, "2.5.4", &len2);
 	assert_string_equal(a, b);
 	assert_int_equal(lockdown_digest64(a, len1), lockdown_digest64(b, len2));
@@ -85,7 +85,7 @@ static void test_canon_ignores_why(void **state)
 	assert_true(lockdown_digest64(a, len1) != lockdown_digest64(b, len2));
 	free(a);
 	free(b);
-	free(spec->rules);
+	ent_lockdown_free(spec);
 	free(spec);
 }
 
