@@ -10,7 +10,13 @@
 
 #include "base/cleanup.h"
 
-unsigned long long proc_starttime(pid_t pid)
+#define PF_EXITING 0x00000004 /* include/linux/sched.h: the task is exiting */
+
+/*
+ * The start time (field 22) of pid, and its state letter (field 3) and flags (field 9); 0 when
+ * it is not there.
+ */
+static unsigned long long read_stat(pid_t pid, char *state, unsigned *flags)
 {
 	char path[32], buf[1024];
 	unsigned long long start = 0;
@@ -18,6 +24,8 @@ unsigned long long proc_starttime(pid_t pid)
 	const char *p;
 	ssize_t n;
 
+	*state = '?';
+	*flags = 0;
 	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -29,16 +37,42 @@ unsigned long long proc_starttime(pid_t pid)
 	/* Fields after the command name, which may contain spaces and ')': state is field 3. */
 	p = strrchr(buf, ')');
 	if (!p || sscanf(p + 2,
-	                 "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+	                 "%c %*d %*d %*d %*d %*d %u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
 	                 "%*d %*d %*d %llu",
-	                 &start) != 1)
+	                 state, flags, &start) != 3)
 		return 0;
 	return start;
 }
 
+unsigned long long proc_starttime(pid_t pid)
+{
+	unsigned flags;
+	char state;
+
+	return read_stat(pid, &state, &flags);
+}
+
+bool proc_running(pid_t pid, unsigned long long starttime)
+{
+	unsigned flags;
+	char state;
+
+	/*
+	 * Exiting counts as gone: the first process of a PID namespace stays in exit, not yet a
+	 * zombie, until every other process of the namespace has been reaped.
+	 */
+	return pid > 0 && starttime && read_stat(pid, &state, &flags) == starttime &&
+	       state != 'Z' && state != 'X' && !(flags & PF_EXITING);
+}
+
+int proc_owner_line_of(pid_t pid, char *buf, size_t size)
+{
+	return snprintf(buf, size, "%ld %llu\n", (long)pid, proc_starttime(pid));
+}
+
 int proc_owner_line(char *buf, size_t size)
 {
-	return snprintf(buf, size, "%ld %llu\n", (long)getpid(), proc_starttime(getpid()));
+	return proc_owner_line_of(getpid(), buf, size);
 }
 
 bool proc_owner_alive(const char *line)
@@ -48,5 +82,5 @@ bool proc_owner_alive(const char *line)
 
 	if (sscanf(line, "%ld %llu", &pid, &start) != 2 || pid <= 0)
 		return false;
-	return proc_starttime((pid_t)pid) == start;
+	return proc_running((pid_t)pid, start);
 }

@@ -12,10 +12,20 @@
 /* The start time of pid in clock ticks since boot, or 0 when it is not running. */
 unsigned long long proc_starttime(pid_t pid);
 
+/*
+ * Is pid the process that started at starttime, and still running? A zombie is not: it has
+ * exited, and on a host whose init does not reap it may stay one for good. Nor is a process
+ * that is exiting (PF_EXITING in /proc/PID/stat).
+ */
+bool proc_running(pid_t pid, unsigned long long starttime);
+
 /* Write "PID STARTTIME\n" for the calling process into buf; returns its length. */
 int proc_owner_line(char *buf, size_t size);
 
-/* Is the process an owner line names (from proc_owner_line) still running? */
+/* The same line for another process pid (an OCI container's first process). */
+int proc_owner_line_of(pid_t pid, char *buf, size_t size);
+
+/* Is the process an owner line names (from proc_owner_line) still running (not a zombie)? */
 bool proc_owner_alive(const char *line);
 
 #endif

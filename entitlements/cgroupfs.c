@@ -24,61 +24,84 @@
 #include <string.h>
 #include <sys/mount.h>
 
-#define CGROUP_DIR   "/sys/fs/cgroup"
-#define CGROUP_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
-#define WHY          "default"
+#define CGROUP_DIR "/sys/fs/cgroup"
+#define WHY        "default"
+#define WANTED_MAX 6 /* memory, pids, cpu, devices, cpuset, cpuacct */
 
-/* Where a host mount point goes inside: the same place below /sys/fs/cgroup, else its name. */
-static int container_target(const char *mnt, char *out, size_t size)
+/*
+ * Where a host mount point goes inside, below dir (/sys/fs/cgroup): the same place relative to
+ * the host's /sys/fs/cgroup, else its last name.
+ */
+static int container_target(const char *mnt, const char *dir, char *out, size_t size)
 {
 	const char *base = strrchr(mnt, '/');
 	size_t len = strlen(CGROUP_DIR);
 	int n;
 
 	if (!strncmp(mnt, CGROUP_DIR, len) && (mnt[len] == '/' || mnt[len] == '\0'))
-		n = snprintf(out, size, "%s", mnt);
+		n = snprintf(out, size, "%s%s", dir, mnt + len);
 	else
-		n = snprintf(out, size, "%s/%s", CGROUP_DIR, base && base[1] ? base + 1 : "cgroup");
+		n = snprintf(out, size, "%s/%s", dir, base && base[1] ? base + 1 : "cgroup");
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
-/* One hierarchy: "cgroup" with its controllers as data, or "cgroup2". */
+/*
+ * One hierarchy at target: a fresh "cgroup" mount with its controllers as data, or "cgroup2";
+ * or (v->dir) a bind of the container's own cgroup directory in it.
+ */
 static int add_hierarchy(const struct ent_cgroup_mount *c, const char *target,
-                         struct ent_plan *plan, struct rt_err *err)
+                         const struct ent_cgroup_view *v, struct ent_plan *plan, struct rt_err *err)
 {
+	unsigned long ro = v->readonly ? MS_RDONLY : 0;
 	struct rootfs_mount m = { .source = c->v2 ? "cgroup2" : "cgroup",
 		                  .target = target,
 		                  .fstype = c->v2 ? "cgroup2" : "cgroup",
-		                  .flags = CGROUP_FLAGS,
+		                  .flags = MS_NOSUID | MS_NODEV | MS_NOEXEC | ro,
 		                  .data = c->v2 ? NULL : c->opts };
+	char source[ENT_PATH_MAX];
+	int n;
 
-	return ent_plan_add_mount(plan, &m, WHY, err);
+	if (v->dir) {
+		if (v->dir[0] == '/')
+			n = snprintf(source, sizeof(source), "%s%s", c->mnt, v->dir);
+		else
+			n = snprintf(source, sizeof(source), "%s%s/%s", c->mnt,
+			             strcmp(c->own, "/") ? c->own : "", v->dir);
+		if (n < 0 || (size_t)n >= sizeof(source))
+			return rt_fail(err, 0, "entitlements: cgroup directory too long: %.40s...",
+			               v->dir);
+		m.source = source;
+		m.fstype = "bind";
+		m.flags |= MS_BIND | MS_REC;
+		m.data = NULL;
+	}
+	return ent_plan_add_mount(plan, &m, v->why, err);
 }
-
-#define MAX_WANTED 5
 
 /*
  * The controllers the plan uses, as v1 calls them (runtime/cgroup.c's cgroup_wanted): those of
- * its limits and device rules, those --stats reads (memory, cpuacct, pids), pids to track
- * every process. On v2, cpuacct and devices need no controller; a controller found on no v1
- * hierarchy puts the cgroup2 tree in use (in_use below). --stats also reads v2's io where it
- * is enabled, which need not be shown inside.
+ * its limits (cpuset: an OCI config's CPUs and memory nodes) and device rules, those --stats
+ * reads (memory, cpuacct, pids), pids to track every process. On v2, cpuacct and devices need
+ * no controller; a controller found on no v1 hierarchy puts the cgroup2 tree in use (in_use
+ * below). --stats also reads v2's io where it is enabled, which need not be shown inside.
  */
-static void wanted_controllers(const struct cgroup_spec *cg, const char *out[MAX_WANTED])
+static void wanted_controllers(const struct cgroup_spec *cg, const char *out[WANTED_MAX])
 {
 	unsigned n = 0;
 
-	if (cg->memory_bytes > 0 || cg->stats)
+	if (cg->memory_bytes > 0 || cg->memory_reservation_bytes > 0 || cg->stats)
 		out[n++] = "memory";
 	if ((cg->pids_max > 0 && !cg->pids_rlimit) || cg->stats || cg->track)
 		out[n++] = "pids";
-	if (cg->cpu_quota_us > 0)
+	if (cg->cpu_quota_us > 0 || cg->cpu_shares > 0)
 		out[n++] = "cpu";
 	if (cg->n_devrules > 0)
 		out[n++] = "devices";
+	if (cg->cpuset_cpus || cg->cpuset_mems)
+		out[n++] = "cpuset";
 	if (cg->stats)
 		out[n++] = "cpuacct";
-	while (n < MAX_WANTED)
+	while (n < WANTED_MAX)
 		out[n++] = NULL;
 }
 
@@ -99,9 +122,9 @@ static bool has_controller(const char *opts, const char *ctrl)
  * a wanted controller is on no v1 hierarchy (a controller comes from v1 when one has it).
  */
 static bool in_use(const struct ent_cgroup_layout *layout, const struct ent_cgroup_mount *c,
-                   const char *const wanted[MAX_WANTED])
+                   const char *const wanted[WANTED_MAX])
 {
-	for (unsigned w = 0; w < MAX_WANTED && wanted[w]; w++) {
+	for (unsigned w = 0; w < WANTED_MAX && wanted[w]; w++) {
 		bool on_v1 = false;
 
 		if (!c->v2 && has_controller(c->opts, wanted[w]))
@@ -121,47 +144,63 @@ static const struct ent_cgroup_mount *at_top(const struct ent_cgroup_layout *lay
 	char target[ENT_PATH_MAX];
 
 	for (unsigned i = 0; i < layout->n_mounts; i++) {
-		if (!container_target(layout->mounts[i].mnt, target, sizeof(target)) &&
+		if (!container_target(layout->mounts[i].mnt, CGROUP_DIR, target, sizeof(target)) &&
 		    !strcmp(target, CGROUP_DIR))
 			return &layout->mounts[i];
 	}
 	return NULL;
 }
 
-int ent_compile_cgroupfs(const struct ent_host *host, struct ent_plan *plan, struct rt_err *err)
+int ent_compile_cgroup_view(const struct ent_host *host, struct ent_plan *plan,
+                            const struct ent_cgroup_view *v, struct rt_err *err)
 {
 	const struct ent_cgroup_layout *layout = &host->cgroups;
 	struct rootfs_spec *rootfs = &plan->rootfs;
-	const char *wanted[MAX_WANTED];
+	const char *wanted[WANTED_MAX];
 	const struct ent_cgroup_mount *top = at_top(layout);
 	struct rootfs_mount tmpfs = { .source = "tmpfs",
-		                      .target = CGROUP_DIR,
+		                      .target = v->target,
 		                      .fstype = "tmpfs",
 		                      .flags = MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		                      .data = "mode=755,size=4k" }; /* mount points only */
 	char target[ENT_PATH_MAX];
 
-	/* Outside a cgroup namespace of its own, a mount would show the host's whole tree. */
 	wanted_controllers(&plan->cgroup, wanted);
-	if (!layout->n_mounts || !plan->ns.unshare[NS_CGROUP] || !wanted[0])
+	if (!layout->n_mounts || (!v->every && !wanted[0]))
 		return 0;
+	if (top && (v->every || in_use(layout, top, wanted)))
+		return add_hierarchy(top, v->target, v, plan, err);
 	if (top)
-		return in_use(layout, top, wanted) ? add_hierarchy(top, CGROUP_DIR, plan, err) : 0;
+		return 0;
 	/* Writable while the mount points are made in it; read-only once they are (below). */
-	if (ent_plan_add_mount(plan, &tmpfs, WHY, err) < 0)
+	if (ent_plan_add_mount(plan, &tmpfs, v->why, err) < 0)
 		return -1;
 	for (unsigned i = 0; i < layout->n_mounts; i++) {
-		if (!in_use(layout, &layout->mounts[i], wanted))
+		if (!v->every && !in_use(layout, &layout->mounts[i], wanted))
 			continue;
-		if (container_target(layout->mounts[i].mnt, target, sizeof(target)) < 0)
+		if (container_target(layout->mounts[i].mnt, v->target, target, sizeof(target)) < 0)
 			return rt_fail(err, 0, "entitlements: cgroup mount point too long");
-		if (add_hierarchy(&layout->mounts[i], target, plan, err) < 0)
+		if (add_hierarchy(&layout->mounts[i], target, v, plan, err) < 0)
 			return -1;
 	}
+	if (!v->readonly)
+		return 0;
 	if (rootfs->n_readonly >= ENT_MAX_PATHS)
 		return rt_fail(err, 0, "entitlements: too many paths (at most %d)", ENT_MAX_PATHS);
-	rootfs->readonly_paths[rootfs->n_readonly].path = CGROUP_DIR;
-	rootfs->readonly_paths[rootfs->n_readonly].why = WHY;
+	rootfs->readonly_paths[rootfs->n_readonly].path = ent_plan_str(plan, v->target);
+	rootfs->readonly_paths[rootfs->n_readonly].why = v->why;
 	rootfs->n_readonly++;
 	return 0;
+}
+
+int ent_compile_cgroupfs(const struct ent_host *host, struct ent_plan *plan, struct rt_err *err)
+{
+	struct ent_cgroup_view v = {
+		.target = CGROUP_DIR, .every = false, .dir = NULL, .readonly = true, .why = WHY
+	};
+
+	/* Outside a cgroup namespace of its own, a mount would show the host's whole tree. */
+	if (!plan->ns.unshare[NS_CGROUP])
+		return 0;
+	return ent_compile_cgroup_view(host, plan, &v, err);
 }

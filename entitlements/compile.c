@@ -142,7 +142,7 @@ static void compile_namespaces(struct ns_spec *ns)
  * owned by root on disk are root's inside too. Rootless: the caller becomes root inside; its
  * /etc/subuid range follows when newuidmap can write it.
  */
-static void compile_idmaps(const struct ent_host *host, struct ns_spec *ns)
+void ent_default_idmaps(const struct ent_host *host, struct ns_spec *ns)
 {
 	ns->idmap_why = WHY_DEFAULT;
 	if (host->uid == 0) {
@@ -232,7 +232,8 @@ static int compile_volumes(const struct ent_request *req, struct ent_plan *plan,
 		struct rootfs_mount m = { .source = v->source,
 			                  .target = v->target,
 			                  .fstype = "bind",
-			                  .flags = MS_BIND | MS_REC };
+			                  .flags = MS_BIND | MS_REC,
+			                  .volume = true };
 
 		m.source_dev = v->source_dev;
 		m.source_ino = v->source_ino;
@@ -666,7 +667,7 @@ static int compile_all(const struct ent_request *req, struct ent_grant_req *reqs
 	if (ent_select(plan, reqs, req->n_entitlements, &sel, err) < 0)
 		return -1;
 	compile_namespaces(&plan->ns);
-	compile_idmaps(&req->host, &plan->ns);
+	ent_default_idmaps(&req->host, &plan->ns);
 	plan->net.mode = NETCFG_LOOPBACK;
 	plan->net.why = WHY_DEFAULT;
 	plan->lockdown.no_new_privs = true;

@@ -59,6 +59,7 @@ struct ent_cgroup_mount {
 	char mnt[ENT_CGROUP_PATH_MAX]; /* "/sys/fs/cgroup/memory", "/sys/fs/cgroup/unified" */
 	char opts[128]; /* v1 controllers, as mount(2) data: "cpu,cpuacct", "name=systemd" */
 	bool v2;        /* the cgroup2 tree (opts empty) */
+	char own[ENT_CGROUP_PATH_MAX]; /* the caller's cgroup in it ("/user.slice/x"; "/" at the top) */
 };
 
 #define ENT_MAX_CGROUP_MOUNTS 16
@@ -225,6 +226,13 @@ int ent_plan_add_mount(struct ent_plan *plan, const struct rootfs_mount *m, cons
 int ent_compile(const struct ent_request *req, struct ent_plan *plan, struct rt_err *err);
 
 /*
+ * The user namespace maps of a new container (ns->idmap_why "default"): as root, a block of
+ * host ids of its own (own_range; the outside ids are leased at start); rootless, the caller
+ * as root inside, and its /etc/subuid range after when newuidmap can write it.
+ */
+void ent_default_idmaps(const struct ent_host *host, struct ns_spec *ns);
+
+/*
  * The container's view of its cgroups (entitlements/cgroupfs.c), a second step after
  * ent_compile() for plans that use a cgroup (runtime/ reads the host's layout only then, at
  * no cost to the others): append to plan's mounts the
@@ -235,5 +243,23 @@ int ent_compile(const struct ent_request *req, struct ent_plan *plan, struct rt_
  * cgroup namespace (otherwise adds nothing). Returns 0 or -1 with err (too many mounts).
  */
 int ent_compile_cgroupfs(const struct ent_host *host, struct ent_plan *plan, struct rt_err *err);
+
+/* Where and how the container sees its cgroups (OCI mounts of type "cgroup"). */
+struct ent_cgroup_view {
+	const char *target; /* "/sys/fs/cgroup" */
+	bool every;         /* every hierarchy, not only those the limits use */
+	const char *dir;    /* the container's cgroup (plan's cgroup.path) to bind from each
+	                       hierarchy; NULL: fresh mounts, made inside its cgroup namespace */
+	bool readonly;      /* the mounts, and the tmpfs holding them, read-only */
+	const char *why;
+};
+
+/*
+ * ent_compile_cgroupfs's mounts as v says: at v->target, in every hierarchy or those in use,
+ * fresh or bound from the container's cgroup directories (for a container without a cgroup
+ * namespace, where a fresh mount would show the host's whole tree). Returns 0 or -1 with err.
+ */
+int ent_compile_cgroup_view(const struct ent_host *host, struct ent_plan *plan,
+                            const struct ent_cgroup_view *v, struct rt_err *err);
 
 #endif

@@ -37,8 +37,10 @@
 #define ENT_MAX_CAPS        64   /* capability numbers 0..63 (bit masks below) */
 #define ENT_MAX_DEVRULES    48
 #define ENT_MAX_PUBLISH     16
-#define ENT_MAX_RLIMITS     8
+#define ENT_MAX_RLIMITS     16 /* every RLIMIT_ of setrlimit(2) */
 #define ENT_MAX_GRANTS      32 /* entitlements in one request, after profile expansion */
+#define ENT_MAX_SYSCTLS     32 /* OCI linux.sysctl entries */
+#define ENT_MAX_GROUPS      32 /* supplementary groups of the process (OCI additionalGids) */
 
 /* ---------------------------------------------------------------- namespaces (ns/) */
 
@@ -61,16 +63,34 @@ struct ns_idmap {
 	uint32_t count;
 };
 
+/* One kernel parameter of the container's namespaces (OCI linux.sysctl): /proc/sys/KEY. */
+struct ent_sysctl {
+	const char *key;   /* "net.ipv4.ping_group_range": dots, as sysctl(8) writes it */
+	const char *value; /* "0 0" */
+	const char *why;
+};
+
 struct ns_spec {
 	bool unshare[NS_COUNT];    /* true: a new namespace; false: share the host's */
 	const char *why[NS_COUNT]; /* which entitlement decided, per namespace */
+	/*
+	 * OCI linux.namespaces[].path: join the namespace at this path (/proc/PID/ns/net,
+	 * /run/netns/NAME) instead of creating one; unshare[k] stays true (it is not the host's:
+	 * runtime/ turns a path that names one of the host's namespaces into unshare false before
+	 * the policy check). NULL: create a new one. Mount and user namespaces cannot be joined.
+	 */
+	const char *path[NS_COUNT];
 	struct ns_idmap uid_map[ENT_MAX_IDMAP];
 	unsigned n_uid_map;
 	struct ns_idmap gid_map[ENT_MAX_IDMAP];
 	unsigned n_gid_map;
 	bool use_idmap_helpers; /* write maps with newuidmap/newgidmap (setuid helpers, rootless) */
-	bool deny_setgroups;   /* write "deny" to /proc/PID/setgroups first (rootless, no helper) */
-	char hostname[65];     /* HOST_NAME_MAX + 1; set inside the new UTS namespace */
+	bool deny_setgroups; /* write "deny" to /proc/PID/setgroups first (rootless, no helper) */
+	char hostname[65];   /* HOST_NAME_MAX + 1; set inside the new UTS namespace */
+	char domainname[65]; /* NIS domain name of the new UTS namespace; "": left alone */
+	struct ent_sysctl sysctls[ENT_MAX_SYSCTLS]; /* written inside, before the mounts: only
+	                                               namespaced parameters (ipc, net, mqueue) */
+	unsigned n_sysctls;
 	const char *idmap_why; /* why the maps are what they are ("default", or the entitlement
 	                          that keeps host identity) */
 	/*
@@ -108,13 +128,26 @@ struct rootfs_mount {
 	uint8_t generated;   /* enum rootfs_generated: the parent fills source in at start */
 	uint64_t source_dev; /* bind: the source's device and inode when its path was resolved */
 	uint64_t source_ino; /* (0: unchecked); the child binds only that very file */
+	bool volume; /* bind of a host path the request chose (--volume, an OCI bind mount): a
+	                grant the node policy must allow ("allow volume") */
+	unsigned long propagation; /* OCI "shared", "rslave", ...: MS_SHARED, MS_SLAVE, MS_PRIVATE
+	                              or MS_UNBINDABLE (| MS_REC) set once mounted; 0: private */
 	const char *why;
 };
 
-/* A host device node bound into the container's /dev (path is the same inside and out). */
+/*
+ * A device node in the container's /dev: the host's node at the same path bound in, or (mknod,
+ * OCI linux.devices without a user namespace of its own) a node made with mknod(2) from type,
+ * major and minor, then given mode, uid and gid.
+ */
 struct rootfs_device {
 	const char *path; /* "/dev/null" */
 	bool idmap;       /* an idmapped bind, so that container root is the node's owner (root) */
+	bool mknod;       /* make the node instead of binding the host's */
+	char type;        /* mknod: 'c' or 'b' */
+	uint32_t major, minor;
+	uint32_t mode; /* mknod: permission bits (0666) */
+	uint32_t uid, gid;
 	const char *why;
 };
 
@@ -158,6 +191,15 @@ struct rootfs_spec {
 	unsigned n_masked;
 	struct rootfs_path readonly_paths[ENT_MAX_PATHS]; /* bind-remounted read-only */
 	unsigned n_readonly;
+	bool no_pivot; /* switch root with MS_MOVE and chroot(2), not pivot_root(2) (OCI
+	                  --no-pivot: for a rootfs on a ramdisk, where pivot_root fails) */
+	/*
+	 * OCI linux.rootfsPropagation: the new "/"'s propagation, set after pivot_root (0:
+	 * private). A slave anywhere (here or in a mount) makes the whole mount namespace a slave
+	 * of the host's at the start instead of private, so the host's mount events can reach it;
+	 * nothing the container mounts ever reaches the host.
+	 */
+	unsigned long propagation;
 };
 
 /* ---------------------------------------------------------------- network (netcfg/) */
@@ -212,8 +254,21 @@ struct cgroup_devrule {
 };
 
 struct cgroup_spec {
-	int64_t memory_bytes; /* 0 = no limit */
-	int64_t pids_max;     /* 0 = no limit ("--pids max") */
+	/*
+	 * OCI linux.cgroupsPath: absolute, from the root of every hierarchy; relative, below the
+	 * caller's own cgroup. With a path the container gets a cgroup in every mounted hierarchy
+	 * (as runc does), so that its processes can be listed and signalled through it. NULL: a
+	 * cgroup ent-run-PID below ours, in the hierarchies the limits use.
+	 */
+	const char *path;
+	int64_t memory_bytes;             /* 0 = no limit */
+	int64_t memory_swap_bytes;        /* memory + swap; 0 = the memory limit (no swap),
+	                                     -1 = no limit */
+	int64_t memory_reservation_bytes; /* soft limit; 0 = none */
+	uint64_t cpu_shares;              /* relative CPU weight (v1 cpu.shares); 0 = default */
+	const char *cpuset_cpus;          /* "0-3": CPUs it may run on; NULL = all */
+	const char *cpuset_mems;          /* "0": memory nodes; NULL = all */
+	int64_t pids_max;                 /* 0 = no limit ("--pids max") */
 	bool pids_rlimit;     /* enforce pids_max with RLIMIT_NPROC, not the pids controller (see
 	                         entitlements/compile.c): proc.rlimits holds it */
 	int64_t cpu_quota_us; /* 0 = no limit; with cpu_period_us */
@@ -311,6 +366,7 @@ struct lockdown_spec {
 	bool no_new_privs;
 	uint8_t seccomp_mode;    /* enum lockdown_seccomp_mode */
 	const char *seccomp_ref; /* "runtime/default" (or NULL), "unconfined", "localhost/NAME" */
+	const char *seccomp_why; /* what chose the reference (NULL: "--seccomp") */
 	uint8_t default_action;  /* enum lockdown_action, for syscalls no rule names */
 	int32_t default_errnum;  /* ENOSYS: a syscall newer than the filter -> libc falls back */
 	/* n_rules of them, in room for ENT_MAX_RULES (ent_lockdown_add_rule) */
@@ -334,7 +390,21 @@ struct ent_process {
 	const char *cwd;
 	uint32_t uid; /* inside the container */
 	uint32_t gid;
+	uint32_t groups[ENT_MAX_GROUPS]; /* supplementary groups (OCI additionalGids) */
+	unsigned n_groups;
+	bool has_umask;
+	uint32_t umask; /* file mode creation mask (umask(2)) when has_umask; else inherited */
 	bool tty;
+	uint16_t console_rows; /* OCI process.consoleSize of the terminal; 0: ent-run's own */
+	uint16_t console_cols;
+	/* OCI --console-socket: with tty, the terminal's master goes to this AF_UNIX socket
+	 * (SCM_RIGHTS), as runc does, instead of being relayed by ent-run. NULL: relayed. */
+	const char *console_socket;
+	unsigned preserve_fds; /* OCI --preserve-fds N: descriptors 3..3+N-1 stay open */
+	bool session_keyring;  /* join a new anonymous session keyring (keyrings(7)), so that
+	                          the container does not share the caller's */
+	bool has_oom_score_adj;
+	int oom_score_adj; /* /proc/self/oom_score_adj (-1000..1000) */
 	struct ent_rlimit rlimits[ENT_MAX_RLIMITS];
 	unsigned n_rlimits;
 	/*

@@ -15,6 +15,7 @@
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 
 #include "entitlements/catalogue.h"
 #include "entitlements/explain.h"
@@ -184,6 +185,19 @@ static bool rule_allowed(const struct lockdown_rule *rule, const struct ent_allo
 	return false;
 }
 
+/* Does an allowed plan allow every syscall (unconfined, or a filter allowing by default)? */
+static bool default_allowed(const struct ent_allowed *a)
+{
+	for (unsigned p = 0; p < a->n; p++) {
+		const struct lockdown_spec *ld = &a->plans[p]->lockdown;
+
+		if (ld->seccomp_mode == LOCKDOWN_SECCOMP_UNCONFINED ||
+		    ld->default_action == LOCKDOWN_ALLOW)
+			return true;
+	}
+	return false;
+}
+
 /*
  * System calls: every rule that allows a call (with or without conditions) must be allowed
  * alike by an allowed plan. A profile reference (unconfined, localhost/NAME) replaces the
@@ -199,9 +213,15 @@ static void check_seccomp(const struct ent_plan *r, const struct ent_allowed *a,
 		if (ent_policy_allows_seccomp(a->policy, ld->seccomp_ref))
 			return;
 		snprintf(grant, sizeof(grant), "seccomp %.300s", ld->seccomp_ref);
-		add_missing(v, a, grant, "--seccomp");
+		add_missing(v, a, grant, ld->seccomp_why ? ld->seccomp_why : "--seccomp");
 		return;
 	}
+	/* A filter that allows what it does not name (an OCI config's) allows everything else. */
+	if (ld->default_action == LOCKDOWN_ALLOW && !default_allowed(a))
+		add_missing(v, a,
+		            "every syscall the filter does not name (defaultAction "
+		            "SCMP_ACT_ALLOW)",
+		            ld->seccomp_why);
 	for (unsigned i = 0; i < ld->n_rules; i++) {
 		const struct lockdown_rule *rule = &ld->rules[i];
 
@@ -213,6 +233,21 @@ static void check_seccomp(const struct ent_plan *r, const struct ent_allowed *a,
 	}
 }
 
+/*
+ * No user namespace (an OCI config without one: podman's and containerd's default as root):
+ * container root is host root, a grant of its own ("allow host-userns"), named first.
+ */
+static void check_host_userns(const struct ent_plan *r, const struct ent_allowed *a,
+                              struct ent_verdict *v)
+{
+	bool shared = a->policy && a->policy->host_userns;
+
+	for (unsigned p = 0; p < a->n && !shared; p++)
+		shared = !a->plans[p]->ns.unshare[NS_USER];
+	if (!r->ns.unshare[NS_USER] && !shared)
+		add_missing(v, a, "host-userns (container root is host root)", r->ns.why[NS_USER]);
+}
+
 static void check_namespaces(const struct ent_plan *r, const struct ent_allowed *a,
                              struct ent_verdict *v)
 {
@@ -220,7 +255,7 @@ static void check_namespaces(const struct ent_plan *r, const struct ent_allowed 
 	int net = NETCFG_NONE;
 
 	for (int k = 0; k < NS_COUNT; k++) {
-		bool shared = false;
+		bool shared = k == NS_USER; /* check_host_userns's */
 
 		for (unsigned p = 0; p < a->n && !shared; p++)
 			shared = !a->plans[p]->ns.unshare[k];
@@ -258,8 +293,13 @@ static bool is_masked(const struct rootfs_spec *fs, const char *path)
 	return false;
 }
 
-static bool rlimit_allowed(const struct ent_rlimit *l, const struct ent_allowed *a)
+static bool rlimit_allowed(const struct ent_rlimit *l, const struct ent_allowed *a,
+                           const struct ent_request_facts *facts)
 {
+	/* At or below the caller's own hard limit: nothing the process could not set itself. */
+	if (facts && l->resource >= 0 && l->resource < ENT_MAX_RLIMITS &&
+	    l->hard <= facts->rlimit_hard[l->resource])
+		return true;
 	for (unsigned p = 0; p < a->n; p++) {
 		for (unsigned j = 0; j < a->plans[p]->proc.n_rlimits; j++) {
 			const struct ent_rlimit *q = &a->plans[p]->proc.rlimits[j];
@@ -273,7 +313,7 @@ static bool rlimit_allowed(const struct ent_rlimit *l, const struct ent_allowed 
 
 /* Devices, the host's /dev, and resource limits raised. */
 static void check_devices(const struct ent_plan *r, const struct ent_allowed *a,
-                          struct ent_verdict *v)
+                          const struct ent_request_facts *facts, struct ent_verdict *v)
 {
 	char grant[ENT_ITEM_MAX];
 	bool host_dev = false;
@@ -293,7 +333,7 @@ static void check_devices(const struct ent_plan *r, const struct ent_allowed *a,
 		add_missing(v, a, grant, r->rootfs.devices[i].why);
 	}
 	for (unsigned i = 0; i < r->proc.n_rlimits; i++) {
-		if (rlimit_allowed(&r->proc.rlimits[i], a))
+		if (rlimit_allowed(&r->proc.rlimits[i], a, facts))
 			continue;
 		snprintf(grant, sizeof(grant), "%s raised",
 		         ent_rlimit_name(r->proc.rlimits[i].resource) ?: "a resource limit");
@@ -320,15 +360,75 @@ static void check_masks(const struct ent_plan *r, const struct ent_allowed *a,
 	}
 }
 
-/* What the entitlements grant: capabilities, system calls, namespaces, devices, masks. */
-static void check_grants(const struct ent_plan *request, const struct ent_allowed *allowed,
-                         struct ent_verdict *out)
+/* Is path read-only in fs: a read-only path, or the target of a read-only mount? */
+static bool is_readonly(const struct rootfs_spec *fs, const char *path)
 {
+	for (unsigned i = 0; i < fs->n_readonly; i++)
+		if (!strcmp(fs->readonly_paths[i].path, path))
+			return true;
+	for (unsigned i = 0; i < fs->n_mounts; i++)
+		if (!strcmp(fs->mounts[i].target, path) && (fs->mounts[i].flags & MS_RDONLY))
+			return true;
+	return false;
+}
+
+/* Does fs mount something at path or at a directory above it (/proc for /proc/sys)? */
+static bool mounts_at(const struct rootfs_spec *fs, const char *path)
+{
+	for (unsigned i = 0; i < fs->n_mounts; i++) {
+		size_t n = strlen(fs->mounts[i].target);
+
+		if (!strncmp(path, fs->mounts[i].target, n) && (path[n] == '/' || !path[n]))
+			return true;
+	}
+	return false;
+}
+
+static void check_one_readonly(const struct ent_plan *r, const struct ent_allowed *a,
+                               const char *path, struct ent_verdict *v)
+{
+	char grant[ENT_ITEM_MAX];
+
+	for (unsigned p = 1; p < a->n; p++)
+		if (!is_readonly(&a->plans[p]->rootfs, path))
+			return;
+	if (!mounts_at(&r->rootfs, path) || is_readonly(&r->rootfs, path))
+		return;
+	snprintf(grant, sizeof(grant), "%.300s writable", path);
+	add_missing(v, a, grant, "the request");
+}
+
+/*
+ * Writable paths: a kernel interface every allowed plan keeps read-only (/proc/sys, /sys)
+ * stays read-only where the request mounts it (an OCI config lists its own).
+ */
+static void check_readonly(const struct ent_plan *r, const struct ent_allowed *a,
+                           struct ent_verdict *v)
+{
+	const struct rootfs_spec *first = a->n ? &a->plans[0]->rootfs : NULL;
+
+	for (unsigned i = 0; first && i < first->n_readonly; i++)
+		check_one_readonly(r, a, first->readonly_paths[i].path, v);
+	for (unsigned i = 0; first && i < first->n_mounts; i++)
+		if (first->mounts[i].flags & MS_RDONLY)
+			check_one_readonly(r, a, first->mounts[i].target, v);
+}
+
+/*
+ * What the entitlements grant: the host's user namespace, capabilities, system calls,
+ * namespaces, devices and limits (facts: the caller's own limits, or NULL), masks, writable
+ * kernel interfaces.
+ */
+static void check_grants(const struct ent_plan *request, const struct ent_allowed *allowed,
+                         const struct ent_request_facts *facts, struct ent_verdict *out)
+{
+	check_host_userns(request, allowed, out);
 	check_caps(request, allowed, out);
 	check_seccomp(request, allowed, out);
 	check_namespaces(request, allowed, out);
-	check_devices(request, allowed, out);
+	check_devices(request, allowed, facts, out);
 	check_masks(request, allowed, out);
+	check_readonly(request, allowed, out);
 }
 
 void ent_policy_check(const struct ent_plan *request, const struct ent_allowed *allowed,
@@ -340,7 +440,7 @@ void ent_policy_check(const struct ent_plan *request, const struct ent_allowed *
 	if (!allowed)
 		return;
 	ent_policy_check_dirs(allowed->policy, facts, out);
-	check_grants(request, allowed, out);
+	check_grants(request, allowed, facts, out);
 	ent_policy_check_options(request, allowed->policy, facts, out);
 }
 
@@ -349,7 +449,7 @@ void ent_policy_check_grants(const struct ent_plan *request, const struct ent_al
 {
 	memset(out, 0, sizeof(*out));
 	out->allowed = true;
-	check_grants(request, allowed, out);
+	check_grants(request, allowed, NULL, out);
 }
 
 /* Append to buf, keeping it terminated; truncation shows as a cut line, never an overflow. */

@@ -59,7 +59,9 @@ struct ent_policy {
 		int protocol; /* IPPROTO_TCP or IPPROTO_UDP */
 	} publish[ENT_POLICY_MAX];
 	unsigned n_publish;
-	struct ent_limits limits;        /* limit pids|memory|cpus|tmpfs VALUE */
+	struct ent_limits limits; /* limit pids|memory|cpus|tmpfs VALUE */
+	bool host_userns; /* allow host-userns: an OCI config without a user namespace (its root
+	                     is the host's root) may run */
 	char profile_dir[ENT_ITEM_MAX];  /* profile-dir DIR; "": ENT_PROFILE_DIR_DEFAULT */
 	char seccomp_root[ENT_ITEM_MAX]; /* seccomp-root DIR; "": ENT_SECCOMP_ROOT_DEFAULT */
 };
@@ -97,6 +99,7 @@ int ent_profile_parse(const char *name, const char *text, const char *source,
 
 /*
  * Parse a node policy: lines "allow ENTITLEMENT", "allow profile NAME", "allow seccomp REF",
+ * "allow host-userns",
  * "allow volume PATH[:ro]", "allow rootfs PATH", "allow subnet CIDR",
  * "allow publish [IP:]PORT[-PORT][/udp]", "limit pids N|max", "limit memory SIZE",
  * "limit cpus N", "limit tmpfs SIZE", "profile-dir DIR", "seccomp-root DIR", '#' comments,
@@ -148,6 +151,12 @@ struct ent_request_facts {
 	                                     rootfs is a host system directory (never allowed) */
 	char profile_dir[ENT_ITEM_MAX];   /* --profile-dir, when it is not the policy's */
 	char seccomp_root[ENT_ITEM_MAX];  /* --seccomp-profile-root, when it is not the policy's */
+	/*
+	 * The hard resource limits the caller has, by RLIMIT_ number (0: unknown). A limit a
+	 * request sets at or below one of these widens nothing (the process could set it
+	 * itself); only one above is a grant ("RLIMIT_NOFILE raised").
+	 */
+	uint64_t rlimit_hard[ENT_MAX_RLIMITS];
 };
 
 /*
@@ -161,10 +170,11 @@ void ent_policy_check(const struct ent_plan *request, const struct ent_allowed *
                       const struct ent_request_facts *facts, struct ent_verdict *out);
 
 /*
- * Only the grants of request that none of allowed's plans has (capabilities, system calls,
- * shared namespaces, network reach, devices, unmasked paths, raised limits), without a
- * policy's options and directories (allowed->policy may be NULL): how much more than allowed
- * a request asks. ent-run learn ranks candidate proposals by it (entitlements/learn.h).
+ * Only the grants of request that none of allowed's plans has (the host's user namespace,
+ * capabilities, system calls, shared namespaces, network reach, devices, unmasked paths,
+ * writable kernel interfaces, raised limits), without a policy's options and directories
+ * (allowed->policy may be NULL): how much more than allowed a request asks. ent-run learn ranks
+ * candidate proposals by it (entitlements/learn.h).
  */
 void ent_policy_check_grants(const struct ent_plan *request, const struct ent_allowed *allowed,
                              struct ent_verdict *out);

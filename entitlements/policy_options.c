@@ -118,7 +118,7 @@ static void check_paths(const struct ent_plan *r, const struct ent_policy *pol,
 		const struct rootfs_mount *m = &r->rootfs.mounts[i];
 		bool ro = m->flags & MS_RDONLY;
 
-		if (strcmp(ent_why(m->why), "--volume"))
+		if (!m->volume)
 			continue;
 		ok = false;
 		for (unsigned j = 0; j < pol->n_volumes && !ok; j++)
@@ -127,7 +127,7 @@ static void check_paths(const struct ent_plan *r, const struct ent_policy *pol,
 		if (ok)
 			continue;
 		snprintf(grant, sizeof(grant), "volume %.280s%s", m->source, ro ? ":ro" : "");
-		ent_verdict_add(v, grant, "--volume", NULL);
+		ent_verdict_add(v, grant, m->why, NULL);
 	}
 }
 

@@ -359,6 +359,11 @@ static int allow_line(struct ent_policy *pol, char *word, struct rt_err *err)
 	}
 	if (*arg)
 		return rt_fail(err, 0, "unexpected '%s' after 'allow %s'", arg, word);
+	/* OCI runtime mode: a config without a user namespace runs container root as host root. */
+	if (!strcmp(word, "host-userns")) {
+		pol->host_userns = true;
+		return 0;
+	}
 	return add_entitlement(pol->entitlements, &pol->n_entitlements, ENT_POLICY_MAX, word, err);
 }
 

@@ -468,6 +468,11 @@ static void spec_annotations(struct json_object *spec, const struct ent_plan *pl
 	jadd(spec, "annotations", a);
 }
 
+const char *ent_seccomp_native_arch(void)
+{
+	return SCMP_ARCH_NATIVE;
+}
+
 int ent_spec_print(FILE *out, const struct ent_plan *plan, struct rt_err *err)
 {
 	struct json_object *spec = json_object_new_object();

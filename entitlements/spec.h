@@ -20,4 +20,7 @@
  */
 int ent_spec_print(FILE *out, const struct ent_plan *plan, struct rt_err *err);
 
+/* The libseccomp name of the architecture ent-run filters ("SCMP_ARCH_X86_64"). */
+const char *ent_seccomp_native_arch(void);
+
 #endif

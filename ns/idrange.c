@@ -338,6 +338,53 @@ out:
 	return r;
 }
 
+int ns_idrange_hand_over(struct ns_idlease *l, pid_t pid, struct rt_err *err)
+{
+	char path[sizeof(IDS_DIR) + sizeof(l->name) + 1], tmp[sizeof(path) + 8], owner[64];
+	int n = proc_owner_line_of(pid, owner, sizeof(owner));
+
+	snprintf(path, sizeof(path), "%s/%s", IDS_DIR, l->name);
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	rt_trace("ns", "write %s \"%.*s\": the lease goes to the container's process", path, n - 1,
+	         owner);
+	/* A new file renamed over the lease: a reader sees the old owner or the new one. */
+	if (write_file(tmp, owner, O_CREAT | O_TRUNC) < 0 || rename(tmp, path) < 0) {
+		rt_fail(err, errno, "ns: hand the lease %s to pid %d", path, (int)pid);
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+const char *ns_idrange_name(const struct ns_idlease *l)
+{
+	return l->name;
+}
+
+void ns_idrange_forget(struct ns_idlease *l)
+{
+	free(l);
+}
+
+void ns_idrange_release_name(const char *name, pid_t pid, unsigned long long starttime)
+{
+	char path[sizeof(IDS_DIR) + 40], owner[64] = "", want[64];
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	if (!name[0] || strchr(name, '/') ||
+	    snprintf(path, sizeof(path), "%s/%s", IDS_DIR, name) >= (int)sizeof(path))
+		return;
+	/* Once its holder died the block may have been collected and leased again: not ours. */
+	snprintf(want, sizeof(want), "%ld %llu\n", (long)pid, starttime);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	n = fd >= 0 ? read(fd, owner, sizeof(owner) - 1) : -1;
+	if (n <= 0 || strcmp(owner, want))
+		return;
+	rt_trace("ns", "unlink %s", path);
+	unlink(path);
+}
+
 void ns_idrange_release(struct ns_idlease *l)
 {
 	char path[sizeof(IDS_DIR) + sizeof(l->name) + 1];

@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "base/err.h"
 
@@ -60,6 +61,26 @@ struct ns_idlease;
  */
 int ns_idrange_lease(const struct ns_idpool *pool, bool take, uint32_t *uid_start,
                      uint32_t *gid_start, struct ns_idlease **out, struct rt_err *err);
+
+/*
+ * OCI create: the container outlives ent-run, so its first process pid becomes the holder of
+ * the lease (the file is rewritten atomically); the next lease collects the block once that
+ * process has exited. Returns 0 or -1 with err.
+ */
+int ns_idrange_hand_over(struct ns_idlease *l, pid_t pid, struct rt_err *err);
+
+/* The lease's name in /run/ent-run/ids ("524288-524288"), to give it back later by name. */
+const char *ns_idrange_name(const struct ns_idlease *l);
+
+/* Free l and keep the lease (handed over). */
+void ns_idrange_forget(struct ns_idlease *l);
+
+/*
+ * Give back the block leased as name to the process pid that started at starttime (OCI
+ * delete, once the container's processes are gone). A lease that names another holder (the
+ * block was collected and leased again since) is left alone.
+ */
+void ns_idrange_release_name(const char *name, pid_t pid, unsigned long long starttime);
 
 /*
  * Give the block back. Call it once no process of the container can be left (the container's

@@ -22,6 +22,7 @@
 #include <spawn.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -42,10 +43,119 @@ unsigned long ns_clone_flags(const struct ns_spec *spec)
 	 * is created, so the child unshares it only once the parent has moved it into its cgroup.
 	 */
 	for (int k = 0; k < NS_COUNT; k++) {
-		if (spec->unshare[k] && k != NS_CGROUP)
+		if (spec->unshare[k] && !spec->path[k] && k != NS_CGROUP)
 			flags |= ent_ns_names[k].clone_flag;
 	}
 	return flags;
+}
+
+/* The namespace's file in /proc/PID/ns: the table's name, but "mnt" for mount. */
+static const char *proc_name(int k)
+{
+	return k == NS_MNT ? "mnt" : ent_ns_names[k].name;
+}
+
+/* Join the namespace of kind k open at fd (setns(2)); a failure names the path. */
+static int join_one(const struct ns_spec *spec, int k, int fd, struct rt_err *err)
+{
+	const struct ent_ns_name *n = &ent_ns_names[k];
+
+	rt_trace("ns", "setns(\"%s\", %s)", spec->path[k], n->flag);
+	if (setns(fd, (int)n->clone_flag) == 0)
+		return 0;
+	rt_fail(err, errno, "ns: join the %s namespace %s", n->prose, spec->path[k]);
+	if (err->errnum == EINVAL)
+		rt_err_hint(err, "is %s a %s namespace (a /proc/PID/ns/%s or a bind mount of one)?",
+		            spec->path[k], n->prose, proc_name(k));
+	return -1;
+}
+
+int ns_join_paths(const struct ns_spec *spec, struct ns_saved *saved, struct rt_err *err)
+{
+	int target[NS_COUNT];
+	int r = 0;
+
+	saved->cwd = -1;
+	for (int k = 0; k < NS_COUNT; k++)
+		saved->fd[k] = target[k] = -1;
+	/* Every path opened first: once in another mount namespace, paths name its files. */
+	for (int k = 0; k < NS_COUNT && r == 0; k++) {
+		const struct ent_ns_name *n = &ent_ns_names[k];
+		char self[40];
+
+		if (!spec->unshare[k] || !spec->path[k])
+			continue;
+		snprintf(self, sizeof(self), "/proc/self/ns/%s", proc_name(k));
+		saved->fd[k] = open(self, O_RDONLY | O_CLOEXEC);
+		if (saved->fd[k] < 0)
+			r = rt_fail(err, errno, "ns: open %s", self);
+		else if ((target[k] = open(spec->path[k], O_RDONLY | O_CLOEXEC)) < 0)
+			r = rt_fail(err, errno, "ns: open the %s namespace %s", n->prose,
+			            spec->path[k]);
+	}
+	/* setns into a mount namespace moves our root and working directory: kept to return. */
+	if (r == 0 && target[NS_MNT] >= 0) {
+		saved->cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (saved->cwd < 0)
+			r = rt_fail(err, errno, "ns: open the working directory");
+	}
+	for (int k = 0; k < NS_COUNT && r == 0; k++)
+		if (k != NS_MNT && target[k] >= 0)
+			r = join_one(spec, k, target[k], err);
+	if (r == 0 && target[NS_MNT] >= 0) /* the mount namespace last */
+		r = join_one(spec, NS_MNT, target[NS_MNT], err);
+	for (int k = 0; k < NS_COUNT; k++)
+		if (target[k] >= 0)
+			close(target[k]);
+	return r;
+}
+
+int ns_restore(struct ns_saved *saved, struct rt_err *err)
+{
+	int r = 0;
+
+	for (int k = 0; k < NS_COUNT; k++) {
+		const struct ent_ns_name *n = &ent_ns_names[k];
+
+		if (saved->fd[k] < 0)
+			continue;
+		rt_trace("ns", "setns(/proc/self/ns/%s, %s): back to ours", proc_name(k), n->flag);
+		if (setns(saved->fd[k], (int)n->clone_flag) < 0 && r == 0)
+			r = rt_fail(err, errno, "ns: return to our %s namespace", n->prose);
+		close(saved->fd[k]);
+		saved->fd[k] = -1;
+	}
+	if (saved->cwd >= 0) {
+		if (fchdir(saved->cwd) < 0 && r == 0)
+			r = rt_fail(err, errno, "ns: return to our working directory");
+		close(saved->cwd);
+		saved->cwd = -1;
+	}
+	return r;
+}
+
+unsigned long ns_flags_apart(pid_t pid)
+{
+	unsigned long flags = 0;
+
+	for (int k = 0; k < NS_COUNT; k++) {
+		char theirs[48];
+
+		snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", (int)pid, proc_name(k));
+		if (!ns_is_ours(theirs, (enum ns_kind)k))
+			flags |= ent_ns_names[k].clone_flag;
+	}
+	return flags;
+}
+
+bool ns_is_ours(const char *path, enum ns_kind kind)
+{
+	char self[40];
+	struct stat a, b;
+
+	snprintf(self, sizeof(self), "/proc/self/ns/%s", proc_name(kind));
+	return stat(path, &a) == 0 && stat(self, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
 }
 
 /* Write text to /proc/PID/NAME in one write(2): the kernel accepts a map only whole, once. */
@@ -163,16 +273,43 @@ int ns_set_hostname(const struct ns_spec *spec, struct rt_err *err)
 {
 	if (!spec->unshare[NS_UTS])
 		return 0;
-	/* The UTS namespace is ours alone: the host keeps its name. */
-	rt_trace("ns", "sethostname(\"%s\")", spec->hostname);
-	if (sethostname(spec->hostname, strlen(spec->hostname)) < 0)
-		return rt_fail(err, errno, "ns: sethostname %s", spec->hostname);
+	/* The UTS namespace is not the host's (ours, or one joined): the host keeps its name. */
+	if (spec->hostname[0]) {
+		rt_trace("ns", "sethostname(\"%s\")", spec->hostname);
+		if (sethostname(spec->hostname, strlen(spec->hostname)) < 0)
+			return rt_fail(err, errno, "ns: sethostname %s", spec->hostname);
+	}
+	if (spec->domainname[0]) {
+		rt_trace("ns", "setdomainname(\"%s\")", spec->domainname);
+		if (setdomainname(spec->domainname, strlen(spec->domainname)) < 0)
+			return rt_fail(err, errno, "ns: setdomainname %s", spec->domainname);
+	}
+	return 0;
+}
+
+int ns_write_sysctls(const struct ns_spec *spec, struct rt_err *err)
+{
+	for (unsigned i = 0; i < spec->n_sysctls; i++) {
+		const struct ent_sysctl *s = &spec->sysctls[i];
+		char path[ENT_PATH_MAX];
+		bool slashes = strchr(s->key, '/');
+
+		/* sysctl(8): "net.ipv4.ip_forward" is /proc/sys/net/ipv4/ip_forward. */
+		if (snprintf(path, sizeof(path), "/proc/sys/%s", s->key) >= (int)sizeof(path))
+			return rt_fail(err, ENAMETOOLONG, "ns: sysctl %s", s->key);
+		for (char *p = path + 10; !slashes && *p; p++)
+			if (*p == '.')
+				*p = '/';
+		rt_trace("ns", "write %s \"%s\"  [%s]", path, s->value, s->why);
+		if (write_file(path, s->value, 0) < 0)
+			return rt_fail(err, errno, "ns: sysctl %s=%s (%s)", s->key, s->value, path);
+	}
 	return 0;
 }
 
 int ns_enter_cgroup(const struct ns_spec *spec, struct rt_err *err)
 {
-	if (!spec->unshare[NS_CGROUP])
+	if (!spec->unshare[NS_CGROUP] || spec->path[NS_CGROUP])
 		return 0;
 	/*
 	 * A cgroup namespace shows our current cgroup as "/" in /proc/self/cgroup and in every

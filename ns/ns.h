@@ -5,6 +5,7 @@
 #ifndef NS_NS_H
 #define NS_NS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -12,11 +13,42 @@
 #include "entitlements/plan.h"
 
 /*
- * The CLONE_NEW* flags to pass to clone() for spec. The cgroup namespace is left out: its root
- * is the cgroup of the process that creates it, so the child creates it itself
- * (ns_enter_cgroup) once the parent has moved it into the container's cgroup.
+ * The CLONE_NEW* flags to pass to clone() for spec: the namespaces to create, not those joined
+ * by path. The cgroup namespace is left out: its root is the cgroup of the process that creates
+ * it, so the child creates it itself (ns_enter_cgroup) once the parent has moved it into the
+ * container's cgroup.
  */
 unsigned long ns_clone_flags(const struct ns_spec *spec);
+
+/* Our own namespaces, kept open while we stand in the container's (ns_join_paths). */
+struct ns_saved {
+	int fd[NS_COUNT]; /* /proc/self/ns/NAME, -1 where nothing was joined */
+	int cwd;          /* our working directory, when a mount namespace was joined; else -1 */
+};
+
+/*
+ * Parent, right before clone(): join the namespaces spec names by path (setns(2)), so that the
+ * child, which inherits them, starts inside them; a PID namespace applies to children only.
+ * Done by the parent, which is still host root: joining needs CAP_SYS_ADMIN over the
+ * namespace, which a child in a new user namespace would lack. A mount namespace is joined
+ * last (its paths are not ours), and only without a new user namespace (which could not
+ * mount in it); a user namespace is never joined (the compiler refuses both). ns_restore()
+ * takes the parent back, also after a failure here. Returns 0 or -1 with err naming the
+ * path.
+ */
+int ns_join_paths(const struct ns_spec *spec, struct ns_saved *saved, struct rt_err *err);
+
+/* Back to the namespaces saved by ns_join_paths, and close them. Returns 0 or -1 with err. */
+int ns_restore(struct ns_saved *saved, struct rt_err *err);
+
+/*
+ * The CLONE_NEW* flags of the namespaces pid is in that are not the caller's: what to join
+ * (setns(2) with a pidfd) to be where pid is (OCI exec).
+ */
+unsigned long ns_flags_apart(pid_t pid);
+
+/* Is path (/run/netns/x, /proc/1/ns/net) the caller's own namespace of kind, i.e. the host's? */
+bool ns_is_ours(const char *path, enum ns_kind kind);
 
 /*
  * Parent: write the uid and gid maps of pid's new user namespace. As root: /proc/PID/uid_map
@@ -33,8 +65,18 @@ int ns_write_idmaps(pid_t pid, const struct ns_spec *spec, struct rt_err *err);
  */
 int ns_become_root(const struct ns_spec *spec, struct rt_err *err);
 
-/* Child: set the host name inside the new UTS namespace (no-op when it is shared). */
+/*
+ * Child: set the host name (and the NIS domain name, when the plan has one) inside the new UTS
+ * namespace, or the one joined by path; nothing when it is the host's, or for an empty name.
+ */
 int ns_set_hostname(const struct ns_spec *spec, struct rt_err *err);
+
+/*
+ * Child, in the container's namespaces and before its /proc is mounted: write spec's kernel
+ * parameters to /proc/sys (they belong to the namespaces the child is in: /proc/sys/net to its
+ * network namespace, kernel.shm* to its IPC namespace). Returns 0 or -1 with err.
+ */
+int ns_write_sysctls(const struct ns_spec *spec, struct rt_err *err);
 
 /* Child: create the cgroup namespace, rooted at the cgroup we are in now (no-op if shared). */
 int ns_enter_cgroup(const struct ns_spec *spec, struct rt_err *err);

@@ -13,7 +13,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -64,6 +66,40 @@ static int bind_device(int root_fd, const struct rootfs_device *dev, struct rt_e
 	return rootfs_bind(root_fd, &req, err);
 }
 
+/*
+ * A node made with mknod(2) (OCI linux.devices, when the container's root is host root: no user
+ * namespace may make one). Whatever is at the path goes first; the mode is set after, as mknod
+ * applies the umask.
+ */
+static int make_device(int root_fd, const struct rootfs_device *dev, struct rt_err *err)
+{
+	const char *slash = strrchr(dev->path, '/');
+	mode_t type = dev->type == 'b' ? S_IFBLK : dev->type == 'p' ? S_IFIFO : S_IFCHR;
+	_cleanup_close_ int dir_fd = -1;
+	char dir[ENT_PATH_MAX];
+	const char *name;
+
+	if (!slash || slash == dev->path || !slash[1])
+		return rt_fail(err, 0, "rootfs: device %s: not a path below a directory",
+		               dev->path);
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - dev->path), dev->path);
+	name = slash + 1;
+	dir_fd = rootfs_open_target(root_fd, dir, ROOTFS_TARGET_DIR, "device", err);
+	if (dir_fd < 0)
+		return -1;
+	rt_trace("rootfs", "mknodat(\"%s\", %c %u:%u, %04o)  [%s]", dev->path, dev->type,
+	         dev->major, dev->minor, dev->mode, dev->why);
+	if (unlinkat(dir_fd, name, 0) < 0 && errno != ENOENT)
+		return rt_fail(err, errno, "rootfs: device %s: remove what is there", dev->path);
+	if (mknodat(dir_fd, name, type | (dev->mode & 07777), makedev(dev->major, dev->minor)) < 0)
+		return rt_fail(err, errno, "rootfs: mknod %s (%c %u:%u)", dev->path, dev->type,
+		               dev->major, dev->minor);
+	if (fchownat(dir_fd, name, dev->uid, dev->gid, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    fchmodat(dir_fd, name, dev->mode & 07777, 0) < 0)
+		return rt_fail(err, errno, "rootfs: device %s: owner and mode", dev->path);
+	return 0;
+}
+
 /* Links made by name in the container's /dev; an entry already there is kept. */
 static int make_links(int root_fd, struct rt_err *err)
 {
@@ -93,6 +129,8 @@ int rootfs_populate_dev(int root_fd, const struct rootfs_spec *spec,
 		if (trees && trees->devices[i] >= 0)
 			r = rootfs_attach_tree(root_fd, trees->devices[i], dev->path, true,
 			                       "device", err);
+		else if (dev->mknod)
+			r = make_device(root_fd, dev, err);
 		else
 			r = bind_device(root_fd, dev, err);
 		if (r < 0)

@@ -229,11 +229,34 @@ int rootfs_attach_tree(int root_fd, int tree, const char *target, bool create_fi
 	return 0;
 }
 
+/* OCI "shared", "rslave", ...: the mount's propagation, once it is made. */
+static int set_propagation(int root_fd, const struct rootfs_mount *m, struct rt_err *err)
+{
+	char path[ROOTFS_FD_PATH_MAX], names[ROOTFS_FLAGS_MAX];
+	_cleanup_close_ int fd = -1;
+
+	fd = rootfs_open_target(root_fd, m->target, ROOTFS_TARGET_EXISTING, "mount", err);
+	if (fd < 0)
+		return -1;
+	rt_trace("rootfs", "mount(NULL, \"%s\", NULL, %s)", m->target,
+	         ent_mount_flag_names(m->propagation, names, sizeof(names)));
+	if (mount(NULL, rootfs_fd_path(fd, path), NULL, m->propagation, NULL) < 0)
+		return rt_fail(err, errno, "rootfs: set the propagation of %s (%s)", m->target,
+		               names);
+	return 0;
+}
+
 int rootfs_apply_mount(int root_fd, const struct rootfs_mount *m, int tree, struct rt_err *err)
 {
+	int r;
+
 	if (tree >= 0)
-		return rootfs_attach_tree(root_fd, tree, m->target, m->create_file, "volume", err);
-	if (!strcmp(m->fstype, "bind"))
-		return bind_host(root_fd, m, m->source, m->flags, "volume", err);
-	return mount_new(root_fd, m, err);
+		r = rootfs_attach_tree(root_fd, tree, m->target, m->create_file, "volume", err);
+	else if (!strcmp(m->fstype, "bind"))
+		r = bind_host(root_fd, m, m->source, m->flags, "volume", err);
+	else
+		r = mount_new(root_fd, m, err);
+	if (r < 0 || !m->propagation)
+		return r;
+	return set_propagation(root_fd, m, err);
 }

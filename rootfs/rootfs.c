@@ -23,15 +23,31 @@
 #include "base/log.h"
 #include "rootfs/internal.h"
 
+/* Does the plan ask for a slave anywhere (the root, a mount)? */
+static bool wants_slave(const struct rootfs_spec *spec)
+{
+	if (spec->propagation & MS_SLAVE)
+		return true;
+	for (unsigned i = 0; i < spec->n_mounts; i++)
+		if (spec->mounts[i].propagation & MS_SLAVE)
+			return true;
+	return false;
+}
+
 /*
  * Mount namespace: make every mount private first. Otherwise our mounts would propagate back
- * to the host, where / is usually shared (mount_namespaces(7)).
+ * to the host, where / is usually shared (mount_namespaces(7)). A plan that asks for a slave
+ * (OCI "rslave") makes them slaves instead: the host's mount events still reach the container,
+ * never the other way.
  */
-static int make_private(struct rt_err *err)
+static int make_private(const struct rootfs_spec *spec, struct rt_err *err)
 {
-	rt_trace("rootfs", "mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE)");
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
-		rt_fail(err, errno, "rootfs: make / private");
+	unsigned long flags = MS_REC | (wants_slave(spec) ? MS_SLAVE : MS_PRIVATE);
+
+	rt_trace("rootfs", "mount(NULL, \"/\", NULL, MS_REC|%s)",
+	         flags & MS_SLAVE ? "MS_SLAVE" : "MS_PRIVATE");
+	if (mount(NULL, "/", NULL, flags, NULL) < 0) {
+		rt_fail(err, errno, "rootfs: make / %s", flags & MS_SLAVE ? "a slave" : "private");
 		if (err->errnum == EPERM || err->errnum == EINVAL)
 			rt_err_hint(err, "rootfs_enter runs in a new mount namespace owned by our "
 			                 "user namespace");
@@ -152,12 +168,33 @@ static int switch_root(int root_fd, struct rt_err *err)
 	return 0;
 }
 
+/*
+ * --no-pivot: for a host whose "/" is a ramdisk (rootfs, initramfs), which pivot_root(2)
+ * refuses. The rootfs mount is moved on top of "/" (MS_MOVE) and chroot(2) makes it the root.
+ * Weaker than pivot_root: the host's mounts stay in the mount namespace, under the moved one.
+ */
+static int move_root(int root_fd, struct rt_err *err)
+{
+	rt_trace("rootfs", "fchdir(rootfs)");
+	if (fchdir(root_fd) < 0)
+		return rt_fail(err, errno, "rootfs: chdir to the rootfs");
+	rt_trace("rootfs", "mount(\".\", \"/\", NULL, MS_MOVE)  [--no-pivot]");
+	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+		return rt_fail(err, errno, "rootfs: move the rootfs onto / (--no-pivot)");
+	rt_trace("rootfs", "chroot(\".\"), chdir(\"/\")");
+	if (chroot(".") < 0)
+		return rt_fail(err, errno, "rootfs: chroot (--no-pivot)");
+	if (chdir("/") < 0)
+		return rt_fail(err, errno, "rootfs: chdir to /");
+	return 0;
+}
+
 int rootfs_enter(const struct rootfs_spec *spec, const struct rootfs_trees *trees,
                  struct rt_err *err)
 {
 	_cleanup_close_ int root_fd = -1;
 
-	if (make_private(err) < 0)
+	if (make_private(spec, err) < 0)
 		return -1;
 	if (trees && trees->root >= 0)
 		root_fd = attach_root(spec, trees->root, err);
@@ -203,5 +240,16 @@ int rootfs_enter(const struct rootfs_spec *spec, const struct rootfs_trees *tree
 	 */
 	if (spec->readonly && rootfs_remount(root_fd, "/", MS_RDONLY, false, err) < 0)
 		return -1;
-	return switch_root(root_fd, err);
+	if ((spec->no_pivot ? move_root(root_fd, err) : switch_root(root_fd, err)) < 0)
+		return -1;
+	/* OCI linux.rootfsPropagation, on the new "/" (pivot_root refuses a shared new root). */
+	if (spec->propagation) {
+		char names[ROOTFS_FLAGS_MAX];
+
+		rt_trace("rootfs", "mount(NULL, \"/\", NULL, %s)",
+		         ent_mount_flag_names(spec->propagation, names, sizeof(names)));
+		if (mount(NULL, "/", NULL, spec->propagation, NULL) < 0)
+			return rt_fail(err, errno, "rootfs: set the propagation of / (%s)", names);
+	}
+	return 0;
 }

@@ -14,11 +14,13 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <linux/bpf.h>
+#include <linux/magic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
@@ -80,10 +82,12 @@ long long cgroup_keyed_value(const char *text, const char *key)
 
 unsigned cgroup_wanted(const struct cgroup_spec *spec)
 {
-	return (spec->memory_bytes > 0 ? 1u << CGROUP_MEMORY : 0) |
+	return (spec->memory_bytes > 0 || spec->memory_reservation_bytes > 0 ? 1u << CGROUP_MEMORY
+	                                                                     : 0) |
 	       (spec->pids_max > 0 && !spec->pids_rlimit ? 1u << CGROUP_PIDS : 0) |
-	       (spec->cpu_quota_us > 0 ? 1u << CGROUP_CPU : 0) |
+	       (spec->cpu_quota_us > 0 || spec->cpu_shares > 0 ? 1u << CGROUP_CPU : 0) |
 	       (spec->n_devrules > 0 ? 1u << CGROUP_DEVICES : 0) |
+	       (spec->cpuset_cpus || spec->cpuset_mems ? 1u << CGROUP_CPUSET : 0) |
 	       (spec->stats ? CGROUP_STATS_CONTROLLERS : 0) | (spec->track ? 1u << CGROUP_PIDS : 0);
 }
 
@@ -101,6 +105,13 @@ static const char *controller_why(const struct cgroup_spec *spec, enum cgroup_co
 	                            ? spec->pids_why
 	                            : NULL;
 
+	/* The limits only an OCI config sets, named as it names them. */
+	if (!limit && c == CGROUP_MEMORY && spec->memory_reservation_bytes > 0)
+		return "linux.resources.memory.reservation";
+	if (!limit && c == CGROUP_CPU && spec->cpu_shares > 0)
+		return "linux.resources.cpu.shares";
+	if (c == CGROUP_CPUSET && (spec->cpuset_cpus || spec->cpuset_mems))
+		return spec->cpuset_cpus ? "linux.resources.cpu.cpus" : "linux.resources.cpu.mems";
 	if (limit && strcmp(limit, why_default))
 		return limit;
 	if (spec->stats && c != CGROUP_IO && (CGROUP_STATS_CONTROLLERS & (1u << c)))
@@ -253,21 +264,61 @@ static int write_devices(const struct cgroup_hier *h, const char *dir,
 	return 0;
 }
 
+/*
+ * The directories on the way to an OCI cgroupsPath ("/pod/c1": "/pod"), below base: created
+ * when missing (cpuset: a new one starts empty and gets its parent's CPUs and nodes), and on
+ * v2 each one's parent enables the controllers in use for its children. *parent receives the
+ * last one, the new cgroup's parent.
+ */
+static int make_parents(struct rt_cgroup *cg, const struct cgroup_hier *h, const char *base,
+                        const char *name, char *parent, size_t size, struct rt_err *err)
+{
+	bool v2_enable =
+	        h->v2 && (h->controllers & cgroup_wanted(&cg->spec) & ~(1u << CGROUP_DEVICES));
+	const char *p = name;
+
+	snprintf(parent, size, "%s", base);
+	for (;;) {
+		size_t skip = strspn(p, "/"), len = strcspn(p + skip, "/");
+		char next[ENT_PATH_MAX];
+
+		p += skip;
+		if (!p[len])
+			return v2_enable ? cgroup_v2_enable(h, parent, &cg->spec, err) : 0;
+		if (v2_enable && cgroup_v2_enable(h, parent, &cg->spec, err) < 0)
+			return -1;
+		if (snprintf(next, sizeof(next), "%s/%.*s", strcmp(parent, "/") ? parent : "",
+		             (int)len, p) >= (int)sizeof(next))
+			return rt_fail(err, ENAMETOOLONG, "cgroup: %s/%s", base, name);
+		if (mkdir(next, 0755) == 0) {
+			rt_trace("cgroup", "mkdir(\"%s\")", next);
+			if (!h->v2 && strstr(h->opts, "cpuset") &&
+			    cgroup_v1_init_cpuset(parent, next, err) < 0)
+				return -1;
+		} else if (errno != EEXIST) {
+			return rt_fail(err, errno, "cgroup: create %s", next);
+		}
+		snprintf(parent, size, "%s", next);
+		p += len;
+	}
+}
+
 /* Our cgroup in hierarchy i: collect leftovers, create, write the limits it carries. */
 static int create_one(struct rt_cgroup *cg, unsigned i, const char *name, struct rt_err *err)
 {
 	const struct cgroup_hier *h = &cg->layout.h[i];
 	unsigned used = h->controllers & cgroup_wanted(&cg->spec);
-	char own[ENT_PATH_MAX], path[ENT_PATH_MAX];
+	char own[ENT_PATH_MAX], parent[ENT_PATH_MAX], path[ENT_PATH_MAX];
 	int r;
 
 	cgroup_own_dir(h, own, sizeof(own));
 	cgroup_collect_stale(own);
 	/*
 	 * Only the hierarchies in use (a limit, the device rules) get a cgroup: each costs a
-	 * mkdir, a move and an rmdir per start, and the container sees only these.
+	 * mkdir, a move and an rmdir per start, and the container sees only these. An OCI
+	 * container gets one in each, as with runc: engines find its processes there.
 	 */
-	if (!used) {
+	if (!used && !cg->spec.path) {
 		cg->skip[i] = true;
 		return 0;
 	}
@@ -275,15 +326,17 @@ static int create_one(struct rt_cgroup *cg, unsigned i, const char *name, struct
 		return -1;
 	if (cg->skip[i])
 		return 0;
-	if (h->v2 && (used & ~(1u << CGROUP_DEVICES)) &&
-	    cgroup_v2_enable(h, own, &cg->spec, err) < 0)
+	/* An absolute OCI cgroupsPath starts at the hierarchy's root, anything else at ours. */
+	if (make_parents(cg, h, name[0] == '/' ? h->mnt : own, name, parent, sizeof(parent), err) <
+	    0)
 		return -1;
-	if (snprintf(path, sizeof(path), "%s/%s", own, name) >= (int)sizeof(path))
-		return rt_fail(err, ENAMETOOLONG, "cgroup: %s/%s", own, name);
+	if (snprintf(path, sizeof(path), "%s/%s", parent,
+	             strrchr(name, '/') ? strrchr(name, '/') + 1 : name) >= (int)sizeof(path))
+		return rt_fail(err, ENAMETOOLONG, "cgroup: %s/%s", parent, name);
 	if (make_dir(path, err) < 0)
 		return -1;
 	memcpy(cg->dir[i], path, sizeof(path));
-	if (!h->v2 && strstr(h->opts, "cpuset") && cgroup_v1_init_cpuset(own, path, err) < 0)
+	if (!h->v2 && strstr(h->opts, "cpuset") && cgroup_v1_init_cpuset(parent, path, err) < 0)
 		return -1;
 	r = h->v2 ? cgroup_v2_write_limits(h, path, &cg->spec, err)
 	          : cgroup_v1_write_limits(h, path, &cg->spec, err);
@@ -307,12 +360,16 @@ int cgroup_create_at(const struct cgroup_layout *layout, const struct cgroup_spe
 		goto fail;
 	if (resolve_devrules(&cg->spec, err) < 0)
 		goto fail;
-	/* Recorded before anything is made: a kill in between leaves nothing unrecorded. */
-	if (geteuid() == 0 && cgroup_register(name, layout, cgroup_wanted(&cg->spec), err) < 0)
+	/*
+	 * Recorded before anything is made: a kill in between leaves nothing unrecorded. Not an
+	 * OCI container's (spec->path): it outlives us, and its delete removes its cgroups.
+	 */
+	if (geteuid() == 0 && !spec->path &&
+	    cgroup_register(name, layout, cgroup_wanted(&cg->spec), err) < 0)
 		goto fail;
-	snprintf(cg->name, sizeof(cg->name), "%s", geteuid() == 0 ? name : "");
+	snprintf(cg->name, sizeof(cg->name), "%s", geteuid() == 0 && !spec->path ? name : "");
 	for (unsigned i = 0; i < layout->n; i++) {
-		if (create_one(cg, i, name, err) < 0)
+		if (create_one(cg, i, spec->path ? spec->path : name, err) < 0)
 			goto fail;
 	}
 	*out = cg;
@@ -355,7 +412,7 @@ int cgroup_create(const struct cgroup_spec *spec, const char *name, struct rt_cg
 	if (geteuid() == 0)
 		cgroup_collect_registered();
 	/* The default container needs none (see entitlements/compile.c): no mkdir, no attach. */
-	if (!cgroup_wanted(spec)) {
+	if (!cgroup_wanted(spec) && !spec->path) {
 		rt_trace("cgroup", "no cgroup: no limit, device rule or report needs one");
 		return 0;
 	}
@@ -471,4 +528,63 @@ void cgroup_destroy(struct rt_cgroup *cg)
 	if (cg->name[0] && geteuid() == 0)
 		cgroup_unregister(cg->name);
 	free(cg);
+}
+
+unsigned cgroup_count(const struct rt_cgroup *cg)
+{
+	return cg ? cg->layout.n : 0;
+}
+
+void cgroup_forget(struct rt_cgroup *cg)
+{
+	free(cg);
+}
+
+/* Is dir in the cgroup2 tree? Its file system says (statfs(2), CGROUP2_SUPER_MAGIC). */
+static bool in_v2(const char *dir)
+{
+	struct statfs sf;
+
+	return statfs(dir, &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+void cgroup_remove_dirs(const char *const *dirs, unsigned n)
+{
+	for (unsigned i = n; i-- > 0;) {
+		if (!dirs[i][0])
+			continue;
+		rt_trace("cgroup", "rmdir(\"%s\")", dirs[i]);
+		remove_dir(dirs[i], in_v2(dirs[i]));
+	}
+}
+
+int cgroup_procs(const char *dir, pid_t *pids, unsigned max, struct rt_err *err)
+{
+	_cleanup_free_ char *text = NULL;
+	char path[ENT_PATH_MAX + 16];
+	unsigned n = 0;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	text = read_text_file(path, 1 << 20);
+	if (!text)
+		return rt_fail(err, errno, "cgroup: read %s", path);
+	for (char *p = text; *p && n < max; p += strcspn(p, "\n"), p += *p == '\n') {
+		long pid = strtol(p, NULL, 10);
+
+		if (pid > 0)
+			pids[n++] = (pid_t)pid;
+	}
+	return (int)n;
+}
+
+int cgroup_enter_dirs(const char *const *dirs, unsigned n, pid_t pid, struct rt_err *err)
+{
+	char text[24];
+
+	snprintf(text, sizeof(text), "%d", (int)pid);
+	for (unsigned i = 0; i < n; i++) {
+		if (dirs[i][0] && cgroup_write(dirs[i], "cgroup.procs", text, false, err) < 0)
+			return -1;
+	}
+	return 0;
 }

@@ -34,6 +34,7 @@ enum cgroup_controller {
 	CGROUP_PIDS,
 	CGROUP_CPU,
 	CGROUP_DEVICES,
+	CGROUP_CPUSET,
 	CGROUP_CPUACCT,
 	CGROUP_IO,
 	CGROUP_N_CONTROLLERS,
@@ -91,14 +92,17 @@ struct rt_cgroup; /* opaque: the directories we created, and the device program 
  * Parent, before clone: remove the cgroups killed runs left (as root, those registered under
  * /run/ent-run/cgroups whose owner is gone: see cgroup_stale.c). Then, when spec wants a
  * cgroup (cgroup_wanted), remove the leftovers below our own cgroup in each hierarchy in use,
- * create name ("ent-run-<our pid>") there, and write spec's limits and device rules into it. A
- * host path in a device rule is stat()ed for its type and major:minor. Fail closed: a
- * controller that an explicit limit, the report (--stats) or tracking needs is an error when
- * no hierarchy of the host offers it, or (rootless) when our cgroup there is not writable;
- * the default pids limit and the device rules are then skipped (traced), and so is the I/O of
- * the report, which says null. With spec->stats, every file the report reads must exist
- * (cgroup_stats_check). Returns 0 and *out (NULL when no cgroup is wanted; free it with
- * cgroup_destroy), or -1 with err and nothing left behind.
+ * create name ("ent-run-<our pid>") there, and write spec's limits and device rules into it.
+ * With spec->path (OCI cgroupsPath) that path is created instead, in every hierarchy, and not
+ * registered (the container outlives us; OCI delete removes it): an absolute one from the
+ * hierarchy's root, a relative one below our own cgroup, with the directories on the way
+ * (which stay, as with runc). A host path in a device rule is stat()ed for its type and
+ * major:minor. Fail closed: a controller that an explicit limit, the report (--stats) or
+ * tracking needs is an error when no hierarchy of the host offers it, or (rootless) when our
+ * cgroup there is not writable; the default pids limit and the device rules are then skipped
+ * (traced), and so is the I/O of the report, which says null. With spec->stats, every file
+ * the report reads must exist (cgroup_stats_check). Returns 0 and *out (NULL when no cgroup is
+ * wanted; free it with cgroup_destroy), or -1 with err and nothing left behind.
  */
 int cgroup_create(const struct cgroup_spec *spec, const char *name, struct rt_cgroup **out,
                   struct rt_err *err);
@@ -129,8 +133,32 @@ void cgroup_kill(struct rt_cgroup *cg);
  */
 void cgroup_destroy(struct rt_cgroup *cg);
 
-/* The directory created in hierarchy i, "" if none (unit tests, tracing). */
+/* The directory created in hierarchy i, "" if none (unit tests, tracing, OCI state). */
 const char *cgroup_dir(const struct rt_cgroup *cg, unsigned i);
+
+/* The number of hierarchies of cg (the i of cgroup_dir). */
+unsigned cgroup_count(const struct rt_cgroup *cg);
+
+/*
+ * Free cg without removing anything: the cgroups outlive this process (OCI create; a later
+ * delete removes them by their directories with cgroup_remove_dirs).
+ */
+void cgroup_forget(struct rt_cgroup *cg);
+
+/*
+ * Remove the cgroup directories dirs[0..n) (from cgroup_dir), deepest hierarchy order as
+ * given, killing whatever is still inside each first (as cgroup_destroy does).
+ */
+void cgroup_remove_dirs(const char *const *dirs, unsigned n);
+
+/*
+ * The processes in the cgroup directory dir (its cgroup.procs), into pids (at most max).
+ * Returns how many, or -1 with err.
+ */
+int cgroup_procs(const char *dir, pid_t *pids, unsigned max, struct rt_err *err);
+
+/* Move pid into each of the cgroup directories dirs[0..n). Returns 0 or -1 with err. */
+int cgroup_enter_dirs(const char *const *dirs, unsigned n, pid_t pid, struct rt_err *err);
 
 /* --- cgroup_stats.c: the report of --stats */
 

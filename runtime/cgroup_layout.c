@@ -36,6 +36,7 @@ static const struct { const char *v1, *v2; } controller_names[CGROUP_N_CONTROLLE
 	[CGROUP_DEVICES] = { "devices", NULL },
 	[CGROUP_CPUACCT] = { "cpuacct", NULL },
 	[CGROUP_IO]      = { NULL,      "io" },
+	[CGROUP_CPUSET]  = { "cpuset",  "cpuset" },
 };
 
 /* v1 super options that are flags of the hierarchy, not the controllers that name it. */

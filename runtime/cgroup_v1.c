@@ -39,11 +39,18 @@ int cgroup_v1_write_limits(const struct cgroup_hier *h, const char *dir,
 	 * it is written second (a new cgroup starts with both unlimited).
 	 */
 	if (has(h, CGROUP_MEMORY) && spec->memory_bytes > 0) {
+		int64_t memsw =
+		        spec->memory_swap_bytes ? spec->memory_swap_bytes : spec->memory_bytes;
+
 		if (write_num(dir, "memory.limit_in_bytes", spec->memory_bytes, false, err) < 0 ||
-		    write_num(dir, "memory.memsw.limit_in_bytes", spec->memory_bytes, true, err) <
-		            0)
+		    write_num(dir, "memory.memsw.limit_in_bytes", memsw, true, err) < 0)
 			return -1;
 	}
+	/* The soft limit: reclaimed down to it first when the host runs short. */
+	if (has(h, CGROUP_MEMORY) && spec->memory_reservation_bytes > 0 &&
+	    write_num(dir, "memory.soft_limit_in_bytes", spec->memory_reservation_bytes, false,
+	              err) < 0)
+		return -1;
 	/* pids: fork() and clone() fail with EAGAIN once the cgroup holds pids.max tasks. */
 	if (has(h, CGROUP_PIDS) && spec->pids_max > 0 &&
 	    write_num(dir, "pids.max", spec->pids_max, false, err) < 0)
@@ -54,6 +61,17 @@ int cgroup_v1_write_limits(const struct cgroup_hier *h, const char *dir,
 		    write_num(dir, "cpu.cfs_quota_us", spec->cpu_quota_us, false, err) < 0)
 			return -1;
 	}
+	/* The CPU weight against the cgroup's siblings (1024 is the default). */
+	if (has(h, CGROUP_CPU) && spec->cpu_shares > 0 &&
+	    write_num(dir, "cpu.shares", (int64_t)spec->cpu_shares, false, err) < 0)
+		return -1;
+	/* Which CPUs and memory nodes (after cg_v1_init_cpuset copied the parent's). */
+	if (has(h, CGROUP_CPUSET) && spec->cpuset_cpus &&
+	    cgroup_write(dir, "cpuset.cpus", spec->cpuset_cpus, false, err) < 0)
+		return -1;
+	if (has(h, CGROUP_CPUSET) && spec->cpuset_mems &&
+	    cgroup_write(dir, "cpuset.mems", spec->cpuset_mems, false, err) < 0)
+		return -1;
 	return 0;
 }
 

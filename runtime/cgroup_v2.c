@@ -19,10 +19,8 @@
 #include "base/log.h"
 
 static const char *const v2_names[CGROUP_N_CONTROLLERS] = {
-	[CGROUP_MEMORY] = "memory",
-	[CGROUP_PIDS] = "pids",
-	[CGROUP_CPU] = "cpu",
-	[CGROUP_IO] = "io",
+	[CGROUP_MEMORY] = "memory", [CGROUP_PIDS] = "pids", [CGROUP_CPU] = "cpu",
+	[CGROUP_CPUSET] = "cpuset", [CGROUP_IO] = "io",
 };
 
 /* Is name one of the space-separated words of list ("cpu" is not "cpuset")? */
@@ -66,6 +64,49 @@ int cgroup_v2_enable(const struct cgroup_hier *h, const char *parent,
 	return 0;
 }
 
+/*
+ * The limits only an OCI config sets: memory.swap.max (swap beyond memory, "max" for -1),
+ * memory.low (the reservation), cpu.weight (from v1 shares, as runc converts them: 2..262144
+ * onto 1..10000) and cpuset.cpus, cpuset.mems.
+ */
+static int write_oci_limits(const struct cgroup_hier *h, const char *dir,
+                            const struct cgroup_spec *spec, struct rt_err *err)
+{
+	bool memory = h->controllers & (1u << CGROUP_MEMORY);
+	char text[48];
+
+	if (memory && spec->memory_bytes > 0 && spec->memory_swap_bytes) {
+		if (spec->memory_swap_bytes < 0)
+			snprintf(text, sizeof(text), "max");
+		else
+			snprintf(text, sizeof(text), "%" PRId64,
+			         spec->memory_swap_bytes - spec->memory_bytes);
+		if (cgroup_write(dir, "memory.swap.max", text, true, err) < 0)
+			return -1;
+	}
+	if (memory && spec->memory_reservation_bytes > 0) {
+		snprintf(text, sizeof(text), "%" PRId64, spec->memory_reservation_bytes);
+		if (cgroup_write(dir, "memory.low", text, false, err) < 0)
+			return -1;
+	}
+	if ((h->controllers & (1u << CGROUP_CPU)) && spec->cpu_shares > 0) {
+		uint64_t shares = spec->cpu_shares < 2 ? 2 : spec->cpu_shares;
+
+		snprintf(text, sizeof(text), "%" PRIu64, 1 + ((shares - 2) * 9999) / 262142);
+		if (cgroup_write(dir, "cpu.weight", text, false, err) < 0)
+			return -1;
+	}
+	if (!(h->controllers & (1u << CGROUP_CPUSET)))
+		return 0;
+	if (spec->cpuset_cpus &&
+	    cgroup_write(dir, "cpuset.cpus", spec->cpuset_cpus, false, err) < 0)
+		return -1;
+	if (spec->cpuset_mems &&
+	    cgroup_write(dir, "cpuset.mems", spec->cpuset_mems, false, err) < 0)
+		return -1;
+	return 0;
+}
+
 int cgroup_v2_write_limits(const struct cgroup_hier *h, const char *dir,
                            const struct cgroup_spec *spec, struct rt_err *err)
 {
@@ -90,5 +131,5 @@ int cgroup_v2_write_limits(const struct cgroup_hier *h, const char *dir,
 		if (cgroup_write(dir, "cpu.max", text, false, err) < 0)
 			return -1;
 	}
-	return 0;
+	return write_oci_limits(h, dir, spec, err);
 }

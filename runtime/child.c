@@ -5,6 +5,8 @@
 #include "runtime/child.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/keyctl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -12,10 +14,13 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "base/err.h"
 #include "base/log.h"
+#include "base/util.h"
 #include "entitlements/explain.h"
 #include "netcfg/netcfg.h"
 #include "ns/ns.h"
@@ -89,8 +94,14 @@ static int child_build(const struct ent_plan *plan, const struct rootfs_trees *t
 		return -1;
 	if (ns_set_hostname(&plan->ns, err) < 0)
 		return -1;
+	/* Kernel parameters of our namespaces, through the host's /proc while it is ours. */
+	if (ns_write_sysctls(&plan->ns, err) < 0)
+		return -1;
 	if (rootfs_enter(&plan->rootfs, trees, err) < 0) /* mounts, /dev, pivot_root */
 		return -1;
+	/* A network namespace the engine made (OCI path) is configured by the engine. */
+	if (plan->ns.path[NS_NET])
+		return 0;
 	return netcfg_configure(&plan->net, err); /* lo up, addresses, routes */
 }
 
@@ -138,6 +149,49 @@ static int apply_rlimits(const struct ent_process *proc, struct rt_err *err)
 	return 0;
 }
 
+/*
+ * Process settings an OCI config may ask for: a session keyring of its own (keyrings(7), as
+ * runc joins one), the OOM score (proc(5)) and the file mode creation mask (umask(2)).
+ */
+static int process_extras(const struct ent_process *proc, struct rt_err *err)
+{
+	if (proc->session_keyring) {
+		rt_trace("runtime", "keyctl(KEYCTL_JOIN_SESSION_KEYRING, NULL)");
+		if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS)
+			return rt_fail(err, errno, "runtime: join a new session keyring");
+	}
+	if (proc->has_oom_score_adj) {
+		char text[16];
+
+		snprintf(text, sizeof(text), "%d", proc->oom_score_adj);
+		rt_trace("runtime", "write /proc/self/oom_score_adj \"%s\"", text);
+		if (write_file("/proc/self/oom_score_adj", text, 0) < 0) {
+			rt_fail(err, errno, "runtime: oom_score_adj %s", text);
+			if (err->errnum == EACCES)
+				rt_err_hint(err, "lowering the OOM score needs CAP_SYS_RESOURCE");
+			return -1;
+		}
+	}
+	if (proc->has_umask) {
+		rt_trace("runtime", "umask(%04o)", proc->umask);
+		umask((mode_t)proc->umask);
+	}
+	return 0;
+}
+
+/*
+ * OCI --preserve-fds N: descriptors 3 to 3+N-1 (the engine's, already open when ent-run
+ * started) stay open across execve; every other one above stderr becomes close-on-exec.
+ */
+static int keep_fds(unsigned preserve, struct rt_err *err)
+{
+	for (unsigned fd = 3; fd < 3 + preserve; fd++) {
+		if (fcntl((int)fd, F_SETFD, 0) < 0)
+			return rt_fail(err, errno, "runtime: --preserve-fds: descriptor %u", fd);
+	}
+	return 0;
+}
+
 /* The workload's last steps: terminal, working directory, limits, lockdown. */
 static int workload_setup(const struct ent_plan *plan, const struct lockdown_filter *filter,
                           int sync_fd, pid_t init, struct rt_err *err)
@@ -148,9 +202,9 @@ static int workload_setup(const struct ent_plan *plan, const struct lockdown_fil
 	/*
 	 * In the host's PID namespace our PID 1 is no init: its death does not end the
 	 * container. The workload asks for SIGKILL when it dies (PR_SET_PDEATHSIG), and checks
-	 * that it has not died already.
+	 * that it has not died already. (OCI create: the workload is the first process itself.)
 	 */
-	if (!plan->ns.unshare[NS_PID]) {
+	if (!plan->ns.unshare[NS_PID] && init > 0) {
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 			return rt_fail(err, errno,
 			               "runtime: prctl(PR_SET_PDEATHSIG) for the workload");
@@ -171,27 +225,34 @@ static int workload_setup(const struct ent_plan *plan, const struct lockdown_fil
 	/* A session of its own: the container's processes are not in ent-run's job control. */
 	if (setsid() < 0)
 		return rt_fail(err, errno, "runtime: setsid");
-	if (plan->proc.tty && rt_tty_open_in_container(sync_fd, err) < 0)
+	if (plan->proc.tty && rt_tty_open_in_container(sync_fd, plan->proc.console_rows,
+	                                               plan->proc.console_cols, err) < 0)
 		return -1;
 	rt_trace("runtime", "chdir(\"%s\")", plan->proc.cwd);
 	if (chdir(plan->proc.cwd) < 0)
 		return rt_fail(err, errno, "runtime: working directory %s", plan->proc.cwd);
-	if (apply_rlimits(&plan->proc, err) < 0)
+	if (apply_rlimits(&plan->proc, err) < 0 || process_extras(&plan->proc, err) < 0)
 		return -1;
 	/*
 	 * Every descriptor above stderr becomes close-on-exec: the workload inherits only 0, 1
-	 * and 2 (close_range(2)). The sync channel closes the same way, which is how the parent
-	 * learns that execve succeeded.
+	 * and 2 (close_range(2)), and those OCI --preserve-fds names. The sync channel closes the
+	 * same way, which is how the parent learns that execve succeeded.
 	 */
-	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+	if (close_range(3 + plan->proc.preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		return rt_fail(err, errno, "runtime: close_range");
+	if (keep_fds(plan->proc.preserve_fds, err) < 0)
+		return -1;
 	/*
 	 * The lockdown last of all (capabilities, no_new_privs, then seccomp): every step above
 	 * needs a capability or a system call the filter may deny, and seccomp comes last of the
 	 * three as it would block the capset and prctl calls before it.
 	 */
-	if (lockdown_apply(&plan->lockdown, filter, plan->proc.uid, plan->proc.gid, &listener,
-	                   err) < 0)
+	if (lockdown_apply(&plan->lockdown, filter,
+	                   &(struct lockdown_ids){ .uid = plan->proc.uid,
+	                                           .gid = plan->proc.gid,
+	                                           .groups = plan->proc.groups,
+	                                           .n_groups = plan->proc.n_groups },
+	                   &listener, err) < 0)
 		return -1;
 	if (listener < 0)
 		return 0;
@@ -223,7 +284,81 @@ static __attribute__((noreturn)) void workload_exec(const struct ent_plan *plan,
 	               errnum == ENOENT ? RT_EXIT_NOT_FOUND : RT_EXIT_CANNOT_EXEC);
 }
 
-void rt_child_main(const struct ent_plan *plan, const struct lockdown_filter *filter, int sync_fd)
+/*
+ * argv[0] as execvp(3) would find it, in the container's PATH (the plan's environment), so
+ * that OCI create can report a missing command while ent-run still listens, before `start`.
+ * Returns 0 with path, or -1 with err (errnum ENOENT or EACCES).
+ */
+static int find_command(const struct ent_plan *plan, char *path, size_t size, struct rt_err *err)
+{
+	const char *cmd = plan->proc.argv[0];
+	const char *dirs = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	int errnum = ENOENT;
+
+	if (strchr(cmd, '/')) {
+		snprintf(path, size, "%s", cmd);
+		if (access(path, X_OK) == 0)
+			return 0;
+		errnum = errno;
+	} else {
+		for (char **e = plan->proc.env; e && *e; e++)
+			if (!strncmp(*e, "PATH=", 5))
+				dirs = *e + 5;
+		while (*dirs) {
+			size_t n = strcspn(dirs, ":");
+			struct stat st;
+
+			snprintf(path, size, "%.*s%s%s", (int)n, dirs, n ? "/" : "", cmd);
+			if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+				if (access(path, X_OK) == 0)
+					return 0;
+				errnum = EACCES;
+			}
+			dirs += n + (dirs[n] == ':');
+		}
+	}
+	rt_fail(err, errnum, "exec %s", cmd);
+	if (errnum == ENOENT)
+		rt_err_hint(err, "is %s installed in the rootfs, and in its PATH?", cmd);
+	return -1;
+}
+
+/*
+ * OCI create: the container is built and the workload locked down; tell the parent (which
+ * then leaves: no parent-death signal from here on) and wait for `ent-run start`, which writes
+ * one byte into the FIFO hold_fd reads (runc's exec.fifo). Then execve. There is no parent
+ * left to report to: a failed execve prints its one line on the container's stderr.
+ */
+static __attribute__((noreturn)) void hold_and_exec(const struct ent_plan *plan, int sync_fd,
+                                                    int hold_fd)
+{
+	struct rt_err err = { 0 };
+	char path[ENT_PATH_MAX], byte;
+	ssize_t n;
+
+	if (find_command(plan, path, sizeof(path), &err) < 0)
+		fail_to_parent(sync_fd, SYNC_EXEC_FAILED, &err,
+		               err.errnum == ENOENT ? RT_EXIT_NOT_FOUND : RT_EXIT_CANNOT_EXEC);
+	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+	if (parent_gone(sync_fd))
+		_exit(RT_EXIT_FAILED);
+	rt_log_set_sink(NULL, NULL);
+	rt_sync_send(sync_fd, SYNC_CREATED, NULL);
+	close(sync_fd);
+	do
+		n = read(hold_fd, &byte, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		_exit(RT_EXIT_FAILED);
+	close(hold_fd);
+	execve(path, plan->proc.argv, plan->proc.env);
+	rt_fail(&err, errno, "exec %s", path);
+	rt_err_print(&err);
+	_exit(err.errnum == ENOENT ? RT_EXIT_NOT_FOUND : RT_EXIT_CANNOT_EXEC);
+}
+
+void rt_child_main(const struct ent_plan *plan, const struct lockdown_filter *filter, int sync_fd,
+                   int hold_fd)
 {
 	struct rt_err err = { 0 };
 	pid_t workload, init;
@@ -235,6 +370,12 @@ void rt_child_main(const struct ent_plan *plan, const struct lockdown_filter *fi
 	rt_log_set_sink(trace_to_parent, &sync_fd);
 	if (child_setup(plan, sync_fd, &err) < 0)
 		fail_to_parent(sync_fd, SYNC_ERROR, &err, RT_EXIT_FAILED);
+	/* OCI create: no init of ours; the workload is the container's first process. */
+	if (hold_fd >= 0) {
+		if (workload_setup(plan, filter, sync_fd, 0, &err) < 0)
+			fail_to_parent(sync_fd, SYNC_ERROR, &err, RT_EXIT_FAILED);
+		hold_and_exec(plan, sync_fd, hold_fd);
+	}
 	rt_trace("runtime", "fork() the workload; this process stays as PID 1");
 	init = getpid();
 	workload = fork();
@@ -254,4 +395,16 @@ void rt_child_main(const struct ent_plan *plan, const struct lockdown_filter *fi
 	rt_log_set_sink(NULL, NULL);
 	close(sync_fd);
 	rt_init_run(workload);
+}
+
+void rt_child_exec_main(const struct ent_plan *plan, const struct lockdown_filter *filter,
+                        int sync_fd)
+{
+	struct rt_err err = { 0 };
+
+	rt_log_set_role("child");
+	rt_log_set_sink(trace_to_parent, &sync_fd);
+	if (workload_setup(plan, filter, sync_fd, 0, &err) < 0)
+		fail_to_parent(sync_fd, SYNC_ERROR, &err, RT_EXIT_FAILED);
+	workload_exec(plan, sync_fd);
 }

@@ -160,11 +160,16 @@ void rt_cli_usage(FILE *out, enum rt_command command)
 {
 	fprintf(out, "Usage: %s\n", command_synopsis[command]);
 	if (command == RT_CMD_RUN) {
-		fprintf(out,
-		        "       %s\n       %s\n       %s\n       %s\n"
-		        "       ent-run --help | --version\n",
+		fprintf(out, "       %s\n       %s\n       %s\n       %s\n",
 		        command_synopsis[RT_CMD_EXPLAIN], command_synopsis[RT_CMD_SPEC],
 		        command_synopsis[RT_CMD_CHECK], command_synopsis[RT_CMD_LEARN]);
+		fputs("       ent-run [--root DIR] [--log FILE] [--log-format text|json] "
+		      "[--policy FILE]\n"
+		      "               create|start|state|kill|delete|exec|ps|features ...\n"
+		      "                                       OCI runtime mode (ent-run VERB "
+		      "--help)\n"
+		      "       ent-run --help | --version\n",
+		      out);
 		fputs("\nRun COMMAND inside ROOTFS with only what the entitlements grant.\n", out);
 	}
 	if (command == RT_CMD_LEARN)

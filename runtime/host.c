@@ -6,10 +6,14 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -152,10 +156,12 @@ void rt_host_probe_cgroups(struct ent_host *host)
 	for (unsigned i = 0; i < layout.n && out->n_mounts < ENT_MAX_CGROUP_MOUNTS; i++) {
 		struct ent_cgroup_mount *m = &out->mounts[out->n_mounts++];
 
-		_Static_assert(sizeof(m->mnt) == sizeof(layout.h[i].mnt),
+		_Static_assert(sizeof(m->mnt) == sizeof(layout.h[i].mnt) &&
+		                       sizeof(m->own) == sizeof(layout.h[i].own),
 		               "one size of cgroup path");
 		memcpy(m->mnt, layout.h[i].mnt, sizeof(m->mnt));
 		memcpy(m->opts, layout.h[i].opts, sizeof(m->opts));
+		memcpy(m->own, layout.h[i].own, sizeof(m->own));
 		m->v2 = layout.h[i].v2;
 	}
 }
@@ -200,5 +206,43 @@ int rt_host_probe(struct ent_host *host, struct ns_idpool *ids, struct rt_err *e
 		        (struct ent_idrange){ ids->own_gids[0].start, ids->own_gids[0].count };
 	if (host->uid != 0) /* root writes any map itself */
 		host->have_idmap_helpers = in_path("newuidmap") && in_path("newgidmap");
+	return 0;
+}
+
+/* Resolve a host path given on the command line; a missing one is the user's error. */
+int rt_resolve_host_path(const char *what, const char *path, char *out, struct rt_err *err)
+{
+	if (!realpath(path, out)) {
+		rt_fail(err, errno, "%s %s", what, path);
+		if (err->errnum == ENOENT)
+			rt_err_hint(err,
+			            "check the path; it is resolved on the host, relative to %s",
+			            "the current directory");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The identity of a host path given on the command line (the rootfs, a volume source), so
+ * that the child can check it binds this very file: whoever can write a directory on the way
+ * (say, the CI job that built the image) could otherwise swap it for a symlink between now
+ * and the child's mount. The resolved path holds no symlink, so one found now
+ * (RESOLVE_NO_SYMLINKS) is such a swap.
+ */
+int rt_pin_path(const char *what, const char *given, const char *resolved, bool dir,
+                struct stat *st, struct rt_err *err)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC | (dir ? O_DIRECTORY : 0),
+		                .resolve = RESOLVE_NO_SYMLINKS };
+	int fd = (int)syscall(SYS_openat2, AT_FDCWD, resolved, &how, sizeof(how));
+
+	if (fd < 0)
+		return rt_fail(err, errno == ELOOP ? ESTALE : errno, "%s %s", what, given);
+	if (fstat(fd, st) < 0) {
+		close(fd);
+		return rt_fail(err, errno, "%s %s", what, given);
+	}
+	close(fd);
 	return 0;
 }

@@ -5,6 +5,9 @@
 #ifndef RT_HOST_H
 #define RT_HOST_H
 
+#include <stdbool.h>
+#include <sys/stat.h>
+
 #include "entitlements/ent.h"
 #include "ns/idrange.h"
 
@@ -22,5 +25,19 @@ int rt_host_probe(struct ent_host *host, struct ns_idpool *ids, struct rt_err *e
  * mountinfo and of /proc/self/cgroup. Never fails (no layout: no /sys/fs/cgroup inside).
  */
 void rt_host_probe_cgroups(struct ent_host *host);
+
+/*
+ * realpath(3) of a host path the caller named (what: "rootfs", "--volume: source"), into out
+ * (ENT_PATH_MAX bytes). A missing one is the caller's error, with a hint. Returns 0 or -1.
+ */
+int rt_resolve_host_path(const char *what, const char *path, char *out, struct rt_err *err);
+
+/*
+ * The identity (device, inode) of the resolved host path, opened without following any symlink:
+ * the child then checks it mounts that very file (a symlink swapped in on the way since is
+ * refused, ESTALE). dir: it must be a directory. Returns 0 with *st, or -1 with err.
+ */
+int rt_pin_path(const char *what, const char *given, const char *resolved, bool dir,
+                struct stat *st, struct rt_err *err);
 
 #endif

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -23,6 +24,7 @@
 
 #include "base/cleanup.h"
 #include "base/log.h"
+#include "base/proc.h"
 #include "entitlements/ent.h"
 #include "entitlements/names.h"
 #include "netcfg/netcfg.h"
@@ -40,6 +42,8 @@ struct launch {
 	pid_t pid;   /* the container's PID 1, as seen from here */
 	int pidfd;   /* readable when it exits: no SIGCHLD handler, no timer */
 	int sync_fd; /* our end of the channel */
+	int hold_fd; /* OCI create: the FIFO the workload waits on before execve; -1: run */
+	const char *console_socket; /* OCI create: where the terminal's master goes */
 	struct rt_tty tty;
 	struct rt_cgroup *cgroup;  /* its cgroup in each hierarchy: limits, device rules */
 	struct netcfg_host *net;   /* host side of its network: lease, veth, NAT or helper */
@@ -68,17 +72,37 @@ static pid_t clone_child(unsigned long flags, int *pidfd)
 	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 }
 
+/*
+ * The child, cloned into the new namespaces, and into those the plan joins by path: we join
+ * them (ns_join_paths) just before clone3, and go back to ours right after.
+ */
 static int start_child(const struct ent_plan *plan, const struct lockdown_filter *filter,
                        struct launch *l, struct rt_err *err)
 {
 	unsigned long flags = ns_clone_flags(&plan->ns);
+	struct ns_saved saved;
 	int fds[2];
 	char names[160];
 
 	if (rt_sync_open(fds, err) < 0)
 		return -1;
+	if (ns_join_paths(&plan->ns, &saved, err) < 0) {
+		ns_restore(&saved, err);
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
 	rt_trace("ns", "clone3(%s)", ent_clone_flag_names(flags, names, sizeof(names)));
 	l->pid = clone_child(flags, &l->pidfd);
+	if (l->pid == 0) {
+		close(fds[0]);
+		rt_child_main(plan, filter, fds[1], l->hold_fd);
+	}
+	if (ns_restore(&saved, err) < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1; /* the caller kills the child */
+	}
 	if (l->pid < 0) {
 		rt_fail(err, errno, "ns: clone3(%s)", names);
 		if (err->errnum == EPERM || err->errnum == ENOSPC)
@@ -90,20 +114,28 @@ static int start_child(const struct ent_plan *plan, const struct lockdown_filter
 		close(fds[1]);
 		return -1;
 	}
-	if (l->pid == 0) {
-		close(fds[0]);
-		rt_child_main(plan, filter, fds[1]);
-	}
 	close(fds[1]);
 	l->sync_fd = fds[0];
 	rt_trace("ns", "child is pid %d on the host", (int)l->pid);
 	return 0;
 }
 
+/* A terminal from the child: ours to relay (run), or the engine's (OCI --console-socket). */
+static int take_terminal(struct launch *l, int master, struct rt_err *err)
+{
+	int r;
+
+	if (!l->console_socket)
+		return rt_tty_attach(&l->tty, master, err);
+	r = rt_tty_send_to_socket(l->console_socket, master, err);
+	close(master);
+	return r;
+}
+
 /*
  * SYNC 2 and 3: read the child's messages until EOF, which means the workload's execve
- * succeeded (the channel is close-on-exec). Returns 0, or -1 with err (setup failed), or the
- * exec status.
+ * succeeded (the channel is close-on-exec), or (OCI create) until SYNC_CREATED. Returns 0,
+ * or -1 with err (setup failed), or the exec status.
  */
 static int follow_setup(struct launch *l, struct rt_err *err)
 {
@@ -125,8 +157,13 @@ static int follow_setup(struct launch *l, struct rt_err *err)
 			rt_log_emit(msg.err.msg);
 			break;
 		case SYNC_PTY:
-			if (fds.n && rt_tty_attach(&l->tty, fds.fd[0], err) < 0)
+			if (fds.n && take_terminal(l, fds.fd[0], err) < 0)
 				result = -1;
+			break;
+		case SYNC_CREATED:
+			return result;
+		case SYNC_PID:
+			l->pid = msg.pid;
 			break;
 		case SYNC_LISTENER:
 			if (fds.n && (!l->obs || !l->obs->listener))
@@ -440,6 +477,81 @@ static void kill_child(struct launch *l)
 	reap_child(l);
 }
 
+/*
+ * From clone to the workload's execve (run) or to its hold before execve (OCI create): the
+ * child, its id maps, the idmapped mounts, its cgroup, the host side of its network, SYNC_GO,
+ * and the child's report. Returns 0, or -1 with err, or the exec status (126, 127).
+ */
+static int setup_container(struct ent_plan *plan, const struct lockdown_filter *filter,
+                           struct launch *l, struct rt_err *err)
+{
+	clock_gettime(CLOCK_REALTIME, &l->stats.started);
+	clock_gettime(CLOCK_MONOTONIC, &l->started);
+	if (start_child(plan, filter, l, err) < 0)
+		return -1;
+	if (l->obs && l->obs->started && l->obs->started(l->obs->data, l->pid, err) < 0)
+		return -1;
+	if (ns_write_idmaps(l->pid, &plan->ns, err) < 0)
+		return -1;
+	if (make_trees(plan, l, err) < 0)
+		return -1;
+	/* Into the cgroup before SYNC_GO: the child roots its cgroup namespace there. */
+	if (cgroup_add_process(l->cgroup, l->pid, err) < 0)
+		return -1;
+	/* Network namespace: the veth's far end into the child's, NAT (or pasta) on ours. */
+	if (netcfg_host_attach(l->net, l->pid, err) < 0)
+		return -1;
+	/*
+	 * Not dumpable from here on: a container that shares our PID namespace must not open
+	 * /proc/PID/exe (our binary) or ptrace us (proc(5)). Not earlier: the child inherits the
+	 * flag, and a rootless parent could then no longer write the child's uid_map.
+	 */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return rt_fail(err, errno, "runtime: prctl(PR_SET_DUMPABLE)");
+	if (release_child(plan, l, err) < 0) /* SYNC 1 */
+		return -1;
+	return follow_setup(l, err);
+}
+
+/*
+ * Block the signals we forward before clone() (and SIGCHLD with with_sigchld, for the child's
+ * PID 1): the child inherits the mask and reads them from its own signalfd; we read ours from
+ * the one returned. None is lost between. *old receives the mask to restore (end_launch).
+ */
+static int catch_signals(int with_sigchld, sigset_t *old, struct rt_err *err)
+{
+	sigset_t set;
+	int fd;
+
+	rt_init_signal_set(&set, with_sigchld);
+	if (sigprocmask(SIG_BLOCK, &set, old) < 0)
+		return rt_fail(err, errno, "runtime: block the signals to forward");
+	rt_init_signal_set(&set, 0);
+	fd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (fd < 0) {
+		rt_fail(err, errno, "runtime: signalfd");
+		sigprocmask(SIG_SETMASK, old, NULL);
+	}
+	return fd;
+}
+
+/*
+ * The parent's own ends, once the container is gone: terminal, descriptors, timer, signal
+ * mask.
+ */
+static void end_launch(struct launch *l, int sig_fd, const sigset_t *old)
+{
+	rt_tty_detach(&l->tty);
+	if (l->sync_fd >= 0)
+		close(l->sync_fd);
+	if (l->pidfd >= 0)
+		close(l->pidfd);
+	if (l->timer_fd >= 0)
+		close(l->timer_fd);
+	close(sig_fd);
+	sigprocmask(SIG_SETMASK, old, NULL); /* restores what the caller had: cannot fail */
+}
+
 int rt_launch(struct ent_plan *plan, const struct lockdown_filter *filter,
               const struct ns_idpool *ids, const char *stats_path, struct rt_err *err)
 {
@@ -453,69 +565,32 @@ int rt_launch_observed(struct ent_plan *plan, const struct lockdown_filter *filt
 	struct launch l = { .pid = -1,
 		            .pidfd = -1,
 		            .sync_fd = -1,
+		            .hold_fd = -1,
 		            .tty = { .master = -1 },
 		            .timer_fd = -1,
 		            .obs = obs };
 	int dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
 	struct rt_stats_file *stats = NULL;
-	int sig_fd = -1;
-	sigset_t set, old;
 	int status = -1;
+	sigset_t old;
+	int sig_fd;
 
-	rootfs_trees_init(&l.trees);
 	/* First of all: a report that could not be written fails the run before it starts. */
 	if (stats_path && rt_stats_open(stats_path, &stats, err) < 0)
 		return -1;
-	/*
-	 * Block the signals we forward before clone(): the child inherits the mask and reads
-	 * them from its own signalfd as PID 1; we read ours from sig_fd. None is lost between.
-	 */
-	rt_init_signal_set(&set, 1);
-	if (sigprocmask(SIG_BLOCK, &set, &old) < 0) {
-		rt_fail(err, errno, "runtime: block the signals to forward");
+	sig_fd = catch_signals(1, &old, err);
+	if (sig_fd < 0) {
 		rt_stats_close(stats);
 		return -1;
 	}
-	rt_init_signal_set(&set, 0);
-	sig_fd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (sig_fd < 0) {
-		rt_fail(err, errno, "runtime: signalfd");
-		goto out;
-	}
+	rootfs_trees_init(&l.trees);
 	if (lease_ids(plan, ids, &l, err) < 0)
 		goto out;
 	if (create_cgroup(&plan->cgroup, &l, err) < 0)
 		goto out;
 	if (prepare_network(plan, &l, err) < 0)
 		goto out;
-	clock_gettime(CLOCK_REALTIME, &l.stats.started);
-	clock_gettime(CLOCK_MONOTONIC, &l.started);
-	if (start_child(plan, filter, &l, err) < 0)
-		goto out;
-	if (obs && obs->started && obs->started(obs->data, l.pid, err) < 0)
-		goto out;
-	if (ns_write_idmaps(l.pid, &plan->ns, err) < 0)
-		goto out;
-	if (make_trees(plan, &l, err) < 0)
-		goto out;
-	/* Into the cgroup before SYNC_GO: the child roots its cgroup namespace there. */
-	if (cgroup_add_process(l.cgroup, l.pid, err) < 0)
-		goto out;
-	/* Network namespace: the veth's far end into the child's, NAT (or pasta) on ours. */
-	if (netcfg_host_attach(l.net, l.pid, err) < 0)
-		goto out;
-	/*
-	 * Not dumpable from here on: a container that shares our PID namespace must not open
-	 * /proc/PID/exe (our binary) or ptrace us (proc(5)). Not earlier: the child inherits the
-	 * flag, and a rootless parent could then no longer write the child's uid_map.
-	 */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
-		rt_fail(err, errno, "runtime: prctl(PR_SET_DUMPABLE)");
-		goto out;
-	}
-	if (release_child(plan, &l, err) < 0) /* SYNC 1 */
-		goto out;
-	status = follow_setup(&l, err);
+	status = setup_container(plan, filter, &l, err);
 	if (status != 0)
 		goto out;
 	if (start_timer(plan, &l, err) < 0) {
@@ -538,22 +613,171 @@ out:
 	cgroup_destroy(l.cgroup);   /* after the child was reaped: the cgroup is empty */
 	rootfs_trees_close(&l.trees);
 	ns_idrange_release(l.ids); /* after the child: no process of it holds the ids */
-	rt_tty_detach(&l.tty);
-	if (l.sync_fd >= 0)
-		close(l.sync_fd);
-	if (l.pidfd >= 0)
-		close(l.pidfd);
-	if (sig_fd >= 0)
-		close(sig_fd);
-	if (l.timer_fd >= 0)
-		close(l.timer_fd);
+	end_launch(&l, sig_fd, &old);
 	rt_stats_close(stats);
-	sigprocmask(SIG_SETMASK, &old, NULL); /* restores what the caller had: cannot fail */
 	/*
 	 * Dumpable again, as we were, once the container is gone: the next launch of this
 	 * process (ent-run learn runs one per round) must be able to write its child's uid_map.
 	 */
 	if (dumpable > 0)
 		prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0);
+	return status;
+}
+
+int rt_launch_create(struct ent_plan *plan, const struct lockdown_filter *filter,
+                     const struct ns_idpool *ids, int hold_fd, struct rt_created *out,
+                     struct rt_err *err)
+{
+	struct launch l = { .pid = -1,
+		            .pidfd = -1,
+		            .sync_fd = -1,
+		            .hold_fd = hold_fd,
+		            .console_socket = plan->proc.console_socket,
+		            .tty = { .master = -1 },
+		            .timer_fd = -1 };
+	int status = -1;
+
+	rootfs_trees_init(&l.trees);
+	if (lease_ids(plan, ids, &l, err) < 0 || create_cgroup(&plan->cgroup, &l, err) < 0)
+		goto fail;
+	status = setup_container(plan, filter, &l, err);
+	if (status != 0)
+		goto fail;
+	/* The container outlives us: its first process holds its host ids from now on. */
+	if (l.ids && ns_idrange_hand_over(l.ids, l.pid, err) < 0)
+		goto fail;
+	out->pid = l.pid;
+	out->cgroup = l.cgroup;
+	snprintf(out->ids_lease, sizeof(out->ids_lease), "%s", l.ids ? ns_idrange_name(l.ids) : "");
+	ns_idrange_forget(l.ids);
+	close(l.sync_fd);
+	close(l.pidfd);
+	return 0;
+fail:
+	if (status > 0 && !err->msg[0])
+		rt_fail(err, 0, "exec failed");
+	kill_child(&l);
+	cgroup_destroy(l.cgroup);
+	rootfs_trees_close(&l.trees);
+	ns_idrange_release(l.ids);
+	if (l.sync_fd >= 0)
+		close(l.sync_fd);
+	if (l.pidfd >= 0)
+		close(l.pidfd);
+	return -1;
+}
+
+/*
+ * The joiner (OCI exec), a fork of ours: into the container's cgroups (while still host root),
+ * then into all its namespaces at once (setns(2) with a pidfd), then clone the new process with
+ * CLONE_PARENT, so that it is our child, in the container's PID namespace (which a setns
+ * applies to children only). Its pid goes to the parent; the joiner leaves.
+ */
+static __attribute__((noreturn)) void join_container(const struct ent_plan *plan,
+                                                     const struct lockdown_filter *filter,
+                                                     const struct rt_exec_target *t, int pidfd,
+                                                     unsigned long flags, int sync_fd)
+{
+	struct clone_args args = { .flags = CLONE_PARENT, .exit_signal = 0 };
+	struct sync_msg msg = { .type = SYNC_PID };
+	struct rt_err err = { 0 };
+	char names[160];
+	pid_t pid;
+
+	if (cgroup_enter_dirs(t->cgroups, t->n_cgroups, getpid(), &err) < 0)
+		goto fail;
+	rt_trace("ns", "setns(pidfd of %d, %s)", (int)t->pid,
+	         ent_clone_flag_names(flags, names, sizeof(names)));
+	if (flags && setns(pidfd, (int)flags) < 0) {
+		rt_fail(&err, errno, "ns: join the namespaces of the container (%s)", names);
+		goto fail;
+	}
+	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid == 0)
+		rt_child_exec_main(plan, filter, sync_fd);
+	if (pid < 0) {
+		rt_fail(&err, errno, "runtime: clone the process in the container");
+		goto fail;
+	}
+	msg.pid = pid;
+	while (write(sync_fd, &msg, sizeof(msg)) < 0 && errno == EINTR)
+		;
+	_exit(0);
+fail:
+	rt_sync_send(sync_fd, SYNC_ERROR, &err);
+	_exit(RT_EXIT_FAILED);
+}
+
+/* Start the joiner and follow the setup until the new process has exec'd (EOF). */
+static int start_in_container(const struct ent_plan *plan, const struct lockdown_filter *filter,
+                              const struct rt_exec_target *t, struct launch *l, struct rt_err *err)
+{
+	_cleanup_close_ int target = (int)syscall(SYS_pidfd_open, t->pid, 0);
+	unsigned long flags;
+	int fds[2], status, r;
+	pid_t joiner;
+
+	/* The pidfd first, then the check: it now names that very process, or it is gone. */
+	if (target < 0 || !proc_running(t->pid, t->starttime))
+		return rt_fail(err, 0, "container %s is not running", t->id);
+	flags = ns_flags_apart(t->pid);
+	if (rt_sync_open(fds, err) < 0)
+		return -1;
+	joiner = fork();
+	if (joiner < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return rt_fail(err, errno, "runtime: fork");
+	}
+	if (joiner == 0) {
+		close(fds[0]);
+		join_container(plan, filter, t, target, flags, fds[1]);
+	}
+	close(fds[1]);
+	l->sync_fd = fds[0];
+	r = follow_setup(l, err);
+	while (waitpid(joiner, &status, 0) < 0 && errno == EINTR)
+		;
+	if (l->pid > 0)
+		l->pidfd = (int)syscall(SYS_pidfd_open, l->pid, 0);
+	if (r == 0 && (l->pid <= 0 || l->pidfd < 0))
+		return rt_fail(err, errno, "runtime: the process in the container is gone");
+	return r;
+}
+
+int rt_launch_exec(struct ent_plan *plan, const struct lockdown_filter *filter,
+                   const struct rt_exec_target *target, bool detach, pid_t *pid, struct rt_err *err)
+{
+	struct launch l = { .pid = -1,
+		            .pidfd = -1,
+		            .sync_fd = -1,
+		            .hold_fd = -1,
+		            .console_socket = plan->proc.console_socket,
+		            .tty = { .master = -1 },
+		            .timer_fd = -1 };
+	sigset_t old;
+	int status;
+	int sig_fd = catch_signals(0, &old, err); /* as rt_launch: from before the fork */
+
+	if (sig_fd < 0)
+		return -1;
+	rootfs_trees_init(&l.trees);
+	status = start_in_container(plan, filter, target, &l, err);
+	if (status != 0)
+		goto out;
+	*pid = l.pid;
+	if (target->on_started && target->on_started(l.pid, target->data, err) < 0) {
+		status = -1;
+		goto out;
+	}
+	if (detach) {
+		l.pid = -1; /* it lives on; the engine (a subreaper) takes it when we leave */
+		goto out;
+	}
+	status = wait_child(&l, sig_fd);
+	l.pid = -1;
+out:
+	kill_child(&l);
+	end_launch(&l, sig_fd, &old);
 	return status;
 }

@@ -49,4 +49,47 @@ int rt_launch_observed(struct ent_plan *plan, const struct lockdown_filter *filt
                        const struct ns_idpool *ids, const char *stats_path,
                        const struct rt_observer *obs, struct rt_err *err);
 
+/* A container created and handed over (OCI create): what the caller records. */
+struct rt_created {
+	pid_t pid;                /* its first process, held before execve, on the host */
+	struct rt_cgroup *cgroup; /* its cgroups: cgroup_dir()s to record, then cgroup_forget() */
+	char ids_lease[32];       /* its block of host ids ("UID-GID"), "" for none */
+};
+
+/*
+ * OCI create: set the container up as rt_launch does (host id block, cgroup at
+ * plan->cgroup.path, namespaces created or joined, id maps, idmapped mounts, SYNC_GO), with
+ * the workload locked down and held before execve until a byte arrives on the FIFO hold_fd
+ * (the child keeps its own copy; the caller closes ours). A terminal's master goes to
+ * plan->proc.console_socket. No host-side network: the engine provides the network namespace.
+ * Returns 0 with out filled, and the container lives on without us (its host ids now held by
+ * its first process); or -1 with err and nothing left behind (a missing command included).
+ */
+int rt_launch_create(struct ent_plan *plan, const struct lockdown_filter *filter,
+                     const struct ns_idpool *ids, int hold_fd, struct rt_created *out,
+                     struct rt_err *err);
+
+/* The running container an OCI exec joins, and what to do once the process runs. */
+struct rt_exec_target {
+	const char *id;
+	pid_t pid;                    /* its first process */
+	unsigned long long starttime; /* of pid: a recycled pid is refused */
+	const char *const *cgroups;   /* its cgroup directories, which the process joins */
+	unsigned n_cgroups;
+	/* Called once the process has exec'd (the --pid-file); may be NULL. */
+	int (*on_started)(pid_t pid, void *data, struct rt_err *err);
+	void *data;
+};
+
+/*
+ * OCI exec: run plan's process in the running container target: a joiner enters its cgroups
+ * and namespaces and clones the process (our child), which locks itself down as the workload
+ * does and execs. Returns 0 once it runs when detach (it lives on; *pid is its host pid),
+ * else waits (forwarding signals, relaying or handing over the terminal) and returns its exit
+ * status, or -1 with err when it could not be started.
+ */
+int rt_launch_exec(struct ent_plan *plan, const struct lockdown_filter *filter,
+                   const struct rt_exec_target *target, bool detach, pid_t *pid,
+                   struct rt_err *err);
+
 #endif

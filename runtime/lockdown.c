@@ -126,18 +126,19 @@ static bool setgroups_denied(void)
  * set_caps() below. A change of ids also clears the parent-death signal (PR_SET_PDEATHSIG),
  * which ties the process to its parent: it is read first and set again after.
  */
-static int set_ids(uint32_t uid, uint32_t gid, struct rt_err *err)
+static int set_ids(const struct lockdown_ids *ids, struct rt_err *err)
 {
+	uint32_t uid = ids->uid, gid = ids->gid;
 	int pdeath = 0;
 
 	prctl(PR_GET_PDEATHSIG, &pdeath, 0, 0, 0);
 	rt_trace("lockdown", "prctl(PR_SET_KEEPCAPS, 1)");
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return rt_fail(err, errno, "lockdown: prctl(PR_SET_KEEPCAPS)");
-	rt_trace("lockdown", "setgroups(0, NULL)");
-	if (setgroups(0, NULL) < 0) {
-		if (errno != EPERM || !setgroups_denied())
-			return rt_fail(err, errno, "lockdown: setgroups(0, NULL)");
+	rt_trace("lockdown", "setgroups(%u, ...)", ids->n_groups);
+	if (setgroups(ids->n_groups, (const gid_t *)ids->groups) < 0) {
+		if (errno != EPERM || ids->n_groups || !setgroups_denied())
+			return rt_fail(err, errno, "lockdown: setgroups(%u groups)", ids->n_groups);
 		rt_trace("lockdown", "setgroups denied in this user namespace: no groups to clear");
 	}
 	rt_trace("lockdown", "setresgid(%u, %u, %u)", gid, gid, gid);
@@ -158,6 +159,33 @@ static int set_ids(uint32_t uid, uint32_t gid, struct rt_err *err)
 	}
 	if (pdeath && prctl(PR_SET_PDEATHSIG, pdeath, 0, 0, 0) < 0)
 		return rt_fail(err, errno, "lockdown: prctl(PR_SET_PDEATHSIG)");
+	return 0;
+}
+
+/*
+ * A capability we do not hold ourselves cannot be granted (capset(2) fails with EPERM): name
+ * it, rather than let the call fail for an unnamed reason. On some hosts even root lacks one
+ * (CAP_SYS_RESOURCE dropped from its bounding set).
+ */
+static int check_grantable(uint64_t permitted, unsigned max_bits, struct rt_err *err)
+{
+	_cleanup_(cap_freep) cap_t have = cap_get_proc();
+
+	for (unsigned cap = 0; have && cap < max_bits; cap++) {
+		cap_flag_value_t v = CAP_CLEAR;
+		_cleanup_(cap_free_namep) char *name = NULL;
+
+		if (!has_cap(permitted, cap) ||
+		    cap_get_flag(have, (cap_value_t)cap, CAP_PERMITTED, &v) < 0 || v == CAP_SET)
+			continue;
+		name = cap_to_name((cap_value_t)cap);
+		rt_fail(err, 0,
+		        "lockdown: capability %s cannot be granted: ent-run does not hold it",
+		        name ? name : "?");
+		rt_err_hint(err, "it is missing from ent-run's own bounding set (see CapBnd in "
+		                 "/proc/self/status): the host withholds it");
+		return -1;
+	}
 	return 0;
 }
 
@@ -186,6 +214,8 @@ static int set_caps(const struct lockdown_caps *want, unsigned max_bits, struct 
 				return rt_fail(err, errno, "lockdown: cap_set_flag(%u)", cap);
 		}
 	}
+	if (check_grantable(want->permitted, max_bits, err) < 0)
+		return -1;
 	rt_trace("lockdown", "capset(permitted=%#llx effective=%#llx inheritable=%#llx)",
 	         (unsigned long long)want->permitted, (unsigned long long)want->effective,
 	         (unsigned long long)want->inheritable);
@@ -222,18 +252,29 @@ static void trace_seccomp(const struct lockdown_spec *spec, const struct lockdow
 }
 
 int lockdown_apply(const struct lockdown_spec *spec, const struct lockdown_filter *filter,
-                   uint32_t uid, uint32_t gid, int *listener, struct rt_err *err)
+                   const struct lockdown_ids *ids, int *listener, struct rt_err *err)
 {
 	unsigned max_bits = (unsigned)cap_max_bits();
+	bool early = filter && !spec->no_new_privs;
 
 	*listener = -1;
 	if (max_bits > 64)
 		max_bits = 64;
 	trace_unknown_caps(&spec->caps, max_bits);
-	trace_kept_caps(uid == 0 ? spec->caps.bounding : spec->caps.ambient, max_bits);
+	trace_kept_caps(ids->uid == 0 ? spec->caps.bounding : spec->caps.ambient, max_bits);
+	/*
+	 * Without no_new_privs (an OCI config may ask so) loading a filter needs CAP_SYS_ADMIN,
+	 * which the steps below drop: it is loaded first, as runc does, and must then allow the
+	 * setresuid, capset and prctl calls that follow.
+	 */
+	if (early) {
+		trace_seccomp(spec, filter);
+		if (lockdown_filter_load(filter, listener, err) < 0)
+			return -1;
+	}
 	if (drop_bounding(spec->caps.bounding, max_bits, err) < 0)
 		return -1;
-	if (set_ids(uid, gid, err) < 0)
+	if (set_ids(ids, err) < 0)
 		return -1;
 	if (set_caps(&spec->caps, max_bits, err) < 0)
 		return -1;
@@ -251,6 +292,8 @@ int lockdown_apply(const struct lockdown_spec *spec, const struct lockdown_filte
 		         ent_has(spec->seccomp_ref) ? spec->seccomp_ref : "unconfined");
 		return 0;
 	}
+	if (early)
+		return 0;
 	/* Seccomp last: the filter could deny the capset and prctl calls above. */
 	trace_seccomp(spec, filter);
 	return lockdown_filter_load(filter, listener, err);

@@ -34,19 +34,28 @@ int lockdown_filter_build(const struct lockdown_spec *spec, struct lockdown_filt
 /* Free a filter from lockdown_filter_build(). NULL is fine. */
 void lockdown_filter_free(struct lockdown_filter *filter);
 
+/* The ids the workload runs as: container ids, mapped in its user namespace. */
+struct lockdown_ids {
+	uint32_t uid;
+	uint32_t gid;
+	const uint32_t *groups; /* supplementary groups (n_groups of them; none: cleared) */
+	unsigned n_groups;
+};
+
 /*
- * In the workload process, right before execve: switch to uid/gid (container ids; supplementary
- * groups cleared) keeping exactly the capabilities of spec (ambient for a non-root uid), cut the
- * bounding set, set no_new_privs, and load filter last (it would block the capset and prctl
- * calls before it). filter may be NULL (unconfined). *listener is the learning filter's
- * seccomp listener (close-on-exec, for the caller to pass on), else -1. Returns 0 or -1 with
- * err.
+ * In the workload process, right before execve: switch to ids (container ids; supplementary
+ * groups set to ids->groups, or cleared) keeping exactly the capabilities of spec (ambient for
+ * a non-root uid), cut the bounding set, set no_new_privs, and load filter last (it would block
+ * the capset and prctl calls before it); without no_new_privs, first (it then needs the
+ * CAP_SYS_ADMIN dropped after). filter may be NULL (unconfined). *listener is the learning
+ * filter's seccomp listener (close-on-exec, for the caller to pass on), else -1. Returns 0 or
+ * -1 with err.
  *
- * Needs: full capabilities in the current user namespace (root in it), uid and gid mapped in it,
- * no other thread (seccomp and capabilities are per thread; we do not use TSYNC).
+ * Needs: full capabilities in the current user namespace (root in it), ids mapped in it, no
+ * other thread (seccomp and capabilities are per thread; we do not use TSYNC).
  */
 int lockdown_apply(const struct lockdown_spec *spec, const struct lockdown_filter *filter,
-                   uint32_t uid, uint32_t gid, int *listener, struct rt_err *err);
+                   const struct lockdown_ids *ids, int *listener, struct rt_err *err);
 
 /*
  * Write spec's filter as libseccomp pseudo filter code (PFC) to fd, for `explain --bpf`.

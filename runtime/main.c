@@ -4,7 +4,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,21 +27,8 @@
 #include "runtime/launch.h"
 #include "runtime/learn.h"
 #include "runtime/lockdown.h"
+#include "runtime/oci.h"
 #include "runtime/policy.h"
-
-/* Resolve a host path given on the command line; a missing one is the user's error. */
-static int resolve_host_path(const char *what, const char *path, char *out, struct rt_err *err)
-{
-	if (!realpath(path, out)) {
-		rt_fail(err, errno, "%s %s", what, path);
-		if (err->errnum == ENOENT)
-			rt_err_hint(err,
-			            "check the path; it is resolved on the host, relative to %s",
-			            "the current directory");
-		return -1;
-	}
-	return 0;
-}
 
 /*
  * --seccomp localhost/NAME: read NAME from the profile root (the node policy's seccomp-root,
@@ -75,30 +61,6 @@ static int read_seccomp_profile(struct rt_options *opts, struct rt_err *err)
 }
 
 /*
- * The identity of a host path given on the command line (the rootfs, a volume source), so
- * that the child can check it binds this very file: whoever can write a directory on the way
- * (say, the CI job that built the image) could otherwise swap it for a symlink between now
- * and the child's mount. The resolved path holds no symlink, so one found now
- * (RESOLVE_NO_SYMLINKS) is such a swap.
- */
-static int pin_path(const char *what, const char *given, const char *resolved, bool dir,
-                    struct stat *st, struct rt_err *err)
-{
-	struct open_how how = { .flags = O_PATH | O_CLOEXEC | (dir ? O_DIRECTORY : 0),
-		                .resolve = RESOLVE_NO_SYMLINKS };
-	int fd = (int)syscall(SYS_openat2, AT_FDCWD, resolved, &how, sizeof(how));
-
-	if (fd < 0)
-		return rt_fail(err, errno == ELOOP ? ESTALE : errno, "%s %s", what, given);
-	if (fstat(fd, st) < 0) {
-		close(fd);
-		return rt_fail(err, errno, "%s %s", what, given);
-	}
-	close(fd);
-	return 0;
-}
-
-/*
  * The host side of the request: the rootfs must be a directory, and volume sources must exist
  * (resolved here, so that a relative source means the same as it does in the user's shell).
  */
@@ -108,9 +70,9 @@ static int resolve_request(struct rt_options *opts, char *rootfs, struct rt_err 
 	struct stat st;
 
 	if (opts->rootfs) {
-		if (resolve_host_path("rootfs", opts->rootfs, rootfs, err) < 0)
+		if (rt_resolve_host_path("rootfs", opts->rootfs, rootfs, err) < 0)
 			return -1;
-		if (pin_path("rootfs", opts->rootfs, rootfs, true, &st, err) < 0)
+		if (rt_pin_path("rootfs", opts->rootfs, rootfs, true, &st, err) < 0)
 			return -1;
 		req->rootfs = rootfs;
 		req->rootfs_dev = st.st_dev;
@@ -120,9 +82,9 @@ static int resolve_request(struct rt_options *opts, char *rootfs, struct rt_err 
 		struct ent_volume *v = &req->volumes[i];
 		char resolved[ENT_PATH_MAX];
 
-		if (resolve_host_path("--volume: source", v->source, resolved, err) < 0)
+		if (rt_resolve_host_path("--volume: source", v->source, resolved, err) < 0)
 			return -1;
-		if (pin_path("--volume: source", v->source, resolved, false, &st, err) < 0)
+		if (rt_pin_path("--volume: source", v->source, resolved, false, &st, err) < 0)
 			return -1;
 		strcpy(v->source, resolved);
 		v->source_dev = st.st_dev;
@@ -226,7 +188,6 @@ static int report_verdict(const struct rt_options *opts, const struct rt_policy 
                           const struct ent_verdict *verdict, struct rt_err *err)
 {
 	char line[4096];
-	bool grantable = false;
 
 	if (opts->command == RT_CMD_CHECK) {
 		if (opts->json)
@@ -241,18 +202,7 @@ static int report_verdict(const struct rt_options *opts, const struct rt_policy 
 		printf("%s\n", line);
 		return !verdict->allowed;
 	}
-	if (verdict->allowed)
-		return 0;
-	ent_verdict_format(verdict, p->path, 2, line, sizeof(line));
-	rt_fail(err, 0, "%s", line);
-	for (unsigned i = 0; i < verdict->n_missing; i++)
-		grantable = grantable || !verdict->missing[i].never;
-	if (grantable)
-		rt_err_hint(err, "ask the operator to allow it, or see 'ent-run check' for the "
-		                 "details");
-	else
-		rt_err_hint(err, "a rootfs is a directory of a container's own files");
-	return -1;
+	return rt_policy_refuse(p, verdict, err);
 }
 
 /*
@@ -362,11 +312,41 @@ static int run_command(struct rt_options *opts, struct rt_err *err)
 	return status;
 }
 
+/*
+ * OCI runtime mode, when argv is runc's command line (a verb after the global options).
+ * Returns 1 and *status when it was, 0 when argv is ent-run's own command line.
+ */
+static int run_oci(int argc, char **argv, int *status, struct rt_err *err)
+{
+	struct rt_oci_options o = { 0 };
+	int r = rt_oci_cli_parse(argc, argv, &o, err);
+
+	if (r == 0)
+		return 0;
+	if (r < 0) {
+		*status = -1;
+	} else if (o.help) {
+		rt_oci_usage(stdout, o.verb);
+		*status = 0;
+	} else {
+		*status = rt_oci_main(&o, err);
+	}
+	if (*status < 0) {
+		rt_oci_log_error(&o, err);
+		rt_err_print(err);
+	}
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct rt_err err = { 0 };
-	struct rt_options *opts = calloc(1, sizeof(*opts));
+	struct rt_options *opts;
 	int status;
+
+	if (run_oci(argc, argv, &status, &err))
+		return status < 0 ? RT_EXIT_FAILED : status;
+	opts = calloc(1, sizeof(*opts));
 
 	if (!opts) {
 		fputs("ent-run: out of memory\n", stderr);

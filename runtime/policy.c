@@ -10,6 +10,7 @@
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -235,6 +236,26 @@ int rt_policy_bind(struct rt_options *opts, struct rt_policy *p, struct rt_err *
 	return 0;
 }
 
+int rt_policy_refuse(const struct rt_policy *p, const struct ent_verdict *verdict,
+                     struct rt_err *err)
+{
+	char line[4096];
+	bool grantable = false;
+
+	if (verdict->allowed)
+		return 0;
+	ent_verdict_format(verdict, p->path, 2, line, sizeof(line));
+	rt_fail(err, 0, "%s", line);
+	for (unsigned i = 0; i < verdict->n_missing; i++)
+		grantable = grantable || !verdict->missing[i].never;
+	if (grantable)
+		rt_err_hint(err, "ask the operator to allow it, or see 'ent-run check' for the "
+		                 "details");
+	else
+		rt_err_hint(err, "a rootfs is a directory of a container's own files");
+	return -1;
+}
+
 void rt_policy_release(struct rt_policy *p)
 {
 	free(p->pol);
@@ -314,6 +335,13 @@ int rt_policy_check(struct rt_options *opts, struct rt_policy *p, const struct e
 		rt_system_dir_of(request->rootfs.root, request->rootfs.root_dev,
 		                 request->rootfs.root_ino, p->facts.rootfs_system,
 		                 sizeof(p->facts.rootfs_system));
+	/* What the container could set itself: a limit up to our own hard limit widens nothing. */
+	for (int res = 0; res < ENT_MAX_RLIMITS && res < RLIM_NLIMITS; res++) {
+		struct rlimit have;
+
+		if (getrlimit(res, &have) == 0)
+			p->facts.rlimit_hard[res] = have.rlim_max;
+	}
 	if (!p->pol) {
 		ent_policy_check(request, NULL, &p->facts, verdict);
 		return 0;

@@ -57,4 +57,11 @@ void rt_policy_release(struct rt_policy *p);
 int rt_policy_check(struct rt_options *opts, struct rt_policy *p, const struct ent_plan *request,
                     struct ent_verdict *verdict, struct rt_err *err);
 
+/*
+ * A refusal as the one error line (125): "refused by FILE: A, B (from X) are not allowed; ...",
+ * naming at most two grants per entitlement, with a hint. Returns 0 when verdict allows.
+ */
+int rt_policy_refuse(const struct rt_policy *p, const struct ent_verdict *verdict,
+                     struct rt_err *err);
+
 #endif

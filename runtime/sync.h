@@ -38,12 +38,15 @@ enum sync_type {
 	SYNC_ERROR,       /* child -> parent: setup failed; err says why */
 	SYNC_EXEC_FAILED, /* child -> parent: execve failed; err.errnum says why (126/127) */
 	SYNC_PTY,         /* child -> parent: the pseudo-terminal master, passed as SCM_RIGHTS */
+	SYNC_CREATED,     /* child -> parent (OCI create): set up, held before execve */
+	SYNC_PID,         /* joiner -> parent (OCI exec): the new process's pid, in pid */
 	SYNC_LISTENER,    /* workload -> parent: the learning filter's seccomp listener, passed
 	                     as SCM_RIGHTS (ent-run learn) */
 };
 
 struct sync_msg {
 	uint32_t type;
+	int32_t pid; /* SYNC_PID */
 	struct rt_err err;
 };
 

@@ -7,14 +7,17 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
 #include "base/log.h"
 #include "runtime/sync.h"
 
-int rt_tty_open_in_container(int sync_fd, struct rt_err *err)
+int rt_tty_open_in_container(int sync_fd, unsigned rows, unsigned cols, struct rt_err *err)
 {
 	_cleanup_close_ int master = -1;
 	_cleanup_close_ int slave = -1;
@@ -23,6 +26,9 @@ int rt_tty_open_in_container(int sync_fd, struct rt_err *err)
 	/* /dev/ptmx points into the container's own devpts instance: the pty is /dev/pts/N here. */
 	rt_trace("runtime", "open(\"/dev/ptmx\") for --tty");
 	master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0 && errno == ENOENT) /* an OCI config's /dev without a devpts */
+		return rt_fail(err, errno,
+		               "runtime: open /dev/ptmx (a terminal needs devpts at /dev/pts)");
 	if (master < 0)
 		return rt_fail(err, errno, "runtime: open /dev/ptmx");
 	if (unlockpt(master) < 0 || ptsname_r(master, name, sizeof(name)) != 0)
@@ -37,7 +43,51 @@ int rt_tty_open_in_container(int sync_fd, struct rt_err *err)
 		if (dup2(slave, fd) < 0)
 			return rt_fail(err, errno, "runtime: dup2 %s to %d", name, fd);
 	}
+	if (rows && cols) {
+		struct winsize ws = { .ws_row = (unsigned short)rows,
+			              .ws_col = (unsigned short)cols };
+
+		rt_trace("runtime", "ioctl(%s, TIOCSWINSZ, %ux%u)", name, rows, cols);
+		if (ioctl(slave, TIOCSWINSZ, &ws) < 0)
+			return rt_fail(err, errno, "runtime: ioctl(%s, TIOCSWINSZ)", name);
+	}
 	return rt_sync_send_fds(sync_fd, SYNC_PTY, &master, 1, err);
+}
+
+int rt_tty_send_to_socket(const char *path, int master, struct rt_err *err)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} control;
+	char name[] = "/dev/ptmx";
+	struct iovec iov = { .iov_base = name, .iov_len = sizeof(name) - 1 };
+	struct msghdr mh = { .msg_iov = &iov,
+		             .msg_iovlen = 1,
+		             .msg_control = control.buf,
+		             .msg_controllen = sizeof(control.buf) };
+	_cleanup_close_ int fd = -1;
+	struct cmsghdr *cmsg;
+
+	if (strlen(path) >= sizeof(addr.sun_path))
+		return rt_fail(err, ENAMETOOLONG, "runtime: --console-socket %s", path);
+	memcpy(addr.sun_path, path, strlen(path) + 1);
+	memset(&control, 0, sizeof(control));
+	cmsg = CMSG_FIRSTHDR(&mh);
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cmsg), &master, sizeof(int));
+	rt_trace("runtime", "send the terminal to --console-socket %s (SCM_RIGHTS)", path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+		return rt_fail(err, errno, "runtime: connect to --console-socket %s", path);
+	while (sendmsg(fd, &mh, MSG_NOSIGNAL) < 0) {
+		if (errno != EINTR)
+			return rt_fail(err, errno, "runtime: send the terminal to %s", path);
+	}
+	return 0;
 }
 
 int rt_tty_attach(struct rt_tty *tty, int master, struct rt_err *err)

@@ -19,10 +19,16 @@ struct rt_tty {
 
 /*
  * Workload side, before exec: open a pty in the container's /dev/pts, make its slave our
- * controlling terminal and stdin/stdout/stderr, and pass the master to the parent (SYNC_PTY).
- * Needs a session of its own (setsid) first.
+ * controlling terminal and stdin/stdout/stderr, give it rows x cols (0: left as it is), and
+ * pass the master to the parent (SYNC_PTY). Needs a session of its own (setsid) first.
  */
-int rt_tty_open_in_container(int sync_fd, struct rt_err *err);
+int rt_tty_open_in_container(int sync_fd, unsigned rows, unsigned cols, struct rt_err *err);
+
+/*
+ * OCI --console-socket: hand the terminal's master to the engine, which listens on the
+ * AF_UNIX socket path (connect(2), SCM_RIGHTS), as runc does. Returns 0 or -1 with err.
+ */
+int rt_tty_send_to_socket(const char *path, int master, struct rt_err *err);
 
 /* Parent: take over master: raw mode on our terminal, same window size, non-blocking fds. */
 int rt_tty_attach(struct rt_tty *tty, int master, struct rt_err *err);

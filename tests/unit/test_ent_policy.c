@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 
 #include <cmocka.h>
 
@@ -293,9 +294,9 @@ static void test_volumes_and_rootfs(void **state)
 
 	(void)state;
 	plan->rootfs.root = "/srv/images/ci";
-	*m = (struct rootfs_mount){ .fstype = "bind",
-		                    .why = "--volume",
-		                    .flags = MS_BIND | MS_REC };
+	*m = (struct rootfs_mount){
+		.fstype = "bind", .why = "--volume", .volume = true, .flags = MS_BIND | MS_REC
+	};
 	m->source = "/srv/data/job1";
 	check(plan, "", NULL, &v);
 	assert_false(v.allowed);
@@ -825,9 +826,65 @@ static void test_profile_parse(void **state)
 	assert_false(ent_profile_name_valid(""));
 }
 
+/*
+ * OCI runtime mode's grants (issue 15): no user namespace is host-userns; a limit at or below
+ * the caller's own hard limit is none; a filter allowing by default is one; a path the
+ * allowed plans keep read-only must stay so.
+ */
+static void test_oci_grants(void **state)
+{
+	struct ent_plan *plan = compile(NULL, NULL, NULL, NULL);
+	struct ent_request_facts facts = { 0 };
+	struct ent_verdict v;
+	char line[1024];
+
+	(void)state;
+	plan->ns.unshare[NS_USER] = false;
+	plan->ns.why[NS_USER] = "linux.namespaces (not listed: the host's)";
+	assert_string_equal(refusal(plan, ""),
+	                    "refused by P: host-userns (container root is host root) (from "
+	                    "linux.namespaces (not listed: the host's)) is not allowed");
+	assert_true(runs(plan, "allow host-userns\n", NULL));
+	expect_policy_error("allow host-userns now\n", "policy /etc/ent-run/policy:1: unexpected "
+	                                               "'now' after 'allow host-userns'");
+	plan->ns.unshare[NS_USER] = true;
+
+	plan->proc.rlimits[0] = (struct ent_rlimit){
+		.resource = RLIMIT_NOFILE, .soft = 1024, .hard = 20000, .why = "process.rlimits[0]"
+	};
+	plan->proc.n_rlimits = 1;
+	assert_false(runs(plan, "", NULL));
+	facts.rlimit_hard[RLIMIT_NOFILE] = 20000;
+	check_facts(plan, "", NULL, &facts, &v);
+	assert_true(v.allowed);
+	facts.rlimit_hard[RLIMIT_NOFILE] = 19999;
+	check_facts(plan, "", NULL, &facts, &v);
+	ent_verdict_format(&v, "P", 2, line, sizeof(line));
+	assert_string_equal(line, "refused by P: RLIMIT_NOFILE raised (from process.rlimits[0]) is "
+	                          "not allowed");
+	plan->proc.n_rlimits = 0;
+
+	plan->lockdown.default_action = LOCKDOWN_ALLOW;
+	plan->lockdown.n_rules = 0;
+	plan->lockdown.seccomp_why = "linux.seccomp";
+	assert_string_equal(refusal(plan, ""),
+	                    "refused by P: every syscall the filter does not name (defaultAction "
+	                    "SCMP_ACT_ALLOW) (from linux.seccomp) is not allowed");
+	ent_plan_free(plan);
+
+	plan = compile(NULL, NULL, NULL, NULL);
+	for (unsigned i = 0; i < plan->rootfs.n_mounts; i++)
+		if (!strcmp(plan->rootfs.mounts[i].target, "/sys"))
+			plan->rootfs.mounts[i].flags &= ~(unsigned long)MS_RDONLY;
+	assert_string_equal(refusal(plan, ""), "refused by P: /sys writable (from the request) is "
+	                                       "not allowed");
+	ent_plan_free(plan);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_oci_grants),
 		cmocka_unit_test(test_model_table),
 		cmocka_unit_test(test_profile_of_allowed_entitlements),
 		cmocka_unit_test(test_union_of_allowed_requests),

@@ -182,7 +182,8 @@ static void test_layout_v2(void **state)
 	/* v2 has no cpuacct or devices controller: cpu.stat and a BPF program serve them. */
 	assert_int_equal(l.h[0].controllers, BIT(CGROUP_MEMORY) | BIT(CGROUP_PIDS) |
 	                                             BIT(CGROUP_CPU) | BIT(CGROUP_DEVICES) |
-	                                             BIT(CGROUP_CPUACCT) | BIT(CGROUP_IO));
+	                                             BIT(CGROUP_CPUACCT) | BIT(CGROUP_IO) |
+	                                             BIT(CGROUP_CPUSET));
 	/* Without memory in cgroup.controllers, there is no memory limit on v2. */
 	assert_int_equal(cgroup_layout_parse(mi, cg, "pids", &l, &err), 0);
 	assert_int_equal(l.h[0].controllers,
@@ -313,6 +314,60 @@ static void test_v1_writer(void **state)
 	put("memory/ent-run-7/memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n");
 	assert_true(cgroup_oom_killed(cg));
 	cgroup_destroy(cg);
+}
+
+/*
+ * OCI cgroupsPath: a cgroup in every hierarchy (one without a limit too), absolute from the
+ * hierarchy's root with the directories on the way (cpuset ones filled from their parent),
+ * relative below ours; the limits only an OCI config sets.
+ */
+static void test_oci_path(void **state)
+{
+	struct cgroup_layout l = { .n = 3 };
+	struct cgroup_spec s = limits();
+	struct rt_cgroup *cg = NULL;
+	static const char *const names[] = { "memory", "cpu", "cpuset" };
+	static const unsigned ctl[] = { BIT(CGROUP_MEMORY), BIT(CGROUP_CPU), BIT(CGROUP_CPUSET) };
+	char path[ENT_PATH_MAX + 32];
+
+	(void)state;
+	for (unsigned i = 0; i < 3; i++) {
+		dir(names[i]);
+		l.h[i] = (struct cgroup_hier){ .own = "/ci", .controllers = ctl[i] };
+		snprintf(l.h[i].mnt, sizeof(l.h[i].mnt), "%s/%s", tmp, names[i]);
+		snprintf(l.h[i].opts, sizeof(l.h[i].opts), "%s", names[i]);
+	}
+	put("cpuset/cpuset.cpus", "0-3\n");
+	put("cpuset/cpuset.mems", "0\n");
+	s.path = "/pod/c1";
+	s.pids_max = 0; /* no pids hierarchy here: a limit would need one */
+	s.memory_swap_bytes = 64 << 20;
+	s.memory_reservation_bytes = 16 << 20;
+	s.cpu_shares = 512;
+	s.cpuset_cpus = "1";
+	assert_int_equal(cgroup_create_at(&l, &s, "ent-run-9", &cg, &err), 0);
+	assert_string_equal(get("memory/pod/c1/memory.limit_in_bytes"), "33554432\n");
+	assert_string_equal(get("memory/pod/c1/memory.memsw.limit_in_bytes"), "67108864\n");
+	assert_string_equal(get("memory/pod/c1/memory.soft_limit_in_bytes"), "16777216\n");
+	assert_string_equal(get("cpu/pod/c1/cpu.shares"), "512\n");
+	/* The directory on the way got its parent's CPUs and nodes, the cgroup its own CPU. */
+	assert_string_equal(get("cpuset/pod/cpuset.cpus"), "0-3\n");
+	assert_string_equal(get("cpuset/pod/c1/cpuset.cpus"), "0-3\n1\n");
+	snprintf(path, sizeof(path), "%s/memory/pod/c1", tmp);
+	assert_string_equal(cgroup_dir(cg, 0), path);
+	assert_int_equal(cgroup_count(cg), 3);
+	cgroup_forget(cg);
+
+	s = (struct cgroup_spec){ .path = "c2" }; /* relative, no limit at all */
+	dir("memory/ci");
+	dir("cpu/ci");
+	dir("cpuset/ci");
+	put("cpuset/ci/cpuset.cpus", "0\n");
+	put("cpuset/ci/cpuset.mems", "0\n");
+	assert_int_equal(cgroup_create_at(&l, &s, "ent-run-9", &cg, &err), 0);
+	snprintf(path, sizeof(path), "%s/cpu/ci/c2", tmp);
+	assert_string_equal(cgroup_dir(cg, 1), path);
+	cgroup_forget(cg);
 }
 
 static void test_v1_devices(void **state)
@@ -798,6 +853,7 @@ int main(void)
 		cmocka_unit_test(test_layout_path_too_long),
 		cmocka_unit_test_setup_teardown(test_v2_writer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_v1_writer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_oci_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_v1_devices, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats_v1, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats_v2, setup, teardown),

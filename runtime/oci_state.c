@@ -1,0 +1,278 @@
+/*
+ * runtime/oci_state.c - the state directory of OCI runtime mode (see oci_state.h): one locked
+ * directory per container (flock(2) on its descriptor), files replaced atomically (rename(2)),
+ * and the FIFO the created container's first process waits on (fifo(7), runc's exec.fifo).
+ */
+#include "runtime/oci_state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/log.h"
+#include "base/proc.h"
+#include "base/util.h"
+
+#define STATE_FILE  "state.json"
+#define CONFIG_FILE "config.json"
+#define FIFO_FILE   "exec.fifo"
+
+/* mkdir -p root: the state directory and its parents (/run/ent-run/containers). */
+static int make_root(const char *root, struct rt_err *err)
+{
+	char path[ENT_PATH_MAX];
+
+	if (root[0] != '/' || snprintf(path, sizeof(path), "%s", root) >= (int)sizeof(path))
+		return rt_fail(err, 0, "--root %s: not an absolute path", root);
+	for (char *p = strchr(path + 1, '/');; p = strchr(p + 1, '/')) {
+		if (p)
+			*p = '\0';
+		if (mkdir(path, 0711) < 0 && errno != EEXIST)
+			return rt_fail(err, errno, "state: create %s", path);
+		if (!p)
+			return 0;
+		*p = '/';
+	}
+}
+
+/* Lock the directory: flock(2) on its descriptor, waiting for whoever holds it. */
+static int lock_dir(int fd, bool exclusive, const char *id, struct rt_err *err)
+{
+	while (flock(fd, exclusive ? LOCK_EX : LOCK_SH) < 0) {
+		if (errno != EINTR)
+			return rt_fail(err, errno, "state: lock container %s", id);
+	}
+	return 0;
+}
+
+int rt_container_new(const char *root, const char *id, struct rt_container *c, struct rt_err *err)
+{
+	_cleanup_close_ int root_fd = -1;
+
+	memset(c, 0, sizeof(*c));
+	c->dir_fd = -1;
+	copy_text(c->root, sizeof(c->root), root);
+	if (make_root(root, err) < 0)
+		return -1;
+	root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0)
+		return rt_fail(err, errno, "state: open %s", root);
+	rt_trace("state", "mkdir %s/%s", root, id);
+	if (mkdirat(root_fd, id, 0711) < 0) {
+		if (errno == EEXIST)
+			return rt_fail(err, 0, "container %s already exists", id);
+		return rt_fail(err, errno, "state: create %s/%s", root, id);
+	}
+	c->dir_fd = openat(root_fd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (c->dir_fd < 0)
+		return rt_fail(err, errno, "state: open %s/%s", root, id);
+	copy_text(c->st.id, sizeof(c->st.id), id);
+	return lock_dir(c->dir_fd, true, id, err);
+}
+
+/* A whole file of the directory, NUL-terminated; NULL with errno. */
+static char *read_at(int dir_fd, const char *name, size_t max, size_t *len)
+{
+	_cleanup_close_ int fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	_cleanup_free_ char *text = NULL;
+	struct stat st;
+	ssize_t n;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return NULL;
+	if ((size_t)st.st_size > max) {
+		errno = EFBIG;
+		return NULL;
+	}
+	text = malloc((size_t)st.st_size + 1);
+	if (!text)
+		return NULL;
+	n = read(fd, text, (size_t)st.st_size);
+	if (n < 0)
+		return NULL;
+	text[n] = '\0';
+	*len = (size_t)n;
+	return steal_ptr(&text);
+}
+
+int rt_container_open(const char *root, const char *id, bool exclusive, struct rt_container *c,
+                      struct rt_err *err)
+{
+	_cleanup_free_ char *state = NULL;
+	struct stat st;
+	size_t len = 0;
+	char path[ENT_PATH_MAX + ENT_OCI_ID_MAX];
+
+	memset(c, 0, sizeof(*c));
+	copy_text(c->root, sizeof(c->root), root);
+	snprintf(path, sizeof(path), "%s/%s", root, id);
+	c->dir_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (c->dir_fd < 0) {
+		if (errno == ENOENT)
+			return rt_fail(err, 0, "container %s does not exist", id);
+		return rt_fail(err, errno, "state: open %s", path);
+	}
+	if (lock_dir(c->dir_fd, exclusive, id, err) < 0)
+		return -1;
+	/* Removed while we waited (delete), or its create failed: it is not there. */
+	state = read_at(c->dir_fd, STATE_FILE, 1 << 20, &len);
+	if (!state || fstat(c->dir_fd, &st) < 0 || st.st_nlink == 0)
+		return rt_fail(err, 0, "container %s does not exist", id);
+	if (ent_oci_state_read(state, len, path, &c->st, err) < 0)
+		return -1;
+	c->config = read_at(c->dir_fd, CONFIG_FILE, ENT_OCI_CONFIG_MAX, &c->config_len);
+	return 0;
+}
+
+/* Replace name with text: a new file renamed over it, so readers see old or new, whole. */
+static int write_at(int dir_fd, const char *name, const char *text, size_t len, struct rt_err *err)
+{
+	char tmp[64];
+	_cleanup_close_ int fd = -1;
+
+	snprintf(tmp, sizeof(tmp), ".%s.new", name);
+	fd = openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len || fsync(fd) < 0 ||
+	    renameat(dir_fd, tmp, dir_fd, name) < 0) {
+		rt_fail(err, errno ? errno : EIO, "state: write %s", name);
+		unlinkat(dir_fd, tmp, 0);
+		return -1;
+	}
+	return 0;
+}
+
+int rt_container_save(struct rt_container *c, const char *config, size_t len, struct rt_err *err)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&buf, &size);
+	int r;
+
+	if (!out)
+		return rt_fail(err, errno, "state: %s", STATE_FILE);
+	r = ent_oci_state_write(out, &c->st, err);
+	if (fclose(out) == EOF && r == 0)
+		r = rt_fail(err, errno, "state: %s", STATE_FILE);
+	if (r < 0)
+		return -1;
+	if (config && write_at(c->dir_fd, CONFIG_FILE, config, len, err) < 0)
+		return -1;
+	return write_at(c->dir_fd, STATE_FILE, buf, size, err);
+}
+
+enum rt_status rt_container_status(const struct rt_container *c)
+{
+	struct stat st;
+
+	if (!proc_running((pid_t)c->st.pid, c->st.starttime))
+		return RT_STATUS_STOPPED;
+	if (fstatat(c->dir_fd, FIFO_FILE, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		return RT_STATUS_CREATED;
+	return RT_STATUS_RUNNING;
+}
+
+const char *rt_status_name(enum rt_status status)
+{
+	static const char *const names[] = {
+		[RT_STATUS_CREATED] = "created",
+		[RT_STATUS_RUNNING] = "running",
+		[RT_STATUS_STOPPED] = "stopped",
+	};
+
+	return names[status];
+}
+
+int rt_container_hold_fd(struct rt_container *c, struct rt_err *err)
+{
+	int fd;
+
+	rt_trace("state", "mkfifo %s/%s/%s", c->root, c->st.id, FIFO_FILE);
+	if (mkfifoat(c->dir_fd, FIFO_FILE, 0600) < 0)
+		return rt_fail(err, errno, "state: mkfifo %s", FIFO_FILE);
+	/* O_RDWR: a FIFO opened for both never blocks in open(2) (fifo(7), Linux). */
+	fd = openat(c->dir_fd, FIFO_FILE, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return rt_fail(err, errno, "state: open %s", FIFO_FILE);
+	return fd;
+}
+
+int rt_container_release(struct rt_container *c, struct rt_err *err)
+{
+	_cleanup_close_ int fd = -1;
+
+	rt_trace("state", "write one byte to %s/%s/%s", c->root, c->st.id, FIFO_FILE);
+	fd = openat(c->dir_fd, FIFO_FILE, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 && errno == ENXIO)
+		return rt_fail(err, 0, "container %s: its process is gone (stopped)", c->st.id);
+	if (fd < 0 || write(fd, "0", 1) != 1)
+		return rt_fail(err, errno, "container %s: release its process", c->st.id);
+	if (unlinkat(c->dir_fd, FIFO_FILE, 0) < 0)
+		return rt_fail(err, errno, "state: remove %s", FIFO_FILE);
+	return 0;
+}
+
+void rt_container_remove(struct rt_container *c)
+{
+	static const char *const files[] = { STATE_FILE, CONFIG_FILE, FIFO_FILE, ".state.json.new",
+		                             ".config.json.new" };
+	char path[ENT_PATH_MAX + ENT_OCI_ID_MAX];
+
+	if (c->dir_fd < 0)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
+		unlinkat(c->dir_fd, files[i], 0);
+	snprintf(path, sizeof(path), "%s/%s", c->root, c->st.id);
+	rt_trace("state", "rmdir %s", path);
+	rmdir(path);
+}
+
+void rt_container_close(struct rt_container *c)
+{
+	/*
+	 * LOCK_UN, not just close: a created container's first process got a copy of the
+	 * descriptor through clone (until its execve), which would keep the lock.
+	 */
+	if (c->dir_fd >= 0) {
+		flock(c->dir_fd, LOCK_UN);
+		close(c->dir_fd);
+	}
+	c->dir_fd = -1;
+	free(c->config);
+	c->config = NULL;
+}
+
+int rt_write_pid_file(const char *path, pid_t pid, struct rt_err *err)
+{
+	char tmp[ENT_PATH_MAX + 16], text[24];
+
+	if (snprintf(tmp, sizeof(tmp), "%s.ent-run", path) >= (int)sizeof(tmp))
+		return rt_fail(err, ENAMETOOLONG, "--pid-file %s", path);
+	snprintf(text, sizeof(text), "%d", (int)pid);
+	/* Written whole, then renamed: an engine polling for the file never reads half of it. */
+	if (write_file(tmp, text, O_CREAT | O_TRUNC) < 0 || rename(tmp, path) < 0) {
+		rt_fail(err, errno, "--pid-file %s", path);
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+void rt_now_rfc3339(char *buf, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+	char base[32];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	if (snprintf(buf, size, "%s.%09ldZ", base, ts.tv_nsec) >= (int)size)
+		buf[0] = '\0';
+}

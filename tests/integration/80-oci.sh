@@ -1,0 +1,333 @@
+#!/bin/sh
+# Issue 15: OCI runtime mode. runc's command line as engines call it: the state document and
+# the exit statuses, --log-format json lines, create (held before execve) / start / kill /
+# delete, exec and ps, a terminal sent to --console-socket, delete --force of a running
+# container, delete of one whose process died (reaped, or a zombie nobody reaps), 20
+# containers created and deleted at once, the node policy (host-userns, a refused
+# CAP_SYS_ADMIN, run.ent.entitlements), `ent-run spec`'s config run back, the rlimit
+# lowered with a warning, a mount namespace joined by path, and a relative --root.
+#
+# The script runs under tests/tools/reaper --late, a child subreaper as conmon and
+# containerd's shim are, that reaps the containers' processes only once the script is done:
+# until then a container whose process exited is a zombie nobody reaps.
+. "$(dirname "$0")/lib.sh"
+skip_unless "oci" "needs root (namespaces, cgroups, a block of host ids)" is_root
+skip_unless "oci" "python3 is needed to read JSON" have python3
+REAPER=${TOOLS:-build/tools}/reaper
+skip_unless "oci" "tests/tools/reaper is not built (make rootfs)" test -x "$REAPER"
+if [ -z "${ENT_OCI_REAPED:-}" ]; then
+	rm -rf "$T_TMP"
+	ENT_OCI_REAPED=1 exec "$REAPER" --late sh "$0"
+fi
+STATE=$T_TMP/state
+SHARED=$T_TMP/shared
+mkdir -p "$SHARED"
+oci() { ent --root "$STATE" "$@"; }
+oci_status() { "$ENT_RUN" --root "$STATE" state "$1" 2>/dev/null | python3 -c \
+	'import json,sys; print(json.load(sys.stdin)["status"])' 2>/dev/null; }
+
+# A runc-style config (no user namespace: container root is host root, as podman's and
+# containerd's are) for bundle $1 running the shell command $2. Options after: "caps=A,B",
+# "userns", "annotation=K=V", "rlimit=TYPE:SOFT:HARD", "paths=SPEC.json".
+cat >"$T_TMP/mkconfig.py" <<'EOF'
+import json, os, sys
+bundle, cmd, opts = sys.argv[1], sys.argv[2], sys.argv[3:]
+os.makedirs(bundle, exist_ok=True)
+if not os.path.exists(os.path.join(bundle, "rootfs")):
+    os.symlink(os.path.abspath(os.environ["ROOTFS"]), os.path.join(bundle, "rootfs"))
+caps = []
+c = {"ociVersion": "1.0.2", "root": {"path": "rootfs"}, "hostname": "oci",
+     "process": {"args": ["/bin/sh", "-c", cmd], "cwd": "/", "user": {"uid": 0, "gid": 0},
+                 "env": ["PATH=/bin:/usr/bin"], "noNewPrivileges": True},
+     "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"},
+                {"destination": "/dev", "type": "tmpfs", "source": "tmpfs",
+                 "options": ["nosuid", "mode=755", "size=65536k"]},
+                {"destination": "/shared", "type": "bind", "source": os.environ["SHARED"],
+                 "options": ["rbind", "rw"]}],
+     "linux": {"namespaces": [{"type": t} for t in ("pid", "mount", "network", "ipc", "uts")],
+               "maskedPaths": ["/proc/kcore"], "readonlyPaths": ["/proc/sys"],
+               "resources": {"devices": [{"allow": False, "access": "rwm"}]}}}
+for o in opts:
+    if o.startswith("caps="):
+        caps = o[5:].split(",")
+    elif o == "userns":
+        c["linux"]["namespaces"].append({"type": "user"})
+    elif o.startswith("annotation="):
+        k, v = o[11:].split("=", 1)
+        c.setdefault("annotations", {})[k] = v
+    elif o.startswith("paths="):
+        # ent-run's own masked and read-only paths, and a cgroup namespace: a config as
+        # tight as the defaults, which a node policy admits
+        spec = json.load(open(o[6:]))["linux"]
+        c["linux"]["maskedPaths"] = spec["maskedPaths"]
+        c["linux"]["readonlyPaths"] = spec["readonlyPaths"]
+        c["linux"]["namespaces"].append({"type": "cgroup"})
+    elif o.startswith("rlimit="):
+        t, soft, hard = o[7:].split(":")
+        c["process"]["rlimits"] = [{"type": t, "soft": int(soft), "hard": int(hard)}]
+c["process"]["capabilities"] = {s: caps for s in ("bounding", "effective", "permitted")}
+json.dump(c, open(os.path.join(bundle, "config.json"), "w"), indent=1)
+EOF
+mkbundle() { ROOTFS=$ROOTFS SHARED=$SHARED python3 "$T_TMP/mkconfig.py" "$@"; }
+export ROOTFS SHARED
+
+# ---------------------------------------------------------------- the command line contract
+ent --root "$STATE" features
+check "features: the runtime-spec features document" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["ociVersionMax"].startswith("1.") and "user" in d["linux"]["namespaces"]
+assert "SCMP_ACT_ERRNO" in d["linux"]["seccomp"]["actions"]' "$OUT"
+for verb in start state kill delete ps; do
+	run_fails "$verb of an unknown id" 125 '^ent-run: container nosuch does not exist$' \
+		--root "$STATE" $verb nosuch
+done
+run_fails "exec into an unknown id" 125 'container nosuch does not exist' \
+	--root "$STATE" exec nosuch /bin/true
+run_fails "--systemd-cgroup is refused, clearly" 125 'ent-run manages cgroupfs paths' \
+	--root "$STATE" --systemd-cgroup state nosuch
+ent --root "$STATE" --log "$T_TMP/log.json" --log-format json state nosuch
+check "--log-format json: the error as the last line, as containerd reads it" python3 -c '
+import json, sys, re
+line = json.loads(open(sys.argv[1]).read().splitlines()[-1])
+assert line["level"] == "error", line
+assert line["msg"] == "container nosuch does not exist", line
+assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z$", line["time"]), line' "$T_TMP/log.json"
+
+# ---------------------------------------------------------------- create, start, exec, ps
+B=$T_TMP/b1
+mkbundle "$B" 'echo "ran as $(id -u) in $(hostname)" >/shared/ran; exec sleep 120'
+run_status "create" 0 --root "$STATE" create --bundle "$B" --pid-file "$T_TMP/c1.pid" c1
+PID=$(cat "$T_TMP/c1.pid" 2>/dev/null)
+check "create: the pid file names the container's first process" test -n "$PID" -a -d "/proc/$PID"
+ent --root "$STATE" state c1
+cp "$OUT" "$T_TMP/state.created"
+check "state: the golden document of a created container" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+want = {"ociVersion": "1.2.0", "id": "c1", "status": "created", "pid": int(sys.argv[2]),
+        "bundle": sys.argv[3], "annotations": {}}
+got = {k: d[k] for k in want}
+assert got == want, got
+assert d["created"].endswith("Z")' "$T_TMP/state.created" "$PID" "$(readlink -f "$B")"
+check "created: the process is held before execve (its command has not run)" \
+	test ! -e "$SHARED/ran"
+check "created: the held process is ent-run's, not yet the command" \
+	sh -c "tr '\\0' ' ' </proc/$PID/cmdline | grep -qv sleep"
+run_ok "ps --format json: a JSON array of host pids" "^\[$PID\]$" --root "$STATE" ps --format json c1
+run_status "start" 0 --root "$STATE" start c1
+wait_until test -s "$SHARED/ran"
+check "start: the command runs, as container root, in its own UTS namespace" \
+	grep -qx 'ran as 0 in oci' "$SHARED/ran"
+check "start: the status is running" test "$(oci_status c1)" = running
+run_fails "start twice" 125 'container c1 is not created \(it is running\)' --root "$STATE" start c1
+run_ok "exec: a process in the container's PID namespace" '^sleep 120 $' \
+	--root "$STATE" exec c1 /bin/sh -c 'tr "\0" " " </proc/1/cmdline; echo'
+run_status "exec: the process's exit status comes back" 7 --root "$STATE" exec c1 /bin/sh -c 'exit 7'
+cat >"$T_TMP/process.json" <<'EOF'
+{"args": ["/bin/sleep", "30"], "cwd": "/tmp", "user": {"uid": 1000, "gid": 1000},
+ "env": ["PATH=/bin"], "noNewPrivileges": true}
+EOF
+run_status "exec --process --detach --pid-file" 0 --root "$STATE" exec --process \
+	"$T_TMP/process.json" --detach --pid-file "$T_TMP/e.pid" c1
+EPID=$(cat "$T_TMP/e.pid" 2>/dev/null)
+check "exec --detach: the process runs as the process.json says (uid 1000)" \
+	sh -c "grep -q '^Uid:.1000' /proc/$EPID/status"
+ent --root "$STATE" ps --format json c1
+check "ps: the first process and the exec'd one, from the container's cgroup" python3 -c '
+import json, sys
+pids = json.load(open(sys.argv[1]))
+assert int(sys.argv[2]) in pids and int(sys.argv[3]) in pids, pids' "$OUT" "$PID" "$EPID"
+
+# A terminal: its master goes to --console-socket (SCM_RIGHTS), at the config's size.
+cat >"$T_TMP/console.py" <<'EOF'
+import array, os, socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1])
+s.listen(1)
+s.settimeout(30)
+open(sys.argv[1] + ".ready", "w").close()
+c, _ = s.accept()
+_, anc, _, _ = c.recvmsg(64, socket.CMSG_LEN(4))
+fd = array.array("i", anc[0][2][:4])[0]
+out, end = b"", time.time() + 10
+while b"done" not in out and time.time() < end:
+    try:
+        out += os.read(fd, 1024)
+    except OSError:
+        break
+sys.stdout.write(out.decode(errors="replace"))
+EOF
+python3 "$T_TMP/console.py" "$T_TMP/console.sock" >"$T_TMP/console.out" 2>&1 &
+CONSOLE=$!
+wait_until test -e "$T_TMP/console.sock.ready"
+mkbundle "$T_TMP/b9" 'tty; stty size; echo done'
+python3 - "$T_TMP/b9/config.json" <<'EOF'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["process"]["terminal"] = True
+c["process"]["consoleSize"] = {"height": 33, "width": 77}
+c["mounts"].append({"destination": "/dev/pts", "type": "devpts", "source": "devpts",
+                    "options": ["nosuid", "noexec", "newinstance", "ptmxmode=0666"]})
+json.dump(c, open(sys.argv[1], "w"))
+EOF
+run_fails "process.terminal without --console-socket" 125 'process.terminal needs --console-socket' \
+	--root "$STATE" create --bundle "$T_TMP/b9" c9
+run_status "create --console-socket" 0 --root "$STATE" create --bundle "$T_TMP/b9" \
+	--console-socket "$T_TMP/console.sock" c9
+oci start c9
+wait "$CONSOLE"
+check "the terminal went to the engine's socket, at 33x77" \
+	sh -c "grep -q '^/dev/pts/' '$T_TMP/console.out' && grep -q '^33 77' '$T_TMP/console.out'"
+oci delete --force c9
+
+# ---------------------------------------------------------------- kill, delete
+python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["cgroups"]))' \
+	"$STATE/c1/state.json" >"$T_TMP/c1.cgroups"
+check "the container has its cgroups" test -s "$T_TMP/c1.cgroups"
+run_fails "delete of a running container needs --force" 125 'container c1 is running, not stopped' \
+	--root "$STATE" delete c1
+run_status "kill with a signal by name" 0 --root "$STATE" kill c1 KILL
+# Its PID namespace's last zombie (the exec'd process) is the reaper's, which waits: the
+# first process stays in exit until then, its memory gone (an empty cmdline).
+wait_until sh -c "[ ! -s /proc/$PID/cmdline ]"
+check "the killed process has exited, and nobody reaps it" \
+	sh -c "[ -d /proc/$PID ] && [ ! -s /proc/$PID/cmdline ]"
+check "a zombie's container is stopped" test "$(oci_status c1)" = stopped
+run_fails "kill of a stopped container" 125 'container c1: container not running' \
+	--root "$STATE" kill c1 TERM
+run_status "delete of a stopped container" 0 --root "$STATE" delete c1
+check "delete: the state is gone" test -s "$T_TMP/c1.cgroups" -a ! -e "$STATE/c1"
+check "delete: its cgroups are gone" sh -c "[ -s '$T_TMP/c1.cgroups' ] && ! xargs ls -d <'$T_TMP/c1.cgroups' 2>/dev/null"
+check "delete: the exec'd process went with the container (a zombie nobody reaps)" \
+	sh -c "[ -n '$EPID' ] && grep -q '^State:.Z' /proc/$EPID/status"
+
+mkbundle "$T_TMP/b2" 'exec sleep 30'
+oci create --bundle "$T_TMP/b2" --pid-file "$T_TMP/c2.pid" c2 && oci start c2
+PID=$(cat "$T_TMP/c2.pid" 2>/dev/null)
+run_status "delete --force of a running container" 0 --root "$STATE" delete --force c2
+check "delete --force: the process is gone (or a zombie)" \
+	sh -c "[ -n '$PID' ] && ! grep -q '^State:.[^Z]' /proc/$PID/status 2>/dev/null"
+check "delete --force: the state is gone" test -n "$PID" -a ! -e "$STATE/c2"
+oci create --bundle "$T_TMP/b2" c3
+run_fails "delete of a created container needs --force" 125 'container c3 is created, not stopped' \
+	--root "$STATE" delete c3
+run_status "delete --force of a created container" 0 --root "$STATE" delete --force c3
+
+# A container whose process exited and was reaped (by its engine, here a reaper of its own).
+mkbundle "$T_TMP/b4" 'exit 3'
+"$REAPER" sh -c "'$ENT_RUN' --root '$STATE' create --bundle '$T_TMP/b4' --pid-file \
+	'$T_TMP/c4.pid' c4 && '$ENT_RUN' --root '$STATE' start c4 && sleep 0.5" 2>"$ERR"
+check "a container whose process exited and was reaped is stopped" test "$(oci_status c4)" = stopped
+run_status "delete of it" 0 --root "$STATE" delete c4
+
+# ---------------------------------------------------------------- 20 at once
+for i in $(seq 1 20); do oci create --bundle "$T_TMP/b2" "p$i" & done; wait
+n=0
+for i in $(seq 1 20); do [ "$(oci_status "p$i")" = created ] && n=$((n + 1)); done
+check "20 containers created concurrently ($n)" test "$n" = 20
+for i in $(seq 1 20); do oci start "p$i" & done; wait
+n=0
+for i in $(seq 1 20); do [ "$(oci_status "p$i")" = running ] && n=$((n + 1)); done
+check "20 containers started concurrently ($n)" test "$n" = 20
+find /sys/fs/cgroup -maxdepth 6 -type d -name 'p[0-9]*' >"$T_TMP/p.cgroups"
+for i in $(seq 1 20); do oci delete --force "p$i" & done; wait
+check "20 containers deleted concurrently: nothing left in --root" \
+	sh -c "[ $n = 20 ] && [ -z \"\$(ls -A '$STATE')\" ]"
+check "20 containers deleted: no cgroup of theirs is left" \
+	sh -c "[ -s '$T_TMP/p.cgroups' ] && ! xargs ls -d <'$T_TMP/p.cgroups' 2>/dev/null"
+
+# ---------------------------------------------------------------- the node policy
+POLICY=$T_TMP/policy
+: >"$POLICY"
+ent spec "$ROOTFS" /bin/true && cp "$OUT" "$T_TMP/spec.json"
+mkbundle "$T_TMP/b5" 'exit 0' paths="$T_TMP/spec.json"
+run_fails "policy: no user namespace is a grant of its own (host-userns)" 125 \
+	'refused by .*policy: .*host-userns \(container root is host root\)' \
+	--root "$STATE" --policy "$POLICY" create --bundle "$T_TMP/b5" c5
+printf 'allow host-userns\nallow seccomp unconfined\nallow volume %s\n' "$SHARED" >"$POLICY"
+mkbundle "$T_TMP/b5" 'exit 0' caps=CAP_SYS_ADMIN paths="$T_TMP/spec.json"
+ent --root "$STATE" --policy "$POLICY" --log "$T_TMP/policy.log" --log-format json create \
+	--bundle "$T_TMP/b5" c5
+check "policy: a config with CAP_SYS_ADMIN is refused, and nothing is left" \
+	sh -c "[ $STATUS = 125 ] && grep -q 'refused by $POLICY: CAP_SYS_ADMIN (from process.capabilities) is not allowed' '$ERR' && [ ! -e '$STATE/c5' ]"
+check "policy: the refusal is the engine's last error line" python3 -c '
+import json, sys
+line = json.loads(open(sys.argv[1]).read().splitlines()[-1])
+assert line["level"] == "error" and "CAP_SYS_ADMIN" in line["msg"], line' "$T_TMP/policy.log"
+mkbundle "$T_TMP/b5" 'exit 0' paths="$T_TMP/spec.json"
+run_status "policy: the same config without it runs" 0 \
+	--root "$STATE" --policy "$POLICY" create --bundle "$T_TMP/b5" c5
+oci delete --force c5
+printf 'allow volume %s\n' "$SHARED" >"$POLICY"
+mkbundle "$T_TMP/b6" 'cat /proc/self/uid_map >/shared/uidmap; grep CapEff /proc/self/status >>/shared/uidmap' \
+	caps=CAP_SYS_ADMIN annotation=run.ent.entitlements=network.access=confined
+run_status "run.ent.entitlements: the entitlements replace the raw fields (no host-userns)" 0 \
+	--root "$STATE" --policy "$POLICY" create --bundle "$T_TMP/b6" c6
+oci start c6
+wait_until test -s "$SHARED/uidmap"
+check "run.ent.entitlements: a user namespace with a block of its own, no capability" \
+	sh -c "awk 'NR==1 { exit !(\$1 == 0 && \$2 >= 65536) }' '$SHARED/uidmap' && grep -q 'CapEff:.0000000000000000' '$SHARED/uidmap'"
+oci delete --force c6
+
+# ---------------------------------------------------------------- ent-run spec, rlimits
+# ent-run spec: a user namespace and an idmapped rootfs (its annotation); /shared bound in.
+ent spec -v "$SHARED:/shared" "$ROOTFS" /bin/sh -c \
+	'stat -c %u /etc/passwd >/shared/spec; awk "{print \$2}" /proc/self/uid_map >>/shared/spec'
+mkdir -p "$T_TMP/b7" && cp "$OUT" "$T_TMP/b7/config.json"
+run_status "ent-run spec's config.json runs as an OCI bundle" 0 \
+	--root "$STATE" create --bundle "$T_TMP/b7" c7
+oci start c7
+wait_until sh -c "[ \$(wc -l <'$SHARED/spec') = 2 ]"
+check "spec's bundle: container root is a host id of its own, the rootfs is idmapped" \
+	sh -c "[ \"\$(sed -n 1p '$SHARED/spec')\" = 0 ] && [ \"\$(sed -n 2p '$SHARED/spec')\" -ge 65536 ]"
+oci delete --force c7
+
+HARD=$(ulimit -Hn)
+if [ "$HARD" != unlimited ] && [ "$HARD" -lt 1048576 ] && ! capsh --has-p=cap_sys_resource 2>/dev/null; then
+	mkbundle "$T_TMP/b8" 'ulimit -Hn >/shared/nofile' rlimit=RLIMIT_NOFILE:1048576:1048576
+	ent --root "$STATE" --log "$T_TMP/rlimit.log" --log-format json create --bundle "$T_TMP/b8" c8
+	check "an rlimit above ours is lowered, not refused" test "$STATUS" = 0
+	check "with a warning in the log" grep -q "\"level\":\"warning\".*RLIMIT_NOFILE hard limit 1048576 lowered to $HARD" "$T_TMP/rlimit.log"
+	oci start c8
+	wait_until test -s "$SHARED/nofile"
+	check "the container has the highest limit ent-run can set ($HARD)" grep -qx "$HARD" "$SHARED/nofile"
+	oci delete --force c8
+else
+	skip "rlimit lowering" "ent-run can raise RLIMIT_NOFILE to 1048576 here (CAP_SYS_RESOURCE)"
+fi
+check "nothing is left in --root" sh -c "[ -z \"\$(ls -A '$STATE')\" ]"
+
+# A mount namespace joined by path: the container's file system is built in there.
+unshare -m --propagation private sleep 60 &
+HOLDER=$!
+wait_until test "$(readlink /proc/$HOLDER/ns/mnt)" != "$(readlink /proc/self/ns/mnt)"
+mkbundle "$T_TMP/b11" 'readlink /proc/self/ns/mnt >/shared/mntns'
+python3 - "$T_TMP/b11/config.json" "$HOLDER" <<'EOF2'
+import json, sys
+c = json.load(open(sys.argv[1]))
+for n in c["linux"]["namespaces"]:
+    if n["type"] == "mount":
+        n["path"] = "/proc/%s/ns/mnt" % sys.argv[2]
+json.dump(c, open(sys.argv[1], "w"))
+EOF2
+MOUNTS=$(wc -l </proc/self/mountinfo)
+oci create --bundle "$T_TMP/b11" c11
+oci start c11
+wait_until test -s "$SHARED/mntns"
+check "a mount namespace joined by path: the container is in it" \
+	test "$(cat "$SHARED/mntns")" = "$(readlink /proc/$HOLDER/ns/mnt)"
+check "... and our mount table is as it was" test "$(wc -l </proc/self/mountinfo)" = "$MOUNTS"
+oci delete --force c11
+kill "$HOLDER"
+wait "$HOLDER" 2>/dev/null
+
+# A relative --root is the working directory's, as runc's.
+mkbundle "$T_TMP/b10" 'exit 0'
+BIN=$(realpath "$ENT_RUN")
+(cd "$T_TMP" && "$BIN" --root relative create --bundle b10 c10 >/dev/null 2>&1)
+check "a relative --root: the state is under the working directory" \
+	test -f "$T_TMP/relative/c10/state.json"
+(cd "$T_TMP" && "$BIN" --root relative delete --force c10 >/dev/null 2>&1)
+check "a relative --root: delete from there" test ! -e "$T_TMP/relative/c10"
+finish
