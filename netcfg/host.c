@@ -111,7 +111,7 @@ int netcfg_host_prepare(struct netcfg_spec *spec, const char *hostname, struct n
 	*out = h;
 	return 0;
 fail:
-	netcfg_host_release(h);
+	netcfg_host_release(h, false);
 	return -1;
 }
 
@@ -170,8 +170,10 @@ int netcfg_host_attach(struct netcfg_host *h, pid_t child, struct rt_err *err)
 	return netcfg_helper_start(h->spec, h->state.dir_fd, h->state.dir, child, &h->helper, err);
 }
 
-void netcfg_host_release(struct netcfg_host *h)
+void netcfg_host_release(struct netcfg_host *h, bool ended)
 {
+	bool veth_left;
+
 	if (!h)
 		return;
 	netcfg_helper_stop(&h->helper);
@@ -179,9 +181,15 @@ void netcfg_host_release(struct netcfg_host *h)
 	/* The ports after the rules that redirect them: never redirected and free at once. */
 	for (unsigned i = 0; i < h->n_ports; i++)
 		close(h->port_fds[i]);
-	if (h->veth)
+	/*
+	 * The veth goes with the container's network namespace: deleting it ourselves would only
+	 * wait for the kernel to do so (tens of milliseconds, for an RCU grace period). After a
+	 * failed start the child may not be gone yet, so then it is deleted here.
+	 */
+	veth_left = h->veth && ended && netcfg_link_exists(h->state.name);
+	if (h->veth && !ended)
 		netcfg_link_delete(h->state.name);
-	/* The lease last: nobody may get the address while rules for it remain. */
-	netcfg_state_remove(&h->state);
+	/* The lease last: nobody may get the address while rules for it or its veth remain. */
+	netcfg_state_remove(&h->state, veth_left);
 	free(h);
 }

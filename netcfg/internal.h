@@ -144,8 +144,12 @@ int netcfg_state_create(struct netcfg_state *st, const struct netcfg_pool *pool,
  * Remove the lease and the state directory (in this order: a lease never outlives its
  * directory, so a look at the directories finds every leftover), and as root, once no
  * container is left in our network namespace, turn forwarding back off. Never fails.
+ * With veth_left (the run ended, and the kernel is still removing our veth with the
+ * container's network namespace) keep both and remove only the owner record: nothing counts
+ * us as running any more, and a later start collects them once the veth is gone, so that no
+ * container gets the block while its gateway address is still on a link.
  */
-void netcfg_state_remove(struct netcfg_state *st);
+void netcfg_state_remove(struct netcfg_state *st, bool veth_left);
 
 /* Collect the leftovers of killed runs, cheaply when there are none (see netcfg.h). */
 void netcfg_state_collect(void);
@@ -172,9 +176,11 @@ bool netcfg_stale_any(int base_fd);
 
 /*
  * Under the lock: collect every container whose owner is gone (root: leases and veths too),
- * leaving a marker for its network namespace when that is not ours.
+ * leaving a marker for its network namespace when that is not ours. A run that ended (no
+ * owner record) whose veth the kernel has not removed yet is left for later, unless
+ * need_addresses (a start about to lease a block): then its veth is deleted now.
  */
-void netcfg_collect_dead(int base_fd, bool root);
+void netcfg_collect_dead(int base_fd, bool root, bool need_addresses);
 
 /* Under the lock, as root: with no container of ours left in this network namespace, turn
  * forwarding back off (forward.c); and drop this namespace's marker. */
@@ -219,6 +225,9 @@ int netcfg_veth_create(const char *host_name, pid_t child, uint32_t gateway, uin
 
 /* Delete the link called name, if it exists (its veth peer goes with it). Never fails. */
 void netcfg_link_delete(const char *name);
+
+/* Is there a link called name in our network namespace? */
+bool netcfg_link_exists(const char *name);
 
 /* Write value to /proc/sys/<key> ("net/ipv4/ip_forward"). Returns 0 or -1. */
 int netcfg_sysctl_set(const char *key, const char *value, struct rt_err *err);

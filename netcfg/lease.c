@@ -235,7 +235,7 @@ int netcfg_state_create(struct netcfg_state *st, const struct netcfg_pool *pool,
 	lock_fd = lock_base(st, base_fd, err);
 	if (lock_fd < 0)
 		return -1;
-	netcfg_collect_dead(base_fd, st->root);
+	netcfg_collect_dead(base_fd, st->root, pool != NULL);
 	if (create_dir(st, base_fd, err) < 0)
 		return -1;
 	if (!pool)
@@ -249,7 +249,7 @@ int netcfg_state_create(struct netcfg_state *st, const struct netcfg_pool *pool,
 	return 0;
 }
 
-void netcfg_state_remove(struct netcfg_state *st)
+void netcfg_state_remove(struct netcfg_state *st, bool veth_left)
 {
 	struct rt_err ignored = { 0 };
 	char path[PATH_MAX];
@@ -270,12 +270,18 @@ void netcfg_state_remove(struct netcfg_state *st)
 	 * unlink the new owner's lease.
 	 */
 	lock_fd = lock_base(st, base_fd, &ignored);
-	if (st->lease[0]) {
+	if (veth_left && st->dir[0]) {
+		rt_trace("net",
+		         "keep lease %s while the kernel removes %s (a later start collects it)",
+		         st->lease, st->name);
+		snprintf(path, sizeof(path), "%s/owner", st->name);
+		unlinkat(base_fd, path, 0);
+	} else if (st->lease[0]) {
 		snprintf(path, sizeof(path), "%s/%s", NETCFG_LEASES_DIR, st->lease);
 		rt_trace("net", "unlink lease %s/%s", st->base, path);
 		unlinkat(base_fd, path, 0);
 	}
-	if (st->dir[0]) {
+	if (st->dir[0] && !veth_left) {
 		rt_trace("net", "remove %s", st->dir);
 		netcfg_dir_remove(base_fd, st->name);
 	}
@@ -298,7 +304,7 @@ void netcfg_state_collect(void)
 	lock_fd = lock_base(&st, base_fd, &ignored);
 	if (lock_fd < 0)
 		return;
-	netcfg_collect_dead(base_fd, st.root);
+	netcfg_collect_dead(base_fd, st.root, false);
 	if (st.root)
 		netcfg_settle_forwarding(base_fd);
 }

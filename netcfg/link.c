@@ -327,6 +327,11 @@ void netcfg_link_delete(const char *name)
 	rtnl_link_delete(sk, link); /* ENODEV when the container's exit already took it */
 }
 
+bool netcfg_link_exists(const char *name)
+{
+	return if_nametoindex(name) != 0; /* SIOCGIFINDEX: no netlink socket for one question */
+}
+
 /* A sysctl of the namespace we are in, as its /proc/sys file ("net/ipv4/ip_forward"). */
 int netcfg_sysctl_set(const char *key, const char *value, struct rt_err *err)
 {

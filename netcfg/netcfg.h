@@ -85,7 +85,10 @@ int netcfg_host_attach(struct netcfg_host *h, pid_t child, struct rt_err *err);
  * Remove everything prepare and attach made: helper process, nftables table, held ports, veth,
  * lease, state directory, and forwarding when ours and no other container needs it. Never
  * fails (what cannot be removed now is collected by the next start); NULL is fine. Frees h.
+ * After a run that ended (ended: the container's processes are all gone), the veth is left
+ * to the kernel, which removes it with the container's network namespace: the lease and the
+ * state directory stay until it is gone, for a later start to collect (stale.c).
  */
-void netcfg_host_release(struct netcfg_host *h);
+void netcfg_host_release(struct netcfg_host *h, bool ended);
 
 #endif

@@ -5,10 +5,16 @@
  * Each container's state directory holds "owner": the pid of the ent-run that made it, that
  * process's start time (/proc/PID/stat field 22, so a recycled pid does not look alive) and
  * its network namespace (the inode of /proc/PID/ns/net). A directory whose owner is gone
- * belongs to a killed run: any start collects it, its lease first (leases.c keeps a lease
- * only while its directory exists), then its veth if the kernel has not removed it with the
- * container's network namespace yet (and the NAT chains an older ent-run kept in a shared
- * table), then the directory.
+ * belongs to a killed run: any start collects it, its veth if the kernel has not removed it
+ * with the container's network namespace yet (and the NAT chains an older ent-run kept in a
+ * shared table), then the directory, then its lease (a lease is kept exactly while its
+ * directory exists).
+ *
+ * A run that ended normally does not wait for its veth to go: the kernel removes it with the
+ * namespace, a few milliseconds later, after an RCU grace period (RTM_DELLINK would wait for
+ * the same). It removes only its owner record and keeps the lease, so that no container gets
+ * its block while the gateway address is still on a link; a later start collects it once the
+ * veth is gone, or deletes the veth itself when it needs an address block now.
  *
  * Forwarding is per network namespace, and so is its count: the containers whose owner runs
  * in ours. A killed run's directory may be collected from another namespace (ent-run started
@@ -123,12 +129,12 @@ bool netcfg_lease_owner(int leases_fd, const char *name, char owner[NETCFG_NAME_
 	return true;
 }
 
-/* Leases whose owner is gone: killed, or its directory removed by hand. */
+/* Leases whose directory is gone: collected just before, or removed by hand. */
 static void collect_leases(int base_fd)
 {
 	_cleanup_(closedirp) DIR *d = open_dir(base_fd, NETCFG_LEASES_DIR);
 	struct dirent *e;
-	struct owner o;
+	struct stat st;
 
 	while (d && (e = readdir(d))) {
 		char owner[NETCFG_NAME_MAX] = "";
@@ -136,7 +142,7 @@ static void collect_leases(int base_fd)
 		if (e->d_name[0] == '.')
 			continue;
 		if (netcfg_lease_owner(dirfd(d), e->d_name, owner) && netcfg_is_container(owner) &&
-		    owner_alive(base_fd, owner, &o))
+		    fstatat(base_fd, owner, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode))
 			continue;
 		rt_trace("net", "unlink lease %s (owner %s is gone)", e->d_name, owner);
 		unlinkat(dirfd(d), e->d_name, 0);
@@ -149,7 +155,7 @@ static void mark_name(unsigned long long netns, char *buf, size_t size)
 	snprintf(buf, size, MARK_PREFIX "%llu", netns);
 }
 
-void netcfg_collect_dead(int base_fd, bool root)
+void netcfg_collect_dead(int base_fd, bool root, bool need_addresses)
 {
 	_cleanup_(closedirp) DIR *d = open_dir(base_fd, ".");
 	unsigned long long ours = netns_inode("/proc/self/ns/net");
@@ -157,23 +163,31 @@ void netcfg_collect_dead(int base_fd, bool root)
 	struct owner o;
 	char mark[48];
 
-	if (root)
-		collect_leases(base_fd);
 	while (d && (e = readdir(d))) {
+		bool ended;
+
 		if (!netcfg_is_container(e->d_name) || owner_alive(base_fd, e->d_name, &o))
 			continue;
+		ended = !o.pid; /* no owner record: the run ended, and left its veth to the kernel
+		                 */
+		if (ended && root && !need_addresses && netcfg_link_exists(e->d_name))
+			continue; /* still going: collected later, without waiting for it now */
 		rt_trace("net", "collect the leftovers of %s (its ent-run is gone)", e->d_name);
 		if (root && o.netns && o.netns != ours) {
 			mark_name(o.netns, mark, sizeof(mark));
 			rt_trace("net", "it ran in another network namespace: leave %s", mark);
 			close(openat(base_fd, mark, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
 		}
-		if (root) {
+		if (root && !ended) {
 			netcfg_link_delete(e->d_name);
 			netcfg_nat_remove_legacy(e->d_name);
+		} else if (root && netcfg_link_exists(e->d_name)) {
+			netcfg_link_delete(e->d_name);
 		}
 		netcfg_dir_remove(base_fd, e->d_name);
 	}
+	if (root)
+		collect_leases(base_fd);
 }
 
 /* How many running containers of ours share our network namespace? */

@@ -571,6 +571,7 @@ int rt_launch_observed(struct ent_plan *plan, const struct lockdown_filter *filt
 		            .obs = obs };
 	int dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
 	struct rt_stats_file *stats = NULL;
+	bool ended = false; /* the workload ran, and its processes are gone */
 	int status = -1;
 	sigset_t old;
 	int sig_fd;
@@ -599,6 +600,7 @@ int rt_launch_observed(struct ent_plan *plan, const struct lockdown_filter *filt
 	}
 	status = wait_child(&l, sig_fd);
 	l.pid = -1;
+	ended = true;
 	/* 128+N: the workload (or, killed at the timeout, PID 1) died of signal N. */
 	if (status > RT_EXIT_SIGNAL_BASE && status < RT_EXIT_SIGNAL_BASE + NSIG)
 		l.stats.signal = status - RT_EXIT_SIGNAL_BASE;
@@ -609,8 +611,9 @@ int rt_launch_observed(struct ent_plan *plan, const struct lockdown_filter *filt
 out:
 	kill_child(&l);
 	status = finish_stats(stats, &l, status, err); /* before the cgroup goes */
-	netcfg_host_release(l.net); /* after the child: the veth's far end went with its netns */
-	cgroup_destroy(l.cgroup);   /* after the child was reaped: the cgroup is empty */
+	/* After the child: a run that ended leaves its veth to the kernel (netcfg.h). */
+	netcfg_host_release(l.net, ended);
+	cgroup_destroy(l.cgroup); /* after the child was reaped: the cgroup is empty */
 	rootfs_trees_close(&l.trees);
 	ns_idrange_release(l.ids); /* after the child: no process of it holds the ids */
 	end_launch(&l, sig_fd, &old);

@@ -49,10 +49,25 @@ leftovers() {
 		kill -0 "${name#ent-}" 2>/dev/null || echo "$what"
 	done
 }
+# dead_veths: veths of ent-runs that are gone (the kernel removes them with the namespace).
+dead_veths() {
+	ip -o link show 2>/dev/null | grep -o ' ent-[0-9]*' | while read -r v; do
+		kill -0 "${v#ent-}" 2>/dev/null || echo "$v"
+	done
+}
+no_dead_veths() { [ -z "$(dead_veths)" ]; }
+# check_clean WHAT [ended]: nothing of dead ent-runs is left. After runs that ended, the kernel
+# removes their veths on its own (ent-run does not wait for it) and their leases stay until
+# then; a start (here one without network) collects those.
 check_clean() {
+	if [ "${2:-}" = ended ]; then
+		wait_until no_dead_veths
+		"$ENT_RUN" --verbose $R /bin/true >/dev/null 2>"$T_TMP/collect" </dev/null
+	fi
 	l=$(leftovers)
 	if [ -z "$l" ]; then pass "$1: no veth, nftables chain or lease left"; else
 		fail "$1: no veth, nftables chain or lease left" "$(echo $l)"
+		[ "${2:-}" = ended ] && grep ' net ' "$T_TMP/collect" | head -5
 	fi
 }
 # tent ARGS...: ent with a time limit (a hung network must fail the test, not hang it).
@@ -130,6 +145,40 @@ host_unlisten
 check "confined: no route" sh -c "grep -q '^ran$' '$OUT' && ! grep -q default '$OUT'"
 check_clean "confined"
 
+# A run that ended left its veth to the kernel, and its lease while the veth is there. Staged
+# here, deterministically: a state directory without owner record (the run ended), its lease,
+# and a link of its name that the kernel has not removed yet.
+stage_ended() {
+	mkdir -p /run/ent-run/net/leases /run/ent-run/net/ent-4000000 &&
+		echo ent-4000000 >/run/ent-run/net/leases/10.88.255.252 &&
+		ip link add ent-4000000 type veth peer name stage-4000000
+}
+staged() {
+	ip link show ent-4000000 >/dev/null 2>&1 && echo link
+	[ -d /run/ent-run/net/ent-4000000 ] && echo dir
+	[ -e /run/ent-run/net/leases/10.88.255.252 ] && echo lease
+}
+if stage_ended; then
+	tent $R /bin/echo ran
+	got=$(staged | tr '\n' ' ')
+	check "an ended run's veth still there: a start without network leaves its lease" \
+		sh -c "grep -q '^ran$' '$OUT' && [ '$got' = 'link dir lease ' ]"
+	ip link del ent-4000000
+	tent $R /bin/echo ran
+	got=$(staged | tr '\n' ' ')
+	check "... and collects it once the veth is gone" \
+		sh -c "grep -q '^ran$' '$OUT' && [ -z '$got' ]"
+	stage_ended
+	tent -e network.access=user $R /bin/echo ran
+	got=$(staged | tr '\n' ' ')
+	check "a start that leases a block deletes an ended run's lingering veth, frees its lease" \
+		sh -c "grep -q '^ran$' '$OUT' && [ -z '$got' ]"
+else
+	fail "stage an ended run" "could not create its state or link"
+fi
+ip link del ent-4000000 2>/dev/null
+rm -rf /run/ent-run/net/ent-4000000 /run/ent-run/net/leases/10.88.255.252
+
 # user: eth0 with a pool address, a default route, NAT to the test host, generated files.
 tent -e network.access=user --hostname box1 $R /bin/sh -c \
 	"ip -o -4 addr show eth0; ip route; $CONNECT $SRV_IP 7777; cat /etc/resolv.conf /etc/hosts"
@@ -147,7 +196,11 @@ run_ok "user: no CAP_NET_ADMIN (ip addr add fails)" '^denied$' -e network.access
 	/bin/sh -c 'ip addr add 10.99.0.1/32 dev eth0 2>/dev/null && echo added || echo denied'
 run_ok "user: --subnet picks the pool" 'inet 10\.77\.0\.[0-9]+/30' -e network.access=user \
 	--subnet 10.77.0.0/24 $R /bin/ip -o -4 addr show eth0
-check_clean "user"
+tent --verbose -e network.access=user $R /bin/echo ran
+check "user: the exit leaves the veth to the kernel (no RTM_DELLINK after the workload)" sh -c \
+	"grep -q '^ran$' '$OUT' && sed -n '/execve/,\$p' '$ERR' | grep -q 'nftables batch: delete' &&
+		! sed -n '/execve/,\$p' '$ERR' | grep -q RTM_DELLINK"
+check_clean "user" ended
 
 # --verbose narrates each netlink step.
 tent --verbose -e network.access=user $R /bin/true
@@ -178,7 +231,7 @@ run_fails "proxy: a second container cannot publish the same port" 125 \
 	-e network.access=proxy --publish 18081:99 $R /bin/true
 kill $BG
 wait $BG
-check_clean "proxy"
+check_clean "proxy" ended
 
 # A port that a host service already uses is refused, whichever address or family it has,
 # with SO_REUSEPORT too; the host's own connections keep reaching the service.
@@ -247,7 +300,7 @@ check "30 concurrent: 30 distinct addresses" \
 	[ "$(grep -h '/30$' "$T_TMP"/many/* | sort -u | wc -l)" = 30 ]
 check "30 concurrent: all reach the test host" \
 	[ "$(grep -h '^hello-from-srv$' "$T_TMP"/many/* | wc -l)" = 30 ]
-check_clean "30 concurrent"
+check_clean "30 concurrent" ended
 
 # Setup failures: exit 125, one line, nothing left.
 run_fails "bad --subnet" 125 "--subnet 'nope' is not an IPv4 CIDR" \
@@ -267,7 +320,7 @@ sleep 1
 run_fails "pool exhausted" 125 'address pool 10.66.0.0/30 is exhausted' \
 	-e network.access=user --subnet 10.66.0.0/30 $R /bin/true
 wait $bg
-check_clean "failed starts"
+check_clean "failed starts" ended
 
 # kill -9 of ent-run: its published port and NAT rules go with it at once (an owned table),
 # and the next start of any kind, even a container without network, collects the rest.
