@@ -86,6 +86,12 @@ int rootfs_remount(int fd, const char *name, unsigned long flags, bool recursive
 	struct statvfs sv;
 	unsigned long all;
 
+	/*
+	 * Recursive: mount_setattr sets the flags on the mount and every mount below it in one
+	 * call, and leaves the others as they are, so the remount below would add nothing.
+	 */
+	if (recursive)
+		return setattr_recursive(fd, name, flags, err);
 	if (fstatvfs(fd, &sv) < 0)
 		return rt_fail(err, errno, "rootfs: statvfs %s", name);
 	/* Locked flags must be repeated; the others too, or the remount would clear them. */
@@ -100,9 +106,7 @@ int rootfs_remount(int fd, const char *name, unsigned long flags, bool recursive
 			            "the mount has locked flags the user namespace cannot change");
 		return -1;
 	}
-	if (!recursive)
-		return 0;
-	return setattr_recursive(fd, name, flags, err);
+	return 0;
 }
 
 int rootfs_bind(int root_fd, const struct rootfs_bind_req *req, struct rt_err *err)
