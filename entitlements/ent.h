@@ -59,7 +59,8 @@ struct ent_cgroup_mount {
 	char mnt[ENT_CGROUP_PATH_MAX]; /* "/sys/fs/cgroup/memory", "/sys/fs/cgroup/unified" */
 	char opts[128]; /* v1 controllers, as mount(2) data: "cpu,cpuacct", "name=systemd" */
 	bool v2;        /* the cgroup2 tree (opts empty) */
-	char own[ENT_CGROUP_PATH_MAX]; /* the caller's cgroup in it ("/user.slice/x"; "/" at the top) */
+	char own[ENT_CGROUP_PATH_MAX]; /* the caller's cgroup in it ("/user.slice/x"; "/" at the
+	                                  top) */
 };
 
 #define ENT_MAX_CGROUP_MOUNTS 16
