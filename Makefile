@@ -4,6 +4,8 @@
 #   make test      install what is missing, build, run every test
 #   make DEBUG=1   the same with AddressSanitizer and UndefinedBehaviorSanitizer
 #   make fuzz      run each libFuzzer target (tests/fuzz/) for FUZZ_SECONDS (default 60)
+#   make oci-validation  the runtime-tools validation suite (RUNTIME_TOOLS_SRC=DIR) against
+#                  crun and ent-run
 #
 # Objects go to $(BUILD)/release or $(BUILD)/debug, fuzz targets to $(BUILD)/fuzz; the test
 # rootfs to $(BUILD)/rootfs.
@@ -75,7 +77,7 @@ BPFTOOL  ?= bpftool
 LLVM_STRIP ?= llvm-strip
 
 .PHONY: all deps demo test unit integration golden install clean format format-check rootfs bench \
-	fuzz fuzz-build debian
+	fuzz fuzz-build debian oci-validation
 
 all: $(BIN)
 
@@ -201,6 +203,12 @@ $(BENCH_ROOTFS)/.stamp: $(ROOTFS)/.stamp $(BUILD)/bench/syscalls
 
 bench: all rootfs $(BENCH_BINS) $(BENCH_ROOTFS)/.stamp
 	ENT_RUN=$(BIN) ROOTFS=$(BENCH_ROOTFS) BENCH_BIN=$(OUT)/bench sh tests/bench.sh
+
+# The opencontainers/runtime-tools validation suite against crun and ent-run (docs/oci.md,
+# "Conformance"). Not part of `make test`: ent-run does not ship the suite's source, which
+# RUNTIME_TOOLS_SRC names (a directory or a git repository); it is built offline with Debian's Go.
+oci-validation: all
+	ENT_RUN=$(BIN) OUT=$(BUILD)/oci-validation sh tests/oci-validation.sh
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

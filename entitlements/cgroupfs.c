@@ -89,7 +89,7 @@ static void wanted_controllers(const struct cgroup_spec *cg, const char *out[WAN
 {
 	unsigned n = 0;
 
-	if (cg->memory_bytes > 0 || cg->memory_reservation_bytes > 0 || cg->stats)
+	if (ent_cgroup_sets_memory(cg) || cg->stats)
 		out[n++] = "memory";
 	if ((cg->pids_max > 0 && !cg->pids_rlimit) || cg->stats || cg->track)
 		out[n++] = "pids";

@@ -27,10 +27,6 @@ static const struct oci_unsupported resources_unsupported[] = {
 };
 
 static const struct oci_unsupported memory_unsupported[] = {
-	{ "kernel",            "kernel memory limits are deprecated in the kernel" },
-	{ "kernelTCP",         "ent-run sets no kernel TCP memory limit" },
-	{ "swappiness",        "ent-run sets no swappiness" },
-	{ "disableOOMKiller",  "ent-run leaves the OOM killer on" },
 	{ "useHierarchy",      "ent-run leaves hierarchical accounting as the kernel has it" },
 	{ "checkBeforeUpdate", "ent-run does not update limits" },
 };
@@ -142,6 +138,50 @@ static int compile_devrules(struct oci_ctx *c, struct json_object *res)
 	return 0;
 }
 
+/*
+ * memory.kernel: the kernel no longer limits kernel memory on its own (v1's
+ * memory.kmem.limit_in_bytes is gone since Linux 6.1, v2 never had one), but it charges it to
+ * the memory limit. So a kernel limit at or above the memory limit holds; one below it, or one
+ * without a memory limit, cannot be kept and is refused.
+ */
+static int compile_memory_kernel(struct oci_ctx *c, struct json_object *mem)
+{
+	const struct cgroup_spec *cg = &c->plan->cgroup;
+	int64_t v;
+	bool has;
+
+	if (oci_int(c, "linux.resources.memory", mem, "kernel", -1, INT64_MAX, &has, &v) < 0)
+		return -1;
+	if (!has || v <= 0 || (cg->memory_bytes > 0 && v >= cg->memory_bytes))
+		return 0;
+	return oci_fail(c, "linux.resources.memory.kernel",
+	                "%lld: the kernel limits kernel memory only through the memory limit (%s)",
+	                (long long)v,
+	                cg->memory_bytes > 0 ? "which is higher" : "which the config does not set");
+}
+
+/* The v1 knobs: kernelTCP (0 or -1: none), swappiness (0..100), disableOOMKiller. */
+static int compile_memory_v1(struct oci_ctx *c, struct json_object *mem)
+{
+	struct cgroup_spec *cg = &c->plan->cgroup;
+	const char *at = "linux.resources.memory";
+	struct json_object *oom;
+	int64_t v;
+	bool has;
+
+	if (oci_int(c, at, mem, "kernelTCP", -1, INT64_MAX, &has, &v) < 0)
+		return -1;
+	cg->memory_tcp_bytes = has && v > 0 ? v : 0;
+	if (oci_int(c, at, mem, "swappiness", 0, 100, &has, &v) < 0)
+		return -1;
+	cg->has_memory_swappiness = has;
+	cg->memory_swappiness = has ? (unsigned)v : 0;
+	if (oci_member(c, at, mem, "disableOOMKiller", json_type_boolean, false, &oom) < 0)
+		return -1;
+	cg->memory_oom_kill_disable = oom && json_object_get_boolean(oom);
+	return 0;
+}
+
 /* memory: limit, reservation, swap (memory + swap); -1 or 0 is no limit. */
 static int compile_memory(struct oci_ctx *c, struct json_object *mem)
 {
@@ -170,7 +210,9 @@ static int compile_memory(struct oci_ctx *c, struct json_object *mem)
 	if (has && v > 0 && !cg->memory_bytes)
 		return oci_fail(c, "linux.resources.memory.swap", "needs a memory limit");
 	cg->memory_swap_bytes = has ? (v > 0 ? v : -1) : 0;
-	return 0;
+	if (compile_memory_kernel(c, mem) < 0)
+		return -1;
+	return compile_memory_v1(c, mem);
 }
 
 static bool cpu_list_valid(const char *s)

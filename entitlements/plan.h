@@ -265,6 +265,11 @@ struct cgroup_spec {
 	int64_t memory_swap_bytes;        /* memory + swap; 0 = the memory limit (no swap),
 	                                     -1 = no limit */
 	int64_t memory_reservation_bytes; /* soft limit; 0 = none */
+	int64_t memory_tcp_bytes;         /* kernel TCP buffer memory (v1 only); 0 = no limit */
+	bool has_memory_swappiness;       /* else the kernel's */
+	unsigned memory_swappiness;       /* 0..100 (v1 only) */
+	bool memory_oom_kill_disable;     /* at the limit, tasks wait instead of being killed
+	                                     (v1 only) */
 	uint64_t cpu_shares;              /* relative CPU weight (v1 cpu.shares); 0 = default */
 	const char *cpuset_cpus;          /* "0-3": CPUs it may run on; NULL = all */
 	const char *cpuset_mems;          /* "0": memory nodes; NULL = all */
@@ -442,6 +447,13 @@ struct ent_plan {
 static inline bool ent_has(const char *s)
 {
 	return s && s[0];
+}
+
+/* True when the cgroup has memory settings: limits, or the v1 knobs of an OCI config. */
+static inline bool ent_cgroup_sets_memory(const struct cgroup_spec *cg)
+{
+	return cg->memory_bytes > 0 || cg->memory_reservation_bytes > 0 ||
+	       cg->memory_tcp_bytes > 0 || cg->has_memory_swappiness || cg->memory_oom_kill_disable;
 }
 
 /* A plan item's "why", or "default" when none was recorded. */

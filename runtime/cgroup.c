@@ -82,8 +82,7 @@ long long cgroup_keyed_value(const char *text, const char *key)
 
 unsigned cgroup_wanted(const struct cgroup_spec *spec)
 {
-	return (spec->memory_bytes > 0 || spec->memory_reservation_bytes > 0 ? 1u << CGROUP_MEMORY
-	                                                                     : 0) |
+	return (ent_cgroup_sets_memory(spec) ? 1u << CGROUP_MEMORY : 0) |
 	       (spec->pids_max > 0 && !spec->pids_rlimit ? 1u << CGROUP_PIDS : 0) |
 	       (spec->cpu_quota_us > 0 || spec->cpu_shares > 0 ? 1u << CGROUP_CPU : 0) |
 	       (spec->n_devrules > 0 ? 1u << CGROUP_DEVICES : 0) |
@@ -106,8 +105,8 @@ static const char *controller_why(const struct cgroup_spec *spec, enum cgroup_co
 	                            : NULL;
 
 	/* The limits only an OCI config sets, named as it names them. */
-	if (!limit && c == CGROUP_MEMORY && spec->memory_reservation_bytes > 0)
-		return "linux.resources.memory.reservation";
+	if (!limit && c == CGROUP_MEMORY && ent_cgroup_sets_memory(spec))
+		return "linux.resources.memory";
 	if (!limit && c == CGROUP_CPU && spec->cpu_shares > 0)
 		return "linux.resources.cpu.shares";
 	if (c == CGROUP_CPUSET && (spec->cpuset_cpus || spec->cpuset_mems))

@@ -30,6 +30,25 @@ static int write_num(const char *dir, const char *file, int64_t value, bool opti
 	return cgroup_write(dir, file, text, optional, err);
 }
 
+/*
+ * The memory knobs only v1 has (an OCI config's): the limit of kernel TCP buffer memory, how
+ * eagerly the cgroup's pages are swapped, and the OOM killer off (at the limit its tasks wait
+ * for memory, in the state memory.oom_control reports as under_oom).
+ */
+static int write_memory_knobs(const char *dir, const struct cgroup_spec *spec, struct rt_err *err)
+{
+	if (spec->memory_tcp_bytes > 0 && write_num(dir, "memory.kmem.tcp.limit_in_bytes",
+	                                            spec->memory_tcp_bytes, false, err) < 0)
+		return -1;
+	if (spec->has_memory_swappiness &&
+	    write_num(dir, "memory.swappiness", spec->memory_swappiness, false, err) < 0)
+		return -1;
+	if (spec->memory_oom_kill_disable &&
+	    cgroup_write(dir, "memory.oom_control", "1", false, err) < 0)
+		return -1;
+	return 0;
+}
+
 int cgroup_v1_write_limits(const struct cgroup_hier *h, const char *dir,
                            const struct cgroup_spec *spec, struct rt_err *err)
 {
@@ -50,6 +69,8 @@ int cgroup_v1_write_limits(const struct cgroup_hier *h, const char *dir,
 	if (has(h, CGROUP_MEMORY) && spec->memory_reservation_bytes > 0 &&
 	    write_num(dir, "memory.soft_limit_in_bytes", spec->memory_reservation_bytes, false,
 	              err) < 0)
+		return -1;
+	if (has(h, CGROUP_MEMORY) && write_memory_knobs(dir, spec, err) < 0)
 		return -1;
 	/* pids: fork() and clone() fail with EAGAIN once the cgroup holds pids.max tasks. */
 	if (has(h, CGROUP_PIDS) && spec->pids_max > 0 &&

@@ -75,6 +75,16 @@ static int write_oci_limits(const struct cgroup_hier *h, const char *dir,
 	bool memory = h->controllers & (1u << CGROUP_MEMORY);
 	char text[48];
 
+	/* v2 has no file for these: refused, never dropped. */
+	if (memory && (spec->memory_tcp_bytes > 0 || spec->has_memory_swappiness ||
+	               spec->memory_oom_kill_disable))
+		return rt_fail(err, 0,
+		               "cgroup: linux.resources.memory.%s: cgroup v2 has no such "
+		               "setting (only v1 hierarchies have it)",
+		               spec->memory_tcp_bytes > 0    ? "kernelTCP"
+		               : spec->has_memory_swappiness ? "swappiness"
+		                                             : "disableOOMKiller");
+
 	if (memory && spec->memory_bytes > 0 && spec->memory_swap_bytes) {
 		if (spec->memory_swap_bytes < 0)
 			snprintf(text, sizeof(text), "max");

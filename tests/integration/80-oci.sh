@@ -28,7 +28,8 @@ oci_status() { "$ENT_RUN" --root "$STATE" state "$1" 2>/dev/null | python3 -c \
 
 # A runc-style config (no user namespace: container root is host root, as podman's and
 # containerd's are) for bundle $1 running the shell command $2. Options after: "caps=A,B",
-# "userns", "annotation=K=V", "rlimit=TYPE:SOFT:HARD", "paths=SPEC.json".
+# "userns", "annotation=K=V", "rlimit=TYPE:SOFT:HARD", "paths=SPEC.json",
+# "memory=JSON" (linux.resources.memory).
 cat >"$T_TMP/mkconfig.py" <<'EOF'
 import json, os, sys
 bundle, cmd, opts = sys.argv[1], sys.argv[2], sys.argv[3:]
@@ -62,6 +63,8 @@ for o in opts:
         c["linux"]["maskedPaths"] = spec["maskedPaths"]
         c["linux"]["readonlyPaths"] = spec["readonlyPaths"]
         c["linux"]["namespaces"].append({"type": "cgroup"})
+    elif o.startswith("memory="):
+        c["linux"]["resources"]["memory"] = json.loads(o[7:])
     elif o.startswith("rlimit="):
         t, soft, hard = o[7:].split(":")
         c["process"]["rlimits"] = [{"type": t, "soft": int(soft), "hard": int(hard)}]
@@ -220,6 +223,29 @@ mkbundle "$T_TMP/b4" 'exit 3'
 	'$T_TMP/c4.pid' c4 && '$ENT_RUN' --root '$STATE' start c4 && sleep 0.5" 2>"$ERR"
 check "a container whose process exited and was reaped is stopped" test "$(oci_status c4)" = stopped
 run_status "delete of it" 0 --root "$STATE" delete c4
+
+# The memory knobs of v1 (runtime-tools' linux_cgroups_memory): kernelTCP, swappiness,
+# disableOOMKiller, and a kernel limit the memory limit keeps; on v2 they are refused.
+MEM='{"limit":50593792,"kernel":50593792,"kernelTCP":50593792,"swappiness":10,"disableOOMKiller":true}'
+mkbundle "$T_TMP/b5" 'exec sleep 30' "memory=$MEM"
+if [ -f /sys/fs/cgroup/memory/memory.kmem.tcp.limit_in_bytes ]; then
+	run_status "create with the v1 memory knobs" 0 --root "$STATE" create --bundle "$T_TMP/b5" c5
+	MEMCG=$(python3 -c 'import json,sys; print([c for c in json.load(open(sys.argv[1]))["cgroups"]
+		if c.startswith("/sys/fs/cgroup/memory/")][0])' "$STATE/c5/state.json" 2>/dev/null)
+	check "v1 memory knobs: limit, kernel TCP limit, swappiness, OOM killer off" sh -c "
+		[ -n '$MEMCG' ] && [ \$(cat '$MEMCG/memory.limit_in_bytes') = 50593792 ] &&
+		[ \$(cat '$MEMCG/memory.kmem.tcp.limit_in_bytes') = 50593792 ] &&
+		[ \$(cat '$MEMCG/memory.swappiness') = 10 ] &&
+		grep -qx 'oom_kill_disable 1' '$MEMCG/memory.oom_control'"
+	oci delete --force c5
+else
+	run_fails "v2 has no kernelTCP" 125 'memory.kernelTCP: cgroup v2 has no such setting' \
+		--root "$STATE" create --bundle "$T_TMP/b5" c5
+fi
+mkbundle "$T_TMP/b6" 'exec sleep 30' 'memory={"limit":50593792,"kernel":1048576}'
+run_fails "a kernel memory limit below the memory limit is refused" 125 \
+	'memory.kernel: 1048576: the kernel limits kernel memory only through the memory limit' \
+	--root "$STATE" create --bundle "$T_TMP/b6" c6
 
 # ---------------------------------------------------------------- 20 at once
 for i in $(seq 1 20); do oci create --bundle "$T_TMP/b2" "p$i" & done; wait

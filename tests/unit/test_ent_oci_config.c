@@ -300,8 +300,8 @@ static void test_process_errors(void **state)
 static void test_empty_unsupported(void **state)
 {
 	struct ent_plan *plan = compile_ok(",\"resources\":{\"blockIO\":{},\"hugepageLimits\":[],"
-	                                   "\"memory\":{\"swappiness\":0,\"disableOOMKiller\":"
-	                                   "false}},\"mountLabel\":\"\"",
+	                                   "\"memory\":{\"useHierarchy\":false,"
+	                                   "\"checkBeforeUpdate\":false}},\"mountLabel\":\"\"",
 	                                   ",\"hooks\":{\"prestart\":[]}");
 
 	(void)state;
@@ -692,6 +692,27 @@ static void test_resources(void **state)
 	assert_int_equal(plan->cgroup.cpu_period_us, 100000);
 	assert_string_equal(plan->cgroup.cpuset_cpus, "0-1");
 	assert_int_equal(plan->cgroup.pids_max, 100);
+	assert_false(plan->cgroup.has_memory_swappiness);
+	assert_false(plan->cgroup.memory_oom_kill_disable);
+	assert_int_equal(plan->cgroup.memory_tcp_bytes, 0);
+	ent_plan_free(plan);
+
+	/* The v1 memory knobs; a kernel limit the memory limit keeps (runtime-tools' configs). */
+	plan = compile_ok(",\"resources\":{\"memory\":{\"limit\":50593792,\"kernel\":50593792,"
+	                  "\"kernelTCP\":50593792,\"swappiness\":0,\"disableOOMKiller\":true}}",
+	                  "");
+	assert_int_equal(plan->cgroup.memory_bytes, 50593792);
+	assert_int_equal(plan->cgroup.memory_tcp_bytes, 50593792);
+	assert_true(plan->cgroup.has_memory_swappiness);
+	assert_int_equal(plan->cgroup.memory_swappiness, 0);
+	assert_true(plan->cgroup.memory_oom_kill_disable);
+	ent_plan_free(plan);
+	plan = compile_ok(",\"resources\":{\"memory\":{\"kernel\":-1,\"kernelTCP\":-1,"
+	                  "\"swappiness\":60,\"disableOOMKiller\":false}}",
+	                  "");
+	assert_int_equal(plan->cgroup.memory_tcp_bytes, 0);
+	assert_int_equal(plan->cgroup.memory_swappiness, 60);
+	assert_false(plan->cgroup.memory_oom_kill_disable);
 	ent_plan_free(plan);
 
 	plan = compile_ok(",\"resources\":{\"memory\":{\"limit\":-1,\"swap\":-1},\"pids\":"
@@ -706,8 +727,13 @@ static void test_resources(void **state)
 	             SRC ": linux.resources.blockIO: not supported (ent-run sets no block I/O "
 	                 "limits)");
 	expect_error(",\"resources\":{\"memory\":{\"kernel\":1000}}", "",
-	             SRC ": linux.resources.memory.kernel: not supported (kernel memory limits are "
-	                 "deprecated in the kernel)");
+	             SRC ": linux.resources.memory.kernel: 1000: the kernel limits kernel memory "
+	                 "only through the memory limit (which the config does not set)");
+	expect_error(",\"resources\":{\"memory\":{\"limit\":2000,\"kernel\":1000}}", "",
+	             SRC ": linux.resources.memory.kernel: 1000: the kernel limits kernel memory "
+	                 "only through the memory limit (which is higher)");
+	expect_error(",\"resources\":{\"memory\":{\"swappiness\":101}}", "",
+	             SRC ": linux.resources.memory.swappiness: 101 is out of range (0 to 100)");
 	expect_error(",\"resources\":{\"cpu\":{\"realtimeRuntime\":10}}", "",
 	             SRC ": linux.resources.cpu.realtimeRuntime: not supported (ent-run sets no "
 	                 "real-time budget)");
