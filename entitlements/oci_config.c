@@ -520,8 +520,10 @@ int ent_oci_compile(const struct ent_oci_input *in, struct ent_plan *plan, struc
 	return r;
 }
 
-int ent_oci_compile_process(const char *text, size_t len, const char *source, struct ent_plan *plan,
-                            struct rt_err *err)
+/* A document of its own (exec's process.json, a saved config's hooks) through one part. */
+static int compile_alone(const char *text, size_t len, const char *source, struct ent_plan *plan,
+                         int (*part)(struct oci_ctx *c, struct json_object *doc),
+                         struct rt_err *err)
 {
 	struct ent_oci_input in = { .text = text, .len = len, .source = source, .bundle = "/" };
 	struct oci_ctx c = { .in = &in, .source = source, .plan = plan, .err = err };
@@ -530,27 +532,30 @@ int ent_oci_compile_process(const char *text, size_t len, const char *source, st
 
 	if (!doc)
 		return -1;
-	plan->proc.n_rlimits = 0;
-	r = oci_process(&c, "", doc);
+	r = part(&c, doc);
 	json_object_put(doc);
+	if (r == 0 && plan->strings_failed)
+		return rt_fail(err, ENOMEM, "%s: the plan's strings", source);
 	return r;
+}
+
+/* process.json: a process object at the top, replacing the plan's (rlimits included). */
+static int process_alone(struct oci_ctx *c, struct json_object *doc)
+{
+	c->plan->proc.n_rlimits = 0;
+	return oci_process(c, "", doc);
+}
+
+int ent_oci_compile_process(const char *text, size_t len, const char *source, struct ent_plan *plan,
+                            struct rt_err *err)
+{
+	return compile_alone(text, len, source, plan, process_alone, err);
 }
 
 int ent_oci_hooks(const char *text, size_t len, const char *source, struct ent_plan *plan,
                   struct rt_err *err)
 {
-	struct ent_oci_input in = { .text = text, .len = len, .source = source, .bundle = "/" };
-	struct oci_ctx c = { .in = &in, .source = source, .plan = plan, .err = err };
-	struct json_object *doc = parse_config(&c, text, len);
-	int r;
-
-	if (!doc)
-		return -1;
-	r = oci_hooks(&c, doc);
-	json_object_put(doc);
-	if (r == 0 && plan->strings_failed)
-		return rt_fail(err, ENOMEM, "%s: the plan's strings", source);
-	return r;
+	return compile_alone(text, len, source, plan, oci_hooks, err);
 }
 
 bool ent_oci_id_valid(const char *id)

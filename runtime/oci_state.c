@@ -190,31 +190,29 @@ const char *rt_status_name(enum rt_status status)
 	return names[status];
 }
 
-int rt_container_hold_fd(struct rt_container *c, struct rt_err *err)
+/* Make the FIFO name in the container's directory and open it for the first process. */
+static int make_fifo(struct rt_container *c, const char *name, struct rt_err *err)
 {
 	int fd;
 
-	rt_trace("state", "mkfifo %s/%s/%s", c->root, c->st.id, FIFO_FILE);
-	if (mkfifoat(c->dir_fd, FIFO_FILE, 0600) < 0)
-		return rt_fail(err, errno, "state: mkfifo %s", FIFO_FILE);
+	rt_trace("state", "mkfifo %s/%s/%s", c->root, c->st.id, name);
+	if (mkfifoat(c->dir_fd, name, 0600) < 0)
+		return rt_fail(err, errno, "state: mkfifo %s", name);
 	/* O_RDWR: a FIFO opened for both never blocks in open(2) (fifo(7), Linux). */
-	fd = openat(c->dir_fd, FIFO_FILE, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	fd = openat(c->dir_fd, name, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
-		return rt_fail(err, errno, "state: open %s", FIFO_FILE);
+		return rt_fail(err, errno, "state: open %s", name);
 	return fd;
+}
+
+int rt_container_hold_fd(struct rt_container *c, struct rt_err *err)
+{
+	return make_fifo(c, FIFO_FILE, err);
 }
 
 int rt_container_report_fd(struct rt_container *c, struct rt_err *err)
 {
-	int fd;
-
-	rt_trace("state", "mkfifo %s/%s/%s", c->root, c->st.id, REPORT_FILE);
-	if (mkfifoat(c->dir_fd, REPORT_FILE, 0600) < 0)
-		return rt_fail(err, errno, "state: mkfifo %s", REPORT_FILE);
-	fd = openat(c->dir_fd, REPORT_FILE, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return rt_fail(err, errno, "state: open %s", REPORT_FILE);
-	return fd;
+	return make_fifo(c, REPORT_FILE, err);
 }
 
 /*
