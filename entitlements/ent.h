@@ -81,6 +81,8 @@ struct ent_host {
 	unsigned kernel_major;            /* uname(2) release "6.18.3-amd64": 6 and 18, for */
 	unsigned kernel_minor;            /* a seccomp profile's minKernel; 0.0: unknown */
 	struct ent_cgroup_layout cgroups; /* mirrored read-only at /sys/fs/cgroup inside */
+	bool no_selinux; /* SELinux is not enabled (no selinuxfs at /sys/fs/selinux): an OCI
+	                    config's SELinux labels mean nothing here and are ignored */
 };
 
 /*

@@ -205,3 +205,12 @@ const char *ent_seccomp_action_str(unsigned action, int32_t data, char *buf, siz
 		snprintf(buf, size, "%s(%d)", name, (int)data);
 	return buf;
 }
+
+const char *const ent_hook_names[ENT_HOOK_KINDS] = {
+	[ENT_HOOK_PRESTART] = "prestart",
+	[ENT_HOOK_CREATE_RUNTIME] = "createRuntime",
+	[ENT_HOOK_CREATE_CONTAINER] = "createContainer",
+	[ENT_HOOK_START_CONTAINER] = "startContainer",
+	[ENT_HOOK_POSTSTART] = "poststart",
+	[ENT_HOOK_POSTSTOP] = "poststop",
+};

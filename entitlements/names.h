@@ -102,4 +102,7 @@ const char *ent_seccomp_action_str(unsigned action, int32_t data, char *buf, siz
  */
 const char *ent_generated_name(unsigned kind);
 
+/* OCI hook kinds (enum ent_hook_kind), as config.json's "hooks" object names them. */
+extern const char *const ent_hook_names[ENT_HOOK_KINDS];
+
 #endif

@@ -45,6 +45,13 @@ struct ent_oci_input {
 	 */
 	bool has_policy;
 	struct ent_limits limits;
+	/*
+	 * Told of each field ignored because it means nothing on this host (an SELinux label
+	 * where SELinux is not enabled: host.no_selinux), as "linux.mountLabel: ignored (...)".
+	 * NULL: nobody is told.
+	 */
+	void (*warn)(void *data, const char *msg);
+	void *warn_data;
 };
 
 /*
@@ -79,6 +86,14 @@ int ent_oci_compile(const struct ent_oci_input *in, struct ent_plan *plan, struc
  */
 int ent_oci_compile_process(const char *text, size_t len, const char *source, struct ent_plan *plan,
                             struct rt_err *err);
+
+/*
+ * Only config.json's "hooks" into plan->hooks (start and delete run the poststart and poststop
+ * hooks of the config saved at create, without compiling the rest). Returns 0, or -1 with err
+ * naming source and the field.
+ */
+int ent_oci_hooks(const char *text, size_t len, const char *source, struct ent_plan *plan,
+                  struct rt_err *err);
 
 /* Is id usable as a container id: 1 to ENT_OCI_ID_MAX-1 bytes of [A-Za-z0-9_+.-], not "."/"..". */
 bool ent_oci_id_valid(const char *id);

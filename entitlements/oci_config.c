@@ -27,9 +27,8 @@
 #define JSON_MAX_DEPTH 32
 
 /* clang-format off */
-/* Fields of the document that ent-run does not implement (hooks: see docs/oci.md). */
+/* Fields of the document that ent-run does not implement. */
 static const struct oci_unsupported top_unsupported[] = {
-	{ "hooks",   "ent-run runs no hooks" },
 	{ "solaris", "a Solaris container" },
 	{ "windows", "a Windows container" },
 	{ "vm",      "a virtual-machine container" },
@@ -501,6 +500,8 @@ static int compile_document(struct oci_ctx *c, struct json_object *doc)
 	/* As `ent-run --entitle` does once the cgroup is known: the container's /sys/fs/cgroup. */
 	if (c->entitlements && ent_compile_cgroupfs(&c->in->host, c->plan, c->err) < 0)
 		return -1;
+	if (oci_hooks(c, doc) < 0)
+		return -1;
 	return oci_linux(c, lnx);
 }
 
@@ -519,8 +520,10 @@ int ent_oci_compile(const struct ent_oci_input *in, struct ent_plan *plan, struc
 	return r;
 }
 
-int ent_oci_compile_process(const char *text, size_t len, const char *source, struct ent_plan *plan,
-                            struct rt_err *err)
+/* A document of its own (exec's process.json, a saved config's hooks) through one part. */
+static int compile_alone(const char *text, size_t len, const char *source, struct ent_plan *plan,
+                         int (*part)(struct oci_ctx *c, struct json_object *doc),
+                         struct rt_err *err)
 {
 	struct ent_oci_input in = { .text = text, .len = len, .source = source, .bundle = "/" };
 	struct oci_ctx c = { .in = &in, .source = source, .plan = plan, .err = err };
@@ -529,10 +532,30 @@ int ent_oci_compile_process(const char *text, size_t len, const char *source, st
 
 	if (!doc)
 		return -1;
-	plan->proc.n_rlimits = 0;
-	r = oci_process(&c, "", doc);
+	r = part(&c, doc);
 	json_object_put(doc);
+	if (r == 0 && plan->strings_failed)
+		return rt_fail(err, ENOMEM, "%s: the plan's strings", source);
 	return r;
+}
+
+/* process.json: a process object at the top, replacing the plan's (rlimits included). */
+static int process_alone(struct oci_ctx *c, struct json_object *doc)
+{
+	c->plan->proc.n_rlimits = 0;
+	return oci_process(c, "", doc);
+}
+
+int ent_oci_compile_process(const char *text, size_t len, const char *source, struct ent_plan *plan,
+                            struct rt_err *err)
+{
+	return compile_alone(text, len, source, plan, process_alone, err);
+}
+
+int ent_oci_hooks(const char *text, size_t len, const char *source, struct ent_plan *plan,
+                  struct rt_err *err)
+{
+	return compile_alone(text, len, source, plan, oci_hooks, err);
 }
 
 bool ent_oci_id_valid(const char *id)

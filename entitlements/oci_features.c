@@ -107,6 +107,16 @@ static struct json_object *linux_features(void)
 	return o;
 }
 
+/* The hook kinds ent-run runs: all of them. */
+static struct json_object *hooks(void)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (int k = 0; a && k < ENT_HOOK_KINDS; k++)
+		json_object_array_add(a, json_object_new_string(ent_hook_names[k]));
+	return a;
+}
+
 int ent_oci_features_print(FILE *out, struct rt_err *err)
 {
 	struct json_object *o = json_object_new_object();
@@ -121,7 +131,7 @@ int ent_oci_features_print(FILE *out, struct rt_err *err)
 	}
 	jadd(o, "ociVersionMin", json_object_new_string("1.0.0"));
 	jadd(o, "ociVersionMax", json_object_new_string(ENT_OCI_VERSION));
-	jadd(o, "hooks", json_object_new_array());
+	jadd(o, "hooks", hooks());
 	jadd(o, "mountOptions", mount_options());
 	jadd(o, "linux", linux_features());
 	jadd(annotations, "run.ent.version", json_object_new_string(ENT_VERSION));

@@ -6,6 +6,7 @@
  *   oci_json.c      the accessors below
  *   oci_config.c    the document, root, hostname, mounts, annotations
  *   oci_process.c   process (config.json's, and exec's process.json)
+ *   oci_hooks.c     hooks
  *   oci_linux.c     linux: namespaces, id mappings, devices, sysctl, paths, seccomp
  *   oci_resources.c linux.cgroupsPath and linux.resources
  */
@@ -72,6 +73,14 @@ struct oci_unsupported {
 int oci_refuse(const struct oci_ctx *c, const char *parent, struct json_object *obj,
                const struct oci_unsupported *names, size_t n);
 
+/*
+ * An SELinux label (linux.mountLabel, process.selinuxLabel): where SELinux is not enabled
+ * (host.no_selinux) it means nothing and is ignored with a warning (in->warn), as runc and crun
+ * do; where it is, it is refused (ent-run sets no labels). Empty or absent: nothing to say.
+ */
+int oci_selinux_label(const struct oci_ctx *c, const char *parent, struct json_object *obj,
+                      const char *key);
+
 /* Keep s in the plan's arena. */
 const char *oci_str(const struct oci_ctx *c, const char *s);
 
@@ -94,6 +103,15 @@ extern const size_t oci_n_clearing_options;
  */
 bool oci_propagation(const char *word, unsigned long *flags);
 
+/* --- oci_process.c */
+
+/* A NULL-terminated copy of an array of strings; each checked by check (may be NULL). */
+char **oci_strings(const struct oci_ctx *c, const char *field, struct json_object *arr,
+                   bool (*check)(const char *), const char *expected);
+
+/* Is kv an environment entry "KEY=VALUE" (KEY not empty)? */
+bool oci_env_valid(const char *kv);
+
 /* The process object (config.json "process", or process.json of exec) into the plan. */
 int oci_process(struct oci_ctx *c, const char *parent, struct json_object *proc);
 
@@ -111,6 +129,11 @@ bool oci_same_idmap(const struct ns_idmap *a, unsigned na, const struct ns_idmap
 /* An id mapping array ("linux.uidMappings") into map[ENT_MAX_IDMAP]. */
 int oci_idmap(const struct oci_ctx *c, const char *field, struct json_object *arr,
               struct ns_idmap *map, unsigned *n);
+
+/* --- oci_hooks.c */
+
+/* The "hooks" object of doc (absent: none) into plan->hooks. */
+int oci_hooks(struct oci_ctx *c, struct json_object *doc);
 
 /* --- oci_resources.c */
 

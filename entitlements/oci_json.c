@@ -166,6 +166,27 @@ int oci_refuse(const struct oci_ctx *c, const char *parent, struct json_object *
 	return 0;
 }
 
+int oci_selinux_label(const struct oci_ctx *c, const char *parent, struct json_object *obj,
+                      const char *key)
+{
+	char field[OCI_FIELD_MAX], msg[OCI_FIELD_MAX + 96];
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(obj, key, &v) || empty_value(v))
+		return 0;
+	oci_sub(field, parent, key);
+	if (!json_object_is_type(v, json_type_string))
+		return oci_fail(c, field, "expected a string, got %s", oci_type_name(v));
+	if (!c->in->host.no_selinux)
+		return oci_fail(c, field,
+		                "not supported (SELinux is enabled on this host, and ent-run sets "
+		                "no SELinux labels)");
+	snprintf(msg, sizeof(msg), "%s: ignored (SELinux is not enabled on this host)", field);
+	if (c->in->warn)
+		c->in->warn(c->in->warn_data, msg);
+	return 0;
+}
+
 const char *oci_str(const struct oci_ctx *c, const char *s)
 {
 	return ent_plan_str(c->plan, s);

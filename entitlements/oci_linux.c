@@ -31,7 +31,6 @@ static const struct oci_unsupported linux_unsupported[] = {
 	{ "intelRdt",    "ent-run sets no Intel RDT class" },
 	{ "memoryPolicy", "ent-run sets no NUMA memory policy" },
 	{ "personality", "ent-run sets no execution domain" },
-	{ "mountLabel",  "ent-run sets no SELinux mount label" },
 };
 
 static const struct oci_unsupported seccomp_unsupported[] = {
@@ -496,7 +495,8 @@ int oci_linux(struct oci_ctx *c, struct json_object *lnx)
 	struct json_object *idmap = NULL;
 
 	if (oci_refuse(c, "linux", lnx, linux_unsupported, ARRAY_SIZE(linux_unsupported)) < 0 ||
-	    compile_sysctl(c, lnx) < 0 || compile_propagation(c, lnx) < 0)
+	    oci_selinux_label(c, "linux", lnx, "mountLabel") < 0 || compile_sysctl(c, lnx) < 0 ||
+	    compile_propagation(c, lnx) < 0)
 		return -1;
 	if (c->annotations && !c->entitlements &&
 	    json_object_object_get_ex(c->annotations, ENT_OCI_ANNOTATION_ROOTFS_IDMAP, &idmap) &&

@@ -19,7 +19,6 @@
 /* clang-format off */
 static const struct oci_unsupported process_unsupported[] = {
 	{ "apparmorProfile", "ent-run loads no AppArmor profile" },
-	{ "selinuxLabel",    "ent-run sets no SELinux label" },
 	{ "scheduler",       "ent-run sets no scheduling policy" },
 	{ "ioPriority",      "ent-run sets no I/O priority" },
 	{ "execCPUAffinity", "ent-run sets no CPU affinity" },
@@ -28,9 +27,8 @@ static const struct oci_unsupported process_unsupported[] = {
 
 /* clang-format on */
 
-/* A NULL-terminated copy of an array of strings; each checked by check (may be NULL). */
-static char **string_array(const struct oci_ctx *c, const char *field, struct json_object *arr,
-                           bool (*check)(const char *), const char *expected)
+char **oci_strings(const struct oci_ctx *c, const char *field, struct json_object *arr,
+                   bool (*check)(const char *), const char *expected)
 {
 	size_t n = arr ? json_object_array_length(arr) : 0;
 	char **v = calloc(n + 1, sizeof(*v));
@@ -64,7 +62,7 @@ fail:
 	return NULL;
 }
 
-static bool env_valid(const char *kv)
+bool oci_env_valid(const char *kv)
 {
 	return kv[0] != '=' && strchr(kv, '=');
 }
@@ -82,14 +80,14 @@ static int process_args_env(struct oci_ctx *c, const char *parent, struct json_o
 	if (json_object_array_length(args) == 0)
 		return oci_fail(c, field, "empty (the command to run is required)");
 	ent_strv_free(p->argv);
-	p->argv = string_array(c, field, args, NULL, NULL);
+	p->argv = oci_strings(c, field, args, NULL, NULL);
 	if (!p->argv)
 		return -1;
 	if (!p->argv[0][0])
 		return oci_fail(c, field, "the command is an empty string");
 	oci_sub(field, parent, "env");
 	ent_strv_free(p->env);
-	p->env = string_array(c, field, env, env_valid, "KEY=VALUE");
+	p->env = oci_strings(c, field, env, oci_env_valid, "KEY=VALUE");
 	return p->env ? 0 : -1;
 }
 
@@ -276,7 +274,8 @@ int oci_process(struct oci_ctx *c, const char *parent, struct json_object *proc)
 	const char *cwd;
 	int64_t v;
 
-	if (oci_refuse(c, parent, proc, process_unsupported, ARRAY_SIZE(process_unsupported)) < 0)
+	if (oci_refuse(c, parent, proc, process_unsupported, ARRAY_SIZE(process_unsupported)) < 0 ||
+	    oci_selinux_label(c, parent, proc, "selinuxLabel") < 0)
 		return -1;
 	if (process_args_env(c, parent, proc) < 0 || process_user(c, parent, proc) < 0 ||
 	    process_rlimits(c, parent, proc) < 0 || process_console(c, parent, proc) < 0)

@@ -74,6 +74,7 @@ void ent_plan_free(struct ent_plan *plan)
 		return;
 	ent_strv_free(plan->proc.argv);
 	ent_strv_free(plan->proc.env);
+	ent_hooks_clear(&plan->hooks);
 	ent_lockdown_free(&plan->lockdown);
 	strings_free(&plan->strings);
 	free(plan);
@@ -125,6 +126,15 @@ struct lockdown_rule *ent_lockdown_add_rule(struct lockdown_spec *lockdown, stru
 const char *ent_lockdown_str(struct lockdown_spec *lockdown, const char *s)
 {
 	return strings_add(&lockdown->strings, s, strlen(s));
+}
+
+void ent_hooks_clear(struct ent_hooks *hooks)
+{
+	for (unsigned i = 0; i < hooks->n; i++) {
+		ent_strv_free(hooks->list[i].argv);
+		ent_strv_free(hooks->list[i].env);
+	}
+	hooks->n = 0;
 }
 
 void ent_lockdown_free(struct lockdown_spec *lockdown)

@@ -41,6 +41,7 @@
 #define ENT_MAX_GRANTS      32 /* entitlements in one request, after profile expansion */
 #define ENT_MAX_SYSCTLS     32 /* OCI linux.sysctl entries */
 #define ENT_MAX_GROUPS      32 /* supplementary groups of the process (OCI additionalGids) */
+#define ENT_MAX_HOOKS       32 /* OCI hooks, of all kinds together */
 
 /* ---------------------------------------------------------------- namespaces (ns/) */
 
@@ -422,6 +423,44 @@ struct ent_process {
 	const char *timeout_why;
 };
 
+/* ---------------------------------------------------------------- OCI hooks (runtime/hooks.c) */
+
+/*
+ * When an OCI hook runs (runtime-spec config.md "POSIX-platform Hooks"); names: ent_hook_names.
+ * In the runtime's namespaces: prestart and createRuntime (at create, once the container's
+ * namespaces exist), poststart (at start, once its process runs), poststop (at delete, once it
+ * is gone). In the container's: createContainer (its mount namespace before pivot_root, so the
+ * path is the host's) and startContainer (inside it, just before the process's execve).
+ */
+enum ent_hook_kind {
+	ENT_HOOK_PRESTART, /* deprecated: where createRuntime runs, just before it */
+	ENT_HOOK_CREATE_RUNTIME,
+	ENT_HOOK_CREATE_CONTAINER,
+	ENT_HOOK_START_CONTAINER,
+	ENT_HOOK_POSTSTART,
+	ENT_HOOK_POSTSTOP,
+	ENT_HOOK_KINDS
+};
+
+/* One hook: a program run with the container's state (JSON) on its standard input. */
+struct ent_hook {
+	uint8_t kind;       /* enum ent_hook_kind */
+	const char *path;   /* absolute */
+	char **argv;        /* owned, NULL-terminated; the config's args, or { path } */
+	char **env;         /* owned, NULL-terminated "KEY=VALUE" (empty when none given) */
+	unsigned timeout_s; /* killed (SIGKILL) after this many seconds; 0: no timeout */
+	const char *why;    /* "hooks.poststop[1]" */
+};
+
+/*
+ * A host program run as host root, outside the container's sandbox: under a node policy a
+ * grant of its own ("allow oci-hooks"). Kept in the config's order within each kind.
+ */
+struct ent_hooks {
+	struct ent_hook list[ENT_MAX_HOOKS];
+	unsigned n;
+};
+
 /* ---------------------------------------------------------------- the whole plan */
 
 /* One entitlement of the request, after alias and profile expansion ("network.access=proxy"). */
@@ -437,6 +476,7 @@ struct ent_plan {
 	struct cgroup_spec cgroup;
 	struct lockdown_spec lockdown;
 	struct ent_process proc;
+	struct ent_hooks hooks;                  /* OCI config.json's; none from entitlements */
 	struct ent_grant grants[ENT_MAX_GRANTS]; /* what was asked for, canonical */
 	unsigned n_grants;
 	struct ent_strings *strings; /* the arena every non-static string above lives in */
@@ -477,6 +517,9 @@ struct lockdown_rule *ent_lockdown_add_rule(struct lockdown_spec *lockdown, stru
 
 /* Keep a copy of s as long as lockdown's rules (names from a profile); NULL on ENOMEM. */
 const char *ent_lockdown_str(struct lockdown_spec *lockdown, const char *s);
+
+/* Free each hook's argv and env and empty the list (ent_plan_free does it for a plan's). */
+void ent_hooks_clear(struct ent_hooks *hooks);
 
 /* Free lockdown's rules and strings (ent_plan_free does it for a plan's). */
 void ent_lockdown_free(struct lockdown_spec *lockdown);

@@ -248,6 +248,18 @@ static void check_host_userns(const struct ent_plan *r, const struct ent_allowed
 		add_missing(v, a, "host-userns (container root is host root)", r->ns.why[NS_USER]);
 }
 
+/*
+ * OCI hooks: programs the runtime runs as host root, outside the container's sandbox (its
+ * namespaces, capabilities, seccomp filter). A grant of its own ("allow oci-hooks").
+ */
+static void check_hooks(const struct ent_plan *r, const struct ent_allowed *a,
+                        struct ent_verdict *v)
+{
+	if (r->hooks.n && !(a->policy && a->policy->oci_hooks))
+		add_missing(v, a, "oci-hooks (host programs run as host root)",
+		            r->hooks.list[0].why);
+}
+
 static void check_namespaces(const struct ent_plan *r, const struct ent_allowed *a,
                              struct ent_verdict *v)
 {
@@ -423,6 +435,7 @@ static void check_grants(const struct ent_plan *request, const struct ent_allowe
                          const struct ent_request_facts *facts, struct ent_verdict *out)
 {
 	check_host_userns(request, allowed, out);
+	check_hooks(request, allowed, out);
 	check_caps(request, allowed, out);
 	check_seccomp(request, allowed, out);
 	check_namespaces(request, allowed, out);

@@ -62,6 +62,8 @@ struct ent_policy {
 	struct ent_limits limits; /* limit pids|memory|cpus|tmpfs VALUE */
 	bool host_userns; /* allow host-userns: an OCI config without a user namespace (its root
 	                     is the host's root) may run */
+	bool oci_hooks;   /* allow oci-hooks: an OCI config's hooks (host programs run as host
+	                     root, outside the container) may run */
 	char profile_dir[ENT_ITEM_MAX];  /* profile-dir DIR; "": ENT_PROFILE_DIR_DEFAULT */
 	char seccomp_root[ENT_ITEM_MAX]; /* seccomp-root DIR; "": ENT_SECCOMP_ROOT_DEFAULT */
 };
@@ -99,7 +101,7 @@ int ent_profile_parse(const char *name, const char *text, const char *source,
 
 /*
  * Parse a node policy: lines "allow ENTITLEMENT", "allow profile NAME", "allow seccomp REF",
- * "allow host-userns",
+ * "allow host-userns", "allow oci-hooks",
  * "allow volume PATH[:ro]", "allow rootfs PATH", "allow subnet CIDR",
  * "allow publish [IP:]PORT[-PORT][/udp]", "limit pids N|max", "limit memory SIZE",
  * "limit cpus N", "limit tmpfs SIZE", "profile-dir DIR", "seccomp-root DIR", '#' comments,

@@ -334,6 +334,15 @@ static const struct {
 	{ "subnet",  "CIDR",                       add_subnet },
 	{ "publish", "[IP:]PORT[-PORT][/udp]",     add_publish },
 };
+
+/* "allow WORD": OCI runtime mode's grants of their own, each a flag of the policy. */
+static const struct {
+	const char *word;
+	size_t offset; /* of its bool in struct ent_policy */
+} allow_flags[] = {
+	{ "host-userns", offsetof(struct ent_policy, host_userns) }, /* container root is host root */
+	{ "oci-hooks",   offsetof(struct ent_policy, oci_hooks) },   /* host programs as host root */
+};
 /* clang-format on */
 
 /* "allow ...": an entitlement, or one of allow_kinds with exactly one argument. */
@@ -359,10 +368,11 @@ static int allow_line(struct ent_policy *pol, char *word, struct rt_err *err)
 	}
 	if (*arg)
 		return rt_fail(err, 0, "unexpected '%s' after 'allow %s'", arg, word);
-	/* OCI runtime mode: a config without a user namespace runs container root as host root. */
-	if (!strcmp(word, "host-userns")) {
-		pol->host_userns = true;
-		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(allow_flags); i++) {
+		if (!strcmp(word, allow_flags[i].word)) {
+			*(bool *)((char *)pol + allow_flags[i].offset) = true;
+			return 0;
+		}
 	}
 	return add_entitlement(pol->entitlements, &pol->n_entitlements, ENT_POLICY_MAX, word, err);
 }

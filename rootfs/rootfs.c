@@ -49,7 +49,7 @@ static int make_private(const struct rootfs_spec *spec, struct rt_err *err)
 	if (mount(NULL, "/", NULL, flags, NULL) < 0) {
 		rt_fail(err, errno, "rootfs: make / %s", flags & MS_SLAVE ? "a slave" : "private");
 		if (err->errnum == EPERM || err->errnum == EINVAL)
-			rt_err_hint(err, "rootfs_enter runs in a new mount namespace owned by our "
+			rt_err_hint(err, "rootfs_build runs in a new mount namespace owned by our "
 			                 "user namespace");
 		return -1;
 	}
@@ -189,7 +189,7 @@ static int move_root(int root_fd, struct rt_err *err)
 	return 0;
 }
 
-int rootfs_enter(const struct rootfs_spec *spec, const struct rootfs_trees *trees,
+int rootfs_build(const struct rootfs_spec *spec, const struct rootfs_trees *trees,
                  struct rt_err *err)
 {
 	_cleanup_close_ int root_fd = -1;
@@ -240,7 +240,14 @@ int rootfs_enter(const struct rootfs_spec *spec, const struct rootfs_trees *tree
 	 */
 	if (spec->readonly && rootfs_remount(root_fd, "/", MS_RDONLY, false, err) < 0)
 		return -1;
-	if ((spec->no_pivot ? move_root(root_fd, err) : switch_root(root_fd, err)) < 0)
+	return steal_fd(&root_fd);
+}
+
+int rootfs_switch(const struct rootfs_spec *spec, int root_fd, struct rt_err *err)
+{
+	_cleanup_close_ int fd = root_fd;
+
+	if ((spec->no_pivot ? move_root(fd, err) : switch_root(fd, err)) < 0)
 		return -1;
 	/* OCI linux.rootfsPropagation, on the new "/" (pivot_root refuses a shared new root). */
 	if (spec->propagation) {

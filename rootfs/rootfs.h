@@ -42,9 +42,15 @@ struct rootfs_trees {
  * or as empty files for files and devices. On return the working directory is "/", the old root
  * is gone from the mount table and no descriptor stays open. Returns 0, or -1 with err naming
  * the step and the path; mounts already made vanish with the mount namespace.
+ *
+ * In two halves, for what must happen in between (OCI createContainer hooks: in the container's
+ * mount namespace, its mounts made, paths still the host's): rootfs_build does everything up
+ * to pivot_root and returns a descriptor of the new root (O_PATH, close-on-exec; -1 with err);
+ * rootfs_switch makes it "/" and closes it.
  */
-int rootfs_enter(const struct rootfs_spec *spec, const struct rootfs_trees *trees,
+int rootfs_build(const struct rootfs_spec *spec, const struct rootfs_trees *trees,
                  struct rt_err *err);
+int rootfs_switch(const struct rootfs_spec *spec, int root_fd, struct rt_err *err);
 
 /* Set every descriptor to -1 (nothing held). */
 void rootfs_trees_init(struct rootfs_trees *t);

@@ -70,8 +70,10 @@ static bool parent_gone(int sync_fd)
  * as it needs only the network namespace, whose veth the parent moved in before SYNC 1.
  */
 static int child_build(const struct ent_plan *plan, const struct rootfs_trees *trees, int sync_fd,
-                       struct rt_err *err)
+                       const struct rt_hold *hold, struct rt_err *err)
 {
+	int root_fd;
+
 	/*
 	 * Not dumpable: /proc/1/exe (ent-run's own binary) can then be opened only with
 	 * CAP_SYS_PTRACE in the host's user namespace, never from inside (proc(5)). Set after
@@ -97,7 +99,20 @@ static int child_build(const struct ent_plan *plan, const struct rootfs_trees *t
 	/* Kernel parameters of our namespaces, through the host's /proc while it is ours. */
 	if (ns_write_sysctls(&plan->ns, err) < 0)
 		return -1;
-	if (rootfs_enter(&plan->rootfs, trees, err) < 0) /* mounts, /dev, pivot_root */
+	root_fd = rootfs_build(&plan->rootfs, trees, err); /* mounts, /dev, masks */
+	if (root_fd < 0)
+		return -1;
+	/*
+	 * OCI createContainer hooks: in the container's namespaces, its mounts made, before
+	 * pivot_root, so that their paths are still the host's (runtime-spec runtime.md).
+	 */
+	if (hold && hold->hooks &&
+	    rt_hooks_run(&plan->hooks, ENT_HOOK_CREATE_CONTAINER, hold->hooks, "creating", NULL,
+	                 err) < 0) {
+		close(root_fd);
+		return -1;
+	}
+	if (rootfs_switch(&plan->rootfs, root_fd, err) < 0) /* pivot_root */
 		return -1;
 	/* A network namespace the engine made (OCI path) is configured by the engine. */
 	if (plan->ns.path[NS_NET])
@@ -105,17 +120,22 @@ static int child_build(const struct ent_plan *plan, const struct rootfs_trees *t
 	return netcfg_configure(&plan->net, err); /* lo up, addresses, routes */
 }
 
-static int child_setup(const struct ent_plan *plan, int sync_fd, struct rt_err *err)
+static int child_setup(const struct ent_plan *plan, int sync_fd, struct rt_hold *hold,
+                       struct rt_err *err)
 {
 	struct rootfs_trees trees;
 	struct sync_fds fds;
+	pid_t pid;
 	int r;
 
-	if (rt_sync_wait_go(sync_fd, &fds, err) < 0) /* SYNC 1: maps, cgroup, host network ready */
+	/* SYNC 1: maps, cgroup, host network ready */
+	if (rt_sync_wait_go(sync_fd, &fds, &pid, err) < 0)
 		return -1;
+	if (hold && hold->hooks)
+		hold->hooks->st->pid = pid; /* our copy of the parent's state */
 	if (rootfs_trees_unpack(&trees, &plan->rootfs, fds.fd, fds.n, err) < 0)
 		return -1;
-	r = child_build(plan, &trees, sync_fd, err);
+	r = child_build(plan, &trees, sync_fd, hold, err);
 	rootfs_trees_close(&trees);
 	return r;
 }
@@ -324,13 +344,31 @@ static int find_command(const struct ent_plan *plan, char *path, size_t size, st
 }
 
 /*
+ * Tell `ent-run start` why the start failed, on the FIFO it reads (one line; it reads EOF
+ * instead when execve succeeds, the descriptor being close-on-exec), print it on the
+ * container's stderr too (there is no parent left to report to), and leave.
+ */
+static __attribute__((noreturn)) void fail_to_start(const struct rt_hold *hold,
+                                                    const struct rt_err *err, int status)
+{
+	char line[sizeof(err->msg) + 2];
+	int n = snprintf(line, sizeof(line), "%s\n", err->msg);
+
+	if (n > 0 && write(hold->report_fd, line, (size_t)n) < 0) {
+		/* start then reads EOF, and finds the container stopped */
+	}
+	rt_err_print(err);
+	_exit(status);
+}
+
+/*
  * OCI create: the container is built and the workload locked down; tell the parent (which
  * then leaves: no parent-death signal from here on) and wait for `ent-run start`, which writes
- * one byte into the FIFO hold_fd reads (runc's exec.fifo). Then execve. There is no parent
- * left to report to: a failed execve prints its one line on the container's stderr.
+ * one byte into the FIFO hold->fd reads (runc's exec.fifo). Then the startContainer hooks,
+ * inside the container as the process is (runtime-spec runtime.md), and execve.
  */
 static __attribute__((noreturn)) void hold_and_exec(const struct ent_plan *plan, int sync_fd,
-                                                    int hold_fd)
+                                                    const struct rt_hold *hold)
 {
 	struct rt_err err = { 0 };
 	char path[ENT_PATH_MAX], byte;
@@ -346,19 +384,21 @@ static __attribute__((noreturn)) void hold_and_exec(const struct ent_plan *plan,
 	rt_sync_send(sync_fd, SYNC_CREATED, NULL);
 	close(sync_fd);
 	do
-		n = read(hold_fd, &byte, 1);
+		n = read(hold->fd, &byte, 1);
 	while (n < 0 && errno == EINTR);
 	if (n != 1)
 		_exit(RT_EXIT_FAILED);
-	close(hold_fd);
+	close(hold->fd);
+	if (hold->hooks && rt_hooks_run(&plan->hooks, ENT_HOOK_START_CONTAINER, hold->hooks,
+	                                "created", NULL, &err) < 0)
+		fail_to_start(hold, &err, RT_EXIT_FAILED);
 	execve(path, plan->proc.argv, plan->proc.env);
 	rt_fail(&err, errno, "exec %s", path);
-	rt_err_print(&err);
-	_exit(err.errnum == ENOENT ? RT_EXIT_NOT_FOUND : RT_EXIT_CANNOT_EXEC);
+	fail_to_start(hold, &err, err.errnum == ENOENT ? RT_EXIT_NOT_FOUND : RT_EXIT_CANNOT_EXEC);
 }
 
 void rt_child_main(const struct ent_plan *plan, const struct lockdown_filter *filter, int sync_fd,
-                   int hold_fd)
+                   struct rt_hold *hold)
 {
 	struct rt_err err = { 0 };
 	pid_t workload, init;
@@ -368,13 +408,13 @@ void rt_child_main(const struct ent_plan *plan, const struct lockdown_filter *fi
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	rt_log_set_role("child");
 	rt_log_set_sink(trace_to_parent, &sync_fd);
-	if (child_setup(plan, sync_fd, &err) < 0)
+	if (child_setup(plan, sync_fd, hold, &err) < 0)
 		fail_to_parent(sync_fd, SYNC_ERROR, &err, RT_EXIT_FAILED);
 	/* OCI create: no init of ours; the workload is the container's first process. */
-	if (hold_fd >= 0) {
+	if (hold) {
 		if (workload_setup(plan, filter, sync_fd, 0, &err) < 0)
 			fail_to_parent(sync_fd, SYNC_ERROR, &err, RT_EXIT_FAILED);
-		hold_and_exec(plan, sync_fd, hold_fd);
+		hold_and_exec(plan, sync_fd, hold);
 	}
 	rt_trace("runtime", "fork() the workload; this process stays as PID 1");
 	init = getpid();

@@ -5,7 +5,19 @@
 #define RT_CHILD_H
 
 #include "entitlements/plan.h"
+#include "runtime/hooks.h"
 #include "runtime/lockdown.h"
+
+/*
+ * OCI create: how the container's first process is held before execve, and the state its
+ * hooks read.
+ */
+struct rt_hold {
+	int fd;        /* the FIFO it waits on for start's byte (runc's exec.fifo) */
+	int report_fd; /* the FIFO it tells start on: a line when the start failed, EOF at execve */
+	struct rt_hook_state *hooks; /* the state of its hooks (NULL: none); st->pid is filled
+	                                in at SYNC_GO */
+};
 
 /*
  * Entry point of the cloned child (never returns; leaves through _exit()). Waits for SYNC_GO,
@@ -13,13 +25,15 @@
  * the workload, which locks itself down and execs, and then serves as the container's PID 1.
  * Errors travel to the parent over sync_fd; the child never prints.
  *
- * OCI create (hold_fd >= 0): no fork and no init of ours. The child locks itself down, finds
- * the command, sends SYNC_CREATED, and waits for one byte on hold_fd (written by `ent-run
- * start`) before execve, as runc's exec.fifo does; it outlives the parent. hold_fd -1: run.
+ * OCI create (hold not NULL): no fork and no init of ours. The child runs the createContainer
+ * hooks before pivot_root, locks itself down, finds the command, sends SYNC_CREATED, and waits
+ * for one byte on hold->fd (written by `ent-run start`), as runc's exec.fifo does; then it runs
+ * the startContainer hooks and execs, telling start on hold->report_fd what failed (EOF: the
+ * execve succeeded). It outlives the parent. hold NULL: run.
  */
 __attribute__((noreturn)) void rt_child_main(const struct ent_plan *plan,
                                              const struct lockdown_filter *filter, int sync_fd,
-                                             int hold_fd);
+                                             struct rt_hold *hold);
 
 /*
  * OCI exec: the new process, already in the container's namespaces and cgroup: the workload's

@@ -7,12 +7,14 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -181,6 +183,18 @@ static void probe_kernel(struct ent_host *host)
 	}
 }
 
+/*
+ * Is SELinux enabled? As libselinux decides (is_selinux_enabled(3)): its file system, selinuxfs,
+ * is mounted at /sys/fs/selinux (statfs(2) says SELINUX_MAGIC). Without it, no label means
+ * anything on this host.
+ */
+static bool selinux_enabled(void)
+{
+	struct statfs sfs;
+
+	return statfs("/sys/fs/selinux", &sfs) == 0 && sfs.f_type == SELINUX_MAGIC;
+}
+
 int rt_host_probe(struct ent_host *host, struct ns_idpool *ids, struct rt_err *err)
 {
 	memset(host, 0, sizeof(*host));
@@ -188,6 +202,7 @@ int rt_host_probe(struct ent_host *host, struct ns_idpool *ids, struct rt_err *e
 	host->uid = getuid();
 	host->gid = getgid();
 	probe_kernel(host);
+	host->no_selinux = !selinux_enabled();
 	if (read_subids("/etc/subuid", host->uid,
 	                &(struct subid_lists){ ids->own_uids, ids->other_uids, &ids->n_own_uids,
 	                                       &ids->n_other_uids },

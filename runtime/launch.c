@@ -39,10 +39,10 @@
 
 /* What the parent holds for one running container. */
 struct launch {
-	pid_t pid;   /* the container's PID 1, as seen from here */
-	int pidfd;   /* readable when it exits: no SIGCHLD handler, no timer */
-	int sync_fd; /* our end of the channel */
-	int hold_fd; /* OCI create: the FIFO the workload waits on before execve; -1: run */
+	pid_t pid;            /* the container's PID 1, as seen from here */
+	int pidfd;            /* readable when it exits: no SIGCHLD handler, no timer */
+	int sync_fd;          /* our end of the channel */
+	struct rt_hold *hold; /* OCI create: how the workload is held before execve; NULL: run */
 	const char *console_socket; /* OCI create: where the terminal's master goes */
 	struct rt_tty tty;
 	struct rt_cgroup *cgroup;  /* its cgroup in each hierarchy: limits, device rules */
@@ -96,7 +96,7 @@ static int start_child(const struct ent_plan *plan, const struct lockdown_filter
 	l->pid = clone_child(flags, &l->pidfd);
 	if (l->pid == 0) {
 		close(fds[0]);
-		rt_child_main(plan, filter, fds[1], l->hold_fd);
+		rt_child_main(plan, filter, fds[1], l->hold);
 	}
 	if (ns_restore(&saved, err) < 0) {
 		close(fds[0]);
@@ -425,6 +425,23 @@ static int make_trees(const struct ent_plan *plan, struct launch *l, struct rt_e
 	return rootfs_idmap_prepare(&plan->rootfs, userns, &l->trees, err);
 }
 
+/*
+ * OCI create: the prestart and createRuntime hooks, in our namespaces, once the container's
+ * exist and before it builds its file system (runtime-spec runtime.md, "Lifecycle"). The
+ * deprecated prestart hooks see the status "created", as crun gives them and the runtime-tools
+ * suite expects; createRuntime sees "creating", as the spec says.
+ */
+static int run_runtime_hooks(const struct ent_plan *plan, struct launch *l, struct rt_err *err)
+{
+	if (!l->hold || !l->hold->hooks)
+		return 0;
+	l->hold->hooks->st->pid = l->pid;
+	if (rt_hooks_run(&plan->hooks, ENT_HOOK_PRESTART, l->hold->hooks, "created", NULL, err) < 0)
+		return -1;
+	return rt_hooks_run(&plan->hooks, ENT_HOOK_CREATE_RUNTIME, l->hold->hooks, "creating", NULL,
+	                    err);
+}
+
 /* SYNC 1: release the child, handing it the idmapped trees; ours are closed once sent. */
 static int release_child(const struct ent_plan *plan, struct launch *l, struct rt_err *err)
 {
@@ -433,7 +450,7 @@ static int release_child(const struct ent_plan *plan, struct launch *l, struct r
 	int r;
 
 	rt_trace("runtime", "release the child (SYNC_GO%s)", n ? ", with the idmapped mounts" : "");
-	r = rt_sync_send_fds(l->sync_fd, SYNC_GO, fds, n, err);
+	r = rt_sync_send_go(l->sync_fd, l->pid, fds, n, err);
 	rootfs_trees_close(&l->trees);
 	if (r < 0)
 		rt_err_prefix(err, "runtime: release the child");
@@ -508,6 +525,8 @@ static int setup_container(struct ent_plan *plan, const struct lockdown_filter *
 	 */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return rt_fail(err, errno, "runtime: prctl(PR_SET_DUMPABLE)");
+	if (run_runtime_hooks(plan, l, err) < 0)
+		return -1;
 	if (release_child(plan, l, err) < 0) /* SYNC 1 */
 		return -1;
 	return follow_setup(l, err);
@@ -565,7 +584,6 @@ int rt_launch_observed(struct ent_plan *plan, const struct lockdown_filter *filt
 	struct launch l = { .pid = -1,
 		            .pidfd = -1,
 		            .sync_fd = -1,
-		            .hold_fd = -1,
 		            .tty = { .master = -1 },
 		            .timer_fd = -1,
 		            .obs = obs };
@@ -628,13 +646,13 @@ out:
 }
 
 int rt_launch_create(struct ent_plan *plan, const struct lockdown_filter *filter,
-                     const struct ns_idpool *ids, int hold_fd, struct rt_created *out,
+                     const struct ns_idpool *ids, struct rt_hold *hold, struct rt_created *out,
                      struct rt_err *err)
 {
 	struct launch l = { .pid = -1,
 		            .pidfd = -1,
 		            .sync_fd = -1,
-		            .hold_fd = hold_fd,
+		            .hold = hold,
 		            .console_socket = plan->proc.console_socket,
 		            .tty = { .master = -1 },
 		            .timer_fd = -1 };
@@ -754,7 +772,6 @@ int rt_launch_exec(struct ent_plan *plan, const struct lockdown_filter *filter,
 	struct launch l = { .pid = -1,
 		            .pidfd = -1,
 		            .sync_fd = -1,
-		            .hold_fd = -1,
 		            .console_socket = plan->proc.console_socket,
 		            .tty = { .master = -1 },
 		            .timer_fd = -1 };

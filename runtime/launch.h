@@ -9,6 +9,7 @@
 #include "base/err.h"
 #include "entitlements/plan.h"
 #include "ns/idrange.h"
+#include "runtime/child.h"
 #include "runtime/lockdown.h"
 
 /*
@@ -59,14 +60,17 @@ struct rt_created {
 /*
  * OCI create: set the container up as rt_launch does (host id block, cgroup at
  * plan->cgroup.path, namespaces created or joined, id maps, idmapped mounts, SYNC_GO), with
- * the workload locked down and held before execve until a byte arrives on the FIFO hold_fd
- * (the child keeps its own copy; the caller closes ours). A terminal's master goes to
- * plan->proc.console_socket. No host-side network: the engine provides the network namespace.
+ * the workload locked down and held before execve until a byte arrives on the FIFO hold->fd
+ * (the child keeps its own copies of hold's descriptors; the caller closes ours). With
+ * hold->hooks, the plan's hooks run: prestart and createRuntime here before SYNC_GO (their
+ * failure fails the create), createContainer and startContainer in the child
+ * (runtime/child.h); hold->hooks->st->pid is the child's pid from then on. A terminal's master goes
+ * to plan->proc.console_socket. No host-side network: the engine provides the network namespace.
  * Returns 0 with out filled, and the container lives on without us (its host ids now held by
  * its first process); or -1 with err and nothing left behind (a missing command included).
  */
 int rt_launch_create(struct ent_plan *plan, const struct lockdown_filter *filter,
-                     const struct ns_idpool *ids, int hold_fd, struct rt_created *out,
+                     const struct ns_idpool *ids, struct rt_hold *hold, struct rt_created *out,
                      struct rt_err *err);
 
 /* The running container an OCI exec joins, and what to do once the process runs. */

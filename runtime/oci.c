@@ -23,6 +23,7 @@
 #include "base/util.h"
 #include "ns/idrange.h"
 #include "runtime/cgroup.h"
+#include "runtime/hooks.h"
 
 #define KILL_WAIT_MS 10000 /* how long delete --force waits for a killed container */
 #define MAX_PIDS     4096  /* processes listed by ps, signalled by kill --all */
@@ -115,6 +116,39 @@ int rt_oci_kill_now(pid_t pid, unsigned long long starttime)
 	return wait_gone(fd, KILL_WAIT_MS) ? 0 : -1;
 }
 
+/* A poststart or poststop hook that failed: a warning in the log, and the verb goes on. */
+static void warn_hook(const struct rt_err *failure)
+{
+	char msg[sizeof(failure->msg) + 64];
+
+	rt_err_format(failure, msg, sizeof(msg));
+	rt_oci_warn("%s", msg);
+}
+
+/*
+ * The poststart or poststop hooks of the config saved at create, in our namespaces, with the
+ * state (status) on their stdin. runtime-spec: their failures are warnings, and the remaining
+ * hooks and the lifecycle go on as if they had succeeded.
+ */
+static void run_post_hooks(struct rt_container *c, enum ent_hook_kind kind, const char *status)
+{
+	struct rt_hook_state hs = { .st = &c->st,
+		                    .config = c->config,
+		                    .config_len = c->config_len };
+	struct rt_err err = { 0 };
+	struct ent_plan *plan;
+	char source[ENT_PATH_MAX + 16];
+
+	if (!c->config)
+		return;
+	snprintf(source, sizeof(source), "%s/config.json", c->st.bundle);
+	plan = ent_plan_new(&err);
+	if (!plan || ent_oci_hooks(c->config, c->config_len, source, plan, &err) < 0 ||
+	    rt_hooks_run(&plan->hooks, kind, &hs, status, warn_hook, &err) < 0)
+		warn_hook(&err);
+	ent_plan_free(plan);
+}
+
 static int oci_start(const struct rt_oci_options *o, struct rt_container *c, struct rt_err *err)
 {
 	enum rt_status s = rt_container_status(c);
@@ -124,7 +158,11 @@ static int oci_start(const struct rt_oci_options *o, struct rt_container *c, str
 		               "container %s is not created (it is %s): start needs a "
 		               "created container",
 		               o->id, rt_status_name(s));
-	return rt_container_release(c, err);
+	if (rt_container_release(c, err) < 0)
+		return -1;
+	/* runtime.md: the poststart hooks run after the process started, before start returns. */
+	run_post_hooks(c, ENT_HOOK_POSTSTART, "running");
+	return 0;
 }
 
 static int oci_state(struct rt_container *c, struct rt_err *err)
@@ -196,6 +234,9 @@ static int oci_delete(const struct rt_oci_options *o, struct rt_container *c, st
 	cgroup_remove_dirs(dirs, c->st.n_cgroups);
 	ns_idrange_release_name(c->st.ids_lease, (pid_t)c->st.pid, c->st.starttime);
 	rt_container_remove(c);
+	/* runtime.md: the poststop hooks run once the container is deleted, before delete returns.
+	 */
+	run_post_hooks(c, ENT_HOOK_POSTSTOP, "stopped");
 	return 0;
 }
 

@@ -69,8 +69,19 @@ static int job_start(struct oci_job *j, const struct rt_oci_options *o, struct r
 	return 0;
 }
 
-/* Compile config.json (already read into j->config) for the container id of bundle. */
-static int job_compile(struct oci_job *j, const char *bundle, const char *id, struct rt_err *err)
+/* A field the compiler ignored (an SELinux label without SELinux): a warning in the log. */
+static void warn_ignored(void *data, const char *msg)
+{
+	(void)data;
+	rt_oci_warn("%s", msg);
+}
+
+/*
+ * Compile config.json (already read into j->config) for the container id of bundle; with warn,
+ * ignored fields are warnings in the log (create; exec compiles the same config again).
+ */
+static int job_compile(struct oci_job *j, const char *bundle, const char *id, bool warn,
+                       struct rt_err *err)
 {
 	struct ent_oci_input *in = calloc(1, sizeof(*in));
 	int r;
@@ -84,7 +95,8 @@ static int job_compile(struct oci_job *j, const char *bundle, const char *id, st
 		                      .id = id,
 		                      .host = j->opts->req.host,
 		                      .has_policy = j->policy.pol != NULL,
-		                      .limits = j->opts->req.limits };
+		                      .limits = j->opts->req.limits,
+		                      .warn = warn ? warn_ignored : NULL };
 	j->plan = ent_plan_new(err);
 	r = j->plan ? ent_oci_compile(in, j->plan, err) : -1;
 	free(in);
@@ -222,14 +234,12 @@ static int check_preserved(unsigned n, struct rt_err *err)
 }
 
 /* The container's record: its process, cgroups and host ids, as delete will need them. */
-static void record(struct rt_container *c, const char *bundle, const struct rt_created *cr)
+static void record(struct rt_container *c, const struct rt_created *cr)
 {
 	struct ent_oci_state *st = &c->st;
 
-	copy_text(st->bundle, sizeof(st->bundle), bundle);
 	st->pid = cr->pid;
 	st->starttime = proc_starttime(cr->pid);
-	rt_now_rfc3339(st->created, sizeof(st->created));
 	copy_text(st->ids_lease, sizeof(st->ids_lease), cr->ids_lease);
 	st->n_cgroups = 0;
 	for (unsigned i = 0; i < cgroup_count(cr->cgroup) && st->n_cgroups < ENT_OCI_MAX_CGROUPS;
@@ -241,24 +251,35 @@ static void record(struct rt_container *c, const char *bundle, const struct rt_c
 	}
 }
 
-/* Launch, record, pid file: the container exists from here, or nothing does. */
+/*
+ * Launch, record, pid file: the container exists from here, or nothing does. Its hooks read
+ * the state being recorded (id, bundle, created; the pid once the process exists).
+ */
 static int create_container(struct oci_job *j, const struct rt_oci_options *o, const char *bundle,
                             struct rt_err *err)
 {
 	struct rt_container *c = calloc(1, sizeof(*c));
 	struct rt_created cr = { .pid = -1 };
-	int hold_fd = -1, r = -1;
+	struct rt_hook_state hooks = { .config = j->config, .config_len = j->config_len };
+	struct rt_hold hold = { .fd = -1, .report_fd = -1 };
+	int r = -1;
 
 	if (!c)
 		return rt_fail(err, ENOMEM, "state");
 	c->dir_fd = -1;
 	if (rt_container_new(o->root, o->id, c, err) < 0)
 		goto out; /* an id in use is left alone */
-	hold_fd = rt_container_hold_fd(c, err);
-	if (hold_fd < 0 ||
-	    rt_launch_create(j->plan, j->filter, &j->opts->ids, hold_fd, &cr, err) < 0)
+	copy_text(c->st.bundle, sizeof(c->st.bundle), bundle);
+	rt_now_rfc3339(c->st.created, sizeof(c->st.created));
+	hooks.st = &c->st;
+	hold.hooks = j->plan->hooks.n ? &hooks : NULL;
+	hold.fd = rt_container_hold_fd(c, err);
+	if (hold.fd >= 0)
+		hold.report_fd = rt_container_report_fd(c, err);
+	if (hold.report_fd < 0 ||
+	    rt_launch_create(j->plan, j->filter, &j->opts->ids, &hold, &cr, err) < 0)
 		goto fail;
-	record(c, bundle, &cr);
+	record(c, &cr);
 	if (rt_container_save(c, j->config, j->config_len, err) < 0 ||
 	    (o->pid_file && rt_write_pid_file(o->pid_file, cr.pid, err) < 0)) {
 		rt_oci_kill_now(cr.pid, c->st.starttime);
@@ -272,8 +293,10 @@ static int create_container(struct oci_job *j, const struct rt_oci_options *o, c
 fail:
 	rt_container_remove(c);
 out:
-	if (hold_fd >= 0)
-		close(hold_fd);
+	if (hold.fd >= 0)
+		close(hold.fd);
+	if (hold.report_fd >= 0)
+		close(hold.report_fd);
 	rt_container_close(c);
 	free(c);
 	return r;
@@ -295,7 +318,7 @@ int rt_oci_create(const struct rt_oci_options *o, struct rt_err *err)
 		goto out;
 	}
 	j.config_len = strlen(j.config);
-	if (job_start(&j, o, err) < 0 || job_compile(&j, bundle, o->id, err) < 0)
+	if (job_start(&j, o, err) < 0 || job_compile(&j, bundle, o->id, true, err) < 0)
 		goto out;
 	j.plan->proc.console_socket = o->console_socket;
 	j.plan->proc.preserve_fds = o->preserve_fds;
@@ -383,7 +406,7 @@ int rt_oci_exec(const struct rt_oci_options *o, struct rt_err *err)
 		rt_fail(err, 0, "container %s: its config.json copy is missing", o->id);
 		goto out;
 	}
-	if (job_start(&j, o, err) < 0 || job_compile(&j, c->st.bundle, o->id, err) < 0 ||
+	if (job_start(&j, o, err) < 0 || job_compile(&j, c->st.bundle, o->id, false, err) < 0 ||
 	    exec_process(&j, o, err) < 0)
 		goto out;
 	j.plan->proc.console_socket = o->console_socket;

@@ -23,6 +23,7 @@
 #define STATE_FILE  "state.json"
 #define CONFIG_FILE "config.json"
 #define FIFO_FILE   "exec.fifo"
+#define REPORT_FILE "start.fifo"
 
 /* mkdir -p root: the state directory and its parents (/run/ent-run/containers). */
 static int make_root(const char *root, struct rt_err *err)
@@ -189,23 +190,69 @@ const char *rt_status_name(enum rt_status status)
 	return names[status];
 }
 
-int rt_container_hold_fd(struct rt_container *c, struct rt_err *err)
+/* Make the FIFO name in the container's directory and open it for the first process. */
+static int make_fifo(struct rt_container *c, const char *name, struct rt_err *err)
 {
 	int fd;
 
-	rt_trace("state", "mkfifo %s/%s/%s", c->root, c->st.id, FIFO_FILE);
-	if (mkfifoat(c->dir_fd, FIFO_FILE, 0600) < 0)
-		return rt_fail(err, errno, "state: mkfifo %s", FIFO_FILE);
+	rt_trace("state", "mkfifo %s/%s/%s", c->root, c->st.id, name);
+	if (mkfifoat(c->dir_fd, name, 0600) < 0)
+		return rt_fail(err, errno, "state: mkfifo %s", name);
 	/* O_RDWR: a FIFO opened for both never blocks in open(2) (fifo(7), Linux). */
-	fd = openat(c->dir_fd, FIFO_FILE, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	fd = openat(c->dir_fd, name, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
-		return rt_fail(err, errno, "state: open %s", FIFO_FILE);
+		return rt_fail(err, errno, "state: open %s", name);
 	return fd;
+}
+
+int rt_container_hold_fd(struct rt_container *c, struct rt_err *err)
+{
+	return make_fifo(c, FIFO_FILE, err);
+}
+
+int rt_container_report_fd(struct rt_container *c, struct rt_err *err)
+{
+	return make_fifo(c, REPORT_FILE, err);
+}
+
+/*
+ * What became of the released process: EOF once no writer is left (its execve closed its
+ * close-on-exec end, or it died), a line when it failed (a startContainer hook, execve).
+ */
+static int read_report(struct rt_container *c, int fd, struct rt_err *err)
+{
+	char text[sizeof(err->msg)];
+	size_t len = 0;
+	ssize_t n;
+
+	if (fcntl(fd, F_SETFL, 0) < 0)
+		return rt_fail(err, errno, "state: %s", REPORT_FILE);
+	rt_trace("state", "read %s/%s/%s until EOF (the process's execve)", c->root, c->st.id,
+	         REPORT_FILE);
+	do {
+		n = read(fd, text + len, sizeof(text) - 1 - len);
+		if (n > 0)
+			len += (size_t)n;
+	} while ((n > 0 && len < sizeof(text) - 1) || (n < 0 && errno == EINTR));
+	unlinkat(c->dir_fd, REPORT_FILE, 0);
+	while (len && text[len - 1] == '\n')
+		len--;
+	text[len] = '\0';
+	if (len)
+		return rt_fail(err, 0, "container %s: start: %s", c->st.id, text);
+	return 0;
 }
 
 int rt_container_release(struct rt_container *c, struct rt_err *err)
 {
 	_cleanup_close_ int fd = -1;
+	/*
+	 * The report FIFO is opened before the byte is written: a line the process writes and
+	 * leaves behind lives only while the FIFO is open somewhere (fifo(7)). A container made
+	 * before ent-run had one has none: nothing to wait for.
+	 */
+	_cleanup_close_ int report =
+	        openat(c->dir_fd, REPORT_FILE, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
 
 	rt_trace("state", "write one byte to %s/%s/%s", c->root, c->st.id, FIFO_FILE);
 	fd = openat(c->dir_fd, FIFO_FILE, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
@@ -215,13 +262,13 @@ int rt_container_release(struct rt_container *c, struct rt_err *err)
 		return rt_fail(err, errno, "container %s: release its process", c->st.id);
 	if (unlinkat(c->dir_fd, FIFO_FILE, 0) < 0)
 		return rt_fail(err, errno, "state: remove %s", FIFO_FILE);
-	return 0;
+	return report < 0 ? 0 : read_report(c, report, err);
 }
 
 void rt_container_remove(struct rt_container *c)
 {
-	static const char *const files[] = { STATE_FILE, CONFIG_FILE, FIFO_FILE, ".state.json.new",
-		                             ".config.json.new" };
+	static const char *const files[] = { STATE_FILE,  CONFIG_FILE,       FIFO_FILE,
+		                             REPORT_FILE, ".state.json.new", ".config.json.new" };
 	char path[ENT_PATH_MAX + ENT_OCI_ID_MAX];
 
 	if (c->dir_fd < 0)

@@ -6,6 +6,8 @@
  *   ROOT/ID/state.json    what ent-run recorded (entitlements/oci.h, struct ent_oci_state)
  *   ROOT/ID/config.json   the bundle's config.json as it was at create (exec reads it)
  *   ROOT/ID/exec.fifo     while the container is created: its first process waits on it
+ *   ROOT/ID/start.fifo    until it is started: its first process says there why its start
+ *                         failed (a startContainer hook, execve); EOF when it exec'd
  *
  * The state outlives the ent-run that made it; the status is observed, never stored: the first
  * process gone (or a zombie nobody reaps) is "stopped", the FIFO still there is "created",
@@ -67,8 +69,17 @@ const char *rt_status_name(enum rt_status status);
 int rt_container_hold_fd(struct rt_container *c, struct rt_err *err);
 
 /*
+ * create: make start.fifo and open it (read and write, close-on-exec) for the first process to
+ * tell start what became of it: a line when its start failed (a startContainer hook, execve),
+ * nothing when its execve succeeded (which closes the descriptor). Returns it, or -1 with err.
+ */
+int rt_container_report_fd(struct rt_container *c, struct rt_err *err);
+
+/*
  * start: write the byte the held process waits for, and remove the FIFO: the container is
- * running from here. A FIFO without a reader means the process died: an error. Returns 0/-1.
+ * running from here. A FIFO without a reader means the process died: an error. Then wait on
+ * start.fifo until the process has exec'd (EOF), or failed: an error with its line. Returns
+ * 0/-1.
  */
 int rt_container_release(struct rt_container *c, struct rt_err *err);
 

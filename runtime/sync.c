@@ -35,11 +35,11 @@ union sync_control {
 	struct cmsghdr align;
 };
 
-int rt_sync_send_fds(int fd, enum sync_type type, const int *fds, unsigned n, struct rt_err *err)
+static int send_msg_fds(int fd, struct sync_msg *msg, const int *fds, unsigned n,
+                        struct rt_err *err)
 {
-	struct sync_msg msg = { .type = type };
 	union sync_control control;
-	struct iovec iov = { .iov_base = &msg, .iov_len = sizeof(msg) };
+	struct iovec iov = { .iov_base = msg, .iov_len = sizeof(*msg) };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 	struct cmsghdr *cmsg;
 
@@ -60,6 +60,20 @@ int rt_sync_send_fds(int fd, enum sync_type type, const int *fds, unsigned n, st
 			return rt_fail(err, errno, "runtime: write the sync channel");
 	}
 	return 0;
+}
+
+int rt_sync_send_fds(int fd, enum sync_type type, const int *fds, unsigned n, struct rt_err *err)
+{
+	struct sync_msg msg = { .type = type };
+
+	return send_msg_fds(fd, &msg, fds, n, err);
+}
+
+int rt_sync_send_go(int fd, pid_t pid, const int *fds, unsigned n, struct rt_err *err)
+{
+	struct sync_msg msg = { .type = SYNC_GO, .pid = pid };
+
+	return send_msg_fds(fd, &msg, fds, n, err);
 }
 
 int rt_sync_recv(int fd, struct sync_msg *msg, struct sync_fds *fds, struct rt_err *err)
@@ -102,7 +116,7 @@ int rt_sync_recv(int fd, struct sync_msg *msg, struct sync_fds *fds, struct rt_e
 	return 1;
 }
 
-int rt_sync_wait_go(int fd, struct sync_fds *fds, struct rt_err *err)
+int rt_sync_wait_go(int fd, struct sync_fds *fds, pid_t *pid, struct rt_err *err)
 {
 	struct sync_msg msg;
 	int r = rt_sync_recv(fd, &msg, fds, err);
@@ -112,5 +126,6 @@ int rt_sync_wait_go(int fd, struct sync_fds *fds, struct rt_err *err)
 	if (r == 0 || msg.type != SYNC_GO)
 		return rt_fail(err, 0,
 		               "runtime: the parent went away before the container started");
+	*pid = msg.pid;
 	return 0;
 }

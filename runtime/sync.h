@@ -6,6 +6,7 @@
 #define RT_SYNC_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "base/err.h"
 #include "entitlements/plan.h"
@@ -46,7 +47,7 @@ enum sync_type {
 
 struct sync_msg {
 	uint32_t type;
-	int32_t pid; /* SYNC_PID */
+	int32_t pid; /* SYNC_PID; SYNC_GO: the child's pid on the host */
 	struct rt_err err;
 };
 
@@ -71,7 +72,16 @@ int rt_sync_send_fds(int fd, enum sync_type type, const int *fds, unsigned n, st
  */
 int rt_sync_recv(int fd, struct sync_msg *msg, struct sync_fds *fds, struct rt_err *err);
 
-/* Child: block until SYNC_GO; *fds receives what it carried. EOF (the parent died) is an error. */
-int rt_sync_wait_go(int fd, struct sync_fds *fds, struct rt_err *err);
+/*
+ * SYNC_GO with the idmapped trees fds[0..n) and pid, the child's pid on the host (what the
+ * state of its OCI hooks says).
+ */
+int rt_sync_send_go(int fd, pid_t pid, const int *fds, unsigned n, struct rt_err *err);
+
+/*
+ * Child: block until SYNC_GO; *fds receives what it carried, *pid its pid on the host. EOF (the
+ * parent died) is an error.
+ */
+int rt_sync_wait_go(int fd, struct sync_fds *fds, pid_t *pid, struct rt_err *err);
 
 #endif

@@ -258,7 +258,8 @@ static void test_process_errors(void **state)
 		      "profile)" },
 		{ "{\"args\":[\"x\"],\"cwd\":\"/\",\"user\":{\"uid\":0,\"gid\":0},"
 		  "\"selinuxLabel\":\"system_u:system_r:container_t:s0\"}",
-		  SRC ": process.selinuxLabel: not supported (ent-run sets no SELinux label)" },
+		  SRC ": process.selinuxLabel: not supported (SELinux is enabled on this host, "
+		      "and ent-run sets no SELinux labels)" },
 		{ "{\"args\":[\"x\"],\"cwd\":\"/\",\"user\":{\"uid\":0,\"gid\":0},"
 		  "\"scheduler\":{\"policy\":\"SCHED_FIFO\"}}",
 		  SRC ": process.scheduler: not supported (ent-run sets no scheduling policy)" },
@@ -322,8 +323,6 @@ static void test_document_errors(void **state)
 		{ "{}", SRC ": ociVersion: missing (required)" },
 		{ "{\"ociVersion\":\"0.9\"}",
 		  SRC ": ociVersion: '0.9' is not a 1.x version of the runtime-spec" },
-		{ "{\"ociVersion\":\"1.0.0\",\"hooks\":{\"prestart\":[{\"path\":\"/x\"}]}}",
-		  SRC ": hooks: not supported (ent-run runs no hooks)" },
 		{ "{\"ociVersion\":\"1.0.0\",\"windows\":{\"layerFolders\":[\"c\"]}}",
 		  SRC ": windows: not supported (a Windows container)" },
 		{ "{\"ociVersion\":\"1.0.0\",\"annotations\":{\"a\":1}}",
@@ -800,8 +799,135 @@ static void test_paths_and_linux_errors(void **state)
 	expect_error(",\"timeOffsets\":{\"monotonic\":{\"secs\":1}}", "",
 	             SRC ": linux.timeOffsets: not supported (ent-run creates no time namespace)");
 	expect_error(",\"mountLabel\":\"system_u:object_r:container_file_t:s0\"", "",
-	             SRC ": linux.mountLabel: not supported (ent-run sets no SELinux mount "
-	                 "label)");
+	             SRC ": linux.mountLabel: not supported (SELinux is enabled on this host, and "
+	                 "ent-run sets no SELinux labels)");
+}
+
+/* The warnings of a compile, one per line. */
+static void collect_warning(void *data, const char *msg)
+{
+	char *buf = data;
+
+	snprintf(buf + strlen(buf), 512 - strlen(buf), "%s\n", msg);
+}
+
+/*
+ * SELinux labels: without SELinux on the host (a host fact) they mean nothing and are ignored
+ * with a warning, as runc and crun do; with it, they are refused (above).
+ */
+static void test_selinux_labels(void **state)
+{
+	char *text = NULL, msg[300], warnings[512] = "";
+	struct ent_oci_input in;
+	struct ent_plan *plan;
+
+	(void)state;
+	assert_true(asprintf(&text,
+	                     "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"},"
+	                     "\"process\":{\"args\":[\"x\"],\"cwd\":\"/\",\"user\":{\"uid\":0,"
+	                     "\"gid\":0},\"selinuxLabel\":\"system_u:system_r:container_t:s0\"},"
+	                     "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],"
+	                     "\"mountLabel\":\"system_u:object_r:container_file_t:s0\"}}") > 0);
+	in = input(text);
+	in.host.no_selinux = true;
+	in.warn = collect_warning;
+	in.warn_data = warnings;
+	plan = compile_in(&in, msg);
+	if (!plan)
+		fail_msg("compile failed: %s", msg);
+	assert_string_equal(warnings,
+	                    "process.selinuxLabel: ignored (SELinux is not enabled on this host)\n"
+	                    "linux.mountLabel: ignored (SELinux is not enabled on this host)\n");
+	ent_plan_free(plan);
+	in.host.no_selinux = false;
+	warnings[0] = '\0';
+	assert_null(compile_in(&in, msg));
+	assert_string_equal(msg, SRC ": process.selinuxLabel: not supported (SELinux is enabled on "
+	                             "this host, and ent-run sets no SELinux labels)");
+	assert_string_equal(warnings, "");
+	free(text);
+}
+
+/* hooks: every kind, in order, with its path, argv, env and timeout; then each error. */
+static void test_hooks(void **state)
+{
+	struct ent_plan *plan =
+	        compile_ok("", ",\"hooks\":{\"poststop\":[{\"path\":\"/bin/stop\"}],"
+	                       "\"prestart\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"x\"],"
+	                       "\"env\":[\"A=1\"],\"timeout\":5}],"
+	                       "\"createRuntime\":[{\"path\":\"/r1\"},{\"path\":\"/r2\"}],"
+	                       "\"createContainer\":[{\"path\":\"/c\"}],"
+	                       "\"startContainer\":[{\"path\":\"/s\"}],\"poststart\":[]}");
+	static const struct {
+		const char *hooks, *want;
+	} errors[] = {
+		{ "[]", SRC ": hooks: expected an object, got an array" },
+		{ "{\"prestart\":{}}", SRC ": hooks.prestart: expected an array, got an object" },
+		{ "{\"poststop\":[\"/x\"]}",
+		  SRC ": hooks.poststop[0]: expected an object, got a string" },
+		{ "{\"poststop\":[{}]}", SRC ": hooks.poststop[0].path: missing (required)" },
+		{ "{\"createRuntime\":[{\"path\":\"bin/x\"}]}",
+		  SRC ": hooks.createRuntime[0].path: 'bin/x' is not an absolute path" },
+		{ "{\"poststart\":[{\"path\":\"/x\",\"timeout\":0}]}", SRC
+		  ": hooks.poststart[0].timeout: 0 is not a number of seconds from 1 to 86400" },
+		{ "{\"poststart\":[{\"path\":\"/x\",\"timeout\":-3}]}", SRC
+		  ": hooks.poststart[0].timeout: -3 is not a number of seconds from 1 to 86400" },
+		{ "{\"poststart\":[{\"path\":\"/x\",\"timeout\":\"5\"}]}",
+		  SRC ": hooks.poststart[0].timeout: expected an integer, got a string" },
+		{ "{\"startContainer\":[{\"path\":\"/x\",\"args\":\"x\"}]}",
+		  SRC ": hooks.startContainer[0].args: expected an array, got a string" },
+		{ "{\"startContainer\":[{\"path\":\"/x\",\"args\":[1]}]}",
+		  SRC ": hooks.startContainer[0].args[0]: expected a string, got an integer" },
+		{ "{\"createContainer\":[{\"path\":\"/x\",\"env\":[\"NOEQUALS\"]}]}",
+		  SRC ": hooks.createContainer[0].env[0]: 'NOEQUALS' is not KEY=VALUE" },
+	};
+	const struct ent_hook *h = plan->hooks.list;
+	char top[200];
+
+	(void)state;
+	assert_int_equal(plan->hooks.n, 6);
+	/* Kinds in the lifecycle's order, each kind's hooks in the config's order. */
+	assert_int_equal(h[0].kind, ENT_HOOK_PRESTART);
+	assert_string_equal(h[0].path, "/bin/sh");
+	assert_string_equal(h[0].argv[2], "x");
+	assert_null(h[0].argv[3]);
+	assert_string_equal(h[0].env[0], "A=1");
+	assert_int_equal(h[0].timeout_s, 5);
+	assert_string_equal(h[0].why, "hooks.prestart[0]");
+	assert_int_equal(h[1].kind, ENT_HOOK_CREATE_RUNTIME);
+	assert_string_equal(h[2].path, "/r2");
+	assert_string_equal(h[2].why, "hooks.createRuntime[1]");
+	assert_int_equal(h[3].kind, ENT_HOOK_CREATE_CONTAINER);
+	assert_int_equal(h[4].kind, ENT_HOOK_START_CONTAINER);
+	assert_int_equal(h[5].kind, ENT_HOOK_POSTSTOP);
+	/* Without args, argv is the path; without env, an empty environment; no timeout. */
+	assert_string_equal(h[5].argv[0], "/bin/stop");
+	assert_null(h[5].argv[1]);
+	assert_null(h[5].env[0]);
+	assert_int_equal(h[5].timeout_s, 0);
+	ent_plan_free(plan);
+	for (size_t i = 0; i < sizeof(errors) / sizeof(errors[0]); i++) {
+		snprintf(top, sizeof(top), ",\"hooks\":%s", errors[i].hooks);
+		expect_error("", top, errors[i].want);
+	}
+}
+
+/* start and delete read the hooks alone from the config saved at create. */
+static void test_hooks_alone(void **state)
+{
+	static const char text[] = "{\"hooks\":{\"poststop\":[{\"path\":\"/a\"},"
+	                           "{\"path\":\"/b\",\"timeout\":2}]}}";
+	struct rt_err err = { 0 };
+	struct ent_plan *plan = ent_plan_new(&err);
+
+	(void)state;
+	assert_int_equal(ent_oci_hooks(text, strlen(text), SRC, plan, &err), 0);
+	assert_int_equal(plan->hooks.n, 2);
+	assert_string_equal(plan->hooks.list[1].path, "/b");
+	assert_int_equal(plan->hooks.list[1].timeout_s, 2);
+	assert_int_equal(ent_oci_hooks("{\"hooks\":1}", 11, SRC, plan, &err), -1);
+	assert_string_equal(err.msg, SRC ": hooks: expected an object, got an integer");
+	ent_plan_free(plan);
 }
 
 static void test_seccomp(void **state)
@@ -969,6 +1095,9 @@ int main(void)
 		cmocka_unit_test(test_resources),
 		cmocka_unit_test(test_policy_ceilings),
 		cmocka_unit_test(test_paths_and_linux_errors),
+		cmocka_unit_test(test_selinux_labels),
+		cmocka_unit_test(test_hooks),
+		cmocka_unit_test(test_hooks_alone),
 		cmocka_unit_test(test_seccomp),
 		cmocka_unit_test(test_entitlements_annotation),
 		cmocka_unit_test(test_exec_process),

@@ -849,6 +849,20 @@ static void test_oci_grants(void **state)
 	                                               "'now' after 'allow host-userns'");
 	plan->ns.unshare[NS_USER] = true;
 
+	/* OCI hooks: host programs run as host root, a grant of their own. */
+	plan->hooks.list[0] = (struct ent_hook){ .kind = ENT_HOOK_CREATE_RUNTIME,
+		                                 .path = "/usr/bin/hook",
+		                                 .why = "hooks.createRuntime[0]" };
+	plan->hooks.n = 1;
+	assert_string_equal(refusal(plan, ""),
+	                    "refused by P: oci-hooks (host programs run as host root) (from "
+	                    "hooks.createRuntime[0]) is not allowed");
+	assert_true(runs(plan, "allow oci-hooks\n", NULL));
+	assert_false(runs(plan, "allow host-userns\n", NULL));
+	expect_policy_error("allow oci-hooks all\n", "policy /etc/ent-run/policy:1: unexpected "
+	                                             "'all' after 'allow oci-hooks'");
+	plan->hooks.n = 0;
+
 	plan->proc.rlimits[0] = (struct ent_rlimit){
 		.resource = RLIMIT_NOFILE, .soft = 1024, .hard = 20000, .why = "process.rlimits[0]"
 	};
