@@ -55,10 +55,16 @@ a_reaches_b() {
 	got=$( (sleep 1) | timeout 5 ip netns exec $A busybox nc -w 2 198.18.2.2 7777 2>/dev/null)
 	[ "$got" = hello-b ]
 }
-# Nothing of a container left in $H: no veth, no table (ours or a container's).
-h_clean() {
+# Nothing of a container left in $H: no veth, no table (ours or a container's). A run that
+# ended leaves its veth to the kernel, which removes it with the container's network
+# namespace a few milliseconds later: wait for that, a few seconds at most.
+h_clean_now() {
 	! in_h ip -o link show 2>/dev/null | grep -q ' ent-[0-9]' &&
 		! in_h nft list tables | grep -q 'ent-'
+}
+h_clean() {
+	wait_until h_clean_now
+	h_clean_now
 }
 READY='echo ready; sleep 60'
 
