@@ -118,6 +118,7 @@ static int parse_arg(const struct import *im, const char *path, struct json_obje
 	char where[JSON_PATH_MAX];
 	char list[160];
 	uint64_t index;
+	unsigned i = 0;
 
 	if (!json_object_is_type(obj, json_type_object))
 		return ent_sj_fail(im, path, "expected object, got %s", ent_sj_type_name(obj));
@@ -132,16 +133,27 @@ static int parse_arg(const struct import *im, const char *path, struct json_obje
 		                   (unsigned long long)index, ARG_INDEX_MAX);
 	}
 	arg->index = (uint8_t)index;
-	for (unsigned i = 0; i < LOCKDOWN_N_CMPS; i++) {
-		if (strcmp(ent_seccomp_cmps[i].oci, json_object_get_string(op)) == 0) {
-			arg->op = (uint8_t)i;
-			return 0;
-		}
+	while (i < LOCKDOWN_N_CMPS && strcmp(ent_seccomp_cmps[i].oci, json_object_get_string(op)))
+		i++;
+	if (i == LOCKDOWN_N_CMPS) {
+		ent_sj_at(where, "%s.op", path);
+		LIST_NAMES(ent_seccomp_cmps, LOCKDOWN_N_CMPS, list);
+		return ent_sj_fail(im, where, "unknown operator '%s' (expected: %s)",
+		                   json_object_get_string(op), list);
 	}
-	ent_sj_at(where, "%s.op", path);
-	LIST_NAMES(ent_seccomp_cmps, LOCKDOWN_N_CMPS, list);
-	return ent_sj_fail(im, where, "unknown operator '%s' (expected: %s)",
-	                   json_object_get_string(op), list);
+	arg->op = (uint8_t)i;
+	/*
+	 * (arg & value) == valueTwo can never hold when valueTwo has bits outside the mask;
+	 * libseccomp would drop them, and so compare with something else than was written.
+	 */
+	if (arg->op == LOCKDOWN_CMP_MASKED_EQ && (arg->value2 & ~arg->value)) {
+		ent_sj_at(where, "%s.valueTwo", path);
+		return ent_sj_fail(im, where,
+		                   "0x%llx has bits outside the mask value 0x%llx: the condition "
+		                   "could never hold",
+		                   (unsigned long long)arg->value2, (unsigned long long)arg->value);
+	}
+	return 0;
 }
 
 /* The template rule of one entry: action, errnum, conditions; the name is filled per name. */

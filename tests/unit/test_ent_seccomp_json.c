@@ -283,6 +283,12 @@ static const struct bad_case bad_cases[] = {
 	  "\"action\": \"SCMP_ACT_ALLOW\", \"args\": [ { \"index\": 6, \"value\": 1, "
 	  "\"op\": \"SCMP_CMP_EQ\" } ] } ] }",
 	  SRC ": syscalls[0].args[0].index: 6 is out of range (0-5)" },
+	/* (arg & 0) == 0x100 never holds; libseccomp would make it (arg & 0) == 0, always. */
+	{ "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [ { \"names\": [ \"socket\" ], "
+	  "\"action\": \"SCMP_ACT_ALLOW\", \"args\": [ { \"index\": 2, \"valueTwo\": 256, "
+	  "\"op\": \"SCMP_CMP_MASKED_EQ\" } ] } ] }",
+	  SRC ": syscalls[0].args[0].valueTwo: 0x100 has bits outside the mask value 0x0: the "
+	  "condition could never hold" },
 	{ "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [ { \"names\": [ \"socket\" ], "
 	  "\"action\": \"SCMP_ACT_ALLOW\", \"args\": [ { \"index\": 0, \"value\": -1, "
 	  "\"op\": \"SCMP_CMP_EQ\" } ] } ] }",
