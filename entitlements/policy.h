@@ -64,6 +64,8 @@ struct ent_policy {
 	                     is the host's root) may run */
 	bool oci_hooks;   /* allow oci-hooks: an OCI config's hooks (host programs run as host
 	                     root, outside the container) may run */
+	bool id_mappings; /* allow id-mappings: an OCI config's own linux.uidMappings and
+	                     gidMappings (the host ids it names) may be written as given */
 	char profile_dir[ENT_ITEM_MAX];  /* profile-dir DIR; "": ENT_PROFILE_DIR_DEFAULT */
 	char seccomp_root[ENT_ITEM_MAX]; /* seccomp-root DIR; "": ENT_SECCOMP_ROOT_DEFAULT */
 };

@@ -342,6 +342,7 @@ static const struct {
 } allow_flags[] = {
 	{ "host-userns", offsetof(struct ent_policy, host_userns) }, /* container root is host root */
 	{ "oci-hooks",   offsetof(struct ent_policy, oci_hooks) },   /* host programs as host root */
+	{ "id-mappings", offsetof(struct ent_policy, id_mappings) }, /* host ids the config chose */
 };
 /* clang-format on */
 

@@ -167,16 +167,40 @@ static void drop_generated_files(struct rootfs_spec *fs)
 }
 
 /*
- * What only the host knows, before the policy sees the plan: the rootfs resolved and pinned,
- * and a namespace path that names one of our own namespaces is the host's namespace (shared).
+ * Bind sources, as --volume's (runtime/main.c): resolved (symlinks and ".." gone, so the policy
+ * compares the path the kernel will bind) and pinned (the child binds that very inode).
+ */
+static int pin_binds(struct ent_plan *plan, struct rt_err *err)
+{
+	for (unsigned i = 0; i < plan->rootfs.n_mounts; i++) {
+		struct rootfs_mount *m = &plan->rootfs.mounts[i];
+		char source[ENT_PATH_MAX], what[ENT_WHY_MAX + 16];
+		struct stat st;
+
+		if (!m->volume)
+			continue;
+		snprintf(what, sizeof(what), "%s: source", m->why);
+		if (rt_pin_path(what, m->source, source, false, &st, err) < 0)
+			return -1;
+		m->source = ent_plan_str(plan, source);
+		m->source_dev = st.st_dev;
+		m->source_ino = st.st_ino;
+	}
+	return 0;
+}
+
+/*
+ * What only the host knows, before the policy sees the plan: the rootfs and bind sources
+ * resolved and pinned, and a namespace path that names one of our own namespaces is the
+ * host's namespace (shared).
  */
 static int complete_plan(struct ent_plan *plan, struct rt_err *err)
 {
 	char rootfs[ENT_PATH_MAX];
 	struct stat st;
 
-	if (rt_resolve_host_path("root.path", plan->rootfs.root, rootfs, err) < 0 ||
-	    rt_pin_path("root.path", plan->rootfs.root, rootfs, true, &st, err) < 0)
+	if (rt_pin_path("root.path", plan->rootfs.root, rootfs, true, &st, err) < 0 ||
+	    pin_binds(plan, err) < 0)
 		return -1;
 	plan->rootfs.root = ent_plan_str(plan, rootfs);
 	plan->rootfs.root_dev = st.st_dev;
@@ -416,7 +440,8 @@ int rt_oci_exec(const struct rt_oci_options *o, struct rt_err *err)
 		goto out;
 	}
 	drop_unreachable_ambient(&j.plan->lockdown.caps);
-	if (job_check(&j, err) < 0)
+	/* The same completion as create's: the policy sees the same plan (symlinks resolved). */
+	if (complete_plan(j.plan, err) < 0 || job_check(&j, err) < 0)
 		goto out;
 	for (unsigned i = 0; i < c->st.n_cgroups; i++)
 		dirs[i] = c->st.cgroups[i];

@@ -213,6 +213,16 @@ int rt_policy_bind(struct rt_options *opts, struct rt_policy *p, struct rt_err *
 	struct ent_request *req = &opts->req;
 
 	memset(p, 0, sizeof(*p));
+	/*
+	 * What the container could set itself: a limit up to our own hard limit widens nothing.
+	 * Read now, a host fact, before anything (OCI's lower_rlimits) raises our own limits.
+	 */
+	for (int res = 0; res < ENT_MAX_RLIMITS && res < RLIM_NLIMITS; res++) {
+		struct rlimit have;
+
+		if (getrlimit(res, &have) == 0)
+			p->facts.rlimit_hard[res] = have.rlim_max;
+	}
 	p->path = policy_path(opts);
 	if (!p->path) {
 		if (!req->profile_dir)
@@ -335,13 +345,6 @@ int rt_policy_check(struct rt_options *opts, struct rt_policy *p, const struct e
 		rt_system_dir_of(request->rootfs.root, request->rootfs.root_dev,
 		                 request->rootfs.root_ino, p->facts.rootfs_system,
 		                 sizeof(p->facts.rootfs_system));
-	/* What the container could set itself: a limit up to our own hard limit widens nothing. */
-	for (int res = 0; res < ENT_MAX_RLIMITS && res < RLIM_NLIMITS; res++) {
-		struct rlimit have;
-
-		if (getrlimit(res, &have) == 0)
-			p->facts.rlimit_hard[res] = have.rlim_max;
-	}
 	if (!p->pol) {
 		ent_policy_check(request, NULL, &p->facts, verdict);
 		return 0;

@@ -29,7 +29,8 @@ oci_status() { "$ENT_RUN" --root "$STATE" state "$1" 2>/dev/null | python3 -c \
 # A runc-style config (no user namespace: container root is host root, as podman's and
 # containerd's are) for bundle $1 running the shell command $2. Options after: "caps=A,B",
 # "userns", "annotation=K=V", "rlimit=TYPE:SOFT:HARD", "paths=SPEC.json",
-# "memory=JSON" (linux.resources.memory).
+# "memory=JSON" (linux.resources.memory), "mount=JSON" (one more mount), "set=A.B=JSON" (the
+# field A.B of the config, created on the way).
 cat >"$T_TMP/mkconfig.py" <<'EOF'
 import json, os, sys
 bundle, cmd, opts = sys.argv[1], sys.argv[2], sys.argv[3:]
@@ -63,6 +64,15 @@ for o in opts:
         c["linux"]["maskedPaths"] = spec["maskedPaths"]
         c["linux"]["readonlyPaths"] = spec["readonlyPaths"]
         c["linux"]["namespaces"].append({"type": "cgroup"})
+    elif o.startswith("mount="):
+        c["mounts"].append(json.loads(o[6:]))
+    elif o.startswith("set="):
+        k, v = o[4:].split("=", 1)
+        *path, last = k.split(".")
+        d = c
+        for p in path:
+            d = d.setdefault(p, {})
+        d[last] = json.loads(v)
     elif o.startswith("memory="):
         c["linux"]["resources"]["memory"] = json.loads(o[7:])
     elif o.startswith("rlimit="):
@@ -285,6 +295,55 @@ mkbundle "$T_TMP/b5" 'exit 0' paths="$T_TMP/spec.json"
 run_status "policy: the same config without it runs" 0 \
 	--root "$STATE" --policy "$POLICY" create --bundle "$T_TMP/b5" c5
 oci delete --force c5
+
+# Attacks on the policy (docs/SECURITY.md, OCI mode): each config is refused before anything
+# runs, naming what it asked for. The policy allows host-userns and a volume; the configs are
+# otherwise as tight as the defaults, so only the attack is refused.
+printf 'allow host-userns\nallow seccomp unconfined\nallow volume %s\n' "$SHARED" >"$POLICY"
+mkdir -p "$SHARED/vol" "$T_TMP/other"
+ln -sfn / "$SHARED/vol/link"
+# refused NAME PATTERN OPTION...: a config (mkbundle options) refused with PATTERN; it did not run.
+refused() {
+	name=$1 pattern=$2
+	shift 2
+	rm -f "$SHARED/ran"
+	mkbundle "$T_TMP/ba" 'echo x >/shared/ran' paths="$T_TMP/spec.json" "$@"
+	run_fails "policy: $name" 125 "$pattern" --root "$STATE" --policy "$POLICY" create \
+		--bundle "$T_TMP/ba" ca
+	check "$name: nothing ran, nothing is left" \
+		sh -c "[ ! -e '$SHARED/ran' ] && [ ! -e '$STATE/ca' ]"
+}
+mkbundle "$T_TMP/ba" 'echo x >/shared/ran' paths="$T_TMP/spec.json" \
+	mount='{"destination": "/v", "type": "bind", "source": "'"$SHARED/vol"'", "options": ["rbind"]}'
+run_status "policy: a bind below an allowed volume runs" 0 \
+	--root "$STATE" --policy "$POLICY" create --bundle "$T_TMP/ba" ca
+oci start ca
+wait_until test -e "$SHARED/ran"
+check "policy: ... and ran" test -e "$SHARED/ran"
+oci delete --force ca
+refused "a bind source with .. is resolved first (volume check)" \
+	"volume $T_TMP/other \(from mounts\[3\]\) is not allowed" \
+	mount='{"destination": "/x", "type": "bind", "source": "'"$SHARED/vol/../../other"'", "options": ["rbind"]}'
+refused "a bind source through a symlink is resolved first (volume check)" \
+	"volume /etc \(from mounts\[3\]\) is not allowed" \
+	mount='{"destination": "/x", "type": "bind", "source": "'"$SHARED/vol/link/etc"'", "options": ["rbind"]}'
+IDMAP='[{"containerID": 0, "hostID": 0, "size": 65536}]'
+refused "a config's own id mappings are a grant (id-mappings), host uid 0 included" \
+	'id-mappings \(linux.uidMappings 0:0:65536: host uids 0-65535\)' \
+	userns set=linux.uidMappings="$IDMAP" set=linux.gidMappings="$IDMAP"
+refused "a block device's filesystem is not a mount a policy allows" \
+	'mount ext4 /dev/vda on /x \(a filesystem type\) \(from mounts\[3\]\) is not allowed' \
+	mount='{"destination": "/x", "type": "ext4", "source": "/dev/vda"}'
+refused "overlay (host directories as layers) is not a mount a policy allows" \
+	'mount overlay overlay on /x \(a filesystem type\)' \
+	mount='{"destination": "/x", "type": "overlay", "source": "overlay", "options": ["lowerdir='"$T_TMP/other"':/etc"]}'
+refused "a second proc (past the masks of /proc) is refused" \
+	'mount proc proc on /p \(elsewhere than its place\)' \
+	mount='{"destination": "/p", "type": "proc", "source": "proc"}'
+refused "a seccomp filter that logs what it does not name allows it" \
+	'every syscall the filter does not name \(defaultAction SCMP_ACT_LOG\)' \
+	set=linux.seccomp='{"defaultAction": "SCMP_ACT_LOG"}'
+
 printf 'allow volume %s\n' "$SHARED" >"$POLICY"
 mkbundle "$T_TMP/b6" 'cat /proc/self/uid_map >/shared/uidmap; grep CapEff /proc/self/status >>/shared/uidmap' \
 	caps=CAP_SYS_ADMIN annotation=run.ent.entitlements=network.access=confined
