@@ -279,8 +279,7 @@ static bool same_maps(const struct ns_idmap *a, unsigned na, const struct ns_idm
 
 /* One list of an OCI config's own mappings ("uid" or "gid"): each range is a grant. */
 static void check_idmap_list(const struct ns_idmap *map, unsigned n, const char *kind,
-                             const char *field, const struct ent_allowed *a,
-                             struct ent_verdict *v)
+                             const char *field, const struct ent_allowed *a, struct ent_verdict *v)
 {
 	bool host_root = a->policy && a->policy->host_userns;
 	char grant[ENT_ITEM_MAX];
@@ -297,9 +296,8 @@ static void check_idmap_list(const struct ns_idmap *map, unsigned n, const char 
 		}
 		if (a->policy && a->policy->id_mappings)
 			continue;
-		snprintf(grant, sizeof(grant), "id-mappings (%s %u:%u:%u: host %ss %u-%llu)",
-		         field, map[i].inside, map[i].outside, map[i].count, kind, map[i].outside,
-		         last);
+		snprintf(grant, sizeof(grant), "id-mappings (%s %u:%u:%u: host %ss %u-%llu)", field,
+		         map[i].inside, map[i].outside, map[i].count, kind, map[i].outside, last);
 		ent_verdict_add(v, grant, field, NULL);
 	}
 }
@@ -317,8 +315,8 @@ static void check_idmaps(const struct ent_plan *r, const struct ent_allowed *a,
 {
 	const struct ns_spec *ns = &r->ns;
 
-	if (!ns->unshare[NS_USER] || ns->own_range || ns->use_idmap_helpers ||
-	    ns->deny_setgroups || !ns->n_uid_map)
+	if (!ns->unshare[NS_USER] || ns->own_range || ns->use_idmap_helpers || ns->deny_setgroups ||
+	    !ns->n_uid_map)
 		return;
 	for (unsigned p = 0; p < a->n; p++) {
 		const struct ns_spec *q = &a->plans[p]->ns;

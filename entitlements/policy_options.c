@@ -180,7 +180,8 @@ static void check_mount_types(const struct ent_plan *r, struct ent_verdict *v)
 			continue;
 		snprintf(grant, sizeof(grant), "mount %.20s %.60s on %.180s (%s)", m->fstype,
 		         ent_has(m->source) ? m->source : "none", m->target, bad);
-		ent_verdict_add(v, grant, m->why, "allowed: " MOUNT_TYPES_TEXT ", binds of volumes");
+		ent_verdict_add(v, grant, m->why,
+		                "allowed: " MOUNT_TYPES_TEXT ", binds of volumes");
 	}
 }
 

@@ -906,23 +906,25 @@ static void test_oci_idmaps(void **state)
 	plan->ns.own_range = false;
 	plan->ns.uid_map[0] = (struct ns_idmap){ 0, 0, 65536 };
 	plan->ns.gid_map[0] = (struct ns_idmap){ 0, 0, 65536 };
-	assert_string_equal(refusal(plan, ""),
-	                    "refused by P: host-userns (linux.uidMappings 0:0:65536 maps host uid 0: "
-	                    "container root is host root), id-mappings (linux.uidMappings 0:0:65536: "
-	                    "host uids 0-65535) (from linux.uidMappings) are not allowed; "
-	                    "host-userns (linux.gidMappings 0:0:65536 maps host gid 0: container "
-	                    "root is host root), id-mappings (linux.gidMappings 0:0:65536: host "
-	                    "gids 0-65535) (from linux.gidMappings) are not allowed");
+	assert_string_equal(
+	        refusal(plan, ""),
+	        "refused by P: host-userns (linux.uidMappings 0:0:65536 maps host uid 0: "
+	        "container root is host root), id-mappings (linux.uidMappings 0:0:65536: "
+	        "host uids 0-65535) (from linux.uidMappings) are not allowed; "
+	        "host-userns (linux.gidMappings 0:0:65536 maps host gid 0: container "
+	        "root is host root), id-mappings (linux.gidMappings 0:0:65536: host "
+	        "gids 0-65535) (from linux.gidMappings) are not allowed");
 	assert_false(runs(plan, "allow id-mappings\n", NULL));
 	assert_false(runs(plan, "allow host-userns\n", NULL));
 	assert_true(runs(plan, "allow id-mappings\nallow host-userns\n", NULL));
 	plan->ns.uid_map[0] = (struct ns_idmap){ 0, 200000, 65536 };
 	plan->ns.gid_map[0] = (struct ns_idmap){ 0, 200000, 65536 };
-	assert_string_equal(refusal(plan, ""),
-	                    "refused by P: id-mappings (linux.uidMappings 0:200000:65536: host uids "
-	                    "200000-265535) (from linux.uidMappings) is not allowed; id-mappings "
-	                    "(linux.gidMappings 0:200000:65536: host gids 200000-265535) (from "
-	                    "linux.gidMappings) is not allowed");
+	assert_string_equal(
+	        refusal(plan, ""),
+	        "refused by P: id-mappings (linux.uidMappings 0:200000:65536: host uids "
+	        "200000-265535) (from linux.uidMappings) is not allowed; id-mappings "
+	        "(linux.gidMappings 0:200000:65536: host gids 200000-265535) (from "
+	        "linux.gidMappings) is not allowed");
 	assert_true(runs(plan, "allow id-mappings\n", NULL));
 	/* Rootless: newuidmap (or the kernel) decides which ids the caller may map. */
 	plan->ns.use_idmap_helpers = true;
