@@ -746,6 +746,14 @@ static void test_resources(void **state)
 	                 "(slice:prefix:name); ent-run manages cgroupfs paths");
 	expect_error(",\"cgroupsPath\":\"/a/../b\"", "",
 	             SRC ": linux.cgroupsPath: '/a/../b' has a '..'");
+	/* L2 of the OCI review: one cgroup, one spelling. */
+	expect_error(",\"cgroupsPath\":\"/a/b//\"", "",
+	             SRC ": linux.cgroupsPath: '/a/b//' has an empty or '.' component");
+	expect_error(",\"cgroupsPath\":\"/./.\"", "",
+	             SRC ": linux.cgroupsPath: '/./.' has an empty or '.' component");
+	expect_error(",\"cgroupsPath\":\"a//b\"", "",
+	             SRC ": linux.cgroupsPath: 'a//b' has an empty or '.' component");
+	expect_error(",\"cgroupsPath\":\"a/..\"", "", SRC ": linux.cgroupsPath: 'a/..' has a '..'");
 }
 
 /* Under a node policy a config that names no limit gets the ceiling, as --pids does. */
