@@ -378,6 +378,100 @@ static bool has_device(const struct rootfs_spec *fs, const char *path)
 	return false;
 }
 
+/* Does an allowed device rule hold type major:minor with access (wildcards: 'a', -1)? */
+static bool devrule_holds(const struct cgroup_devrule *q, char type, int64_t major, int64_t minor,
+                          const char *access)
+{
+	if (!q->allow || q->path)
+		return false; /* a host.devices.allow rule: its node is in fs->devices */
+	if (q->type != 'a' && q->type != type)
+		return false;
+	if ((q->major != -1 && q->major != major) || (q->minor != -1 && q->minor != minor))
+		return false;
+	for (const char *c = access; *c; c++)
+		if (!strchr(q->access, *c))
+			return false;
+	return true;
+}
+
+/*
+ * May the container reach the device type major:minor (-1: every one; type 'a': both kinds)
+ * with access? What an allowed plan allows: the host's /dev, a device rule, or one of its
+ * device nodes (the minimal /dev of every container, its own terminals, host.devices.allow:
+ * runtime/ fills in their numbers from the host's nodes).
+ */
+static bool device_allowed(const struct ent_allowed *a, char type, int64_t major, int64_t minor,
+                           const char *access)
+{
+	if (type == 'c' && ((major == 5 && minor == 2) || major == 136))
+		return true; /* /dev/pts/ptmx and /dev/pts/N: the container's own devpts */
+	for (size_t i = 0; type != 'a' && major >= 0 && minor >= 0 && i < ent_n_dev_nodes; i++)
+		if (ent_dev_nodes[i].type == type && ent_dev_nodes[i].major == major &&
+		    ent_dev_nodes[i].minor == minor)
+			return true;
+	for (unsigned p = 0; p < a->n; p++) {
+		const struct ent_plan *q = a->plans[p];
+
+		if (q->rootfs.host_dev)
+			return true;
+		for (unsigned i = 0; i < q->cgroup.n_devrules; i++)
+			if (devrule_holds(&q->cgroup.devrules[i], type, major, minor, access))
+				return true;
+		for (unsigned i = 0;
+		     type != 'a' && major >= 0 && minor >= 0 && i < q->rootfs.n_devices; i++) {
+			const struct rootfs_device *d = &q->rootfs.devices[i];
+
+			if (d->type == type && d->major == major && d->minor == minor)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* "c 10:229", "b 254:*", "a *:*" */
+static void device_name(char *buf, size_t size, char type, int64_t major, int64_t minor)
+{
+	char maj[24] = "*", min[24] = "*";
+
+	if (major >= 0)
+		snprintf(maj, sizeof(maj), "%lld", (long long)major);
+	if (minor >= 0)
+		snprintf(min, sizeof(min), "%lld", (long long)minor);
+	snprintf(buf, size, "%c %s:%s", type, maj, min);
+}
+
+/*
+ * A device is what its type and numbers say, not its path: a node made with mknod (an OCI
+ * config without a user namespace) must be one the policy allows by number, and each device
+ * cgroup rule that allows something (linux.resources.devices, linux.devices) too.
+ */
+static void check_device_numbers(const struct ent_plan *r, const struct ent_allowed *a,
+                                 struct ent_verdict *v)
+{
+	char grant[ENT_ITEM_MAX], dev[64];
+
+	for (unsigned i = 0; i < r->rootfs.n_devices; i++) {
+		const struct rootfs_device *d = &r->rootfs.devices[i];
+
+		if (!d->mknod || d->type == 'p' ||
+		    device_allowed(a, d->type, d->major, d->minor, ""))
+			continue;
+		device_name(dev, sizeof(dev), d->type, d->major, d->minor);
+		snprintf(grant, sizeof(grant), "device %s at %.200s", dev, d->path);
+		add_missing(v, a, grant, d->why);
+	}
+	for (unsigned i = 0; i < r->cgroup.n_devrules; i++) {
+		const struct cgroup_devrule *q = &r->cgroup.devrules[i];
+
+		if (!q->allow || q->path ||
+		    device_allowed(a, q->type, q->major, q->minor, q->access))
+			continue;
+		device_name(dev, sizeof(dev), q->type, q->major, q->minor);
+		snprintf(grant, sizeof(grant), "device rule allow %s %s", dev, q->access);
+		add_missing(v, a, grant, q->why);
+	}
+}
+
 static bool is_masked(const struct rootfs_spec *fs, const char *path)
 {
 	for (unsigned i = 0; i < fs->n_masked; i++) {
@@ -416,8 +510,9 @@ static void check_devices(const struct ent_plan *r, const struct ent_allowed *a,
 		host_dev = host_dev || a->plans[p]->rootfs.host_dev;
 	if (r->rootfs.host_dev && !host_dev)
 		add_missing(v, a, "the host's /dev", r->rootfs.host_dev_why);
+	check_device_numbers(r, a, v);
 	for (unsigned i = 0; i < r->rootfs.n_devices; i++) {
-		bool ok = false;
+		bool ok = r->rootfs.devices[i].mknod; /* by its numbers, above */
 
 		for (unsigned p = 0; p < a->n && !ok; p++)
 			ok = has_device(&a->plans[p]->rootfs, r->rootfs.devices[i].path);

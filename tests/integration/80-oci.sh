@@ -312,6 +312,7 @@ refused() {
 		--bundle "$T_TMP/ba" ca
 	check "$name: nothing ran, nothing is left" \
 		sh -c "[ ! -e '$SHARED/ran' ] && [ ! -e '$STATE/ca' ]"
+	[ ! -e "$STATE/ca" ] || oci delete --force ca
 }
 mkbundle "$T_TMP/ba" 'echo x >/shared/ran' paths="$T_TMP/spec.json" \
 	mount='{"destination": "/v", "type": "bind", "source": "'"$SHARED/vol"'", "options": ["rbind"]}'
@@ -343,6 +344,12 @@ refused "a second proc (past the masks of /proc) is refused" \
 refused "a seccomp filter that logs what it does not name allows it" \
 	'every syscall the filter does not name \(defaultAction SCMP_ACT_LOG\)' \
 	set=linux.seccomp='{"defaultAction": "SCMP_ACT_LOG"}'
+refused "a device is its numbers, not its path (fuse at /dev/full)" \
+	'device c 10:229 at /dev/full \(from linux.devices\[0\]\) is not allowed' \
+	set=linux.devices='[{"path": "/dev/full", "type": "c", "major": 10, "minor": 229}]'
+refused "a device cgroup rule that allows a host disk is a grant" \
+	'device rule allow b 254:0 rwm \(from linux.resources.devices\[1\]\) is not allowed' \
+	set=linux.resources.devices='[{"allow": false, "access": "rwm"}, {"allow": true, "type": "b", "major": 254, "minor": 0, "access": "rwm"}]'
 
 printf 'allow volume %s\n' "$SHARED" >"$POLICY"
 mkbundle "$T_TMP/b6" 'cat /proc/self/uid_map >/shared/uidmap; grep CapEff /proc/self/status >>/shared/uidmap' \

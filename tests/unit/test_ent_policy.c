@@ -982,6 +982,43 @@ static void test_oci_mount_types(void **state)
 	}
 }
 
+/* H1 of the OCI review: devices by type and numbers, device rules as grants. */
+static void test_oci_device_numbers(void **state)
+{
+	struct ent_plan *plan = compile(NULL, NULL, NULL, NULL);
+	struct rootfs_spec *fs = &plan->rootfs;
+	struct cgroup_spec *cg = &plan->cgroup;
+
+	(void)state;
+	fs->devices[fs->n_devices++] = (struct rootfs_device){ .path = "/dev/full",
+		                                               .mknod = true,
+		                                               .type = 'c',
+		                                               .major = 1,
+		                                               .minor = 7,
+		                                               .why = "linux.devices[0]" };
+	cg->devrules[cg->n_devrules++] = (struct cgroup_devrule){
+		.allow = true, .type = 'c', .major = 136, .minor = -1, .access = "rwm", .why = "d"
+	};
+	assert_true(runs(plan, "", NULL));
+	fs->devices[fs->n_devices - 1].major = 10;
+	fs->devices[fs->n_devices - 1].minor = 229;
+	assert_string_equal(refusal(plan, ""), "refused by P: device c 10:229 at /dev/full (from "
+	                                       "linux.devices[0]) is not allowed");
+	assert_true(runs(plan, "allow host.devices.access=admin\n", NULL));
+	fs->n_devices--;
+	cg->devrules[cg->n_devrules++] =
+	        (struct cgroup_devrule){ .allow = true,
+		                         .type = 'b',
+		                         .major = 254,
+		                         .minor = -1,
+		                         .access = "rwm",
+		                         .why = "linux.resources.devices[1]" };
+	assert_string_equal(refusal(plan, ""), "refused by P: device rule allow b 254:* rwm (from "
+	                                       "linux.resources.devices[1]) is not allowed");
+	assert_true(runs(plan, "allow host.devices.access=admin\n", NULL));
+	ent_plan_free(plan);
+}
+
 /* H3 of the OCI review: actions that let the call run count as allowing it. */
 static void test_oci_seccomp_let_through(void **state)
 {
@@ -1013,6 +1050,7 @@ int main(void)
 		cmocka_unit_test(test_oci_grants),
 		cmocka_unit_test(test_oci_idmaps),
 		cmocka_unit_test(test_oci_mount_types),
+		cmocka_unit_test(test_oci_device_numbers),
 		cmocka_unit_test(test_oci_seccomp_let_through),
 		cmocka_unit_test(test_model_table),
 		cmocka_unit_test(test_profile_of_allowed_entitlements),
