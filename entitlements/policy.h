@@ -46,6 +46,9 @@ struct ent_policy {
 	unsigned n_volumes;
 	char rootfs[ENT_POLICY_MAX][ENT_ITEM_MAX]; /* allow rootfs PATH: rootfs at or below PATH */
 	unsigned n_rootfs;
+	char join_ns[ENT_POLICY_MAX][ENT_ITEM_MAX]; /* allow join-namespace PATH: an OCI config's
+	                                              linux.namespaces paths at or below PATH */
+	unsigned n_join_ns;
 	struct {
 		uint32_t net; /* allow subnet CIDR: address pools inside it (host byte order) */
 		unsigned prefix_len;

@@ -185,6 +185,30 @@ static void check_mount_types(const struct ent_plan *r, struct ent_verdict *v)
 	}
 }
 
+/*
+ * Namespaces joined by path (an OCI config's linux.namespaces, the engine's pod network): a
+ * namespace that is not the container's own nor the host's may be another container's, so
+ * each path, as runtime/ resolved it, must be at or below an "allow join-namespace" path.
+ */
+static void check_join_ns(const struct ent_plan *r, const struct ent_policy *pol,
+                          struct ent_verdict *v)
+{
+	char grant[ENT_ITEM_MAX];
+
+	for (int k = 0; k < NS_COUNT; k++) {
+		bool ok = false;
+
+		if (!r->ns.unshare[k] || !r->ns.path[k])
+			continue;
+		for (unsigned i = 0; i < pol->n_join_ns && !ok; i++)
+			ok = under(r->ns.path[k], pol->join_ns[i]);
+		if (ok)
+			continue;
+		snprintf(grant, sizeof(grant), "join-namespace %.280s", r->ns.path[k]);
+		ent_verdict_add(v, grant, r->ns.why[k], NULL);
+	}
+}
+
 /* Is the block net/len inside the block a_net/a_len? */
 static bool block_inside(uint32_t net, unsigned len, uint32_t a_net, unsigned a_len)
 {
@@ -335,6 +359,7 @@ void ent_policy_check_options(const struct ent_plan *r, const struct ent_policy 
 {
 	check_paths(r, pol, facts, v);
 	check_mount_types(r, v);
+	check_join_ns(r, pol, v);
 	check_subnet(r, pol, v);
 	check_publish(r, pol, v);
 	check_cgroup_limits(&r->cgroup, &pol->limits, v);

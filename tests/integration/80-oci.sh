@@ -29,8 +29,8 @@ oci_status() { "$ENT_RUN" --root "$STATE" state "$1" 2>/dev/null | python3 -c \
 # A runc-style config (no user namespace: container root is host root, as podman's and
 # containerd's are) for bundle $1 running the shell command $2. Options after: "caps=A,B",
 # "userns", "annotation=K=V", "rlimit=TYPE:SOFT:HARD", "paths=SPEC.json",
-# "memory=JSON" (linux.resources.memory), "mount=JSON" (one more mount), "set=A.B=JSON" (the
-# field A.B of the config, created on the way).
+# "memory=JSON" (linux.resources.memory), "mount=JSON" (one more mount), "nspath=TYPE=PATH"
+# (join that namespace), "set=A.B=JSON" (the field A.B of the config, made on the way).
 cat >"$T_TMP/mkconfig.py" <<'EOF'
 import json, os, sys
 bundle, cmd, opts = sys.argv[1], sys.argv[2], sys.argv[3:]
@@ -73,6 +73,11 @@ for o in opts:
         for p in path:
             d = d.setdefault(p, {})
         d[last] = json.loads(v)
+    elif o.startswith("nspath="):
+        t, path = o[7:].split("=", 1)
+        for n in c["linux"]["namespaces"]:
+            if n["type"] == t:
+                n["path"] = path
     elif o.startswith("memory="):
         c["linux"]["resources"]["memory"] = json.loads(o[7:])
     elif o.startswith("rlimit="):
@@ -345,11 +350,31 @@ refused "a seccomp filter that logs what it does not name allows it" \
 	'every syscall the filter does not name \(defaultAction SCMP_ACT_LOG\)' \
 	set=linux.seccomp='{"defaultAction": "SCMP_ACT_LOG"}'
 refused "a device is its numbers, not its path (fuse at /dev/full)" \
-	'device c 10:229 at /dev/full \(from linux.devices\[0\]\) is not allowed' \
+	'device c 10:229 at /dev/full, device rule allow c 10:229 rwm \(from linux.devices\[0\]\) are not allowed' \
 	set=linux.devices='[{"path": "/dev/full", "type": "c", "major": 10, "minor": 229}]'
 refused "a device cgroup rule that allows a host disk is a grant" \
 	'device rule allow b 254:0 rwm \(from linux.resources.devices\[1\]\) is not allowed' \
 	set=linux.resources.devices='[{"allow": false, "access": "rwm"}, {"allow": true, "type": "b", "major": 254, "minor": 0, "access": "rwm"}]'
+unshare -n sleep 60 &
+NETNS=$!
+wait_until test "$(readlink /proc/$NETNS/ns/net)" != "$(readlink /proc/self/ns/net)"
+refused "joining another process's network namespace is a grant (join-namespace)" \
+	"join-namespace /proc/$NETNS/ns/net \(from linux.namespaces\) is not allowed" \
+	nspath=network=/proc/$NETNS/ns/net
+refused "a namespace path of another kind is refused, checked on the descriptor joined" \
+	"/proc/$NETNS/ns/ipc is not a network namespace" nspath=network=/proc/$NETNS/ns/ipc
+printf 'allow join-namespace /proc\n' >>"$POLICY"
+mkbundle "$T_TMP/ba" 'readlink /proc/self/ns/net >/shared/netns' paths="$T_TMP/spec.json" \
+	nspath=network=/proc/$NETNS/ns/net
+run_status "policy: allow join-namespace: the namespace is joined" 0 \
+	--root "$STATE" --policy "$POLICY" create --bundle "$T_TMP/ba" ca
+oci start ca
+wait_until test -s "$SHARED/netns"
+check "policy: allow join-namespace: the container is in that network namespace" \
+	test "$(cat "$SHARED/netns" 2>/dev/null)" = "$(readlink /proc/$NETNS/ns/net)"
+oci delete --force ca
+kill "$NETNS"
+wait "$NETNS" 2>/dev/null
 
 printf 'allow volume %s\n' "$SHARED" >"$POLICY"
 mkbundle "$T_TMP/b6" 'cat /proc/self/uid_map >/shared/uidmap; grep CapEff /proc/self/status >>/shared/uidmap' \

@@ -1019,6 +1019,27 @@ static void test_oci_device_numbers(void **state)
 	ent_plan_free(plan);
 }
 
+/* H2 of the OCI review: a namespace joined by path is a grant (allow join-namespace). */
+static void test_oci_join_namespace(void **state)
+{
+	struct ent_plan *plan = compile(NULL, NULL, NULL, NULL);
+
+	(void)state;
+	plan->ns.path[NS_NET] = "/proc/4242/ns/net";
+	plan->ns.why[NS_NET] = "linux.namespaces";
+	assert_string_equal(refusal(plan, ""), "refused by P: join-namespace /proc/4242/ns/net "
+	                                       "(from linux.namespaces) is not allowed");
+	assert_true(runs(plan, "allow join-namespace /proc\n", NULL));
+	assert_false(runs(plan, "allow join-namespace /run/netns\n", NULL));
+	plan->ns.path[NS_NET] = "/run/netns/cni-1";
+	assert_true(runs(plan, "allow join-namespace /run/netns\n", NULL));
+	assert_false(runs(plan, "allow join-namespace /run/net\n", NULL));
+	expect_policy_error("allow join-namespace run\n",
+	                    "policy /etc/ent-run/policy:1: 'allow join-namespace' needs a plain "
+	                    "absolute path, got 'run'");
+	ent_plan_free(plan);
+}
+
 /* H3 of the OCI review: actions that let the call run count as allowing it. */
 static void test_oci_seccomp_let_through(void **state)
 {
@@ -1050,6 +1071,7 @@ int main(void)
 		cmocka_unit_test(test_oci_grants),
 		cmocka_unit_test(test_oci_idmaps),
 		cmocka_unit_test(test_oci_mount_types),
+		cmocka_unit_test(test_oci_join_namespace),
 		cmocka_unit_test(test_oci_device_numbers),
 		cmocka_unit_test(test_oci_seccomp_let_through),
 		cmocka_unit_test(test_model_table),
