@@ -439,6 +439,20 @@ oci delete --force c11
 kill "$HOLDER"
 wait "$HOLDER" 2>/dev/null
 
+# Nothing json-c would let through is taken silently (L1 of the OCI review), and a cgroup has
+# one spelling (L2): refused before anything is made.
+mkbundle "$T_TMP/b12" 'exit 0'
+sed -i 's/"hostname": "oci"/"hostname": "oci", "hostname": "other"/' "$T_TMP/b12/config.json"
+run_fails "config.json: a duplicate key is refused, naming it" 125 \
+	'config.json: line [0-9]+, column [0-9]+: hostname: duplicate key' \
+	--root "$STATE" create --bundle "$T_TMP/b12" c12
+mkbundle "$T_TMP/b12" 'exit 0' set=linux.cgroupsPath='"/entpol-l2/b//"'
+run_fails "linux.cgroupsPath: an empty component is refused, naming the path" 125 \
+	"linux.cgroupsPath: '/entpol-l2/b//' has an empty or '.' component" \
+	--root "$STATE" create --bundle "$T_TMP/b12" c12
+check "linux.cgroupsPath refused: no cgroup was made" \
+	sh -c "! ls -d /sys/fs/cgroup/*/entpol-l2 2>/dev/null && [ ! -e '$STATE/c12' ]"
+
 # A relative --root is the working directory's, as runc's.
 mkbundle "$T_TMP/b10" 'exit 0'
 BIN=$(realpath "$ENT_RUN")
