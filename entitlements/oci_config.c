@@ -227,14 +227,14 @@ static int mount_idmap(struct oci_ctx *c, const char *field, struct json_object 
 		return -1;
 	oci_sub(at, field, "uidMappings");
 	if (uids && (oci_idmap(c, at, uids, map, &n) < 0 ||
-	             (!ns->own_range && !oci_same_idmap(map, n, ns->uid_map, ns->n_uid_map))))
+	             (!ns->own_range && !ent_same_idmaps(map, n, ns->uid_map, ns->n_uid_map))))
 		return c->err->msg[0] ? -1
 		                      : oci_fail(c, at,
 		                                 "only the container's own mappings are "
 		                                 "supported");
 	oci_sub(at, field, "gidMappings");
 	if (gids && (oci_idmap(c, at, gids, map, &n) < 0 ||
-	             (!ns->own_range && !oci_same_idmap(map, n, ns->gid_map, ns->n_gid_map))))
+	             (!ns->own_range && !ent_same_idmaps(map, n, ns->gid_map, ns->n_gid_map))))
 		return c->err->msg[0] ? -1
 		                      : oci_fail(c, at,
 		                                 "only the container's own mappings are "

@@ -265,18 +265,6 @@ static void check_host_userns(const struct ent_plan *r, const struct ent_allowed
 		add_missing(v, a, "host-userns (container root is host root)", r->ns.why[NS_USER]);
 }
 
-/* The same maps, range by range. */
-static bool same_maps(const struct ns_idmap *a, unsigned na, const struct ns_idmap *b, unsigned nb)
-{
-	if (na != nb)
-		return false;
-	for (unsigned i = 0; i < na; i++)
-		if (a[i].inside != b[i].inside || a[i].outside != b[i].outside ||
-		    a[i].count != b[i].count)
-			return false;
-	return true;
-}
-
 /* One list of an OCI config's own mappings ("uid" or "gid"): each range is a grant. */
 static void check_idmap_list(const struct ns_idmap *map, unsigned n, const char *kind,
                              const char *field, const struct ent_allowed *a, struct ent_verdict *v)
@@ -322,8 +310,8 @@ static void check_idmaps(const struct ent_plan *r, const struct ent_allowed *a,
 		const struct ns_spec *q = &a->plans[p]->ns;
 
 		if (q->unshare[NS_USER] && !q->own_range &&
-		    same_maps(ns->uid_map, ns->n_uid_map, q->uid_map, q->n_uid_map) &&
-		    same_maps(ns->gid_map, ns->n_gid_map, q->gid_map, q->n_gid_map))
+		    ent_same_idmaps(ns->uid_map, ns->n_uid_map, q->uid_map, q->n_uid_map) &&
+		    ent_same_idmaps(ns->gid_map, ns->n_gid_map, q->gid_map, q->n_gid_map))
 			return;
 	}
 	check_idmap_list(ns->uid_map, ns->n_uid_map, "uid", "linux.uidMappings", a, v);
