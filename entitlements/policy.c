@@ -295,8 +295,9 @@ static void check_idmap_list(const struct ns_idmap *map, unsigned n, const char 
  * they choose which host ids the container's are, another user's, another container's leased
  * block or host root itself. Unless an allowed plan has the very same maps, each range is a
  * grant ("allow id-mappings"), and one that holds host id 0 needs "allow host-userns" too.
- * ent-run's own maps (a leased block, own_range) and the ones the setuid helpers or the
- * kernel check for an unprivileged caller (rootless) are not the config's choice.
+ * ent-run's own maps (a leased block, own_range), the ones the setuid helpers or the kernel
+ * check for an unprivileged caller (rootless), and the host identity host.devices.access=admin
+ * keeps (its grant is "the host's /dev") are not the config's choice.
  */
 static void check_idmaps(const struct ent_plan *r, const struct ent_allowed *a,
                          struct ent_verdict *v)
@@ -304,7 +305,7 @@ static void check_idmaps(const struct ent_plan *r, const struct ent_allowed *a,
 	const struct ns_spec *ns = &r->ns;
 
 	if (!ns->unshare[NS_USER] || ns->own_range || ns->use_idmap_helpers || ns->deny_setgroups ||
-	    !ns->n_uid_map)
+	    r->rootfs.host_dev || !ns->n_uid_map)
 		return;
 	for (unsigned p = 0; p < a->n; p++) {
 		const struct ns_spec *q = &a->plans[p]->ns;

@@ -926,6 +926,11 @@ static void test_oci_idmaps(void **state)
 	        "(linux.gidMappings 0:200000:65536: host gids 200000-265535) (from "
 	        "linux.gidMappings) is not allowed");
 	assert_true(runs(plan, "allow id-mappings\n", NULL));
+	/* host.devices.access=admin keeps host identity: its grant is the host's /dev. */
+	plan->rootfs.host_dev = true;
+	plan->rootfs.host_dev_why = "host.devices.access=admin";
+	assert_null(strstr(refusal(plan, ""), "id-mappings"));
+	plan->rootfs.host_dev = false;
 	/* Rootless: newuidmap (or the kernel) decides which ids the caller may map. */
 	plan->ns.use_idmap_helpers = true;
 	assert_true(runs(plan, "", NULL));
