@@ -142,6 +142,17 @@ static void compile_namespaces(struct ns_spec *ns)
  * owned by root on disk are root's inside too. Rootless: the caller becomes root inside; its
  * /etc/subuid range follows when newuidmap can write it.
  */
+bool ent_same_idmaps(const struct ns_idmap *a, unsigned na, const struct ns_idmap *b, unsigned nb)
+{
+	if (na != nb)
+		return false;
+	for (unsigned i = 0; i < na; i++)
+		if (a[i].inside != b[i].inside || a[i].outside != b[i].outside ||
+		    a[i].count != b[i].count)
+			return false;
+	return true;
+}
+
 void ent_default_idmaps(const struct ent_host *host, struct ns_spec *ns)
 {
 	ns->idmap_why = WHY_DEFAULT;

@@ -235,6 +235,9 @@ int ent_compile(const struct ent_request *req, struct ent_plan *plan, struct rt_
  */
 void ent_default_idmaps(const struct ent_host *host, struct ns_spec *ns);
 
+/* Are two id maps the same, range by range? */
+bool ent_same_idmaps(const struct ns_idmap *a, unsigned na, const struct ns_idmap *b, unsigned nb);
+
 /*
  * The container's view of its cgroups (entitlements/cgroupfs.c), a second step after
  * ent_compile() for plans that use a cgroup (runtime/ reads the host's layout only then, at

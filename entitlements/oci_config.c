@@ -23,6 +23,7 @@
 #include "base/util.h"
 #include "entitlements/explain.h"
 #include "entitlements/names.h"
+#include "entitlements/seccomp_json.h"
 
 #define JSON_MAX_DEPTH 32
 
@@ -226,14 +227,14 @@ static int mount_idmap(struct oci_ctx *c, const char *field, struct json_object 
 		return -1;
 	oci_sub(at, field, "uidMappings");
 	if (uids && (oci_idmap(c, at, uids, map, &n) < 0 ||
-	             (!ns->own_range && !oci_same_idmap(map, n, ns->uid_map, ns->n_uid_map))))
+	             (!ns->own_range && !ent_same_idmaps(map, n, ns->uid_map, ns->n_uid_map))))
 		return c->err->msg[0] ? -1
 		                      : oci_fail(c, at,
 		                                 "only the container's own mappings are "
 		                                 "supported");
 	oci_sub(at, field, "gidMappings");
 	if (gids && (oci_idmap(c, at, gids, map, &n) < 0 ||
-	             (!ns->own_range && !oci_same_idmap(map, n, ns->gid_map, ns->n_gid_map))))
+	             (!ns->own_range && !ent_same_idmaps(map, n, ns->gid_map, ns->n_gid_map))))
 		return c->err->msg[0] ? -1
 		                      : oci_fail(c, at,
 		                                 "only the container's own mappings are "
@@ -296,6 +297,11 @@ static int compile_mount(struct oci_ctx *c, size_t i, struct json_object *mount)
 	m.flags = o.flags;
 	m.propagation = o.propagation;
 	m.why = field;
+	/* Mappings without the option would be ignored: the mount would not be idmapped. */
+	if (!o.idmap && (json_object_object_get_ex(mount, "uidMappings", NULL) ||
+	                 json_object_object_get_ex(mount, "gidMappings", NULL)))
+		return oci_fail(c, field,
+		                "uidMappings/gidMappings need the 'idmap' (or 'ridmap') option");
 	if (o.flags & MS_BIND) {
 		if (!source || !source[0])
 			return oci_fail(c, field, "a bind mount needs a source");
@@ -377,6 +383,11 @@ static struct json_object *parse_config(const struct oci_ctx *c, const char *tex
 	}
 	if (!json_object_is_type(doc, json_type_object)) {
 		oci_fail(c, NULL, "expected a JSON object, got %s", oci_type_name(doc));
+		json_object_put(doc);
+		return NULL;
+	}
+	/* What json-c lets through (a duplicate key, NUL in a string) as the seccomp importer. */
+	if (ent_json_scan_config(text, len, c->source, c->err) < 0) {
 		json_object_put(doc);
 		return NULL;
 	}

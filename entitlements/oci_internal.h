@@ -123,9 +123,6 @@ int oci_namespaces(struct oci_ctx *c, struct json_object *linux_obj);
 /* Devices, sysctl, masked and read-only paths, rootfsPropagation, seccomp, unsupported. */
 int oci_linux(struct oci_ctx *c, struct json_object *linux_obj);
 
-/* Is a mapping list (uidMappings of a mount, an annotation) the container's own? */
-bool oci_same_idmap(const struct ns_idmap *a, unsigned na, const struct ns_idmap *b, unsigned nb);
-
 /* An id mapping array ("linux.uidMappings") into map[ENT_MAX_IDMAP]. */
 int oci_idmap(const struct oci_ctx *c, const char *field, struct json_object *arr,
               struct ns_idmap *map, unsigned *n);

@@ -58,17 +58,6 @@ static const struct {
 
 /* ---------------------------------------------------------------- namespaces, id maps */
 
-bool oci_same_idmap(const struct ns_idmap *a, unsigned na, const struct ns_idmap *b, unsigned nb)
-{
-	if (na != nb)
-		return false;
-	for (unsigned i = 0; i < na; i++)
-		if (a[i].inside != b[i].inside || a[i].outside != b[i].outside ||
-		    a[i].count != b[i].count)
-			return false;
-	return true;
-}
-
 int oci_idmap(const struct oci_ctx *c, const char *field, struct json_object *arr,
               struct ns_idmap *map, unsigned *n)
 {
@@ -194,8 +183,8 @@ static int compile_rootfs_idmap(struct oci_ctx *c, const char *text)
 	           &g.inside, &g.outside, &g.count, &end) != 6 ||
 	    text[end])
 		return oci_fail(c, field, "'%.60s' is not uids=C-H-N;gids=C-H-N", text);
-	if (!ns->own_range && (!oci_same_idmap(&u, 1, ns->uid_map, ns->n_uid_map) ||
-	                       !oci_same_idmap(&g, 1, ns->gid_map, ns->n_gid_map)))
+	if (!ns->own_range && (!ent_same_idmaps(&u, 1, ns->uid_map, ns->n_uid_map) ||
+	                       !ent_same_idmaps(&g, 1, ns->gid_map, ns->n_gid_map)))
 		return oci_fail(c, field,
 		                "differs from linux.uidMappings/gidMappings (only the container's "
 		                "own mapping is supported)");

@@ -58,12 +58,24 @@ static int compile_path(struct oci_ctx *c, struct json_object *lnx)
 		                "'%.80s' is a systemd path (slice:prefix:name); ent-run manages "
 		                "cgroupfs paths",
 		                path);
-	for (const char *p = path; (p = strstr(p, "..")); p += 2)
-		if ((p == path || p[-1] == '/') && (p[2] == '\0' || p[2] == '/'))
-			return oci_fail(c, "linux.cgroupsPath", "'%.80s' has a '..'", path);
 	if (len >= ENT_PATH_MAX / 2 || !strcmp(path, "/"))
 		return oci_fail(c, "linux.cgroupsPath", "'%.80s' is not a cgroup below the root",
 		                path);
+	/*
+	 * One directory per component, each a name: "a//b", "a/b/", "./a" would each name one
+	 * cgroup in several spellings (and the kernel refuses to create "." or "..").
+	 */
+	for (const char *p = path + (path[0] == '/');; p += strcspn(p, "/") + 1) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 2 && !strncmp(p, "..", 2))
+			return oci_fail(c, "linux.cgroupsPath", "'%.80s' has a '..'", path);
+		if (n == 0 || (n == 1 && p[0] == '.'))
+			return oci_fail(c, "linux.cgroupsPath",
+			                "'%.80s' has an empty or '.' component", path);
+		if (!p[n])
+			break;
+	}
 	c->plan->cgroup.path = oci_str(c, path);
 	return 0;
 }

@@ -22,6 +22,7 @@
 #include "entitlements/names.h"
 #include "entitlements/policy.h"
 #include "entitlements/policy_internal.h"
+#include "entitlements/seccomp_json.h"
 
 /* "allowed up to network.access=user": the policy's highest level in the domain of from. */
 static void allowed_level(const struct ent_allowed *a, const char *from, char *buf, size_t size)
@@ -113,6 +114,17 @@ static void check_caps(const struct ent_plan *r, const struct ent_allowed *a, st
 }
 
 /*
+ * Does an action let the call run? ALLOW, and also LOG (allowed, then logged), TRACE (without
+ * a tracer the call fails with ENOSYS, but a tracer inside the container lets it run) and a
+ * NOTIFY answered with 0 (learn's supervisor lets the call proceed).
+ */
+static bool lets_through(unsigned action, int32_t errnum)
+{
+	return action == LOCKDOWN_ALLOW || action == LOCKDOWN_LOG || action == LOCKDOWN_TRACE ||
+	       (action == LOCKDOWN_NOTIFY && errnum == 0);
+}
+
+/*
  * A rule whose conditions are all equalities allows one point (its values, the other
  * arguments free). Does a allow that point? Only when a's rules for the call look at no other
  * argument, so the free ones cannot matter: then the answer is exact (the compiler's rules for
@@ -142,9 +154,9 @@ static int allows_point(const struct lockdown_rule *rule, const struct lockdown_
 			        ent_lockdown_cond_holds(&q->args[k], args[q->args[k].index]);
 		}
 		if (match)
-			return q->action == LOCKDOWN_ALLOW;
+			return lets_through(q->action, q->errnum);
 	}
-	return a->default_action == LOCKDOWN_ALLOW;
+	return lets_through(a->default_action, a->default_errnum);
 }
 
 /* The same conditions, field by field (a struct's padding is not compared). */
@@ -161,12 +173,13 @@ static bool same_args(const struct lockdown_arg *a, const struct lockdown_arg *b
 /* An allowed rule is covered by an allow-all rule for its syscall, or by the same rule. */
 static bool rule_covered(const struct lockdown_rule *rule, const struct lockdown_spec *a)
 {
-	if (a->seccomp_mode == LOCKDOWN_SECCOMP_UNCONFINED || a->default_action == LOCKDOWN_ALLOW)
+	if (a->seccomp_mode == LOCKDOWN_SECCOMP_UNCONFINED ||
+	    lets_through(a->default_action, a->default_errnum))
 		return true;
 	for (unsigned i = 0; i < a->n_rules; i++) {
 		const struct lockdown_rule *q = &a->rules[i];
 
-		if (q->action != LOCKDOWN_ALLOW || strcmp(q->syscall, rule->syscall))
+		if (!lets_through(q->action, q->errnum) || strcmp(q->syscall, rule->syscall))
 			continue;
 		if (q->n_args == 0)
 			return true;
@@ -192,7 +205,7 @@ static bool default_allowed(const struct ent_allowed *a)
 		const struct lockdown_spec *ld = &a->plans[p]->lockdown;
 
 		if (ld->seccomp_mode == LOCKDOWN_SECCOMP_UNCONFINED ||
-		    ld->default_action == LOCKDOWN_ALLOW)
+		    lets_through(ld->default_action, ld->default_errnum))
 			return true;
 	}
 	return false;
@@ -216,16 +229,20 @@ static void check_seccomp(const struct ent_plan *r, const struct ent_allowed *a,
 		add_missing(v, a, grant, ld->seccomp_why ? ld->seccomp_why : "--seccomp");
 		return;
 	}
-	/* A filter that allows what it does not name (an OCI config's) allows everything else. */
-	if (ld->default_action == LOCKDOWN_ALLOW && !default_allowed(a))
-		add_missing(v, a,
-		            "every syscall the filter does not name (defaultAction "
-		            "SCMP_ACT_ALLOW)",
-		            ld->seccomp_why);
+	/*
+	 * A filter that lets through what it does not name (an OCI config's SCMP_ACT_ALLOW, LOG or
+	 * TRACE) allows everything else.
+	 */
+	if (lets_through(ld->default_action, ld->default_errnum) && !default_allowed(a)) {
+		snprintf(grant, sizeof(grant),
+		         "every syscall the filter does not name (defaultAction %s)",
+		         ent_seccomp_action_name(ld->default_action));
+		add_missing(v, a, grant, ld->seccomp_why);
+	}
 	for (unsigned i = 0; i < ld->n_rules; i++) {
 		const struct lockdown_rule *rule = &ld->rules[i];
 
-		if (rule->action != LOCKDOWN_ALLOW || rule_allowed(rule, a))
+		if (!lets_through(rule->action, rule->errnum) || rule_allowed(rule, a))
 			continue;
 		snprintf(grant, sizeof(grant), "syscall %s%s", rule->syscall,
 		         rule->n_args ? " (with these arguments)" : "");
@@ -246,6 +263,60 @@ static void check_host_userns(const struct ent_plan *r, const struct ent_allowed
 		shared = !a->plans[p]->ns.unshare[NS_USER];
 	if (!r->ns.unshare[NS_USER] && !shared)
 		add_missing(v, a, "host-userns (container root is host root)", r->ns.why[NS_USER]);
+}
+
+/* One list of an OCI config's own mappings ("uid" or "gid"): each range is a grant. */
+static void check_idmap_list(const struct ns_idmap *map, unsigned n, const char *kind,
+                             const char *field, const struct ent_allowed *a, struct ent_verdict *v)
+{
+	bool host_root = a->policy && a->policy->host_userns;
+	char grant[ENT_ITEM_MAX];
+
+	for (unsigned i = 0; i < n; i++) {
+		unsigned long long last = (unsigned long long)map[i].outside + map[i].count - 1;
+
+		if (map[i].outside == 0 && !host_root) {
+			snprintf(grant, sizeof(grant),
+			         "host-userns (%s %u:%u:%u maps host %s 0: container root is host "
+			         "root)",
+			         field, map[i].inside, map[i].outside, map[i].count, kind);
+			ent_verdict_add(v, grant, field, NULL);
+		}
+		if (a->policy && a->policy->id_mappings)
+			continue;
+		snprintf(grant, sizeof(grant), "id-mappings (%s %u:%u:%u: host %ss %u-%llu)", field,
+		         map[i].inside, map[i].outside, map[i].count, kind, map[i].outside, last);
+		ent_verdict_add(v, grant, field, NULL);
+	}
+}
+
+/*
+ * User namespace maps written as given (an OCI config's linux.uidMappings, started by root):
+ * they choose which host ids the container's are, another user's, another container's leased
+ * block or host root itself. Unless an allowed plan has the very same maps, each range is a
+ * grant ("allow id-mappings"), and one that holds host id 0 needs "allow host-userns" too.
+ * ent-run's own maps (a leased block, own_range), the ones the setuid helpers or the kernel
+ * check for an unprivileged caller (rootless), and the host identity host.devices.access=admin
+ * keeps (its grant is "the host's /dev") are not the config's choice.
+ */
+static void check_idmaps(const struct ent_plan *r, const struct ent_allowed *a,
+                         struct ent_verdict *v)
+{
+	const struct ns_spec *ns = &r->ns;
+
+	if (!ns->unshare[NS_USER] || ns->own_range || ns->use_idmap_helpers || ns->deny_setgroups ||
+	    r->rootfs.host_dev || !ns->n_uid_map)
+		return;
+	for (unsigned p = 0; p < a->n; p++) {
+		const struct ns_spec *q = &a->plans[p]->ns;
+
+		if (q->unshare[NS_USER] && !q->own_range &&
+		    ent_same_idmaps(ns->uid_map, ns->n_uid_map, q->uid_map, q->n_uid_map) &&
+		    ent_same_idmaps(ns->gid_map, ns->n_gid_map, q->gid_map, q->n_gid_map))
+			return;
+	}
+	check_idmap_list(ns->uid_map, ns->n_uid_map, "uid", "linux.uidMappings", a, v);
+	check_idmap_list(ns->gid_map, ns->n_gid_map, "gid", "linux.gidMappings", a, v);
 }
 
 /*
@@ -296,6 +367,100 @@ static bool has_device(const struct rootfs_spec *fs, const char *path)
 	return false;
 }
 
+/* Does an allowed device rule hold type major:minor with access (wildcards: 'a', -1)? */
+static bool devrule_holds(const struct cgroup_devrule *q, char type, int64_t major, int64_t minor,
+                          const char *access)
+{
+	if (!q->allow || q->path)
+		return false; /* a host.devices.allow rule: its node is in fs->devices */
+	if (q->type != 'a' && q->type != type)
+		return false;
+	if ((q->major != -1 && q->major != major) || (q->minor != -1 && q->minor != minor))
+		return false;
+	for (const char *c = access; *c; c++)
+		if (!strchr(q->access, *c))
+			return false;
+	return true;
+}
+
+/*
+ * May the container reach the device type major:minor (-1: every one; type 'a': both kinds)
+ * with access? What an allowed plan allows: the host's /dev, a device rule, or one of its
+ * device nodes (the minimal /dev of every container, its own terminals, host.devices.allow:
+ * runtime/ fills in their numbers from the host's nodes).
+ */
+static bool device_allowed(const struct ent_allowed *a, char type, int64_t major, int64_t minor,
+                           const char *access)
+{
+	if (type == 'c' && ((major == 5 && minor == 2) || major == 136))
+		return true; /* /dev/pts/ptmx and /dev/pts/N: the container's own devpts */
+	for (size_t i = 0; type != 'a' && major >= 0 && minor >= 0 && i < ent_n_dev_nodes; i++)
+		if (ent_dev_nodes[i].type == type && ent_dev_nodes[i].major == major &&
+		    ent_dev_nodes[i].minor == minor)
+			return true;
+	for (unsigned p = 0; p < a->n; p++) {
+		const struct ent_plan *q = a->plans[p];
+
+		if (q->rootfs.host_dev)
+			return true;
+		for (unsigned i = 0; i < q->cgroup.n_devrules; i++)
+			if (devrule_holds(&q->cgroup.devrules[i], type, major, minor, access))
+				return true;
+		for (unsigned i = 0;
+		     type != 'a' && major >= 0 && minor >= 0 && i < q->rootfs.n_devices; i++) {
+			const struct rootfs_device *d = &q->rootfs.devices[i];
+
+			if (d->type == type && d->major == major && d->minor == minor)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* "c 10:229", "b 254:*", "a *:*" */
+static void device_name(char *buf, size_t size, char type, int64_t major, int64_t minor)
+{
+	char maj[24] = "*", min[24] = "*";
+
+	if (major >= 0)
+		snprintf(maj, sizeof(maj), "%lld", (long long)major);
+	if (minor >= 0)
+		snprintf(min, sizeof(min), "%lld", (long long)minor);
+	snprintf(buf, size, "%c %s:%s", type, maj, min);
+}
+
+/*
+ * A device is what its type and numbers say, not its path: a node made with mknod (an OCI
+ * config without a user namespace) must be one the policy allows by number, and each device
+ * cgroup rule that allows something (linux.resources.devices, linux.devices) too.
+ */
+static void check_device_numbers(const struct ent_plan *r, const struct ent_allowed *a,
+                                 struct ent_verdict *v)
+{
+	char grant[ENT_ITEM_MAX], dev[64];
+
+	for (unsigned i = 0; i < r->rootfs.n_devices; i++) {
+		const struct rootfs_device *d = &r->rootfs.devices[i];
+
+		if (!d->mknod || d->type == 'p' ||
+		    device_allowed(a, d->type, d->major, d->minor, ""))
+			continue;
+		device_name(dev, sizeof(dev), d->type, d->major, d->minor);
+		snprintf(grant, sizeof(grant), "device %s at %.200s", dev, d->path);
+		add_missing(v, a, grant, d->why);
+	}
+	for (unsigned i = 0; i < r->cgroup.n_devrules; i++) {
+		const struct cgroup_devrule *q = &r->cgroup.devrules[i];
+
+		if (!q->allow || q->path ||
+		    device_allowed(a, q->type, q->major, q->minor, q->access))
+			continue;
+		device_name(dev, sizeof(dev), q->type, q->major, q->minor);
+		snprintf(grant, sizeof(grant), "device rule allow %s %s", dev, q->access);
+		add_missing(v, a, grant, q->why);
+	}
+}
+
 static bool is_masked(const struct rootfs_spec *fs, const char *path)
 {
 	for (unsigned i = 0; i < fs->n_masked; i++) {
@@ -334,8 +499,9 @@ static void check_devices(const struct ent_plan *r, const struct ent_allowed *a,
 		host_dev = host_dev || a->plans[p]->rootfs.host_dev;
 	if (r->rootfs.host_dev && !host_dev)
 		add_missing(v, a, "the host's /dev", r->rootfs.host_dev_why);
+	check_device_numbers(r, a, v);
 	for (unsigned i = 0; i < r->rootfs.n_devices; i++) {
-		bool ok = false;
+		bool ok = r->rootfs.devices[i].mknod; /* by its numbers, above */
 
 		for (unsigned p = 0; p < a->n && !ok; p++)
 			ok = has_device(&a->plans[p]->rootfs, r->rootfs.devices[i].path);
@@ -435,6 +601,7 @@ static void check_grants(const struct ent_plan *request, const struct ent_allowe
                          const struct ent_request_facts *facts, struct ent_verdict *out)
 {
 	check_host_userns(request, allowed, out);
+	check_idmaps(request, allowed, out);
 	check_hooks(request, allowed, out);
 	check_caps(request, allowed, out);
 	check_seccomp(request, allowed, out);

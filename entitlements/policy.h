@@ -46,6 +46,9 @@ struct ent_policy {
 	unsigned n_volumes;
 	char rootfs[ENT_POLICY_MAX][ENT_ITEM_MAX]; /* allow rootfs PATH: rootfs at or below PATH */
 	unsigned n_rootfs;
+	char join_ns[ENT_POLICY_MAX][ENT_ITEM_MAX]; /* allow join-namespace PATH: an OCI config's
+	                                              linux.namespaces paths at or below PATH */
+	unsigned n_join_ns;
 	struct {
 		uint32_t net; /* allow subnet CIDR: address pools inside it (host byte order) */
 		unsigned prefix_len;
@@ -64,6 +67,8 @@ struct ent_policy {
 	                     is the host's root) may run */
 	bool oci_hooks;   /* allow oci-hooks: an OCI config's hooks (host programs run as host
 	                     root, outside the container) may run */
+	bool id_mappings; /* allow id-mappings: an OCI config's own linux.uidMappings and
+	                     gidMappings (the host ids it names) may be written as given */
 	char profile_dir[ENT_ITEM_MAX];  /* profile-dir DIR; "": ENT_PROFILE_DIR_DEFAULT */
 	char seccomp_root[ENT_ITEM_MAX]; /* seccomp-root DIR; "": ENT_SECCOMP_ROOT_DEFAULT */
 };

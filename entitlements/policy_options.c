@@ -131,6 +131,84 @@ static void check_paths(const struct ent_plan *r, const struct ent_policy *pol,
 	}
 }
 
+/* clang-format off */
+/*
+ * The filesystems a container may mount under a policy, besides binds (volumes): kernel
+ * filesystems of its own namespaces and memory. Where some may go: a proc or sysfs mounted
+ * elsewhere than /proc or /sys would show what the masks and read-only paths hide there.
+ */
+static const struct { const char *fstype; const char *only_at; } mount_types[] = {
+	{ "tmpfs",   .only_at = NULL },    { "proc",  .only_at = "/proc" },
+	{ "sysfs",   .only_at = "/sys" },  { "devpts", .only_at = NULL },
+	{ "mqueue",  .only_at = NULL },    { "cgroup", .only_at = NULL },
+	{ "cgroup2", .only_at = NULL },
+};
+/* clang-format on */
+
+#define MOUNT_TYPES_TEXT "tmpfs, proc (at /proc), sysfs (at /sys), devpts, mqueue, cgroup, cgroup2"
+
+/*
+ * Mounts that are not binds: another filesystem type (a block device's ext4, overlay with
+ * host directories as layers, binfmt_misc, debugfs, ...) reaches the host past every other
+ * check, so under a policy only mount_types are allowed, with a name for a source (a path
+ * would be a host object), and a cgroup hierarchy only in a cgroup namespace of the
+ * container's own (otherwise it is the host's whole tree).
+ */
+static void check_mount_types(const struct ent_plan *r, struct ent_verdict *v)
+{
+	char grant[ENT_ITEM_MAX];
+
+	for (unsigned i = 0; i < r->rootfs.n_mounts; i++) {
+		const struct rootfs_mount *m = &r->rootfs.mounts[i];
+		const char *bad = NULL;
+		size_t k = 0;
+
+		if (!strcmp(m->fstype, "bind"))
+			continue; /* a volume (check_paths), or ent-run's own */
+		while (k < ARRAY_SIZE(mount_types) && strcmp(m->fstype, mount_types[k].fstype))
+			k++;
+		if (k == ARRAY_SIZE(mount_types))
+			bad = "a filesystem type";
+		else if (mount_types[k].only_at && strcmp(m->target, mount_types[k].only_at))
+			bad = "elsewhere than its place";
+		else if (ent_has(m->source) && strchr(m->source, '/'))
+			bad = "with a path as its source";
+		else if (!strncmp(m->fstype, "cgroup", 6) &&
+		         (!r->ns.unshare[NS_CGROUP] || r->ns.path[NS_CGROUP]))
+			bad = "without a cgroup namespace of its own";
+		if (!bad)
+			continue;
+		snprintf(grant, sizeof(grant), "mount %.20s %.60s on %.180s (%s)", m->fstype,
+		         ent_has(m->source) ? m->source : "none", m->target, bad);
+		ent_verdict_add(v, grant, m->why,
+		                "allowed: " MOUNT_TYPES_TEXT ", binds of volumes");
+	}
+}
+
+/*
+ * Namespaces joined by path (an OCI config's linux.namespaces, the engine's pod network): a
+ * namespace that is not the container's own nor the host's may be another container's, so
+ * each path, as runtime/ resolved it, must be at or below an "allow join-namespace" path.
+ */
+static void check_join_ns(const struct ent_plan *r, const struct ent_policy *pol,
+                          struct ent_verdict *v)
+{
+	char grant[ENT_ITEM_MAX];
+
+	for (int k = 0; k < NS_COUNT; k++) {
+		bool ok = false;
+
+		if (!r->ns.unshare[k] || !r->ns.path[k])
+			continue;
+		for (unsigned i = 0; i < pol->n_join_ns && !ok; i++)
+			ok = under(r->ns.path[k], pol->join_ns[i]);
+		if (ok)
+			continue;
+		snprintf(grant, sizeof(grant), "join-namespace %.280s", r->ns.path[k]);
+		ent_verdict_add(v, grant, r->ns.why[k], NULL);
+	}
+}
+
 /* Is the block net/len inside the block a_net/a_len? */
 static bool block_inside(uint32_t net, unsigned len, uint32_t a_net, unsigned a_len)
 {
@@ -280,6 +358,8 @@ void ent_policy_check_options(const struct ent_plan *r, const struct ent_policy 
                               const struct ent_request_facts *facts, struct ent_verdict *v)
 {
 	check_paths(r, pol, facts, v);
+	check_mount_types(r, v);
+	check_join_ns(r, pol, v);
 	check_subnet(r, pol, v);
 	check_publish(r, pol, v);
 	check_cgroup_limits(&r->cgroup, &pol->limits, v);

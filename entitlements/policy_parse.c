@@ -177,6 +177,18 @@ static int add_rootfs(struct ent_policy *pol, char *arg, struct rt_err *err)
 	return 0;
 }
 
+/* "allow join-namespace PATH": namespaces an OCI config joins by path, at or below PATH. */
+static int add_join_ns(struct ent_policy *pol, char *arg, struct rt_err *err)
+{
+	if (pol->n_join_ns >= ENT_POLICY_MAX)
+		return rt_fail(err, 0, "too many join-namespace paths (at most %d)",
+		               ENT_POLICY_MAX);
+	if (host_path("allow join-namespace", arg, pol->join_ns[pol->n_join_ns], err) < 0)
+		return -1;
+	pol->n_join_ns++;
+	return 0;
+}
+
 /* "allow subnet CIDR": address pools (--subnet) inside this IPv4 block. */
 static int add_subnet(struct ent_policy *pol, char *arg, struct rt_err *err)
 {
@@ -331,6 +343,7 @@ static const struct {
 	{ "seccomp", "REF",                        add_seccomp },
 	{ "volume",  "PATH[:ro]",                  add_volume },
 	{ "rootfs",  "PATH",                       add_rootfs },
+	{ "join-namespace", "PATH",                add_join_ns },
 	{ "subnet",  "CIDR",                       add_subnet },
 	{ "publish", "[IP:]PORT[-PORT][/udp]",     add_publish },
 };
@@ -342,6 +355,7 @@ static const struct {
 } allow_flags[] = {
 	{ "host-userns", offsetof(struct ent_policy, host_userns) }, /* container root is host root */
 	{ "oci-hooks",   offsetof(struct ent_policy, oci_hooks) },   /* host programs as host root */
+	{ "id-mappings", offsetof(struct ent_policy, id_mappings) }, /* host ids the config chose */
 };
 /* clang-format on */
 

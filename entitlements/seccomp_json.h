@@ -57,6 +57,15 @@ int ent_seccomp_import_json(const char *text, size_t len, const char *source,
                             const struct ent_seccomp_host *host, struct lockdown_spec *out,
                             struct rt_err *err);
 
+/*
+ * What json-c lets through in an OCI config.json, found as in a seccomp profile: a duplicate
+ * key at any level (json-c keeps the last silently), a key with a control character, a string
+ * holding NUL (\u0000), a single-quoted key; in linux.seccomp also a number that is not an
+ * integer from 0 to 2^64-1, as the importer would find in a profile file. text has been
+ * accepted by json-c. Returns 0, or -1 with "SOURCE: line L, column C: PATH: reason".
+ */
+int ent_json_scan_config(const char *text, size_t len, const char *source, struct rt_err *err);
+
 /* The OCI/Docker name of an action ("SCMP_ACT_ERRNO") or comparison ("SCMP_CMP_EQ"); NULL
  * for a value outside the enum. The same table parses profiles and prints `ent-run spec`. */
 const char *ent_seccomp_action_name(unsigned action);

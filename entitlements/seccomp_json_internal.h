@@ -43,6 +43,9 @@ struct import {
 	struct lockdown_spec *out;
 	struct rt_err *err;
 	int nrs[ENT_MAX_RULES]; /* native syscall number of each rule in out */
+	bool config; /* the scan of an OCI config.json (ent_json_scan_config): messages name the
+	                file alone, numbers are checked only in linux.seccomp, NUL is refused in
+	                every string */
 };
 
 /* Fill the import's error: "seccomp profile SOURCE: PATH: reason". Returns -1. */

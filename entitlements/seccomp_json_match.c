@@ -22,8 +22,10 @@ int ent_sj_fail(const struct import *im, const char *path, const char *fmt, ...)
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
 	if (path && path[0])
-		return rt_fail(im->err, 0, "seccomp profile %s: %s: %s", im->source, path, reason);
-	return rt_fail(im->err, 0, "seccomp profile %s: %s", im->source, reason);
+		return rt_fail(im->err, 0, "%s%s: %s: %s", im->config ? "" : "seccomp profile ",
+		               im->source, path, reason);
+	return rt_fail(im->err, 0, "%s%s: %s", im->config ? "" : "seccomp profile ", im->source,
+	               reason);
 }
 
 /* Write a JSON location ("syscalls[3].args[0].op") into a JSON_PATH_MAX buffer. */

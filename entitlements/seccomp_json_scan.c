@@ -90,6 +90,19 @@ static size_t string_end(const struct scan *s, size_t offset)
 	return i + 1;
 }
 
+/* Does the string from start to end (its quotes) hold an escaped NUL, \u0000? */
+static bool has_nul(const struct scan *s, size_t start, size_t end)
+{
+	for (size_t i = start + 1; i + 1 < end; i++) {
+		if (s->text[i] != '\\')
+			continue;
+		if (s->text[i + 1] == 'u' && i + 5 < end && !strncmp(s->text + i + 2, "0000", 4))
+			return true;
+		i++; /* the escaped character */
+	}
+	return false;
+}
+
 /* A key: decoded by json-c, free of control characters, new in its object. */
 static int scan_key(struct scan *s, size_t start, size_t end)
 {
@@ -129,6 +142,13 @@ static size_t word_len(const struct scan *s, size_t offset)
 	return n;
 }
 
+/* Inside a config.json's linux.seccomp, the profile the importer reads? */
+static bool in_seccomp(const struct scan *s)
+{
+	return s->depth >= 2 && s->stack[0].keys && !strcmp(s->stack[0].key, "linux") &&
+	       s->stack[1].keys && !strcmp(s->stack[1].key, "seccomp");
+}
+
 /* A number (or NaN, Infinity): digits only, at most 2^64-1. *end: the offset after it. */
 static int scan_number(struct scan *s, size_t start, size_t *end)
 {
@@ -142,6 +162,8 @@ static int scan_number(struct scan *s, size_t start, size_t *end)
 		return scan_fail(s, start, "bad JSON: unexpected character");
 	}
 	*end = start + n;
+	if (s->im->config && !in_seccomp(s))
+		return 0; /* a config's other numbers may be negative: the compiler checks each */
 	for (i = 0; i < n && p[i] >= '0' && p[i] <= '9'; i++) {
 		unsigned digit = (unsigned)(p[i] - '0');
 
@@ -203,6 +225,8 @@ static int scan_token(struct scan *s, size_t *i)
 		return 0;
 	case '"':
 		*i = string_end(s, at);
+		if (s->im->config && has_nul(s, at, *i))
+			return scan_fail(s, at, "a string holds a NUL character (\\u0000)");
 		if (top && top->keys && top->want_key) {
 			top->want_key = false;
 			return scan_key(s, at, *i);
@@ -225,6 +249,13 @@ static int scan_token(struct scan *s, size_t *i)
 	default: /* a number, NaN or Infinity */
 		return scan_number(s, at, i);
 	}
+}
+
+int ent_json_scan_config(const char *text, size_t len, const char *source, struct rt_err *err)
+{
+	struct import im = { .source = source, .err = err, .config = true }; /* 4 KiB */
+
+	return ent_sj_scan(&im, text, len);
 }
 
 int ent_sj_scan(const struct import *im, const char *text, size_t len)

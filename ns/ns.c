@@ -18,11 +18,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <linux/nsfs.h>
+#include <linux/openat2.h>
 #include <sched.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -164,6 +169,56 @@ bool ns_is_ours(const char *path, enum ns_kind kind)
 	snprintf(self, sizeof(self), "/proc/self/ns/%s", proc_name(kind));
 	return stat(path, &a) == 0 && stat(self, &b) == 0 && a.st_dev == b.st_dev &&
 	       a.st_ino == b.st_ino;
+}
+
+/* The last component of path opened below its directory dir_fd (see ns_open_path). */
+static int open_last(int dir_fd, const char *dir, const char *base)
+{
+	struct open_how how = { .flags = O_RDONLY | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS };
+	struct stat st;
+
+	if (fstatat(dir_fd, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -1;
+	/* /proc/PID/ns/KIND is a magic link to the namespace: followed, only in /proc. */
+	if (S_ISLNK(st.st_mode) && (!strcmp(dir, "/proc") || !strncmp(dir, "/proc/", 6)))
+		return openat(dir_fd, base, O_RDONLY | O_CLOEXEC);
+	return (int)syscall(SYS_openat2, dir_fd, base, &how, sizeof(how));
+}
+
+int ns_open_path(const char *path, enum ns_kind kind, char *resolved, size_t size, bool *ours,
+                 struct rt_err *err)
+{
+	const struct ent_ns_name *n = &ent_ns_names[kind];
+	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		                .resolve = RESOLVE_NO_SYMLINKS };
+	char dir[PATH_MAX], self[40];
+	const char *base = strrchr(path, '/');
+	_cleanup_close_ int dir_fd = -1, fd = -1;
+	struct stat a, b;
+	int type;
+
+	if (!base || !base[1] || !strcmp(base, "/.") || !strcmp(base, "/.."))
+		return rt_fail(err, 0, "ns: the %s namespace %s: not a file's path", n->prose,
+		               path);
+	snprintf(dir, sizeof(dir), "%.*s", (int)(base - path), path);
+	if (!realpath(dir[0] ? dir : "/", dir))
+		return rt_fail(err, errno, "ns: the %s namespace %s", n->prose, path);
+	if (snprintf(resolved, size, "%s%s", strcmp(dir, "/") ? dir : "", base) >= (int)size)
+		return rt_fail(err, ENAMETOOLONG, "ns: the %s namespace %s", n->prose, path);
+	dir_fd = (int)syscall(SYS_openat2, AT_FDCWD, dir, &how, sizeof(how));
+	if (dir_fd >= 0)
+		fd = open_last(dir_fd, dir, base + 1);
+	if (fd < 0)
+		return rt_fail(err, errno == ELOOP ? ESTALE : errno, "ns: open the %s namespace %s",
+		               n->prose, path);
+	type = ioctl(fd, NS_GET_NSTYPE);
+	if (type < 0 || (unsigned long)type != n->clone_flag)
+		return rt_fail(err, type < 0 ? errno : 0, "ns: %s is not a %s namespace", path,
+		               n->prose);
+	snprintf(self, sizeof(self), "/proc/self/ns/%s", proc_name(kind));
+	*ours = fstat(fd, &a) == 0 && stat(self, &b) == 0 && a.st_dev == b.st_dev &&
+	        a.st_ino == b.st_ino;
+	return steal_fd(&fd);
 }
 
 /* Write text to /proc/PID/NAME in one write(2): the kernel accepts a map only whole, once. */

@@ -54,6 +54,17 @@ bool ns_joins_any(const struct ns_spec *spec);
 bool ns_is_ours(const char *path, enum ns_kind kind);
 
 /*
+ * Open the namespace of kind at path once (O_RDONLY | O_CLOEXEC), for the policy to judge and
+ * setns(2) to join that very namespace: path is resolved into resolved (size bytes): its
+ * directory by realpath(3), then opened without symlinks (RESOLVE_NO_SYMLINKS); its last
+ * component may be a symlink only in /proc (the magic /proc/PID/ns/KIND links). The file must
+ * be a namespace of kind (ioctl NS_GET_NSTYPE). *ours: it is the caller's own (the host's).
+ * Returns the descriptor, or -1 with err naming path.
+ */
+int ns_open_path(const char *path, enum ns_kind kind, char *resolved, size_t size, bool *ours,
+                 struct rt_err *err);
+
+/*
  * Parent: write the uid and gid maps of pid's new user namespace. As root: /proc/PID/uid_map
  * and gid_map directly. Rootless: newuidmap/newgidmap (setuid helpers that check
  * /etc/subuid and /etc/subgid) when spec->use_idmap_helpers, else a single-id map after

@@ -239,18 +239,22 @@ int rt_resolve_host_path(const char *what, const char *path, char *out, struct r
 }
 
 /*
- * The identity of a host path given on the command line (the rootfs, a volume source), so
- * that the child can check it binds this very file: whoever can write a directory on the way
- * (say, the CI job that built the image) could otherwise swap it for a symlink between now
- * and the child's mount. The resolved path holds no symlink, so one found now
- * (RESOLVE_NO_SYMLINKS) is such a swap.
+ * The resolved path and identity of a host path the request names (the rootfs, a volume or
+ * bind source): the policy compares the path without symlinks or "..", and the child checks
+ * it binds this very file: whoever can write a directory on the way (say, the CI job that
+ * built the image) could otherwise swap it for a symlink between now and the child's mount.
+ * The resolved path holds no symlink, so one found now (RESOLVE_NO_SYMLINKS) is such a swap.
  */
-int rt_pin_path(const char *what, const char *given, const char *resolved, bool dir,
-                struct stat *st, struct rt_err *err)
+int rt_pin_path(const char *what, const char *given, char *resolved, bool dir, struct stat *st,
+                struct rt_err *err)
 {
 	struct open_how how = { .flags = O_PATH | O_CLOEXEC | (dir ? O_DIRECTORY : 0),
 		                .resolve = RESOLVE_NO_SYMLINKS };
-	int fd = (int)syscall(SYS_openat2, AT_FDCWD, resolved, &how, sizeof(how));
+	int fd;
+
+	if (rt_resolve_host_path(what, given, resolved, err) < 0)
+		return -1;
+	fd = (int)syscall(SYS_openat2, AT_FDCWD, resolved, &how, sizeof(how));
 
 	if (fd < 0)
 		return rt_fail(err, errno == ELOOP ? ESTALE : errno, "%s %s", what, given);

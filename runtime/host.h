@@ -33,11 +33,14 @@ void rt_host_probe_cgroups(struct ent_host *host);
 int rt_resolve_host_path(const char *what, const char *path, char *out, struct rt_err *err);
 
 /*
- * The identity (device, inode) of the resolved host path, opened without following any symlink:
- * the child then checks it mounts that very file (a symlink swapped in on the way since is
- * refused, ESTALE). dir: it must be a directory. Returns 0 with *st, or -1 with err.
+ * A host path the request hands the container (the rootfs, a --volume source, an OCI bind
+ * source): given resolved into resolved (ENT_PATH_MAX bytes, as rt_resolve_host_path), and the
+ * identity (device, inode) of what it names, opened without following any symlink. The policy
+ * checks the resolved path, and the child checks it mounts that very file (a symlink swapped
+ * in on the way since is refused, ESTALE). dir: it must be a directory. The one way -v and OCI
+ * binds are resolved. Returns 0 with *st, or -1 with err.
  */
-int rt_pin_path(const char *what, const char *given, const char *resolved, bool dir,
-                struct stat *st, struct rt_err *err);
+int rt_pin_path(const char *what, const char *given, char *resolved, bool dir, struct stat *st,
+                struct rt_err *err);
 
 #endif

@@ -72,8 +72,6 @@ static int resolve_request(struct rt_options *opts, char *rootfs, struct rt_err 
 	struct stat st;
 
 	if (opts->rootfs) {
-		if (rt_resolve_host_path("rootfs", opts->rootfs, rootfs, err) < 0)
-			return -1;
 		if (rt_pin_path("rootfs", opts->rootfs, rootfs, true, &st, err) < 0)
 			return -1;
 		req->rootfs = rootfs;
@@ -84,8 +82,6 @@ static int resolve_request(struct rt_options *opts, char *rootfs, struct rt_err 
 		struct ent_volume *v = &req->volumes[i];
 		char resolved[ENT_PATH_MAX];
 
-		if (rt_resolve_host_path("--volume: source", v->source, resolved, err) < 0)
-			return -1;
 		if (rt_pin_path("--volume: source", v->source, resolved, false, &st, err) < 0)
 			return -1;
 		strcpy(v->source, resolved);

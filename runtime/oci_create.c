@@ -37,10 +37,22 @@ struct oci_job {
 	char *config; /* config.json's text */
 	size_t config_len;
 	char source[ENT_PATH_MAX + 16]; /* "BUNDLE/config.json" */
+	int ns_fd[NS_COUNT];            /* the namespaces the config joins by path, open; or -1 */
+	char ns_fd_path[NS_COUNT][32];  /* "/proc/self/fd/N": how the launch joins ns_fd[k] */
 };
+
+static void job_init(struct oci_job *j)
+{
+	memset(j, 0, sizeof(*j));
+	for (int k = 0; k < NS_COUNT; k++)
+		j->ns_fd[k] = -1;
+}
 
 static void job_free(struct oci_job *j)
 {
+	for (int k = 0; k < NS_COUNT; k++)
+		if (j->ns_fd[k] >= 0)
+			close(j->ns_fd[k]);
 	lockdown_filter_free(j->filter);
 	ent_plan_free(j->plan);
 	rt_policy_release(&j->policy);
@@ -167,22 +179,59 @@ static void drop_generated_files(struct rootfs_spec *fs)
 }
 
 /*
- * What only the host knows, before the policy sees the plan: the rootfs resolved and pinned,
- * and a namespace path that names one of our own namespaces is the host's namespace (shared).
+ * Bind sources, as --volume's (runtime/main.c): resolved (symlinks and ".." gone, so the policy
+ * compares the path the kernel will bind) and pinned (the child binds that very inode).
  */
-static int complete_plan(struct ent_plan *plan, struct rt_err *err)
+static int pin_binds(struct ent_plan *plan, struct rt_err *err)
 {
-	char rootfs[ENT_PATH_MAX];
+	for (unsigned i = 0; i < plan->rootfs.n_mounts; i++) {
+		struct rootfs_mount *m = &plan->rootfs.mounts[i];
+		char source[ENT_PATH_MAX], what[ENT_WHY_MAX + 16];
+		struct stat st;
+
+		if (!m->volume)
+			continue;
+		snprintf(what, sizeof(what), "%s: source", m->why);
+		if (rt_pin_path(what, m->source, source, false, &st, err) < 0)
+			return -1;
+		m->source = ent_plan_str(plan, source);
+		m->source_dev = st.st_dev;
+		m->source_ino = st.st_ino;
+	}
+	return 0;
+}
+
+/*
+ * What only the host knows, before the policy sees the plan: the rootfs and bind sources
+ * resolved and pinned; each namespace joined by path opened once (j->ns_fd, joined later
+ * through that descriptor, so the policy judges the namespace that is joined), its path
+ * resolved for the policy, and one that is our own namespace is the host's (shared).
+ */
+static int complete_plan(struct oci_job *j, struct rt_err *err)
+{
+	struct ent_plan *plan = j->plan;
+	char rootfs[ENT_PATH_MAX], path[ENT_PATH_MAX];
 	struct stat st;
 
-	if (rt_resolve_host_path("root.path", plan->rootfs.root, rootfs, err) < 0 ||
-	    rt_pin_path("root.path", plan->rootfs.root, rootfs, true, &st, err) < 0)
+	if (rt_pin_path("root.path", plan->rootfs.root, rootfs, true, &st, err) < 0 ||
+	    pin_binds(plan, err) < 0)
 		return -1;
 	plan->rootfs.root = ent_plan_str(plan, rootfs);
 	plan->rootfs.root_dev = st.st_dev;
 	plan->rootfs.root_ino = st.st_ino;
 	for (int k = 0; k < NS_COUNT; k++) {
-		if (!plan->ns.path[k] || !ns_is_ours(plan->ns.path[k], (enum ns_kind)k))
+		bool ours = false;
+
+		if (!plan->ns.path[k])
+			continue;
+		j->ns_fd[k] = ns_open_path(plan->ns.path[k], (enum ns_kind)k, path, sizeof(path),
+		                           &ours, err);
+		if (j->ns_fd[k] < 0) {
+			rt_err_prefix(err, "linux.namespaces");
+			return -1;
+		}
+		plan->ns.path[k] = ent_plan_str(plan, path);
+		if (!ours)
 			continue;
 		if (k == NS_MNT)
 			return rt_fail(
@@ -205,6 +254,21 @@ static int complete_plan(struct ent_plan *plan, struct rt_err *err)
 		               plan->net.why, ent_net_row(plan->net.mode)->name);
 	drop_generated_files(&plan->rootfs);
 	return plan->strings_failed ? rt_fail(err, ENOMEM, "the plan's strings") : 0;
+}
+
+/*
+ * After the policy's verdict: the launch joins each namespace through the descriptor opened
+ * for the check (/proc/self/fd/N reopens that very namespace), not by its path again.
+ */
+static void join_opened(struct oci_job *j)
+{
+	for (int k = 0; k < NS_COUNT; k++) {
+		if (j->ns_fd[k] < 0 || !j->plan->ns.path[k])
+			continue;
+		snprintf(j->ns_fd_path[k], sizeof(j->ns_fd_path[k]), "/proc/self/fd/%d",
+		         j->ns_fd[k]);
+		j->plan->ns.path[k] = j->ns_fd_path[k];
+	}
 }
 
 /* The policy's verdict (a refusal names the missing grants), then the seccomp program. */
@@ -304,10 +368,11 @@ out:
 
 int rt_oci_create(const struct rt_oci_options *o, struct rt_err *err)
 {
-	struct oci_job j = { 0 };
+	struct oci_job j;
 	char bundle[ENT_PATH_MAX];
 	int r = -1;
 
+	job_init(&j);
 	if (check_preserved(o->preserve_fds, err) < 0 ||
 	    rt_resolve_host_path("--bundle", o->bundle, bundle, err) < 0)
 		return -1;
@@ -332,8 +397,9 @@ int rt_oci_create(const struct rt_oci_options *o, struct rt_err *err)
 		goto out;
 	}
 	drop_unreachable_ambient(&j.plan->lockdown.caps);
-	if (complete_plan(j.plan, err) < 0 || job_check(&j, err) < 0)
+	if (complete_plan(&j, err) < 0 || job_check(&j, err) < 0)
 		goto out;
+	join_opened(&j);
 	r = create_container(&j, o, bundle, err);
 out:
 	job_free(&j);
@@ -382,12 +448,13 @@ static int exec_process(struct oci_job *j, const struct rt_oci_options *o, struc
 int rt_oci_exec(const struct rt_oci_options *o, struct rt_err *err)
 {
 	struct rt_container *c = calloc(1, sizeof(*c));
-	struct oci_job j = { 0 };
+	struct oci_job j;
 	const char *dirs[ENT_OCI_MAX_CGROUPS];
 	struct rt_exec_target t = { .id = o->id, .on_started = write_exec_pid };
 	pid_t pid = -1;
 	int r = -1;
 
+	job_init(&j);
 	if (!c)
 		return rt_fail(err, ENOMEM, "state");
 	if (check_preserved(o->preserve_fds, err) < 0 ||
@@ -416,7 +483,8 @@ int rt_oci_exec(const struct rt_oci_options *o, struct rt_err *err)
 		goto out;
 	}
 	drop_unreachable_ambient(&j.plan->lockdown.caps);
-	if (job_check(&j, err) < 0)
+	/* The same completion as create's: the policy sees the same plan (symlinks resolved). */
+	if (complete_plan(&j, err) < 0 || job_check(&j, err) < 0)
 		goto out;
 	for (unsigned i = 0; i < c->st.n_cgroups; i++)
 		dirs[i] = c->st.cgroups[i];

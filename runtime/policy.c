@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -213,6 +214,16 @@ int rt_policy_bind(struct rt_options *opts, struct rt_policy *p, struct rt_err *
 	struct ent_request *req = &opts->req;
 
 	memset(p, 0, sizeof(*p));
+	/*
+	 * What the container could set itself: a limit up to our own hard limit widens nothing.
+	 * Read now, a host fact, before anything (OCI's lower_rlimits) raises our own limits.
+	 */
+	for (int res = 0; res < ENT_MAX_RLIMITS && res < RLIM_NLIMITS; res++) {
+		struct rlimit have;
+
+		if (getrlimit(res, &have) == 0)
+			p->facts.rlimit_hard[res] = have.rlim_max;
+	}
 	p->path = policy_path(opts);
 	if (!p->path) {
 		if (!req->profile_dir)
@@ -262,6 +273,26 @@ void rt_policy_release(struct rt_policy *p)
 	p->pol = NULL;
 }
 
+/*
+ * The numbers of an allowed plan's device nodes (host.devices.allow=/dev/kvm names a path):
+ * read from the host's nodes, so that the policy compares devices by type, major and minor
+ * (an OCI config may mknod any numbers at any path).
+ */
+static void fill_device_numbers(struct ent_plan *plan)
+{
+	for (unsigned i = 0; i < plan->rootfs.n_devices; i++) {
+		struct rootfs_device *d = &plan->rootfs.devices[i];
+		struct stat st;
+
+		if (d->mknod || d->type || stat(d->path, &st) < 0 ||
+		    !(S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)))
+			continue;
+		d->type = S_ISCHR(st.st_mode) ? 'c' : 'b';
+		d->major = major(st.st_rdev);
+		d->minor = minor(st.st_rdev);
+	}
+}
+
 /* Compile one allowed item (the entitlements ents[0..n)) into a new plan in a. */
 static int compile_allowed(struct rt_options *opts, const char *const *ents, unsigned n,
                            const char *const *from, struct ent_allowed *a, struct rt_err *err)
@@ -282,6 +313,7 @@ static int compile_allowed(struct rt_options *opts, const char *const *ents, uns
 	req->host = opts->req.host;
 	if (ent_compile(req, plan, err) < 0)
 		goto out;
+	fill_device_numbers(plan);
 	a->plans[a->n++] = steal_ptr(&plan);
 	r = 0;
 out:
@@ -335,13 +367,6 @@ int rt_policy_check(struct rt_options *opts, struct rt_policy *p, const struct e
 		rt_system_dir_of(request->rootfs.root, request->rootfs.root_dev,
 		                 request->rootfs.root_ino, p->facts.rootfs_system,
 		                 sizeof(p->facts.rootfs_system));
-	/* What the container could set itself: a limit up to our own hard limit widens nothing. */
-	for (int res = 0; res < ENT_MAX_RLIMITS && res < RLIM_NLIMITS; res++) {
-		struct rlimit have;
-
-		if (getrlimit(res, &have) == 0)
-			p->facts.rlimit_hard[res] = have.rlim_max;
-	}
 	if (!p->pol) {
 		ent_policy_check(request, NULL, &p->facts, verdict);
 		return 0;

@@ -35,7 +35,7 @@ int rt_profiles_expand(struct rt_options *opts, const char *dir, struct ent_requ
 struct rt_policy {
 	const char *path;       /* --policy FILE, else /etc/ent-run/policy when it exists; NULL */
 	struct ent_policy *pol; /* read from path (NULL without a policy) */
-	struct ent_request_facts facts;
+	struct ent_request_facts facts; /* our own hard rlimits: read by rt_policy_bind() */
 };
 
 /*

@@ -29,7 +29,8 @@ oci_status() { "$ENT_RUN" --root "$STATE" state "$1" 2>/dev/null | python3 -c \
 # A runc-style config (no user namespace: container root is host root, as podman's and
 # containerd's are) for bundle $1 running the shell command $2. Options after: "caps=A,B",
 # "userns", "annotation=K=V", "rlimit=TYPE:SOFT:HARD", "paths=SPEC.json",
-# "memory=JSON" (linux.resources.memory).
+# "memory=JSON" (linux.resources.memory), "mount=JSON" (one more mount), "nspath=TYPE=PATH"
+# (join that namespace), "set=A.B=JSON" (the field A.B of the config, made on the way).
 cat >"$T_TMP/mkconfig.py" <<'EOF'
 import json, os, sys
 bundle, cmd, opts = sys.argv[1], sys.argv[2], sys.argv[3:]
@@ -63,6 +64,20 @@ for o in opts:
         c["linux"]["maskedPaths"] = spec["maskedPaths"]
         c["linux"]["readonlyPaths"] = spec["readonlyPaths"]
         c["linux"]["namespaces"].append({"type": "cgroup"})
+    elif o.startswith("mount="):
+        c["mounts"].append(json.loads(o[6:]))
+    elif o.startswith("set="):
+        k, v = o[4:].split("=", 1)
+        *path, last = k.split(".")
+        d = c
+        for p in path:
+            d = d.setdefault(p, {})
+        d[last] = json.loads(v)
+    elif o.startswith("nspath="):
+        t, path = o[7:].split("=", 1)
+        for n in c["linux"]["namespaces"]:
+            if n["type"] == t:
+                n["path"] = path
     elif o.startswith("memory="):
         c["linux"]["resources"]["memory"] = json.loads(o[7:])
     elif o.startswith("rlimit="):
@@ -285,6 +300,82 @@ mkbundle "$T_TMP/b5" 'exit 0' paths="$T_TMP/spec.json"
 run_status "policy: the same config without it runs" 0 \
 	--root "$STATE" --policy "$POLICY" create --bundle "$T_TMP/b5" c5
 oci delete --force c5
+
+# Attacks on the policy (docs/SECURITY.md, OCI mode): each config is refused before anything
+# runs, naming what it asked for. The policy allows host-userns and a volume; the configs are
+# otherwise as tight as the defaults, so only the attack is refused.
+printf 'allow host-userns\nallow seccomp unconfined\nallow volume %s\n' "$SHARED" >"$POLICY"
+mkdir -p "$SHARED/vol" "$T_TMP/other"
+ln -sfn / "$SHARED/vol/link"
+# refused NAME PATTERN OPTION...: a config (mkbundle options) refused with PATTERN; it did not run.
+refused() {
+	name=$1 pattern=$2
+	shift 2
+	rm -f "$SHARED/ran"
+	mkbundle "$T_TMP/ba" 'echo x >/shared/ran' paths="$T_TMP/spec.json" "$@"
+	run_fails "policy: $name" 125 "$pattern" --root "$STATE" --policy "$POLICY" create \
+		--bundle "$T_TMP/ba" ca
+	check "$name: nothing ran, nothing is left" \
+		sh -c "[ ! -e '$SHARED/ran' ] && [ ! -e '$STATE/ca' ]"
+	[ ! -e "$STATE/ca" ] || oci delete --force ca
+}
+mkbundle "$T_TMP/ba" 'echo x >/shared/ran' paths="$T_TMP/spec.json" \
+	mount='{"destination": "/v", "type": "bind", "source": "'"$SHARED/vol"'", "options": ["rbind"]}'
+run_status "policy: a bind below an allowed volume runs" 0 \
+	--root "$STATE" --policy "$POLICY" create --bundle "$T_TMP/ba" ca
+oci start ca
+wait_until test -e "$SHARED/ran"
+check "policy: ... and ran" test -e "$SHARED/ran"
+oci delete --force ca
+refused "a bind source with .. is resolved first (volume check)" \
+	"volume $T_TMP/other \(from mounts\[3\]\) is not allowed" \
+	mount='{"destination": "/x", "type": "bind", "source": "'"$SHARED/vol/../../other"'", "options": ["rbind"]}'
+refused "a bind source through a symlink is resolved first (volume check)" \
+	"volume /etc \(from mounts\[3\]\) is not allowed" \
+	mount='{"destination": "/x", "type": "bind", "source": "'"$SHARED/vol/link/etc"'", "options": ["rbind"]}'
+IDMAP='[{"containerID": 0, "hostID": 0, "size": 65536}]'
+refused "a config's own id mappings are a grant (id-mappings), host uid 0 included" \
+	'id-mappings \(linux.uidMappings 0:0:65536: host uids 0-65535\)' \
+	userns set=linux.uidMappings="$IDMAP" set=linux.gidMappings="$IDMAP"
+refused "a block device's filesystem is not a mount a policy allows" \
+	'mount ext4 /dev/vda on /x \(a filesystem type\) \(from mounts\[3\]\) is not allowed' \
+	mount='{"destination": "/x", "type": "ext4", "source": "/dev/vda"}'
+refused "overlay (host directories as layers) is not a mount a policy allows" \
+	'mount overlay overlay on /x \(a filesystem type\)' \
+	mount='{"destination": "/x", "type": "overlay", "source": "overlay", "options": ["lowerdir='"$T_TMP/other"':/etc"]}'
+refused "a second proc (past the masks of /proc) is refused" \
+	'mount proc proc on /p \(elsewhere than its place\)' \
+	mount='{"destination": "/p", "type": "proc", "source": "proc"}'
+refused "a seccomp filter that logs what it does not name allows it" \
+	'every syscall the filter does not name \(defaultAction SCMP_ACT_LOG\)' \
+	set=linux.seccomp='{"defaultAction": "SCMP_ACT_LOG"}'
+refused "a device is its numbers, not its path (fuse at /dev/full)" \
+	'device c 10:229 at /dev/full, device rule allow c 10:229 rwm \(from linux.devices\[0\]\) are not allowed' \
+	set=linux.devices='[{"path": "/dev/full", "type": "c", "major": 10, "minor": 229}]'
+refused "a device cgroup rule that allows a host disk is a grant" \
+	'device rule allow b 254:0 rwm \(from linux.resources.devices\[1\]\) is not allowed' \
+	set=linux.resources.devices='[{"allow": false, "access": "rwm"}, {"allow": true, "type": "b", "major": 254, "minor": 0, "access": "rwm"}]'
+unshare -n sleep 60 &
+NETNS=$!
+wait_until test "$(readlink /proc/$NETNS/ns/net)" != "$(readlink /proc/self/ns/net)"
+refused "joining another process's network namespace is a grant (join-namespace)" \
+	"join-namespace /proc/$NETNS/ns/net \(from linux.namespaces\) is not allowed" \
+	nspath=network=/proc/$NETNS/ns/net
+refused "a namespace path of another kind is refused, checked on the descriptor joined" \
+	"/proc/$NETNS/ns/ipc is not a network namespace" nspath=network=/proc/$NETNS/ns/ipc
+printf 'allow join-namespace /proc\n' >>"$POLICY"
+mkbundle "$T_TMP/ba" 'readlink /proc/self/ns/net >/shared/netns' paths="$T_TMP/spec.json" \
+	nspath=network=/proc/$NETNS/ns/net
+run_status "policy: allow join-namespace: the namespace is joined" 0 \
+	--root "$STATE" --policy "$POLICY" create --bundle "$T_TMP/ba" ca
+oci start ca
+wait_until test -s "$SHARED/netns"
+check "policy: allow join-namespace: the container is in that network namespace" \
+	test "$(cat "$SHARED/netns" 2>/dev/null)" = "$(readlink /proc/$NETNS/ns/net)"
+oci delete --force ca
+kill "$NETNS"
+wait "$NETNS" 2>/dev/null
+
 printf 'allow volume %s\n' "$SHARED" >"$POLICY"
 mkbundle "$T_TMP/b6" 'cat /proc/self/uid_map >/shared/uidmap; grep CapEff /proc/self/status >>/shared/uidmap' \
 	caps=CAP_SYS_ADMIN annotation=run.ent.entitlements=network.access=confined
@@ -347,6 +438,20 @@ check "... and our mount table is as it was" test "$(wc -l </proc/self/mountinfo
 oci delete --force c11
 kill "$HOLDER"
 wait "$HOLDER" 2>/dev/null
+
+# Nothing json-c would let through is taken silently (L1 of the OCI review), and a cgroup has
+# one spelling (L2): refused before anything is made.
+mkbundle "$T_TMP/b12" 'exit 0'
+sed -i 's/"hostname": "oci"/"hostname": "oci", "hostname": "other"/' "$T_TMP/b12/config.json"
+run_fails "config.json: a duplicate key is refused, naming it" 125 \
+	'config.json: line [0-9]+, column [0-9]+: hostname: duplicate key' \
+	--root "$STATE" create --bundle "$T_TMP/b12" c12
+mkbundle "$T_TMP/b12" 'exit 0' set=linux.cgroupsPath='"/entpol-l2/b//"'
+run_fails "linux.cgroupsPath: an empty component is refused, naming the path" 125 \
+	"linux.cgroupsPath: '/entpol-l2/b//' has an empty or '.' component" \
+	--root "$STATE" create --bundle "$T_TMP/b12" c12
+check "linux.cgroupsPath refused: no cgroup was made" \
+	sh -c "! ls -d /sys/fs/cgroup/*/entpol-l2 2>/dev/null && [ ! -e '$STATE/c12' ]"
 
 # A relative --root is the working directory's, as runc's.
 mkbundle "$T_TMP/b10" 'exit 0'

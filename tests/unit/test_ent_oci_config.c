@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 
 #include <cmocka.h>
+#include <json-c/json.h>
 
 #include "entitlements/ent.h"
 #include "entitlements/oci.h"
@@ -70,12 +71,43 @@ static struct ent_plan *compile(const char *text, char *msg)
 	return compile_in(&in, msg);
 }
 
-/* base_head + linux extra + "}" + top-level extra + "}" */
-static char *config(const char *linux_extra, const char *top_extra)
+/* Members ",\"k\":v,..." set in obj (replacing base_head's: a config has no duplicate key). */
+static void merge(struct json_object *obj, const char *members)
 {
+	struct json_object *more;
 	char *text = NULL;
 
-	assert_true(asprintf(&text, "%s%s}%s}", base_head, linux_extra, top_extra) > 0);
+	if (!members[0])
+		return;
+	assert_true(asprintf(&text, "{%s}", members + (members[0] == ',')) > 0);
+	more = json_tokener_parse(text);
+	if (!more)
+		fail_msg("not JSON members: %s", members);
+	json_object_object_foreach(more, key, val)
+	{
+		json_object_object_add(obj, key, json_object_get(val));
+	}
+	json_object_put(more);
+	free(text);
+}
+
+/* base_head with the linux extra members in "linux", and the top-level extra at the top. */
+static char *config(const char *linux_extra, const char *top_extra)
+{
+	struct json_object *doc, *lnx;
+	char *text = NULL;
+
+	assert_true(asprintf(&text, "%s}}", base_head) > 0);
+	doc = json_tokener_parse(text);
+	free(text);
+	assert_non_null(doc);
+	assert_true(json_object_object_get_ex(doc, "linux", &lnx));
+	merge(lnx, linux_extra);
+	merge(doc, top_extra);
+	text = strdup(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN |
+	                                                          JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(doc);
+	assert_non_null(text);
 	return text;
 }
 
@@ -746,6 +778,57 @@ static void test_resources(void **state)
 	                 "(slice:prefix:name); ent-run manages cgroupfs paths");
 	expect_error(",\"cgroupsPath\":\"/a/../b\"", "",
 	             SRC ": linux.cgroupsPath: '/a/../b' has a '..'");
+	/* L2 of the OCI review: one cgroup, one spelling. */
+	expect_error(",\"cgroupsPath\":\"/a/b//\"", "",
+	             SRC ": linux.cgroupsPath: '/a/b//' has an empty or '.' component");
+	expect_error(",\"cgroupsPath\":\"/./.\"", "",
+	             SRC ": linux.cgroupsPath: '/./.' has an empty or '.' component");
+	expect_error(",\"cgroupsPath\":\"a//b\"", "",
+	             SRC ": linux.cgroupsPath: 'a//b' has an empty or '.' component");
+	expect_error(",\"cgroupsPath\":\"a/..\"", "", SRC ": linux.cgroupsPath: 'a/..' has a '..'");
+}
+
+/* Compile base_head + raw + "}}" (raw may repeat a key); the message must be want. */
+static void expect_raw_error(const char *raw, const char *want)
+{
+	char *text = NULL;
+	char msg[300];
+	struct ent_plan *plan;
+
+	assert_true(asprintf(&text, "%s%s}}", base_head, raw) > 0);
+	plan = compile(text, msg);
+	if (plan)
+		fail_msg("compiled, expected: %s\n%s", want, text);
+	if (strcmp(msg, want))
+		fail_msg("got:  %s\nwant: %s", msg, want);
+	free(text);
+}
+
+/* L1 of the OCI review: nothing json-c lets through is silently taken. */
+static void test_strict_json(void **state)
+{
+	(void)state;
+	expect_raw_error(",\"namespaces\":[{\"type\":\"mount\"}]",
+	                 SRC ": line 1, column 316: linux.namespaces: duplicate key");
+	expect_raw_error(",\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\","
+	                 "\"defaultAction\":\"SCMP_ACT_ALLOW\"}",
+	                 SRC ": line 1, column 360: linux.seccomp.defaultAction: duplicate key");
+	expect_raw_error(
+	        ",\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{"
+	        "\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{"
+	        "\"index\":0,\"value\":99999999999999999999999,\"op\":\"SCMP_CMP_EQ\"}]}]}",
+	        SRC ": line 1, column 443: linux.seccomp.syscalls[0].args[0].value: "
+	            "99999999999999999999999 is not an integer from 0 to "
+	            "18446744073709551615");
+	expect_raw_error(",\"hostname\":\"a\\u0000b\"",
+	                 SRC ": line 1, column 327: linux.hostname: a string holds a NUL character "
+	                     "(\\u0000)");
+	expect_error("",
+	             ",\"mounts\":[{\"destination\":\"/v\",\"type\":\"bind\",\"source\":\"/s\","
+	             "\"options\":[\"rbind\"],\"uidMappings\":[{\"containerID\":0,\"hostID\":1,"
+	             "\"size\":1}]}]",
+	             SRC
+	             ": mounts[0]: uidMappings/gidMappings need the 'idmap' (or 'ridmap') option");
 }
 
 /* Under a node policy a config that names no limit gets the ceiling, as --pids does. */
@@ -1078,6 +1161,7 @@ static void test_id_valid(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_strict_json),
 		cmocka_unit_test(test_base),
 		cmocka_unit_test(test_process_fields),
 		cmocka_unit_test(test_process_errors),

@@ -895,10 +895,190 @@ static void test_oci_grants(void **state)
 	ent_plan_free(plan);
 }
 
+/* C2 of the OCI review: a config's own id mappings choose host ids, a grant of their own. */
+static void test_oci_idmaps(void **state)
+{
+	struct ent_plan *plan = compile(NULL, NULL, NULL, NULL);
+
+	(void)state;
+	assert_true(plan->ns.own_range);
+	assert_true(runs(plan, "", NULL)); /* ent-run's own leased block */
+	plan->ns.own_range = false;
+	plan->ns.uid_map[0] = (struct ns_idmap){ 0, 0, 65536 };
+	plan->ns.gid_map[0] = (struct ns_idmap){ 0, 0, 65536 };
+	assert_string_equal(
+	        refusal(plan, ""),
+	        "refused by P: host-userns (linux.uidMappings 0:0:65536 maps host uid 0: "
+	        "container root is host root), id-mappings (linux.uidMappings 0:0:65536: "
+	        "host uids 0-65535) (from linux.uidMappings) are not allowed; "
+	        "host-userns (linux.gidMappings 0:0:65536 maps host gid 0: container "
+	        "root is host root), id-mappings (linux.gidMappings 0:0:65536: host "
+	        "gids 0-65535) (from linux.gidMappings) are not allowed");
+	assert_false(runs(plan, "allow id-mappings\n", NULL));
+	assert_false(runs(plan, "allow host-userns\n", NULL));
+	assert_true(runs(plan, "allow id-mappings\nallow host-userns\n", NULL));
+	plan->ns.uid_map[0] = (struct ns_idmap){ 0, 200000, 65536 };
+	plan->ns.gid_map[0] = (struct ns_idmap){ 0, 200000, 65536 };
+	assert_string_equal(
+	        refusal(plan, ""),
+	        "refused by P: id-mappings (linux.uidMappings 0:200000:65536: host uids "
+	        "200000-265535) (from linux.uidMappings) is not allowed; id-mappings "
+	        "(linux.gidMappings 0:200000:65536: host gids 200000-265535) (from "
+	        "linux.gidMappings) is not allowed");
+	assert_true(runs(plan, "allow id-mappings\n", NULL));
+	/* host.devices.access=admin keeps host identity: its grant is the host's /dev. */
+	plan->rootfs.host_dev = true;
+	plan->rootfs.host_dev_why = "host.devices.access=admin";
+	assert_null(strstr(refusal(plan, ""), "id-mappings"));
+	plan->rootfs.host_dev = false;
+	/* Rootless: newuidmap (or the kernel) decides which ids the caller may map. */
+	plan->ns.use_idmap_helpers = true;
+	assert_true(runs(plan, "", NULL));
+	ent_plan_free(plan);
+}
+
+/* C3 of the OCI review: mounts that are not binds, under a policy. */
+static void test_oci_mount_types(void **state)
+{
+	/* clang-format off */
+	static const struct { const char *fstype, *source, *target, *data, *why; } bad[] = {
+		{ "ext4",    "/dev/vda", "/x",    NULL, "a filesystem type" },
+		{ "overlay", "overlay",  "/x",    "lowerdir=/etc", "a filesystem type" },
+		{ "binfmt_misc", "binfmt_misc", "/x", NULL, "a filesystem type" },
+		{ "debugfs", "debugfs",  "/x",    NULL, "a filesystem type" },
+		{ "proc",    "proc",     "/p",    NULL, "elsewhere than its place" },
+		{ "sysfs",   "sysfs",    "/s",    NULL, "elsewhere than its place" },
+		{ "tmpfs",   "/dev/vda", "/t",    "size=1m", "with a path as its source" },
+		{ "cgroup",  "cgroup",   "/c",    "cpu", "without a cgroup namespace of its own" },
+	};
+	/* clang-format on */
+	char want[ENT_ITEM_MAX + 200];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct ent_plan *plan = compile(NULL, NULL, NULL, NULL);
+		struct rootfs_mount m = { .source = bad[i].source,
+			                  .target = bad[i].target,
+			                  .fstype = bad[i].fstype,
+			                  .data = bad[i].data };
+
+		plan->ns.unshare[NS_CGROUP] = strcmp(bad[i].fstype, "cgroup") != 0;
+		assert_int_equal(ent_plan_add_mount(plan, &m, "mounts[0]", &err), 0);
+		snprintf(want, sizeof(want),
+		         "mount %s %s on %s (%s) (from mounts[0]) is not allowed; allowed: tmpfs, "
+		         "proc (at /proc), sysfs (at /sys), devpts, mqueue, cgroup, cgroup2, binds "
+		         "of volumes",
+		         bad[i].fstype, bad[i].source, bad[i].target, bad[i].why);
+		if (!strstr(refusal(plan, "allow security.access=admin\n"), want))
+			fail_msg("%s", refusal(plan, "allow security.access=admin\n"));
+		assert_false(runs(plan, "allow security.access=admin\n", NULL));
+		ent_plan_free(plan);
+	}
+	/* What ent-run's own plans mount passes (the allowed plans themselves). */
+	for (int k = 0; k < 2; k++) {
+		const char *ents[] = { k ? "host.devices.access=view" : "security.fs=read-only",
+			               NULL };
+		struct ent_plan *plan = compile(ents, NULL, NULL, NULL);
+		char policy[64];
+
+		snprintf(policy, sizeof(policy), "allow %s\n", ents[0]);
+		assert_true(runs(plan, policy, NULL));
+		ent_plan_free(plan);
+	}
+}
+
+/* H1 of the OCI review: devices by type and numbers, device rules as grants. */
+static void test_oci_device_numbers(void **state)
+{
+	struct ent_plan *plan = compile(NULL, NULL, NULL, NULL);
+	struct rootfs_spec *fs = &plan->rootfs;
+	struct cgroup_spec *cg = &plan->cgroup;
+
+	(void)state;
+	fs->devices[fs->n_devices++] = (struct rootfs_device){ .path = "/dev/full",
+		                                               .mknod = true,
+		                                               .type = 'c',
+		                                               .major = 1,
+		                                               .minor = 7,
+		                                               .why = "linux.devices[0]" };
+	cg->devrules[cg->n_devrules++] = (struct cgroup_devrule){
+		.allow = true, .type = 'c', .major = 136, .minor = -1, .access = "rwm", .why = "d"
+	};
+	assert_true(runs(plan, "", NULL));
+	fs->devices[fs->n_devices - 1].major = 10;
+	fs->devices[fs->n_devices - 1].minor = 229;
+	assert_string_equal(refusal(plan, ""), "refused by P: device c 10:229 at /dev/full (from "
+	                                       "linux.devices[0]) is not allowed");
+	assert_true(runs(plan, "allow host.devices.access=admin\n", NULL));
+	fs->n_devices--;
+	cg->devrules[cg->n_devrules++] =
+	        (struct cgroup_devrule){ .allow = true,
+		                         .type = 'b',
+		                         .major = 254,
+		                         .minor = -1,
+		                         .access = "rwm",
+		                         .why = "linux.resources.devices[1]" };
+	assert_string_equal(refusal(plan, ""), "refused by P: device rule allow b 254:* rwm (from "
+	                                       "linux.resources.devices[1]) is not allowed");
+	assert_true(runs(plan, "allow host.devices.access=admin\n", NULL));
+	ent_plan_free(plan);
+}
+
+/* H2 of the OCI review: a namespace joined by path is a grant (allow join-namespace). */
+static void test_oci_join_namespace(void **state)
+{
+	struct ent_plan *plan = compile(NULL, NULL, NULL, NULL);
+
+	(void)state;
+	plan->ns.path[NS_NET] = "/proc/4242/ns/net";
+	plan->ns.why[NS_NET] = "linux.namespaces";
+	assert_string_equal(refusal(plan, ""), "refused by P: join-namespace /proc/4242/ns/net "
+	                                       "(from linux.namespaces) is not allowed");
+	assert_true(runs(plan, "allow join-namespace /proc\n", NULL));
+	assert_false(runs(plan, "allow join-namespace /run/netns\n", NULL));
+	plan->ns.path[NS_NET] = "/run/netns/cni-1";
+	assert_true(runs(plan, "allow join-namespace /run/netns\n", NULL));
+	assert_false(runs(plan, "allow join-namespace /run/net\n", NULL));
+	expect_policy_error("allow join-namespace run\n",
+	                    "policy /etc/ent-run/policy:1: 'allow join-namespace' needs a plain "
+	                    "absolute path, got 'run'");
+	ent_plan_free(plan);
+}
+
+/* H3 of the OCI review: actions that let the call run count as allowing it. */
+static void test_oci_seccomp_let_through(void **state)
+{
+	static const unsigned actions[] = { LOCKDOWN_LOG, LOCKDOWN_TRACE };
+	struct ent_plan *plan = compile(NULL, NULL, NULL, NULL);
+	struct lockdown_rule *rule;
+
+	(void)state;
+	plan->lockdown.seccomp_why = "linux.seccomp";
+	plan->lockdown.default_action = LOCKDOWN_LOG;
+	assert_string_equal(refusal(plan, ""),
+	                    "refused by P: every syscall the filter does not name (defaultAction "
+	                    "SCMP_ACT_LOG) (from linux.seccomp) is not allowed");
+	plan->lockdown.default_action = LOCKDOWN_ERRNO;
+	rule = ent_lockdown_add_rule(&plan->lockdown, &err);
+	assert_non_null(rule);
+	*rule = (struct lockdown_rule){ .syscall = "unshare", .why = "linux.seccomp.syscalls[0]" };
+	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
+		plan->lockdown.rules[plan->lockdown.n_rules - 1].action = (uint8_t)actions[i];
+		assert_string_equal(refusal(plan, ""), "refused by P: syscall unshare (from "
+		                                       "linux.seccomp.syscalls[0]) is not allowed");
+	}
+	ent_plan_free(plan);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_oci_grants),
+		cmocka_unit_test(test_oci_idmaps),
+		cmocka_unit_test(test_oci_mount_types),
+		cmocka_unit_test(test_oci_join_namespace),
+		cmocka_unit_test(test_oci_device_numbers),
+		cmocka_unit_test(test_oci_seccomp_let_through),
 		cmocka_unit_test(test_model_table),
 		cmocka_unit_test(test_profile_of_allowed_entitlements),
 		cmocka_unit_test(test_union_of_allowed_requests),
