@@ -44,8 +44,15 @@ static int bind_device(int root_fd, const struct rootfs_device *dev, struct rt_e
 	struct rootfs_bind_req req = {
 		.source = dev->path,
 		.target = dev->path, /* same path inside as on the host */
-		/* A device node is read and written, never executed or set-uid. */
-		.flags = MS_NOSUID | MS_NOEXEC,
+		/*
+		 * A device node is read and written, never executed or set-uid: a node passed in
+		 * (listed in the spec) says so with nosuid and noexec. The minimal /dev's six nodes
+		 * skip that remount, a mount call each per start: execve(2) refuses anything but a
+		 * regular file whatever the flags, set-id bits act only through execve, and what
+		 * noexec would still forbid (an executable mapping of /dev/zero) anonymous memory
+		 * allows anyway. They keep the flags of the host's /dev mount.
+		 */
+		.flags = strcmp(dev->why, "default") ? MS_NOSUID | MS_NOEXEC : 0,
 		.create_file = true,
 		.what = "device",
 	};
