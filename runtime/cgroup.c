@@ -332,7 +332,8 @@ static int create_one(struct rt_cgroup *cg, unsigned i, const char *name, struct
 	if (snprintf(path, sizeof(path), "%s/%s", parent,
 	             strrchr(name, '/') ? strrchr(name, '/') + 1 : name) >= (int)sizeof(path))
 		return rt_fail(err, ENAMETOOLONG, "cgroup: %s/%s", parent, name);
-	if (make_dir(path, err) < 0)
+	if ((cg->spec.path && cg->name[0] && cgroup_register_dir(cg->name, path, err) < 0) ||
+	    make_dir(path, err) < 0)
 		return -1;
 	memcpy(cg->dir[i], path, sizeof(path));
 	if (!h->v2 && strstr(h->opts, "cpuset") && cgroup_v1_init_cpuset(parent, path, err) < 0)
@@ -360,13 +361,19 @@ int cgroup_create_at(const struct cgroup_layout *layout, const struct cgroup_spe
 	if (resolve_devrules(&cg->spec, err) < 0)
 		goto fail;
 	/*
-	 * Recorded before anything is made: a kill in between leaves nothing unrecorded. Not an
-	 * OCI container's (spec->path): it outlives us, and its delete removes its cgroups.
+	 * Recorded before anything is made: a kill in between leaves nothing unrecorded. An OCI
+	 * container's (spec->path) too, each directory just before its mkdir, until its state is
+	 * saved: from then it outlives us, and its delete removes them (cgroup_forget).
 	 */
-	if (geteuid() == 0 && !spec->path &&
-	    cgroup_register(name, layout, cgroup_wanted(&cg->spec), err) < 0)
-		goto fail;
-	snprintf(cg->name, sizeof(cg->name), "%s", geteuid() == 0 && !spec->path ? name : "");
+	if (geteuid() == 0) {
+		snprintf(cg->name, sizeof(cg->name), "%s%s", spec->path ? CGROUP_OCI_RECORD : "",
+		         name);
+		if (cgroup_register(cg->name, spec->path ? NULL : layout, cgroup_wanted(&cg->spec),
+		                    err) < 0) {
+			cg->name[0] = '\0';
+			goto fail;
+		}
+	}
 	for (unsigned i = 0; i < layout->n; i++) {
 		if (create_one(cg, i, spec->path ? spec->path : name, err) < 0)
 			goto fail;
@@ -536,6 +543,8 @@ unsigned cgroup_count(const struct rt_cgroup *cg)
 
 void cgroup_forget(struct rt_cgroup *cg)
 {
+	if (cg && cg->name[0])
+		cgroup_unregister(cg->name);
 	free(cg);
 }
 

@@ -93,8 +93,8 @@ struct rt_cgroup; /* opaque: the directories we created, and the device program 
  * /run/ent-run/cgroups whose owner is gone: see cgroup_stale.c). Then, when spec wants a
  * cgroup (cgroup_wanted), remove the leftovers below our own cgroup in each hierarchy in use,
  * create name ("ent-run-<our pid>") there, and write spec's limits and device rules into it.
- * With spec->path (OCI cgroupsPath) that path is created instead, in every hierarchy, and not
- * registered (the container outlives us; OCI delete removes it): an absolute one from the
+ * With spec->path (OCI cgroupsPath) that path is created instead, in every hierarchy, and
+ * registered until cgroup_forget (then the container's state owns it): an absolute one from the
  * hierarchy's root, a relative one below our own cgroup, with the directories on the way
  * (which stay, as with runc). A host path in a device rule is stat()ed for its type and
  * major:minor. Fail closed: a controller that an explicit limit, the report (--stats) or
@@ -140,8 +140,9 @@ const char *cgroup_dir(const struct rt_cgroup *cg, unsigned i);
 unsigned cgroup_count(const struct rt_cgroup *cg);
 
 /*
- * Free cg without removing anything: the cgroups outlive this process (OCI create; a later
- * delete removes them by their directories with cgroup_remove_dirs).
+ * Free cg without removing anything, and forget its record (cgroup_register): the cgroups
+ * outlive this process (OCI create, once the state that lists them is saved; a later delete
+ * removes them by their directories with cgroup_remove_dirs).
  */
 void cgroup_forget(struct rt_cgroup *cg);
 
@@ -197,14 +198,22 @@ void cgroup_stats_parse_io_stat(const char *text, uint64_t *read, uint64_t *writ
  */
 void cgroup_collect_stale(const char *dir);
 
+/* The record of an OCI create's cgroups: CGROUP_OCI_RECORD "ent-run-PID". */
+#define CGROUP_OCI_RECORD "oci-"
+
 /*
  * As root, before creating them: record where run name's cgroups go (our own cgroup in each
  * hierarchy of layout with a controller in wanted; the cgroup is OWN/NAME) in
  * /run/ent-run/cgroups/NAME with our pid and start time, so that any later start collects them
- * if we are killed (cgroup_collect_registered). Returns 0 or -1 with err.
+ * if we are killed (cgroup_collect_registered). layout NULL (an OCI create's record, name
+ * starting with CGROUP_OCI_RECORD): no directory yet, cgroup_register_dir adds each. Returns 0
+ * or -1 with err.
  */
 int cgroup_register(const char *name, const struct cgroup_layout *layout, unsigned wanted,
                     struct rt_err *err);
+
+/* Append the cgroup directory dir to the OCI record name, before its mkdir. 0 or -1 with err. */
+int cgroup_register_dir(const char *name, const char *dir, struct rt_err *err);
 
 /* Forget run name's record (its directories are gone). */
 void cgroup_unregister(const char *name);

@@ -5,9 +5,13 @@
  * empty cgroup directories stay. Two ways find them:
  *
  *   /run/ent-run/cgroups/ent-run-PID   written by each run (as root) that creates cgroups: its
- *                                      pid and start time, then one cgroup directory per line.
- *                                      Any start reads this directory (empty, when nothing was
- *                                      killed) and removes what dead owners left.
+ *                                      pid and start time, then the directory each cgroup
+ *                                      ent-run-PID is made in, one per line. Any start reads
+ *                                      this directory (empty, when nothing was killed) and
+ *                                      removes what dead owners left.
+ *   /run/ent-run/cgroups/oci-ent-run-PID   the same for an OCI create until the container's
+ *                                      state is saved, listing the cgroups themselves (at
+ *                                      linux.cgroupsPath), each added just before its mkdir.
  *   ent-run-PID below our own cgroup   a run that creates a cgroup in a hierarchy also removes
  *                                      the leftovers next to it (rootless runs, older runs).
  *
@@ -76,7 +80,7 @@ int cgroup_register(const char *name, const struct cgroup_layout *layout, unsign
                     struct rt_err *err)
 {
 	char own[ENT_PATH_MAX];
-	char path[sizeof(REGISTRY) + 64], owner[64];
+	char path[sizeof(REGISTRY) + 64], tmp[sizeof(REGISTRY) + 64], owner[64];
 	FILE *f;
 	int ok;
 
@@ -85,21 +89,39 @@ int cgroup_register(const char *name, const struct cgroup_layout *layout, unsign
 	if (mkdir(REGISTRY, 0755) < 0 && errno != EEXIST)
 		return rt_fail(err, errno, "cgroup: create %s", REGISTRY);
 	snprintf(path, sizeof(path), "%s/%s", REGISTRY, name);
+	/*
+	 * Written under a name no collector reads (a dot first), then renamed: a start collecting
+	 * at the same time must never see a record without its owner line, and remove it.
+	 */
+	snprintf(tmp, sizeof(tmp), "%s/.%s", REGISTRY, name);
 	rt_trace("cgroup", "record the cgroups in %s", path);
-	f = fopen(path, "we");
+	f = fopen(tmp, "we");
 	if (!f)
-		return rt_fail(err, errno, "cgroup: write %s", path);
+		return rt_fail(err, errno, "cgroup: write %s", tmp);
 	proc_owner_line(owner, sizeof(owner));
 	fputs(owner, f);
-	for (unsigned i = 0; i < layout->n; i++) {
+	for (unsigned i = 0; layout && i < layout->n; i++) {
 		if (layout->h[i].controllers & wanted)
 			fprintf(f, "%s\n", cgroup_own_dir(&layout->h[i], own, sizeof(own)));
 	}
 	ok = !ferror(f);
-	if (fclose(f) != 0 || !ok) {
-		unlink(path);
+	if (fclose(f) != 0 || !ok || rename(tmp, path) < 0) {
+		unlink(tmp);
 		return rt_fail(err, EIO, "cgroup: write %s", path);
 	}
+	return 0;
+}
+
+int cgroup_register_dir(const char *name, const char *dir, struct rt_err *err)
+{
+	char path[sizeof(REGISTRY) + 64], line[ENT_PATH_MAX + 2];
+	_cleanup_close_ int fd = -1;
+	int len = snprintf(line, sizeof(line), "%s\n", dir);
+
+	snprintf(path, sizeof(path), "%s/%s", REGISTRY, name);
+	fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || len >= (int)sizeof(line) || write(fd, line, (size_t)len) != len)
+		return rt_fail(err, errno ? errno : EIO, "cgroup: record %s in %s", dir, path);
 	return 0;
 }
 
@@ -117,6 +139,7 @@ static bool collect_record(int dir_fd, const char *name)
 	_cleanup_close_ int fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	char text[CGROUP_MAX_HIER * (ENT_PATH_MAX / 8) + 64], line[ENT_PATH_MAX];
 	const char *p = text;
+	bool whole = !strncmp(name, CGROUP_OCI_RECORD, strlen(CGROUP_OCI_RECORD));
 	bool all_gone = true;
 	ssize_t n;
 
@@ -128,7 +151,10 @@ static bool collect_record(int dir_fd, const char *name)
 	while (next_line(&p, line, sizeof(line)) > 0) {
 		char dir[ENT_PATH_MAX + 40], procs[16];
 
-		snprintf(dir, sizeof(dir), "%s/%s", line, name);
+		if (whole)
+			snprintf(dir, sizeof(dir), "%s", line);
+		else
+			snprintf(dir, sizeof(dir), "%s/%s", line, name);
 		if (cgroup_read(dir, "cgroup.procs", procs, sizeof(procs)) > 0) {
 			all_gone = false; /* a process is inside: not ours to remove */
 			continue;
@@ -146,7 +172,8 @@ void cgroup_collect_registered(void)
 	struct dirent *e;
 
 	while (d && (e = readdir(d))) {
-		if (strncmp(e->d_name, "ent-run-", 8))
+		if (strncmp(e->d_name, "ent-run-", 8) &&
+		    strncmp(e->d_name, CGROUP_OCI_RECORD "ent-run-", strlen(CGROUP_OCI_RECORD) + 8))
 			continue;
 		if (collect_record(dirfd(d), e->d_name))
 			unlinkat(dirfd(d), e->d_name, 0);

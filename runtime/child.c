@@ -362,10 +362,27 @@ static __attribute__((noreturn)) void fail_to_start(const struct rt_hold *hold,
 }
 
 /*
- * OCI create: the container is built and the workload locked down; tell the parent (which
- * then leaves: no parent-death signal from here on) and wait for `ent-run start`, which writes
- * one byte into the FIFO hold->fd reads (runc's exec.fifo). Then the startContainer hooks,
- * inside the container as the process is (runtime-spec runtime.md), and execve.
+ * SYNC 4: block until the parent has saved the container's state and hands the process over
+ * (SYNC_HANDOVER). EOF, or anything else, means the parent died or gave up first: nobody
+ * would know of this process, so it leaves. read(2), not recvmsg: the filter is loaded.
+ */
+static bool wait_handover(int sync_fd)
+{
+	struct sync_msg msg;
+	ssize_t n;
+
+	do
+		n = read(sync_fd, &msg, sizeof(msg));
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)sizeof(msg) && msg.type == SYNC_HANDOVER;
+}
+
+/*
+ * OCI create: the container is built and the workload locked down; tell the parent, wait
+ * until it has saved the state (SYNC 4: until then we leave when it dies, on the channel's
+ * EOF), and wait for `ent-run start`, which writes one byte into the FIFO hold->fd reads (runc's
+ * exec.fifo). Then the startContainer hooks, inside the container as the process is
+ * (runtime-spec runtime.md), and execve.
  */
 static __attribute__((noreturn)) void hold_and_exec(const struct ent_plan *plan, int sync_fd,
                                                     const struct rt_hold *hold)
@@ -377,11 +394,15 @@ static __attribute__((noreturn)) void hold_and_exec(const struct ent_plan *plan,
 	if (find_command(plan, path, sizeof(path), &err) < 0)
 		fail_to_parent(sync_fd, SYNC_EXEC_FAILED, &err,
 		               err.errnum == ENOENT ? RT_EXIT_NOT_FOUND : RT_EXIT_CANNOT_EXEC);
+	/*
+	 * From here the channel alone binds us to the parent: its death signal would race with
+	 * the handover (the parent may leave before we could clear it).
+	 */
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
-	if (parent_gone(sync_fd))
-		_exit(RT_EXIT_FAILED);
 	rt_log_set_sink(NULL, NULL);
 	rt_sync_send(sync_fd, SYNC_CREATED, NULL);
+	if (!wait_handover(sync_fd)) /* SYNC 4 */
+		_exit(RT_EXIT_FAILED);
 	close(sync_fd);
 	do
 		n = read(hold->fd, &byte, 1);
@@ -406,6 +427,10 @@ void rt_child_main(const struct ent_plan *plan, const struct lockdown_filter *fi
 	/* Never outlive ent-run: if it dies, even of SIGKILL, we get SIGKILL (and with us, as
 	 * PID 1, every process of the container). */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* OCI create: the state directory's lock is the creator's alone (flock(2) locks go with
+	 * every copy of the descriptor): a copy here would keep it if the creator were killed. */
+	if (hold && hold->lock_fd >= 0)
+		close(hold->lock_fd);
 	rt_log_set_role("child");
 	rt_log_set_sink(trace_to_parent, &sync_fd);
 	if (child_setup(plan, sync_fd, hold, &err) < 0)

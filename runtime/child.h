@@ -15,6 +15,8 @@
 struct rt_hold {
 	int fd;        /* the FIFO it waits on for start's byte (runc's exec.fifo) */
 	int report_fd; /* the FIFO it tells start on: a line when the start failed, EOF at execve */
+	int lock_fd;   /* the creator's locked state directory: the process closes its copy first
+	                  thing, or the lock would outlive a killed creator (-1: none) */
 	struct rt_hook_state *hooks; /* the state of its hooks (NULL: none); st->pid is filled
 	                                in at SYNC_GO */
 };
@@ -26,10 +28,11 @@ struct rt_hold {
  * Errors travel to the parent over sync_fd; the child never prints.
  *
  * OCI create (hold not NULL): no fork and no init of ours. The child runs the createContainer
- * hooks before pivot_root, locks itself down, finds the command, sends SYNC_CREATED, and waits
- * for one byte on hold->fd (written by `ent-run start`), as runc's exec.fifo does; then it runs
- * the startContainer hooks and execs, telling start on hold->report_fd what failed (EOF: the
- * execve succeeded). It outlives the parent. hold NULL: run.
+ * hooks before pivot_root, locks itself down, finds the command, sends SYNC_CREATED, waits for
+ * SYNC_HANDOVER (it leaves if the parent dies first: a killed create leaves no process), and
+ * waits for one byte on hold->fd (written by `ent-run start`), as runc's exec.fifo does; then
+ * it runs the startContainer hooks and execs, telling start on hold->report_fd what failed
+ * (EOF: the execve succeeded). Once handed over it outlives the parent. hold NULL: run.
  */
 __attribute__((noreturn)) void rt_child_main(const struct ent_plan *plan,
                                              const struct lockdown_filter *filter, int sync_fd,

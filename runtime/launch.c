@@ -671,7 +671,7 @@ int rt_launch_create(struct ent_plan *plan, const struct lockdown_filter *filter
 	out->cgroup = l.cgroup;
 	snprintf(out->ids_lease, sizeof(out->ids_lease), "%s", l.ids ? ns_idrange_name(l.ids) : "");
 	ns_idrange_forget(l.ids);
-	close(l.sync_fd);
+	out->sync_fd = l.sync_fd; /* SYNC 4 is the caller's, once it saved the state */
 	close(l.pidfd);
 	return 0;
 fail:
@@ -686,6 +686,22 @@ fail:
 	if (l.pidfd >= 0)
 		close(l.pidfd);
 	return -1;
+}
+
+int rt_launch_hand_over(struct rt_created *cr, bool hand_over, struct rt_err *err)
+{
+	int r = 0;
+
+	if (cr->sync_fd < 0)
+		return 0;
+	rt_trace("runtime", "%s",
+	         hand_over ? "hand the process over (SYNC_HANDOVER)"
+	                   : "close the channel: the held process leaves");
+	if (hand_over && rt_sync_send(cr->sync_fd, SYNC_HANDOVER, NULL) < 0)
+		r = rt_fail(err, errno, "runtime: hand the container's process over");
+	close(cr->sync_fd);
+	cr->sync_fd = -1;
+	return r;
 }
 
 /*

@@ -4,6 +4,7 @@
 #ifndef RT_LAUNCH_H
 #define RT_LAUNCH_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "base/err.h"
@@ -55,6 +56,7 @@ struct rt_created {
 	pid_t pid;                /* its first process, held before execve, on the host */
 	struct rt_cgroup *cgroup; /* its cgroups: cgroup_dir()s to record, then cgroup_forget() */
 	char ids_lease[32];       /* its block of host ids ("UID-GID"), "" for none */
+	int sync_fd; /* the channel its process waits on until rt_launch_hand_over (SYNC 4) */
 };
 
 /*
@@ -66,12 +68,20 @@ struct rt_created {
  * failure fails the create), createContainer and startContainer in the child
  * (runtime/child.h); hold->hooks->st->pid is the child's pid from then on. A terminal's master goes
  * to plan->proc.console_socket. No host-side network: the engine provides the network namespace.
- * Returns 0 with out filled, and the container lives on without us (its host ids now held by
- * its first process); or -1 with err and nothing left behind (a missing command included).
+ * Returns 0 with out filled (its host ids now held by its first process), the process still
+ * bound to us: it dies with us until rt_launch_hand_over; or -1 with err and nothing left
+ * behind (a missing command included).
  */
 int rt_launch_create(struct ent_plan *plan, const struct lockdown_filter *filter,
                      const struct ns_idpool *ids, struct rt_hold *hold, struct rt_created *out,
                      struct rt_err *err);
+
+/*
+ * OCI create, once the container's state is saved: tell its process to live on without us
+ * (SYNC_HANDOVER) and close our end. With hand_over false, only close it: the process leaves
+ * (a create that failed after rt_launch_create). Returns 0, or -1 with err.
+ */
+int rt_launch_hand_over(struct rt_created *cr, bool hand_over, struct rt_err *err);
 
 /* The running container an OCI exec joins, and what to do once the process runs. */
 struct rt_exec_target {

@@ -45,8 +45,11 @@ static void log_line(const char *level, const char *msg)
 	n = ent_oci_log_line(line, sizeof(line), log_to.json, level, msg, now);
 	if (n < 0)
 		return;
-	/* O_APPEND: one write(2) per line, whole, even with several writers. */
-	fd = open(log_to.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	/*
+	 * O_APPEND: one write(2) per line, whole, even with several writers. O_NOFOLLOW: a
+	 * symlink planted at the path would have us (root) append to any file.
+	 */
+	fd = open(log_to.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return;
 	if (write(fd, line, (size_t)n) < 0) {
@@ -218,6 +221,17 @@ static int oci_delete(const struct rt_oci_options *o, struct rt_container *c, st
 	enum rt_status s = rt_container_status(c);
 	const char *dirs[ENT_OCI_MAX_CGROUPS];
 
+	/*
+	 * Half-made: its create was killed before it saved the state. Its process died with it;
+	 * its cgroups are in the killed create's record, collected here; the directory goes.
+	 */
+	if (c->half_made) {
+		rt_trace("oci", "container %s has no state: its create was killed", o->id);
+		if (geteuid() == 0)
+			cgroup_collect_registered();
+		rt_container_remove(c);
+		return 0;
+	}
 	/* runtime.md: deleting a container that is not stopped is an error (and changes nothing).
 	 */
 	if (s != RT_STATUS_STOPPED && !o->force)
@@ -281,6 +295,13 @@ static int on_container(const struct rt_oci_options *o, struct rt_err *err)
 		return rt_fail(err, ENOMEM, "state");
 	if (rt_container_open(o->root, o->id, exclusive, c, err) < 0)
 		goto out;
+	if (c->half_made && o->verb != RT_OCI_DELETE) {
+		r = rt_fail(err, 0,
+		            "container %s does not exist (its create was killed: delete "
+		            "removes what is left)",
+		            o->id);
+		goto out;
+	}
 	switch (o->verb) {
 	case RT_OCI_START:
 		r = oci_start(o, c, err);

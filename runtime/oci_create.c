@@ -316,16 +316,18 @@ static void record(struct rt_container *c, const struct rt_created *cr)
 }
 
 /*
- * Launch, record, pid file: the container exists from here, or nothing does. Its hooks read
+ * Launch, record, pid file, then hand the process over: the container exists from here, or
+ * nothing does. Until the handover, the held process dies with us and its cgroups are
+ * registered for collection, so a create killed at any point leaves neither. Its hooks read
  * the state being recorded (id, bundle, created; the pid once the process exists).
  */
 static int create_container(struct oci_job *j, const struct rt_oci_options *o, const char *bundle,
                             struct rt_err *err)
 {
 	struct rt_container *c = calloc(1, sizeof(*c));
-	struct rt_created cr = { .pid = -1 };
+	struct rt_created cr = { .pid = -1, .sync_fd = -1 };
 	struct rt_hook_state hooks = { .config = j->config, .config_len = j->config_len };
-	struct rt_hold hold = { .fd = -1, .report_fd = -1 };
+	struct rt_hold hold = { .fd = -1, .report_fd = -1, .lock_fd = -1 };
 	int r = -1;
 
 	if (!c)
@@ -337,6 +339,7 @@ static int create_container(struct oci_job *j, const struct rt_oci_options *o, c
 	rt_now_rfc3339(c->st.created, sizeof(c->st.created));
 	hooks.st = &c->st;
 	hold.hooks = j->plan->hooks.n ? &hooks : NULL;
+	hold.lock_fd = c->dir_fd;
 	hold.fd = rt_container_hold_fd(c, err);
 	if (hold.fd >= 0)
 		hold.report_fd = rt_container_report_fd(c, err);
@@ -345,13 +348,15 @@ static int create_container(struct oci_job *j, const struct rt_oci_options *o, c
 		goto fail;
 	record(c, &cr);
 	if (rt_container_save(c, j->config, j->config_len, err) < 0 ||
-	    (o->pid_file && rt_write_pid_file(o->pid_file, cr.pid, err) < 0)) {
+	    (o->pid_file && rt_write_pid_file(o->pid_file, cr.pid, err) < 0) ||
+	    rt_launch_hand_over(&cr, true, err) < 0) {
+		rt_launch_hand_over(&cr, false, err);
 		rt_oci_kill_now(cr.pid, c->st.starttime);
 		cgroup_destroy(cr.cgroup);
 		ns_idrange_release_name(cr.ids_lease, cr.pid, c->st.starttime);
 		goto fail;
 	}
-	cgroup_forget(cr.cgroup);
+	cgroup_forget(cr.cgroup); /* the state owns them from here */
 	r = 0;
 	goto out;
 fail:

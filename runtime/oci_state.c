@@ -19,6 +19,8 @@
 #include "base/log.h"
 #include "base/proc.h"
 #include "base/util.h"
+#include "runtime/cgroup.h"
+#include "runtime/policy.h"
 
 #define STATE_FILE  "state.json"
 #define CONFIG_FILE "config.json"
@@ -43,6 +45,29 @@ static int make_root(const char *root, struct rt_err *err)
 	}
 }
 
+/*
+ * The state is acted on as we are (root, for engines): pids to signal, cgroups to empty and
+ * remove, hooks to run. Whoever could have written it could make us do any of that, so the
+ * root, each container's directory and its files must be ours and writable by nobody else.
+ */
+static int check_state_owner(const char *path, const struct stat *st, const char *what,
+                             struct rt_err *err)
+{
+	return rt_check_writer(what, path, st, geteuid(), "it", err);
+}
+
+/* The same for the file name of the container's directory, when it is there. */
+static int check_file_owner(int dir_fd, const char *dir, const char *name, struct rt_err *err)
+{
+	char path[ENT_PATH_MAX + ENT_OCI_ID_MAX + 16];
+	struct stat st;
+
+	if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return 0; /* missing: the callers say what that means */
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return check_state_owner(path, &st, "state", err);
+}
+
 /* Lock the directory: flock(2) on its descriptor, waiting for whoever holds it. */
 static int lock_dir(int fd, bool exclusive, const char *id, struct rt_err *err)
 {
@@ -53,9 +78,44 @@ static int lock_dir(int fd, bool exclusive, const char *id, struct rt_err *err)
 	return 0;
 }
 
+/*
+ * A directory without state.json, still linked, whose lock we hold: its create was killed
+ * before it saved the state (a create in progress holds the lock; a failed one removes the
+ * directory). Its process died with its creator; its cgroups are in the creator's record.
+ */
+static bool half_made(int dir_fd)
+{
+	struct stat st;
+
+	return fstatat(dir_fd, STATE_FILE, &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT &&
+	       fstat(dir_fd, &st) == 0 && st.st_nlink > 0;
+}
+
+/*
+ * An id in use is left alone, but a half-made one (half_made) is removed first, when its lock
+ * is free: nobody is creating it any more. true when it was removed.
+ */
+static bool collect_half_made(struct rt_container *c, int root_fd, const char *id)
+{
+	c->dir_fd = openat(root_fd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	copy_text(c->st.id, sizeof(c->st.id), id);
+	if (c->dir_fd < 0 || flock(c->dir_fd, LOCK_EX | LOCK_NB) < 0 || !half_made(c->dir_fd)) {
+		rt_container_close(c);
+		return false;
+	}
+	rt_trace("state", "%s/%s has no state: its create was killed", c->root, id);
+	if (geteuid() == 0)
+		cgroup_collect_registered();
+	rt_container_remove(c);
+	rt_container_close(c);
+	return true;
+}
+
 int rt_container_new(const char *root, const char *id, struct rt_container *c, struct rt_err *err)
 {
 	_cleanup_close_ int root_fd = -1;
+	struct stat st;
+	int r;
 
 	memset(c, 0, sizeof(*c));
 	c->dir_fd = -1;
@@ -65,8 +125,15 @@ int rt_container_new(const char *root, const char *id, struct rt_container *c, s
 	root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (root_fd < 0)
 		return rt_fail(err, errno, "state: open %s", root);
+	if (fstat(root_fd, &st) < 0)
+		return rt_fail(err, errno, "state: %s", root);
+	if (check_state_owner(root, &st, "--root", err) < 0)
+		return -1;
 	rt_trace("state", "mkdir %s/%s", root, id);
-	if (mkdirat(root_fd, id, 0711) < 0) {
+	r = mkdirat(root_fd, id, 0711);
+	if (r < 0 && errno == EEXIST && collect_half_made(c, root_fd, id))
+		r = mkdirat(root_fd, id, 0711);
+	if (r < 0) {
 		if (errno == EEXIST)
 			return rt_fail(err, 0, "container %s already exists", id);
 		return rt_fail(err, errno, "state: create %s/%s", root, id);
@@ -75,7 +142,13 @@ int rt_container_new(const char *root, const char *id, struct rt_container *c, s
 	if (c->dir_fd < 0)
 		return rt_fail(err, errno, "state: open %s/%s", root, id);
 	copy_text(c->st.id, sizeof(c->st.id), id);
-	return lock_dir(c->dir_fd, true, id, err);
+	if (lock_dir(c->dir_fd, true, id, err) < 0)
+		return -1;
+	/* Taken for half-made and removed between our mkdir and our lock: not ours any more. */
+	if (fstat(c->dir_fd, &st) < 0 || st.st_nlink == 0)
+		return rt_fail(err, 0, "container %s: its directory was removed while it was made",
+		               id);
+	return 0;
 }
 
 /* A whole file of the directory, NUL-terminated; NULL with errno. */
@@ -120,8 +193,24 @@ int rt_container_open(const char *root, const char *id, bool exclusive, struct r
 			return rt_fail(err, 0, "container %s does not exist", id);
 		return rt_fail(err, errno, "state: open %s", path);
 	}
+	if (stat(root, &st) < 0)
+		return rt_fail(err, errno, "state: %s", root);
+	if (check_state_owner(root, &st, "--root", err) < 0)
+		return -1;
+	if (fstat(c->dir_fd, &st) < 0)
+		return rt_fail(err, errno, "state: %s", path);
+	if (check_state_owner(path, &st, "state", err) < 0)
+		return -1;
 	if (lock_dir(c->dir_fd, exclusive, id, err) < 0)
 		return -1;
+	if (check_file_owner(c->dir_fd, path, STATE_FILE, err) < 0 ||
+	    check_file_owner(c->dir_fd, path, CONFIG_FILE, err) < 0)
+		return -1;
+	if (exclusive && half_made(c->dir_fd)) {
+		copy_text(c->st.id, sizeof(c->st.id), id);
+		c->half_made = true;
+		return 0;
+	}
 	/* Removed while we waited (delete), or its create failed: it is not there. */
 	state = read_at(c->dir_fd, STATE_FILE, 1 << 20, &len);
 	if (!state || fstat(c->dir_fd, &st) < 0 || st.st_nlink == 0)
@@ -298,12 +387,21 @@ void rt_container_close(struct rt_container *c)
 int rt_write_pid_file(const char *path, pid_t pid, struct rt_err *err)
 {
 	char tmp[ENT_PATH_MAX + 16], text[24];
+	_cleanup_close_ int fd = -1;
+	int len;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.ent-run", path) >= (int)sizeof(tmp))
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
 		return rt_fail(err, ENAMETOOLONG, "--pid-file %s", path);
-	snprintf(text, sizeof(text), "%d", (int)pid);
-	/* Written whole, then renamed: an engine polling for the file never reads half of it. */
-	if (write_file(tmp, text, O_CREAT | O_TRUNC) < 0 || rename(tmp, path) < 0) {
+	len = snprintf(text, sizeof(text), "%d", (int)pid);
+	/*
+	 * A new file of a name nobody could plant a symlink at (mkostemp: O_CREAT|O_EXCL), written
+	 * whole, then renamed over path, which replaces whatever is there (a symlink too) instead
+	 * of following it: an engine polling for the file never reads half of it.
+	 */
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return rt_fail(err, errno, "--pid-file %s", path);
+	if (write_all(fd, text, (size_t)len) < 0 || fchmod(fd, 0644) < 0 || rename(tmp, path) < 0) {
 		rt_fail(err, errno, "--pid-file %s", path);
 		unlink(tmp);
 		return -1;

@@ -36,18 +36,23 @@ struct rt_container {
 	struct ent_oci_state st;
 	char *config; /* config.json as saved at create (NULL before) */
 	size_t config_len;
+	bool half_made; /* no state.json: its create was killed (rt_container_open) */
 };
 
 /*
  * create: make ROOT (mode 0711, with its parents) and ROOT/ID, locked exclusively. An id in use
- * is "container ID already exists". Returns 0 or -1 with err.
+ * is "container ID already exists", unless its directory is half-made (no state.json: its
+ * create was killed before it saved one) and nobody holds its lock: then it is removed first,
+ * with the cgroups of killed creates (cgroup_collect_registered). Returns 0 or -1 with err.
  */
 int rt_container_new(const char *root, const char *id, struct rt_container *c, struct rt_err *err);
 
 /*
  * Every other verb: lock ROOT/ID (exclusive or shared; waits for a create in progress) and
  * read its state and config. An unknown id, or one whose create failed, is "container ID does
- * not exist". Returns 0 or -1 with err.
+ * not exist". A half-made one (no state.json once the lock is ours: its create was killed) is
+ * too with a shared lock; with an exclusive one, 0 with c->half_made set and c->st empty but
+ * its id (delete removes it). Returns 0 or -1 with err.
  */
 int rt_container_open(const char *root, const char *id, bool exclusive, struct rt_container *c,
                       struct rt_err *err);

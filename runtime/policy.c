@@ -22,6 +22,25 @@
 #define DEFAULT_POLICY "/etc/ent-run/policy"
 #define MAX_FILE_SIZE  (1 << 20)
 
+int rt_check_writer(const char *what, const char *path, const struct stat *st, uid_t owner,
+                    const char *refused, struct rt_err *err)
+{
+	char who[24];
+
+	if (st->st_uid == owner && !(st->st_mode & (S_IWGRP | S_IWOTH)))
+		return 0;
+	if (owner == 0)
+		snprintf(who, sizeof(who), "root");
+	else
+		snprintf(who, sizeof(who), "uid %u", (unsigned)owner);
+	rt_fail(err, 0,
+	        "%s %s is writable by others than %s (owner uid %u, mode %04o): refusing %s", what,
+	        path, who, (unsigned)st->st_uid, (unsigned)(st->st_mode & 07777), refused);
+	rt_err_hint(err, "chown %s: %s && chmod go-w %s", owner == 0 ? "root" : who + 4, path,
+	            path);
+	return -1;
+}
+
 /*
  * When we run as root, a policy or profile that another user could have written would let
  * that user grant themselves anything: the file and its directory must belong to root and be
@@ -30,31 +49,18 @@
 static int check_trusted(const char *path, const struct stat *st, const char *what,
                          struct rt_err *err)
 {
-	char dir[ENT_PATH_MAX];
+	char dir[ENT_PATH_MAX], what_dir[64];
 	struct stat dst;
 
 	if (geteuid() != 0)
 		return 0;
-	if (st->st_uid != 0 || (st->st_mode & (S_IWGRP | S_IWOTH))) {
-		rt_fail(err, 0,
-		        "%s %s is writable by others than root (owner uid %u, mode %04o): "
-		        "refusing it",
-		        what, path, (unsigned)st->st_uid, (unsigned)(st->st_mode & 07777));
-		rt_err_hint(err, "chown root: %s && chmod go-w %s", path, path);
+	if (rt_check_writer(what, path, st, 0, "it", err) < 0)
 		return -1;
-	}
 	snprintf(dir, sizeof(dir), "%s", path);
 	if (stat(dirname(dir), &dst) < 0)
 		return rt_fail(err, errno, "%s directory of %s", what, path);
-	if (dst.st_uid != 0 || (dst.st_mode & (S_IWGRP | S_IWOTH))) {
-		rt_fail(err, 0,
-		        "%s directory %s is writable by others than root (owner uid %u, "
-		        "mode %04o): refusing %s",
-		        what, dir, (unsigned)dst.st_uid, (unsigned)(dst.st_mode & 07777), path);
-		rt_err_hint(err, "chown root: %s && chmod go-w %s", dir, dir);
-		return -1;
-	}
-	return 0;
+	snprintf(what_dir, sizeof(what_dir), "%s directory", what);
+	return rt_check_writer(what_dir, dir, &dst, 0, path, err);
 }
 
 char *rt_config_read(const char *path, const char *what, size_t max, struct rt_err *err)

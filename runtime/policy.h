@@ -6,9 +6,19 @@
 #ifndef RT_POLICY_H
 #define RT_POLICY_H
 
+#include <sys/stat.h>
+
 #include "entitlements/ent.h"
 #include "entitlements/policy.h"
 #include "runtime/cli.h"
+
+/*
+ * Could anyone but owner have written path (st: its stat)? Unless owner owns it and neither
+ * its group nor others may write it, -1 with err "WHAT PATH is writable by others than root
+ * (owner uid U, mode M): refusing REFUSED" (or "than uid N") and a chown/chmod hint; else 0.
+ */
+int rt_check_writer(const char *what, const char *path, const struct stat *st, uid_t owner,
+                    const char *refused, struct rt_err *err);
 
 /*
  * Read a configuration file (policy, profile, seccomp profile) of at most max bytes into a new

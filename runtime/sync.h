@@ -31,6 +31,9 @@ struct sync_fds {
  *                             after which the child exits.
  *   SYNC 3  child -> parent   EOF: the workload's execve() succeeded and the kernel closed
  *                             the close-on-exec channel (PID 1 closed its copy at the fork).
+ *   SYNC 4  parent -> child   OCI create only, after SYNC_CREATED: SYNC_HANDOVER once the
+ *                             container's state is saved; the held process lives on without
+ *                             us from then. EOF before it (we died) makes the process leave.
  */
 enum sync_type {
 	SYNC_GO = 1,      /* parent -> child: id maps, cgroup and host-side network are ready;
@@ -43,6 +46,7 @@ enum sync_type {
 	SYNC_PID,         /* joiner -> parent (OCI exec): the new process's pid, in pid */
 	SYNC_LISTENER,    /* workload -> parent: the learning filter's seccomp listener, passed
 	                     as SCM_RIGHTS (ent-run learn) */
+	SYNC_HANDOVER,    /* parent -> child (OCI create): the state is saved, live on */
 };
 
 struct sync_msg {

@@ -30,7 +30,8 @@ oci_status() { "$ENT_RUN" --root "$STATE" state "$1" 2>/dev/null | python3 -c \
 # containerd's are) for bundle $1 running the shell command $2. Options after: "caps=A,B",
 # "userns", "annotation=K=V", "rlimit=TYPE:SOFT:HARD", "paths=SPEC.json",
 # "memory=JSON" (linux.resources.memory), "mount=JSON" (one more mount), "nspath=TYPE=PATH"
-# (join that namespace), "set=A.B=JSON" (the field A.B of the config, made on the way).
+# (join that namespace), "set=A.B=JSON" (the field A.B of the config, made on the way),
+# "cgroup=PATH" (linux.cgroupsPath).
 cat >"$T_TMP/mkconfig.py" <<'EOF'
 import json, os, sys
 bundle, cmd, opts = sys.argv[1], sys.argv[2], sys.argv[3:]
@@ -78,6 +79,8 @@ for o in opts:
         for n in c["linux"]["namespaces"]:
             if n["type"] == t:
                 n["path"] = path
+    elif o.startswith("cgroup="):
+        c["linux"]["cgroupsPath"] = o[7:]
     elif o.startswith("memory="):
         c["linux"]["resources"]["memory"] = json.loads(o[7:])
     elif o.startswith("rlimit="):
@@ -452,6 +455,87 @@ run_fails "linux.cgroupsPath: an empty component is refused, naming the path" 12
 	--root "$STATE" create --bundle "$T_TMP/b12" c12
 check "linux.cgroupsPath refused: no cgroup was made" \
 	sh -c "! ls -d /sys/fs/cgroup/*/entpol-l2 2>/dev/null && [ ! -e '$STATE/c12' ]"
+
+# ---------------------------------------------------------------- a killed create
+# SIGKILL to create at 20 points spread over its run: its id must not stay wedged (state and
+# delete --force return), after which no process, cgroup or state of it is left, and the id
+# can be created again.
+KCG=ent-run-oci-faults-$$/kf
+mkbundle "$T_TMP/bk" 'exec sleep 30' "cgroup=/$KCG"
+t0=$(date +%s%N)
+oci create --bundle "$T_TMP/bk" kf
+SPAN_US=$((($(date +%s%N) - t0) / 1000))
+oci delete --force kf
+kf_procs() { pgrep -f "create --bundle $T_TMP/bk kf\$"; }
+kf_gone() { ! kf_procs >/dev/null; }
+kf_cgroups() { ls -d /sys/fs/cgroup/$KCG /sys/fs/cgroup/*/$KCG 2>/dev/null; }
+hung= procs= cgroups= left= again=
+for k in $(seq 1 20); do
+	"$ENT_RUN" --root "$STATE" create --bundle "$T_TMP/bk" kf >/dev/null 2>&1 &
+	CPID=$!
+	sleep "$(awk "BEGIN { printf \"%.6f\", $SPAN_US * $k / 21 / 1000000 }")"
+	kill -KILL "$CPID" 2>/dev/null
+	wait "$CPID" 2>/dev/null
+	timeout 5 "$ENT_RUN" --root "$STATE" state kf >/dev/null 2>&1
+	[ $? = 124 ] && hung="$hung state@$k"
+	timeout 5 "$ENT_RUN" --root "$STATE" delete --force kf >/dev/null 2>&1
+	[ $? = 124 ] && hung="$hung delete@$k"
+	wait_until kf_gone
+	kf_procs >/dev/null && procs="$procs $k"
+	[ -e "$STATE/kf" ] && left="$left $k"
+	[ -n "$(kf_cgroups)" ] && cgroups="$cgroups $k"
+	timeout 10 "$ENT_RUN" --root "$STATE" create --bundle "$T_TMP/bk" kf >/dev/null 2>&1 || again="$again $k"
+	timeout 10 "$ENT_RUN" --root "$STATE" delete --force kf >/dev/null 2>&1
+	pkill -KILL -f "create --bundle $T_TMP/bk kf\$" 2>/dev/null # after a failure: go on clean
+done
+check "a killed create: state and delete return (hung:${hung:- none})" test -z "$hung"
+check "a killed create leaves no process (after trials:${procs:- none})" test -z "$procs"
+check "a killed create: delete removes its state directory (left after:${left:- none})" test -z "$left"
+check "a killed create leaves no cgroup (after trials:${cgroups:- none})" test -z "$cgroups"
+check "a killed create: the id can be created again (failed after:${again:- none})" test -z "$again"
+rmdir /sys/fs/cgroup/ent-run-oci-faults-$$ /sys/fs/cgroup/*/ent-run-oci-faults-$$ 2>/dev/null
+
+# ---------------------------------------------------------------- state others could write
+# The verbs act as root on what the state says: a state.json someone else wrote (owned by
+# nobody, in a --root anyone may write) is refused, and the host process it names lives on.
+EVIL=$T_TMP/evil
+mkdir -p "$EVIL/x" && chmod 0777 "$EVIL" "$EVIL/x"
+sleep 60 &
+VICTIM=$!
+python3 - "$EVIL/x/state.json" "$VICTIM" <<'EOF3'
+import json, sys
+pid = int(sys.argv[2])
+start = int(open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()[19])
+json.dump({"ociVersion": "1.2.0", "id": "x", "pid": pid, "starttime": start,
+           "bundle": "/nonexistent", "idsLease": "", "created": "2026-01-01T00:00:00Z", "cgroups": []},
+          open(sys.argv[1], "w"))
+EOF3
+chown nobody "$EVIL/x/state.json"
+run_fails "kill: a state.json others could write is refused" 125 \
+	"is writable by others than root .*refusing it" --root "$EVIL" kill x KILL
+check "kill: ... naming the --root that others can write" grep -q "ent-run: --root $EVIL is writable" "$ERR"
+run_fails "delete --force: the same refused" 125 "$EVIL.* is writable by others than root" \
+	--root "$EVIL" delete --force x
+chmod 0755 "$EVIL" "$EVIL/x"
+run_fails "kill: a state.json owned by nobody is refused" 125 \
+	"state $EVIL/x/state.json is writable by others than root \(owner uid [0-9]+" --root "$EVIL" kill x KILL
+check "the host process the planted state named still lives" kill -0 "$VICTIM"
+kill "$VICTIM"
+wait "$VICTIM" 2>/dev/null
+
+# --pid-file and --log: a symlink planted at their path (or at a temporary name next to it)
+# is not followed.
+echo precious >"$T_TMP/target"
+ln -s "$T_TMP/target" "$T_TMP/link.pid"
+ln -s "$T_TMP/target" "$T_TMP/link.pid.ent-run"
+ln -s "$T_TMP/target" "$T_TMP/link.log"
+mkbundle "$T_TMP/bl" 'exit 0'
+run_status "create with a symlink at --pid-file" 0 --root "$STATE" --log "$T_TMP/link.log" create \
+	--bundle "$T_TMP/bl" --pid-file "$T_TMP/link.pid" cl
+oci --log "$T_TMP/link.log" state nosuch
+check "the symlinks' target is unchanged" test "$(cat "$T_TMP/target")" = precious
+check "the pid file replaced the symlink" sh -c "[ ! -L '$T_TMP/link.pid' ] && grep -qx '[0-9]*' '$T_TMP/link.pid'"
+oci delete --force cl
 
 # A relative --root is the working directory's, as runc's.
 mkbundle "$T_TMP/b10" 'exit 0'
