@@ -270,6 +270,10 @@ run_suite()
 	rm -rf "$logs" "$OUT/tmp"
 	mkdir -p "$logs" "$OUT/tmp"
 	make_wrapper "$rt"
+	# The tests' stdin is an empty file of ours, never a shared node such as /dev/null: under
+	# a user namespace crun hands its stdio to the container's user (fchown), and /dev/null
+	# would stay owned by uid 1000 afterwards.
+	: >"$OUT/stdin"
 	for t in "$RT"/validation/*/*.t; do
 		name=$(basename "$t" .t)
 		case $t in */validation/util/*) continue ;; esac
@@ -277,7 +281,8 @@ run_suite()
 			continue
 		fi
 		(cd "$RT" && TMPDIR="$OUT/tmp" RUNTIME="$OUT/bin/$rt" \
-			timeout -k 10 "$TEST_TIMEOUT" "$t" >"$logs/$name.tap" 2>"$logs/$name.err")
+			timeout -k 10 "$TEST_TIMEOUT" "$t" <"$OUT/stdin" >"$logs/$name.tap" \
+				2>"$logs/$name.err")
 		rc=$?
 		echo $rc >"$logs/$name.rc"
 		echo "$rt $name $(tally "$logs/$name.tap" $rc)" | tee -a "$OUT/results"
@@ -323,6 +328,7 @@ report()
 build_suite
 cgroups_before=$(cgroup_dirs)
 mounts_before=$(mounts)
+null_before=$(stat -c %u:%g /dev/null)
 rm -f "$OUT/results"
 for rt in $RUNTIMES; do
 	echo "oci-validation: $rt"
@@ -343,6 +349,10 @@ done
 echo "$mounts_before" >"$OUT/mounts.before"
 if [ -n "$(mounts | comm -13 "$OUT/mounts.before" -)" ]; then
 	echo "oci-validation: mounts left behind: $(mounts | comm -13 "$OUT/mounts.before" - | tr '\n' ' ')" >&2
+	left=1
+fi
+if [ "$(stat -c %u:%g /dev/null)" != "$null_before" ]; then
+	echo "oci-validation: /dev/null changed owner to $(stat -c %u:%g /dev/null)" >&2
 	left=1
 fi
 report | tee "$OUT/report.txt"

@@ -70,6 +70,17 @@ host_state() {
 	echo "ip_forward $(cat /proc/sys/net/ipv4/ip_forward)"
 	nft list tables 2>&1 | sort
 	ip -o link show 2>&1 | awk -F': ' '{ print $2 }' | sort
+	find /sys/fs/cgroup -mindepth 2 -maxdepth 2 -type d 2>&1 | sort
+}
+
+# A container's veth goes with its network namespace, which the kernel tears down a few
+# milliseconds after the container ended (ent-run does not wait for it): wait for that.
+settle_veths() {
+	i=0
+	while ip -o link show 2>/dev/null | grep -q ' ent-[0-9]' && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
 }
 
 echo "== integration tests (real containers)"
@@ -77,9 +88,10 @@ ilog=$(mktemp)
 trap 'rm -f "$log" "$ilog" "$ilog.before" "$ilog.after"' EXIT
 host_state >"$ilog.before"
 integration | tee "$ilog"
+settle_veths
 host_state >"$ilog.after"
 if cmp -s "$ilog.before" "$ilog.after"; then
-	echo "PASS suite: the host is left as it was found (device nodes, user, sub-id and policy files, forwarding, nftables tables, links)" |
+	echo "PASS suite: the host is left as it was found (device nodes, user, sub-id and policy files, forwarding, nftables tables, links, cgroups)" |
 		tee -a "$ilog"
 else
 	echo "FAIL suite: the host was changed: $(diff "$ilog.before" "$ilog.after" | grep '^[<>]' | head -n 4 | tr '\n' ' ')" |

@@ -9,6 +9,18 @@ skip_unless "engines" "needs root" is_root
 R=$(readlink -f "$ROOTFS")
 E=$(readlink -f "$ENT_RUN")
 
+# The parent cgroups the engines make (podman's libpod_parent, containerd's per namespace)
+# outlive their containers: removed at the end when they were not there before.
+ENGINE_CGROUPS="libpod_parent ent-run-test"
+cgroups_of() { for n in $ENGINE_CGROUPS; do ls -d /sys/fs/cgroup/*/"$n" 2>/dev/null; done; }
+had_cgroups=$(cgroups_of)
+remove_engine_cgroups() {
+	for n in $ENGINE_CGROUPS; do
+		case $had_cgroups in *"/$n"*) continue ;; esac
+		find /sys/fs/cgroup/*/"$n" -depth -type d -exec rmdir {} \; 2>/dev/null
+	done
+}
+
 podman_tests() {
 	had_cni_lock=false
 	[ -e /etc/cni/net.d/cni.lock ] && had_cni_lock=true
@@ -101,4 +113,8 @@ if have containerd ctr containerd-shim-runc-v2 >/dev/null; then
 else
 	skip "containerd" "containerd is not installed (make deps installs it)"
 fi
+remove_engine_cgroups
+check "the engines' parent cgroups are gone again" sh -c "[ -z \"\$(
+	for n in $ENGINE_CGROUPS; do ls -d /sys/fs/cgroup/*/\$n 2>/dev/null; done)\" ] ||
+	[ -n '$had_cgroups' ]"
 finish
