@@ -8,8 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <malloc.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,15 +74,6 @@ static void taken_free(struct taken *t)
 	free(t->gids.v);
 }
 
-/* A scan of the user namespaces, in a thread of its own (ns_idrange_prescan). */
-struct ns_idscan {
-	pthread_t thread;
-	bool joined, used; /* used: a lease took the result (a later one reads afresh) */
-	int status;        /* scan_user_namespaces's */
-	struct taken t;
-	struct rt_err err;
-};
-
 /* Add the outside ranges of one /proc/PID/uid_map or gid_map ("inside outside count" lines). */
 static int add_map(int proc_fd, const char *pid, const char *file, struct spans *s)
 {
@@ -125,6 +114,7 @@ static int scan_user_namespaces(struct taken *t, struct rt_err *err)
 	struct dirent *e;
 	DIR *d;
 
+	rt_trace("ns", "read /proc/*/ns/user and the uid_map, gid_map of other user namespaces");
 	if (readlink("/proc/self/ns/user", self, sizeof(self) - 1) < 0)
 		return rt_fail(err, errno, "ns: readlink /proc/self/ns/user");
 	d = opendir("/proc");
@@ -216,81 +206,6 @@ static int add_ranges(struct spans *s, const struct ns_idrange *r, unsigned n)
 	return 0;
 }
 
-static void *prescan_thread(void *data)
-{
-	struct ns_idscan *s = data;
-
-	s->status = scan_user_namespaces(&s->t, &s->err);
-	return NULL;
-}
-
-void ns_idrange_prescan(struct ns_idpool *pool)
-{
-	struct ns_idscan *s = calloc(1, sizeof(*s));
-	pthread_attr_t attr;
-	int r = -1;
-
-	/*
-	 * A small stack, and the allocator's one arena (no second heap for a thread that makes a
-	 * few small allocations): memory the start would otherwise touch for nothing.
-	 */
-	mallopt(M_ARENA_MAX, 1);
-	if (s && pthread_attr_init(&attr) == 0) {
-		pthread_attr_setstacksize(&attr, 64 * 1024);
-		r = pthread_create(&s->thread, &attr, prescan_thread, s);
-		pthread_attr_destroy(&attr);
-	}
-	if (r == 0) {
-		pool->prescan = s;
-		return;
-	}
-	free(s); /* the lease reads them itself */
-}
-
-static void prescan_join(struct ns_idscan *s)
-{
-	if (s && !s->joined) {
-		pthread_join(s->thread, NULL);
-		s->joined = true;
-	}
-}
-
-void ns_idrange_prescan_free(struct ns_idpool *pool)
-{
-	struct ns_idscan *s = pool->prescan;
-
-	if (!s)
-		return;
-	prescan_join(s);
-	taken_free(&s->t);
-	free(s);
-	pool->prescan = NULL;
-}
-
-/* What the thread read, added to t (joined first); 1 when used, 0 when there is none. */
-static int prescan_take(struct ns_idscan *s, struct taken *t, struct rt_err *err)
-{
-	if (!s || s->used)
-		return 0;
-	prescan_join(s);
-	s->used = true;
-	if (s->status < 0) {
-		*err = s->err;
-		return -1;
-	}
-	rt_trace("ns", "the uid_map, gid_map of other user namespaces: read by a thread meanwhile");
-	for (size_t i = 0; i < s->t.uids.n; i++)
-		if (spans_add(&t->uids, s->t.uids.v[i].start,
-		              s->t.uids.v[i].end - s->t.uids.v[i].start) < 0)
-			return rt_fail(err, ENOMEM, "ns: read the user namespaces' id maps");
-	for (size_t i = 0; i < s->t.gids.n; i++)
-		if (spans_add(&t->gids, s->t.gids.v[i].start,
-		              s->t.gids.v[i].end - s->t.gids.v[i].start) < 0)
-			return rt_fail(err, ENOMEM, "ns: read the user namespaces' id maps");
-	t->scanned = true;
-	return 1;
-}
-
 /* Is the block (uid, gid) free? The user namespaces are read the first time it matters. */
 static int block_free(struct taken *t, uint32_t uid, uint32_t gid, struct rt_err *err)
 {
@@ -298,7 +213,6 @@ static int block_free(struct taken *t, uint32_t uid, uint32_t gid, struct rt_err
 		return 0;
 	if (t->scanned)
 		return 1;
-	rt_trace("ns", "read /proc/*/ns/user and the uid_map, gid_map of other user namespaces");
 	if (scan_user_namespaces(t, err) < 0)
 		return -1;
 	return !spans_overlap(&t->uids, uid) && !spans_overlap(&t->gids, gid);
@@ -409,10 +323,6 @@ int ns_idrange_lease(const struct ns_idpool *pool, bool take, uint32_t *uid_star
 		if (lock_fd < 0 || flock(lock_fd, LOCK_EX) < 0)
 			return rt_fail(err, errno, "ns: lock %s/lock", IDS_DIR);
 	}
-	/* The thread's maps, read before the lock: a foreign engine's new namespace may appear
-	 * any time anyway, and ours lease under the lock, which the leases read here cover. */
-	if (prescan_take(pool->prescan, &t, err) < 0)
-		goto out;
 	if (dir_fd >= 0 && read_leases(dir_fd, take, &t, err) < 0)
 		goto out;
 	if (add_ranges(&t.uids, pool->other_uids, pool->n_other_uids) < 0 ||

@@ -47,11 +47,7 @@ struct ns_idpool {
 	unsigned n_other_uids;
 	struct ns_idrange other_gids[NS_IDRANGE_MAX];
 	unsigned n_other_gids;
-	struct ns_idscan *prescan; /* the user namespaces' maps, being read (ns_idrange_prescan) */
 };
-
-/* The id maps of the host's user namespaces, read by a thread; opaque. */
-struct ns_idscan;
 
 /* A leased block; opaque. */
 struct ns_idlease;
@@ -65,19 +61,6 @@ struct ns_idlease;
  */
 int ns_idrange_lease(const struct ns_idpool *pool, bool take, uint32_t *uid_start,
                      uint32_t *gid_start, struct ns_idlease **out, struct rt_err *err);
-
-/*
- * Start reading the id maps of every running process's user namespace (/proc/PID/ns/user,
- * uid_map, gid_map: a few microseconds per process) in a thread, while the caller does other
- * work; the next ns_idrange_lease with pool uses them instead of reading them itself, and
- * joins the thread first. Only for a caller that joins no namespace before that lease:
- * setns(2) refuses user and mount namespaces to a process with more than one thread. Never
- * fails: without a thread, the lease reads the maps itself.
- */
-void ns_idrange_prescan(struct ns_idpool *pool);
-
-/* Join the thread (if the lease did not) and free what it read. */
-void ns_idrange_prescan_free(struct ns_idpool *pool);
 
 /*
  * OCI create: the container outlives ent-run, so its first process pid becomes the holder of

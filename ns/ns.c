@@ -75,14 +75,6 @@ static int join_one(const struct ns_spec *spec, int k, int fd, struct rt_err *er
 	return -1;
 }
 
-bool ns_joins_any(const struct ns_spec *spec)
-{
-	for (int k = 0; k < NS_COUNT; k++)
-		if (spec->unshare[k] && spec->path[k])
-			return true;
-	return false;
-}
-
 int ns_join_paths(const struct ns_spec *spec, struct ns_saved *saved, struct rt_err *err)
 {
 	int target[NS_COUNT];

@@ -47,9 +47,6 @@ int ns_restore(struct ns_saved *saved, struct rt_err *err);
  */
 unsigned long ns_flags_apart(pid_t pid);
 
-/* Does the plan join any namespace by path (ns_join_paths has something to do)? */
-bool ns_joins_any(const struct ns_spec *spec);
-
 /* Is path (/run/netns/x, /proc/1/ns/net) the caller's own namespace of kind, i.e. the host's? */
 bool ns_is_ours(const char *path, enum ns_kind kind);
 

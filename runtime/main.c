@@ -21,8 +21,6 @@
 #include "entitlements/seccomp_json.h"
 #include "entitlements/spec.h"
 #include "netcfg/netcfg.h"
-#include "ns/idrange.h"
-#include "ns/ns.h"
 #include "runtime/cgroup.h"
 #include "runtime/cli.h"
 #include "runtime/host.h"
@@ -259,13 +257,6 @@ static int run_plan(struct rt_options *opts, struct rt_policy *p, struct rt_err 
 	}
 	switch (opts->command) {
 	case RT_CMD_RUN:
-		/*
-		 * The host's user namespaces are read by a thread while the policy is checked and
-		 * the filter loaded: the lease of the container's ids needs them. Not when we join
-		 * namespaces by path: setns(2) wants a single-threaded process.
-		 */
-		if (plan->ns.own_range && !ns_joins_any(&plan->ns))
-			ns_idrange_prescan(&opts->ids);
 		if (enforce_policy(opts, p, plan, err) == 0)
 			status = run_container(plan, &opts->ids, opts->stats_path, err);
 		break;
@@ -283,7 +274,6 @@ static int run_plan(struct rt_options *opts, struct rt_policy *p, struct rt_err 
 		break;
 	}
 out:
-	ns_idrange_prescan_free(&opts->ids);
 	ent_plan_free(plan);
 	return status;
 }
