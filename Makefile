@@ -36,7 +36,7 @@ CPPFLAGS += -D_GNU_SOURCE -I. -DENT_VERSION='"$(VERSION)"'
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wundef -Wvla \
 	    -Wstrict-prototypes -Wmissing-prototypes -Wimplicit-fallthrough
 CFLAGS   += -std=gnu11 -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE $(WARNINGS)
-LDFLAGS  += -pie -Wl,-z,relro,-z,now
+LDFLAGS  += -pie -Wl,-z,relro,-z,now,-z,pack-relative-relocs
 ifeq ($(DEBUG),1)
 # Sanitizers; FORTIFY off, it conflicts with ASan.
 CFLAGS   := $(filter-out -O2 -D_FORTIFY_SOURCE=2,$(CFLAGS)) -Og -g3 \
