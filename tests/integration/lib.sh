@@ -109,7 +109,10 @@ rootless_possible() {
 U_DIR=
 user_paths() {
 	U_ENT_RUN=$ENT_RUN U_ROOTFS=$ROOTFS
-	if as_user test -x "$ENT_RUN" && as_user test -x "$ROOTFS/bin/sh"; then
+	# By absolute path, as ent-run resolves the rootfs: a relative one is reachable from
+	# our working directory even below a directory closed to the user.
+	if as_user test -x "$(readlink -f "$ENT_RUN")" &&
+		as_user test -x "$(readlink -f "$ROOTFS")/bin/sh"; then
 		return 0
 	fi
 	U_DIR=$(mktemp -d /tmp/ent-run-user.XXXXXX) && chmod 755 "$U_DIR" &&
