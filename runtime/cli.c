@@ -14,6 +14,7 @@
 
 #include "base/util.h"
 #include "netcfg/netcfg.h"
+#include "runtime/opttable.h"
 
 /* Which subcommands accept an option. */
 #define FOR_RUN     (1u << RT_CMD_RUN)
@@ -58,17 +59,8 @@ enum opt_id {
 	OPT_STATS,
 };
 
-struct opt_row {
-	const char *name;
-	int has_arg;
-	int id;
-	unsigned commands;
-	const char *arg;
-	const char *help;
-};
-
 /* clang-format off */
-static const struct opt_row opt_rows[] = {
+static const struct rt_opt_row opt_rows[] = {
 	{ "entitle",     required_argument, OPT_ENTITLE,      FOR_REQUEST, "KEY=VALUE",
 	  "grant an entitlement (repeatable; 'explain --list')" },
 	{ "profile",     required_argument, OPT_PROFILE,      FOR_REQUEST, "NAME",
@@ -149,13 +141,6 @@ static const char *const command_synopsis[] = {
 };
 /* clang-format on */
 
-static const char short_opts[] = "+e:p:v:w:u:th";
-
-static bool is_short(int id)
-{
-	return id > 0 && id < 256;
-}
-
 void rt_cli_usage(FILE *out, enum rt_command command)
 {
 	fprintf(out, "Usage: %s\n", command_synopsis[command]);
@@ -182,21 +167,7 @@ void rt_cli_usage(FILE *out, enum rt_command command)
 		      "/dev/null.\n",
 		      out);
 	fputs("\nOptions:\n", out);
-	for (size_t i = 0; i < ARRAY_SIZE(opt_rows); i++) {
-		const struct opt_row *o = &opt_rows[i];
-		char left[64];
-
-		if (!(o->commands & (1u << command)))
-			continue;
-		snprintf(left, sizeof(left), "%s%c%s--%s%s%s", is_short(o->id) ? "-" : "   ",
-		         is_short(o->id) ? o->id : ' ', is_short(o->id) ? ", " : "", o->name,
-		         o->arg && o->has_arg == required_argument ? " " : "",
-		         o->arg ? o->arg : "");
-		if (strlen(left) > 26)
-			fprintf(out, "  %s\n  %-26s %s\n", left, "", o->help);
-		else
-			fprintf(out, "  %-26s %s\n", left, o->help);
-	}
+	rt_opt_help(out, opt_rows, ARRAY_SIZE(opt_rows), 1u << command, 26);
 	if (command == RT_CMD_LEARN)
 		fputs("\nExit status: 0 when the proposal is settled (with --verify: and the run "
 		      "with\n"
@@ -387,7 +358,7 @@ static int apply_option(struct rt_options *opts, int id, char *arg, struct rt_er
 	return rt_fail(err, 0, "internal: unhandled option %d", id);
 }
 
-static const struct opt_row *find_row(int id)
+static const struct rt_opt_row *find_row(int id)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(opt_rows); i++) {
 		if (opt_rows[i].id == id)
@@ -400,7 +371,7 @@ static const struct opt_row *find_row(int id)
 static int unknown_option(char **argv, int index, struct rt_err *err)
 {
 	const char *bad = argv[index - 1];
-	const struct opt_row *row = optopt ? find_row(optopt) : NULL;
+	const struct rt_opt_row *row = optopt ? find_row(optopt) : NULL;
 
 	if (row && row->has_arg == required_argument && bad[1] != '-')
 		return rt_fail(err, 0, "option '-%c' (--%s) needs a value: %s", optopt, row->name,
@@ -457,12 +428,12 @@ static int parse_positional(int argc, char **argv, struct rt_options *opts, stru
 int rt_cli_parse(int argc, char **argv, struct rt_options *opts, struct rt_err *err)
 {
 	struct option long_opts[ARRAY_SIZE(opt_rows) + 1];
+	char short_opts[32];
 	int first = 1;
 
-	memset(long_opts, 0, sizeof(long_opts));
-	for (size_t i = 0; i < ARRAY_SIZE(opt_rows); i++)
-		long_opts[i] = (struct option){ opt_rows[i].name, opt_rows[i].has_arg, NULL,
-			                        opt_rows[i].id };
+	/* Every option, whatever the command: one that does not apply is named below. */
+	rt_opt_getopt(opt_rows, ARRAY_SIZE(opt_rows), ~0u, long_opts, short_opts,
+	              sizeof(short_opts));
 	opts->command = argc > 1 ? find_command(argv[1]) : RT_CMD_RUN;
 	if (opts->command != RT_CMD_RUN)
 		first = 2;
@@ -470,7 +441,7 @@ int rt_cli_parse(int argc, char **argv, struct rt_options *opts, struct rt_err *
 	opterr = 0;
 	for (;;) {
 		enum rt_command cmd = opts->command;
-		const struct opt_row *row;
+		const struct rt_opt_row *row;
 		int id = getopt_long(argc - first + 1, argv + first - 1, short_opts, long_opts,
 		                     NULL);
 
@@ -479,7 +450,7 @@ int rt_cli_parse(int argc, char **argv, struct rt_options *opts, struct rt_err *
 		if (id == '?' || id == ':')
 			return unknown_option(argv + first - 1, optind, err);
 		row = find_row(id);
-		if (row && !(row->commands & (1u << cmd)))
+		if (row && !(row->mask & (1u << cmd)))
 			return rt_fail(err, 0, "option --%s does not apply to '%s'", row->name,
 			               cmd == RT_CMD_RUN ? "ent-run ROOTFS COMMAND"
 			                                 : command_names[cmd]);

@@ -17,6 +17,7 @@
 
 #include "base/util.h"
 #include "entitlements/oci.h"
+#include "runtime/opttable.h"
 
 #define V(verb) (1u << (verb))
 
@@ -36,17 +37,8 @@ enum oci_opt {
 	OPT_FORMAT,
 };
 
-struct oci_row {
-	const char *name;
-	int has_arg;
-	int id;
-	unsigned verbs;
-	const char *arg;
-	const char *help;
-};
-
 /* clang-format off */
-static const struct oci_row rows[] = {
+static const struct rt_opt_row rows[] = {
 	{ "bundle",         required_argument, OPT_BUNDLE,        V(RT_OCI_CREATE), "DIR",
 	  "the bundle: config.json and the rootfs (default: .)" },
 	{ "pid-file",       required_argument, OPT_PID_FILE,      V(RT_OCI_CREATE) | V(RT_OCI_EXEC),
@@ -163,16 +155,7 @@ void rt_oci_usage(FILE *out, enum rt_oci_verb verb)
 	        verbs[verb].args, toupper((unsigned char)verbs[verb].what[0]),
 	        verbs[verb].what + 1);
 	fputs("\nOptions:\n", out);
-	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
-		char left[64];
-
-		if (!(rows[i].verbs & V(verb)))
-			continue;
-		snprintf(left, sizeof(left), "%s%c%s--%s%s%s", rows[i].id < 256 ? "-" : "   ",
-		         rows[i].id < 256 ? rows[i].id : ' ', rows[i].id < 256 ? ", " : "",
-		         rows[i].name, rows[i].arg ? " " : "", rows[i].arg ? rows[i].arg : "");
-		fprintf(out, "  %-28s %s\n", left, rows[i].help);
-	}
+	rt_opt_help(out, rows, ARRAY_SIZE(rows), V(verb), 28);
 }
 
 /* One global option at argv[*i] ("--root R" or "--root=R"); 0 when it is none. */
@@ -326,20 +309,10 @@ static int parse_verb(int argc, char **argv, int first, struct rt_oci_options *o
                       struct rt_err *err)
 {
 	struct option long_opts[ARRAY_SIZE(rows) + 1];
-	char short_opts[32] = "+";
-	size_t n = 0, s = 1;
+	char short_opts[32];
 
-	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
-		if (!(rows[i].verbs & V(o->verb)))
-			continue;
-		long_opts[n++] = (struct option){ rows[i].name, rows[i].has_arg, NULL, rows[i].id };
-		if (rows[i].id < 256 && s + 3 < sizeof(short_opts)) {
-			short_opts[s++] = (char)rows[i].id;
-			if (rows[i].has_arg == required_argument)
-				short_opts[s++] = ':';
-		}
-	}
-	memset(&long_opts[n], 0, sizeof(long_opts[n]));
+	rt_opt_getopt(rows, ARRAY_SIZE(rows), V(o->verb), long_opts, short_opts,
+	              sizeof(short_opts));
 	optind = 0; /* glibc: 0 restarts the scan */
 	opterr = 0;
 	for (;;) {
