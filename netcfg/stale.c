@@ -164,13 +164,14 @@ void netcfg_collect_dead(int base_fd, bool root, bool need_addresses)
 	char mark[48];
 
 	while (d && (e = readdir(d))) {
-		bool ended;
+		bool ended, lingering;
 
 		if (!netcfg_is_container(e->d_name) || owner_alive(base_fd, e->d_name, &o))
 			continue;
-		ended = !o.pid; /* no owner record: the run ended, and left its veth to the kernel
-		                 */
-		if (ended && root && !need_addresses && netcfg_link_exists(e->d_name))
+		/* No owner record: the run ended, and left its veth to the kernel. */
+		ended = !o.pid;
+		lingering = root && ended && netcfg_link_exists(e->d_name);
+		if (lingering && !need_addresses)
 			continue; /* still going: collected later, without waiting for it now */
 		rt_trace("net", "collect the leftovers of %s (its ent-run is gone)", e->d_name);
 		if (root && o.netns && o.netns != ours) {
@@ -181,7 +182,7 @@ void netcfg_collect_dead(int base_fd, bool root, bool need_addresses)
 		if (root && !ended) {
 			netcfg_link_delete(e->d_name);
 			netcfg_nat_remove_legacy(e->d_name);
-		} else if (root && netcfg_link_exists(e->d_name)) {
+		} else if (lingering) {
 			netcfg_link_delete(e->d_name);
 		}
 		netcfg_dir_remove(base_fd, e->d_name);
