@@ -60,3 +60,11 @@ void rt_log_emit(const char *line)
 {
 	fprintf(stderr, "ent-run: %s\n", line);
 }
+
+double rt_log_ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}

@@ -11,6 +11,7 @@
 #define BASE_LOG_H
 
 #include <stdbool.h>
+#include <time.h>
 
 /* Receives one finished trace line (without "ent-run: " and without newline). */
 typedef void (*rt_log_sink_fn)(const char *line, void *data);
@@ -35,6 +36,9 @@ void rt_log_set_sink(rt_log_sink_fn sink, void *data);
 	} while (0)
 
 void rt_trace_line(const char *step, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Milliseconds since t0 (CLOCK_MONOTONIC), for a step that reports its own duration. */
+double rt_log_ms_since(const struct timespec *t0);
 
 /* Print a raw line already formatted by the child (parent side of the sink). */
 void rt_log_emit(const char *line);

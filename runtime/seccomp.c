@@ -258,14 +258,6 @@ static struct lockdown_filter *filter_from_bpf(const void *bpf, size_t len, stru
 	return filter;
 }
 
-static double elapsed_ms(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
-}
-
 /* Canonical text of spec for this machine: arch token and the libseccomp actually loaded. */
 static char *spec_text(const struct lockdown_spec *spec, size_t *len, struct rt_err *err)
 {
@@ -315,7 +307,7 @@ int lockdown_filter_build(const struct lockdown_spec *spec, struct lockdown_filt
 		if (!filter)
 			return -1;
 		rt_trace("lockdown", "seccomp: %u rules from the cache, %u instructions (%.2f ms)",
-		         spec->n_rules, filter->n_insns, elapsed_ms(&t0));
+		         spec->n_rules, filter->n_insns, rt_log_ms_since(&t0));
 		filter->notify = has_notify(spec);
 		*out = filter;
 		return 0;
@@ -331,7 +323,7 @@ int lockdown_filter_build(const struct lockdown_spec *spec, struct lockdown_filt
 	if (!filter)
 		return -1;
 	rt_trace("lockdown", "seccomp_export_bpf: %u instructions (%.2f ms)", filter->n_insns,
-	         elapsed_ms(&t0));
+	         rt_log_ms_since(&t0));
 	lockdown_cache_store(text, text_len, filter->insns,
 	                     filter->n_insns * sizeof(struct sock_filter));
 	filter->notify = has_notify(spec);

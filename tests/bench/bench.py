@@ -15,6 +15,8 @@ Every launcher starts /bin/true in the same busybox rootfs. The figures, all fro
   peak RSS         /usr/bin/time -f %M of the launcher process (median of 5)
   seccomp          ns per call of getppid, close(-1) and personality(0xffffffff) inside an
                    ent-run container, default filter against --seccomp unconfined
+  id steps         issue 11's added steps (the id block's lease, the idmapped trees, the
+                   lease's removal), as the durations ent-run --verbose prints with them
 
 Ratios are to the floor (tests/bench/floor.c, the least any launcher can do) and to bubblewrap;
 the ratios of batch figures are medians of per-round ratios (paired batches). The starts are
@@ -54,6 +56,7 @@ TARGETS = [
 ]
 NET_TARGET = 3.0  # network.access=user start-to-exit, at most this times the default
 SYSCALL_TARGETS = {"getppid": 1.10, "close": 1.10, "personality": 1.15}
+ID_STEPS_TARGET = 0.3  # issue 11: the own id block and idmapped rootfs, ms per start
 
 
 def log(msg):
@@ -86,6 +89,7 @@ class Bench:
         self.rss_runs = 5
         self.sc_pairs = max(1, round(5 * min(s, 1)))
         self.sc_calls = int(5_000_000 * min(s, 1) ** 2) // self.sc_pairs
+        self.id_runs = max(5, round(50 * min(s, 1)))
         # Beside the rootfs: the crun state and bundle need a directory crun's ids can reach.
         self.tmp = tempfile.mkdtemp(prefix="run.", dir=os.path.dirname(self.rootfs))
         os.chmod(self.tmp, 0o711)
@@ -268,6 +272,30 @@ class Bench:
                          statistics.median(a / b for a, b in zip(d, u)))
         return out
 
+    def id_steps(self):
+        """Issue 11's added steps, from the durations ent-run's --verbose prints with them:
+        the lease of the container's id block (reading every user namespace's maps, the
+        lock, the lease file), the idmapped trees (open_tree, mount_setattr) and the lease's
+        removal at exit. The child's move_mount replaces the bind any rootfs needs: not added.
+        Returns {step: median ms} or a string saying why there is none."""
+        pats = {"lease": r"parent ns +lease host uids .*\(([0-9.]+) ms\)$",
+                "trees": r"parent rootfs +idmapped trees ready: .*\(([0-9.]+) ms\)$",
+                "release": r"parent ns +unlink /run/ent-run/ids/.*\(([0-9.]+) ms\)$"}
+        got = {k: [] for k in pats}
+        for _ in range(self.id_runs):
+            r = subprocess.run([self.ent, "--verbose", self.rootfs, "/bin/true"],
+                               capture_output=True, text=True)
+            if r.returncode:
+                return "failed: " + r.stderr.strip().splitlines()[-1]
+            for k, pat in pats.items():
+                m = [float(x) for x in re.findall(pat, r.stderr, re.M)]
+                if len(m) != 1:
+                    return "no single %s line in --verbose" % k
+                got[k] += m
+        out = {k: median(v) for k, v in got.items()}
+        out["total"] = sum(out.values())
+        return out
+
     def youki_recipe(self):
         """Hook for ent-run's OCI runtime mode: the youki project's published recipe,
         `hyperfine --warmup 10 --min-runs 100` of create -> start -> delete, for ent-run and
@@ -385,7 +413,7 @@ def host_line(b, load0, load1):
              b.thr_rounds, b.thr_seconds, b.rss_runs, b.sc_pairs * b.sc_calls))
 
 
-def report(b, ls, sc, youki, load0, load1):
+def report(b, ls, sc, ids, youki, load0, load1):
     by = {l.key: l for l in ls}
     cols = [l for l in ls if l.batch_wall or l.singles]
     lines = [host_line(b, load0, load1), ""]
@@ -449,6 +477,20 @@ def report(b, ls, sc, youki, load0, load1):
         for name, (_, _, ratio) in sc.items():
             lines.append(target_row("seccomp: %s ÷ unconfined" % syscall_label(name), ratio,
                                     SYSCALL_TARGETS.get(name, 1.1), "le"))
+
+    lines += ["", "Issue 11's added steps per start, started by root (durations printed by "
+              "--verbose, median of %d starts; target: at most %.1f ms in all):" %
+              (b.id_runs, ID_STEPS_TARGET), ""]
+    if isinstance(ids, dict):
+        lines += ["| step | ms |", "|---|---|",
+                  "| lease of the id block (read every user namespace's maps, lock, lease "
+                  "file) | %s |" % fmt(ids["lease"]),
+                  "| idmapped trees (open_tree, mount_setattr) | %s |" % fmt(ids["trees"]),
+                  "| removal of the lease at exit | %s |" % fmt(ids["release"]),
+                  "| in all (met: %s) | %s |" % ("yes" if ids["total"] <= ID_STEPS_TARGET
+                                                 else "no", fmt(ids["total"]))]
+    else:
+        lines.append("skipped: %s" % ids)
 
     lines += ["", "Per-call cost of ent-run's default seccomp filter (CPU time per call "
               "inside the container, median of %d runs):" % b.sc_pairs, ""]
@@ -529,8 +571,9 @@ def main():
             phase(ls)
             log("  %.1f s" % (time.monotonic() - t))
         sc = b.seccomp()
+        ids = b.id_steps()
         youki = b.youki_recipe()
-        table = report(b, ls, sc, youki, load0, loadavg())
+        table = report(b, ls, sc, ids, youki, load0, loadavg())
         log("bench: %.0f s in all" % (time.monotonic() - t0))
     finally:
         b.cleanup()
