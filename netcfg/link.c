@@ -26,8 +26,10 @@
 #include <netlink/route/link.h>
 #include <netlink/route/link/veth.h>
 #include <netlink/route/route.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -245,15 +247,9 @@ static int default_route_add(struct nl_sock *sk, const char *ifname, uint32_t ga
 /* The kernel gives a new namespace's loopback device this index (include/net/net_namespace.h). */
 #define LOOPBACK_IFINDEX 1
 
-int netcfg_configure(const struct netcfg_spec *spec, struct rt_err *err)
+/* The container's side, on sk, a route netlink socket in its network namespace. */
+static int configure_on(struct nl_sock *sk, const struct netcfg_spec *spec, struct rt_err *err)
 {
-	struct nl_sock *sk __attribute__((cleanup(netcfg_nl_socket_freep))) = NULL;
-
-	if (spec->mode == NETCFG_HOST)
-		return 0;
-	sk = netcfg_rtnl_open(err);
-	if (!sk)
-		return -1;
 	if (link_up(sk, LOOPBACK_IFINDEX, "lo", err) < 0)
 		return -1;
 	if (!spec->ifname[0])
@@ -268,6 +264,93 @@ int netcfg_configure(const struct netcfg_spec *spec, struct rt_err *err)
 	if (link_up(sk, 0, spec->ifname, err) < 0)
 		return -1;
 	return default_route_add(sk, spec->ifname, spec->gateway, err);
+}
+
+int netcfg_configure(const struct netcfg_spec *spec, struct rt_err *err)
+{
+	struct nl_sock *sk __attribute__((cleanup(netcfg_nl_socket_freep))) = NULL;
+
+	if (spec->mode == NETCFG_HOST)
+		return 0;
+	sk = netcfg_rtnl_open(err);
+	if (!sk)
+		return -1;
+	return configure_on(sk, spec, err);
+}
+
+struct netcfg_inside {
+	struct nl_sock *sk;
+};
+
+/*
+ * setns(2) into the child's network namespace, a socket there, and back: a socket belongs to
+ * the namespace it was made in, whichever namespace its user is in later. Entering a network
+ * namespace needs CAP_SYS_ADMIN in our own user namespace as well as over the target's, which a
+ * rootless parent lacks: then *out is NULL, and the child configures itself.
+ */
+int netcfg_inside_open(const struct netcfg_spec *spec, pid_t child, struct netcfg_inside **out,
+                       struct rt_err *err)
+{
+	_cleanup_close_ int ours = -1;
+	_cleanup_close_ int theirs = -1;
+	struct rt_err why = { 0 };
+	struct netcfg_inside *in;
+	char path[48];
+
+	*out = NULL;
+	if (spec->mode == NETCFG_HOST)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)child);
+	ours = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (ours < 0)
+		return rt_fail(err, errno, "netcfg: open /proc/self/ns/net");
+	theirs = open(path, O_RDONLY | O_CLOEXEC);
+	if (theirs < 0)
+		return rt_fail(err, errno, "netcfg: open %s", path);
+	in = calloc(1, sizeof(*in));
+	if (!in)
+		return rt_fail(err, ENOMEM, "netcfg: the container's network");
+	rt_trace("net",
+	         "setns(%s), a socket, setns back: the parent configures the container's "
+	         "network while the child builds its file system",
+	         path);
+	if (setns(theirs, CLONE_NEWNET) < 0) {
+		rt_trace("net", "setns: %s: the child configures its network itself",
+		         strerror(errno));
+		free(in);
+		return 0;
+	}
+	in->sk = netcfg_rtnl_open(&why);
+	/* Back, whatever happened: the rest of the parent's work is in the host's namespace. */
+	if (setns(ours, CLONE_NEWNET) < 0) {
+		netcfg_inside_free(in);
+		return rt_fail(err, errno, "netcfg: setns back to our network namespace");
+	}
+	if (!in->sk) {
+		free(in);
+		*err = why;
+		return -1;
+	}
+	*out = in;
+	return 0;
+}
+
+int netcfg_inside_configure(struct netcfg_inside *in, const struct netcfg_spec *spec,
+                            struct rt_err *err)
+{
+	int r = configure_on(in->sk, spec, err);
+
+	netcfg_inside_free(in);
+	return r;
+}
+
+void netcfg_inside_free(struct netcfg_inside *in)
+{
+	if (!in)
+		return;
+	if (in->sk)
+		nl_socket_free(in->sk);
+	free(in);
 }
 
 /*

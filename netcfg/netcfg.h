@@ -5,11 +5,15 @@
  *
  * Two sides. The parent, in the host's network namespace, prepares (before clone) and attaches
  * (after clone) the host side: an address lease, a veth pair, NAT rules, or the helper. The
- * child, inside the container's network namespace, configures its side (netcfg_configure).
+ * container's side is configured from a socket in its network namespace: the parent's when it
+ * may enter that namespace (root: netcfg_inside_*, while the child builds its mounts), else
+ * the child's own (netcfg_configure).
  *
  *   netcfg_host_prepare   lease an address, write resolv.conf and hosts       (before clone)
  *   netcfg_host_attach    veth into the child's netns, NAT, forwarding        (before SYNC_GO)
- *   netcfg_configure      lo up; eth0 address, up, default route              (child)
+ *   netcfg_inside_open    a socket in the child's netns                       (before SYNC_GO)
+ *   netcfg_inside_configure  lo up; eth0 address, up, default route  (parent, after SYNC_GO)
+ *   netcfg_configure      the same, from inside                               (or the child)
  *   netcfg_host_release   remove all of it                                    (always)
  *
  * The host is left as it was found: a killed run's leftovers are collected by the next start,
@@ -33,6 +37,24 @@ struct netcfg_host;
  * ours to change). Needs CAP_NET_ADMIN over the namespace. Returns 0 or -1.
  */
 int netcfg_configure(const struct netcfg_spec *spec, struct rt_err *err);
+
+/* A route netlink socket in a container's network namespace, held by the parent; opaque. */
+struct netcfg_inside;
+
+/*
+ * The parent's way in (see netcfg/link.c): *out receives a socket in the network namespace of
+ * child, or NULL when we may not enter it (rootless: the child then calls netcfg_configure) or
+ * spec is NETCFG_HOST. Returns 0, or -1 with err.
+ */
+int netcfg_inside_open(const struct netcfg_spec *spec, pid_t child, struct netcfg_inside **out,
+                       struct rt_err *err);
+
+/* What netcfg_configure does, through in, which it frees. Returns 0 or -1 with err. */
+int netcfg_inside_configure(struct netcfg_inside *in, const struct netcfg_spec *spec,
+                            struct rt_err *err);
+
+/* Free in unused (a launch that failed first). NULL is fine. */
+void netcfg_inside_free(struct netcfg_inside *in);
 
 /*
  * Check the text of --subnet: an IPv4 CIDR block of /30 or larger that overlaps none of the

@@ -70,7 +70,7 @@ static bool parent_gone(int sync_fd)
  * as it needs only the network namespace, whose veth the parent moved in before SYNC 1.
  */
 static int child_build(const struct ent_plan *plan, const struct rootfs_trees *trees, int sync_fd,
-                       const struct rt_hold *hold, struct rt_err *err)
+                       const struct rt_hold *hold, bool net_by_parent, struct rt_err *err)
 {
 	int root_fd;
 
@@ -117,6 +117,9 @@ static int child_build(const struct ent_plan *plan, const struct rootfs_trees *t
 	/* A network namespace the engine made (OCI path) is configured by the engine. */
 	if (plan->ns.path[NS_NET])
 		return 0;
+	/* Root's parent configures it meanwhile (SYNC 1b, waited for in rt_child_main). */
+	if (net_by_parent)
+		return 0;
 	return netcfg_configure(&plan->net, err); /* lo up, addresses, routes */
 }
 
@@ -125,19 +128,24 @@ static int child_setup(const struct ent_plan *plan, int sync_fd, struct rt_hold 
 {
 	struct rootfs_trees trees;
 	struct sync_fds fds;
+	uint32_t flags;
 	pid_t pid;
 	int r;
 
 	/* SYNC 1: maps, cgroup, host network ready */
-	if (rt_sync_wait_go(sync_fd, &fds, &pid, err) < 0)
+	if (rt_sync_wait_go(sync_fd, &fds, &pid, &flags, err) < 0)
 		return -1;
 	if (hold && hold->hooks)
 		hold->hooks->st->pid = pid; /* our copy of the parent's state */
 	if (rootfs_trees_unpack(&trees, &plan->rootfs, fds.fd, fds.n, err) < 0)
 		return -1;
-	r = child_build(plan, &trees, sync_fd, hold, err);
+	r = child_build(plan, &trees, sync_fd, hold, flags & SYNC_GO_NET_BY_PARENT, err);
 	rootfs_trees_close(&trees);
-	return r;
+	if (r < 0 || !(flags & SYNC_GO_NET_BY_PARENT))
+		return r;
+	/* SYNC 1b: nothing of the workload's may run before its network is there. */
+	rt_trace("net", "wait for the parent's SYNC_NET: lo (and eth0) configured");
+	return rt_sync_wait_net(sync_fd, err);
 }
 
 /*

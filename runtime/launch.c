@@ -450,14 +450,15 @@ static int run_runtime_hooks(const struct ent_plan *plan, struct launch *l, stru
 }
 
 /* SYNC 1: release the child, handing it the idmapped trees; ours are closed once sent. */
-static int release_child(const struct ent_plan *plan, struct launch *l, struct rt_err *err)
+static int release_child(const struct ent_plan *plan, struct launch *l, uint32_t flags,
+                         struct rt_err *err)
 {
 	int fds[SYNC_MAX_FDS];
 	unsigned n = rootfs_trees_pack(&l->trees, &plan->rootfs, fds, SYNC_MAX_FDS);
 	int r;
 
 	rt_trace("runtime", "release the child (SYNC_GO%s)", n ? ", with the idmapped mounts" : "");
-	r = rt_sync_send_go(l->sync_fd, l->pid, fds, n, err);
+	r = rt_sync_send_go(l->sync_fd, l->pid, flags, fds, n, err);
 	rootfs_trees_close(&l->trees);
 	if (r < 0)
 		rt_err_prefix(err, "runtime: release the child");
@@ -509,6 +510,8 @@ static void kill_child(struct launch *l)
 static int setup_container(struct ent_plan *plan, const struct lockdown_filter *filter,
                            struct launch *l, struct rt_err *err)
 {
+	struct netcfg_inside *inside = NULL;
+
 	clock_gettime(CLOCK_REALTIME, &l->stats.started);
 	clock_gettime(CLOCK_MONOTONIC, &l->started);
 	if (start_child(plan, filter, l, err) < 0)
@@ -534,8 +537,24 @@ static int setup_container(struct ent_plan *plan, const struct lockdown_filter *
 		return rt_fail(err, errno, "runtime: prctl(PR_SET_DUMPABLE)");
 	if (run_runtime_hooks(plan, l, err) < 0)
 		return -1;
-	if (release_child(plan, l, err) < 0) /* SYNC 1 */
+	if (plan->ns.unshare[NS_NET] && !plan->ns.path[NS_NET] &&
+	    netcfg_inside_open(&plan->net, l->pid, &inside, err) < 0)
 		return -1;
+	if (release_child(plan, l, inside ? SYNC_GO_NET_BY_PARENT : 0, err) < 0) { /* SYNC 1 */
+		netcfg_inside_free(inside);
+		return -1;
+	}
+	/*
+	 * The container's network from here (lo up, eth0's address and route: ~0.5 ms of kernel
+	 * work), while the child builds its file system, instead of after it in the child.
+	 */
+	if (inside) {
+		if (netcfg_inside_configure(inside, &plan->net, err) < 0)
+			return -1;
+		rt_trace("runtime", "tell the child its network is ready (SYNC_NET)");
+		if (rt_sync_send(l->sync_fd, SYNC_NET, NULL) < 0) /* SYNC 1b */
+			return rt_fail(err, errno, "runtime: write the sync channel");
+	}
 	return follow_setup(l, err);
 }
 

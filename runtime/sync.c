@@ -69,9 +69,10 @@ int rt_sync_send_fds(int fd, enum sync_type type, const int *fds, unsigned n, st
 	return send_msg_fds(fd, &msg, fds, n, err);
 }
 
-int rt_sync_send_go(int fd, pid_t pid, const int *fds, unsigned n, struct rt_err *err)
+int rt_sync_send_go(int fd, pid_t pid, uint32_t flags, const int *fds, unsigned n,
+                    struct rt_err *err)
 {
-	struct sync_msg msg = { .type = SYNC_GO, .pid = pid };
+	struct sync_msg msg = { .type = SYNC_GO, .pid = pid, .flags = flags };
 
 	return send_msg_fds(fd, &msg, fds, n, err);
 }
@@ -88,9 +89,14 @@ int rt_sync_recv(int fd, struct sync_msg *msg, struct sync_fds *fds, struct rt_e
 	ssize_t n;
 
 	fds->n = 0;
+	/*
+	 * ECONNRESET: the peer closed its end with our messages unread (a child that failed
+	 * before reading SYNC_NET). The kernel reports that once; what the peer sent before it
+	 * left (its SYNC_ERROR) is still queued for the next read.
+	 */
 	do
 		n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
+	while (n < 0 && (errno == EINTR || errno == ECONNRESET));
 	if (n < 0)
 		return rt_fail(err, errno, "runtime: read the sync channel");
 	for (cmsg = CMSG_FIRSTHDR(&mh); cmsg; cmsg = CMSG_NXTHDR(&mh, cmsg)) {
@@ -116,7 +122,7 @@ int rt_sync_recv(int fd, struct sync_msg *msg, struct sync_fds *fds, struct rt_e
 	return 1;
 }
 
-int rt_sync_wait_go(int fd, struct sync_fds *fds, pid_t *pid, struct rt_err *err)
+int rt_sync_wait_go(int fd, struct sync_fds *fds, pid_t *pid, uint32_t *flags, struct rt_err *err)
 {
 	struct sync_msg msg;
 	int r = rt_sync_recv(fd, &msg, fds, err);
@@ -127,5 +133,22 @@ int rt_sync_wait_go(int fd, struct sync_fds *fds, pid_t *pid, struct rt_err *err
 		return rt_fail(err, 0,
 		               "runtime: the parent went away before the container started");
 	*pid = msg.pid;
+	*flags = msg.flags;
+	return 0;
+}
+
+int rt_sync_wait_net(int fd, struct rt_err *err)
+{
+	struct sync_fds fds;
+	struct sync_msg msg;
+	int r = rt_sync_recv(fd, &msg, &fds, err);
+
+	for (unsigned i = 0; r > 0 && i < fds.n; i++)
+		close(fds.fd[i]);
+	if (r < 0)
+		return -1;
+	if (r == 0 || msg.type != SYNC_NET)
+		return rt_fail(err, 0,
+		               "runtime: the parent went away before the network was ready");
 	return 0;
 }

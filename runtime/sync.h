@@ -25,6 +25,10 @@ struct sync_fds {
  *   SYNC 1  parent -> child   SYNC_GO: the id maps are written, the child is in its cgroup,
  *                             the veth is in its network namespace; the idmapped mount trees
  *                             travel with it. The child waits for it before anything else.
+ *   SYNC 1b parent -> child   SYNC_NET, when SYNC_GO said SYNC_GO_NET_BY_PARENT: the parent
+ *                             has configured the container's network from a socket in its
+ *                             namespace while the child built its file system; the child
+ *                             waits for it before the workload starts.
  *   SYNC 2  child -> parent   SYNC_TRACE lines, SYNC_PTY (the terminal), SYNC_LISTENER (a
  *                             learning round's seccomp listener, once the workload's filter
  *                             is loaded), and at most one SYNC_ERROR or SYNC_EXEC_FAILED,
@@ -47,11 +51,16 @@ enum sync_type {
 	SYNC_LISTENER,    /* workload -> parent: the learning filter's seccomp listener, passed
 	                     as SCM_RIGHTS (ent-run learn) */
 	SYNC_HANDOVER,    /* parent -> child (OCI create): the state is saved, live on */
+	SYNC_NET,         /* parent -> child: the container's network is configured */
 };
+
+/* SYNC_GO's flags. */
+#define SYNC_GO_NET_BY_PARENT 1u /* the parent configures the network: wait for SYNC_NET */
 
 struct sync_msg {
 	uint32_t type;
-	int32_t pid; /* SYNC_PID; SYNC_GO: the child's pid on the host */
+	int32_t pid;    /* SYNC_PID; SYNC_GO: the child's pid on the host */
+	uint32_t flags; /* SYNC_GO: SYNC_GO_* */
 	struct rt_err err;
 };
 
@@ -77,15 +86,19 @@ int rt_sync_send_fds(int fd, enum sync_type type, const int *fds, unsigned n, st
 int rt_sync_recv(int fd, struct sync_msg *msg, struct sync_fds *fds, struct rt_err *err);
 
 /*
- * SYNC_GO with the idmapped trees fds[0..n) and pid, the child's pid on the host (what the
- * state of its OCI hooks says).
+ * SYNC_GO with the idmapped trees fds[0..n), pid, the child's pid on the host (what the state
+ * of its OCI hooks says), and flags (SYNC_GO_*).
  */
-int rt_sync_send_go(int fd, pid_t pid, const int *fds, unsigned n, struct rt_err *err);
+int rt_sync_send_go(int fd, pid_t pid, uint32_t flags, const int *fds, unsigned n,
+                    struct rt_err *err);
 
 /*
- * Child: block until SYNC_GO; *fds receives what it carried, *pid its pid on the host. EOF (the
- * parent died) is an error.
+ * Child: block until SYNC_GO; *fds receives what it carried, *pid its pid on the host, *flags
+ * its flags. EOF (the parent died) is an error.
  */
-int rt_sync_wait_go(int fd, struct sync_fds *fds, pid_t *pid, struct rt_err *err);
+int rt_sync_wait_go(int fd, struct sync_fds *fds, pid_t *pid, uint32_t *flags, struct rt_err *err);
+
+/* Child: block until SYNC_NET (SYNC 1b). EOF, or another message, is an error. */
+int rt_sync_wait_net(int fd, struct rt_err *err);
 
 #endif
