@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,14 +54,31 @@ struct textbuf {
 	int failed;
 };
 
+/* Room for n more bytes and a NUL; false (and t->failed) when memory runs out. */
+static bool text_room(struct textbuf *t, size_t n)
+{
+	if (t->failed)
+		return false;
+	if (t->len + n < t->cap)
+		return true;
+	size_t cap = t->cap * 2 + n;
+	char *p = realloc(t->buf, cap);
+
+	if (!p) {
+		t->failed = 1;
+		return false;
+	}
+	t->buf = p;
+	t->cap = cap;
+	return true;
+}
+
 static void __attribute__((format(printf, 2, 3))) text_add(struct textbuf *t, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
 
-	if (t->failed)
-		return;
-	for (;;) {
+	while (!t->failed) {
 		va_start(ap, fmt);
 		n = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
 		va_end(ap);
@@ -72,16 +90,58 @@ static void __attribute__((format(printf, 2, 3))) text_add(struct textbuf *t, co
 			t->len += (size_t)n;
 			return;
 		}
-		size_t cap = t->cap * 2 + (size_t)n;
-		char *p = realloc(t->buf, cap);
-
-		if (!p) {
-			t->failed = 1;
-			return;
-		}
-		t->buf = p;
-		t->cap = cap;
+		text_room(t, (size_t)n);
 	}
+}
+
+/*
+ * The rule lines' fast path, byte for byte what text_add would print with "%s", "%u",
+ * "%" PRId32 and "%#" PRIx64 (so entries stay valid): about 550 rules at every start, where
+ * vsnprintf cost ~0.2 ms here.
+ */
+static void text_put(struct textbuf *t, const char *s, size_t n)
+{
+	if (!text_room(t, n))
+		return;
+	memcpy(t->buf + t->len, s, n);
+	t->len += n;
+	t->buf[t->len] = '\0';
+}
+
+static void text_str(struct textbuf *t, const char *s)
+{
+	text_put(t, s, strlen(s));
+}
+
+/* Decimal, with a minus sign when negative ("%" PRId64). */
+static void text_dec(struct textbuf *t, int64_t v)
+{
+	char digits[24];
+	size_t i = sizeof(digits);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	do
+		digits[--i] = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		digits[--i] = '-';
+	text_put(t, digits + i, sizeof(digits) - i);
+}
+
+/* "%#" PRIx64: "0" for zero, else "0x" and lowercase digits. */
+static void text_hex(struct textbuf *t, uint64_t v)
+{
+	char digits[20];
+	size_t i = sizeof(digits);
+
+	do
+		digits[--i] = "0123456789abcdef"[v & 15];
+	while (v >>= 4);
+	if (digits[i] != '0') {
+		digits[--i] = 'x';
+		digits[--i] = '0';
+	}
+	text_put(t, digits + i, sizeof(digits) - i);
 }
 
 char *lockdown_canon_text(const struct lockdown_spec *spec, const char *arch,
@@ -105,13 +165,24 @@ char *lockdown_canon_text(const struct lockdown_spec *spec, const char *arch,
 	for (unsigned i = 0; i < spec->n_rules && i < ENT_MAX_RULES; i++) {
 		const struct lockdown_rule *r = &spec->rules[i];
 
-		text_add(&t, "rule %.*s %s %" PRId32, ENT_NAME_MAX, r->syscall,
-		         lockdown_action_name(r->action), r->errnum);
-		for (unsigned a = 0; a < r->n_args && a < ENT_MAX_ARGS; a++)
-			text_add(&t, " a%u %s %#" PRIx64 " %#" PRIx64, r->args[a].index,
-			         lockdown_cmp_name(r->args[a].op), r->args[a].value,
-			         r->args[a].value2);
-		text_add(&t, "\n");
+		/* "rule %.*s %s %d", then " a%u %s %#llx %#llx" per condition */
+		text_put(&t, "rule ", 5);
+		text_put(&t, r->syscall, strnlen(r->syscall, ENT_NAME_MAX));
+		text_put(&t, " ", 1);
+		text_str(&t, lockdown_action_name(r->action));
+		text_put(&t, " ", 1);
+		text_dec(&t, r->errnum);
+		for (unsigned a = 0; a < r->n_args && a < ENT_MAX_ARGS; a++) {
+			text_put(&t, " a", 2);
+			text_dec(&t, r->args[a].index);
+			text_put(&t, " ", 1);
+			text_str(&t, lockdown_cmp_name(r->args[a].op));
+			text_put(&t, " ", 1);
+			text_hex(&t, r->args[a].value);
+			text_put(&t, " ", 1);
+			text_hex(&t, r->args[a].value2);
+		}
+		text_put(&t, "\n", 1);
 	}
 	if (t.failed) {
 		free(t.buf);

@@ -1,10 +1,12 @@
 /*
  * tests/unit/test_rt_seccomp_cache.c - canonical rule text, digest and cache entries (pure).
  */
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,6 +62,55 @@ static void test_canon_text(void **state)
 	                          "default ERRNO 38\n"
 	                          "rule read ALLOW 0\n"
 	                          "rule socket ERRNO 1 a0 NE 0x1 0\n");
+	free(text);
+	ent_lockdown_free(spec);
+	free(spec);
+}
+
+/* The rule lines' fast formatting prints what printf did: old cache entries stay valid. */
+static void test_canon_text_as_printf(void **state)
+{
+	static const uint64_t values[] = {
+		0, 1, 9, 10, 15, 16, 0x7fffffff, 0xffffffff, 0x8000000000000000ull, UINT64_MAX
+	};
+	struct lockdown_spec *spec = make_spec();
+	struct rt_err err = { 0 };
+	char want[8192] = "", line[256];
+	size_t len, at = 0;
+	char *text;
+
+	(void)state;
+	for (unsigned i = 0; i < 10; i++) {
+		struct lockdown_rule *r = ent_lockdown_add_rule(spec, &err);
+
+		assert_non_null(r);
+		r->syscall = i % 2 ? "personality" : "clone3";
+		r->action = i % 3 ? LOCKDOWN_ALLOW : LOCKDOWN_ERRNO;
+		r->errnum = i % 3 ? 0 : (int32_t)(i * 7);
+		r->n_args = i % 7;
+		for (unsigned a = 0; a < r->n_args; a++)
+			r->args[a] = (struct lockdown_arg){ .index = (uint8_t)a,
+				                            .op = LOCKDOWN_CMP_MASKED_EQ,
+				                            .value = values[(i + a) % 10],
+				                            .value2 = values[(i * a + 3) % 10] };
+	}
+	for (unsigned i = 0; i < spec->n_rules; i++) {
+		const struct lockdown_rule *r = &spec->rules[i];
+
+		at += (size_t)snprintf(want + at, sizeof(want) - at, "rule %.*s %s %" PRId32,
+		                       ENT_NAME_MAX, r->syscall, lockdown_action_name(r->action),
+		                       r->errnum);
+		for (unsigned a = 0; a < r->n_args; a++) {
+			snprintf(line, sizeof(line), " a%u %s %#" PRIx64 " %#" PRIx64,
+			         r->args[a].index, lockdown_cmp_name(r->args[a].op),
+			         r->args[a].value, r->args[a].value2);
+			at += (size_t)snprintf(want + at, sizeof(want) - at, "%s", line);
+		}
+		at += (size_t)snprintf(want + at, sizeof(want) - at, "\n");
+	}
+	text = text_of(spec, "2.5.4", &len);
+	assert_non_null(strstr(text, "rule read ALLOW 0\n"));
+	assert_string_equal(strstr(text, "rule read "), want);
 	free(text);
 	ent_lockdown_free(spec);
 	free(spec);
@@ -168,6 +219,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_canon_text),
+		cmocka_unit_test(test_canon_text_as_printf),
 		cmocka_unit_test(test_canon_ignores_why),
 		cmocka_unit_test(test_digest),
 		cmocka_unit_test(test_entry_roundtrip_and_damage),
