@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -340,6 +341,12 @@ int main(int argc, char **argv)
 	struct rt_options *opts;
 	int status;
 
+	/*
+	 * SIGCHLD as the kernel defines it, whatever our caller left: an ignored SIGCHLD (a
+	 * disposition children inherit) would have our children reaped unseen, their exit status
+	 * lost, and the container's PID 1 would never learn that the workload ended.
+	 */
+	signal(SIGCHLD, SIG_DFL);
 	if (run_oci(argc, argv, &status, &err))
 		return status < 0 ? RT_EXIT_FAILED : status;
 	opts = calloc(1, sizeof(*opts));

@@ -105,6 +105,26 @@ for u in 0 1000; do
 	check "SIGKILL of ent-run kills a host-PID-namespace workload (uid $u)" gone -fx "sleep 1004"
 done
 
+# A caller that left SIGCHLD ignored (children inherit the disposition) does not make ent-run
+# lose its container: before, PID 1 never heard that the workload ended, and hung.
+if have python3 >/dev/null; then
+	python3 - "$ENT_RUN" $R /bin/sh -c 'echo ran; exit 3' >"$OUT" 2>"$ERR" <<'EOF'
+import os, signal, sys
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+signal.alarm(30)
+sys.exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+EOF
+	STATUS=$?
+	check "started with SIGCHLD ignored: the workload ran" grep -qx ran "$OUT"
+	check "started with SIGCHLD ignored: its status comes back, no hang" [ "$STATUS" = 3 ]
+else
+	skip "started with SIGCHLD ignored" "needs python3"
+fi
+
 # No descriptor of ent-run leaks in, whatever the caller had open.
 ent $R /probe/fds 5</etc/hostname 9</etc/hostname
 check "only 0, 1, 2 inherited" [ "$(tr '\n' ' ' <"$OUT")" = "0 1 2 " ]
