@@ -283,48 +283,46 @@ struct netcfg_inside {
 };
 
 /*
- * setns(2) into the child's network namespace, a socket there, and back: a socket belongs to
- * the namespace it was made in, whichever namespace its user is in later. Entering a network
- * namespace needs CAP_SYS_ADMIN in our own user namespace as well as over the target's, which a
- * rootless parent lacks: then *out is NULL, and the child configures itself.
+ * setns(2) into the child's network namespace (through its pidfd: no pid to be recycled), a
+ * socket there, and back: a socket belongs to the namespace it was made in, whichever
+ * namespace its user is in later. Entering a network namespace needs CAP_SYS_ADMIN in our own
+ * user namespace as well as over the target's, which a rootless parent lacks: then *out is
+ * NULL, and the child configures itself.
  */
-int netcfg_inside_open(const struct netcfg_spec *spec, pid_t child, struct netcfg_inside **out,
+int netcfg_inside_open(const struct netcfg_spec *spec, int child_pidfd, struct netcfg_inside **out,
                        struct rt_err *err)
 {
 	_cleanup_close_ int ours = -1;
-	_cleanup_close_ int theirs = -1;
 	struct rt_err why = { 0 };
 	struct netcfg_inside *in;
-	char path[48];
 
 	*out = NULL;
-	if (spec->mode == NETCFG_HOST)
+	if (spec->mode == NETCFG_HOST || geteuid() != 0)
 		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)child);
 	ours = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (ours < 0)
 		return rt_fail(err, errno, "netcfg: open /proc/self/ns/net");
-	theirs = open(path, O_RDONLY | O_CLOEXEC);
-	if (theirs < 0)
-		return rt_fail(err, errno, "netcfg: open %s", path);
 	in = calloc(1, sizeof(*in));
 	if (!in)
 		return rt_fail(err, ENOMEM, "netcfg: the container's network");
-	rt_trace("net",
-	         "setns(%s), a socket, setns back: the parent configures the container's "
-	         "network while the child builds its file system",
-	         path);
-	if (setns(theirs, CLONE_NEWNET) < 0) {
-		rt_trace("net", "setns: %s: the child configures its network itself",
+	if (setns(child_pidfd, CLONE_NEWNET) < 0) {
+		rt_trace("net", "setns(pidfd, CLONE_NEWNET): %s: the child configures its network",
 		         strerror(errno));
 		free(in);
 		return 0;
 	}
+	rt_trace("net", "setns(pidfd, CLONE_NEWNET), a socket, setns back: the parent configures "
+	                "the container's network while the child builds its file system");
 	in->sk = netcfg_rtnl_open(&why);
-	/* Back, whatever happened: the rest of the parent's work is in the host's namespace. */
+	/*
+	 * Back, whatever happened. Should that fail (out of memory), nothing more may be done
+	 * from here: a veth, an nftables rule, would be looked for in the container's namespace.
+	 * We leave as a killed ent-run would; the next start collects what we leave.
+	 */
 	if (setns(ours, CLONE_NEWNET) < 0) {
-		netcfg_inside_free(in);
-		return rt_fail(err, errno, "netcfg: setns back to our network namespace");
+		rt_fail(&why, errno, "netcfg: setns back to our network namespace");
+		rt_err_print(&why);
+		_exit(RT_EXIT_FAILED);
 	}
 	if (!in->sk) {
 		free(in);

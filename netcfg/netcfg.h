@@ -43,10 +43,10 @@ struct netcfg_inside;
 
 /*
  * The parent's way in (see netcfg/link.c): *out receives a socket in the network namespace of
- * child, or NULL when we may not enter it (rootless: the child then calls netcfg_configure) or
- * spec is NETCFG_HOST. Returns 0, or -1 with err.
+ * the child whose pidfd is child_pidfd, or NULL when we may not enter it (rootless: the child
+ * then calls netcfg_configure) or spec is NETCFG_HOST. Returns 0, or -1 with err.
  */
-int netcfg_inside_open(const struct netcfg_spec *spec, pid_t child, struct netcfg_inside **out,
+int netcfg_inside_open(const struct netcfg_spec *spec, int child_pidfd, struct netcfg_inside **out,
                        struct rt_err *err);
 
 /* What netcfg_configure does, through in, which it frees. Returns 0 or -1 with err. */

@@ -312,10 +312,13 @@ static __attribute__((noreturn)) void workload_exec(const struct ent_plan *plan,
 	               errnum == ENOENT ? RT_EXIT_NOT_FOUND : RT_EXIT_CANNOT_EXEC);
 }
 
-/* The workload between vfork and execve (rt_child_main): its last steps, then the exec. */
-static __attribute__((noreturn)) void workload_spawn(const struct ent_plan *plan,
-                                                     const struct lockdown_filter *filter,
-                                                     int sync_fd, pid_t init)
+/*
+ * The workload between vfork and execve (rt_child_main): its last steps, then the exec. A
+ * function of its own, never inlined: its locals live in frames below PID 1's, not in it.
+ */
+static __attribute__((noreturn, noinline)) void workload_spawn(const struct ent_plan *plan,
+                                                               const struct lockdown_filter *filter,
+                                                               int sync_fd, pid_t init)
 {
 	struct rt_err err = { 0 };
 
@@ -467,9 +470,11 @@ void rt_child_main(const struct ent_plan *plan, const struct lockdown_filter *fi
 	 * whose page-table updates trap to a hypervisor. We are suspended meanwhile, with our
 	 * signals blocked (they wait for our signalfd). What the workload changes before execve
 	 * is its own: descriptors, signal dispositions and mask, working directory, limits,
-	 * credentials and filter are per process or per thread; in the memory it shares with us
-	 * it writes only its stack below ours and environ (workload_exec), which we never read
-	 * again. It never returns from here: it execs or _exits.
+	 * credentials and filter are per process or per thread. In the memory it shares with us
+	 * it writes its own frames below ours, errno, environ (workload_exec), libcap's and
+	 * libc's heap and statics; after vfork returns we read none of them but our own locals
+	 * (sync_fd, the workload's pid), and no thread can hold a lock. It never returns from
+	 * here: it execs or _exits.
 	 */
 	rt_trace("runtime", "vfork() the workload; this process stays as PID 1");
 	init = getpid();

@@ -538,7 +538,7 @@ static int setup_container(struct ent_plan *plan, const struct lockdown_filter *
 	if (run_runtime_hooks(plan, l, err) < 0)
 		return -1;
 	if (plan->ns.unshare[NS_NET] && !plan->ns.path[NS_NET] &&
-	    netcfg_inside_open(&plan->net, l->pid, &inside, err) < 0)
+	    netcfg_inside_open(&plan->net, l->pidfd, &inside, err) < 0)
 		return -1;
 	if (release_child(plan, l, inside ? SYNC_GO_NET_BY_PARENT : 0, err) < 0) { /* SYNC 1 */
 		netcfg_inside_free(inside);
@@ -552,7 +552,12 @@ static int setup_container(struct ent_plan *plan, const struct lockdown_filter *
 		if (netcfg_inside_configure(inside, &plan->net, err) < 0)
 			return -1;
 		rt_trace("runtime", "tell the child its network is ready (SYNC_NET)");
-		if (rt_sync_send(l->sync_fd, SYNC_NET, NULL) < 0) /* SYNC 1b */
+		/*
+		 * EPIPE (ECONNRESET): the child failed and left before reading it; its report is
+		 * queued for follow_setup.
+		 */
+		if (rt_sync_send(l->sync_fd, SYNC_NET, NULL) < 0 && errno != EPIPE &&
+		    errno != ECONNRESET) /* SYNC 1b */
 			return rt_fail(err, errno, "runtime: write the sync channel");
 	}
 	return follow_setup(l, err);

@@ -320,6 +320,17 @@ sleep 1
 run_fails "pool exhausted" 125 'address pool 10.66.0.0/30 is exhausted' \
 	-e network.access=user --subnet 10.66.0.0/30 $R /bin/true
 wait $bg
+# A child that fails while the parent configures its network (SYNC_NET, written to a channel
+# the child may have left): the child's own error is the one line, every time.
+n=0 bad=
+while [ $n -lt 20 ]; do
+	ent -e network.access=user --tmpfs /bin/sh $R /bin/true
+	grep -q '^ent-run: rootfs: mount tmpfs on /bin/sh: Not a directory$' "$ERR" &&
+		[ "$STATUS" = 125 ] || bad="exit $STATUS: $(head -c 200 "$ERR")"
+	n=$((n + 1))
+done
+check "a child failing during the network set-up: its own error, 20 of 20${bad:+ ($bad)}" \
+	[ -z "$bad" ]
 check_clean "failed starts" ended
 
 # kill -9 of ent-run: its published port and NAT rules go with it at once (an owned table),
