@@ -60,6 +60,18 @@ static const char *const base_masked[] = {
 	"/sys/firmware", "/sys/devices/virtual/powercap", "/sys/kernel/slab",
 };
 
+/*
+ * Of those, the files the kernel makes readable by host root alone (mode 0400, owner the
+ * host's uid 0): where no container uid is host root, the kernel refuses them already (a
+ * capability in the container's user namespace does not reach a file whose owner is not mapped
+ * there), and a mask over them would be a mount, and its teardown, for nothing at every start.
+ * timer_list is 0400 too, but Docker's list names it: it stays.
+ */
+static const char *const host_root_only[] = {
+	"/proc/kpageflags", "/proc/kpagecount",  "/proc/kpagecgroup",
+	"/proc/slabinfo",   "/proc/vmallocinfo", "/proc/pagetypeinfo",
+};
+
 /* Kernel interfaces the container may read but never write. */
 static const char *const base_readonly[] = {
 	"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs",
@@ -471,6 +483,38 @@ static void compile_identity(const struct ent_host *host, unsigned n_base_device
 		rootfs->devices[i].idmap = true; /* host.devices.allow: usable by container root */
 }
 
+/* Is some uid of the container host root? (Without a user namespace, all of them are.) */
+static bool maps_host_root(const struct ns_spec *ns)
+{
+	if (!ns->unshare[NS_USER])
+		return true;
+	if (ns->own_range)
+		return false; /* a leased block: never 0 (subid.c refuses entries that low) */
+	for (unsigned i = 0; i < ns->n_uid_map; i++)
+		if (ns->uid_map[i].outside == 0)
+			return true;
+	return false;
+}
+
+/* The masks over host_root_only's files, dropped where no container uid is host root. */
+static void compile_host_root_masks(struct ent_plan *plan)
+{
+	struct rootfs_spec *rootfs = &plan->rootfs;
+	unsigned kept = 0;
+
+	if (maps_host_root(&plan->ns))
+		return;
+	for (unsigned i = 0; i < rootfs->n_masked; i++) {
+		bool drop = false;
+
+		for (size_t k = 0; k < ARRAY_SIZE(host_root_only) && !drop; k++)
+			drop = !strcmp(rootfs->masked[i].path, host_root_only[k]);
+		if (!drop)
+			rootfs->masked[kept++] = rootfs->masked[i];
+	}
+	rootfs->n_masked = kept;
+}
+
 /*
  * The device cgroup only where it protects something: where container root is host root
  * (host.devices.access=admin, or no user namespace) or a host device is passed in. Otherwise
@@ -688,6 +732,7 @@ static int compile_all(const struct ent_request *req, struct ent_grant_req *reqs
 	if (ent_grant_apply(&sel, plan, err) < 0)
 		return -1;
 	compile_identity(&req->host, n_base_devices, plan);
+	compile_host_root_masks(plan);
 	compile_device_rules(plan);
 	compile_limits(req, &plan->cgroup);
 	compile_ci(req, plan);

@@ -35,10 +35,12 @@ check "/dev/shm and /dev/mqueue mounted" sh -c "grep -q ' /dev/shm ' '$OUT' && g
 # Host information the container must not read: each path is masked (or this kernel lacks it),
 # and the host-global ones that have content on the host read empty inside.
 MASKED="/proc/kcore /proc/keys /proc/timer_list /proc/timer_stats /proc/sched_debug /proc/acpi
-	/proc/asound /proc/scsi /proc/latency_stats /proc/interrupts /proc/kpageflags /proc/kpagecount
-	/proc/kpagecgroup /proc/slabinfo /proc/vmallocinfo /proc/buddyinfo /proc/pagetypeinfo
-	/proc/zoneinfo /proc/iomem /proc/ioports /proc/mtrr /proc/kallsyms /proc/modules /sys/firmware
+	/proc/asound /proc/scsi /proc/latency_stats /proc/interrupts /proc/buddyinfo /proc/zoneinfo
+	/proc/iomem /proc/ioports /proc/mtrr /proc/kallsyms /proc/modules /sys/firmware
 	/sys/devices/virtual/powercap /sys/kernel/slab"
+# Readable by host root alone (0400): masked only where a container uid is host root.
+ROOT_ONLY="/proc/kpageflags /proc/kpagecount /proc/kpagecgroup /proc/slabinfo /proc/vmallocinfo
+	/proc/pagetypeinfo"
 # shellcheck disable=SC2086
 ent $R /bin/sh -c 'for p; do if [ ! -e $p ]; then echo "$p absent"; \
 	elif grep -q " $p " /proc/self/mountinfo; then echo "$p masked $(head -c 64 $p 2>/dev/null | wc -c)"; \
@@ -46,6 +48,23 @@ ent $R /bin/sh -c 'for p; do if [ ! -e $p ]; then echo "$p absent"; \
 check "the masks ran" [ "$STATUS" = 0 -a -s "$OUT" ]
 for p in $MASKED; do
 	check "masked $p" grep -Eq "^$p (masked 0|absent)\$" "$OUT"
+done
+# shellcheck disable=SC2086
+ent $R /bin/sh -c 'for p; do if [ ! -e $p ]; then echo "$p absent"; \
+	elif head -c 1 $p >/dev/null 2>&1; then echo "$p readable"; else echo "$p refused"; fi; \
+	done' sh $ROOT_ONLY
+check "the host-root-only probes ran" [ "$STATUS" = 0 -a -s "$OUT" ]
+for p in $ROOT_ONLY; do
+	check "unmasked but refused by the kernel: $p" grep -Eq "^$p (refused|absent)\$" "$OUT"
+done
+# shellcheck disable=SC2086
+ent -e host.devices.access=admin $R /bin/sh -c 'for p; do if [ ! -e $p ]; then \
+	echo "$p absent"; elif grep -q " $p " /proc/self/mountinfo; then \
+	echo "$p masked $(head -c 64 $p 2>/dev/null | wc -c)"; else echo "$p visible"; fi; done' \
+	sh $ROOT_ONLY
+check "host.devices.access=admin (host root): the probes ran" [ "$STATUS" = 0 -a -s "$OUT" ]
+for p in $ROOT_ONLY; do
+	check "host.devices.access=admin: masked $p" grep -Eq "^$p (masked 0|absent)\$" "$OUT"
 done
 check "... and the host-global ones have content on the host (the check can fail)" \
 	sh -c 'head -c 1 /proc/zoneinfo | grep -q . && head -c 1 /proc/buddyinfo | grep -q . && head -c 1 /proc/iomem | grep -q .'
