@@ -65,12 +65,15 @@ static const char *const base_masked[] = {
  * host's uid 0): where no container uid is host root, the kernel refuses them already (a
  * capability in the container's user namespace does not reach a file whose owner is not mapped
  * there), and a mask over them would be a mount, and its teardown, for nothing at every start.
- * timer_list is 0400 too, but Docker's list names it: it stays.
+ * Not here: timer_list (0400, but Docker's list names it) and pagetypeinfo (0444 before Linux
+ * 5.4). The node policy still requires these masks where a container uid is host root
+ * (policy.c: an OCI config without a user namespace, say).
  */
-static const char *const host_root_only[] = {
+const char *const ent_host_root_only[] = {
 	"/proc/kpageflags", "/proc/kpagecount",  "/proc/kpagecgroup",
-	"/proc/slabinfo",   "/proc/vmallocinfo", "/proc/pagetypeinfo",
+	"/proc/slabinfo",   "/proc/vmallocinfo",
 };
+const unsigned ent_n_host_root_only = ARRAY_SIZE(ent_host_root_only);
 
 /* Kernel interfaces the container may read but never write. */
 static const char *const base_readonly[] = {
@@ -483,8 +486,7 @@ static void compile_identity(const struct ent_host *host, unsigned n_base_device
 		rootfs->devices[i].idmap = true; /* host.devices.allow: usable by container root */
 }
 
-/* Is some uid of the container host root? (Without a user namespace, all of them are.) */
-static bool maps_host_root(const struct ns_spec *ns)
+bool ent_maps_host_root(const struct ns_spec *ns)
 {
 	if (!ns->unshare[NS_USER])
 		return true;
@@ -496,19 +498,19 @@ static bool maps_host_root(const struct ns_spec *ns)
 	return false;
 }
 
-/* The masks over host_root_only's files, dropped where no container uid is host root. */
+/* The masks over ent_host_root_only's files, dropped where no container uid is host root. */
 static void compile_host_root_masks(struct ent_plan *plan)
 {
 	struct rootfs_spec *rootfs = &plan->rootfs;
 	unsigned kept = 0;
 
-	if (maps_host_root(&plan->ns))
+	if (ent_maps_host_root(&plan->ns))
 		return;
 	for (unsigned i = 0; i < rootfs->n_masked; i++) {
 		bool drop = false;
 
-		for (size_t k = 0; k < ARRAY_SIZE(host_root_only) && !drop; k++)
-			drop = !strcmp(rootfs->masked[i].path, host_root_only[k]);
+		for (unsigned k = 0; k < ent_n_host_root_only && !drop; k++)
+			drop = !strcmp(rootfs->masked[i].path, ent_host_root_only[k]);
 		if (!drop)
 			rootfs->masked[kept++] = rootfs->masked[i];
 	}
@@ -526,11 +528,7 @@ static void compile_host_root_masks(struct ent_plan *plan)
  */
 static void compile_device_rules(struct ent_plan *plan)
 {
-	const struct ns_spec *ns = &plan->ns;
-	bool host_root = !ns->unshare[NS_USER] || (ns->n_uid_map && ns->uid_map[0].inside == 0 &&
-	                                           ns->uid_map[0].outside == 0 && !ns->own_range);
-
-	if (host_root || plan->rootfs.host_dev)
+	if (ent_maps_host_root(&plan->ns) || plan->rootfs.host_dev)
 		return;
 	for (unsigned i = 0; i < plan->cgroup.n_devrules; i++) {
 		if (ent_has(plan->cgroup.devrules[i].path)) /* host.devices.allow */

@@ -235,6 +235,19 @@ int ent_compile(const struct ent_request *req, struct ent_plan *plan, struct rt_
  */
 void ent_default_idmaps(const struct ent_host *host, struct ns_spec *ns);
 
+/*
+ * Is some uid of the container host root? Without a user namespace all of them are; a leased
+ * block (own_range) never is (entitlements/subid.c refuses sub-id entries that low).
+ */
+bool ent_maps_host_root(const struct ns_spec *ns);
+
+/*
+ * Files only host root may read (mode 0400): masked only where a container uid is host root
+ * (entitlements/compile.c), which the node policy then requires.
+ */
+extern const char *const ent_host_root_only[];
+extern const unsigned ent_n_host_root_only;
+
 /* Are two id maps the same, range by range? */
 bool ent_same_idmaps(const struct ns_idmap *a, unsigned na, const struct ns_idmap *b, unsigned nb);
 

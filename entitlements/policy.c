@@ -18,6 +18,7 @@
 #include <sys/mount.h>
 
 #include "entitlements/catalogue.h"
+#include "entitlements/ent.h"
 #include "entitlements/explain.h"
 #include "entitlements/names.h"
 #include "entitlements/policy.h"
@@ -532,6 +533,19 @@ static void check_masks(const struct ent_plan *r, const struct ent_allowed *a,
 		for (unsigned p = 1; p < a->n && everywhere; p++)
 			everywhere = is_masked(&a->plans[p]->rootfs, path);
 		if (!everywhere || is_masked(&r->rootfs, path))
+			continue;
+		snprintf(grant, sizeof(grant), "%.300s unmasked", path);
+		add_missing(v, a, grant, "the request");
+	}
+	/*
+	 * The allowed plans leave out the masks the kernel makes unneeded where no container
+	 * uid is host root; a request whose uids include host root (an OCI config without a
+	 * user namespace, say) needs them all the same.
+	 */
+	for (unsigned i = 0; a->n && i < ent_n_host_root_only; i++) {
+		const char *path = ent_host_root_only[i];
+
+		if (!ent_maps_host_root(&r->ns) || is_masked(&r->rootfs, path))
 			continue;
 		snprintf(grant, sizeof(grant), "%.300s unmasked", path);
 		add_missing(v, a, grant, "the request");

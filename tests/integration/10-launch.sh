@@ -35,12 +35,11 @@ check "/dev/shm and /dev/mqueue mounted" sh -c "grep -q ' /dev/shm ' '$OUT' && g
 # Host information the container must not read: each path is masked (or this kernel lacks it),
 # and the host-global ones that have content on the host read empty inside.
 MASKED="/proc/kcore /proc/keys /proc/timer_list /proc/timer_stats /proc/sched_debug /proc/acpi
-	/proc/asound /proc/scsi /proc/latency_stats /proc/interrupts /proc/buddyinfo /proc/zoneinfo
-	/proc/iomem /proc/ioports /proc/mtrr /proc/kallsyms /proc/modules /sys/firmware
-	/sys/devices/virtual/powercap /sys/kernel/slab"
+	/proc/asound /proc/scsi /proc/latency_stats /proc/interrupts /proc/buddyinfo
+	/proc/pagetypeinfo /proc/zoneinfo /proc/iomem /proc/ioports /proc/mtrr /proc/kallsyms
+	/proc/modules /sys/firmware /sys/devices/virtual/powercap /sys/kernel/slab"
 # Readable by host root alone (0400): masked only where a container uid is host root.
-ROOT_ONLY="/proc/kpageflags /proc/kpagecount /proc/kpagecgroup /proc/slabinfo /proc/vmallocinfo
-	/proc/pagetypeinfo"
+ROOT_ONLY="/proc/kpageflags /proc/kpagecount /proc/kpagecgroup /proc/slabinfo /proc/vmallocinfo"
 # shellcheck disable=SC2086
 ent $R /bin/sh -c 'for p; do if [ ! -e $p ]; then echo "$p absent"; \
 	elif grep -q " $p " /proc/self/mountinfo; then echo "$p masked $(head -c 64 $p 2>/dev/null | wc -c)"; \

@@ -62,7 +62,11 @@ for o in opts:
         # ent-run's own masked and read-only paths, and a cgroup namespace: a config as
         # tight as the defaults, which a node policy admits
         spec = json.load(open(o[6:]))["linux"]
-        c["linux"]["maskedPaths"] = spec["maskedPaths"]
+        # and, as the config's root is host root unless "userns" follows, the files only
+        # host root may read, which ent-run's own containers leave to the kernel
+        c["linux"]["maskedPaths"] = spec["maskedPaths"] + [
+            "/proc/kpageflags", "/proc/kpagecount", "/proc/kpagecgroup", "/proc/slabinfo",
+            "/proc/vmallocinfo"]
         c["linux"]["readonlyPaths"] = spec["readonlyPaths"]
         c["linux"]["namespaces"].append({"type": "cgroup"})
     elif o.startswith("mount="):
@@ -303,6 +307,16 @@ mkbundle "$T_TMP/b5" 'exit 0' paths="$T_TMP/spec.json"
 run_status "policy: the same config without it runs" 0 \
 	--root "$STATE" --policy "$POLICY" create --bundle "$T_TMP/b5" c5
 oci delete --force c5
+# ent-run's own containers leave /proc/kpageflags to the kernel (their uids are not host
+# root, and spec, which writes their masks, leaves it out), but this config's root is host
+# root: under a policy the mask is required.
+masks=$(python3 -c 'import json, sys
+print(json.dumps(json.load(open(sys.argv[1]))["linux"]["maskedPaths"]))' "$T_TMP/spec.json")
+mkbundle "$T_TMP/b5" 'exit 0' paths="$T_TMP/spec.json" "set=linux.maskedPaths=$masks"
+run_fails "policy: host root without the /proc/kpageflags mask is refused" 125 \
+	'refused by .*policy: /proc/kpageflags unmasked' \
+	--root "$STATE" --policy "$POLICY" create --bundle "$T_TMP/b5" c5
+check "... and nothing is left" [ ! -e "$STATE/c5" ]
 
 # Attacks on the policy (docs/SECURITY.md, OCI mode): each config is refused before anything
 # runs, naming what it asked for. The policy allows host-userns and a volume; the configs are

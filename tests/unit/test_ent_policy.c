@@ -827,6 +827,17 @@ static void test_profile_parse(void **state)
 }
 
 /*
+ * A plan made host root by hand: with the masks ent-run's own host-root plans have over the
+ * files only host root may read (which a plan in a range of its own leaves to the kernel).
+ */
+static void mask_root_only(struct ent_plan *plan)
+{
+	for (unsigned i = 0; i < ent_n_host_root_only; i++)
+		plan->rootfs.masked[plan->rootfs.n_masked++] =
+		        (struct rootfs_path){ .path = ent_host_root_only[i], .why = "default" };
+}
+
+/*
  * OCI runtime mode's grants (issue 15): no user namespace is host-userns; a limit at or below
  * the caller's own hard limit is none; a filter allowing by default is one; a path the
  * allowed plans keep read-only must stay so.
@@ -841,6 +852,11 @@ static void test_oci_grants(void **state)
 	(void)state;
 	plan->ns.unshare[NS_USER] = false;
 	plan->ns.why[NS_USER] = "linux.namespaces (not listed: the host's)";
+	/* Host root reads the files only host root may read: their masks are required. */
+	assert_string_equal(refusal(plan, "allow host-userns\n"),
+	                    "refused by P: /proc/kpageflags unmasked, /proc/kpagecount unmasked "
+	                    "and 3 more (from the request) are not allowed");
+	mask_root_only(plan);
 	assert_string_equal(refusal(plan, ""),
 	                    "refused by P: host-userns (container root is host root) (from "
 	                    "linux.namespaces (not listed: the host's)) is not allowed");
@@ -906,6 +922,7 @@ static void test_oci_idmaps(void **state)
 	plan->ns.own_range = false;
 	plan->ns.uid_map[0] = (struct ns_idmap){ 0, 0, 65536 };
 	plan->ns.gid_map[0] = (struct ns_idmap){ 0, 0, 65536 };
+	mask_root_only(plan);
 	assert_string_equal(
 	        refusal(plan, ""),
 	        "refused by P: host-userns (linux.uidMappings 0:0:65536 maps host uid 0: "
