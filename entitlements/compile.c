@@ -498,22 +498,25 @@ bool ent_maps_host_root(const struct ns_spec *ns)
 	return false;
 }
 
-/* The masks over ent_host_root_only's files, dropped where no container uid is host root. */
+bool ent_kernel_hides(const struct ns_spec *ns, const char *path)
+{
+	if (ent_maps_host_root(ns))
+		return false;
+	for (unsigned i = 0; i < ent_n_host_root_only; i++)
+		if (!strcmp(path, ent_host_root_only[i]))
+			return true;
+	return false;
+}
+
+/* The masks over files the kernel refuses to every container uid anyway: dropped. */
 static void compile_host_root_masks(struct ent_plan *plan)
 {
 	struct rootfs_spec *rootfs = &plan->rootfs;
 	unsigned kept = 0;
 
-	if (ent_maps_host_root(&plan->ns))
-		return;
-	for (unsigned i = 0; i < rootfs->n_masked; i++) {
-		bool drop = false;
-
-		for (unsigned k = 0; k < ent_n_host_root_only && !drop; k++)
-			drop = !strcmp(rootfs->masked[i].path, ent_host_root_only[k]);
-		if (!drop)
+	for (unsigned i = 0; i < rootfs->n_masked; i++)
+		if (!ent_kernel_hides(&plan->ns, rootfs->masked[i].path))
 			rootfs->masked[kept++] = rootfs->masked[i];
-	}
 	rootfs->n_masked = kept;
 }
 

@@ -248,6 +248,9 @@ bool ent_maps_host_root(const struct ns_spec *ns);
 extern const char *const ent_host_root_only[];
 extern const unsigned ent_n_host_root_only;
 
+/* Does the kernel refuse path to every uid of the container of ns (ent_host_root_only)? */
+bool ent_kernel_hides(const struct ns_spec *ns, const char *path);
+
 /* Are two id maps the same, range by range? */
 bool ent_same_idmaps(const struct ns_idmap *a, unsigned na, const struct ns_idmap *b, unsigned nb);
 

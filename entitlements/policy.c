@@ -520,36 +520,42 @@ static void check_devices(const struct ent_plan *r, const struct ent_allowed *a,
 	}
 }
 
+/* Is path hidden from p's container: masked, or refused by the kernel to all its uids? */
+static bool is_hidden(const struct ent_plan *p, const char *path)
+{
+	return is_masked(&p->rootfs, path) || ent_kernel_hides(&p->ns, path);
+}
+
 /* A path every allowed plan hides must stay hidden. */
-static void check_masks(const struct ent_plan *r, const struct ent_allowed *a,
-                        struct ent_verdict *v)
+static void check_hidden(const struct ent_plan *r, const struct ent_allowed *a, const char *path,
+                         struct ent_verdict *v)
 {
 	char grant[ENT_ITEM_MAX];
 
-	for (unsigned i = 0; a->n && i < a->plans[0]->rootfs.n_masked; i++) {
-		const char *path = a->plans[0]->rootfs.masked[i].path;
-		bool everywhere = true;
+	for (unsigned p = 0; p < a->n; p++)
+		if (!is_hidden(a->plans[p], path))
+			return;
+	if (is_hidden(r, path))
+		return;
+	snprintf(grant, sizeof(grant), "%.300s unmasked", path);
+	add_missing(v, a, grant, "the request");
+}
 
-		for (unsigned p = 1; p < a->n && everywhere; p++)
-			everywhere = is_masked(&a->plans[p]->rootfs, path);
-		if (!everywhere || is_masked(&r->rootfs, path))
-			continue;
-		snprintf(grant, sizeof(grant), "%.300s unmasked", path);
-		add_missing(v, a, grant, "the request");
-	}
-	/*
-	 * The allowed plans leave out the masks the kernel makes unneeded where no container
-	 * uid is host root; a request whose uids include host root (an OCI config without a
-	 * user namespace, say) needs them all the same.
-	 */
-	for (unsigned i = 0; a->n && i < ent_n_host_root_only; i++) {
-		const char *path = ent_host_root_only[i];
-
-		if (!ent_maps_host_root(&r->ns) || is_masked(&r->rootfs, path))
-			continue;
-		snprintf(grant, sizeof(grant), "%.300s unmasked", path);
-		add_missing(v, a, grant, "the request");
-	}
+/*
+ * The paths the first allowed plan masks, and those the kernel hides from it (an allowed plan
+ * in a range of its own leaves them unmasked; a request whose uids include host root, an OCI
+ * config without a user namespace say, must mask them).
+ */
+static void check_masks(const struct ent_plan *r, const struct ent_allowed *a,
+                        struct ent_verdict *v)
+{
+	if (!a->n)
+		return;
+	for (unsigned i = 0; i < a->plans[0]->rootfs.n_masked; i++)
+		check_hidden(r, a, a->plans[0]->rootfs.masked[i].path, v);
+	for (unsigned i = 0; i < ent_n_host_root_only; i++)
+		if (!is_masked(&a->plans[0]->rootfs, ent_host_root_only[i]))
+			check_hidden(r, a, ent_host_root_only[i], v);
 }
 
 /* Is path read-only in fs: a read-only path, or the target of a read-only mount? */
