@@ -13,12 +13,7 @@
 . "$(dirname "$0")/lib.sh"
 skip_unless "oci" "needs root (namespaces, cgroups, a block of host ids)" is_root
 skip_unless "oci" "python3 is needed to read JSON" have python3
-REAPER=${TOOLS:-build/tools}/reaper
-skip_unless "oci" "tests/tools/reaper is not built (make rootfs)" test -x "$REAPER"
-if [ -z "${ENT_OCI_REAPED:-}" ]; then
-	rm -rf "$T_TMP"
-	ENT_OCI_REAPED=1 exec "$REAPER" --late sh "$0"
-fi
+under_reaper "oci"
 STATE=$T_TMP/state
 SHARED=$T_TMP/shared
 mkdir -p "$SHARED"

@@ -9,12 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 skip_unless "oci-hooks" "needs root (namespaces, cgroups)" is_root
 skip_unless "oci-hooks" "python3 is needed to read JSON" have python3
-REAPER=${TOOLS:-build/tools}/reaper
-skip_unless "oci-hooks" "tests/tools/reaper is not built (make rootfs)" test -x "$REAPER"
-if [ -z "${ENT_OCI_REAPED:-}" ]; then
-	rm -rf "$T_TMP"
-	ENT_OCI_REAPED=1 exec "$REAPER" --late sh "$0"
-fi
+under_reaper "oci-hooks"
 STATE=$T_TMP/state
 SHARED=$T_TMP/shared
 HK=$T_TMP/hk

@@ -173,4 +173,14 @@ skip_unless() {
 	fi
 }
 is_root() { [ "$(id -u)" = 0 ]; }
+# under_reaper NAME: run this script again under tests/tools/reaper --late ($REAPER), a child
+# subreaper as conmon and containerd's shim are, which reaps the containers' processes only
+# once the script is done (skipped when the reaper is not built).
+under_reaper() {
+	REAPER=${TOOLS:-build/tools}/reaper
+	skip_unless "$1" "tests/tools/reaper is not built (make rootfs)" test -x "$REAPER"
+	[ -n "${ENT_OCI_REAPED:-}" ] && return 0
+	rm -rf "$T_TMP" # exec skips the EXIT trap; the run under the reaper makes its own
+	ENT_OCI_REAPED=1 exec "$REAPER" --late sh "$0"
+}
 have() { for t in "$@"; do command -v "$t" || return 1; done; }
