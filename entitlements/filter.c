@@ -33,10 +33,10 @@ static struct lockdown_rule *add_rule(struct lockdown_spec *ld, const char *sysc
 	return r;
 }
 
-static void add_arg(struct lockdown_rule *r, uint8_t index, uint8_t op, uint64_t value,
-                    uint64_t value2)
+static int add_arg(struct lockdown_spec *ld, struct lockdown_rule *r, uint8_t index, uint8_t op,
+                   uint64_t value, uint64_t value2, struct rt_err *err)
 {
-	r->args[r->n_args++] = (struct lockdown_arg){ index, op, value, value2 };
+	return ent_lockdown_add_arg(ld, r, (struct lockdown_arg){ index, op, value, value2 }, err);
 }
 
 /* One rule with at most one condition: the shape most filter kinds need. */
@@ -49,8 +49,7 @@ static int add_cond(struct lockdown_spec *ld, const struct ent_sc_filter *f, uin
 
 	if (!r)
 		return -1;
-	add_arg(r, f->arg, op, value, value2);
-	return 0;
+	return add_arg(ld, r, f->arg, op, value, value2, err);
 }
 
 /* The values an ALLOW trie must leave out, and an extra condition each of its rules carries. */
@@ -82,10 +81,9 @@ static int add_complement32(struct lockdown_spec *ld, const struct trie *t, uint
 		r = add_rule(ld, t->syscall, LOCKDOWN_ALLOW, 0, t->why, err);
 		if (!r)
 			return -1;
-		if (t->extra)
-			r->args[r->n_args++] = *t->extra;
-		add_arg(r, t->arg, LOCKDOWN_CMP_MASKED_EQ, mask, value);
-		return 0;
+		if (t->extra && ent_lockdown_add_arg(ld, r, *t->extra, err) < 0)
+			return -1;
+		return add_arg(ld, r, t->arg, LOCKDOWN_CMP_MASKED_EQ, mask, value, err);
 	}
 	if (bit < 0)
 		return 0; /* exactly a denied value: its EPERM rule covers it */
@@ -108,10 +106,9 @@ static int add_deny_pair(struct lockdown_spec *ld, const struct ent_sc_filter *f
 	struct trie t2 = { f->syscall, f->arg2, &f->value2, 1, &first, why };
 	struct lockdown_rule *r = add_rule(ld, f->syscall, LOCKDOWN_ERRNO, EPERM, why, err);
 
-	if (!r)
+	if (!r || ent_lockdown_add_arg(ld, r, first, err) < 0 ||
+	    add_arg(ld, r, f->arg2, LOCKDOWN_CMP_MASKED_EQ, 0xffffffffu, f->value2, err) < 0)
 		return -1;
-	r->args[r->n_args++] = first;
-	add_arg(r, f->arg2, LOCKDOWN_CMP_MASKED_EQ, 0xffffffffu, f->value2);
 	if (add_complement32(ld, &t1, 0, 0, 31, err) < 0)
 		return -1;
 	return add_complement32(ld, &t2, 0, 0, 31, err);

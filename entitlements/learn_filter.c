@@ -109,8 +109,19 @@ static int split_on_arg(struct lockdown_spec *ld, unsigned i, unsigned index, st
 		return -1;
 	r = &ld->rules[i]; /* after the add: the array may have moved */
 	*copy = *r;
-	r->args[r->n_args++] = (struct lockdown_arg){ (uint8_t)index, LOCKDOWN_CMP_EQ, 0, 0 };
-	copy->args[copy->n_args++] = (struct lockdown_arg){ (uint8_t)index, LOCKDOWN_CMP_NE, 0, 0 };
+	copy->args = NULL; /* conditions of its own, not r's (plan.h) */
+	copy->n_args = 0;
+	for (unsigned k = 0; k < r->n_args; k++) {
+		if (ent_lockdown_add_arg(ld, copy, r->args[k], err) < 0)
+			return -1;
+	}
+	if (ent_lockdown_add_arg(ld, r,
+	                         (struct lockdown_arg){ (uint8_t)index, LOCKDOWN_CMP_EQ, 0, 0 },
+	                         err) < 0 ||
+	    ent_lockdown_add_arg(ld, copy,
+	                         (struct lockdown_arg){ (uint8_t)index, LOCKDOWN_CMP_NE, 0, 0 },
+	                         err) < 0)
+		return -1;
 	copy->action = LOCKDOWN_NOTIFY;
 	copy->errnum = 0;
 	return 0;

@@ -105,9 +105,8 @@ struct lockdown_rule *ent_lockdown_add_rule(struct lockdown_spec *lockdown, stru
 		return NULL;
 	}
 	/*
-	 * Room for the most rules at once (320 KB, past malloc's mmap threshold): the kernel
-	 * hands out only the pages the rules touch (~170 KB for the default's ~550), where
-	 * growing by doubling would copy them twice and leave the old arrays resident.
+	 * Room for the most rules at once (32 KB): the kernel hands out only the pages the rules
+	 * touch, where growing by doubling would copy them and leave the old arrays behind.
 	 */
 	if (!lockdown->rules) {
 		void *rules = malloc(ENT_MAX_RULES * sizeof(*lockdown->rules));
@@ -121,6 +120,36 @@ struct lockdown_rule *ent_lockdown_add_rule(struct lockdown_spec *lockdown, stru
 	r = &lockdown->rules[lockdown->n_rules++];
 	memset(r, 0, sizeof(*r));
 	return r;
+}
+
+int ent_lockdown_add_arg(struct lockdown_spec *lockdown, struct lockdown_rule *r,
+                         struct lockdown_arg c, struct rt_err *err)
+{
+	struct lockdown_arg *set;
+
+	if (r->n_args >= ENT_MAX_ARGS)
+		return rt_fail(err, 0, "entitlements: seccomp rule for %s: more than %d conditions",
+		               r->syscall, ENT_MAX_ARGS);
+	if (!r->args) {
+		if (lockdown->n_arg_sets >= ENT_MAX_RULES)
+			return rt_fail(err, 0,
+			               "entitlements: too many seccomp rules with conditions "
+			               "(at most %d)",
+			               ENT_MAX_RULES);
+		/* Room for every rule at once, as for the rules: only touched pages are real. */
+		if (!lockdown->arg_pool) {
+			lockdown->arg_pool =
+			        malloc(ENT_MAX_RULES * ENT_MAX_ARGS * sizeof(*lockdown->arg_pool));
+			if (!lockdown->arg_pool)
+				return rt_fail(err, ENOMEM, "entitlements: seccomp rule conditions");
+		}
+		r->args = &lockdown->arg_pool[lockdown->n_arg_sets++ * ENT_MAX_ARGS];
+		r->n_args = 0;
+	}
+	/* The pool's memory, written through the only pointer that may (see plan.h). */
+	set = (struct lockdown_arg *)(uintptr_t)r->args;
+	set[r->n_args++] = c;
+	return 0;
 }
 
 const char *ent_lockdown_str(struct lockdown_spec *lockdown, const char *s)
@@ -142,5 +171,8 @@ void ent_lockdown_free(struct lockdown_spec *lockdown)
 	free(lockdown->rules);
 	lockdown->rules = NULL;
 	lockdown->n_rules = 0;
+	free(lockdown->arg_pool);
+	lockdown->arg_pool = NULL;
+	lockdown->n_arg_sets = 0;
 	strings_free(&lockdown->strings);
 }

@@ -156,9 +156,12 @@ static int parse_arg(const struct import *im, const char *path, struct json_obje
 	return 0;
 }
 
-/* The template rule of one entry: action, errnum, conditions; the name is filled per name. */
+/*
+ * The template rule of one entry: action, errnum, conditions (in args, room for ENT_MAX_ARGS);
+ * the name is filled per name.
+ */
 static int parse_rule(const struct import *im, const char *path, struct json_object *entry,
-                      struct lockdown_rule *rule)
+                      struct lockdown_rule *rule, struct lockdown_arg *args_out)
 {
 	struct json_object *action, *ret, *args;
 	char where[JSON_PATH_MAX];
@@ -181,18 +184,19 @@ static int parse_rule(const struct import *im, const char *path, struct json_obj
 		ent_sj_at(where, "%s.args", path);
 		return ent_sj_fail(im, where, "more than %d conditions", ENT_MAX_ARGS);
 	}
+	rule->args = args_out;
 	for (size_t i = 0; args && i < json_object_array_length(args); i++) {
 		ent_sj_at(where, "%s.args[%zu]", path, i);
-		if (parse_arg(im, where, json_object_array_get_idx(args, i), &rule->args[i]) < 0)
+		if (parse_arg(im, where, json_object_array_get_idx(args, i), &args_out[i]) < 0)
 			return -1;
 		/* libseccomp takes one comparison per argument in a rule (EINVAL otherwise). */
 		for (size_t k = 0; k < i; k++) {
-			if (rule->args[k].index != rule->args[i].index)
+			if (args_out[k].index != args_out[i].index)
 				continue;
 			ent_sj_at(where, "%s.args[%zu].index", path, i);
 			return ent_sj_fail(im, where,
 			                   "argument %u is already compared by args[%zu]",
-			                   (unsigned)rule->args[i].index, k);
+			                   (unsigned)args_out[i].index, k);
 		}
 		rule->n_args++;
 	}
@@ -265,6 +269,12 @@ static int add_names(struct import *im, const char *path, struct json_object *na
 		if (!rule)
 			return -1;
 		*rule = *tmpl;
+		rule->args = NULL; /* the template's conditions, copied into the spec's pool */
+		rule->n_args = 0;
+		for (unsigned k = 0; k < tmpl->n_args; k++) {
+			if (ent_lockdown_add_arg(out, rule, tmpl->args[k], im->err) < 0)
+				return -1;
+		}
 		rule->syscall = ent_lockdown_str(out, name);
 		if (!rule->syscall)
 			return ent_sj_fail(im, where, "out of memory");
@@ -275,6 +285,7 @@ static int add_names(struct import *im, const char *path, struct json_object *na
 static int parse_entry(struct import *im, size_t index, struct json_object *entry)
 {
 	struct json_object *names, *name;
+	struct lockdown_arg tmpl_args[ENT_MAX_ARGS];
 	struct lockdown_rule tmpl;
 	char path[JSON_PATH_MAX], where[JSON_PATH_MAX];
 	int applies;
@@ -292,7 +303,7 @@ static int parse_entry(struct import *im, size_t index, struct json_object *entr
 	for (size_t i = 0; names && i < json_object_array_length(names); i++)
 		if (!ent_sj_string_at(im, where, names, i))
 			return -1;
-	if (parse_rule(im, path, entry, &tmpl) < 0)
+	if (parse_rule(im, path, entry, &tmpl, tmpl_args) < 0)
 		return -1;
 	applies = ent_sj_entry_applies(im, path, entry);
 	if (applies <= 0)

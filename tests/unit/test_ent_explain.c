@@ -45,10 +45,14 @@ static struct lockdown_rule *add_rule(struct ent_plan *plan, const char *syscall
 	return r;
 }
 
-static void add_arg(struct lockdown_rule *r, uint8_t index, uint8_t op, uint64_t value,
-                    uint64_t value2)
+static void add_arg(struct ent_plan *plan, struct lockdown_rule *r, uint8_t index, uint8_t op,
+                    uint64_t value, uint64_t value2)
 {
-	r->args[r->n_args++] = (struct lockdown_arg){ index, op, value, value2 };
+	struct rt_err err = { 0 };
+
+	assert_int_equal(ent_lockdown_add_arg(&plan->lockdown, r,
+	                                      (struct lockdown_arg){ index, op, value, value2 }, &err),
+	                 0);
 }
 
 static void grant_cap(struct ent_plan *plan, unsigned cap, bool ambient, const char *why)
@@ -82,13 +86,13 @@ static struct ent_plan *rich_plan(void)
 	add_rule(plan, "mount", LOCKDOWN_ERRNO, EPERM, "default");
 	add_rule(plan, "mlock", LOCKDOWN_ALLOW, 0, "security.memory-lock");
 	r = add_rule(plan, "socket", LOCKDOWN_ALLOW, 0, "network.access=none");
-	add_arg(r, 0, LOCKDOWN_CMP_EQ, AF_UNIX, 0);
+	add_arg(plan, r, 0, LOCKDOWN_CMP_EQ, AF_UNIX, 0);
 	r = add_rule(plan, "socket", LOCKDOWN_ERRNO, EPERM, "network.access=none");
-	add_arg(r, 0, LOCKDOWN_CMP_NE, AF_UNIX, 0);
+	add_arg(plan, r, 0, LOCKDOWN_CMP_NE, AF_UNIX, 0);
 	r = add_rule(plan, "clone", LOCKDOWN_ALLOW, 0, "default");
-	add_arg(r, 0, LOCKDOWN_CMP_MASKED_EQ, 0x7e020000, 0);
+	add_arg(plan, r, 0, LOCKDOWN_CMP_MASKED_EQ, 0x7e020000, 0);
 	r = add_rule(plan, "clone", LOCKDOWN_ERRNO, EPERM, "default");
-	add_arg(r, 0, LOCKDOWN_CMP_MASKED_EQ, 0x10000000, 0x10000000);
+	add_arg(plan, r, 0, LOCKDOWN_CMP_MASKED_EQ, 0x10000000, 0x10000000);
 	grant_cap(plan, 13, true, "network.access=proxy");  /* CAP_NET_RAW */
 	grant_cap(plan, 10, true, "network.access=proxy");  /* CAP_NET_BIND_SERVICE */
 	grant_cap(plan, 14, false, "security.memory-lock"); /* CAP_IPC_LOCK */

@@ -200,6 +200,7 @@ static void test_seccomp_groups(void **state)
 {
 	struct ent_plan *plan = compiled_plan(NULL);
 	struct lockdown_spec *lock = &plan->lockdown;
+	static const struct lockdown_arg socket_unix = { 0, LOCKDOWN_CMP_EQ, AF_UNIX, 0 };
 	struct json_object *root, *syscalls, *entry, *arg;
 
 	(void)state;
@@ -215,7 +216,7 @@ static void test_seccomp_groups(void **state)
 	lock->rules[2] = (struct lockdown_rule){ .syscall = "socket",
 		                                 .action = LOCKDOWN_ALLOW,
 		                                 .n_args = 1,
-		                                 .args = { { 0, LOCKDOWN_CMP_EQ, AF_UNIX, 0 } } };
+		                                 .args = &socket_unix };
 	lock->rules[3] = (struct lockdown_rule){ .syscall = "futex",
 		                                 .action = LOCKDOWN_ERRNO,
 		                                 .errnum = ENOSYS };

@@ -31,9 +31,13 @@ static struct lockdown_spec *make_spec(void)
 	spec->rules[1].syscall = "socket";
 	spec->rules[1].action = LOCKDOWN_ERRNO;
 	spec->rules[1].errnum = EPERM;
-	spec->rules[1].n_args = 1;
-	spec->rules[1].args[0] =
-	        (struct lockdown_arg){ .index = 0, .op = LOCKDOWN_CMP_NE, .value = 1, .value2 = 0 };
+	assert_int_equal(ent_lockdown_add_arg(spec, &spec->rules[1],
+	                                      (struct lockdown_arg){ .index = 0,
+	                                                             .op = LOCKDOWN_CMP_NE,
+	                                                             .value = 1,
+	                                                             .value2 = 0 },
+	                                      &err),
+	                 0);
 	return spec;
 }
 
@@ -87,12 +91,16 @@ static void test_canon_text_as_printf(void **state)
 		r->syscall = i % 2 ? "personality" : "clone3";
 		r->action = i % 3 ? LOCKDOWN_ALLOW : LOCKDOWN_ERRNO;
 		r->errnum = i % 3 ? 0 : (int32_t)(i * 7);
-		r->n_args = i % 7;
-		for (unsigned a = 0; a < r->n_args; a++)
-			r->args[a] = (struct lockdown_arg){ .index = (uint8_t)a,
-				                            .op = LOCKDOWN_CMP_MASKED_EQ,
-				                            .value = values[(i + a) % 10],
-				                            .value2 = values[(i * a + 3) % 10] };
+		for (unsigned a = 0; a < i % 7; a++)
+			assert_int_equal(
+			        ent_lockdown_add_arg(spec, r,
+			                             (struct lockdown_arg){
+			                                     .index = (uint8_t)a,
+			                                     .op = LOCKDOWN_CMP_MASKED_EQ,
+			                                     .value = values[(i + a) % 10],
+			                                     .value2 = values[(i * a + 3) % 10] },
+			                             &err),
+			        0);
 	}
 	for (unsigned i = 0; i < spec->n_rules; i++) {
 		const struct lockdown_rule *r = &spec->rules[i];
@@ -120,6 +128,7 @@ static void test_canon_text_as_printf(void **state)
 static void test_canon_ignores_why(void **state)
 {
 	struct lockdown_spec *spec = make_spec();
+	struct rt_err err = { 0 };
 	size_t len1, len2;
 	char *a = text_of(spec, "2.5.4", &len1);
 	char *b;
@@ -130,7 +139,15 @@ static void test_canon_ignores_why(void **state)
 	assert_string_equal(a, b);
 	assert_int_equal(lockdown_digest64(a, len1), lockdown_digest64(b, len2));
 	free(b);
-	spec->rules[1].args[0].value = 2;
+	spec->rules[1].args = NULL; /* the same rule with another value */
+	spec->rules[1].n_args = 0;
+	assert_int_equal(ent_lockdown_add_arg(spec, &spec->rules[1],
+	                                      (struct lockdown_arg){ .index = 0,
+	                                                             .op = LOCKDOWN_CMP_NE,
+	                                                             .value = 2,
+	                                                             .value2 = 0 },
+	                                      &err),
+	                 0);
 	b = text_of(spec, "2.5.4", &len2);
 	assert_string_not_equal(a, b);
 	assert_true(lockdown_digest64(a, len1) != lockdown_digest64(b, len2));
