@@ -61,6 +61,13 @@ static void allowed_level(const struct ent_allowed *a, const char *from, char *b
 	}
 }
 
+void ent_verdict_init(struct ent_verdict *v)
+{
+	v->allowed = true;
+	v->n_missing = 0;
+	v->truncated = false;
+}
+
 void ent_verdict_add(struct ent_verdict *v, const char *grant, const char *from,
                      const char *allowed)
 {
@@ -80,6 +87,7 @@ void ent_verdict_add(struct ent_verdict *v, const char *grant, const char *from,
 	snprintf(m->grant, sizeof(m->grant), "%s", grant);
 	snprintf(m->from, sizeof(m->from), "%s", from);
 	snprintf(m->allowed, sizeof(m->allowed), "%s", allowed ? allowed : "");
+	m->never = false;
 }
 
 /* A grant of an entitlement: the message says how far the policy goes in its domain. */
@@ -634,8 +642,7 @@ static void check_grants(const struct ent_plan *request, const struct ent_allowe
 void ent_policy_check(const struct ent_plan *request, const struct ent_allowed *allowed,
                       const struct ent_request_facts *facts, struct ent_verdict *out)
 {
-	memset(out, 0, sizeof(*out));
-	out->allowed = true;
+	ent_verdict_init(out);
 	ent_policy_check_never(request, facts, out);
 	if (!allowed)
 		return;
@@ -647,8 +654,7 @@ void ent_policy_check(const struct ent_plan *request, const struct ent_allowed *
 void ent_policy_check_grants(const struct ent_plan *request, const struct ent_allowed *allowed,
                              struct ent_verdict *out)
 {
-	memset(out, 0, sizeof(*out));
-	out->allowed = true;
+	ent_verdict_init(out);
 	check_grants(request, allowed, NULL, out);
 }
 

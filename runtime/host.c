@@ -10,6 +10,7 @@
 #include <linux/magic.h>
 #include <linux/openat2.h>
 #include <pwd.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,7 +198,15 @@ static bool selinux_enabled(void)
 
 int rt_host_probe(struct ent_host *host, struct ns_idpool *ids, struct rt_err *err)
 {
-	memset(host, 0, sizeof(*host));
+	/*
+	 * All but the 16 KB cgroup layout, which most runs never fill: left untouched, its pages
+	 * cost no fault (~15 µs each where page faults trap to a hypervisor).
+	 */
+	_Static_assert(offsetof(struct ent_host, cgroups) + sizeof(host->cgroups) ==
+	                       sizeof(struct ent_host),
+	               "the cgroup layout is the last member of struct ent_host");
+	memset(host, 0, offsetof(struct ent_host, cgroups));
+	host->cgroups.n_mounts = 0;
 	memset(ids, 0, sizeof(*ids));
 	host->uid = getuid();
 	host->gid = getgid();

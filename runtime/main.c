@@ -210,8 +210,9 @@ static int report_verdict(const struct rt_options *opts, const struct rt_policy 
 static int refuse_other_dirs(const struct rt_options *opts, const struct rt_policy *p,
                              struct rt_err *err)
 {
-	struct ent_verdict verdict = { .allowed = true };
+	struct ent_verdict verdict;
 
+	ent_verdict_init(&verdict);
 	if (p->pol)
 		ent_policy_check_dirs(p->pol, &p->facts, &verdict);
 	if (verdict.allowed)
