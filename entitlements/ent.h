@@ -77,11 +77,11 @@ struct ent_host {
 	uint32_t gid;
 	struct ent_idrange subuid; /* count 0: none */
 	struct ent_idrange subgid;
-	bool have_idmap_helpers;          /* newuidmap and newgidmap are installed */
-	unsigned kernel_major;            /* uname(2) release "6.18.3-amd64": 6 and 18, for */
-	unsigned kernel_minor;            /* a seccomp profile's minKernel; 0.0: unknown */
-	bool no_selinux; /* SELinux is not enabled (no selinuxfs at /sys/fs/selinux): an OCI
-	                    config's SELinux labels mean nothing here and are ignored */
+	bool have_idmap_helpers; /* newuidmap and newgidmap are installed */
+	unsigned kernel_major;   /* uname(2) release "6.18.3-amd64": 6 and 18, for */
+	unsigned kernel_minor;   /* a seccomp profile's minKernel; 0.0: unknown */
+	bool no_selinux;         /* SELinux is not enabled (no selinuxfs at /sys/fs/selinux): an OCI
+	                            config's SELinux labels mean nothing here and are ignored */
 	/* Last (rt_host_probe zeroes what comes before it): mirrored read-only at /sys/fs/cgroup
 	 * inside, the first n_mounts filled by rt_host_probe_cgroups when the plan has a cgroup. */
 	struct ent_cgroup_layout cgroups;

@@ -141,7 +141,8 @@ int ent_lockdown_add_arg(struct lockdown_spec *lockdown, struct lockdown_rule *r
 			lockdown->arg_pool =
 			        malloc(ENT_MAX_RULES * ENT_MAX_ARGS * sizeof(*lockdown->arg_pool));
 			if (!lockdown->arg_pool)
-				return rt_fail(err, ENOMEM, "entitlements: seccomp rule conditions");
+				return rt_fail(err, ENOMEM,
+				               "entitlements: seccomp rule conditions");
 		}
 		r->args = &lockdown->arg_pool[lockdown->n_arg_sets++ * ENT_MAX_ARGS];
 		r->n_args = 0;

@@ -51,7 +51,8 @@ static void add_arg(struct ent_plan *plan, struct lockdown_rule *r, uint8_t inde
 	struct rt_err err = { 0 };
 
 	assert_int_equal(ent_lockdown_add_arg(&plan->lockdown, r,
-	                                      (struct lockdown_arg){ index, op, value, value2 }, &err),
+	                                      (struct lockdown_arg){ index, op, value, value2 },
+	                                      &err),
 	                 0);
 }
 

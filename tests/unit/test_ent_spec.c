@@ -213,10 +213,9 @@ static void test_seccomp_groups(void **state)
 	lock->rules[1] = (struct lockdown_rule){ .syscall = "umount2",
 		                                 .action = LOCKDOWN_ERRNO,
 		                                 .errnum = EPERM };
-	lock->rules[2] = (struct lockdown_rule){ .syscall = "socket",
-		                                 .action = LOCKDOWN_ALLOW,
-		                                 .n_args = 1,
-		                                 .args = &socket_unix };
+	lock->rules[2] = (struct lockdown_rule){
+		.syscall = "socket", .action = LOCKDOWN_ALLOW, .n_args = 1, .args = &socket_unix
+	};
 	lock->rules[3] = (struct lockdown_rule){ .syscall = "futex",
 		                                 .action = LOCKDOWN_ERRNO,
 		                                 .errnum = ENOSYS };

@@ -93,13 +93,13 @@ static void test_canon_text_as_printf(void **state)
 		r->errnum = i % 3 ? 0 : (int32_t)(i * 7);
 		for (unsigned a = 0; a < i % 7; a++)
 			assert_int_equal(
-			        ent_lockdown_add_arg(spec, r,
-			                             (struct lockdown_arg){
-			                                     .index = (uint8_t)a,
-			                                     .op = LOCKDOWN_CMP_MASKED_EQ,
-			                                     .value = values[(i + a) % 10],
-			                                     .value2 = values[(i * a + 3) % 10] },
-			                             &err),
+			        ent_lockdown_add_arg(
+			                spec, r,
+			                (struct lockdown_arg){ .index = (uint8_t)a,
+			                                       .op = LOCKDOWN_CMP_MASKED_EQ,
+			                                       .value = values[(i + a) % 10],
+			                                       .value2 = values[(i * a + 3) % 10] },
+			                &err),
 			        0);
 	}
 	for (unsigned i = 0; i < spec->n_rules; i++) {
