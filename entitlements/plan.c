@@ -125,31 +125,42 @@ struct lockdown_rule *ent_lockdown_add_rule(struct lockdown_spec *lockdown, stru
 int ent_lockdown_add_arg(struct lockdown_spec *lockdown, struct lockdown_rule *r,
                          struct lockdown_arg c, struct rt_err *err)
 {
-	struct lockdown_arg *set;
+	struct lockdown_arg *pool = lockdown->arg_pool, *end;
+	unsigned n = r->n_args;
+	bool move;
 
-	if (r->n_args >= ENT_MAX_ARGS)
+	if (n >= ENT_MAX_ARGS)
 		return rt_fail(err, 0, "entitlements: seccomp rule for %s: more than %d conditions",
 		               r->syscall, ENT_MAX_ARGS);
-	if (!r->args) {
-		if (lockdown->n_arg_sets >= ENT_MAX_RULES)
-			return rt_fail(err, 0,
-			               "entitlements: too many seccomp rules with conditions "
-			               "(at most %d)",
-			               ENT_MAX_RULES);
-		/* Room for every rule at once, as for the rules: only touched pages are real. */
-		if (!lockdown->arg_pool) {
-			lockdown->arg_pool =
-			        malloc(ENT_MAX_RULES * ENT_MAX_ARGS * sizeof(*lockdown->arg_pool));
-			if (!lockdown->arg_pool)
-				return rt_fail(err, ENOMEM,
-				               "entitlements: seccomp rule conditions");
-		}
-		r->args = &lockdown->arg_pool[lockdown->n_arg_sets++ * ENT_MAX_ARGS];
-		r->n_args = 0;
+	/* Room for every rule's conditions at once, as for the rules: only touched pages are
+	 * real. */
+	if (!pool) {
+		pool = malloc(ENT_MAX_RULES * ENT_MAX_ARGS * sizeof(*pool));
+		if (!pool)
+			return rt_fail(err, ENOMEM, "entitlements: seccomp rule conditions");
+		lockdown->arg_pool = pool;
 	}
-	/* The pool's memory, written through the only pointer that may (see plan.h). */
-	set = (struct lockdown_arg *)(uintptr_t)r->args;
-	set[r->n_args++] = c;
+	end = pool + lockdown->n_args_used;
+	/*
+	 * A rule's conditions are consecutive in the pool. Those of the rule added last grow in
+	 * place; a rule whose conditions are not at the end (one copied or extended later, as
+	 * ent-run learn does) moves them there first.
+	 */
+	move = !n || r->args + n != end;
+	if (lockdown->n_args_used + (move ? n : 0) + 1 > ENT_MAX_RULES * ENT_MAX_ARGS)
+		return rt_fail(err, 0,
+		               "entitlements: too many seccomp rule conditions (at most %d)",
+		               ENT_MAX_RULES * ENT_MAX_ARGS);
+	if (move) {
+		if (n)
+			memcpy(end, r->args, n * sizeof(*end));
+		r->args = end;
+		lockdown->n_args_used += n;
+		end += n;
+	}
+	*end = c; /* the pool's memory: r->args is const only to its readers (plan.h) */
+	lockdown->n_args_used++;
+	r->n_args++;
 	return 0;
 }
 
@@ -174,6 +185,6 @@ void ent_lockdown_free(struct lockdown_spec *lockdown)
 	lockdown->n_rules = 0;
 	free(lockdown->arg_pool);
 	lockdown->arg_pool = NULL;
-	lockdown->n_arg_sets = 0;
+	lockdown->n_args_used = 0;
 	strings_free(&lockdown->strings);
 }

@@ -349,7 +349,8 @@ struct lockdown_rule {
 	/*
 	 * n_args conditions, in the spec's pool (ent_lockdown_add_arg, the only writer); NULL
 	 * when there are none. Out of line because few rules have any: a rule is 32 bytes, not
-	 * 176, and the default's ~550 rules touch 5 pages instead of 24 at every start.
+	 * 176, and the default's ~550 rules and their conditions touch 7 pages instead of 24 at
+	 * every start.
 	 */
 	const struct lockdown_arg *args;
 	int32_t errnum;
@@ -383,9 +384,9 @@ struct lockdown_spec {
 	/* n_rules of them, in room for ENT_MAX_RULES (ent_lockdown_add_rule) */
 	struct lockdown_rule *rules;
 	unsigned n_rules;
-	/* the rules' conditions: ENT_MAX_ARGS slots for each rule that has any */
+	/* the rules' conditions, each rule's consecutive (ent_lockdown_add_arg) */
 	struct lockdown_arg *arg_pool;
-	unsigned n_arg_sets;
+	unsigned n_args_used;
 	struct ent_strings *strings; /* the imported profile's names and places */
 };
 
@@ -523,8 +524,7 @@ const char *ent_plan_strn(struct ent_plan *plan, const char *s, size_t len);
 /* Append a zeroed rule to lockdown; NULL with err when it is full. */
 struct lockdown_rule *ent_lockdown_add_rule(struct lockdown_spec *lockdown, struct rt_err *err);
 /*
- * Append condition c to rule r of lockdown (r->n_args < ENT_MAX_ARGS: the caller checks). A
- * rule's first condition takes ENT_MAX_ARGS slots of the pool for it; a copied rule must start
+ * Append condition c to rule r of lockdown (at most ENT_MAX_ARGS). A copied rule must start
  * with args NULL and n_args 0 and add its own. Returns 0, or -1 with err.
  */
 int ent_lockdown_add_arg(struct lockdown_spec *lockdown, struct lockdown_rule *r,

@@ -782,9 +782,68 @@ static void test_ci_plan(void **state)
 	ent_plan_free(plan);
 }
 
+/*
+ * A rule's conditions stay its own and in order wherever they live in the pool: the rule
+ * added last grows in place, an older one moves its conditions to the end, and a copy that
+ * starts afresh shares nothing with the rule it was copied from.
+ */
+static void test_rule_conditions(void **state)
+{
+	struct lockdown_spec ld = { 0 };
+	struct rt_err err = { 0 };
+	struct lockdown_rule *a, *b, *copy;
+
+	(void)state;
+	a = ent_lockdown_add_rule(&ld, &err);
+	assert_non_null(a);
+	a->syscall = "a";
+	for (uint8_t i = 0; i < 2; i++)
+		assert_int_equal(
+		        ent_lockdown_add_arg(
+		                &ld, a, (struct lockdown_arg){ i, LOCKDOWN_CMP_EQ, i, 0 }, &err),
+		        0);
+	b = ent_lockdown_add_rule(&ld, &err);
+	assert_non_null(b);
+	b->syscall = "b";
+	assert_int_equal(ent_lockdown_add_arg(
+	                         &ld, b, (struct lockdown_arg){ 0, LOCKDOWN_CMP_NE, 9, 0 }, &err),
+	                 0);
+	assert_int_equal(ent_lockdown_add_arg(
+	                         &ld, a, (struct lockdown_arg){ 2, LOCKDOWN_CMP_EQ, 2, 0 }, &err),
+	                 0);
+	assert_int_equal(a->n_args, 3);
+	for (unsigned i = 0; i < 3; i++)
+		assert_true(a->args[i].index == i && a->args[i].value == i);
+	assert_int_equal(b->n_args, 1);
+	assert_true(b->args[0].op == LOCKDOWN_CMP_NE && b->args[0].value == 9);
+	copy = ent_lockdown_add_rule(&ld, &err);
+	assert_non_null(copy);
+	*copy = *b;
+	copy->args = NULL;
+	copy->n_args = 0;
+	assert_int_equal(ent_lockdown_add_arg(&ld, copy, b->args[0], &err), 0);
+	assert_int_equal(ent_lockdown_add_arg(&ld, copy,
+	                                      (struct lockdown_arg){ 1, LOCKDOWN_CMP_EQ, 0, 0 },
+	                                      &err),
+	                 0);
+	assert_int_equal(b->n_args, 1);
+	assert_ptr_not_equal(copy->args, b->args);
+	assert_true(copy->n_args == 2 && copy->args[0].value == 9 && copy->args[1].index == 1);
+	for (unsigned i = 3; i < ENT_MAX_ARGS; i++)
+		assert_int_equal(ent_lockdown_add_arg(
+		                         &ld, a,
+		                         (struct lockdown_arg){ (uint8_t)i, LOCKDOWN_CMP_EQ, i, 0 },
+		                         &err),
+		                 0);
+	assert_int_equal(ent_lockdown_add_arg(&ld, a, (struct lockdown_arg){ 0 }, &err), -1);
+	assert_non_null(strstr(err.msg, "more than 6 conditions"));
+	ent_lockdown_free(&ld);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rule_conditions),
 		cmocka_unit_test(test_root_range),
 		cmocka_unit_test(test_default_least_privilege),
 		cmocka_unit_test(test_default_syscalls),
