@@ -49,12 +49,14 @@ struct launch {
 	struct netcfg_host *net;   /* host side of its network: lease, veth, NAT or helper */
 	struct ns_idlease *ids;    /* its block of host uids and gids (started by root) */
 	struct rootfs_trees trees; /* idmapped mounts made for the child, until SYNC_GO */
-	int timer_fd;              /* --timeout: fires in wait_child's poll; -1 without */
-	int64_t kill_after_ms;     /* the grace between its SIGTERM and SIGKILL */
-	bool kill_cgroup;          /* SIGKILL its cgroup too (cgroup.track: the host's PID ns) */
-	bool timed_out;            /* it fired: exit 124 */
-	struct rt_stats stats;     /* --stats: what the report says */
-	struct timespec started;   /* CLOCK_MONOTONIC at clone, for the report's wall time */
+	int stop_fd;  /* signalfd of SIGTERM, SIGINT, SIGHUP, SIGQUIT during set-up; -1: none */
+	int timer_fd; /* --timeout: fires in the set-up's and wait_child's polls; -1 without */
+	int64_t timeout_ms;      /* --timeout's duration */
+	int64_t kill_after_ms;   /* the grace between its SIGTERM and SIGKILL */
+	bool kill_cgroup;        /* SIGKILL its cgroup too (cgroup.track: the host's PID ns) */
+	bool timed_out;          /* it fired: exit 124 */
+	struct rt_stats stats;   /* --stats: what the report says */
+	struct timespec started; /* CLOCK_MONOTONIC at clone, for the report's wall time */
 	const struct rt_observer *obs; /* ent-run learn's hooks, or NULL */
 };
 
@@ -133,9 +135,51 @@ static int take_terminal(struct launch *l, int master, struct rt_err *err)
 }
 
 /*
+ * Until the child writes to the channel or closes it. Meanwhile a SIGTERM, SIGINT, SIGHUP or
+ * SIGQUIT, or the end of --timeout, stops the start: the workload has not run, so there is
+ * nobody to pass the signal on to and no grace to give; the caller kills the child and removes
+ * what was made for it. Without this, a set-up stuck in the kernel (a hung network filesystem
+ * under a volume) would leave ent-run deaf to everything but SIGKILL. Returns 0 when the
+ * channel is readable, or the status to exit with and err: 128+N for signal N (what a shell
+ * reports when the signal kills a program), 124 for the timeout.
+ */
+static int wait_setup(struct launch *l, struct rt_err *err)
+{
+	for (;;) {
+		struct pollfd fds[3] = {
+			{ .fd = l->sync_fd, .events = POLLIN },
+			{ .fd = l->stop_fd, .events = POLLIN },
+			{ .fd = l->timer_fd, .events = POLLIN },
+		};
+		struct signalfd_siginfo si;
+
+		if (poll(fds, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return rt_fail(err, errno, "runtime: poll the sync channel");
+		}
+		if (fds[0].revents)
+			return 0;
+		if (fds[1].revents && read(l->stop_fd, &si, sizeof(si)) == sizeof(si)) {
+			rt_fail(err, 0, "stopped by SIG%s before the workload started",
+			        sigabbrev_np((int)si.ssi_signo));
+			return RT_EXIT_SIGNAL_BASE + (int)si.ssi_signo;
+		}
+		if (fds[2].revents) {
+			char after[32];
+
+			l->timed_out = true;
+			ent_duration_str(l->timeout_ms, after, sizeof(after));
+			rt_fail(err, 0, "timed out after %s, before the workload started", after);
+			return RT_EXIT_TIMED_OUT;
+		}
+	}
+}
+
+/*
  * SYNC 2 and 3: read the child's messages until EOF, which means the workload's execve
  * succeeded (the channel is close-on-exec), or (OCI create) until SYNC_CREATED. Returns 0,
- * or -1 with err (setup failed), or the exec status.
+ * or -1 with err (setup failed), or the exec status, or wait_setup's status (stopped).
  */
 static int follow_setup(struct launch *l, struct rt_err *err)
 {
@@ -144,7 +188,11 @@ static int follow_setup(struct launch *l, struct rt_err *err)
 	for (;;) {
 		struct sync_msg msg;
 		struct sync_fds fds;
-		int r = rt_sync_recv(l->sync_fd, &msg, &fds, err);
+		int r = wait_setup(l, err);
+
+		if (r != 0)
+			return r;
+		r = rt_sync_recv(l->sync_fd, &msg, &fds, err);
 
 		if (r <= 0)
 			return r < 0 ? -1 : result;
@@ -302,9 +350,10 @@ static int wait_child(struct launch *l, int sig_fd)
 }
 
 /*
- * The timer of --timeout, armed when the command has started (its execve succeeded), as
- * timeout(1) counts from its command's start. A timerfd is one more descriptor in the wait
- * loop's poll: no polling interval, no sleep, no signal handler.
+ * The timer of --timeout, armed just before the container is cloned, as timeout(1) counts
+ * from its command's start: a set-up that hangs is bounded too (it normally takes a few
+ * milliseconds). A timerfd is one more descriptor in the polls: no polling interval, no
+ * sleep, no signal handler.
  */
 static int start_timer(const struct ent_plan *plan, struct launch *l, struct rt_err *err)
 {
@@ -313,6 +362,7 @@ static int start_timer(const struct ent_plan *plan, struct launch *l, struct rt_
 
 	if (proc->timeout_ms <= 0)
 		return 0;
+	l->timeout_ms = proc->timeout_ms;
 	l->kill_after_ms = proc->kill_after_ms;
 	l->kill_cgroup = plan->cgroup.track;
 	ent_duration_str(proc->timeout_ms, after, sizeof(after));
@@ -586,6 +636,27 @@ static int catch_signals(int with_sigchld, sigset_t *old, struct rt_err *err)
 }
 
 /*
+ * The signals that stop a start before the workload runs (wait_setup), in a signalfd of their
+ * own: reading it takes only these four, so SIGUSR1, SIGUSR2 and SIGWINCH stay pending for
+ * sig_fd, to be passed on once the workload runs. catch_signals blocked them all already.
+ */
+static int catch_stop_signals(struct rt_err *err)
+{
+	sigset_t set;
+	int fd;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	fd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (fd < 0)
+		rt_fail(err, errno, "runtime: signalfd");
+	return fd;
+}
+
+/*
  * The parent's own ends, once the container is gone: terminal, descriptors, timer, signal
  * mask.
  */
@@ -598,6 +669,8 @@ static void end_launch(struct launch *l, int sig_fd, const sigset_t *old)
 		close(l->pidfd);
 	if (l->timer_fd >= 0)
 		close(l->timer_fd);
+	if (l->stop_fd >= 0)
+		close(l->stop_fd);
 	close(sig_fd);
 	sigprocmask(SIG_SETMASK, old, NULL); /* restores what the caller had: cannot fail */
 }
@@ -616,6 +689,7 @@ int rt_launch_observed(struct ent_plan *plan, const struct lockdown_filter *filt
 		            .pidfd = -1,
 		            .sync_fd = -1,
 		            .tty = { .master = -1 },
+		            .stop_fd = -1,
 		            .timer_fd = -1,
 		            .obs = obs };
 	int dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
@@ -640,13 +714,14 @@ int rt_launch_observed(struct ent_plan *plan, const struct lockdown_filter *filt
 		goto out;
 	if (prepare_network(plan, &l, err) < 0)
 		goto out;
+	l.stop_fd = catch_stop_signals(err);
+	if (l.stop_fd < 0 || start_timer(plan, &l, err) < 0)
+		goto out;
 	status = setup_container(plan, filter, &l, err);
 	if (status != 0)
 		goto out;
-	if (start_timer(plan, &l, err) < 0) {
-		status = -1;
-		goto out;
-	}
+	close(l.stop_fd); /* from here they go to PID 1, through sig_fd */
+	l.stop_fd = -1;
 	status = wait_child(&l, sig_fd);
 	l.pid = -1;
 	ended = true;
@@ -686,6 +761,7 @@ int rt_launch_create(struct ent_plan *plan, const struct lockdown_filter *filter
 		            .hold = hold,
 		            .console_socket = plan->proc.console_socket,
 		            .tty = { .master = -1 },
+		            .stop_fd = -1,
 		            .timer_fd = -1 };
 	int status = -1;
 
@@ -821,6 +897,7 @@ int rt_launch_exec(struct ent_plan *plan, const struct lockdown_filter *filter,
 		            .sync_fd = -1,
 		            .console_socket = plan->proc.console_socket,
 		            .tty = { .master = -1 },
+		            .stop_fd = -1,
 		            .timer_fd = -1 };
 	sigset_t old;
 	int status;

@@ -143,6 +143,69 @@ else
 	skip "started with SIGCHLD ignored" "needs python3"
 fi
 
+# A set-up stuck in the kernel (a hung network filesystem under a volume, say) still yields to
+# SIGTERM and to --timeout: the start stops, the child is killed, nothing is left. strace holds
+# each of the child's ~30 mount(2) calls for 2 s, a minute in all (a tracee held by strace
+# dies of SIGKILL only once strace lets it go: at most 2 s); ent-run is the process strace
+# started.
+stalled() { # ARGS...: ent-run ARGS ROOTFS /bin/true, its mounts stalled; sets $TRACER
+	strace -f -qq -o /dev/null -e trace=mount -e inject=mount:delay_enter=2000000 \
+		"$ENT_RUN" "$@" $R /bin/true >"$OUT" 2>"$ERR" </dev/null &
+	TRACER=$!
+}
+# stalled_end NAME: wait for the stalled run; $STATUS, $ELAPSED (s), and checks that the child
+# that was stalled ($CHILD) is gone and that no id lease of ent-run ($LAUNCHER) is left.
+stalled_end() {
+	wait $TRACER
+	STATUS=$?
+	ELAPSED=$(($(date +%s) - T0))
+	check "$1: the stalled child was killed" sh -c "! kill -0 $CHILD 2>/dev/null"
+	check "$1: no id lease left" sh -c \
+		"! grep -qs '^$LAUNCHER ' /run/ent-run/ids/[0-9]*-[0-9]*"
+}
+# stalled_pids: $LAUNCHER (ent-run, strace's child) and $CHILD (its container), once the child
+# exists (up to 10 s).
+stalled_pids() {
+	LAUNCHER= CHILD=
+	for _ in $(seq 100); do
+		LAUNCHER=$(pgrep -P $TRACER | head -1)
+		[ -n "$LAUNCHER" ] && CHILD=$(pgrep -P "$LAUNCHER" | head -1)
+		[ -n "$CHILD" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+if have strace pgrep >/dev/null; then
+	T0=$(date +%s)
+	stalled
+	if stalled_pids; then
+		sleep 0.5
+		kill -TERM "$LAUNCHER"
+		stalled_end "SIGTERM during set-up"
+		check "SIGTERM during set-up: exit 143" [ "$STATUS" = 143 ]
+		check "SIGTERM during set-up: one line says so" \
+			grep -q "^ent-run: stopped by SIGTERM before the workload started" "$ERR"
+		check "SIGTERM during set-up: it did not wait for the set-up" [ "$ELAPSED" -lt 20 ]
+	else
+		kill $TRACER 2>/dev/null
+		fail "SIGTERM during set-up" "the stalled container did not start: $(head -c 300 "$ERR")"
+	fi
+	T0=$(date +%s)
+	stalled --timeout 1
+	if stalled_pids; then
+		stalled_end "--timeout during set-up"
+		check "--timeout during set-up: exit 124" [ "$STATUS" = 124 ]
+		check "--timeout during set-up: one line says so" \
+			grep -q "^ent-run: timed out after 1s, before the workload started" "$ERR"
+		check "--timeout during set-up: it did not wait for the set-up" [ "$ELAPSED" -lt 20 ]
+	else
+		kill $TRACER 2>/dev/null
+		fail "--timeout during set-up" "the stalled container did not start: $(head -c 300 "$ERR")"
+	fi
+else
+	skip "signals during set-up" "needs strace and pgrep (make deps installs them)"
+fi
+
 # No descriptor of ent-run leaks in, whatever the caller had open.
 ent $R /probe/fds 5</etc/hostname 9</etc/hostname
 check "only 0, 1, 2 inherited" [ "$(tr '\n' ' ' <"$OUT")" = "0 1 2 " ]
