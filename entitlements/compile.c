@@ -634,7 +634,7 @@ static int compile_seccomp_ref(const struct ent_request *req, struct ent_plan *p
 		               "unconfined, localhost/NAME)",
 		               ref);
 	/* The profile replaces the filter derived from the entitlements, whole. */
-	ld->n_rules = 0;
+	ent_lockdown_clear_rules(ld);
 	host.caps = ld->caps.bounding;
 	host.kernel_major = req->host.kernel_major;
 	host.kernel_minor = req->host.kernel_minor;

@@ -237,7 +237,7 @@ int ent_filter_build(const struct ent_selection *sel, struct lockdown_spec *ld, 
 	ld->seccomp_ref = "runtime/default";
 	ld->default_action = LOCKDOWN_ERRNO;
 	ld->default_errnum = ENOSYS;
-	ld->n_rules = 0;
+	ent_lockdown_clear_rules(ld);
 	for (int g = 0; g < SCG_COUNT; g++) {
 		for (const char *const *s = ent_sc_groups[g].syscalls; *s; s++) {
 			if (add_syscall(sel, ld, *s, g, ent_sc_groups[g].deflt, err) < 0)

@@ -456,7 +456,7 @@ static int compile_seccomp(struct oci_ctx *c, struct json_object *lnx)
 		ld->seccomp_mode = LOCKDOWN_SECCOMP_UNCONFINED;
 		ld->seccomp_ref = "unconfined";
 		ld->seccomp_why = "linux.seccomp (none)";
-		ld->n_rules = 0;
+		ent_lockdown_clear_rules(ld);
 		return 0;
 	}
 	if (oci_refuse(c, "linux.seccomp", sc, seccomp_unsupported,

@@ -164,6 +164,12 @@ int ent_lockdown_add_arg(struct lockdown_spec *lockdown, struct lockdown_rule *r
 	return 0;
 }
 
+void ent_lockdown_clear_rules(struct lockdown_spec *lockdown)
+{
+	lockdown->n_rules = 0;
+	lockdown->n_args_used = 0;
+}
+
 const char *ent_lockdown_str(struct lockdown_spec *lockdown, const char *s)
 {
 	return strings_add(&lockdown->strings, s, strlen(s));

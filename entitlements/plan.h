@@ -530,6 +530,9 @@ struct lockdown_rule *ent_lockdown_add_rule(struct lockdown_spec *lockdown, stru
 int ent_lockdown_add_arg(struct lockdown_spec *lockdown, struct lockdown_rule *r,
                          struct lockdown_arg c, struct rt_err *err);
 
+/* Drop every rule and its conditions (the pool is emptied too); strings stay. */
+void ent_lockdown_clear_rules(struct lockdown_spec *lockdown);
+
 /* Keep a copy of s as long as lockdown's rules (names from a profile); NULL on ENOMEM. */
 const char *ent_lockdown_str(struct lockdown_spec *lockdown, const char *s);
 

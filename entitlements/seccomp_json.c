@@ -272,8 +272,11 @@ static int add_names(struct import *im, const char *path, struct json_object *na
 		rule->args = NULL; /* the template's conditions, copied into the spec's pool */
 		rule->n_args = 0;
 		for (unsigned k = 0; k < tmpl->n_args; k++) {
-			if (ent_lockdown_add_arg(out, rule, tmpl->args[k], im->err) < 0)
-				return -1;
+			if (ent_lockdown_add_arg(out, rule, tmpl->args[k], im->err) < 0) {
+				ent_sj_at(where, "%s.names[%zu]", path, i);
+				return ent_sj_fail(im, where, "more than %d conditions in all",
+				                   ENT_MAX_RULES * ENT_MAX_ARGS);
+			}
 		}
 		rule->syscall = ent_lockdown_str(out, name);
 		if (!rule->syscall)
@@ -474,7 +477,7 @@ int ent_seccomp_import_json(const char *text, size_t len, const char *source,
 	struct json_object *root;
 	int rc;
 
-	out->n_rules = 0;
+	ent_lockdown_clear_rules(out);
 	if (len == 0)
 		return ent_sj_fail(&im, NULL, "empty file");
 	if (len > ENT_SECCOMP_JSON_MAX)
@@ -491,6 +494,6 @@ int ent_seccomp_import_json(const char *text, size_t len, const char *source,
 	rc = parse_profile(&im, root);
 	json_object_put(root);
 	if (rc < 0)
-		out->n_rules = 0;
+		ent_lockdown_clear_rules(out);
 	return rc;
 }

@@ -496,6 +496,44 @@ static void test_same_rule_twice(void **state)
 }
 
 /*
+ * The most rules with the most conditions (1024 x 6) fit, and still fit when the spec held
+ * rules with conditions before (a profile replaces the filter derived from the entitlements):
+ * an import starts from an empty pool of conditions.
+ */
+static void test_most_conditions(void **state)
+{
+	size_t cap = 1 << 20, len = 0;
+	struct rt_err err = { 0 };
+	char *json = malloc(cap);
+
+	(void)state;
+	assert_non_null(json);
+	len += (size_t)snprintf(json + len, cap - len, HEAD);
+	for (unsigned i = 0; i < ENT_MAX_RULES; i++) {
+		len += (size_t)snprintf(
+		        json + len, cap - len,
+		        "%s{ \"names\": [ \"read\" ], \"action\": \"SCMP_ACT_ALLOW\", "
+		        "\"args\": [",
+		        i ? ", " : "");
+		for (unsigned a = 0; a < ENT_MAX_ARGS; a++)
+			len += (size_t)snprintf(json + len, cap - len,
+			                        "%s{ \"index\": %u, \"value\": %u, \"op\": "
+			                        "\"SCMP_CMP_EQ\" }",
+			                        a ? ", " : "", a, i);
+		len += (size_t)snprintf(json + len, cap - len, "] }");
+	}
+	len += (size_t)snprintf(json + len, cap - len, " ] }");
+	assert_true(len < cap);
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(import(json, 0, &err), 0);
+		assert_int_equal(spec->n_rules, ENT_MAX_RULES);
+		assert_true(spec->rules[ENT_MAX_RULES - 1].n_args == ENT_MAX_ARGS &&
+		            spec->rules[ENT_MAX_RULES - 1].args[5].value == ENT_MAX_RULES - 1);
+	}
+	free(json);
+}
+
+/*
  * minKernel as Docker reads it: an includes applies from that kernel on, an excludes drops the
  * entry from that kernel on; major and minor are compared as numbers (6.9 is older than 6.18).
  */
@@ -628,6 +666,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_strict, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_largest_value, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_same_rule_twice, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_most_conditions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_min_kernel, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_min_kernel_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_null_is_absent, setup, teardown),
