@@ -177,11 +177,12 @@ void rt_cli_usage(FILE *out, enum rt_command command)
 		      "docs/learn.md.\n",
 		      out);
 	if (command == RT_CMD_RUN)
-		fputs("\nExit status: the command's own; 128+N if it died of signal N; 124 if it "
-		      "timed "
-		      "out;\n125 if ent-run failed; 126 if the command cannot be executed; 127 if "
-		      "it "
-		      "was not\nfound. See ent-run(1), docs/entitlements.md and docs/ci.md.\n",
+		fputs("\nExit status: the command's own; 128+N if it died of signal N, or if "
+		      "signal "
+		      "N\nstopped the start before it ran; 124 if it timed out; 125 if ent-run "
+		      "failed;\n126 if the command cannot be executed; 127 if it was not found. "
+		      "See "
+		      "ent-run(1),\ndocs/entitlements.md and docs/ci.md.\n",
 		      out);
 }
 

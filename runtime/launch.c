@@ -49,8 +49,10 @@ struct launch {
 	struct netcfg_host *net;   /* host side of its network: lease, veth, NAT or helper */
 	struct ns_idlease *ids;    /* its block of host uids and gids (started by root) */
 	struct rootfs_trees trees; /* idmapped mounts made for the child, until SYNC_GO */
-	int stop_fd;  /* signalfd of SIGTERM, SIGINT, SIGHUP, SIGQUIT during set-up; -1: none */
-	int timer_fd; /* --timeout: fires in the set-up's and wait_child's polls; -1 without */
+	bool watch_setup; /* run: SIGTERM & co. and --timeout stop the set-up (wait_setup) */
+	bool stopped;     /* ... and one of them did */
+	int stop_fd;      /* signalfd of SIGTERM, SIGINT, SIGHUP, SIGQUIT during set-up; -1: none */
+	int timer_fd;     /* --timeout: fires in the set-up's and wait_child's polls; -1 without */
 	int64_t timeout_ms;      /* --timeout's duration */
 	int64_t kill_after_ms;   /* the grace between its SIGTERM and SIGKILL */
 	bool kill_cgroup;        /* SIGKILL its cgroup too (cgroup.track: the host's PID ns) */
@@ -138,10 +140,12 @@ static int take_terminal(struct launch *l, int master, struct rt_err *err)
  * Until the child writes to the channel or closes it. Meanwhile a SIGTERM, SIGINT, SIGHUP or
  * SIGQUIT, or the end of --timeout, stops the start: the workload has not run, so there is
  * nobody to pass the signal on to and no grace to give; the caller kills the child and removes
- * what was made for it. Without this, a set-up stuck in the kernel (a hung network filesystem
- * under a volume) would leave ent-run deaf to everything but SIGKILL. Returns 0 when the
- * channel is readable, or the status to exit with and err: 128+N for signal N (what a shell
- * reports when the signal kills a program), 124 for the timeout.
+ * what was made for it. Without this, a child stuck in its set-up (a mount waiting on a hung
+ * network filesystem) would leave ent-run deaf to everything but SIGKILL. (The parent's own
+ * steps before SYNC_GO, such as open_tree of a volume, are not covered: a signal that comes
+ * meanwhile is seen here, once they return.) Returns 0 when the channel is readable, or the
+ * status to exit with and err: 128+N for signal N (what a shell reports when the signal kills
+ * a program), 124 for the timeout.
  */
 static int wait_setup(struct launch *l, struct rt_err *err)
 {
@@ -163,11 +167,14 @@ static int wait_setup(struct launch *l, struct rt_err *err)
 		if (fds[1].revents && read(l->stop_fd, &si, sizeof(si)) == sizeof(si)) {
 			rt_fail(err, 0, "stopped by SIG%s before the workload started",
 			        sigabbrev_np((int)si.ssi_signo));
+			l->stopped = true;
+			l->stats.signal = (int)si.ssi_signo;
 			return RT_EXIT_SIGNAL_BASE + (int)si.ssi_signo;
 		}
 		if (fds[2].revents) {
 			char after[32];
 
+			l->stopped = true;
 			l->timed_out = true;
 			ent_duration_str(l->timeout_ms, after, sizeof(after));
 			rt_fail(err, 0, "timed out after %s, before the workload started", after);
@@ -275,6 +282,19 @@ static int arm_timer(int timer_fd, int64_t ms)
 	return timerfd_settime(timer_fd, 0, &when, NULL);
 }
 
+/* The same, ms after t0 (CLOCK_MONOTONIC): TFD_TIMER_ABSTIME. */
+static int arm_timer_after(int timer_fd, const struct timespec *t0, int64_t ms)
+{
+	struct itimerspec when = { .it_value = { .tv_sec = t0->tv_sec + ms / 1000,
+		                                 .tv_nsec = t0->tv_nsec + (ms % 1000) * 1000000 } };
+
+	if (when.it_value.tv_nsec >= 1000000000) {
+		when.it_value.tv_sec++;
+		when.it_value.tv_nsec -= 1000000000;
+	}
+	return timerfd_settime(timer_fd, TFD_TIMER_ABSTIME, &when, NULL);
+}
+
 /*
  * --timeout, as timeout(1): when the timer fires the first time, SIGTERM to PID 1, which
  * passes it on to the workload, and the timer is armed again for the grace; the second time,
@@ -350,10 +370,11 @@ static int wait_child(struct launch *l, int sig_fd)
 }
 
 /*
- * The timer of --timeout, armed just before the container is cloned, as timeout(1) counts
- * from its command's start: a set-up that hangs is bounded too (it normally takes a few
- * milliseconds). A timerfd is one more descriptor in the polls: no polling interval, no
- * sleep, no signal handler.
+ * The timer of --timeout, counting from the clone, as timeout(1) counts from its command's
+ * start: a set-up that hangs is bounded too (it normally takes a few milliseconds). Made just
+ * after the clone, so that the container's PID 1 (which never execs, and so keeps what it
+ * inherits) holds no copy of it. A timerfd is one more descriptor in the polls: no polling
+ * interval, no sleep, no signal handler.
  */
 static int start_timer(const struct ent_plan *plan, struct launch *l, struct rt_err *err)
 {
@@ -369,7 +390,7 @@ static int start_timer(const struct ent_plan *plan, struct launch *l, struct rt_
 	rt_trace("runtime", "timerfd_create(CLOCK_MONOTONIC), SIGTERM in %s  [%s]", after,
 	         proc->timeout_why);
 	l->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
-	if (l->timer_fd < 0 || arm_timer(l->timer_fd, proc->timeout_ms) < 0)
+	if (l->timer_fd < 0 || arm_timer_after(l->timer_fd, &l->started, proc->timeout_ms) < 0)
 		return rt_fail(err, errno, "runtime: --timeout: timerfd");
 	return 0;
 }
@@ -553,6 +574,42 @@ static void kill_child(struct launch *l)
 }
 
 /*
+ * The signals that stop a start before the workload runs (wait_setup), in a signalfd of their
+ * own: reading it takes only these four, so SIGUSR1, SIGUSR2 and SIGWINCH stay pending for
+ * sig_fd, to be passed on once the workload runs. catch_signals blocked them all already.
+ */
+static int catch_stop_signals(struct rt_err *err)
+{
+	sigset_t set;
+	int fd;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	fd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (fd < 0)
+		rt_fail(err, errno, "runtime: signalfd");
+	return fd;
+}
+
+/*
+ * A start stopped by a signal: whatever else is pending among the signals we pass on (a second
+ * ^C, a SIGUSR1) would kill us once end_launch restores the mask, after the cleanup and
+ * without the line that says why. There is nobody to pass them to: take them.
+ */
+static void drop_pending_signals(void)
+{
+	const struct timespec now = { 0, 0 };
+	sigset_t set;
+
+	rt_init_signal_set(&set, 0);
+	while (sigtimedwait(&set, NULL, &now) > 0)
+		;
+}
+
+/*
  * From clone to the workload's execve (run) or to its hold before execve (OCI create): the
  * child, its id maps, the idmapped mounts, its cgroup, the host side of its network, SYNC_GO,
  * and the child's report. Returns 0, or -1 with err, or the exec status (126, 127).
@@ -566,6 +623,12 @@ static int setup_container(struct ent_plan *plan, const struct lockdown_filter *
 	clock_gettime(CLOCK_MONOTONIC, &l->started);
 	if (start_child(plan, filter, l, err) < 0)
 		return -1;
+	/* After the clone: the child inherits neither (their signals stay blocked till then). */
+	if (l->watch_setup) {
+		l->stop_fd = catch_stop_signals(err);
+		if (l->stop_fd < 0 || start_timer(plan, l, err) < 0)
+			return -1;
+	}
 	if (l->obs && l->obs->started && l->obs->started(l->obs->data, l->pid, err) < 0)
 		return -1;
 	if (ns_write_idmaps(l->pid, &plan->ns, err) < 0)
@@ -636,27 +699,6 @@ static int catch_signals(int with_sigchld, sigset_t *old, struct rt_err *err)
 }
 
 /*
- * The signals that stop a start before the workload runs (wait_setup), in a signalfd of their
- * own: reading it takes only these four, so SIGUSR1, SIGUSR2 and SIGWINCH stay pending for
- * sig_fd, to be passed on once the workload runs. catch_signals blocked them all already.
- */
-static int catch_stop_signals(struct rt_err *err)
-{
-	sigset_t set;
-	int fd;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGQUIT);
-	fd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (fd < 0)
-		rt_fail(err, errno, "runtime: signalfd");
-	return fd;
-}
-
-/*
  * The parent's own ends, once the container is gone: terminal, descriptors, timer, signal
  * mask.
  */
@@ -714,9 +756,7 @@ int rt_launch_observed(struct ent_plan *plan, const struct lockdown_filter *filt
 		goto out;
 	if (prepare_network(plan, &l, err) < 0)
 		goto out;
-	l.stop_fd = catch_stop_signals(err);
-	if (l.stop_fd < 0 || start_timer(plan, &l, err) < 0)
-		goto out;
+	l.watch_setup = true;
 	status = setup_container(plan, filter, &l, err);
 	if (status != 0)
 		goto out;
@@ -740,6 +780,8 @@ out:
 	cgroup_destroy(l.cgroup); /* after the child was reaped: the cgroup is empty */
 	rootfs_trees_close(&l.trees);
 	ns_idrange_release(l.ids); /* after the child: no process of it holds the ids */
+	if (l.stopped)
+		drop_pending_signals();
 	end_launch(&l, sig_fd, &old);
 	rt_stats_close(stats);
 	/*

@@ -154,7 +154,8 @@ stalled() { # ARGS...: ent-run ARGS ROOTFS /bin/true, its mounts stalled; sets $
 	TRACER=$!
 }
 # stalled_end NAME: wait for the stalled run; $STATUS, $ELAPSED (s), and checks that the child
-# that was stalled ($CHILD) is gone and that no id lease of ent-run ($LAUNCHER) is left.
+# that was stalled ($CHILD) is gone and that no id lease or cgroup of ent-run ($LAUNCHER) is
+# left.
 stalled_end() {
 	wait $TRACER
 	STATUS=$?
@@ -162,30 +163,41 @@ stalled_end() {
 	check "$1: the stalled child was killed" sh -c "! kill -0 $CHILD 2>/dev/null"
 	check "$1: no id lease left" sh -c \
 		"! grep -qs '^$LAUNCHER ' /run/ent-run/ids/[0-9]*-[0-9]*"
+	check "$1: no cgroup left" [ -z "$(stalled_cgroups)" ]
 }
-# stalled_pids: $LAUNCHER (ent-run, strace's child) and $CHILD (its container), once the child
-# exists (up to 10 s).
+stalled_cgroups() { find /sys/fs/cgroup -maxdepth 6 -type d -name "ent-run-$LAUNCHER" 2>/dev/null; }
+# stalled_pids: $LAUNCHER (ent-run, strace's child) and $CHILD (its container: its child in
+# another PID namespace), once the child exists (up to 10 s).
 stalled_pids() {
 	LAUNCHER= CHILD=
 	for _ in $(seq 100); do
 		LAUNCHER=$(pgrep -P $TRACER | head -1)
-		[ -n "$LAUNCHER" ] && CHILD=$(pgrep -P "$LAUNCHER" | head -1)
+		for c in $( [ -n "$LAUNCHER" ] && pgrep -P "$LAUNCHER"); do
+			[ "$(readlink /proc/$c/ns/pid)" != "$(readlink /proc/$LAUNCHER/ns/pid)" ] &&
+				CHILD=$c
+		done
 		[ -n "$CHILD" ] && return 0
 		sleep 0.1
 	done
 	return 1
 }
 if have strace pgrep >/dev/null; then
+	# --stats: the container gets a cgroup, which must go too.
 	T0=$(date +%s)
-	stalled
+	stalled --stats "$T_TMP/stats.json"
 	if stalled_pids; then
 		sleep 0.5
+		check "SIGTERM during set-up: the container has a cgroup" [ -n "$(stalled_cgroups)" ]
+		# A SIGUSR1 pending as well: passed on to nobody, it must not kill ent-run after.
+		kill -USR1 "$LAUNCHER"
 		kill -TERM "$LAUNCHER"
 		stalled_end "SIGTERM during set-up"
 		check "SIGTERM during set-up: exit 143" [ "$STATUS" = 143 ]
 		check "SIGTERM during set-up: one line says so" \
 			grep -q "^ent-run: stopped by SIGTERM before the workload started" "$ERR"
 		check "SIGTERM during set-up: it did not wait for the set-up" [ "$ELAPSED" -lt 20 ]
+		check "SIGTERM during set-up: the report says so" \
+			grep -q '"signal": *"SIGTERM"' "$T_TMP/stats.json"
 	else
 		kill $TRACER 2>/dev/null
 		fail "SIGTERM during set-up" "the stalled container did not start: $(head -c 300 "$ERR")"
@@ -193,6 +205,9 @@ if have strace pgrep >/dev/null; then
 	T0=$(date +%s)
 	stalled --timeout 1
 	if stalled_pids; then
+		# The timer is made after the clone: PID 1, which never execs, has no copy to reset.
+		check "--timeout during set-up: the container's PID 1 holds no timerfd" sh -c \
+			"! ls -l /proc/$CHILD/fd | grep -q timerfd"
 		stalled_end "--timeout during set-up"
 		check "--timeout during set-up: exit 124" [ "$STATUS" = 124 ]
 		check "--timeout during set-up: one line says so" \
