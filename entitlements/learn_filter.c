@@ -108,14 +108,8 @@ static int split_on_arg(struct lockdown_spec *ld, unsigned i, unsigned index, st
 	if (!copy)
 		return -1;
 	r = &ld->rules[i]; /* after the add: the array may have moved */
-	*copy = *r;
-	copy->args = NULL; /* conditions of its own, not r's (plan.h) */
-	copy->n_args = 0;
-	for (unsigned k = 0; k < r->n_args; k++) {
-		if (ent_lockdown_add_arg(ld, copy, r->args[k], err) < 0)
-			return -1;
-	}
-	if (ent_lockdown_add_arg(ld, r,
+	if (ent_lockdown_copy_rule(ld, copy, r, err) < 0 ||
+	    ent_lockdown_add_arg(ld, r,
 	                         (struct lockdown_arg){ (uint8_t)index, LOCKDOWN_CMP_EQ, 0, 0 },
 	                         err) < 0 ||
 	    ent_lockdown_add_arg(ld, copy,

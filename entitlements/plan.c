@@ -164,6 +164,19 @@ int ent_lockdown_add_arg(struct lockdown_spec *lockdown, struct lockdown_rule *r
 	return 0;
 }
 
+int ent_lockdown_copy_rule(struct lockdown_spec *lockdown, struct lockdown_rule *dst,
+                           const struct lockdown_rule *src, struct rt_err *err)
+{
+	*dst = *src;
+	dst->args = NULL;
+	dst->n_args = 0;
+	for (unsigned k = 0; k < src->n_args; k++) {
+		if (ent_lockdown_add_arg(lockdown, dst, src->args[k], err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 void ent_lockdown_clear_rules(struct lockdown_spec *lockdown)
 {
 	lockdown->n_rules = 0;

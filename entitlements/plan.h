@@ -524,11 +524,19 @@ const char *ent_plan_strn(struct ent_plan *plan, const char *s, size_t len);
 /* Append a zeroed rule to lockdown; NULL with err when it is full. */
 struct lockdown_rule *ent_lockdown_add_rule(struct lockdown_spec *lockdown, struct rt_err *err);
 /*
- * Append condition c to rule r of lockdown (at most ENT_MAX_ARGS). A copied rule must start
- * with args NULL and n_args 0 and add its own. Returns 0, or -1 with err.
+ * Append condition c to rule r of lockdown (at most ENT_MAX_ARGS). A rule copied by value
+ * shares its source's conditions: copy it with ent_lockdown_copy_rule instead. Returns 0, or
+ * -1 with err.
  */
 int ent_lockdown_add_arg(struct lockdown_spec *lockdown, struct lockdown_rule *r,
                          struct lockdown_arg c, struct rt_err *err);
+
+/*
+ * *dst = *src with conditions of its own in lockdown's pool (src may be a rule of lockdown,
+ * or a template outside it). Returns 0, or -1 with err.
+ */
+int ent_lockdown_copy_rule(struct lockdown_spec *lockdown, struct lockdown_rule *dst,
+                           const struct lockdown_rule *src, struct rt_err *err);
 
 /* Drop every rule and its conditions (the pool is emptied too); strings stay. */
 void ent_lockdown_clear_rules(struct lockdown_spec *lockdown);

@@ -268,15 +268,10 @@ static int add_names(struct import *im, const char *path, struct json_object *na
 		rule = ent_lockdown_add_rule(out, im->err);
 		if (!rule)
 			return -1;
-		*rule = *tmpl;
-		rule->args = NULL; /* the template's conditions, copied into the spec's pool */
-		rule->n_args = 0;
-		for (unsigned k = 0; k < tmpl->n_args; k++) {
-			if (ent_lockdown_add_arg(out, rule, tmpl->args[k], im->err) < 0) {
-				ent_sj_at(where, "%s.names[%zu]", path, i);
-				return ent_sj_fail(im, where, "more than %d conditions in all",
-				                   ENT_MAX_RULES * ENT_MAX_ARGS);
-			}
+		if (ent_lockdown_copy_rule(out, rule, tmpl, im->err) < 0) {
+			ent_sj_at(where, "%s.names[%zu]", path, i);
+			return ent_sj_fail(im, where, "more than %d conditions in all",
+			                   ENT_MAX_RULES * ENT_MAX_ARGS);
 		}
 		rule->syscall = ent_lockdown_str(out, name);
 		if (!rule->syscall)

@@ -818,10 +818,7 @@ static void test_rule_conditions(void **state)
 	assert_true(b->args[0].op == LOCKDOWN_CMP_NE && b->args[0].value == 9);
 	copy = ent_lockdown_add_rule(&ld, &err);
 	assert_non_null(copy);
-	*copy = *b;
-	copy->args = NULL;
-	copy->n_args = 0;
-	assert_int_equal(ent_lockdown_add_arg(&ld, copy, b->args[0], &err), 0);
+	assert_int_equal(ent_lockdown_copy_rule(&ld, copy, b, &err), 0);
 	assert_int_equal(ent_lockdown_add_arg(&ld, copy,
 	                                      (struct lockdown_arg){ 1, LOCKDOWN_CMP_EQ, 0, 0 },
 	                                      &err),
