@@ -40,10 +40,12 @@ MASKED="/proc/kcore /proc/keys /proc/timer_list /proc/timer_stats /proc/sched_de
 	/proc/modules /sys/firmware /sys/devices/virtual/powercap /sys/kernel/slab"
 # Readable by host root alone (0400): masked only where a container uid is host root.
 ROOT_ONLY="/proc/kpageflags /proc/kpagecount /proc/kpagecgroup /proc/slabinfo /proc/vmallocinfo"
-# shellcheck disable=SC2086
-ent $R /bin/sh -c 'for p; do if [ ! -e $p ]; then echo "$p absent"; \
+# What each path is inside: "absent", "masked N" (N bytes read, at most 64) or "visible".
+MASK_PROBE='for p; do if [ ! -e $p ]; then echo "$p absent"; \
 	elif grep -q " $p " /proc/self/mountinfo; then echo "$p masked $(head -c 64 $p 2>/dev/null | wc -c)"; \
-	else echo "$p visible"; fi; done' sh $MASKED
+	else echo "$p visible"; fi; done'
+# shellcheck disable=SC2086
+ent $R /bin/sh -c "$MASK_PROBE" sh $MASKED
 check "the masks ran" [ "$STATUS" = 0 -a -s "$OUT" ]
 for p in $MASKED; do
 	check "masked $p" grep -Eq "^$p (masked 0|absent)\$" "$OUT"
@@ -57,10 +59,7 @@ for p in $ROOT_ONLY; do
 	check "unmasked but refused by the kernel: $p" grep -Eq "^$p (refused|absent)\$" "$OUT"
 done
 # shellcheck disable=SC2086
-ent -e host.devices.access=admin $R /bin/sh -c 'for p; do if [ ! -e $p ]; then \
-	echo "$p absent"; elif grep -q " $p " /proc/self/mountinfo; then \
-	echo "$p masked $(head -c 64 $p 2>/dev/null | wc -c)"; else echo "$p visible"; fi; done' \
-	sh $ROOT_ONLY
+ent -e host.devices.access=admin $R /bin/sh -c "$MASK_PROBE" sh $ROOT_ONLY
 check "host.devices.access=admin (host root): the probes ran" [ "$STATUS" = 0 -a -s "$OUT" ]
 for p in $ROOT_ONLY; do
 	check "host.devices.access=admin: masked $p" grep -Eq "^$p (masked 0|absent)\$" "$OUT"
