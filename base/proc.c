@@ -11,6 +11,7 @@
 #include "base/cleanup.h"
 
 #define PF_EXITING 0x00000004 /* include/linux/sched.h: the task is exiting */
+#define PF_KTHREAD 0x00200000 /* ... a kernel thread */
 
 /*
  * The start time (field 22) of pid, and its state letter (field 3) and flags (field 9); 0 when
@@ -50,6 +51,14 @@ unsigned long long proc_starttime(pid_t pid)
 	char state;
 
 	return read_stat(pid, &state, &flags);
+}
+
+bool proc_kernel_thread(pid_t pid)
+{
+	unsigned flags;
+	char state;
+
+	return read_stat(pid, &state, &flags) && (flags & PF_KTHREAD);
 }
 
 bool proc_running(pid_t pid, unsigned long long starttime)

@@ -12,6 +12,9 @@
 /* The start time of pid in clock ticks since boot, or 0 when it is not running. */
 unsigned long long proc_starttime(pid_t pid);
 
+/* Is pid a kernel thread (PF_KTHREAD in /proc/PID/stat)? */
+bool proc_kernel_thread(pid_t pid);
+
 /*
  * Is pid the process that started at starttime, and still running? A zombie is not: it has
  * exited, and on a host whose init does not reap it may stay one for good. Nor is a process

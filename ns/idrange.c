@@ -101,14 +101,58 @@ static int add_map(int proc_fd, const char *pid, const char *file, struct spans 
 	return 0;
 }
 
+static int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The kernel's threads, sorted: they are all in the initial user namespace, so the scan need
+ * not read theirs (here ~60 of ~70 processes are). They are the children of kthreadd, pid 2
+ * (/proc/2/task/2/children, proc(5)), when pid 2 is kthreadd: a kernel thread. (In a PID
+ * namespace of its own, pid 2 is an ordinary process, whose children are read like any.)
+ * Returns their number, 0 when unknown, and the array in *out, to free.
+ */
+static size_t kernel_threads(pid_t **out)
+{
+	_cleanup_fclose_ FILE *f = NULL;
+	size_t n = 0, cap = 0;
+	int pid;
+
+	*out = NULL;
+	if (!proc_kernel_thread(2))
+		return 0;
+	f = fopen("/proc/2/task/2/children", "re");
+	while (f && fscanf(f, "%d", &pid) == 1) {
+		if (n == cap) {
+			pid_t *v = realloc(*out, (cap ? 2 * cap : 256) * sizeof(**out));
+
+			if (!v)
+				break;
+			*out = v;
+			cap = cap ? 2 * cap : 256;
+		}
+		(*out)[n++] = pid;
+	}
+	if (n)
+		qsort(*out, n, sizeof(**out), cmp_pid);
+	return n;
+}
+
 /*
  * The maps of every user namespace but ours that a running process is in, read once per
  * namespace: a block they map onto is in use by someone who did not lease it from us (another
- * container engine), or by a container of ours whose processes are still exiting.
+ * container engine), or by a container of ours whose processes are still exiting. This is the
+ * lease's costly part: a getdents of /proc, and a readlink of /proc/PID/ns/user for every
+ * process but the kernel's threads (docs/PERFORMANCE.md).
  */
 static int scan_user_namespaces(struct taken *t, struct rt_err *err)
 {
 	_cleanup_free_ unsigned long *seen = NULL;
+	_cleanup_free_ pid_t *kthreads = NULL;
+	size_t n_kthreads = kernel_threads(&kthreads);
 	size_t n_seen = 0, cap = 0;
 	char self[64] = "";
 	struct dirent *e;
@@ -122,10 +166,14 @@ static int scan_user_namespaces(struct taken *t, struct rt_err *err)
 		return rt_fail(err, errno, "ns: open /proc");
 	while ((e = readdir(d))) {
 		char path[NAME_MAX + 16], link[64] = "";
+		pid_t pid = (pid_t)atoi(e->d_name);
 		unsigned long inum;
 		bool known = false;
 
-		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+		/* (A kernel thread's pid that a new process took since is skipped: as if that
+		 * process had started after the scan, which no scan can see either.) */
+		if (e->d_name[0] < '1' || e->d_name[0] > '9' ||
+		    (n_kthreads && bsearch(&pid, kthreads, n_kthreads, sizeof(pid), cmp_pid)))
 			continue;
 		snprintf(path, sizeof(path), "%s/ns/user", e->d_name);
 		if (readlinkat(dirfd(d), path, link, sizeof(link) - 1) < 0 || !strcmp(link, self) ||

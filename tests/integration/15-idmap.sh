@@ -115,6 +115,12 @@ ent $R /bin/cat /proc/self/uid_map
 check "a foreign user namespace's ids are kept clear of" outside_524288 "$(map_start)"
 kill "$fg"
 wait "$fg" 2>/dev/null
+# The scan reads no kernel thread's namespace: they are all in the initial one.
+kthread=$(awk '{ print $1 }' /proc/2/task/2/children)
+ASAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=readlinkat -o "$T_TMP/scan" "$ENT_RUN" $R /bin/true
+check "the start read the user namespaces of running processes" grep -q '"[0-9]*/ns/user"' "$T_TMP/scan"
+check "... but not a kernel thread's (pid ${kthread:-none})" \
+	sh -c "[ -n '$kthread' ] && ! grep -q '\"$kthread/ns/user\"' '$T_TMP/scan'"
 for line in 'root:l00000:65536' 'root:0:65536' 'root:1000:65536' 'root:0100000:65536'; do
 	with_ids "subid:$line" "$ENT_RUN" $R /bin/true >"$OUT" 2>"$ERR"
 	STATUS=$?
