@@ -339,17 +339,25 @@ static int write_lease(int dir_fd, uint32_t uid, uint32_t gid, const struct time
 	return 0;
 }
 
-/* The lease directory, made when missing (take), or -1 with errno ENOENT when there is none. */
+/*
+ * The lease directory, made when missing (take), or -1 with errno ENOENT when there is none.
+ * Opened first: it is there but at a host's first start.
+ */
 static int open_dir(bool take, struct rt_err *err)
 {
-	int fd;
+	int fd = open(IDS_DIR, O_DIRECTORY | O_CLOEXEC);
 
-	if (take && (mkdir("/run/ent-run", 0755) < 0 && errno != EEXIST))
+	if (fd >= 0 || errno != ENOENT || !take) {
+		if (fd < 0 && (take || errno != ENOENT))
+			rt_fail(err, errno, "ns: open %s", IDS_DIR);
+		return fd;
+	}
+	if (mkdir("/run/ent-run", 0755) < 0 && errno != EEXIST)
 		return rt_fail(err, errno, "ns: create /run/ent-run");
-	if (take && (mkdir(IDS_DIR, 0755) < 0 && errno != EEXIST))
+	if (mkdir(IDS_DIR, 0755) < 0 && errno != EEXIST)
 		return rt_fail(err, errno, "ns: create %s", IDS_DIR);
 	fd = open(IDS_DIR, O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 && (take || errno != ENOENT))
+	if (fd < 0)
 		return rt_fail(err, errno, "ns: open %s", IDS_DIR);
 	return fd;
 }
