@@ -109,13 +109,16 @@ static int cmp_pid(const void *a, const void *b)
 }
 
 /*
- * The kernel's threads, sorted: they are all in the initial user namespace, so the scan need
- * not read theirs (here ~60 of ~70 processes are). They are the children of kthreadd, pid 2
- * (/proc/2/task/2/children, proc(5)), when pid 2 is kthreadd: a kernel thread. (In a PID
- * namespace of its own, pid 2 is an ordinary process, whose children are read like any.)
- * Returns their number, 0 when unknown, and the array in *out, to free.
+ * The processes the scan need not read, sorted: the children of kthreadd, pid 2
+ * (/proc/2/task/2/children, proc(5)), when pid 2 is kthreadd (a kernel thread; in a PID
+ * namespace of its own, pid 2 is an ordinary process, whose children are read like any).
+ * They are the kernel's threads, all in the initial user namespace and most of a host's
+ * processes (here ~60 of ~70), and the helpers the kernel starts without waiting for them
+ * (call_usermodehelper: a core_pattern pipe, modprobe), which kthreadd adopts: programs root
+ * configured, not another engine's containers. Their own children are read. Returns their
+ * number, 0 when unknown, and the array in *out, to free.
  */
-static size_t kernel_threads(pid_t **out)
+static size_t kthreadd_children(pid_t **out)
 {
 	_cleanup_fclose_ FILE *f = NULL;
 	size_t n = 0, cap = 0;
@@ -146,13 +149,13 @@ static size_t kernel_threads(pid_t **out)
  * namespace: a block they map onto is in use by someone who did not lease it from us (another
  * container engine), or by a container of ours whose processes are still exiting. This is the
  * lease's costly part: a getdents of /proc, and a readlink of /proc/PID/ns/user for every
- * process but the kernel's threads (docs/PERFORMANCE.md).
+ * process but kthreadd's children (docs/PERFORMANCE.md).
  */
 static int scan_user_namespaces(struct taken *t, struct rt_err *err)
 {
 	_cleanup_free_ unsigned long *seen = NULL;
-	_cleanup_free_ pid_t *kthreads = NULL;
-	size_t n_kthreads = kernel_threads(&kthreads);
+	_cleanup_free_ pid_t *unread = NULL;
+	size_t n_unread = kthreadd_children(&unread);
 	size_t n_seen = 0, cap = 0;
 	char self[64] = "";
 	struct dirent *e;
@@ -173,7 +176,7 @@ static int scan_user_namespaces(struct taken *t, struct rt_err *err)
 		/* (A kernel thread's pid that a new process took since is skipped: as if that
 		 * process had started after the scan, which no scan can see either.) */
 		if (e->d_name[0] < '1' || e->d_name[0] > '9' ||
-		    (n_kthreads && bsearch(&pid, kthreads, n_kthreads, sizeof(pid), cmp_pid)))
+		    (n_unread && bsearch(&pid, unread, n_unread, sizeof(pid), cmp_pid)))
 			continue;
 		snprintf(path, sizeof(path), "%s/ns/user", e->d_name);
 		if (readlinkat(dirfd(d), path, link, sizeof(link) - 1) < 0 || !strcmp(link, self) ||

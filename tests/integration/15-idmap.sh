@@ -115,7 +115,7 @@ ent $R /bin/cat /proc/self/uid_map
 check "a foreign user namespace's ids are kept clear of" outside_524288 "$(map_start)"
 kill "$fg"
 wait "$fg" 2>/dev/null
-# The scan reads no kernel thread's namespace: they are all in the initial one.
+# The scan skips kthreadd's children (kernel threads: all in the initial user namespace).
 kthread=$(awk '{ print $1 }' /proc/2/task/2/children)
 ASAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=readlinkat -o "$T_TMP/scan" "$ENT_RUN" $R /bin/true
 check "the start read the user namespaces of running processes" grep -q '"[0-9]*/ns/user"' "$T_TMP/scan"
