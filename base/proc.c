@@ -58,7 +58,8 @@ bool proc_kernel_thread(pid_t pid)
 	unsigned flags;
 	char state;
 
-	return read_stat(pid, &state, &flags) && (flags & PF_KTHREAD);
+	read_stat(pid, &state, &flags); /* flags stay 0 when it cannot be read */
+	return flags & PF_KTHREAD;
 }
 
 bool proc_running(pid_t pid, unsigned long long starttime)

@@ -113,10 +113,11 @@ static int cmp_pid(const void *a, const void *b)
  * (/proc/2/task/2/children, proc(5)), when pid 2 is kthreadd (a kernel thread; in a PID
  * namespace of its own, pid 2 is an ordinary process, whose children are read like any).
  * They are the kernel's threads, all in the initial user namespace and most of a host's
- * processes (here ~60 of ~70), and the helpers the kernel starts without waiting for them
- * (call_usermodehelper: a core_pattern pipe, modprobe), which kthreadd adopts: programs root
- * configured, not another engine's containers. Their own children are read. Returns their
- * number, 0 when unknown, and the array in *out, to free.
+ * processes (here ~60 of ~70), and the user-mode helpers the kernel does not wait for (a
+ * core_pattern pipe, the uevent helper, a cgroup v1 release_agent), which it starts as
+ * kthreadd's children (CLONE_PARENT), with any process such a helper starts with CLONE_PARENT:
+ * programs root configured, not another engine's containers. Nobody else can make a child of
+ * kthreadd. Returns their number, 0 when unknown, and the array in *out, to free.
  */
 static size_t kthreadd_children(pid_t **out)
 {
@@ -173,8 +174,8 @@ static int scan_user_namespaces(struct taken *t, struct rt_err *err)
 		unsigned long inum;
 		bool known = false;
 
-		/* (A kernel thread's pid that a new process took since is skipped: as if that
-		 * process had started after the scan, which no scan can see either.) */
+		/* (A kernel thread's pid that a new process took since, after a wrap of the pids,
+		 * is skipped; a scan misses processes born under its cursor anyway.) */
 		if (e->d_name[0] < '1' || e->d_name[0] > '9' ||
 		    (n_unread && bsearch(&pid, unread, n_unread, sizeof(pid), cmp_pid)))
 			continue;
