@@ -502,12 +502,13 @@ static void text_process(FILE *out, const struct ent_plan *plan)
 	for (unsigned i = 0; i < proc->n_rlimits; i++)
 		text_rlimit(out, &proc->rlimits[i]);
 	if (proc->timeout_ms > 0) {
-		char after[32], grace[32], text[160];
+		char after[32], grace[32], text[200];
 
 		ent_duration_str(proc->timeout_ms, after, sizeof(after));
 		ent_duration_str(proc->kill_after_ms, grace, sizeof(grace));
 		snprintf(text, sizeof(text),
-		         "SIGTERM to PID 1 after %s, SIGKILL to every process %s later; exit 124",
+		         "%s from the clone: SIGTERM to PID 1, SIGKILL to every process %s later; "
+		         "exit 124 (in the set-up, before the workload: the start stops)",
 		         after, grace);
 		ent_put_row(out, 2, 8, "timeout", text, why_of(proc->timeout_why));
 	}

@@ -286,6 +286,23 @@ static void test_text_rich(void **state)
 	ent_plan_free(plan);
 }
 
+/* --timeout counts from the clone, and stops a start still in its set-up. */
+static void test_text_timeout(void **state)
+{
+	struct ent_plan *plan = default_plan();
+	char *text;
+
+	(void)state;
+	plan->proc.timeout_ms = 5000;
+	plan->proc.kill_after_ms = 2000;
+	plan->proc.timeout_why = "--timeout";
+	text = print(plan, false);
+	assert_non_null(strstr(text, "5s from the clone: SIGTERM to PID 1"));
+	assert_non_null(strstr(text, "(in the set-up, before the workload:"));
+	free(text);
+	ent_plan_free(plan);
+}
+
 static struct json_object *get(struct json_object *o, const char *key)
 {
 	struct json_object *v = NULL;
@@ -368,7 +385,8 @@ int main(void)
 		cmocka_unit_test(test_why_capability), cmocka_unit_test(test_why_syscall),
 		cmocka_unit_test(test_why_path),       cmocka_unit_test(test_why_unknown),
 		cmocka_unit_test(test_text_default),   cmocka_unit_test(test_text_rich),
-		cmocka_unit_test(test_json),           cmocka_unit_test(test_names),
+		cmocka_unit_test(test_text_timeout),   cmocka_unit_test(test_json),
+		cmocka_unit_test(test_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
