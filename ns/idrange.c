@@ -162,7 +162,9 @@ static int scan_user_namespaces(struct taken *t, struct rt_err *err)
 	struct dirent *e;
 	DIR *d;
 
-	rt_trace("ns", "read /proc/*/ns/user and the uid_map, gid_map of other user namespaces");
+	rt_trace("ns",
+	         "read /proc/*/ns/user but kthreadd's children's, and the uid_map, gid_map of "
+	         "other user namespaces");
 	if (readlink("/proc/self/ns/user", self, sizeof(self) - 1) < 0)
 		return rt_fail(err, errno, "ns: readlink /proc/self/ns/user");
 	d = opendir("/proc");
