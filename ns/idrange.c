@@ -345,19 +345,23 @@ static int write_lease(int dir_fd, uint32_t uid, uint32_t gid, const struct time
 	return 0;
 }
 
+/* open_dir: there is no lease directory (and none was asked for). */
+#define NO_DIR (-2)
+
 /*
- * The lease directory, made when missing (take), or -1 with errno ENOENT when there is none.
- * Opened first: it is there but at a host's first start.
+ * The lease directory's descriptor, made when missing (take); NO_DIR when it is missing and
+ * take is false; or -1 with err. Opened first: it is there but at a host's first start.
  */
 static int open_dir(bool take, struct rt_err *err)
 {
 	int fd = open(IDS_DIR, O_DIRECTORY | O_CLOEXEC);
 
-	if (fd >= 0 || errno != ENOENT || !take) {
-		if (fd < 0 && (take || errno != ENOENT))
-			rt_fail(err, errno, "ns: open %s", IDS_DIR);
+	if (fd >= 0)
 		return fd;
-	}
+	if (errno != ENOENT)
+		return rt_fail(err, errno, "ns: open %s", IDS_DIR);
+	if (!take)
+		return NO_DIR;
 	if (mkdir("/run/ent-run", 0755) < 0 && errno != EEXIST)
 		return rt_fail(err, errno, "ns: create /run/ent-run");
 	if (mkdir(IDS_DIR, 0755) < 0 && errno != EEXIST)
@@ -381,7 +385,7 @@ int ns_idrange_lease(const struct ns_idpool *pool, bool take, uint32_t *uid_star
 	if (out)
 		*out = NULL;
 	dir_fd = open_dir(take, err);
-	if (dir_fd < 0 && (take || errno != ENOENT))
+	if (dir_fd == -1)
 		return -1;
 	if (take) {
 		/* One start at a time from here: collecting, choosing, leasing. Closing unlocks. */
