@@ -22,9 +22,10 @@ PKGS    := libseccomp libcap libnl-3.0 libnl-route-3.0 libmnl libnftnl json-c li
 # bpftool make its capability watcher at build time), test tools (cmocka, busybox for the
 # rootfs, debootstrap for learn's Debian rootfs, crun and bubblewrap for comparisons, uidmap
 # for rootless maps, iproute2 and nftables to look at test hosts, passt for rootless
-# networking, python3 to read JSON, procps for pgrep, gdb to stage races in tests, strace to stall a container's set-up in tests, time and
-# hyperfine for make bench; clang-14 and its runtime libraries, libFuzzer and the sanitizers,
-# for the fuzz targets; podman and containerd to drive ent-run as their OCI runtime).
+# networking, python3 to read JSON, procps for pgrep, gdb to stage races in tests, strace to
+# stall a container's set-up in tests, time and hyperfine for make bench; clang-14 and its
+# runtime libraries, libFuzzer and the sanitizers, for the fuzz targets; podman and containerd
+# to drive ent-run as their OCI runtime).
 DEB_PKGS := build-essential pkg-config libseccomp-dev libcap-dev libnl-3-dev libnl-route-3-dev \
 	    libmnl-dev libjson-c-dev libnftnl-dev libbpf-dev clang llvm bpftool libcmocka-dev \
 	    busybox-static debootstrap crun bubblewrap uidmap iproute2 nftables passt \

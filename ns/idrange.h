@@ -16,9 +16,8 @@
  * A block is free when no live ent-run holds it, no other user's /etc/subuid or /etc/subgid
  * entry overlaps it, and no running process's user namespace maps onto it (/proc/PID/uid_map,
  * gid_map; but kthreadd's children: the kernel's threads and the helpers it does not wait for,
- * see idrange.c). A lease
- * whose holder is gone (ent-run was killed) is collected by the next lease. ent-run never edits
- * /etc/subuid or /etc/subgid.
+ * see idrange.c). A lease whose holder is gone (ent-run was killed) is collected by the next
+ * lease. ent-run never edits /etc/subuid or /etc/subgid.
  */
 #ifndef NS_IDRANGE_H
 #define NS_IDRANGE_H
