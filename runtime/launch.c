@@ -49,10 +49,9 @@ struct launch {
 	struct netcfg_host *net;   /* host side of its network: lease, veth, NAT or helper */
 	struct ns_idlease *ids;    /* its block of host uids and gids (started by root) */
 	struct rootfs_trees trees; /* idmapped mounts made for the child, until SYNC_GO */
-	bool watch_setup; /* run: SIGTERM & co. and --timeout stop the set-up (wait_setup) */
-	bool stopped;     /* ... and one of them did */
-	int stop_fd;      /* signalfd of SIGTERM, SIGINT, SIGHUP, SIGQUIT during set-up; -1: none */
-	int timer_fd;     /* --timeout: fires in the set-up's and wait_child's polls; -1 without */
+	bool stopped; /* run: SIGTERM & co. or --timeout stopped the set-up (wait_setup) */
+	int stop_fd;  /* signalfd of SIGTERM, SIGINT, SIGHUP, SIGQUIT during set-up; -1: none */
+	int timer_fd; /* --timeout: fires in the set-up's and wait_child's polls; -1 without */
 	int64_t timeout_ms;      /* --timeout's duration */
 	int64_t kill_after_ms;   /* the grace between its SIGTERM and SIGKILL */
 	bool kill_cgroup;        /* SIGKILL its cgroup too (cgroup.track: the host's PID ns) */
@@ -623,8 +622,12 @@ static int setup_container(struct ent_plan *plan, const struct lockdown_filter *
 	clock_gettime(CLOCK_MONOTONIC, &l->started);
 	if (start_child(plan, filter, l, err) < 0)
 		return -1;
-	/* After the clone: the child inherits neither (their signals stay blocked till then). */
-	if (l->watch_setup) {
+	/*
+	 * Run (not OCI create, whose engine holds the container): SIGTERM & co. and --timeout
+	 * stop the set-up. After the clone: the child inherits neither (their signals stay
+	 * blocked till then).
+	 */
+	if (!l->hold) {
 		l->stop_fd = catch_stop_signals(err);
 		if (l->stop_fd < 0 || start_timer(plan, l, err) < 0)
 			return -1;
@@ -756,7 +759,6 @@ int rt_launch_observed(struct ent_plan *plan, const struct lockdown_filter *filt
 		goto out;
 	if (prepare_network(plan, &l, err) < 0)
 		goto out;
-	l.watch_setup = true;
 	status = setup_container(plan, filter, &l, err);
 	if (status != 0)
 		goto out;
