@@ -117,7 +117,8 @@ int rootfs_bind(int root_fd, const struct rootfs_bind_req *req, struct rt_err *e
 	_cleanup_close_ int top_fd = -1;
 	struct stat st;
 
-	if (fstat(req->src_fd, &st) < 0)
+	/* The source's type says what the target is, unless the caller said it (a file). */
+	if (!req->create_file && fstat(req->src_fd, &st) < 0)
 		return rt_fail(err, errno, "rootfs: %s source %s", req->what, req->source);
 	dst_fd = rootfs_open_target(root_fd, req->target,
 	                            req->create_file || !S_ISDIR(st.st_mode) ? ROOTFS_TARGET_FILE

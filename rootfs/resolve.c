@@ -93,7 +93,9 @@ static int target_fail(struct rt_err *err, int errnum, const char *what, const c
  * Create the last component of rel, a directory or an empty file, in its parent opened beneath
  * root_fd. An existing entry (even a symlink) is left alone: the open that follows judges it.
  * An empty file is what a bind of a file or a device needs: mknod(2) of devices is not allowed in
- * a user namespace, but S_IFREG is, and the host's node is then bound on top of it.
+ * a user namespace, but S_IFREG is, and the host's node is then bound on top of it. There is no
+ * stat first: mkdirat and mknodat fail with EEXIST on an existing entry, even on a read-only
+ * mount (the kernel looks the name up before it reports EROFS): one system call, not two.
  */
 static int make_node(int root_fd, char *rel, mode_t type, const char *what, const char *target,
                      struct rt_err *err)
@@ -102,7 +104,6 @@ static int make_node(int root_fd, char *rel, mode_t type, const char *what, cons
 	char *slash = strrchr(rel, '/');
 	const char *name = rel;
 	int dir_fd = root_fd;
-	struct stat st;
 	int r;
 
 	if (slash) {
@@ -114,15 +115,15 @@ static int make_node(int root_fd, char *rel, mode_t type, const char *what, cons
 		dir_fd = parent_fd;
 		name = slash + 1;
 	}
-	if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
-		return 0;
-	if (type == S_IFDIR) {
-		rt_trace("rootfs", "mkdirat(rootfs, \"%s\", 0755)", rel);
+	if (type == S_IFDIR)
 		r = mkdirat(dir_fd, name, 0755);
-	} else {
-		rt_trace("rootfs", "mknodat(rootfs, \"%s\", S_IFREG|0644)", rel);
+	else
 		r = mknodat(dir_fd, name, S_IFREG | 0644, 0);
-	}
+	if (r == 0)
+		rt_trace("rootfs",
+		         type == S_IFDIR ? "mkdirat(rootfs, \"%s\", 0755)"
+		                         : "mknodat(rootfs, \"%s\", S_IFREG|0644)",
+		         rel);
 	if (r < 0 && errno != EEXIST)
 		return rt_fail(err, errno, "rootfs: %s target %s: create /%s", what, target, rel);
 	return 0;
