@@ -96,6 +96,7 @@ static int target_fail(struct rt_err *err, int errnum, const char *what, const c
  * a user namespace, but S_IFREG is, and the host's node is then bound on top of it. There is no
  * stat first: mkdirat and mknodat fail with EEXIST on an existing entry, even on a read-only
  * mount (the kernel looks the name up before it reports EROFS): one system call, not two.
+ * --verbose names what was created.
  */
 static int make_node(int root_fd, char *rel, mode_t type, const char *what, const char *target,
                      struct rt_err *err)

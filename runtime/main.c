@@ -98,13 +98,21 @@ static int resolve_request(struct rt_options *opts, char *rootfs, struct rt_err 
  * network): leave with its status, without freeing our memory. Since clone3, our pages were
  * shared copy-on-write with the container's PID 1, so free() and the libraries' exit handlers
  * would fault on ~20 of them (a write fault each, ~10-15 us on a virtual machine) to give back
- * what the kernel takes back at exit in one go: ~0.5 ms per start (docs/PERFORMANCE.md).
+ * what the kernel takes back at exit in one go: ~0.5 ms per start here (docs/PERFORMANCE.md).
  * Under AddressSanitizer, the run returns and frees as usual, so that its leak check, which
  * runs at exit(), still sees every allocation freed.
  */
+#if defined(__SANITIZE_ADDRESS__) /* gcc */
+#define RT_FREE_AT_EXIT 1
+#elif defined(__has_feature) /* clang */
+#if __has_feature(address_sanitizer)
+#define RT_FREE_AT_EXIT 1
+#endif
+#endif
+
 static void leave_now(int status)
 {
-#ifndef __SANITIZE_ADDRESS__
+#ifndef RT_FREE_AT_EXIT
 	fflush(NULL);
 	_exit(status);
 #else
