@@ -143,6 +143,23 @@ for who in root 1000; do
 	}
 done
 
+# A caller's ambient capability does not reach the container. Where no capability is kept,
+# capset(2) alone empties the ambient set (it keeps only what is both permitted and
+# inheritable), and lockdown.c skips libcap's reset; where some are kept, the reset runs.
+if setpriv --inh-caps=+net_raw --ambient-caps=+net_raw true 2>/dev/null; then
+	for e in "" "--user 1000" "-e host.devices.access=admin"; do
+		want=$NONE
+		[ "$e" = "-e host.devices.access=admin" ] && want=$(mask 17 27) # SYS_RAWIO MKNOD
+		# shellcheck disable=SC2086
+		setpriv --inh-caps=+net_raw --ambient-caps=+net_raw "$ENT_RUN" $e $R $P caps \
+			>"$OUT" 2>"$ERR" </dev/null
+		STATUS=$?
+		caps_are "started with ambient NET_RAW${e:+ ($e)}: only what is granted" "$want"
+	done
+else
+	skip "started with ambient NET_RAW" "setpriv cannot raise an ambient capability here"
+fi
+
 # A setuid-root binary cannot give a non-root user root: no_new_privs ignores the setuid bit.
 ent $R /bin/ls -ln /probe/probe-suid
 check "rootfs holds a setuid-root probe" grep -Eq '^-rws.* 0 +0 ' "$OUT"
