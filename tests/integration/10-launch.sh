@@ -142,6 +142,24 @@ else
 	skip "started with SIGCHLD ignored" "needs python3"
 fi
 
+# Signals the caller ignores (ignored dispositions survive execve) are not the workload's: it
+# starts with every disposition default, real-time signals up to the last one included.
+if have python3 >/dev/null; then
+	python3 - "$ENT_RUN" $R /bin/cat /proc/self/status >"$OUT" 2>"$ERR" <<'EOF'
+import os, signal, sys
+for s in (signal.SIGINT, signal.SIGQUIT, signal.SIGPIPE, signal.SIGTERM, signal.SIGUSR1,
+          signal.SIGRTMIN + 5, signal.SIGRTMAX):
+    signal.signal(s, signal.SIG_IGN)
+os.execv(sys.argv[1], sys.argv[1:])
+EOF
+	STATUS=$?
+	check "started with 7 signals ignored: the workload ran" grep -q '^Name:' "$OUT"
+	check "started with 7 signals ignored: the workload ignores none (SigIgn 0)" \
+		grep -qx 'SigIgn:[[:space:]]*0000000000000000' "$OUT"
+else
+	skip "started with signals ignored" "needs python3"
+fi
+
 # A set-up stuck in the kernel (a hung network filesystem under a volume, say) still yields to
 # SIGTERM and to --timeout: the start stops, the child is killed, nothing is left. strace holds
 # each of the child's ~30 mount(2) calls for 2 s, a minute in all (a tracee held by strace
