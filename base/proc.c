@@ -94,3 +94,22 @@ bool proc_owner_alive(const char *line)
 		return false;
 	return proc_running((pid_t)pid, start);
 }
+
+bool proc_status_mask(const char *status, const char *field, unsigned long long *mask)
+{
+	size_t len = strlen(field);
+	const char *p = status;
+	int end = 0;
+
+	/* The field at the start of a line: status itself, or after a newline. */
+	while (p && (strncmp(p, field, len) || p[len] != ':'))
+		p = (p = strchr(p, '\n')) ? p + 1 : NULL;
+	if (!p)
+		return false;
+	p += len + 1;
+	p += strspn(p, " \t");
+	if (strspn(p, "0123456789abcdefABCDEF") != 16 || p[16] != '\n' ||
+	    sscanf(p, "%16llx%n", mask, &end) != 1 || end != 16)
+		return false;
+	return true;
+}

@@ -31,4 +31,11 @@ int proc_owner_line_of(pid_t pid, char *buf, size_t size);
 /* Is the process an owner line names (from proc_owner_line) still running (not a zombie)? */
 bool proc_owner_alive(const char *line);
 
+/*
+ * The mask of a /proc/PID/status line such as "SigIgn:\t0000000000001000" (proc(5): 16 hex
+ * digits, bit N-1 for signal N) in status, text read from that file. False when the field is
+ * missing or its value is cut short (a read that ended inside it) or malformed.
+ */
+bool proc_status_mask(const char *status, const char *field, unsigned long long *mask);
+
 #endif

@@ -23,6 +23,7 @@
 #include "base/cleanup.h"
 #include "base/err.h"
 #include "base/log.h"
+#include "base/proc.h"
 #include "base/util.h"
 #include "entitlements/explain.h"
 #include "netcfg/netcfg.h"
@@ -223,36 +224,37 @@ static int keep_fds(unsigned preserve, struct rt_err *err)
 	return 0;
 }
 
-/* The workload's last steps: terminal, working directory, limits, lockdown. */
 /*
- * Every ignored signal back to its default disposition. execve(2) resets a caught signal by
- * itself; an ignored one survives it. Which signals are ignored, the kernel says in one read
- * (/proc/self/status, SigIgn, proc(5)) where sigaction(2) would be asked 64 times, a call each
- * (~0.06 ms here). The file is read only from a procfs (fstatfs(2)): a rootfs without /proc
- * mounted could hold a file of that name. Where it cannot be read, every signal is reset.
+ * Every ignored or caught signal back to its default disposition. execve(2) would reset a caught
+ * one, but the workload runs with its signals unblocked until then; an ignored one survives
+ * execve. Which signals are which, the kernel says in one read (/proc/self/status: SigIgn,
+ * SigCgt, proc(5)) where sigaction(2) would be asked 64 times, a call each (~0.06 ms here).
+ * The file is read only from a procfs (fstatfs(2)): a rootfs without /proc mounted could hold a
+ * file of that name. Where it cannot be read whole, every signal is reset. (glibc's signal()
+ * refuses 32 and 33, which glibc keeps for itself: those two stay as they are.)
  */
-static void reset_ignored_signals(void)
+static void reset_signals(void)
 {
-	unsigned long long ignored = ~0ULL;
+	unsigned long long ignored, caught, reset = ~0ULL;
 	_cleanup_close_ int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
 	char buf[4096];
 	struct statfs fs;
-	const char *line;
 	ssize_t n;
 
 	if (fd >= 0 && fstatfs(fd, &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC &&
 	    (n = read(fd, buf, sizeof(buf) - 1)) > 0) {
 		buf[n] = '\0';
-		line = strstr(buf, "\nSigIgn:");
-		if (!line || sscanf(line, "\nSigIgn: %llx", &ignored) != 1)
-			ignored = ~0ULL;
+		if (proc_status_mask(buf, "SigIgn", &ignored) &&
+		    proc_status_mask(buf, "SigCgt", &caught))
+			reset = ignored | caught;
 	}
-	for (int sig = 1; sig < NSIG; sig++) {
-		if (sig > 64 || ignored & (1ULL << (sig - 1)))
+	for (int sig = 1; sig < NSIG && sig <= 64; sig++) {
+		if (reset & (1ULL << (sig - 1)))
 			signal(sig, SIG_DFL);
 	}
 }
 
+/* The workload's last steps: terminal, working directory, limits, lockdown. */
 static int workload_setup(const struct ent_plan *plan, const struct lockdown_filter *filter,
                           int sync_fd, pid_t init, struct rt_err *err)
 {
@@ -277,7 +279,7 @@ static int workload_setup(const struct ent_plan *plan, const struct lockdown_fil
 	 * background jobs with SIGINT and SIGQUIT ignored; ignored signals survive execve): the
 	 * workload starts with a clean slate, every disposition default and nothing blocked.
 	 */
-	reset_ignored_signals();
+	reset_signals();
 	sigemptyset(&none);
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
 		return rt_fail(err, errno, "runtime: unblock the workload's signals");
