@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -225,13 +226,29 @@ static int keep_fds(unsigned preserve, struct rt_err *err)
 }
 
 /*
+ * Signals 32 and 33 back to default, by rt_sigaction(2) itself: glibc keeps them for its
+ * threads and its sigaction() refuses them, yet a caller may leave them ignored (GNU make's
+ * children have both ignored), and ignored they would reach the workload. The kernel's struct
+ * is a handler, flags, a restorer and a 64-signal mask: all zero, whatever their order, says
+ * SIG_DFL, no flags, nothing blocked. (It refuses SIGKILL and SIGSTOP too, never ignored.)
+ */
+static void default_reserved(int sig)
+{
+	struct {
+		uintptr_t handler, flags, restorer;
+		uint64_t mask;
+	} sa = { 0 };
+
+	syscall(SYS_rt_sigaction, sig, &sa, NULL, sizeof(sa.mask));
+}
+
+/*
  * Every ignored or caught signal back to its default disposition. execve(2) would reset a caught
  * one, but the workload runs with its signals unblocked until then; an ignored one survives
  * execve. Which signals are which, the kernel says in one read (/proc/self/status: SigIgn,
  * SigCgt, proc(5)) where sigaction(2) would be asked 64 times, a call each (~0.06 ms here).
  * The file is read only from a procfs (fstatfs(2)): a rootfs without /proc mounted could hold a
- * file of that name. Where it cannot be read whole, every signal is reset. (glibc's signal()
- * refuses 32 and 33, which glibc keeps for itself: those two stay as they are.)
+ * file of that name. Where it cannot be read whole, every signal is reset.
  */
 static void reset_signals(void)
 {
@@ -249,8 +266,9 @@ static void reset_signals(void)
 			reset = ignored | caught;
 	}
 	for (int sig = 1; sig < NSIG && sig <= 64; sig++) {
-		if (reset & (1ULL << (sig - 1)))
-			signal(sig, SIG_DFL);
+		if ((reset & (1ULL << (sig - 1))) && signal(sig, SIG_DFL) == SIG_ERR &&
+		    errno == EINVAL)
+			default_reserved(sig);
 	}
 }
 
