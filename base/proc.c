@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -99,17 +100,19 @@ bool proc_status_mask(const char *status, const char *field, unsigned long long 
 {
 	size_t len = strlen(field);
 	const char *p = status;
-	int end = 0;
+	char *end;
 
 	/* The field at the start of a line: status itself, or after a newline. */
-	while (p && (strncmp(p, field, len) || p[len] != ':'))
-		p = (p = strchr(p, '\n')) ? p + 1 : NULL;
-	if (!p)
-		return false;
+	while (strncmp(p, field, len) || p[len] != ':') {
+		p = strchr(p, '\n');
+		if (!p)
+			return false;
+		p++;
+	}
 	p += len + 1;
 	p += strspn(p, " \t");
-	if (strspn(p, "0123456789abcdefABCDEF") != 16 || p[16] != '\n' ||
-	    sscanf(p, "%16llx%n", mask, &end) != 1 || end != 16)
+	if (strspn(p, "0123456789abcdefABCDEF") != 16 || p[16] != '\n')
 		return false;
-	return true;
+	*mask = strtoull(p, &end, 16);
+	return end == p + 16;
 }

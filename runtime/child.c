@@ -229,52 +229,68 @@ static int keep_fds(unsigned preserve, struct rt_err *err)
  * Signals 32 and 33 back to default, by rt_sigaction(2) itself: glibc keeps them for its
  * threads and its sigaction() refuses them, yet a caller may leave them ignored (GNU make's
  * children have both ignored), and ignored they would reach the workload. The kernel's struct
- * is a handler, flags, a restorer and a 64-signal mask: all zero, whatever their order, says
- * SIG_DFL, no flags, nothing blocked. (It refuses SIGKILL and SIGSTOP too, never ignored.)
+ * is a handler, flags, a restorer and a 64-signal mask, 32 bytes on x86_64 (24 where there is
+ * no restorer): all zero, whatever their order, says SIG_DFL, no flags, nothing blocked.
  */
-static void default_reserved(int sig)
+static int default_reserved(int sig)
 {
 	struct {
 		uintptr_t handler, flags, restorer;
 		uint64_t mask;
 	} sa = { 0 };
 
-	syscall(SYS_rt_sigaction, sig, &sa, NULL, sizeof(sa.mask));
+	return (int)syscall(SYS_rt_sigaction, sig, &sa, NULL, sizeof(sa.mask));
 }
 
 /*
- * Every ignored or caught signal back to its default disposition. execve(2) would reset a caught
- * one, but the workload runs with its signals unblocked until then; an ignored one survives
- * execve. Which signals are which, the kernel says in one read (/proc/self/status: SigIgn,
- * SigCgt, proc(5)) where sigaction(2) would be asked 64 times, a call each (~0.06 ms here).
- * The file is read only from a procfs (fstatfs(2)): a rootfs without /proc mounted could hold a
- * file of that name. Where it cannot be read whole, every signal is reset.
+ * The signals to put back to default: those ignored or caught. The kernel says which in one
+ * read (/proc/self/status: SigIgn, SigCgt, proc(5)), where sigaction(2) would be asked 64
+ * times, a call each (~0.06 ms here). Only from a procfs (fstatfs(2)), as a rootfs without
+ * /proc mounted could hold a file of that name; all of them when it cannot be read whole.
  */
-static void reset_signals(void)
+static unsigned long long signals_to_reset(void)
 {
-	unsigned long long ignored, caught, reset = ~0ULL;
+	unsigned long long ignored, caught;
 	_cleanup_close_ int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
 	char buf[4096];
 	struct statfs fs;
 	ssize_t n;
 
-	if (fd >= 0 && fstatfs(fd, &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC &&
-	    (n = read(fd, buf, sizeof(buf) - 1)) > 0) {
-		buf[n] = '\0';
-		if (proc_status_mask(buf, "SigIgn", &ignored) &&
-		    proc_status_mask(buf, "SigCgt", &caught))
-			reset = ignored | caught;
-	}
+	if (fd < 0 || fstatfs(fd, &fs) < 0 || fs.f_type != PROC_SUPER_MAGIC)
+		return ~0ULL;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return ~0ULL;
+	buf[n] = '\0';
+	if (!proc_status_mask(buf, "SigIgn", &ignored) || !proc_status_mask(buf, "SigCgt", &caught))
+		return ~0ULL;
+	return ignored | caught;
+}
+
+/*
+ * Every ignored or caught signal back to its default disposition: execve(2) would reset a
+ * caught one, but the workload runs with its signals unblocked until then, and an ignored one
+ * survives execve. own_proc: the container's /proc is the one we mounted, so its answer is
+ * the kernel's. A process joining a container (exec) asks nobody: the container's processes
+ * could have put anything at /proc/self/status, procfs files of another process included.
+ */
+static int reset_signals(bool own_proc, struct rt_err *err)
+{
+	unsigned long long reset = own_proc ? signals_to_reset() : ~0ULL;
+
 	for (int sig = 1; sig < NSIG && sig <= 64; sig++) {
-		if ((reset & (1ULL << (sig - 1))) && signal(sig, SIG_DFL) == SIG_ERR &&
-		    errno == EINVAL)
-			default_reserved(sig);
+		if (!(reset & (1ULL << (sig - 1))) || signal(sig, SIG_DFL) != SIG_ERR ||
+		    sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		if (default_reserved(sig) < 0)
+			return rt_fail(err, errno, "runtime: reset signal %d to its default", sig);
 	}
+	return 0;
 }
 
 /* The workload's last steps: terminal, working directory, limits, lockdown. */
 static int workload_setup(const struct ent_plan *plan, const struct lockdown_filter *filter,
-                          int sync_fd, pid_t init, struct rt_err *err)
+                          int sync_fd, pid_t init, bool own_proc, struct rt_err *err)
 {
 	sigset_t none;
 	int listener, rc;
@@ -297,7 +313,8 @@ static int workload_setup(const struct ent_plan *plan, const struct lockdown_fil
 	 * background jobs with SIGINT and SIGQUIT ignored; ignored signals survive execve): the
 	 * workload starts with a clean slate, every disposition default and nothing blocked.
 	 */
-	reset_signals();
+	if (reset_signals(own_proc, err) < 0)
+		return -1;
 	sigemptyset(&none);
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
 		return rt_fail(err, errno, "runtime: unblock the workload's signals");
@@ -373,7 +390,7 @@ static __attribute__((noreturn, noinline)) void workload_spawn(const struct ent_
 {
 	struct rt_err err = { 0 };
 
-	if (workload_setup(plan, filter, sync_fd, init, &err) < 0)
+	if (workload_setup(plan, filter, sync_fd, init, true, &err) < 0)
 		fail_to_parent(sync_fd, SYNC_ERROR, &err, RT_EXIT_FAILED);
 	workload_exec(plan, sync_fd);
 }
@@ -511,7 +528,7 @@ void rt_child_main(const struct ent_plan *plan, const struct lockdown_filter *fi
 		fail_to_parent(sync_fd, SYNC_ERROR, &err, RT_EXIT_FAILED);
 	/* OCI create: no init of ours; the workload is the container's first process. */
 	if (hold) {
-		if (workload_setup(plan, filter, sync_fd, 0, &err) < 0)
+		if (workload_setup(plan, filter, sync_fd, 0, true, &err) < 0)
 			fail_to_parent(sync_fd, SYNC_ERROR, &err, RT_EXIT_FAILED);
 		hold_and_exec(plan, sync_fd, hold);
 	}
@@ -552,7 +569,7 @@ void rt_child_exec_main(const struct ent_plan *plan, const struct lockdown_filte
 
 	rt_log_set_role("child");
 	rt_log_set_sink(trace_to_parent, &sync_fd);
-	if (workload_setup(plan, filter, sync_fd, 0, &err) < 0)
+	if (workload_setup(plan, filter, sync_fd, 0, false, &err) < 0)
 		fail_to_parent(sync_fd, SYNC_ERROR, &err, RT_EXIT_FAILED);
 	workload_exec(plan, sync_fd);
 }
