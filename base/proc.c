@@ -100,7 +100,6 @@ bool proc_status_mask(const char *status, const char *field, unsigned long long 
 {
 	size_t len = strlen(field);
 	const char *p = status;
-	char *end;
 
 	/* The field at the start of a line: status itself, or after a newline. */
 	while (strncmp(p, field, len) || p[len] != ':') {
@@ -113,6 +112,6 @@ bool proc_status_mask(const char *status, const char *field, unsigned long long 
 	p += strspn(p, " \t");
 	if (strspn(p, "0123456789abcdefABCDEF") != 16 || p[16] != '\n')
 		return false;
-	*mask = strtoull(p, &end, 16);
-	return end == p + 16;
+	*mask = strtoull(p, NULL, 16); /* exactly the 16 digits just counted: it cannot fail */
+	return true;
 }
