@@ -4,7 +4,6 @@
  */
 #include "ns/idrange.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -16,6 +15,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/dirents.h"
 #include "base/log.h"
 #include "base/proc.h"
 #include "base/util.h"
@@ -121,25 +121,36 @@ static int cmp_pid(const void *a, const void *b)
  */
 static size_t kthreadd_children(pid_t **out)
 {
-	_cleanup_fclose_ FILE *f = NULL;
-	size_t n = 0, cap = 0;
-	int pid;
+	_cleanup_close_ int fd = -1;
+	size_t n = 0, cap = 0, len = 0;
+	char buf[4096];
+	ssize_t got;
 
 	*out = NULL;
 	if (!proc_kernel_thread(2))
 		return 0;
-	f = fopen("/proc/2/task/2/children", "re");
-	while (f && fscanf(f, "%d", &pid) == 1) {
-		if (n == cap) {
-			pid_t *v = realloc(*out, (cap ? 2 * cap : 256) * sizeof(**out));
+	fd = open("/proc/2/task/2/children", O_RDONLY | O_CLOEXEC);
+	/* "PID PID ... ": read in pieces, a number cut at a piece's end carried to the next. */
+	while (fd >= 0 && (got = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0) {
+		char *p = buf, *end;
 
-			if (!v)
-				break;
-			*out = v;
-			cap = cap ? 2 * cap : 256;
+		len += (size_t)got;
+		buf[len] = '\0';
+		for (long pid; (pid = strtol(p, &end, 10)) > 0 && *end == ' '; p = end + 1) {
+			if (n == cap) {
+				pid_t *v = realloc(*out, (cap ? 2 * cap : 256) * sizeof(**out));
+
+				if (!v)
+					goto sort; /* the rest are read like any process */
+				*out = v;
+				cap = cap ? 2 * cap : 256;
+			}
+			(*out)[n++] = (pid_t)pid;
 		}
-		(*out)[n++] = pid;
+		len = strlen(p);
+		memmove(buf, p, len);
 	}
+sort:
 	if (n)
 		qsort(*out, n, sizeof(**out), cmp_pid);
 	return n;
@@ -157,32 +168,34 @@ static int scan_user_namespaces(struct taken *t, struct rt_err *err)
 	_cleanup_free_ unsigned long *seen = NULL;
 	_cleanup_free_ pid_t *unread = NULL;
 	size_t n_unread = kthreadd_children(&unread);
+	_cleanup_close_ int proc_fd = -1;
 	size_t n_seen = 0, cap = 0;
 	char self[64] = "";
-	struct dirent *e;
-	DIR *d;
+	struct dirents d;
+	const char *name;
 
 	rt_trace("ns",
 	         "read /proc/*/ns/user but kthreadd's children's, and the uid_map, gid_map of "
 	         "other user namespaces");
 	if (readlink("/proc/self/ns/user", self, sizeof(self) - 1) < 0)
 		return rt_fail(err, errno, "ns: readlink /proc/self/ns/user");
-	d = opendir("/proc");
-	if (!d)
+	proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (proc_fd < 0)
 		return rt_fail(err, errno, "ns: open /proc");
-	while ((e = readdir(d))) {
+	dirents_start(&d, proc_fd);
+	while ((name = dirents_next(&d))) {
 		char path[NAME_MAX + 16], link[64] = "";
-		pid_t pid = (pid_t)atoi(e->d_name);
+		pid_t pid = (pid_t)atoi(name);
 		unsigned long inum;
 		bool known = false;
 
 		/* (A kernel thread's pid that a new process took since, after a wrap of the pids,
 		 * is skipped; a scan misses processes born under its cursor anyway.) */
-		if (e->d_name[0] < '1' || e->d_name[0] > '9' ||
+		if (name[0] < '1' || name[0] > '9' ||
 		    (n_unread && bsearch(&pid, unread, n_unread, sizeof(pid), cmp_pid)))
 			continue;
-		snprintf(path, sizeof(path), "%s/ns/user", e->d_name);
-		if (readlinkat(dirfd(d), path, link, sizeof(link) - 1) < 0 || !strcmp(link, self) ||
+		snprintf(path, sizeof(path), "%s/ns/user", name);
+		if (readlinkat(proc_fd, path, link, sizeof(link) - 1) < 0 || !strcmp(link, self) ||
 		    sscanf(link, "user:[%lu]", &inum) != 1)
 			continue;
 		for (size_t i = 0; i < n_seen && !known; i++)
@@ -198,56 +211,51 @@ static int scan_user_namespaces(struct taken *t, struct rt_err *err)
 			cap = cap ? 2 * cap : 16;
 		}
 		seen[n_seen++] = inum;
-		if (add_map(dirfd(d), e->d_name, "uid_map", &t->uids) < 0 ||
-		    add_map(dirfd(d), e->d_name, "gid_map", &t->gids) < 0)
+		if (add_map(proc_fd, name, "uid_map", &t->uids) < 0 ||
+		    add_map(proc_fd, name, "gid_map", &t->gids) < 0)
 			goto oom;
 	}
-	closedir(d);
+	if (errno)
+		return rt_fail(err, errno, "ns: read /proc");
 	t->scanned = true;
 	return 0;
 oom:
-	closedir(d);
 	return rt_fail(err, ENOMEM, "ns: read the user namespaces' id maps");
 }
 
 /*
- * The leases in dir_fd: a live holder's block is taken; a dead holder's lease is removed when
- * collect is true (we hold the lock), else just ignored.
+ * The leases in dir_fd (newly opened): a live holder's block is taken; a dead holder's lease
+ * is removed when collect is true (we hold the lock), else just ignored.
  */
 static int read_leases(int dir_fd, bool collect, struct taken *t, struct rt_err *err)
 {
-	_cleanup_close_ int fd = dup(dir_fd);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	struct dirent *e;
+	struct dirents d;
+	const char *name;
 
-	if (!d)
-		return rt_fail(err, errno, "ns: read %s", IDS_DIR);
-	fd = -1; /* owned by d */
-	rewinddir(d);
-	while ((e = readdir(d))) {
+	dirents_start(&d, dir_fd);
+	while ((name = dirents_next(&d))) {
 		unsigned long uid, gid;
 		char owner[64] = "";
 		_cleanup_close_ int lfd = -1;
 		ssize_t n;
 
-		if (sscanf(e->d_name, "%lu-%lu", &uid, &gid) != 2)
+		if (sscanf(name, "%lu-%lu", &uid, &gid) != 2)
 			continue;
-		lfd = openat(dirfd(d), e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		lfd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 		n = lfd >= 0 ? read(lfd, owner, sizeof(owner) - 1) : -1;
 		if (n > 0 && proc_owner_alive(owner)) {
 			if (spans_add(&t->uids, uid, NS_IDRANGE_SIZE) < 0 ||
-			    spans_add(&t->gids, gid, NS_IDRANGE_SIZE) < 0) {
-				closedir(d);
+			    spans_add(&t->gids, gid, NS_IDRANGE_SIZE) < 0)
 				return rt_fail(err, ENOMEM, "ns: read %s", IDS_DIR);
-			}
 			continue;
 		}
 		if (collect) {
-			rt_trace("ns", "unlink %s/%s (its ent-run is gone)", IDS_DIR, e->d_name);
-			unlinkat(dirfd(d), e->d_name, 0);
+			rt_trace("ns", "unlink %s/%s (its ent-run is gone)", IDS_DIR, name);
+			unlinkat(dir_fd, name, 0);
 		}
 	}
-	closedir(d);
+	if (errno)
+		return rt_fail(err, errno, "ns: read %s", IDS_DIR);
 	return 0;
 }
 
