@@ -24,7 +24,6 @@
  */
 #include "netcfg/internal.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -34,6 +33,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/dirents.h"
 #include "base/log.h"
 #include "base/proc.h"
 
@@ -46,21 +46,10 @@ struct owner {
 	unsigned long long netns; /* inode of its network namespace; 0 = not recorded */
 };
 
-static void closedirp(DIR **d)
+/* A directory of base_fd to walk, read with base/dirents.h (-1 when it cannot be opened). */
+static int open_dir(int base_fd, const char *name)
 {
-	if (*d)
-		closedir(*d);
-}
-
-/* A directory of base_fd to walk (NULL when it cannot be opened). */
-static DIR *open_dir(int base_fd, const char *name)
-{
-	int fd = openat(base_fd, name, O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-
-	if (!d && fd >= 0)
-		close(fd);
-	return d;
+	return openat(base_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
 /* The inode of a network namespace file (/proc/PID/ns/net), 0 when it cannot be read. */
@@ -132,20 +121,22 @@ bool netcfg_lease_owner(int leases_fd, const char *name, char owner[NETCFG_NAME_
 /* Leases whose directory is gone: collected just before, or removed by hand. */
 static void collect_leases(int base_fd)
 {
-	_cleanup_(closedirp) DIR *d = open_dir(base_fd, NETCFG_LEASES_DIR);
-	struct dirent *e;
+	_cleanup_close_ int fd = open_dir(base_fd, NETCFG_LEASES_DIR);
+	struct dirents d;
+	const char *name;
 	struct stat st;
 
-	while (d && (e = readdir(d))) {
+	dirents_start(&d, fd);
+	while (fd >= 0 && (name = dirents_next(&d))) {
 		char owner[NETCFG_NAME_MAX] = "";
 
-		if (e->d_name[0] == '.')
+		if (name[0] == '.')
 			continue;
-		if (netcfg_lease_owner(dirfd(d), e->d_name, owner) && netcfg_is_container(owner) &&
+		if (netcfg_lease_owner(fd, name, owner) && netcfg_is_container(owner) &&
 		    fstatat(base_fd, owner, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode))
 			continue;
-		rt_trace("net", "unlink lease %s (owner %s is gone)", e->d_name, owner);
-		unlinkat(dirfd(d), e->d_name, 0);
+		rt_trace("net", "unlink lease %s (owner %s is gone)", name, owner);
+		unlinkat(fd, name, 0);
 	}
 }
 
@@ -157,35 +148,37 @@ static void mark_name(unsigned long long netns, char *buf, size_t size)
 
 void netcfg_collect_dead(int base_fd, bool root, bool need_addresses)
 {
-	_cleanup_(closedirp) DIR *d = open_dir(base_fd, ".");
+	_cleanup_close_ int fd = open_dir(base_fd, ".");
 	unsigned long long ours = netns_inode("/proc/self/ns/net");
-	struct dirent *e;
+	struct dirents d;
+	const char *name;
 	struct owner o;
 	char mark[48];
 
-	while (d && (e = readdir(d))) {
+	dirents_start(&d, fd);
+	while (fd >= 0 && (name = dirents_next(&d))) {
 		bool ended, lingering;
 
-		if (!netcfg_is_container(e->d_name) || owner_alive(base_fd, e->d_name, &o))
+		if (!netcfg_is_container(name) || owner_alive(base_fd, name, &o))
 			continue;
 		/* No owner record: the run ended, and left its veth to the kernel. */
 		ended = !o.pid;
-		lingering = root && ended && netcfg_link_exists(e->d_name);
+		lingering = root && ended && netcfg_link_exists(name);
 		if (lingering && !need_addresses)
 			continue; /* still going: collected later, without waiting for it now */
-		rt_trace("net", "collect the leftovers of %s (its ent-run is gone)", e->d_name);
+		rt_trace("net", "collect the leftovers of %s (its ent-run is gone)", name);
 		if (root && o.netns && o.netns != ours) {
 			mark_name(o.netns, mark, sizeof(mark));
 			rt_trace("net", "it ran in another network namespace: leave %s", mark);
 			close(openat(base_fd, mark, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
 		}
 		if (root && !ended) {
-			netcfg_link_delete(e->d_name);
-			netcfg_nat_remove_legacy(e->d_name);
+			netcfg_link_delete(name);
+			netcfg_nat_remove_legacy(name);
 		} else if (lingering) {
-			netcfg_link_delete(e->d_name);
+			netcfg_link_delete(name);
 		}
-		netcfg_dir_remove(base_fd, e->d_name);
+		netcfg_dir_remove(base_fd, name);
 	}
 	if (root)
 		collect_leases(base_fd);
@@ -194,16 +187,18 @@ void netcfg_collect_dead(int base_fd, bool root, bool need_addresses)
 /* How many running containers of ours share our network namespace? */
 static unsigned live_here(int base_fd)
 {
-	_cleanup_(closedirp) DIR *d = open_dir(base_fd, ".");
+	_cleanup_close_ int fd = open_dir(base_fd, ".");
 	unsigned long long ours = netns_inode("/proc/self/ns/net");
-	struct dirent *e;
+	struct dirents d;
+	const char *name;
 	struct owner o;
 	unsigned n = 0;
 	pid_t pid;
 	char path[48];
 
-	while (d && (e = readdir(d))) {
-		if (!netcfg_is_container(e->d_name) || !(pid = owner_alive(base_fd, e->d_name, &o)))
+	dirents_start(&d, fd);
+	while (fd >= 0 && (name = dirents_next(&d))) {
+		if (!netcfg_is_container(name) || !(pid = owner_alive(base_fd, name, &o)))
 			continue;
 		snprintf(path, sizeof(path), "/proc/%ld/ns/net", (long)pid);
 		if (netns_inode(path) == ours)
@@ -229,19 +224,21 @@ void netcfg_unmark_netns(int base_fd)
 
 bool netcfg_stale_any(int base_fd)
 {
-	_cleanup_(closedirp) DIR *d = open_dir(base_fd, ".");
+	_cleanup_close_ int fd = open_dir(base_fd, ".");
 	unsigned long long ours = 0;
-	struct dirent *e;
+	struct dirents d;
+	const char *name;
 	struct owner o;
 
-	while (d && (e = readdir(d))) {
-		if (netcfg_is_container(e->d_name) && !owner_alive(base_fd, e->d_name, &o))
+	dirents_start(&d, fd);
+	while (fd >= 0 && (name = dirents_next(&d))) {
+		if (netcfg_is_container(name) && !owner_alive(base_fd, name, &o))
 			return true;
-		if (strncmp(e->d_name, MARK_PREFIX, strlen(MARK_PREFIX)))
+		if (strncmp(name, MARK_PREFIX, strlen(MARK_PREFIX)))
 			continue;
 		if (!ours)
 			ours = netns_inode("/proc/self/ns/net");
-		if (strtoull(e->d_name + strlen(MARK_PREFIX), NULL, 10) == ours)
+		if (strtoull(name + strlen(MARK_PREFIX), NULL, 10) == ours)
 			return true;
 	}
 	return false;

@@ -11,7 +11,7 @@
  */
 #include "runtime/sysdir.h"
 
-#include <dirent.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <linux/magic.h>
 #include <stdio.h>
@@ -22,6 +22,7 @@
 #include <sys/sysmacros.h>
 
 #include "base/cleanup.h"
+#include "base/dirents.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "entitlements/policy.h"
@@ -37,12 +38,6 @@ static const struct { unsigned long magic; const char *name; } kernel_fs[] = {
 };
 /* clang-format on */
 
-static void closedirp(DIR **d)
-{
-	if (*d)
-		closedir(*d);
-}
-
 static bool same_file(const char *path, uint64_t dev, uint64_t ino)
 {
 	struct stat st;
@@ -53,18 +48,20 @@ static bool same_file(const char *path, uint64_t dev, uint64_t ino)
 /* By identity: is it /, or a top-level system directory (following symlinks: /lib -> usr/lib)? */
 static bool is_system_by_identity(uint64_t dev, uint64_t ino, char *what, size_t size)
 {
-	_cleanup_(closedirp) DIR *root = opendir("/");
+	_cleanup_close_ int root = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	char path[NAME_MAX + 2], dir[NAME_MAX + 2]; /* "/" and one directory entry */
-	struct dirent *e;
+	struct dirents d;
+	const char *name;
 
 	if (same_file("/", dev, ino)) {
 		snprintf(what, size, "the host's /");
 		return true;
 	}
-	while (root && (e = readdir(root))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+	dirents_start(&d, root);
+	while (root >= 0 && (name = dirents_next(&d))) {
+		if (!strcmp(name, ".") || !strcmp(name, ".."))
 			continue;
-		snprintf(path, sizeof(path), "/%s", e->d_name);
+		snprintf(path, sizeof(path), "/%s", name);
 		if (ent_system_dir(path, dir, sizeof(dir)) == ENT_SYSTEM_NONE ||
 		    !same_file(path, dev, ino))
 			continue;
