@@ -177,10 +177,11 @@ bool netcfg_stale_any(int base_fd);
 /*
  * Under the lock: collect every container whose owner is gone (root: leases and veths too),
  * leaving a marker for its network namespace when that is not ours. A run that ended (no
- * owner record) whose veth the kernel has not removed yet is left for later, unless
- * need_addresses (a start about to lease a block): then its veth is deleted now.
+ * owner record) whose veth the kernel has not removed yet is left for later, with its lease,
+ * unless delete_lingering (a start that found no free block): then its veth is deleted now,
+ * which waits for the kernel (~20-40 ms here). Returns how many such runs were left.
  */
-void netcfg_collect_dead(int base_fd, bool root, bool need_addresses);
+unsigned netcfg_collect_dead(int base_fd, bool root, bool delete_lingering);
 
 /* Under the lock, as root: with no container of ours left in this network namespace, turn
  * forwarding back off (forward.c); and drop this namespace's marker. */

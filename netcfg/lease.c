@@ -170,9 +170,12 @@ static int pool_exhausted(const struct netcfg_pool *pool, const struct netcfg_us
 	return -1;
 }
 
+/* take_lease: every block of the pool is taken (err says why). */
+#define NO_BLOCK (-2)
+
 /*
  * A free block of the pool: none of its addresses used by the host, and O_EXCL makes the lease
- * file the claim against other containers.
+ * file the claim against other containers. 0, -1 with err, or NO_BLOCK with err.
  */
 static int take_lease(struct netcfg_state *st, int base_fd, const struct netcfg_pool *pool,
                       bool pool_given, struct netcfg_block *block, struct rt_err *err)
@@ -218,7 +221,7 @@ static int take_lease(struct netcfg_state *st, int base_fd, const struct netcfg_
 	}
 	pool_exhausted(pool, &used, err);
 	netcfg_used_free(&used);
-	return -1;
+	return NO_BLOCK;
 }
 
 int netcfg_state_create(struct netcfg_state *st, const struct netcfg_pool *pool, bool pool_given,
@@ -226,6 +229,8 @@ int netcfg_state_create(struct netcfg_state *st, const struct netcfg_pool *pool,
 {
 	_cleanup_close_ int base_fd = -1;
 	_cleanup_close_ int lock_fd = -1;
+	unsigned lingering;
+	int r;
 
 	if (state_base(st, err) < 0)
 		return -1;
@@ -235,12 +240,25 @@ int netcfg_state_create(struct netcfg_state *st, const struct netcfg_pool *pool,
 	lock_fd = lock_base(st, base_fd, err);
 	if (lock_fd < 0)
 		return -1;
-	netcfg_collect_dead(base_fd, st->root, pool != NULL);
+	lingering = netcfg_collect_dead(base_fd, st->root, false);
 	if (create_dir(st, base_fd, err) < 0)
 		return -1;
 	if (!pool)
 		return 0;
-	if (take_lease(st, base_fd, pool, pool_given, block, err) < 0)
+	r = take_lease(st, base_fd, pool, pool_given, block, err);
+	if (r == NO_BLOCK && lingering) {
+		/*
+		 * Every block is taken, some by runs that ended and whose veth the kernel is
+		 * still removing: only now delete those veths. RTM_DELLINK waits for the kernel
+		 * (~20-40 ms here): a start right after another would wait that long every time.
+		 */
+		rt_trace("net", "no free block: delete the veths of %u ended run(s), look again",
+		         lingering);
+		memset(err, 0, sizeof(*err));
+		netcfg_collect_dead(base_fd, st->root, true);
+		r = take_lease(st, base_fd, pool, pool_given, block, err);
+	}
+	if (r < 0)
 		return -1;
 	/* Counted from here: our directory exists, so an ending container leaves it on. */
 	if (netcfg_forward_acquire(err) < 0)

@@ -14,7 +14,8 @@
  * namespace, a few milliseconds later, after an RCU grace period (RTM_DELLINK would wait for
  * the same). It removes only its owner record and keeps the lease, so that no container gets
  * its block while the gateway address is still on a link; a later start collects it once the
- * veth is gone, or deletes the veth itself when it needs an address block now.
+ * veth is gone. A start does not wait for that: it takes another block of the pool, and
+ * deletes lingering veths itself only when the pool has no other block free.
  *
  * Forwarding is per network namespace, and so is its count: the containers whose owner runs
  * in ours. A killed run's directory may be collected from another namespace (ent-run started
@@ -146,7 +147,7 @@ static void mark_name(unsigned long long netns, char *buf, size_t size)
 	snprintf(buf, size, MARK_PREFIX "%llu", netns);
 }
 
-void netcfg_collect_dead(int base_fd, bool root, bool need_addresses)
+unsigned netcfg_collect_dead(int base_fd, bool root, bool delete_lingering)
 {
 	_cleanup_close_ int fd = open_dir(base_fd, ".");
 	unsigned long long ours = netns_inode("/proc/self/ns/net");
@@ -154,6 +155,7 @@ void netcfg_collect_dead(int base_fd, bool root, bool need_addresses)
 	const char *name;
 	struct owner o;
 	char mark[48];
+	unsigned left = 0;
 
 	dirents_start(&d, fd);
 	while (fd >= 0 && (name = dirents_next(&d))) {
@@ -164,8 +166,10 @@ void netcfg_collect_dead(int base_fd, bool root, bool need_addresses)
 		/* No owner record: the run ended, and left its veth to the kernel. */
 		ended = !o.pid;
 		lingering = root && ended && netcfg_link_exists(name);
-		if (lingering && !need_addresses)
+		if (lingering && !delete_lingering) {
+			left++;
 			continue; /* still going: collected later, without waiting for it now */
+		}
 		rt_trace("net", "collect the leftovers of %s (its ent-run is gone)", name);
 		if (root && o.netns && o.netns != ours) {
 			mark_name(o.netns, mark, sizeof(mark));
@@ -182,6 +186,7 @@ void netcfg_collect_dead(int base_fd, bool root, bool need_addresses)
 	}
 	if (root)
 		collect_leases(base_fd);
+	return left;
 }
 
 /* How many running containers of ours share our network namespace? */

@@ -151,7 +151,8 @@ check_clean "confined"
 stage_ended() {
 	mkdir -p /run/ent-run/net/leases /run/ent-run/net/ent-4000000 &&
 		echo ent-4000000 >/run/ent-run/net/leases/10.88.255.252 &&
-		ip link add ent-4000000 type veth peer name stage-4000000
+		ip link add ent-4000000 type veth peer name stage-4000000 &&
+		ip addr add 10.88.255.253/30 dev ent-4000000
 }
 staged() {
 	ip link show ent-4000000 >/dev/null 2>&1 && echo link
@@ -169,10 +170,20 @@ if stage_ended; then
 	check "... and collects it once the veth is gone" \
 		sh -c "grep -q '^ran$' '$OUT' && [ -z '$got' ]"
 	stage_ended
-	tent -e network.access=user $R /bin/echo ran
+	tent -e network.access=user $R /bin/sh -c 'ip -o -4 addr show eth0; echo ran'
 	got=$(staged | tr '\n' ' ')
-	check "a start that leases a block deletes an ended run's lingering veth, frees its lease" \
-		sh -c "grep -q '^ran$' '$OUT' && [ -z '$got' ]"
+	check "a start that leases a block leaves an ended run's lingering veth and its lease" \
+		sh -c "grep -q '^ran$' '$OUT' && [ '$got' = 'link dir lease ' ]"
+	check "... and takes another block" sh -c \
+		"grep -q 'inet 10\.88\.' '$OUT' && ! grep -q 'inet 10\.88\.255\.25[2-5]/' '$OUT'"
+	# The pool's one block is the lingering run's: only then is its veth deleted, and the
+	# block leased again.
+	tent -e network.access=user --subnet 10.88.255.252/30 $R /bin/sh -c \
+		'ip -o -4 addr show eth0; echo ran'
+	check "no other block free: the start deletes the lingering veth and takes its block" sh -c \
+		"grep -q 'inet 10\.88\.255\.254/30' '$OUT' && ! ip link show ent-4000000 >/dev/null 2>&1 &&
+		 [ ! -d /run/ent-run/net/ent-4000000 ] &&
+		 ! grep -qx ent-4000000 /run/ent-run/net/leases/10.88.255.252 2>/dev/null"
 else
 	fail "stage an ended run" "could not create its state or link"
 fi
