@@ -29,8 +29,13 @@ const char *dirents_next(struct dirents *d)
 		d->n = (size_t)n;
 		d->pos = 0;
 	}
-	/* The kernel fills whole records, each d_reclen bytes long (getdents(2)). */
+	/* The kernel fills whole records, each d_reclen bytes long (getdents(2)): one that
+	 * would not fit is a broken read, never a name. */
 	e = (const struct dirent64 *)(d->buf + d->pos);
+	if (e->d_reclen <= offsetof(struct dirent64, d_name) || e->d_reclen > d->n - d->pos) {
+		errno = EIO;
+		return NULL;
+	}
 	d->pos += e->d_reclen;
 	return e->d_name;
 }

@@ -11,6 +11,7 @@
  */
 #include "runtime/sysdir.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/magic.h>
@@ -66,6 +67,11 @@ static bool is_system_by_identity(uint64_t dev, uint64_t ino, char *what, size_t
 		    !same_file(path, dev, ino))
 			continue;
 		snprintf(what, size, "the host's %s", dir);
+		return true;
+	}
+	if (root < 0 || errno) { /* unread, it could be any of them: refused, never passed */
+		snprintf(what, size, "not compared with the host's system directories: read /: %s",
+		         strerror(errno));
 		return true;
 	}
 	return false;
