@@ -463,9 +463,9 @@ def report(b, ls, sc, ids, youki, load0, load1):
                        ref)[cols.index(ent)] if ent in cols else None
         lines.append(target_row(what, v, bound, how))
     net = by["net"]
-    # Back to back, a start also waits (on the kernel's rtnl lock) for the teardown of the
-    # previous container's network namespace, which the kernel does after that one exited;
-    # one at a time, it does not: both are shown.
+    # Back to back, a start shares the CPUs with the kernel's teardown of the previous
+    # container's network namespace (its veth, the NAT hooks its table turned on), which the
+    # kernel does after that one exited; one at a time, it does not: both are shown.
     lines.append(target_row("network.access=user ÷ default, start to exit, back to back "
                             "(batches)", paired(net.batch_wall, ent.batch_wall), NET_TARGET,
                             "le"))
