@@ -178,10 +178,19 @@ bool netcfg_stale_any(int base_fd);
  * Under the lock: collect every container whose owner is gone (root: leases and veths too),
  * leaving a marker for its network namespace when that is not ours. A run that ended (no
  * owner record) whose veth the kernel has not removed yet is left for later, with its lease,
- * unless delete_lingering (a start that found no free block): then its veth is deleted now,
- * which waits for the kernel (~20-40 ms here). Returns how many such runs were left.
+ * unless it has the name self (NULL: none) that a start is about to take (an earlier run of
+ * the same process, as learn's rounds are, or a pid used again): then its veth is deleted
+ * now, which waits for the kernel. Returns how many such runs were left.
  */
-unsigned netcfg_collect_dead(int base_fd, bool root, bool delete_lingering);
+unsigned netcfg_collect_dead(int base_fd, bool root, const char *self);
+
+/*
+ * Under the lock, as root, for a start that found no free block in pool: delete the veths of
+ * the ended runs left by netcfg_collect_dead that hold a block of pool (RTM_DELLINK waits for
+ * the kernel, ~20-40 ms each here), and collect their directories and leases. Returns how
+ * many blocks it freed.
+ */
+unsigned netcfg_free_lingering(int base_fd, const struct netcfg_pool *pool);
 
 /* Under the lock, as root: with no container of ours left in this network namespace, turn
  * forwarding back off (forward.c); and drop this namespace's marker. */

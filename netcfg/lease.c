@@ -240,22 +240,19 @@ int netcfg_state_create(struct netcfg_state *st, const struct netcfg_pool *pool,
 	lock_fd = lock_base(st, base_fd, err);
 	if (lock_fd < 0)
 		return -1;
-	lingering = netcfg_collect_dead(base_fd, st->root, false);
+	lingering = netcfg_collect_dead(base_fd, st->root, st->name);
 	if (create_dir(st, base_fd, err) < 0)
 		return -1;
 	if (!pool)
 		return 0;
 	r = take_lease(st, base_fd, pool, pool_given, block, err);
-	if (r == NO_BLOCK && lingering) {
-		/*
-		 * Every block is taken, some by runs that ended and whose veth the kernel is
-		 * still removing: only now delete those veths. RTM_DELLINK waits for the kernel
-		 * (~20-40 ms here): a start right after another would wait that long every time.
-		 */
-		rt_trace("net", "no free block: delete the veths of %u ended run(s), look again",
-		         lingering);
+	/*
+	 * Every block is taken, maybe some by runs that ended and whose veth the kernel is still
+	 * removing: only now delete those veths. RTM_DELLINK waits for the kernel (~20-40 ms
+	 * here): a start right after another would otherwise wait that long every time.
+	 */
+	if (r == NO_BLOCK && lingering && st->root && netcfg_free_lingering(base_fd, pool)) {
 		memset(err, 0, sizeof(*err));
-		netcfg_collect_dead(base_fd, st->root, true);
 		r = take_lease(st, base_fd, pool, pool_given, block, err);
 	}
 	if (r < 0)
@@ -322,7 +319,7 @@ void netcfg_state_collect(void)
 	lock_fd = lock_base(&st, base_fd, &ignored);
 	if (lock_fd < 0)
 		return;
-	netcfg_collect_dead(base_fd, st.root, false);
+	netcfg_collect_dead(base_fd, st.root, NULL);
 	if (st.root)
 		netcfg_settle_forwarding(base_fd);
 }

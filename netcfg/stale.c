@@ -15,7 +15,8 @@
  * the same). It removes only its owner record and keeps the lease, so that no container gets
  * its block while the gateway address is still on a link; a later start collects it once the
  * veth is gone. A start does not wait for that: it takes another block of the pool, and
- * deletes lingering veths itself only when the pool has no other block free.
+ * deletes lingering veths itself only when the pool has no other block free, or when one has
+ * the name the start takes (ent-PID: learn runs its rounds from one process).
  *
  * Forwarding is per network namespace, and so is its count: the containers whose owner runs
  * in ours. A killed run's directory may be collected from another namespace (ent-run started
@@ -25,6 +26,7 @@
  */
 #include "netcfg/internal.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -147,7 +149,7 @@ static void mark_name(unsigned long long netns, char *buf, size_t size)
 	snprintf(buf, size, MARK_PREFIX "%llu", netns);
 }
 
-unsigned netcfg_collect_dead(int base_fd, bool root, bool delete_lingering)
+unsigned netcfg_collect_dead(int base_fd, bool root, const char *self)
 {
 	_cleanup_close_ int fd = open_dir(base_fd, ".");
 	unsigned long long ours = netns_inode("/proc/self/ns/net");
@@ -166,7 +168,7 @@ unsigned netcfg_collect_dead(int base_fd, bool root, bool delete_lingering)
 		/* No owner record: the run ended, and left its veth to the kernel. */
 		ended = !o.pid;
 		lingering = root && ended && netcfg_link_exists(name);
-		if (lingering && !delete_lingering) {
+		if (lingering && !(self && !strcmp(name, self))) {
 			left++;
 			continue; /* still going: collected later, without waiting for it now */
 		}
@@ -180,13 +182,46 @@ unsigned netcfg_collect_dead(int base_fd, bool root, bool delete_lingering)
 			netcfg_link_delete(name);
 			netcfg_nat_remove_legacy(name);
 		} else if (lingering) {
-			netcfg_link_delete(name);
+			netcfg_link_delete(name); /* our name: it must go before we take it */
 		}
 		netcfg_dir_remove(base_fd, name);
 	}
 	if (root)
 		collect_leases(base_fd);
 	return left;
+}
+
+unsigned netcfg_free_lingering(int base_fd, const struct netcfg_pool *pool)
+{
+	_cleanup_close_ int fd = open_dir(base_fd, NETCFG_LEASES_DIR);
+	struct dirents d;
+	const char *name;
+	unsigned n = 0;
+
+	dirents_start(&d, fd);
+	while (fd >= 0 && (name = dirents_next(&d))) {
+		char owner[NETCFG_NAME_MAX] = "";
+		struct in_addr in;
+		struct owner o;
+		struct stat st;
+
+		/* A block of the pool, leased to a run that ended (its directory is there, without
+		 * owner record) and whose veth is still there. */
+		if (inet_pton(AF_INET, name, &in) != 1 ||
+		    !netcfg_overlap(ntohl(in.s_addr), NETCFG_BLOCK_PLEN, pool->net,
+		                    pool->prefix_len) ||
+		    !netcfg_lease_owner(fd, name, owner) || !netcfg_is_container(owner) ||
+		    fstatat(base_fd, owner, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode) ||
+		    read_owner(base_fd, owner, &o) || !netcfg_link_exists(owner))
+			continue;
+		rt_trace("net", "collect the leftovers of %s: its block %s is needed now", owner,
+		         name);
+		netcfg_link_delete(owner);
+		netcfg_dir_remove(base_fd, owner);
+		unlinkat(fd, name, 0);
+		n++;
+	}
+	return n;
 }
 
 /* How many running containers of ours share our network namespace? */

@@ -147,48 +147,63 @@ check_clean "confined"
 
 # A run that ended left its veth to the kernel, and its lease while the veth is there. Staged
 # here, deterministically: a state directory without owner record (the run ended), its lease,
-# and a link of its name that the kernel has not removed yet.
+# and a link of its name, with the gateway address, that the kernel has not removed yet.
+# stage_ended ID BLOCK: ent-ID ended, holding BLOCK (a /30 of 10.88.255.0/24).
 stage_ended() {
-	mkdir -p /run/ent-run/net/leases /run/ent-run/net/ent-4000000 &&
-		echo ent-4000000 >/run/ent-run/net/leases/10.88.255.252 &&
-		ip link add ent-4000000 type veth peer name stage-4000000 &&
-		ip addr add 10.88.255.253/30 dev ent-4000000
+	mkdir -p /run/ent-run/net/leases /run/ent-run/net/ent-$1 &&
+		echo ent-$1 >/run/ent-run/net/leases/10.88.255.$2 &&
+		ip link add ent-$1 type veth peer name stage-$1 &&
+		ip addr add 10.88.255.$(($2 + 1))/30 dev ent-$1
 }
-staged() {
-	ip link show ent-4000000 >/dev/null 2>&1 && echo link
-	[ -d /run/ent-run/net/ent-4000000 ] && echo dir
-	[ -e /run/ent-run/net/leases/10.88.255.252 ] && echo lease
+staged() { # ID BLOCK: what is left of it
+	ip link show ent-$1 >/dev/null 2>&1 && echo link
+	[ -d /run/ent-run/net/ent-$1 ] && echo dir
+	grep -qx ent-$1 /run/ent-run/net/leases/10.88.255.$2 2>/dev/null && echo lease
 }
-if stage_ended; then
+unstage() { # ID BLOCK
+	ip link del ent-$1 2>/dev/null
+	rm -rf /run/ent-run/net/ent-$1
+	if grep -qx ent-$1 /run/ent-run/net/leases/10.88.255.$2 2>/dev/null; then
+		rm -f /run/ent-run/net/leases/10.88.255.$2
+	fi
+}
+if stage_ended 4000000 248; then
 	tent $R /bin/echo ran
-	got=$(staged | tr '\n' ' ')
+	got=$(staged 4000000 248 | tr '\n' ' ')
 	check "an ended run's veth still there: a start without network leaves its lease" \
 		sh -c "grep -q '^ran$' '$OUT' && [ '$got' = 'link dir lease ' ]"
 	ip link del ent-4000000
 	tent $R /bin/echo ran
-	got=$(staged | tr '\n' ' ')
+	got=$(staged 4000000 248 | tr '\n' ' ')
 	check "... and collects it once the veth is gone" \
 		sh -c "grep -q '^ran$' '$OUT' && [ -z '$got' ]"
-	stage_ended
-	tent -e network.access=user $R /bin/sh -c 'ip -o -4 addr show eth0; echo ran'
-	got=$(staged | tr '\n' ' ')
-	check "a start that leases a block leaves an ended run's lingering veth and its lease" \
-		sh -c "grep -q '^ran$' '$OUT' && [ '$got' = 'link dir lease ' ]"
-	check "... and takes another block" sh -c \
-		"grep -q 'inet 10\.88\.' '$OUT' && ! grep -q 'inet 10\.88\.255\.25[2-5]/' '$OUT'"
-	# The pool's one block is the lingering run's: only then is its veth deleted, and the
-	# block leased again.
-	tent -e network.access=user --subnet 10.88.255.252/30 $R /bin/sh -c \
-		'ip -o -4 addr show eth0; echo ran'
-	check "no other block free: the start deletes the lingering veth and takes its block" sh -c \
-		"grep -q 'inet 10\.88\.255\.254/30' '$OUT' && ! ip link show ent-4000000 >/dev/null 2>&1 &&
-		 [ ! -d /run/ent-run/net/ent-4000000 ] &&
-		 ! grep -qx ent-4000000 /run/ent-run/net/leases/10.88.255.252 2>/dev/null"
 else
 	fail "stage an ended run" "could not create its state or link"
 fi
-ip link del ent-4000000 2>/dev/null
-rm -rf /run/ent-run/net/ent-4000000 /run/ent-run/net/leases/10.88.255.252
+unstage 4000000 248
+# A pool of two blocks, the first a lingering run's: the start takes the second.
+if stage_ended 4000000 248 && stage_ended 4000001 244; then
+	tent -e network.access=user --subnet 10.88.255.248/29 $R /bin/sh -c \
+		'ip -o -4 addr show eth0; echo ran'
+	got=$(staged 4000000 248 | tr '\n' ' ')
+	check "a start that leases a block leaves an ended run's lingering veth and its lease" \
+		sh -c "grep -q '^ran$' '$OUT' && [ '$got' = 'link dir lease ' ]"
+	check "... and takes another block" grep -q 'inet 10\.88\.255\.254/30' "$OUT"
+	# The pool's one block is the lingering run's: only then is its veth deleted, and the
+	# block leased again; a lingering run outside the pool is left alone.
+	tent -e network.access=user --subnet 10.88.255.248/30 $R /bin/sh -c \
+		'ip -o -4 addr show eth0; echo ran'
+	got=$(staged 4000000 248 | tr '\n' ' ')
+	check "no other block free: the start deletes the lingering veth and takes its block" \
+		sh -c "grep -q 'inet 10\.88\.255\.250/30' '$OUT' && [ -z '$got' ]"
+	got=$(staged 4000001 244 | tr '\n' ' ')
+	check "... but not a lingering run that holds no block of its pool" \
+		sh -c "grep -q '^ran$' '$OUT' && [ '$got' = 'link dir lease ' ]"
+else
+	fail "stage two ended runs" "could not create their state or links"
+fi
+unstage 4000000 248
+unstage 4000001 244
 
 # user: eth0 with a pool address, a default route, NAT to the test host, generated files.
 tent -e network.access=user --hostname box1 $R /bin/sh -c \
