@@ -241,6 +241,15 @@ int netcfg_state_create(struct netcfg_state *st, const struct netcfg_pool *pool,
 	if (lock_fd < 0)
 		return -1;
 	lingering = netcfg_collect_dead(base_fd, st->root, st->name);
+	/*
+	 * A link with our name is a leftover too: an ended run's veth whose state directory a
+	 * start in another network namespace collected, not seeing the link there. The name is
+	 * ours to take.
+	 */
+	if (st->root && netcfg_link_exists(st->name)) {
+		rt_trace("net", "a leftover link has our name %s: delete it", st->name);
+		netcfg_link_delete(st->name);
+	}
 	if (create_dir(st, base_fd, err) < 0)
 		return -1;
 	if (!pool)

@@ -148,12 +148,18 @@ check_clean "confined"
 # A run that ended left its veth to the kernel, and its lease while the veth is there. Staged
 # here, deterministically: a state directory without owner record (the run ended), its lease,
 # and a link of its name, with the gateway address, that the kernel has not removed yet.
-# stage_ended ID BLOCK: ent-ID ended, holding BLOCK (a /30 of 10.88.255.0/24).
+# Staged under the lease lock (a start meanwhile would collect half of it), with ids above
+# any pid (pid_max is at most 2^22), the lease never written over another's.
+# stage_ended ID BLOCK [OWNER]: ent-ID ended, holding BLOCK (a /30 of 10.88.255.0/24); with
+# OWNER ("PID STARTTIME"), it runs instead.
 stage_ended() {
-	mkdir -p /run/ent-run/net/leases /run/ent-run/net/ent-$1 &&
-		echo ent-$1 >/run/ent-run/net/leases/10.88.255.$2 &&
+	mkdir -p /run/ent-run/net/leases &&
+		flock /run/ent-run/net/lock sh -c 'set -C
 		ip link add ent-$1 type veth peer name stage-$1 &&
-		ip addr add 10.88.255.$(($2 + 1))/30 dev ent-$1
+			ip addr add 10.88.255.$(($2 + 1))/30 dev ent-$1 &&
+			mkdir /run/ent-run/net/ent-$1 &&
+			if [ -n "$3" ]; then echo "$3" >/run/ent-run/net/ent-$1/owner; fi &&
+			echo ent-$1 >/run/ent-run/net/leases/10.88.255.$2' stage "$@"
 }
 staged() { # ID BLOCK: what is left of it
 	ip link show ent-$1 >/dev/null 2>&1 && echo link
@@ -167,25 +173,25 @@ unstage() { # ID BLOCK
 		rm -f /run/ent-run/net/leases/10.88.255.$2
 	fi
 }
-if stage_ended 4000000 248; then
+if stage_ended 90000000 248; then
 	tent $R /bin/echo ran
-	got=$(staged 4000000 248 | tr '\n' ' ')
+	got=$(staged 90000000 248 | tr '\n' ' ')
 	check "an ended run's veth still there: a start without network leaves its lease" \
 		sh -c "grep -q '^ran$' '$OUT' && [ '$got' = 'link dir lease ' ]"
-	ip link del ent-4000000
+	ip link del ent-90000000
 	tent $R /bin/echo ran
-	got=$(staged 4000000 248 | tr '\n' ' ')
+	got=$(staged 90000000 248 | tr '\n' ' ')
 	check "... and collects it once the veth is gone" \
 		sh -c "grep -q '^ran$' '$OUT' && [ -z '$got' ]"
 else
 	fail "stage an ended run" "could not create its state or link"
 fi
-unstage 4000000 248
+unstage 90000000 248
 # A pool of two blocks, the first a lingering run's: the start takes the second.
-if stage_ended 4000000 248 && stage_ended 4000001 244; then
+if stage_ended 90000000 248 && stage_ended 90000001 244; then
 	tent -e network.access=user --subnet 10.88.255.248/29 $R /bin/sh -c \
 		'ip -o -4 addr show eth0; echo ran'
-	got=$(staged 4000000 248 | tr '\n' ' ')
+	got=$(staged 90000000 248 | tr '\n' ' ')
 	check "a start that leases a block leaves an ended run's lingering veth and its lease" \
 		sh -c "grep -q '^ran$' '$OUT' && [ '$got' = 'link dir lease ' ]"
 	check "... and takes another block" grep -q 'inet 10\.88\.255\.254/30' "$OUT"
@@ -193,17 +199,53 @@ if stage_ended 4000000 248 && stage_ended 4000001 244; then
 	# block leased again; a lingering run outside the pool is left alone.
 	tent -e network.access=user --subnet 10.88.255.248/30 $R /bin/sh -c \
 		'ip -o -4 addr show eth0; echo ran'
-	got=$(staged 4000000 248 | tr '\n' ' ')
+	got=$(staged 90000000 248 | tr '\n' ' ')
 	check "no other block free: the start deletes the lingering veth and takes its block" \
 		sh -c "grep -q 'inet 10\.88\.255\.250/30' '$OUT' && [ -z '$got' ]"
-	got=$(staged 4000001 244 | tr '\n' ' ')
+	got=$(staged 90000001 244 | tr '\n' ' ')
 	check "... but not a lingering run that holds no block of its pool" \
 		sh -c "grep -q '^ran$' '$OUT' && [ '$got' = 'link dir lease ' ]"
 else
 	fail "stage two ended runs" "could not create their state or links"
 fi
-unstage 4000000 248
-unstage 4000001 244
+unstage 90000000 248
+unstage 90000001 244
+# A running container's block (its owner record names a live process: this shell) is never
+# freed, even when the pool has no other block.
+if stage_ended 90000002 240 "$$ $(cut -d' ' -f22 /proc/$$/stat)"; then
+	tent -e network.access=user --subnet 10.88.255.240/30 $R /bin/echo ran
+	got=$(staged 90000002 240 | tr '\n' ' ')
+	check "a running container's block is not taken: the pool is exhausted" sh -c \
+		"[ '$STATUS' = 125 ] && grep -q 'is exhausted' '$ERR' && [ '$got' = 'link dir lease ' ]"
+else
+	fail "stage a running container" "could not create its state or link"
+fi
+unstage 90000002 240
+# An ended run with the name a start takes (ent-PID: learn's rounds run from one process): its
+# veth goes at once, whatever block it holds; so does a link of that name alone (its state
+# collected from another network namespace, where the link did not show). exec keeps the
+# shell's pid for ent-run. self_start WHAT: stage WHAT (all, link) for ent-$$, then start.
+self_start() {
+	timeout 30 sh -c 'stage() {
+			flock /run/ent-run/net/lock sh -c "ip link add ent-\$1 type veth peer name stage-\$1 &&
+				if [ \$2 = all ]; then mkdir /run/ent-run/net/ent-\$1 &&
+				echo ent-\$1 >/run/ent-run/net/leases/10.88.255.236; fi" stage "$1" "$2"
+		}
+		stage $$ "$4" && echo $$ >"$1" && exec "$2" -e network.access=user "$3" /bin/echo ran' \
+		self "$T_TMP/self" "$ENT_RUN" "$R" "$1" >"$OUT" 2>"$ERR" </dev/null
+	STATUS=$?
+	self=$(cat "$T_TMP/self" 2>/dev/null)
+	rm -f "$T_TMP/self"
+}
+self_start all
+check "an ended run with the start's own name: its veth deleted, the start runs" sh -c \
+	"[ -n '$self' ] && [ '$STATUS' = 0 ] && grep -q '^ran$' '$OUT' &&
+	 ! grep -qx ent-$self /run/ent-run/net/leases/10.88.255.236 2>/dev/null"
+[ -n "$self" ] && unstage "$self" 236
+self_start link
+check "... and a leftover link of that name alone" sh -c \
+	"[ -n '$self' ] && [ '$STATUS' = 0 ] && grep -q '^ran$' '$OUT'"
+[ -n "$self" ] && ip link del "ent-$self" 2>/dev/null
 
 # user: eth0 with a pool address, a default route, NAT to the test host, generated files.
 tent -e network.access=user --hostname box1 $R /bin/sh -c \
