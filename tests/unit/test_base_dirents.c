@@ -31,7 +31,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char path[sizeof(dir) + 32];
+	char path[sizeof(dir) + 64];
 
 	(void)state;
 	for (int i = 0; i < N_FILES; i++) {
@@ -64,7 +64,7 @@ static void test_empty(void **state)
 static void test_many(void **state)
 {
 	static int seen[N_FILES];
-	char path[sizeof(dir) + 32];
+	char path[sizeof(dir) + 64];
 	struct dirents d;
 	const char *name;
 	int fd, others = 0;
