@@ -226,6 +226,7 @@ unstage 90000002 240
 # collected from another network namespace, where the link did not show). exec keeps the
 # shell's pid for ent-run. self_start WHAT: stage WHAT (all, link) for ent-$$, then start.
 self_start() {
+	mkdir -p /run/ent-run/net/leases
 	timeout 30 sh -c 'stage() {
 			flock /run/ent-run/net/lock sh -c "ip link add ent-\$1 type veth peer name stage-\$1 &&
 				if [ \$2 = all ]; then mkdir /run/ent-run/net/ent-\$1 &&
