@@ -260,7 +260,7 @@ int netcfg_state_create(struct netcfg_state *st, const struct netcfg_pool *pool,
 	 * removing: only now delete those veths. RTM_DELLINK waits for the kernel (~20-40 ms
 	 * here): a start right after another would otherwise wait that long every time.
 	 */
-	if (r == NO_BLOCK && lingering && st->root && netcfg_free_lingering(base_fd, pool)) {
+	if (r == NO_BLOCK && lingering && netcfg_free_lingering(base_fd, pool)) {
 		memset(err, 0, sizeof(*err));
 		r = take_lease(st, base_fd, pool, pool_given, block, err);
 	}

@@ -161,10 +161,11 @@ stage_ended() {
 			if [ -n "$3" ]; then echo "$3" >/run/ent-run/net/ent-$1/owner; fi &&
 			echo ent-$1 >/run/ent-run/net/leases/10.88.255.$2' stage "$@"
 }
-staged() { # ID BLOCK: what is left of it
-	ip link show ent-$1 >/dev/null 2>&1 && echo link
-	[ -d /run/ent-run/net/ent-$1 ] && echo dir
-	grep -qx ent-$1 /run/ent-run/net/leases/10.88.255.$2 2>/dev/null && echo lease
+staged() { # ID BLOCK: what is left of it, on one line ("link dir lease ": all of it)
+	ip link show ent-$1 >/dev/null 2>&1 && printf 'link '
+	[ -d /run/ent-run/net/ent-$1 ] && printf 'dir '
+	grep -qx ent-$1 /run/ent-run/net/leases/10.88.255.$2 2>/dev/null && printf 'lease '
+	return 0
 }
 unstage() { # ID BLOCK
 	ip link del ent-$1 2>/dev/null
@@ -175,12 +176,12 @@ unstage() { # ID BLOCK
 }
 if stage_ended 90000000 248; then
 	tent $R /bin/echo ran
-	got=$(staged 90000000 248 | tr '\n' ' ')
+	got=$(staged 90000000 248)
 	check "an ended run's veth still there: a start without network leaves its lease" \
 		sh -c "grep -q '^ran$' '$OUT' && [ '$got' = 'link dir lease ' ]"
 	ip link del ent-90000000
 	tent $R /bin/echo ran
-	got=$(staged 90000000 248 | tr '\n' ' ')
+	got=$(staged 90000000 248)
 	check "... and collects it once the veth is gone" \
 		sh -c "grep -q '^ran$' '$OUT' && [ -z '$got' ]"
 else
@@ -191,7 +192,7 @@ unstage 90000000 248
 if stage_ended 90000000 248 && stage_ended 90000001 244; then
 	tent -e network.access=user --subnet 10.88.255.248/29 $R /bin/sh -c \
 		'ip -o -4 addr show eth0; echo ran'
-	got=$(staged 90000000 248 | tr '\n' ' ')
+	got=$(staged 90000000 248)
 	check "a start that leases a block leaves an ended run's lingering veth and its lease" \
 		sh -c "grep -q '^ran$' '$OUT' && [ '$got' = 'link dir lease ' ]"
 	check "... and takes another block" grep -q 'inet 10\.88\.255\.254/30' "$OUT"
@@ -199,10 +200,10 @@ if stage_ended 90000000 248 && stage_ended 90000001 244; then
 	# block leased again; a lingering run outside the pool is left alone.
 	tent -e network.access=user --subnet 10.88.255.248/30 $R /bin/sh -c \
 		'ip -o -4 addr show eth0; echo ran'
-	got=$(staged 90000000 248 | tr '\n' ' ')
+	got=$(staged 90000000 248)
 	check "no other block free: the start deletes the lingering veth and takes its block" \
 		sh -c "grep -q 'inet 10\.88\.255\.250/30' '$OUT' && [ -z '$got' ]"
-	got=$(staged 90000001 244 | tr '\n' ' ')
+	got=$(staged 90000001 244)
 	check "... but not a lingering run that holds no block of its pool" \
 		sh -c "grep -q '^ran$' '$OUT' && [ '$got' = 'link dir lease ' ]"
 else
@@ -214,7 +215,7 @@ unstage 90000001 244
 # freed, even when the pool has no other block.
 if stage_ended 90000002 240 "$$ $(cut -d' ' -f22 /proc/$$/stat)"; then
 	tent -e network.access=user --subnet 10.88.255.240/30 $R /bin/echo ran
-	got=$(staged 90000002 240 | tr '\n' ' ')
+	got=$(staged 90000002 240)
 	check "a running container's block is not taken: the pool is exhausted" sh -c \
 		"[ '$STATUS' = 125 ] && grep -q 'is exhausted' '$ERR' && [ '$got' = 'link dir lease ' ]"
 else
