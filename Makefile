@@ -38,28 +38,48 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wundef -Wvla \
 	    -Wstrict-prototypes -Wmissing-prototypes -Wimplicit-fallthrough
 CFLAGS   += -std=gnu11 -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE $(WARNINGS)
 LDFLAGS  += -pie -Wl,-z,relro,-z,now,-z,pack-relative-relocs
+# ent-run itself, with its libraries and libc: a static PIE (no dynamic loader at start, nothing
+# shared with the processes it forks to fault in again: docs/PERFORMANCE.md). The unit tests and
+# ent-run-nft stay dynamic (cmocka and libmnl have no static archive in Debian).
+BIN_LDFLAGS := $(filter-out -pie,$(LDFLAGS)) -static-pie
 ifeq ($(DEBUG),1)
-# Sanitizers; FORTIFY off, it conflicts with ASan.
+# Sanitizers; FORTIFY off, it conflicts with ASan. The sanitizers' runtimes are shared
+# libraries: the DEBUG build of ent-run is dynamic.
 CFLAGS   := $(filter-out -O2 -D_FORTIFY_SOURCE=2,$(CFLAGS)) -Og -g3 \
 	    -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS  += -fsanitize=address,undefined
+BIN_LDFLAGS := $(LDFLAGS)
 endif
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-# Linked statically where Debian ships the archive (all but libmnl): at every start the dynamic
-# loader would otherwise map and relocate seven libraries before main(), about a millisecond
-# (docs/PERFORMANCE.md). libmnl and libc stay shared. libbpf (with libelf and zlib) is only
-# ever called by ent-run learn: linked in, it costs a run nothing.
-STATIC_PKGS := libseccomp libcap libnl-3.0 libnl-route-3.0 libnftnl json-c libbpf
-PKG_LIBS   = -Wl,-Bstatic $(shell pkg-config --static --libs-only-l $(STATIC_PKGS) 2>/dev/null | \
-	       sed 's/-lpthread//g; s/-lmnl//g') -Wl,-Bdynamic \
-	     $(shell pkg-config --libs libmnl 2>/dev/null) -lpthread
+# ent-run's libraries, linked statically: at every start the dynamic loader would otherwise map
+# and relocate them before main() (docs/PERFORMANCE.md). libbpf (with libelf and zlib) is only
+# ever called by ent-run learn: linked in, it costs a run nothing. libnftnl is built on libmnl,
+# which Debian ships without a static archive: they are ent-run-nft's (NFT_PKGS), a helper that
+# only network.access=user runs (netcfg/nft_helper.h).
+STATIC_PKGS := libseccomp libcap libnl-3.0 libnl-route-3.0 json-c libbpf
+STATIC_LIBS  = $(shell pkg-config --static --libs-only-l $(STATIC_PKGS) 2>/dev/null | \
+	       sed 's/-lpthread//g')
+# The unit tests (and DEBUG's ent-run): these static, libc and cmocka shared. ent-run: all
+# static (BIN_LDFLAGS).
+PKG_LIBS     = -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -lpthread
+ifeq ($(DEBUG),1)
+BIN_LIBS     = $(PKG_LIBS)
+else
+BIN_LIBS     = $(STATIC_LIBS) -lpthread
+endif
+NFT_PKGS    := libnftnl libmnl
+NFT_LIBS     = $(shell pkg-config --libs $(NFT_PKGS) 2>/dev/null)
 
 SRC_DIRS := base runtime ns rootfs netcfg entitlements
-LIB_SRCS := $(filter-out runtime/main.c,$(wildcard $(addsuffix /*.c,$(SRC_DIRS))))
+# ent-run-nft's own files: the only ones that include libnftnl or libmnl.
+NFT_SRCS := netcfg/nft.c netcfg/nat.c netcfg/nft_forward.c netcfg/nft_main.c
+LIB_SRCS := $(filter-out runtime/main.c $(NFT_SRCS),$(wildcard $(addsuffix /*.c,$(SRC_DIRS))))
 LIB_OBJS := $(LIB_SRCS:%.c=$(OUT)/%.o)
 MAIN_OBJ := $(OUT)/runtime/main.o
 BIN      := $(OUT)/ent-run
+NFT_OBJS := $(NFT_SRCS:%.c=$(OUT)/%.o)
+NFT_BIN  := $(OUT)/ent-run-nft
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(OUT)/tests/%)
@@ -80,7 +100,7 @@ LLVM_STRIP ?= llvm-strip
 .PHONY: all deps demo test unit integration golden install clean format format-check rootfs bench \
 	fuzz fuzz-build debian oci-validation
 
-all: $(BIN)
+all: $(BIN) $(NFT_BIN)
 
 $(OUT)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -105,10 +125,14 @@ $(OUT)/runtime/capwatch.o: CPPFLAGS += -I$(BPF_DIR)
 $(OUT)/runtime/capwatch.o: $(BPF_SKEL)
 
 $(OUT)/libent.a: $(LIB_OBJS)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(BIN): $(MAIN_OBJ) $(OUT)/libent.a Makefile
-	$(CC) $(LDFLAGS) -o $@ $(filter-out Makefile,$^) $(PKG_LIBS)
+	$(CC) $(BIN_LDFLAGS) -o $@ $(filter-out Makefile,$^) $(BIN_LIBS)
+
+$(NFT_BIN): $(NFT_OBJS) $(OUT)/libent.a Makefile
+	$(CC) $(LDFLAGS) -o $@ $(filter-out Makefile,$^) $(NFT_LIBS)
 
 $(OUT)/tests/%: tests/unit/%.c $(OUT)/libent.a
 	@mkdir -p $(dir $@)
@@ -170,6 +194,7 @@ $(FUZZ_OUT)/runtime/capwatch.o: CPPFLAGS += -I$(BPF_DIR)
 $(FUZZ_OUT)/runtime/capwatch.o: $(BPF_SKEL)
 
 $(FUZZ_OUT)/libent.a: $(FUZZ_OBJS)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(FUZZ_OUT)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OUT)/libent.a
@@ -189,7 +214,7 @@ BENCH_ROOTFS := $(BUILD)/bench/rootfs
 
 $(OUT)/bench/%: tests/bench/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(BIN_LDFLAGS) -o $@ $<
 
 $(BUILD)/bench/syscalls: tests/bench/syscalls.c
 	@mkdir -p $(dir $@)
@@ -211,9 +236,10 @@ bench: all rootfs $(BENCH_BINS) $(BENCH_ROOTFS)/.stamp
 oci-validation: all
 	ENT_RUN=$(BIN) OUT=$(BUILD)/oci-validation sh tests/oci-validation.sh
 
-install: $(BIN)
+install: $(BIN) $(NFT_BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/ent-run
+	install -m 0755 $(NFT_BIN) $(DESTDIR)$(PREFIX)/bin/ent-run-nft
 	install -m 0644 docs/ent-run.1 $(DESTDIR)$(PREFIX)/share/man/man1/ent-run.1
 
 clean:

@@ -18,16 +18,14 @@
  * ip_forward is set to 1 and deleted after it is back to 0, so a run killed at any point leaves
  * either both or a table that says "restore". The table lives in the network namespace it is
  * about, so nothing outside can mistake it. The callers hold the lease lock and count the
- * containers (lease.c).
+ * containers (lease.c). ent-run-nft makes and deletes the table (nft_forward.c); the sysctl is
+ * written here.
  */
 #include "netcfg/internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libnftnl/rule.h>
-#include <linux/netfilter.h>
-#include <linux/netfilter/nf_tables.h>
-#include <linux/netlink.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -47,53 +45,53 @@ static int forwarding_on(void)
 	return c == '1';
 }
 
-/* iifname != "ent-*" oifname != "ent-*" drop: forward nothing that is not ours. */
-static bool fill_only_ours(struct nftnl_rule *r, const void *arg)
+/*
+ * forward-NETNS: made before the table, removed after it, so that where it is missing there is
+ * no table of ours to look for, and a container's end runs no ent-run-nft on a host that
+ * forwards anyway (most do). The table stays the record of what is ours.
+ */
+static void marker_name(char *buf, size_t size)
 {
-	(void)arg;
-	return nft_match_ifname(r, NFT_META_IIFNAME, NFT_CMP_NEQ, "ent-", true) &&
-	       nft_match_ifname(r, NFT_META_OIFNAME, NFT_CMP_NEQ, "ent-", true) &&
-	       nft_verdict(r, NF_DROP);
+	snprintf(buf, size, "forward-%llu", netcfg_netns_inode("/proc/self/ns/net"));
 }
 
-int netcfg_forward_acquire(struct rt_err *err)
+int netcfg_forward_acquire(int base_fd, struct rt_err *err)
 {
-	_cleanup_(nft_batch_freep) struct nft_batch *bt = NULL;
-	int on = forwarding_on(), errnum;
+	int on = forwarding_on();
+	char marker[48];
+	int fd;
 
 	if (on < 0)
 		return rt_fail(err, errno, "netcfg: read /proc/sys/%s", IP_FORWARD);
 	if (on) /* the host's (or already ours): nothing to change */
 		return 0;
-	bt = nft_batch_new();
-	if (!bt)
-		return rt_fail(err, ENOMEM, "netcfg: nftables batch");
-	nft_add_table(bt, NETCFG_FORWARD_TABLE, 0, NLM_F_CREATE | NLM_F_EXCL);
-	nft_add_chain(bt, NETCFG_FORWARD_TABLE, "forward", NF_INET_FORWARD, 0, "filter");
-	nft_add_rule(bt, NETCFG_FORWARD_TABLE, "forward", fill_only_ours, NULL);
-	rt_trace("net", "nftables batch: table ip %s, chain forward: drop what is not ours",
-	         NETCFG_FORWARD_TABLE);
-	errnum = nft_batch_send(bt, NULL);
-	/* EEXIST: a start killed between the table and the sysctl; the table is ours. */
-	if (errnum && errnum != EEXIST)
-		return rt_fail(err, errnum, "netcfg: nftables: add table ip %s",
-		               NETCFG_FORWARD_TABLE);
+	marker_name(marker, sizeof(marker));
+	fd = openat(base_fd, marker, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return rt_fail(err, errno, "netcfg: create %s", marker);
+	close(fd);
+	if (netcfg_nft_forward_add(err) < 0)
+		return -1;
 	return netcfg_sysctl_set(IP_FORWARD, "1", err);
 }
 
-void netcfg_forward_release(void)
+void netcfg_forward_release(int base_fd)
 {
-	_cleanup_(nft_batch_freep) struct nft_batch *bt = NULL;
 	struct rt_err ignored = { 0 };
+	char marker[48];
+	int exists;
 
-	if (nft_table_exists(NETCFG_FORWARD_TABLE) != 1)
-		return; /* not ours: the host forwarded before us, or we never turned it on */
-	if (forwarding_on() != 0 && netcfg_sysctl_set(IP_FORWARD, "0", &ignored) < 0)
-		return; /* keep the filter while forwarding stays on */
-	bt = nft_batch_new();
-	if (!bt)
-		return;
-	nft_del_table(bt, NETCFG_FORWARD_TABLE);
-	rt_trace("net", "nftables batch: delete table ip %s", NETCFG_FORWARD_TABLE);
-	nft_batch_send(bt, NULL);
+	marker_name(marker, sizeof(marker));
+	if (faccessat(base_fd, marker, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+		return; /* no table of ours in this network namespace */
+	exists = netcfg_nft_forward_exists(&ignored);
+	if (exists < 0)
+		return; /* ask again at the next end */
+	if (exists == 1) {
+		if (forwarding_on() != 0 && netcfg_sysctl_set(IP_FORWARD, "0", &ignored) < 0)
+			return; /* keep the filter while forwarding stays on */
+		if (netcfg_nft_forward_delete(&ignored) < 0)
+			return;
+	}
+	unlinkat(base_fd, marker, 0);
 }

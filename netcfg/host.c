@@ -26,7 +26,7 @@ struct netcfg_host {
 	char resolv[PATH_MAX];
 	char hosts[PATH_MAX];
 	bool veth;                     /* created: delete it */
-	struct mnl_socket *nat;        /* owns the container's nftables table */
+	int nat;                       /* the socket that owns the container's nftables table */
 	int port_fds[ENT_MAX_PUBLISH]; /* the published host ports, held */
 	unsigned n_ports;
 	struct netcfg_helper helper;
@@ -91,6 +91,7 @@ int netcfg_host_prepare(struct netcfg_spec *spec, const char *hostname, struct n
 	h->state.dir_fd = -1;
 	h->helper.pidfd = -1;
 	h->helper.exit_fd = -1;
+	h->nat = -1;
 	netcfg_name(getpid(), h->state.name, sizeof(h->state.name));
 	if (netcfg_state_create(&h->state, root ? &pool : NULL, spec->subnet_given, &h->block,
 	                        err) < 0)

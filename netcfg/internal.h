@@ -197,21 +197,26 @@ unsigned netcfg_free_lingering(int base_fd, const struct netcfg_pool *pool);
 void netcfg_settle_forwarding(int base_fd);
 void netcfg_unmark_netns(int base_fd);
 
+/* The inode of a network namespace file ("/proc/self/ns/net"), 0 when it cannot be read. */
+unsigned long long netcfg_netns_inode(const char *path);
+
 /* ---------------------------------------------------------------- forward.c */
 
 /*
  * With the lease lock held, for a container about to need forwarding: where the host does not
- * forward IPv4, add table ip ent-run-forward (forward only our veths) and set ip_forward to 1.
- * Where it does, change nothing. Returns 0 or -1.
+ * forward IPv4, leave the marker forward-NETNS in base_fd, add table ip ent-run-forward
+ * (forward only our veths) and set ip_forward to 1. Where it does, change nothing. Returns 0
+ * or -1.
  */
-int netcfg_forward_acquire(struct rt_err *err);
+int netcfg_forward_acquire(int base_fd, struct rt_err *err);
 
 /*
  * With the lease lock held, when no container of ours is left in this network namespace: if
- * forwarding is ours (our table exists), set ip_forward back to 0 and delete the table.
- * Never fails (what fails is retried by the next start).
+ * forwarding is ours (our table exists), set ip_forward back to 0 and delete the table, then
+ * the marker. Without the marker there is no table of ours here, and nothing to ask
+ * ent-run-nft. Never fails (what fails is retried by the next start).
  */
-void netcfg_forward_release(void);
+void netcfg_forward_release(int base_fd);
 
 /* ---------------------------------------------------------------- link.c */
 
@@ -252,72 +257,38 @@ int netcfg_sysctl_set(const char *key, const char *value, struct rt_err *err);
  */
 int netcfg_port_hold(const struct netcfg_publish *p, struct rt_err *err);
 
-/* ---------------------------------------------------------------- nft.c */
+/* ---------------------------------------------------------------- nft_call.c */
 
-struct mnl_socket;
-struct nftnl_rule;
-struct nftnl_expr;
-struct nft_batch;
-
-/* Fill one rule with its expressions; false when out of memory. */
-typedef bool (*nft_rule_fill_fn)(struct nftnl_rule *r, const void *arg);
-
-/* A batch to build (NULL: out of memory), free with nft_batch_freep. */
-struct nft_batch *nft_batch_new(void);
-void nft_batch_freep(struct nft_batch **bt);
-
-/* Messages of a batch: tables (flags NFT_TABLE_F_*), base chains, rules appended. */
-void nft_add_table(struct nft_batch *bt, const char *table, uint32_t flags, uint16_t nlm_flags);
-void nft_del_table(struct nft_batch *bt, const char *table);
-void nft_add_chain(struct nft_batch *bt, const char *table, const char *chain, uint32_t hook,
-                   int32_t prio, const char *type);
-void nft_del_chain(struct nft_batch *bt, const char *table, const char *chain);
-void nft_add_rule(struct nft_batch *bt, const char *table, const char *chain, nft_rule_fill_fn fill,
-                  const void *arg);
-
-/* How many messages the batch holds so far. */
-unsigned nft_batch_count(const struct nft_batch *bt);
-
-/* Send the batch on nl (NULL: a socket of its own) and wait for every ack. Returns 0 or the
- * first errno the kernel gave. */
-int nft_batch_send(struct nft_batch *bt, struct mnl_socket *nl);
-
-/* A NETLINK_NETFILTER socket, or NULL with *errnum; and its cleanup. */
-struct mnl_socket *nft_socket_open(int *errnum);
-void nft_socket_closep(struct mnl_socket **nl);
-
-/* Does table ip NAME exist? 1, 0, or -errno. */
-int nft_table_exists(const char *table);
-
-/* Rule expressions: any expression with u32 attributes as (key, value) pairs ending in 0;
- * payload into register 1; compare register 1; [io]ifname ==/!= name (prefix: the first
- * strlen(name) bytes, nft's "name*"); a verdict (NF_DROP, NF_ACCEPT). */
-struct nftnl_expr *nft_expr(struct nftnl_rule *r, const char *name, ...);
-bool nft_load_payload(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len);
-bool nft_compare(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len);
-bool nft_match_ifname(struct nftnl_rule *r, uint32_t key, uint32_t op, const char *name,
-                      bool prefix);
-bool nft_verdict(struct nftnl_rule *r, int verdict);
-
-/* ---------------------------------------------------------------- nat.c */
+/*
+ * The nftables steps run in ent-run-nft (netcfg/nft_main.c), installed beside ent-run: only it
+ * links libnftnl and libmnl, so that ent-run itself is linked statically (docs/PERFORMANCE.md)
+ * and a container without network.access=user loads neither.
+ */
 
 /*
  * Create the container's own table ip NAME, owned by a new netfilter socket, in one atomic
  * batch: source NAT for addr (network byte order) leaving through any interface but host_name,
  * and DNAT for each --publish entry, both for packets arriving (prerouting) and for the host's
- * own (output). *owner is the socket: the table lives until it is closed (netcfg_nat_remove),
- * or until we die. Returns 0 or -1.
+ * own (output). *owner receives the socket's descriptor: the kernel deletes the table when it
+ * is closed (netcfg_nat_remove), or when we die. Returns 0 or -1.
  */
 int netcfg_nat_add(const char *name, const char *host_name, uint32_t addr,
-                   const struct netcfg_publish *publish, unsigned n_publish,
-                   struct mnl_socket **owner, struct rt_err *err);
+                   const struct netcfg_publish *publish, unsigned n_publish, int *owner,
+                   struct rt_err *err);
 
-/* Delete the container's table and close its owner socket. Never fails; NULL is fine. */
-void netcfg_nat_remove(struct mnl_socket *owner, const char *name);
+/* Close the owner socket of the container's table, which takes the table with it. Never
+ * fails; -1 is fine. */
+void netcfg_nat_remove(int owner, const char *name);
 
 /* Delete the chains NAME-{post,pre,out} of the shared table ip ent-run, where ent-run 0.1 kept
  * a container's NAT, for a run of that version killed before an upgrade. Never fails. */
 void netcfg_nat_remove_legacy(const char *name);
+
+/* table ip ent-run-forward (forward.c): add it (an existing one is fine) or delete it (a
+ * missing one is fine), 0 or -1 with err; ask whether it exists: 1, 0, or -1 with err. */
+int netcfg_nft_forward_add(struct rt_err *err);
+int netcfg_nft_forward_exists(struct rt_err *err);
+int netcfg_nft_forward_delete(struct rt_err *err);
 
 /* ---------------------------------------------------------------- rootless.c */
 

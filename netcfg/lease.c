@@ -267,7 +267,7 @@ int netcfg_state_create(struct netcfg_state *st, const struct netcfg_pool *pool,
 	if (r < 0)
 		return -1;
 	/* Counted from here: our directory exists, so an ending container leaves it on. */
-	if (netcfg_forward_acquire(err) < 0)
+	if (netcfg_forward_acquire(base_fd, err) < 0)
 		return -1;
 	netcfg_unmark_netns(base_fd); /* our own end settles forwarding here */
 	return 0;

@@ -16,16 +16,17 @@
  *   }
  *
  * An owned table belongs to the netlink socket that created it: nobody else may change it,
- * and the kernel deletes it when that socket closes. We keep the socket open for the
- * container's life, so the rules cannot outlive ent-run, even when it is killed with SIGKILL:
- * a published port is never left redirected to a container that is gone. The table, its
+ * and the kernel deletes it when that socket closes. ent-run-nft makes it and hands the socket
+ * to ent-run (netcfg/nft_helper.h), which keeps it open for the container's life, so the rules
+ * cannot outlive ent-run, even when it is killed with SIGKILL: a published port is never left
+ * redirected to a container that is gone. The table, its
  * chains and rules are one batch: the kernel applies all of them or none.
  *
  * A packet from the host to 127.0.0.1:8080 keeps its loopback source after DNAT; the kernel
  * routes it out of the veth only with route_localnet=1 there (the caller sets it), and the
  * container's reply must not go to its own loopback: hence the masquerade.
  */
-#include "netcfg/internal.h"
+#include "netcfg/nft.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -175,9 +176,9 @@ static int nat_fail(struct rt_err *err, int errnum, const char *name)
 	return -1;
 }
 
-int netcfg_nat_add(const char *name, const char *host_name, uint32_t addr,
-                   const struct netcfg_publish *publish, unsigned n_publish,
-                   struct mnl_socket **owner, struct rt_err *err)
+int nft_nat_add(const char *name, const char *host_name, uint32_t addr,
+                const struct netcfg_publish *publish, unsigned n_publish,
+                struct mnl_socket **owner, struct rt_err *err)
 {
 	_cleanup_(nft_batch_freep) struct nft_batch *bt = nft_batch_new();
 	_cleanup_(nft_socket_closep) struct mnl_socket *nl = NULL;
@@ -214,26 +215,7 @@ int netcfg_nat_add(const char *name, const char *host_name, uint32_t addr,
 	return 0;
 }
 
-void netcfg_nat_remove(struct mnl_socket *owner, const char *name)
-{
-	_cleanup_(nft_batch_freep) struct nft_batch *bt = NULL;
-
-	if (!owner)
-		return;
-	/*
-	 * Closing the socket would do, but deleting first says what happens and keeps the
-	 * kernel's work (one commit, one RCU grace period for the unregistered hooks) here.
-	 */
-	bt = nft_batch_new();
-	if (bt) {
-		nft_del_table(bt, name);
-		rt_trace("net", "nftables batch: delete table ip %s", name);
-		nft_batch_send(bt, owner);
-	}
-	nft_socket_closep(&owner);
-}
-
-void netcfg_nat_remove_legacy(const char *name)
+void nft_nat_remove_legacy(const char *name)
 {
 	char chain[64];
 

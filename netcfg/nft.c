@@ -5,7 +5,7 @@
  * A batch (NFNL_MSG_BATCH_BEGIN ... END) is one transaction: the kernel applies every message
  * or none. Every message asks for an ack, so the first error is the one reported.
  */
-#include "netcfg/internal.h"
+#include "netcfg/nft.h"
 
 #include <errno.h>
 #include <libmnl/libmnl.h>

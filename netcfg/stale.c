@@ -56,7 +56,7 @@ static int open_dir(int base_fd, const char *name)
 }
 
 /* The inode of a network namespace file (/proc/PID/ns/net), 0 when it cannot be read. */
-static unsigned long long netns_inode(const char *path)
+unsigned long long netcfg_netns_inode(const char *path)
 {
 	struct stat st;
 
@@ -102,7 +102,7 @@ int netcfg_owner_write(int dir_fd, const char *dir, struct rt_err *err)
 	int n;
 
 	n = snprintf(owner, sizeof(owner), "%ld %llu %llu\n", (long)getpid(),
-	             proc_starttime(getpid()), netns_inode("/proc/self/ns/net"));
+	             proc_starttime(getpid()), netcfg_netns_inode("/proc/self/ns/net"));
 	fd = openat(dir_fd, "owner", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0 || write(fd, owner, (size_t)n) != n)
 		return rt_fail(err, errno, "netcfg: write %s/owner", dir);
@@ -152,7 +152,7 @@ static void mark_name(unsigned long long netns, char *buf, size_t size)
 unsigned netcfg_collect_dead(int base_fd, bool root, const char *self)
 {
 	_cleanup_close_ int fd = open_dir(base_fd, ".");
-	unsigned long long ours = netns_inode("/proc/self/ns/net");
+	unsigned long long ours = netcfg_netns_inode("/proc/self/ns/net");
 	struct dirents d;
 	const char *name;
 	struct owner o;
@@ -228,7 +228,7 @@ unsigned netcfg_free_lingering(int base_fd, const struct netcfg_pool *pool)
 static unsigned live_here(int base_fd)
 {
 	_cleanup_close_ int fd = open_dir(base_fd, ".");
-	unsigned long long ours = netns_inode("/proc/self/ns/net");
+	unsigned long long ours = netcfg_netns_inode("/proc/self/ns/net");
 	struct dirents d;
 	const char *name;
 	struct owner o;
@@ -241,7 +241,7 @@ static unsigned live_here(int base_fd)
 		if (!netcfg_is_container(name) || !(pid = owner_alive(base_fd, name, &o)))
 			continue;
 		snprintf(path, sizeof(path), "/proc/%ld/ns/net", (long)pid);
-		if (netns_inode(path) == ours)
+		if (netcfg_netns_inode(path) == ours)
 			n++;
 	}
 	return n;
@@ -250,7 +250,7 @@ static unsigned live_here(int base_fd)
 void netcfg_settle_forwarding(int base_fd)
 {
 	if (live_here(base_fd) == 0)
-		netcfg_forward_release();
+		netcfg_forward_release(base_fd);
 	netcfg_unmark_netns(base_fd);
 }
 
@@ -258,7 +258,7 @@ void netcfg_unmark_netns(int base_fd)
 {
 	char mark[48];
 
-	mark_name(netns_inode("/proc/self/ns/net"), mark, sizeof(mark));
+	mark_name(netcfg_netns_inode("/proc/self/ns/net"), mark, sizeof(mark));
 	unlinkat(base_fd, mark, 0);
 }
 
@@ -277,7 +277,7 @@ bool netcfg_stale_any(int base_fd)
 		if (strncmp(name, MARK_PREFIX, strlen(MARK_PREFIX)))
 			continue;
 		if (!ours)
-			ours = netns_inode("/proc/self/ns/net");
+			ours = netcfg_netns_inode("/proc/self/ns/net");
 		if (strtoull(name + strlen(MARK_PREFIX), NULL, 10) == ours)
 			return true;
 	}

@@ -1,0 +1,234 @@
+/*
+ * netcfg/nft_call.c - the nftables steps, asked of ent-run-nft (netcfg/nft_helper.h): found
+ * beside our own binary (/proc/self/exe), checked, run with posix_spawn(3) through its
+ * descriptor, and answered on a socketpair(2) that can carry the table's owner socket back.
+ */
+#include "netcfg/internal.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "netcfg/nft_helper.h"
+
+extern char **environ;
+
+/*
+ * The helper beside /proc/self/exe, as an O_PATH descriptor: a regular file owned by root or
+ * by us, that neither group nor others may write (whoever may replace it could run code as
+ * us). Returns the descriptor, or -1 with err.
+ */
+static int helper_open(char *path, size_t size, struct rt_err *err)
+{
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+	char *slash;
+	ssize_t n = readlink("/proc/self/exe", path, size - sizeof(NFT_HELPER_NAME) - 1);
+
+	if (n < 0)
+		return rt_fail(err, errno, "netcfg: readlink /proc/self/exe");
+	path[n] = '\0';
+	slash = strrchr(path, '/');
+	if (!slash)
+		return rt_fail(err, EINVAL, "netcfg: /proc/self/exe is %s", path);
+	strcpy(slash + 1, NFT_HELPER_NAME);
+	fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		rt_fail(err, errno, "netcfg: network.access=user needs %s beside ent-run: %s",
+		        NFT_HELPER_NAME, path);
+		rt_err_hint(err, "install it with ent-run (make install puts both in one directory)");
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || (st.st_uid != 0 && st.st_uid != geteuid()) ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)))
+		return rt_fail(err, EPERM,
+		               "netcfg: %s must be a regular file owned by root, that only its "
+		               "owner may write",
+		               path);
+	int r = fd;
+
+	fd = -1; /* ours to return, not to close */
+	return r;
+}
+
+/* Read the helper's reply, and the descriptor it carries (or -1). */
+static ssize_t read_reply(int sock, struct nft_reply *r, int *fd)
+{
+	char control[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = r, .iov_len = sizeof(*r) };
+	struct msghdr msg = { .msg_iov = &iov,
+		              .msg_iovlen = 1,
+		              .msg_control = control,
+		              .msg_controllen = sizeof(control) };
+	ssize_t n;
+
+	*fd = -1;
+	do
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	for (struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL; c; c = CMSG_NXTHDR(&msg, c)) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+		    c->cmsg_len == CMSG_LEN(sizeof(int)))
+			memcpy(fd, CMSG_DATA(c), sizeof(int));
+	}
+	return n;
+}
+
+/*
+ * Run the helper with args (NULL-terminated, the command first) and wait for it. Returns its
+ * result (0, or 1 for a yes), with the descriptor it sent in *fd when fd is not NULL; or -1
+ * with err: its own failure, or why it could not answer.
+ */
+static int nft_call(const char *const *args, int *fd, struct rt_err *err)
+{
+	const char *argv[8 + ENT_MAX_PUBLISH];
+	_cleanup_close_ int exe = -1;
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	struct nft_reply r = { 0 };
+	char path[PATH_MAX], self[32];
+	int sv[2], got = -1, status, e;
+	sigset_t none, all;
+	unsigned n = 0;
+	ssize_t len;
+	pid_t pid;
+
+	exe = helper_open(path, sizeof(path), err);
+	if (exe < 0)
+		return -1;
+	/* posix_spawn takes a path: this one is the checked file, whatever the name holds now. */
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", exe);
+	argv[n++] = NFT_HELPER_NAME;
+	if (rt_log_verbose())
+		argv[n++] = "-v";
+	while (*args && n < ARRAY_SIZE(argv) - 1)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return rt_fail(err, errno, "netcfg: socketpair for %s", NFT_HELPER_NAME);
+	sigemptyset(&none);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawnattr_init(&attr);
+	posix_spawn_file_actions_adddup2(&fa, sv[1], NFT_HELPER_REPLY_FD); /* dup2 clears CLOEXEC */
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	posix_spawnattr_setsigmask(&attr, &none);
+	sigfillset(&all);
+	posix_spawnattr_setsigdefault(&attr, &all);
+	if (rt_log_verbose()) {
+		char line[512];
+		size_t used = 0;
+
+		line[0] = '\0';
+		for (unsigned i = rt_log_verbose() ? 2 : 1; argv[i] && used < sizeof(line); i++)
+			used += (size_t)snprintf(line + used, sizeof(line) - used, " %s", argv[i]);
+		rt_trace("net", "posix_spawn %s%s: the nftables steps, in a helper linked with "
+		         "libnftnl and libmnl", path, line);
+	}
+	e = posix_spawn(&pid, self, &fa, &attr, (char *const *)argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	close(sv[1]);
+	if (e) {
+		close(sv[0]);
+		return rt_fail(err, e, "netcfg: run %s", path);
+	}
+	len = read_reply(sv[0], &r, fd ? fd : &got);
+	close(sv[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!fd && got >= 0)
+		close(got);
+	if (len != (ssize_t)sizeof(r)) {
+		if (fd && *fd >= 0)
+			close(*fd);
+		if (WIFSIGNALED(status))
+			return rt_fail(err, 0, "netcfg: %s was killed by signal %d", path,
+			               WTERMSIG(status));
+		return rt_fail(err, 0, "netcfg: %s gave no answer (exit status %d)", path,
+		               WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	}
+	if (r.result < 0) {
+		r.err.msg[sizeof(r.err.msg) - 1] = '\0';
+		r.err.hint[sizeof(r.err.hint) - 1] = '\0';
+		*err = r.err;
+		if (!err->msg[0])
+			rt_fail(err, 0, "netcfg: %s failed", path);
+		return -1;
+	}
+	return r.result;
+}
+
+int netcfg_nat_add(const char *name, const char *host_name, uint32_t addr,
+                   const struct netcfg_publish *publish, unsigned n_publish, int *owner,
+                   struct rt_err *err)
+{
+	char ip[NETCFG_ADDR_STRLEN], entries[ENT_MAX_PUBLISH][NETCFG_PUBLISH_STRLEN + 16];
+	const char *args[4 + ENT_MAX_PUBLISH + 1] = { "nat", name, host_name, ip };
+	unsigned n = 4;
+
+	*owner = -1;
+	inet_ntop(AF_INET, &addr, ip, sizeof(ip));
+	for (unsigned i = 0; i < n_publish && i < ENT_MAX_PUBLISH; i++) {
+		snprintf(entries[i], sizeof(entries[i]), "%d,%s,%u,%u", publish[i].protocol,
+		         publish[i].host_ip, publish[i].host_port, publish[i].port);
+		args[n++] = entries[i];
+	}
+	args[n] = NULL;
+	if (nft_call(args, owner, err) < 0)
+		return -1;
+	if (*owner < 0)
+		return rt_fail(err, 0, "netcfg: %s sent no socket for table ip %s",
+		               NFT_HELPER_NAME, name);
+	return 0;
+}
+
+void netcfg_nat_remove(int owner, const char *name)
+{
+	if (owner < 0)
+		return;
+	/* NFT_TABLE_F_OWNER: the kernel deletes the table as the socket's last descriptor goes. */
+	rt_trace("net", "close the netfilter socket that owns table ip %s: the table goes with it",
+	         name);
+	close(owner);
+}
+
+void netcfg_nat_remove_legacy(const char *name)
+{
+	const char *args[] = { "legacy-delete", name, NULL };
+	struct rt_err ignored = { 0 };
+
+	nft_call(args, NULL, &ignored);
+}
+
+int netcfg_nft_forward_add(struct rt_err *err)
+{
+	const char *args[] = { "forward-add", NULL };
+
+	return nft_call(args, NULL, err) < 0 ? -1 : 0;
+}
+
+int netcfg_nft_forward_exists(struct rt_err *err)
+{
+	const char *args[] = { "forward-exists", NULL };
+
+	return nft_call(args, NULL, err);
+}
+
+int netcfg_nft_forward_delete(struct rt_err *err)
+{
+	const char *args[] = { "forward-delete", NULL };
+
+	return nft_call(args, NULL, err) < 0 ? -1 : 0;
+}

@@ -1,0 +1,71 @@
+/*
+ * netcfg/nft_forward.c - table ip ent-run-forward, in ent-run-nft: the filter that lets the
+ * host forward nothing but our veths' traffic while forwarding is ours (netcfg/forward.c says
+ * when, and sets the sysctl).
+ *
+ *   table ip ent-run-forward {
+ *     chain forward { type filter hook forward priority filter; policy accept;
+ *       iifname != "ent-*" oifname != "ent-*" drop
+ *     }
+ *   }
+ */
+#include "netcfg/nft.h"
+
+#include <errno.h>
+#include <libnftnl/rule.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netlink.h>
+
+#include "base/cleanup.h"
+#include "base/log.h"
+
+/* iifname != "ent-*" oifname != "ent-*" drop: forward nothing that is not ours. */
+static bool fill_only_ours(struct nftnl_rule *r, const void *arg)
+{
+	(void)arg;
+	return nft_match_ifname(r, NFT_META_IIFNAME, NFT_CMP_NEQ, "ent-", true) &&
+	       nft_match_ifname(r, NFT_META_OIFNAME, NFT_CMP_NEQ, "ent-", true) &&
+	       nft_verdict(r, NF_DROP);
+}
+
+int nft_forward_add(struct rt_err *err)
+{
+	_cleanup_(nft_batch_freep) struct nft_batch *bt = nft_batch_new();
+	int errnum;
+
+	if (!bt)
+		return rt_fail(err, ENOMEM, "netcfg: nftables batch");
+	nft_add_table(bt, NETCFG_FORWARD_TABLE, 0, NLM_F_CREATE | NLM_F_EXCL);
+	nft_add_chain(bt, NETCFG_FORWARD_TABLE, "forward", NF_INET_FORWARD, 0, "filter");
+	nft_add_rule(bt, NETCFG_FORWARD_TABLE, "forward", fill_only_ours, NULL);
+	rt_trace("net", "nftables batch: table ip %s, chain forward: drop what is not ours",
+	         NETCFG_FORWARD_TABLE);
+	errnum = nft_batch_send(bt, NULL);
+	/* EEXIST: a start killed between the table and the sysctl; the table is ours. */
+	if (errnum && errnum != EEXIST)
+		return rt_fail(err, errnum, "netcfg: nftables: add table ip %s",
+		               NETCFG_FORWARD_TABLE);
+	return 0;
+}
+
+int nft_forward_exists(void)
+{
+	return nft_table_exists(NETCFG_FORWARD_TABLE);
+}
+
+int nft_forward_delete(struct rt_err *err)
+{
+	_cleanup_(nft_batch_freep) struct nft_batch *bt = nft_batch_new();
+	int errnum;
+
+	if (!bt)
+		return rt_fail(err, ENOMEM, "netcfg: nftables batch");
+	nft_del_table(bt, NETCFG_FORWARD_TABLE);
+	rt_trace("net", "nftables batch: delete table ip %s", NETCFG_FORWARD_TABLE);
+	errnum = nft_batch_send(bt, NULL);
+	if (errnum && errnum != ENOENT)
+		return rt_fail(err, errnum, "netcfg: nftables: delete table ip %s",
+		               NETCFG_FORWARD_TABLE);
+	return 0;
+}
