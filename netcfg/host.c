@@ -83,6 +83,9 @@ int netcfg_host_prepare(struct netcfg_spec *spec, const char *hostname, struct n
 	}
 	if (check_spec(spec, root, &pool, err) < 0)
 		return -1;
+	/* Root's tables are made by ent-run-nft: a start without it fails before anything. */
+	if (root && netcfg_nft_check(err) < 0)
+		return -1;
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return rt_fail(err, ENOMEM, "netcfg: host state");

@@ -265,6 +265,9 @@ int netcfg_port_hold(const struct netcfg_publish *p, struct rt_err *err);
  * and a container without network.access=user loads neither.
  */
 
+/* Is ent-run-nft beside us, and safe to run? 0, or -1 with err: what a start checks first. */
+int netcfg_nft_check(struct rt_err *err);
+
 /*
  * Create the container's own table ip NAME, owned by a new netfilter socket, in one atomic
  * batch: source NAT for addr (network byte order) leaving through any interface but host_name,

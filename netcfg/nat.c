@@ -177,8 +177,8 @@ static int nat_fail(struct rt_err *err, int errnum, const char *name)
 }
 
 int nft_nat_add(const char *name, const char *host_name, uint32_t addr,
-                const struct netcfg_publish *publish, unsigned n_publish,
-                struct mnl_socket **owner, struct rt_err *err)
+                const struct netcfg_publish *publish, unsigned n_publish, struct mnl_socket **owner,
+                struct rt_err *err)
 {
 	_cleanup_(nft_batch_freep) struct nft_batch *bt = nft_batch_new();
 	_cleanup_(nft_socket_closep) struct mnl_socket *nl = NULL;

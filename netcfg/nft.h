@@ -63,8 +63,8 @@ bool nft_verdict(struct nftnl_rule *r, int verdict);
  * batch; *owner receives the socket. Returns 0 or -1 with err.
  */
 int nft_nat_add(const char *name, const char *host_name, uint32_t addr,
-                const struct netcfg_publish *publish, unsigned n_publish,
-                struct mnl_socket **owner, struct rt_err *err);
+                const struct netcfg_publish *publish, unsigned n_publish, struct mnl_socket **owner,
+                struct rt_err *err);
 
 /* netcfg_nat_remove_legacy's chains, deleted one batch each. Never fails. */
 void nft_nat_remove_legacy(const char *name);

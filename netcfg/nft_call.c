@@ -48,7 +48,8 @@ static int helper_open(char *path, size_t size, struct rt_err *err)
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		rt_fail(err, errno, "netcfg: network.access=user needs %s beside ent-run: %s",
 		        NFT_HELPER_NAME, path);
-		rt_err_hint(err, "install it with ent-run (make install puts both in one directory)");
+		rt_err_hint(err,
+		            "install it with ent-run (make install puts both in one directory)");
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode) || (st.st_uid != 0 && st.st_uid != geteuid()) ||
@@ -61,6 +62,17 @@ static int helper_open(char *path, size_t size, struct rt_err *err)
 
 	fd = -1; /* ours to return, not to close */
 	return r;
+}
+
+int netcfg_nft_check(struct rt_err *err)
+{
+	char path[PATH_MAX];
+	int fd = helper_open(path, sizeof(path), err);
+
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
 }
 
 /* Read the helper's reply, and the descriptor it carries (or -1). */
@@ -99,7 +111,7 @@ static int nft_call(const char *const *args, int *fd, struct rt_err *err)
 	posix_spawnattr_t attr;
 	struct nft_reply r = { 0 };
 	char path[PATH_MAX], self[32];
-	int sv[2], got = -1, status, e;
+	int sv[2], got = -1, status = 0, e;
 	sigset_t none, all;
 	unsigned n = 0;
 	ssize_t len;
@@ -131,10 +143,12 @@ static int nft_call(const char *const *args, int *fd, struct rt_err *err)
 		size_t used = 0;
 
 		line[0] = '\0';
-		for (unsigned i = rt_log_verbose() ? 2 : 1; argv[i] && used < sizeof(line); i++)
+		for (unsigned i = 2; argv[i] && used < sizeof(line); i++) /* after "-v" */
 			used += (size_t)snprintf(line + used, sizeof(line) - used, " %s", argv[i]);
-		rt_trace("net", "posix_spawn %s%s: the nftables steps, in a helper linked with "
-		         "libnftnl and libmnl", path, line);
+		rt_trace("net",
+		         "posix_spawn %s%s: the nftables steps, in a helper linked with "
+		         "libnftnl and libmnl",
+		         path, line);
 	}
 	e = posix_spawn(&pid, self, &fa, &attr, (char *const *)argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
@@ -151,8 +165,10 @@ static int nft_call(const char *const *args, int *fd, struct rt_err *err)
 	if (!fd && got >= 0)
 		close(got);
 	if (len != (ssize_t)sizeof(r)) {
-		if (fd && *fd >= 0)
+		if (fd && *fd >= 0) {
 			close(*fd);
+			*fd = -1;
+		}
 		if (WIFSIGNALED(status))
 			return rt_fail(err, 0, "netcfg: %s was killed by signal %d", path,
 			               WTERMSIG(status));
@@ -160,6 +176,10 @@ static int nft_call(const char *const *args, int *fd, struct rt_err *err)
 		               WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	}
 	if (r.result < 0) {
+		if (fd && *fd >= 0) {
+			close(*fd);
+			*fd = -1;
+		}
 		r.err.msg[sizeof(r.err.msg) - 1] = '\0';
 		r.err.hint[sizeof(r.err.hint) - 1] = '\0';
 		*err = r.err;
@@ -189,8 +209,8 @@ int netcfg_nat_add(const char *name, const char *host_name, uint32_t addr,
 	if (nft_call(args, owner, err) < 0)
 		return -1;
 	if (*owner < 0)
-		return rt_fail(err, 0, "netcfg: %s sent no socket for table ip %s",
-		               NFT_HELPER_NAME, name);
+		return rt_fail(err, 0, "netcfg: %s sent no socket for table ip %s", NFT_HELPER_NAME,
+		               name);
 	return 0;
 }
 

@@ -65,7 +65,8 @@ static int parse_publish(const char *arg, struct netcfg_publish *p, struct rt_er
 	unsigned n = 0;
 
 	if (strlen(arg) >= sizeof(buf))
-		return rt_fail(err, EINVAL, "%s: publish entry too long: %.40s", NFT_HELPER_NAME, arg);
+		return rt_fail(err, EINVAL, "%s: publish entry too long: %.40s", NFT_HELPER_NAME,
+		               arg);
 	strcpy(buf, arg);
 	/* strsep, not strtok: the host address may be the empty field */
 	while (n < 4 && (field[n] = strsep(&s, ",")))
@@ -141,8 +142,8 @@ static int run(int argc, char **argv, struct nft_reply *r, int *fd)
 		nft_nat_remove_legacy(argv[0]);
 		return 0;
 	}
-	return rt_fail(&r->err, EINVAL, "%s: unknown command or bad arguments: %s",
-	               NFT_HELPER_NAME, cmd);
+	return rt_fail(&r->err, EINVAL, "%s: unknown command or bad arguments: %s", NFT_HELPER_NAME,
+	               cmd);
 }
 
 int main(int argc, char **argv)
@@ -157,8 +158,9 @@ int main(int argc, char **argv)
 	 * to read is its end of file (and a descriptor that is no socket, a run by hand).
 	 */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || poll(&peer, 1, 0) != 0) {
-		fprintf(stderr, "%s: run by ent-run for network.access=user; not a command of "
-		                "its own\n",
+		fprintf(stderr,
+		        "%s: run by ent-run for network.access=user; not a command of "
+		        "its own\n",
 		        NFT_HELPER_NAME);
 		return 2;
 	}

@@ -445,4 +445,57 @@ else
 	check "rootless: no helper left running" sh -c \
 		"! pgrep -u $ROOTLESS_UID -x pasta && ! pgrep -u $ROOTLESS_UID -x slirp4netns"
 fi
+
+# ent-run-nft, the nftables helper: run only from beside the ent-run binary, and only when
+# nobody but its owner may write it; a start without it fails before it makes anything.
+NFT_HELPER=$(dirname "$ENT_RUN")/ent-run-nft
+NFT_DIR=$T_TMP/nft-copy
+mkdir -p "$NFT_DIR" && cp "$ENT_RUN" "$NFT_DIR/ent-run"
+SAVED_ENT_RUN=$ENT_RUN
+ENT_RUN=$NFT_DIR/ent-run
+run_fails "user: without ent-run-nft beside ent-run: refused, naming the path" 125 \
+	"needs ent-run-nft beside ent-run: $NFT_DIR/ent-run-nft" -e network.access=user $R /bin/true
+check_clean "user: without ent-run-nft"
+cp "$NFT_HELPER" "$NFT_DIR/ent-run-nft" && chmod 0775 "$NFT_DIR/ent-run-nft"
+run_fails "user: a group-writable ent-run-nft is refused" 125 \
+	"ent-run-nft must be a regular file owned by root" -e network.access=user $R /bin/true
+check_clean "user: group-writable ent-run-nft"
+chmod 0755 "$NFT_DIR/ent-run-nft"
+run_ok "user: a copy of ent-run with ent-run-nft beside it reaches the test host" \
+	'^hello-from-srv$' -e network.access=user $R /bin/sh -c "$CONNECT $SRV_IP 7777"
+ENT_RUN=$SAVED_ENT_RUN
+check_clean "user: the copy" ended
+check "ent-run-nft run by hand (no reply socket): refused, status 2" sh -c \
+	"'$NFT_HELPER' forward-exists </dev/null >/dev/null 2>&1; [ \$? = 2 ]"
+# What the helper answers on descriptor 3: struct nft_reply (int32 result, then struct rt_err:
+# int errnum, char msg[256], char hint[160]).
+nft_ask() {
+	python3 - "$NFT_HELPER" "$@" <<'PY'
+import os, socket, struct, subprocess, sys
+ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+# fd 3 in the child: dup2'd before subprocess closes what pass_fds does not name.
+p = subprocess.Popen(sys.argv[1:], pass_fds=[3, theirs.fileno()],
+                     preexec_fn=lambda: os.dup2(theirs.fileno(), 3))
+theirs.close()
+data = ours.recv(4096)
+p.wait()
+result, errnum = struct.unpack_from("ii", data)
+msg = data[8:8 + 256].split(b"\0")[0].decode()
+print(result, p.returncode, msg)
+PY
+}
+# First a good request, so that the refusals below are the helper's: it answers 0, and the
+# table goes with its socket, which this caller drops.
+got=$(nft_ask nat ent-999990 ent-999990 10.88.0.2 '6,127.0.0.1,18099,80' 2>&1)
+check "ent-run-nft: a good request is done; the table goes with its dropped socket" sh -c \
+	"echo '$got' | grep -q '^0 0 \$' && ! nft list tables | grep -q ent-999990"
+for bad in '6,,0,80' '6,,8080,65536' '1,,8080,80' '6,300.1.1.1,8080,80' '6,,8080' 'x'; do
+	got=$(nft_ask nat ent-999990 ent-999990 10.88.0.2 "$bad" 2>&1)
+	check "ent-run-nft: publish entry '$bad' is refused, and no table made" sh -c \
+		"echo '$got' | grep -q '^-1 1 ent-run-nft: bad publish entry' &&
+		! nft list tables | grep -q ent-999990"
+done
+got=$(nft_ask nat filter ent-999990 10.88.0.2 2>&1)
+check "ent-run-nft: a table name not ent-PID is refused" sh -c \
+	"echo '$got' | grep -q '^-1 1 ent-run-nft: nat: bad arguments'"
 finish
