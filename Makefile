@@ -56,7 +56,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # and relocate them before main() (docs/PERFORMANCE.md). libbpf (with libelf and zlib) is only
 # ever called by ent-run learn: linked in, it costs a run nothing. libnftnl is built on libmnl,
 # which Debian ships without a static archive: they are ent-run-nft's (NFT_PKGS), a helper that
-# only network.access=user runs (netcfg/nft_helper.h).
+# runs only for a container's own network, as root (netcfg/nft_helper.h).
 STATIC_PKGS := libseccomp libcap libnl-3.0 libnl-route-3.0 json-c libbpf
 STATIC_LIBS  = $(shell pkg-config --static --libs-only-l $(STATIC_PKGS) 2>/dev/null | \
 	       sed 's/-lpthread//g')
@@ -124,9 +124,10 @@ $(BPF_SKEL): $(BPF_DIR)/capable.bpf.o
 $(OUT)/runtime/capwatch.o: CPPFLAGS += -I$(BPF_DIR)
 $(OUT)/runtime/capwatch.o: $(BPF_SKEL)
 
-$(OUT)/libent.a: $(LIB_OBJS)
+# Made anew: a member whose source is gone must not stay in the archive.
+$(OUT)/libent.a: $(LIB_OBJS) Makefile
 	rm -f $@
-	$(AR) rcs $@ $^
+	$(AR) rcs $@ $(LIB_OBJS)
 
 $(BIN): $(MAIN_OBJ) $(OUT)/libent.a Makefile
 	$(CC) $(BIN_LDFLAGS) -o $@ $(filter-out Makefile,$^) $(BIN_LIBS)
@@ -252,4 +253,4 @@ format:
 format-check:
 	clang-format --dry-run --Werror $(FORMAT_FILES)
 
--include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(FUZZ_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(NFT_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d)

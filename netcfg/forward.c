@@ -75,14 +75,14 @@ int netcfg_forward_acquire(int base_fd, struct rt_err *err)
 	return netcfg_sysctl_set(IP_FORWARD, "1", err);
 }
 
-void netcfg_forward_release(int base_fd)
+void netcfg_forward_release(int base_fd, bool collecting)
 {
 	struct rt_err ignored = { 0 };
 	char marker[48];
 	int exists;
 
 	marker_name(marker, sizeof(marker));
-	if (faccessat(base_fd, marker, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+	if (!collecting && faccessat(base_fd, marker, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
 		return; /* no table of ours in this network namespace */
 	exists = netcfg_nft_forward_exists(&ignored);
 	if (exists < 0)

@@ -193,8 +193,9 @@ unsigned netcfg_collect_dead(int base_fd, bool root, const char *self);
 unsigned netcfg_free_lingering(int base_fd, const struct netcfg_pool *pool);
 
 /* Under the lock, as root: with no container of ours left in this network namespace, turn
- * forwarding back off (forward.c); and drop this namespace's marker. */
-void netcfg_settle_forwarding(int base_fd);
+ * forwarding back off (forward.c; collecting: after a killed run was collected); and drop this
+ * namespace's marker. */
+void netcfg_settle_forwarding(int base_fd, bool collecting);
 void netcfg_unmark_netns(int base_fd);
 
 /* The inode of a network namespace file ("/proc/self/ns/net"), 0 when it cannot be read. */
@@ -214,9 +215,10 @@ int netcfg_forward_acquire(int base_fd, struct rt_err *err);
  * With the lease lock held, when no container of ours is left in this network namespace: if
  * forwarding is ours (our table exists), set ip_forward back to 0 and delete the table, then
  * the marker. Without the marker there is no table of ours here, and nothing to ask
- * ent-run-nft. Never fails (what fails is retried by the next start).
+ * ent-run-nft, unless collecting: after a killed run, which may be of an ent-run that kept no
+ * marker. Never fails (what fails is retried by the next start).
  */
-void netcfg_forward_release(int base_fd);
+void netcfg_forward_release(int base_fd, bool collecting);
 
 /* ---------------------------------------------------------------- link.c */
 
@@ -262,7 +264,7 @@ int netcfg_port_hold(const struct netcfg_publish *p, struct rt_err *err);
 /*
  * The nftables steps run in ent-run-nft (netcfg/nft_main.c), installed beside ent-run: only it
  * links libnftnl and libmnl, so that ent-run itself is linked statically (docs/PERFORMANCE.md)
- * and a container without network.access=user loads neither.
+ * and a container without a network of its own loads neither.
  */
 
 /* Is ent-run-nft beside us, and safe to run? 0, or -1 with err: what a start checks first. */

@@ -310,7 +310,7 @@ void netcfg_state_remove(struct netcfg_state *st, bool veth_left)
 		netcfg_dir_remove(base_fd, st->name);
 	}
 	if (st->root && lock_fd >= 0)
-		netcfg_settle_forwarding(base_fd);
+		netcfg_settle_forwarding(base_fd, false);
 }
 
 void netcfg_state_collect(void)
@@ -330,7 +330,7 @@ void netcfg_state_collect(void)
 		return;
 	netcfg_collect_dead(base_fd, st.root, NULL);
 	if (st.root)
-		netcfg_settle_forwarding(base_fd);
+		netcfg_settle_forwarding(base_fd, true);
 }
 
 int netcfg_generated_path(pid_t pid, const char *file, char *buf, size_t size, struct rt_err *err)

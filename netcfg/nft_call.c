@@ -26,42 +26,67 @@
 extern char **environ;
 
 /*
- * The helper beside /proc/self/exe, as an O_PATH descriptor: a regular file owned by root or
- * by us, that neither group nor others may write (whoever may replace it could run code as
- * us). Returns the descriptor, or -1 with err.
+ * The helper beside /proc/self/exe, as an O_PATH descriptor: a regular file (not a symbolic
+ * link) owned by root or by the owner of our own binary (who could replace that as well), that
+ * neither group nor others may write (whoever may replace it could run code as root: only
+ * root runs it). Returns the descriptor, or -1 with err.
  */
 static int helper_open(char *path, size_t size, struct rt_err *err)
 {
+	size_t room = size - sizeof(NFT_HELPER_NAME);
 	_cleanup_close_ int fd = -1;
-	struct stat st;
+	struct stat st, self;
 	char *slash;
-	ssize_t n = readlink("/proc/self/exe", path, size - sizeof(NFT_HELPER_NAME) - 1);
+	ssize_t n = readlink("/proc/self/exe", path, room);
 
 	if (n < 0)
 		return rt_fail(err, errno, "netcfg: readlink /proc/self/exe");
+	if ((size_t)n >= room)
+		return rt_fail(err, ENAMETOOLONG, "netcfg: readlink /proc/self/exe");
 	path[n] = '\0';
 	slash = strrchr(path, '/');
 	if (!slash)
 		return rt_fail(err, EINVAL, "netcfg: /proc/self/exe is %s", path);
 	strcpy(slash + 1, NFT_HELPER_NAME);
+	/* O_PATH with O_NOFOLLOW opens a symbolic link itself: fstat says which it is. */
 	fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		rt_fail(err, errno, "netcfg: network.access=user needs %s beside ent-run: %s",
+	if (fd < 0 || fstat(fd, &st) < 0 || stat("/proc/self/exe", &self) < 0) {
+		rt_fail(err, errno, "netcfg: the container's network needs %s beside ent-run: %s",
 		        NFT_HELPER_NAME, path);
 		rt_err_hint(err,
 		            "install it with ent-run (make install puts both in one directory)");
 		return -1;
 	}
-	if (!S_ISREG(st.st_mode) || (st.st_uid != 0 && st.st_uid != geteuid()) ||
+	if (S_ISLNK(st.st_mode))
+		return rt_fail(err, ELOOP,
+		               "netcfg: %s is a symbolic link: the file itself must be beside "
+		               "ent-run",
+		               path);
+	if (!S_ISREG(st.st_mode) || (st.st_uid != 0 && st.st_uid != self.st_uid) ||
 	    (st.st_mode & (S_IWGRP | S_IWOTH)))
 		return rt_fail(err, EPERM,
-		               "netcfg: %s must be a regular file owned by root, that only its "
-		               "owner may write",
+		               "netcfg: %s must be a regular file owned by root (or by ent-run's "
+		               "owner) that no one else may write",
 		               path);
-	int r = fd;
+	return steal_fd(&fd);
+}
 
-	fd = -1; /* ours to return, not to close */
-	return r;
+/*
+ * The helper's environment: none of ours (LD_PRELOAD and the like would load into a root
+ * process), but a DEBUG build's sanitizer options.
+ */
+static void helper_env(const char **envp, size_t max)
+{
+	static const char *const keep[] = { "ASAN_OPTIONS=", "UBSAN_OPTIONS=", "LSAN_OPTIONS=" };
+	size_t n = 0;
+
+	for (char **e = environ; *e && n + 1 < max; e++) {
+		for (size_t i = 0; i < ARRAY_SIZE(keep); i++) {
+			if (!strncmp(*e, keep[i], strlen(keep[i])))
+				envp[n++] = *e;
+		}
+	}
+	envp[n] = NULL;
 }
 
 int netcfg_nft_check(struct rt_err *err)
@@ -105,7 +130,7 @@ static ssize_t read_reply(int sock, struct nft_reply *r, int *fd)
  */
 static int nft_call(const char *const *args, int *fd, struct rt_err *err)
 {
-	const char *argv[8 + ENT_MAX_PUBLISH];
+	const char *argv[8 + ENT_MAX_PUBLISH], *envp[4];
 	_cleanup_close_ int exe = -1;
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
@@ -120,6 +145,15 @@ static int nft_call(const char *const *args, int *fd, struct rt_err *err)
 	exe = helper_open(path, sizeof(path), err);
 	if (exe < 0)
 		return -1;
+	/* Above the reply's descriptor, which the child's dup2 would take over. */
+	if (exe <= NFT_HELPER_REPLY_FD) {
+		int above = fcntl(exe, F_DUPFD_CLOEXEC, NFT_HELPER_REPLY_FD + 1);
+
+		if (above < 0)
+			return rt_fail(err, errno, "netcfg: fcntl(F_DUPFD_CLOEXEC)");
+		close(exe);
+		exe = above;
+	}
 	/* posix_spawn takes a path: this one is the checked file, whatever the name holds now. */
 	snprintf(self, sizeof(self), "/proc/self/fd/%d", exe);
 	argv[n++] = NFT_HELPER_NAME;
@@ -134,6 +168,13 @@ static int nft_call(const char *const *args, int *fd, struct rt_err *err)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawnattr_init(&attr);
 	posix_spawn_file_actions_adddup2(&fa, sv[1], NFT_HELPER_REPLY_FD); /* dup2 clears CLOEXEC */
+	/*
+	 * and nothing else we hold, even what our caller left us without close-on-exec; but the
+	 * helper's own descriptor (close-on-exec), which the exec goes through.
+	 */
+	for (int f = NFT_HELPER_REPLY_FD + 1; f < exe; f++)
+		posix_spawn_file_actions_addclose(&fa, f); /* one not open is no error */
+	posix_spawn_file_actions_addclosefrom_np(&fa, exe + 1);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 	posix_spawnattr_setsigmask(&attr, &none);
 	sigfillset(&all);
@@ -150,7 +191,8 @@ static int nft_call(const char *const *args, int *fd, struct rt_err *err)
 		         "libnftnl and libmnl",
 		         path, line);
 	}
-	e = posix_spawn(&pid, self, &fa, &attr, (char *const *)argv, environ);
+	helper_env(envp, ARRAY_SIZE(envp));
+	e = posix_spawn(&pid, self, &fa, &attr, (char *const *)argv, (char *const *)envp);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	close(sv[1]);
@@ -172,6 +214,11 @@ static int nft_call(const char *const *args, int *fd, struct rt_err *err)
 		if (WIFSIGNALED(status))
 			return rt_fail(err, 0, "netcfg: %s was killed by signal %d", path,
 			               WTERMSIG(status));
+		if (len > 0)
+			return rt_fail(err, 0,
+			               "netcfg: %s answered %zd bytes, not %zu: is it from another "
+			               "build of ent-run?",
+			               path, len, sizeof(r));
 		return rt_fail(err, 0, "netcfg: %s gave no answer (exit status %d)", path,
 		               WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	}

@@ -4,8 +4,9 @@
  * ent-run is linked statically, libc included: no dynamic loader runs at its start, and the
  * processes it forks share no library pages to fault in again (docs/PERFORMANCE.md). libmnl,
  * which libnftnl is built on, has no static archive in Debian, so the nftables steps live in a
- * small helper linked against both, found beside the ent-run binary and run only by a
- * container with network.access=user (as root):
+ * small helper linked against both, found beside the ent-run binary and run only as root, by
+ * a container with a network of its own (network.access user, proxy, admin), and by a start
+ * that collects what a killed one left:
  *
  *   ent-run-nft [-v] nat NAME HOST_IF ADDR [PROTO,HOST_IP,HOST_PORT,PORT ...]
  *   ent-run-nft [-v] forward-add | forward-exists | forward-delete

@@ -1,5 +1,5 @@
 /*
- * netcfg/nft_main.c - ent-run-nft: the nftables steps of a network.access=user start, for
+ * netcfg/nft_main.c - ent-run-nft: the nftables steps of a container's network, for
  * ent-run, which runs it from beside its own binary (netcfg/nft_call.c) with the protocol of
  * netcfg/nft_helper.h. Every argument comes from ent-run and is checked again here all the
  * same: a bad one is an error, never a rule.
@@ -95,10 +95,9 @@ static bool our_name(const char *s)
 }
 
 /* nat NAME HOST_IF ADDR [PUBLISH ...]: the table, and its owner socket in the reply. */
-static int cmd_nat(int argc, char **argv, struct nft_reply *r, int *owner_fd)
+static int cmd_nat(int argc, char **argv, struct nft_reply *r, struct mnl_socket **owner)
 {
 	struct netcfg_publish publish[ENT_MAX_PUBLISH];
-	struct mnl_socket *nl = NULL;
 	struct in_addr addr;
 	unsigned n = 0;
 
@@ -112,20 +111,17 @@ static int cmd_nat(int argc, char **argv, struct nft_reply *r, int *owner_fd)
 		if (parse_publish(argv[i], &publish[n++], &r->err) < 0)
 			return -1;
 	}
-	if (nft_nat_add(argv[0], argv[1], addr.s_addr, publish, n, &nl, &r->err) < 0)
-		return -1;
-	*owner_fd = mnl_socket_get_fd(nl); /* our copy closes when we exit; ent-run keeps its own */
-	return 0;
+	return nft_nat_add(argv[0], argv[1], addr.s_addr, publish, n, owner, &r->err);
 }
 
-static int run(int argc, char **argv, struct nft_reply *r, int *fd)
+static int run(int argc, char **argv, struct nft_reply *r, struct mnl_socket **owner)
 {
 	const char *cmd = argv[0];
 
 	argc--;
 	argv++;
 	if (!strcmp(cmd, "nat"))
-		return cmd_nat(argc, argv, r, fd);
+		return cmd_nat(argc, argv, r, owner);
 	if (!strcmp(cmd, "forward-add") && argc == 0)
 		return nft_forward_add(&r->err);
 	if (!strcmp(cmd, "forward-exists") && argc == 0) {
@@ -150,7 +146,8 @@ int main(int argc, char **argv)
 {
 	struct pollfd peer = { .fd = NFT_HELPER_REPLY_FD, .events = POLLIN };
 	struct nft_reply r = { 0 };
-	int fd = -1;
+	struct mnl_socket *owner = NULL;
+	int sent;
 
 	/*
 	 * Die with ent-run, and do nothing once it is gone: a table made for a start that no
@@ -159,12 +156,14 @@ int main(int argc, char **argv)
 	 */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || poll(&peer, 1, 0) != 0) {
 		fprintf(stderr,
-		        "%s: run by ent-run for network.access=user; not a command of "
+		        "%s: run by ent-run for a container's network; not a command of "
 		        "its own\n",
 		        NFT_HELPER_NAME);
 		return 2;
 	}
 
+	/* Run through /proc/self/fd/N, it would be named "N" in ps(1). */
+	prctl(PR_SET_NAME, NFT_HELPER_NAME, 0, 0, 0);
 	if (argc > 1 && !strcmp(argv[1], "-v")) {
 		rt_log_init(true);
 		rt_log_set_role(NFT_HELPER_NAME);
@@ -172,6 +171,10 @@ int main(int argc, char **argv)
 		argv++;
 	}
 	r.result = argc < 2 ? rt_fail(&r.err, EINVAL, "%s: no command", NFT_HELPER_NAME)
-	                    : run(argc - 1, argv + 1, &r, &fd);
-	return reply(&r, fd) < 0 || r.result < 0 ? 1 : 0;
+	                    : run(argc - 1, argv + 1, &r, &owner);
+	/* The table's owner socket goes to ent-run; our copy of it closes with no effect. */
+	sent = reply(&r, owner ? mnl_socket_get_fd(owner) : -1);
+	if (owner)
+		mnl_socket_close(owner);
+	return sent < 0 || r.result < 0 ? 1 : 0;
 }

@@ -247,10 +247,10 @@ static unsigned live_here(int base_fd)
 	return n;
 }
 
-void netcfg_settle_forwarding(int base_fd)
+void netcfg_settle_forwarding(int base_fd, bool collecting)
 {
 	if (live_here(base_fd) == 0)
-		netcfg_forward_release(base_fd);
+		netcfg_forward_release(base_fd, collecting);
 	netcfg_unmark_netns(base_fd);
 }
 

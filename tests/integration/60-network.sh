@@ -466,36 +466,67 @@ run_ok "user: a copy of ent-run with ent-run-nft beside it reaches the test host
 ENT_RUN=$SAVED_ENT_RUN
 check_clean "user: the copy" ended
 check "ent-run-nft run by hand (no reply socket): refused, status 2" sh -c \
-	"'$NFT_HELPER' forward-exists </dev/null >/dev/null 2>&1; [ \$? = 2 ]"
-# What the helper answers on descriptor 3: struct nft_reply (int32 result, then struct rt_err:
-# int errnum, char msg[256], char hint[160]).
+	"'$NFT_HELPER' forward-exists </dev/null >/dev/null 2>&1 3>&-; [ \$? = 2 ]"
+ln -s "$NFT_HELPER" "$NFT_DIR/ent-run-nft.real" && mv "$NFT_DIR/ent-run-nft" "$NFT_DIR/keep" &&
+	mv "$NFT_DIR/ent-run-nft.real" "$NFT_DIR/ent-run-nft"
+ENT_RUN=$NFT_DIR/ent-run
+run_fails "user: ent-run-nft as a symbolic link is refused" 125 \
+	"ent-run-nft is a symbolic link" -e network.access=user $R /bin/true
+ENT_RUN=$SAVED_ENT_RUN
+# nft_ask [--closed] ARGS...: run the helper with ARGS, a socket on its descriptor 3 (closed
+# on our side first with --closed), and print "RESULT STATUS MESSAGE" from its reply (struct
+# nft_reply: int32 result, then struct rt_err: int errnum, char msg[256], char hint[160]), or
+# "none STATUS" without one. With a descriptor in the reply (the table's owner socket), also
+# "held:yes|no" (is table ip ent-999990 there while we hold it) and "after:yes|no" (once
+# closed).
 nft_ask() {
 	python3 - "$NFT_HELPER" "$@" <<'PY'
-import os, socket, struct, subprocess, sys
+import os, socket, struct, subprocess, sys, time
+closed = sys.argv[2] == "--closed"
+argv = [sys.argv[1]] + sys.argv[3 if closed else 2:]
 ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+if closed:
+    ours.close()
 # fd 3 in the child: dup2'd before subprocess closes what pass_fds does not name.
-p = subprocess.Popen(sys.argv[1:], pass_fds=[3, theirs.fileno()],
+p = subprocess.Popen(argv, pass_fds=[3, theirs.fileno()], stderr=subprocess.DEVNULL,
                      preexec_fn=lambda: os.dup2(theirs.fileno(), 3))
 theirs.close()
-data = ours.recv(4096)
-p.wait()
+if closed:
+    print("none", p.wait())
+    sys.exit(0)
+data, fds, _, _ = socket.recv_fds(ours, 4096, 4)
+status = p.wait()
+if not data:
+    print("none", status)
+    sys.exit(0)
 result, errnum = struct.unpack_from("ii", data)
 msg = data[8:8 + 256].split(b"\0")[0].decode()
-print(result, p.returncode, msg)
+print(result, status, msg)
+def table():
+    return subprocess.run(["nft", "list", "table", "ip", "ent-999990"],
+                          capture_output=True).returncode == 0
+for fd in fds:
+    print("held:" + ("yes" if table() else "no"))
+    os.close(fd)
+    time.sleep(0.1)
+    print("after:" + ("yes" if table() else "no"))
 PY
 }
-# First a good request, so that the refusals below are the helper's: it answers 0, and the
-# table goes with its socket, which this caller drops.
+# A good request first, so that the refusals below are the helper's own: it answers 0 with
+# the table's owner socket; the table is there while that is held, and goes with it.
 got=$(nft_ask nat ent-999990 ent-999990 10.88.0.2 '6,127.0.0.1,18099,80' 2>&1)
-check "ent-run-nft: a good request is done; the table goes with its dropped socket" sh -c \
-	"echo '$got' | grep -q '^0 0 \$' && ! nft list tables | grep -q ent-999990"
+check "ent-run-nft: a good request makes the table, which goes with its owner socket" sh -c \
+	"[ \"\$(echo '$got' | tr '\\n' ' ')\" = '0 0  held:yes after:no ' ]"
 for bad in '6,,0,80' '6,,8080,65536' '1,,8080,80' '6,300.1.1.1,8080,80' '6,,8080' 'x'; do
 	got=$(nft_ask nat ent-999990 ent-999990 10.88.0.2 "$bad" 2>&1)
-	check "ent-run-nft: publish entry '$bad' is refused, and no table made" sh -c \
-		"echo '$got' | grep -q '^-1 1 ent-run-nft: bad publish entry' &&
-		! nft list tables | grep -q ent-999990"
+	check "ent-run-nft: publish entry '$bad' is refused, and no socket sent" sh -c \
+		"[ \"\$(echo '$got' | wc -l)\" = 1 ] &&
+		echo '$got' | grep -q '^-1 1 ent-run-nft: bad publish entry'"
 done
 got=$(nft_ask nat filter ent-999990 10.88.0.2 2>&1)
 check "ent-run-nft: a table name not ent-PID is refused" sh -c \
 	"echo '$got' | grep -q '^-1 1 ent-run-nft: nat: bad arguments'"
+got=$(nft_ask --closed nat ent-999990 ent-999990 10.88.0.2 2>&1)
+check "ent-run-nft: with ent-run gone (its end closed) it makes nothing, status 2" sh -c \
+	"[ '$got' = 'none 2' ] && ! nft list table ip ent-999990 >/dev/null 2>&1"
 finish

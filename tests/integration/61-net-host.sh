@@ -163,7 +163,7 @@ check "... forwarding here is still on and filtered" sh -c "[ \$(ip netns exec $
 	>/dev/null 2>&1"
 run_ok "... a start here without network" '^ok$' $R /bin/echo ok
 check "... turns forwarding here off" [ "$(forwarding)" = 0 ]
-check "... and leaves nothing" sh -c "! ls /run/ent-run/net | grep -q netns-"
+check "... and leaves nothing" sh -c "! ls /run/ent-run/net | grep -Eq '^(netns|forward)-'"
 check "... nothing left in the namespace" h_clean
 
 # A host that forwards already (a router, another engine): nothing about it changes.
@@ -176,4 +176,9 @@ kill $BG
 wait $BG 2>/dev/null
 check "forwarding host: still forwarding after the container" [ "$(forwarding)" = 1 ]
 check "forwarding host: nothing left" h_clean
+# No forwarding of ours, no marker: a container's end asks ent-run-nft nothing.
+ent --verbose -e network.access=user $R /bin/true
+check "forwarding host: ent-run-nft runs for the NAT table only, never for forwarding" sh -c \
+	"[ $STATUS = 0 ] && grep -q 'posix_spawn .*/ent-run-nft nat ent-' '$ERR' &&
+	! grep -q 'ent-run-nft forward' '$ERR'"
 finish
