@@ -180,9 +180,10 @@ bool netcfg_stale_any(int base_fd);
  * owner record) whose veth the kernel has not removed yet is left for later, with its lease,
  * unless it has the name self (NULL: none) that a start is about to take (an earlier run of
  * the same process, as learn's rounds are, or a pid used again): then its veth is deleted
- * now, which waits for the kernel. Returns how many such runs were left.
+ * now, which waits for the kernel. Returns how many such runs were left; *killed (when not
+ * NULL) receives how many of those collected had been killed (not ended).
  */
-unsigned netcfg_collect_dead(int base_fd, bool root, const char *self);
+unsigned netcfg_collect_dead(int base_fd, bool root, const char *self, unsigned *killed);
 
 /*
  * Under the lock, as root, for a start that found no free block in pool: delete the veths of
@@ -193,8 +194,8 @@ unsigned netcfg_collect_dead(int base_fd, bool root, const char *self);
 unsigned netcfg_free_lingering(int base_fd, const struct netcfg_pool *pool);
 
 /* Under the lock, as root: with no container of ours left in this network namespace, turn
- * forwarding back off (forward.c; collecting: after a killed run was collected); and drop this
- * namespace's marker. */
+ * forwarding back off (forward.c; collecting: after a killed run was collected, which may have
+ * left no marker); and drop this namespace's marker. */
 void netcfg_settle_forwarding(int base_fd, bool collecting);
 void netcfg_unmark_netns(int base_fd);
 

@@ -240,7 +240,7 @@ int netcfg_state_create(struct netcfg_state *st, const struct netcfg_pool *pool,
 	lock_fd = lock_base(st, base_fd, err);
 	if (lock_fd < 0)
 		return -1;
-	lingering = netcfg_collect_dead(base_fd, st->root, st->name);
+	lingering = netcfg_collect_dead(base_fd, st->root, st->name, NULL);
 	/*
 	 * A link with our name is a leftover too: an ended run's veth whose state directory a
 	 * start in another network namespace collected, not seeing the link there. The name is
@@ -319,6 +319,7 @@ void netcfg_state_collect(void)
 	struct rt_err ignored = { 0 };
 	_cleanup_close_ int base_fd = -1;
 	_cleanup_close_ int lock_fd = -1;
+	unsigned killed;
 
 	if (state_base_path(&st, &ignored) < 0)
 		return;
@@ -328,9 +329,9 @@ void netcfg_state_collect(void)
 	lock_fd = lock_base(&st, base_fd, &ignored);
 	if (lock_fd < 0)
 		return;
-	netcfg_collect_dead(base_fd, st.root, NULL);
+	netcfg_collect_dead(base_fd, st.root, NULL, &killed);
 	if (st.root)
-		netcfg_settle_forwarding(base_fd, true);
+		netcfg_settle_forwarding(base_fd, killed > 0);
 }
 
 int netcfg_generated_path(pid_t pid, const char *file, char *buf, size_t size, struct rt_err *err)

@@ -149,7 +149,7 @@ static void mark_name(unsigned long long netns, char *buf, size_t size)
 	snprintf(buf, size, MARK_PREFIX "%llu", netns);
 }
 
-unsigned netcfg_collect_dead(int base_fd, bool root, const char *self)
+unsigned netcfg_collect_dead(int base_fd, bool root, const char *self, unsigned *killed)
 {
 	_cleanup_close_ int fd = open_dir(base_fd, ".");
 	unsigned long long ours = netcfg_netns_inode("/proc/self/ns/net");
@@ -159,6 +159,8 @@ unsigned netcfg_collect_dead(int base_fd, bool root, const char *self)
 	char mark[48];
 	unsigned left = 0;
 
+	if (killed)
+		*killed = 0;
 	dirents_start(&d, fd);
 	while (fd >= 0 && (name = dirents_next(&d))) {
 		bool ended, lingering;
@@ -179,6 +181,8 @@ unsigned netcfg_collect_dead(int base_fd, bool root, const char *self)
 			close(openat(base_fd, mark, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
 		}
 		if (root && !ended) {
+			if (killed)
+				(*killed)++;
 			netcfg_link_delete(name);
 			netcfg_nat_remove_legacy(name);
 		} else if (lingering) {

@@ -272,6 +272,9 @@ check "user: the exit leaves the veth to the kernel (no RTM_DELLINK after the wo
 		sed -n '/execve/,\$p' '$ERR' | grep -q 'owns table ip ent-[0-9]*: the table goes with it' &&
 		! sed -n '/execve/,\$p' '$ERR' | grep -q RTM_DELLINK"
 check_clean "user" ended
+check "... the start that collected it ran no ent-run-nft (that run ended, it was not killed)" \
+	sh -c "grep -q 'collect the leftovers of ent-' '$T_TMP/collect' &&
+		! grep -q 'ent-run-nft' '$T_TMP/collect'"
 
 # --verbose narrates each netlink step.
 tent --verbose -e network.access=user $R /bin/true
