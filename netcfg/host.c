@@ -25,9 +25,10 @@ struct netcfg_host {
 	struct netcfg_block block; /* root: host order */
 	char resolv[PATH_MAX];
 	char hosts[PATH_MAX];
-	bool veth;                     /* created: delete it */
-	int nat;                       /* the socket that owns the container's nftables table */
-	int port_fds[ENT_MAX_PUBLISH]; /* the published host ports, held */
+	bool veth;                        /* created: delete it */
+	int nat;                          /* the socket that owns the container's nftables table */
+	struct netcfg_nft_call *nat_call; /* ent-run-nft making that table, not yet answered */
+	int port_fds[ENT_MAX_PUBLISH];    /* the published host ports, held */
 	unsigned n_ports;
 	struct netcfg_helper helper;
 };
@@ -162,7 +163,21 @@ static int attach_veth(struct netcfg_host *h, pid_t child, struct rt_err *err)
 	snprintf(key, sizeof(key), "net/ipv4/conf/%s/route_localnet", name);
 	if (spec->n_publish && netcfg_sysctl_set(key, "1", err) < 0)
 		return -1;
+	if (h->nat_call) { /* started right after clone (netcfg_host_start_nat) */
+		struct netcfg_nft_call *c = h->nat_call;
+
+		h->nat_call = NULL;
+		return netcfg_nat_end(c, name, &h->nat, err);
+	}
 	return netcfg_nat_add(name, name, spec->addr, spec->publish, spec->n_publish, &h->nat, err);
+}
+
+int netcfg_host_start_nat(struct netcfg_host *h, struct rt_err *err)
+{
+	if (!h || !h->state.root || h->spec->n_publish)
+		return 0;
+	return netcfg_nat_begin(h->state.name, h->state.name, h->spec->addr, NULL, 0, &h->nat_call,
+	                        err);
 }
 
 int netcfg_host_attach(struct netcfg_host *h, pid_t child, struct rt_err *err)
@@ -181,6 +196,7 @@ void netcfg_host_release(struct netcfg_host *h, bool ended)
 	if (!h)
 		return;
 	netcfg_helper_stop(&h->helper);
+	netcfg_nat_abandon(h->nat_call); /* a start that failed before attach took the answer */
 	netcfg_nat_remove(h->nat, h->state.name);
 	/* The ports after the rules that redirect them: never redirected and free at once. */
 	for (unsigned i = 0; i < h->n_ports; i++)

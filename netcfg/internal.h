@@ -271,6 +271,9 @@ int netcfg_port_hold(const struct netcfg_publish *p, struct rt_err *err);
 /* Is ent-run-nft beside us, and safe to run? 0, or -1 with err: what a start checks first. */
 int netcfg_nft_check(struct rt_err *err);
 
+/* A run of ent-run-nft, started and not yet answered. */
+struct netcfg_nft_call;
+
 /*
  * Create the container's own table ip NAME, owned by a new netfilter socket, in one atomic
  * batch: source NAT for addr (network byte order) leaving through any interface but host_name,
@@ -281,6 +284,17 @@ int netcfg_nft_check(struct rt_err *err);
 int netcfg_nat_add(const char *name, const char *host_name, uint32_t addr,
                    const struct netcfg_publish *publish, unsigned n_publish, int *owner,
                    struct rt_err *err);
+
+/*
+ * netcfg_nat_add in two halves, so that other steps go on while the helper works: begin
+ * starts it (0 with *out, or -1 with err); end takes its answer (as netcfg_nat_add's), and
+ * abandon, for a start that fails in between, makes sure no table is left. Both free c.
+ */
+int netcfg_nat_begin(const char *name, const char *host_name, uint32_t addr,
+                     const struct netcfg_publish *publish, unsigned n_publish,
+                     struct netcfg_nft_call **out, struct rt_err *err);
+int netcfg_nat_end(struct netcfg_nft_call *c, const char *name, int *owner, struct rt_err *err);
+void netcfg_nat_abandon(struct netcfg_nft_call *c);
 
 /* Close the owner socket of the container's table, which takes the table with it. Never
  * fails; -1 is fine. */

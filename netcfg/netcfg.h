@@ -104,6 +104,16 @@ int netcfg_generated_path(pid_t pid, const char *file, char *buf, size_t size, s
 int netcfg_host_attach(struct netcfg_host *h, pid_t child, struct rt_err *err);
 
 /*
+ * Parent, right after clone: as root, without --publish, start making the container's NAT
+ * table now (ent-run-nft, netcfg/nft_helper.h), while the id maps, the idmapped mounts and
+ * the veth are made; netcfg_host_attach takes its answer. Its rules only name the container's
+ * address and veth, and nothing comes from that address before the container runs. With
+ * --publish the table waits for attach: its DNAT must not divert a host port before the port
+ * is held and the veth is there. h may be NULL. Returns 0, or -1; the caller then releases h.
+ */
+int netcfg_host_start_nat(struct netcfg_host *h, struct rt_err *err);
+
+/*
  * Remove everything prepare and attach made: helper process, nftables table, held ports, veth,
  * lease, state directory, and forwarding when ours and no other container needs it. Never
  * fails (what cannot be removed now is collected by the next start); NULL is fine. Frees h.

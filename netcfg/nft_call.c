@@ -12,10 +12,12 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -123,26 +125,31 @@ static ssize_t read_reply(int sock, struct nft_reply *r, int *fd)
 	return n;
 }
 
+/* A run of the helper, started and not yet answered. */
+struct netcfg_nft_call {
+	pid_t pid;
+	int sock; /* our end of the reply socket */
+	char path[PATH_MAX];
+	struct timespec t0;
+};
+
 /*
- * Run the helper with args (NULL-terminated, the command first) and wait for it. Returns its
- * result (0, or 1 for a yes), with the descriptor it sent in *fd when fd is not NULL; or -1
- * with err: its own failure, or why it could not answer.
+ * Start the helper with args (NULL-terminated, the command first): 0 with *c, or -1 with err.
+ * nft_finish takes its answer.
  */
-static int nft_call(const char *const *args, int *fd, struct rt_err *err)
+static int nft_spawn(const char *const *args, struct netcfg_nft_call *c, struct rt_err *err)
 {
 	const char *argv[8 + ENT_MAX_PUBLISH], *envp[4];
 	_cleanup_close_ int exe = -1;
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
-	struct nft_reply r = { 0 };
-	char path[PATH_MAX], self[32];
-	int sv[2], got = -1, status = 0, e;
+	char self[32];
+	int sv[2], e;
 	sigset_t none, all;
 	unsigned n = 0;
-	ssize_t len;
-	pid_t pid;
 
-	exe = helper_open(path, sizeof(path), err);
+	clock_gettime(CLOCK_MONOTONIC, &c->t0);
+	exe = helper_open(c->path, sizeof(c->path), err);
 	if (exe < 0)
 		return -1;
 	/* Above the reply's descriptor, which the child's dup2 would take over. */
@@ -189,20 +196,35 @@ static int nft_call(const char *const *args, int *fd, struct rt_err *err)
 		rt_trace("net",
 		         "posix_spawn %s%s: the nftables steps, in a helper linked with "
 		         "libnftnl and libmnl",
-		         path, line);
+		         c->path, line);
 	}
 	helper_env(envp, ARRAY_SIZE(envp));
-	e = posix_spawn(&pid, self, &fa, &attr, (char *const *)argv, (char *const *)envp);
+	e = posix_spawn(&c->pid, self, &fa, &attr, (char *const *)argv, (char *const *)envp);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	close(sv[1]);
 	if (e) {
 		close(sv[0]);
-		return rt_fail(err, e, "netcfg: run %s", path);
+		return rt_fail(err, e, "netcfg: run %s", c->path);
 	}
-	len = read_reply(sv[0], &r, fd ? fd : &got);
-	close(sv[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	c->sock = sv[0];
+	return 0;
+}
+
+/*
+ * Wait for the answer of the helper started as c, and for its end. Returns its result (0, or
+ * 1 for a yes), with the descriptor it sent in *fd when fd is not NULL; or -1 with err: its
+ * own failure, or why it could not answer.
+ */
+static int nft_finish(struct netcfg_nft_call *c, int *fd, struct rt_err *err)
+{
+	struct nft_reply r = { 0 };
+	int got = -1, status = 0;
+	ssize_t len;
+
+	len = read_reply(c->sock, &r, fd ? fd : &got);
+	close(c->sock);
+	while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (!fd && got >= 0)
 		close(got);
@@ -212,16 +234,18 @@ static int nft_call(const char *const *args, int *fd, struct rt_err *err)
 			*fd = -1;
 		}
 		if (WIFSIGNALED(status))
-			return rt_fail(err, 0, "netcfg: %s was killed by signal %d", path,
+			return rt_fail(err, 0, "netcfg: %s was killed by signal %d", c->path,
 			               WTERMSIG(status));
 		if (len > 0)
 			return rt_fail(err, 0,
 			               "netcfg: %s answered %zd bytes, not %zu: is it from another "
 			               "build of ent-run?",
-			               path, len, sizeof(r));
-		return rt_fail(err, 0, "netcfg: %s gave no answer (exit status %d)", path,
+			               c->path, len, sizeof(r));
+		return rt_fail(err, 0, "netcfg: %s gave no answer (exit status %d)", c->path,
 		               WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	}
+	rt_trace("net", "%s answered (%.2f ms from its start)", NFT_HELPER_NAME,
+	         rt_log_ms_since(&c->t0));
 	if (r.result < 0) {
 		if (fd && *fd >= 0) {
 			close(*fd);
@@ -231,21 +255,34 @@ static int nft_call(const char *const *args, int *fd, struct rt_err *err)
 		r.err.hint[sizeof(r.err.hint) - 1] = '\0';
 		*err = r.err;
 		if (!err->msg[0])
-			rt_fail(err, 0, "netcfg: %s failed", path);
+			rt_fail(err, 0, "netcfg: %s failed", c->path);
 		return -1;
 	}
 	return r.result;
 }
 
-int netcfg_nat_add(const char *name, const char *host_name, uint32_t addr,
-                   const struct netcfg_publish *publish, unsigned n_publish, int *owner,
-                   struct rt_err *err)
+/* Run the helper with args and wait for it: nft_spawn, then nft_finish. */
+static int nft_call(const char *const *args, int *fd, struct rt_err *err)
+{
+	struct netcfg_nft_call c;
+
+	if (nft_spawn(args, &c, err) < 0)
+		return -1;
+	return nft_finish(&c, fd, err);
+}
+
+int netcfg_nat_begin(const char *name, const char *host_name, uint32_t addr,
+                     const struct netcfg_publish *publish, unsigned n_publish,
+                     struct netcfg_nft_call **out, struct rt_err *err)
 {
 	char ip[NETCFG_ADDR_STRLEN], entries[ENT_MAX_PUBLISH][NETCFG_PUBLISH_STRLEN + 16];
 	const char *args[4 + ENT_MAX_PUBLISH + 1] = { "nat", name, host_name, ip };
+	struct netcfg_nft_call *c = calloc(1, sizeof(*c));
 	unsigned n = 4;
 
-	*owner = -1;
+	*out = NULL;
+	if (!c)
+		return rt_fail(err, ENOMEM, "netcfg: %s", NFT_HELPER_NAME);
 	inet_ntop(AF_INET, &addr, ip, sizeof(ip));
 	for (unsigned i = 0; i < n_publish && i < ENT_MAX_PUBLISH; i++) {
 		snprintf(entries[i], sizeof(entries[i]), "%d,%s,%u,%u", publish[i].protocol,
@@ -253,12 +290,53 @@ int netcfg_nat_add(const char *name, const char *host_name, uint32_t addr,
 		args[n++] = entries[i];
 	}
 	args[n] = NULL;
-	if (nft_call(args, owner, err) < 0)
+	if (nft_spawn(args, c, err) < 0) {
+		free(c);
+		return -1;
+	}
+	*out = c;
+	return 0;
+}
+
+int netcfg_nat_end(struct netcfg_nft_call *c, const char *name, int *owner, struct rt_err *err)
+{
+	int r = nft_finish(c, owner, err);
+
+	free(c);
+	if (r < 0)
 		return -1;
 	if (*owner < 0)
 		return rt_fail(err, 0, "netcfg: %s sent no socket for table ip %s", NFT_HELPER_NAME,
 		               name);
 	return 0;
+}
+
+void netcfg_nat_abandon(struct netcfg_nft_call *c)
+{
+	int status;
+
+	if (!c)
+		return;
+	/*
+	 * Our end closed, an answer already sent is dropped with the owner socket it carries,
+	 * and one not yet sent fails: either way the table goes, by the time the helper is gone.
+	 */
+	close(c->sock);
+	while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	free(c);
+}
+
+int netcfg_nat_add(const char *name, const char *host_name, uint32_t addr,
+                   const struct netcfg_publish *publish, unsigned n_publish, int *owner,
+                   struct rt_err *err)
+{
+	struct netcfg_nft_call *c;
+
+	*owner = -1;
+	if (netcfg_nat_begin(name, host_name, addr, publish, n_publish, &c, err) < 0)
+		return -1;
+	return netcfg_nat_end(c, name, owner, err);
 }
 
 void netcfg_nat_remove(int owner, const char *name)

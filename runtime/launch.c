@@ -622,6 +622,9 @@ static int setup_container(struct ent_plan *plan, const struct lockdown_filter *
 	clock_gettime(CLOCK_MONOTONIC, &l->started);
 	if (start_child(plan, filter, l, err) < 0)
 		return -1;
+	/* After the clone, so that the child holds no descriptor of the helper's. */
+	if (netcfg_host_start_nat(l->net, err) < 0)
+		return -1;
 	/*
 	 * Run (not OCI create, whose engine holds the container): SIGTERM & co. and --timeout
 	 * stop the set-up. After the clone: the child inherits neither (their signals stay

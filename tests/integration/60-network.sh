@@ -468,6 +468,13 @@ run_ok "user: a copy of ent-run with ent-run-nft beside it reaches the test host
 	'^hello-from-srv$' -e network.access=user $R /bin/sh -c "$CONNECT $SRV_IP 7777"
 ENT_RUN=$SAVED_ENT_RUN
 check_clean "user: the copy" ended
+# Without --publish the NAT table is begun right after the clone; a start that fails after
+# that (here: a volume the kernel cannot idmap) must still leave no table.
+ent --verbose -e network.access=user -v /sys/kernel/mm:/mm $R /bin/true
+check "user: a start failing after ent-run-nft began its table: 125, the helper had started" \
+	sh -c "[ $STATUS = 125 ] && grep -q 'posix_spawn .*/ent-run-nft nat ent-' '$ERR' &&
+		grep -q 'cannot idmap the volume /sys/kernel/mm' '$ERR'"
+check_clean "user: that failed start"
 check "ent-run-nft run by hand (no reply socket): refused, status 2" sh -c \
 	"'$NFT_HELPER' forward-exists </dev/null >/dev/null 2>&1 3>&-; [ \$? = 2 ]"
 ln -s "$NFT_HELPER" "$NFT_DIR/ent-run-nft.real" && mv "$NFT_DIR/ent-run-nft" "$NFT_DIR/keep" &&
