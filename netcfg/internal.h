@@ -181,7 +181,8 @@ bool netcfg_stale_any(int base_fd);
  * unless it has the name self (NULL: none) that a start is about to take (an earlier run of
  * the same process, as learn's rounds are, or a pid used again): then its veth is deleted
  * now, which waits for the kernel. Returns how many such runs were left; *killed (when not
- * NULL) receives how many of those collected had been killed (not ended).
+ * NULL) receives how many of those collected had been killed (not ended) in this network
+ * namespace.
  */
 unsigned netcfg_collect_dead(int base_fd, bool root, const char *self, unsigned *killed);
 
@@ -198,6 +199,9 @@ unsigned netcfg_free_lingering(int base_fd, const struct netcfg_pool *pool);
  * left no marker); and drop this namespace's marker. */
 void netcfg_settle_forwarding(int base_fd, bool collecting);
 void netcfg_unmark_netns(int base_fd);
+
+/* Did a start elsewhere collect a killed run of this network namespace (its marker)? */
+bool netcfg_netns_marked(int base_fd);
 
 /* The inode of a network namespace file ("/proc/self/ns/net"), 0 when it cannot be read. */
 unsigned long long netcfg_netns_inode(const char *path);

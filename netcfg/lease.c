@@ -320,6 +320,7 @@ void netcfg_state_collect(void)
 	_cleanup_close_ int base_fd = -1;
 	_cleanup_close_ int lock_fd = -1;
 	unsigned killed;
+	bool marked;
 
 	if (state_base_path(&st, &ignored) < 0)
 		return;
@@ -329,9 +330,11 @@ void netcfg_state_collect(void)
 	lock_fd = lock_base(&st, base_fd, &ignored);
 	if (lock_fd < 0)
 		return;
+	marked = netcfg_netns_marked(base_fd); /* before the collection, which may add one */
 	netcfg_collect_dead(base_fd, st.root, NULL, &killed);
+	/* A killed run here, or one of here killed and collected from elsewhere. */
 	if (st.root)
-		netcfg_settle_forwarding(base_fd, killed > 0);
+		netcfg_settle_forwarding(base_fd, killed > 0 || marked);
 }
 
 int netcfg_generated_path(pid_t pid, const char *file, char *buf, size_t size, struct rt_err *err)

@@ -318,9 +318,11 @@ void netcfg_nat_abandon(struct netcfg_nft_call *c)
 	if (!c)
 		return;
 	/*
-	 * Our end closed, an answer already sent is dropped with the owner socket it carries,
-	 * and one not yet sent fails: either way the table goes, by the time the helper is gone.
+	 * Killed first: it makes nothing more, and says nothing of our closed end. Its own copy
+	 * of an owner socket closes as it dies, and an answer already sent is dropped with ours:
+	 * either way the table goes, by the time waitpid returns.
 	 */
+	kill(c->pid, SIGKILL);
 	close(c->sock);
 	while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
 		;

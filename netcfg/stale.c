@@ -181,7 +181,7 @@ unsigned netcfg_collect_dead(int base_fd, bool root, const char *self, unsigned 
 			close(openat(base_fd, mark, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
 		}
 		if (root && !ended) {
-			if (killed)
+			if (killed && (!o.netns || o.netns == ours))
 				(*killed)++;
 			netcfg_link_delete(name);
 			netcfg_nat_remove_legacy(name);
@@ -256,6 +256,14 @@ void netcfg_settle_forwarding(int base_fd, bool collecting)
 	if (live_here(base_fd) == 0)
 		netcfg_forward_release(base_fd, collecting);
 	netcfg_unmark_netns(base_fd);
+}
+
+bool netcfg_netns_marked(int base_fd)
+{
+	char mark[48];
+
+	mark_name(netcfg_netns_inode("/proc/self/ns/net"), mark, sizeof(mark));
+	return faccessat(base_fd, mark, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 void netcfg_unmark_netns(int base_fd)
