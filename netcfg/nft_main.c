@@ -13,14 +13,13 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "base/cleanup.h"
 #include "base/log.h"
+#include "base/util.h"
 #include "netcfg/nft_helper.h"
 
 /* Send the reply, with fd (SCM_RIGHTS) when it is not -1. 0, or -1 when ent-run is gone. */
@@ -44,24 +43,13 @@ static int reply(const struct nft_reply *r, int fd)
 	return sendmsg(NFT_HELPER_REPLY_FD, &msg, MSG_NOSIGNAL) == (ssize_t)sizeof(*r) ? 0 : -1;
 }
 
-/* A number in [min, max], the whole of s. */
-static bool parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
-{
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	*out = strtoul(s, &end, 10);
-	return !errno && !*end && *out >= min && *out <= max;
-}
-
 /* "PROTO,HOST_IP,HOST_PORT,PORT" (HOST_IP may be empty): one --publish entry. */
 static int parse_publish(const char *arg, struct netcfg_publish *p, struct rt_err *err)
 {
 	char buf[NETCFG_PUBLISH_STRLEN + 16], *field[4], *s = buf;
-	unsigned long proto, host_port, port;
+	uint16_t host_port, port;
 	struct in_addr ip;
+	uint32_t proto;
 	unsigned n = 0;
 
 	if (strlen(arg) >= sizeof(buf))
@@ -71,15 +59,15 @@ static int parse_publish(const char *arg, struct netcfg_publish *p, struct rt_er
 	/* strsep, not strtok: the host address may be the empty field */
 	while (n < 4 && (field[n] = strsep(&s, ",")))
 		n++;
-	if (n != 4 || s || !parse_uint(field[0], 0, 255, &proto) ||
+	if (n != 4 || s || parse_u32(field[0], &proto) < 0 ||
 	    (proto != IPPROTO_TCP && proto != IPPROTO_UDP) ||
-	    !parse_uint(field[2], 1, 65535, &host_port) || !parse_uint(field[3], 1, 65535, &port) ||
+	    parse_port(field[2], &host_port) < 0 || parse_port(field[3], &port) < 0 ||
 	    strlen(field[1]) >= sizeof(p->host_ip) ||
 	    (field[1][0] && inet_pton(AF_INET, field[1], &ip) != 1))
 		return rt_fail(err, EINVAL, "%s: bad publish entry \"%s\"", NFT_HELPER_NAME, arg);
 	p->protocol = (int)proto;
-	p->host_port = (uint16_t)host_port;
-	p->port = (uint16_t)port;
+	p->host_port = host_port;
+	p->port = port;
 	snprintf(p->host_ip, sizeof(p->host_ip), "%s", field[1]);
 	return 0;
 }
