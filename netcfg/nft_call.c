@@ -211,6 +211,17 @@ static int nft_spawn(const char *const *args, struct netcfg_nft_call *c, struct 
 	return 0;
 }
 
+/* Close our end of the reply socket and wait for the helper's end: its wait status. */
+static int reap(struct netcfg_nft_call *c)
+{
+	int status = 0;
+
+	close(c->sock);
+	while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return status;
+}
+
 /*
  * Wait for the answer of the helper started as c, and for its end. Returns its result (0, or
  * 1 for a yes), with the descriptor it sent in *fd when fd is not NULL; or -1 with err: its
@@ -219,38 +230,29 @@ static int nft_spawn(const char *const *args, struct netcfg_nft_call *c, struct 
 static int nft_finish(struct netcfg_nft_call *c, int *fd, struct rt_err *err)
 {
 	struct nft_reply r = { 0 };
-	int got = -1, status = 0;
+	int got = -1, status;
+	bool answered;
 	ssize_t len;
 
-	len = read_reply(c->sock, &r, fd ? fd : &got);
-	close(c->sock);
-	while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!fd && got >= 0)
-		close(got);
-	if (len != (ssize_t)sizeof(r)) {
-		if (fd && *fd >= 0) {
-			close(*fd);
-			*fd = -1;
-		}
-		if (WIFSIGNALED(status))
-			return rt_fail(err, 0, "netcfg: %s was killed by signal %d", c->path,
-			               WTERMSIG(status));
-		if (len > 0)
-			return rt_fail(err, 0,
-			               "netcfg: %s answered %zd bytes, not %zu: is it from another "
-			               "build of ent-run?",
-			               c->path, len, sizeof(r));
-		return rt_fail(err, 0, "netcfg: %s gave no answer (exit status %d)", c->path,
-		               WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	if (!fd)
+		fd = &got; /* a descriptor nobody asked for: closed */
+	len = read_reply(c->sock, &r, fd);
+	status = reap(c);
+	answered = len == (ssize_t)sizeof(r);
+	if (answered)
+		rt_trace("net", "%s answered (%.2f ms from its start)", NFT_HELPER_NAME,
+		         rt_log_ms_since(&c->t0));
+	if (answered && r.result >= 0) {
+		if (got >= 0)
+			close(got);
+		return r.result;
 	}
-	rt_trace("net", "%s answered (%.2f ms from its start)", NFT_HELPER_NAME,
-	         rt_log_ms_since(&c->t0));
-	if (r.result < 0) {
-		if (fd && *fd >= 0) {
-			close(*fd);
-			*fd = -1;
-		}
+	/* No answer, or a failure: nothing it sent is kept. */
+	if (*fd >= 0) {
+		close(*fd);
+		*fd = -1;
+	}
+	if (answered) {
 		r.err.msg[sizeof(r.err.msg) - 1] = '\0';
 		r.err.hint[sizeof(r.err.hint) - 1] = '\0';
 		*err = r.err;
@@ -258,7 +260,16 @@ static int nft_finish(struct netcfg_nft_call *c, int *fd, struct rt_err *err)
 			rt_fail(err, 0, "netcfg: %s failed", c->path);
 		return -1;
 	}
-	return r.result;
+	if (WIFSIGNALED(status))
+		return rt_fail(err, 0, "netcfg: %s was killed by signal %d", c->path,
+		               WTERMSIG(status));
+	if (len > 0)
+		return rt_fail(err, 0,
+		               "netcfg: %s answered %zd bytes, not %zu: is it from another build "
+		               "of ent-run?",
+		               c->path, len, sizeof(r));
+	return rt_fail(err, 0, "netcfg: %s gave no answer (exit status %d)", c->path,
+	               WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
 /* Run the helper with args and wait for it: nft_spawn, then nft_finish. */
@@ -313,8 +324,6 @@ int netcfg_nat_end(struct netcfg_nft_call *c, const char *name, int *owner, stru
 
 void netcfg_nat_abandon(struct netcfg_nft_call *c)
 {
-	int status;
-
 	if (!c)
 		return;
 	/*
@@ -323,9 +332,7 @@ void netcfg_nat_abandon(struct netcfg_nft_call *c)
 	 * either way the table goes, by the time waitpid returns.
 	 */
 	kill(c->pid, SIGKILL);
-	close(c->sock);
-	while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
-		;
+	reap(c);
 	free(c);
 }
 
