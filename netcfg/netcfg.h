@@ -5,15 +5,16 @@
  *
  * Two sides. The parent, in the host's network namespace, prepares (before clone) and attaches
  * (after clone) the host side: an address lease, a veth pair, NAT rules, or the helper. The
- * container's side is configured from a socket in its network namespace: the parent's when it
- * may enter that namespace (root: netcfg_inside_*, while the child builds its mounts), else
- * the child's own (netcfg_configure).
+ * container's loopback is brought up by the child; its eth0, when it has one, is configured
+ * from a socket in its network namespace: the parent's when it may enter that namespace (root:
+ * netcfg_inside_*, while the child builds its mounts), else the child's own (netcfg_configure).
  *
  *   netcfg_host_prepare   lease an address, write resolv.conf and hosts       (before clone)
  *   netcfg_host_attach    veth into the child's netns, NAT, forwarding        (before SYNC_GO)
- *   netcfg_inside_open    a socket in the child's netns                       (before SYNC_GO)
- *   netcfg_inside_configure  lo up; eth0 address, up, default route  (parent, after SYNC_GO)
- *   netcfg_configure      the same, from inside                               (or the child)
+ *   netcfg_inside_open    a socket in the child's netns, when it has eth0     (before SYNC_GO)
+ *   netcfg_inside_configure  eth0 address, up, default route       (parent, after SYNC_GO)
+ *   netcfg_loopback_up    lo up, from inside                                  (the child)
+ *   netcfg_configure      eth0 from inside, when the parent could not         (the child)
  *   netcfg_host_release   remove all of it                                    (always)
  *
  * The host is left as it was found: a killed run's leftovers are collected by the next start,
@@ -31,10 +32,17 @@
 struct netcfg_host;
 
 /*
- * Configure the network namespace we are in, from inside (the child): bring loopback up, and
- * when spec->ifname is set, give it spec->addr/prefix_len, bring it up and route everything
- * through spec->gateway. Does nothing for NETCFG_HOST (the host's namespace is shared and not
- * ours to change). Needs CAP_NET_ADMIN over the namespace. Returns 0 or -1.
+ * Bring up the loopback device of the network namespace we are in (the child). Does nothing
+ * for NETCFG_HOST (the host's namespace is shared and not ours to change). Needs
+ * CAP_NET_ADMIN over the namespace. Returns 0 or -1.
+ */
+int netcfg_loopback_up(const struct netcfg_spec *spec, struct rt_err *err);
+
+/*
+ * Configure eth0 from inside the namespace we are in (the child), when spec->ifname is set:
+ * give it spec->addr/prefix_len, bring it up and route everything through spec->gateway.
+ * Does nothing without an ifname, or for NETCFG_HOST. Needs CAP_NET_ADMIN over the namespace.
+ * Returns 0 or -1.
  */
 int netcfg_configure(const struct netcfg_spec *spec, struct rt_err *err);
 
@@ -43,8 +51,9 @@ struct netcfg_inside;
 
 /*
  * The parent's way in (see netcfg/link.c): *out receives a socket in the network namespace of
- * the child whose pidfd is child_pidfd, or NULL when we may not enter it (rootless: the child
- * then calls netcfg_configure) or spec is NETCFG_HOST. Returns 0, or -1 with err.
+ * the child whose pidfd is child_pidfd, or NULL when it has no eth0 to configure, when we may
+ * not enter it (rootless: the child then calls netcfg_configure) or spec is NETCFG_HOST.
+ * Returns 0, or -1 with err.
  */
 int netcfg_inside_open(const struct netcfg_spec *spec, int child_pidfd, struct netcfg_inside **out,
                        struct rt_err *err);

@@ -122,10 +122,12 @@ static int child_build(const struct ent_plan *plan, const struct rootfs_trees *t
 	/* A network namespace the engine made (OCI path) is configured by the engine. */
 	if (plan->ns.path[NS_NET])
 		return 0;
-	/* Root's parent configures it meanwhile (SYNC 1b, waited for in rt_child_main). */
+	if (netcfg_loopback_up(&plan->net, err) < 0)
+		return -1;
+	/* eth0: root's parent configures it meanwhile (SYNC 1b, waited for in rt_child_main). */
 	if (net_by_parent)
 		return 0;
-	return netcfg_configure(&plan->net, err); /* lo up, addresses, routes */
+	return netcfg_configure(&plan->net, err); /* eth0: address, up, default route */
 }
 
 static int child_setup(const struct ent_plan *plan, int sync_fd, struct rt_hold *hold,
@@ -149,7 +151,7 @@ static int child_setup(const struct ent_plan *plan, int sync_fd, struct rt_hold 
 	if (r < 0 || !(flags & SYNC_GO_NET_BY_PARENT))
 		return r;
 	/* SYNC 1b: nothing of the workload's may run before its network is there. */
-	rt_trace("net", "wait for the parent's SYNC_NET: lo (and eth0) configured");
+	rt_trace("net", "wait for the parent's SYNC_NET: eth0 configured");
 	return rt_sync_wait_net(sync_fd, err);
 }
 

@@ -18,6 +18,8 @@ check "rootless: caller mapped to root" grep -Eq '^ +0 +65534 +1$' "$OUT"
 rent $R /bin/sh -c 'id -u; hostname; ls /sys/class/net; echo $$'
 check "rootless: root inside, own hostname, only lo, PID 2" \
 	[ "$(tr '\n' ' ' <"$OUT")" = "0 ent-run lo 2 " ]
+rent $R /bin/ip link show lo
+check "rootless: loopback is up (the child brings it up itself)" grep -q 'lo: <LOOPBACK,UP' "$OUT"
 rent $R /bin/ls -A /dev
 check "rootless: minimal /dev" [ "$(tr '\n' ' ' <"$OUT")" = "core fd full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero " ]
 rent $R /bin/sh -c 'echo x >/proc/sys/kernel/hostname'
