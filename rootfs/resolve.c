@@ -130,10 +130,23 @@ static int make_node(int root_fd, char *rel, mode_t type, const char *what, cons
 	return 0;
 }
 
-/* Create every missing component of rel: directories, and the last one as type. */
+/*
+ * Create every missing component of rel: directories, and the last one as type. The last one
+ * first: its parent is nearly always there (/dev of the minimal /dev's nodes, /dev/pts), and a
+ * mkdirat of each existing parent only to be told EEXIST was a system call per component. A
+ * missing parent (ENOENT) sends us down the path from its top.
+ */
 static int make_path(int root_fd, char *rel, mode_t type, const char *what, const char *target,
                      struct rt_err *err)
 {
+	struct rt_err first = { 0 };
+
+	if (make_node(root_fd, rel, type, what, target, &first) == 0)
+		return 0;
+	if (first.errnum != ENOENT) {
+		*err = first;
+		return -1;
+	}
 	for (char *p = strchr(rel, '/'); p; p = strchr(p + 1, '/')) {
 		*p = '\0';
 		int r = make_node(root_fd, rel, S_IFDIR, what, target, err);
