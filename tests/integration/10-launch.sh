@@ -50,6 +50,19 @@ check "the masks ran" [ "$STATUS" = 0 -a -s "$OUT" ]
 for p in $MASKED; do
 	check "masked $p" grep -Eq "^$p (masked 0|absent)\$" "$OUT"
 done
+# The masked directories share one empty tmpfs (the first one's, bound over the others): each
+# is empty and read-only, and a file made in one could not show up in another.
+MASKED_DIRS="/proc/acpi /sys/firmware /sys/kernel/slab /sys/block /sys/bus /sys/class/block /sys/dev"
+# shellcheck disable=SC2086
+ent $R /bin/sh -c 'for p; do test -d $p || { echo "$p absent"; continue; }; \
+	n=$(ls -A $p | wc -l); touch $p/x 2>/dev/null && w=written || w=refused; \
+	echo "$p $(grep " $p " /proc/self/mountinfo | sed "s/ - .*//" | cut -d" " -f6 | cut -c1-2) $n $w"; \
+	done' sh $MASKED_DIRS
+check "the masked directories' probe ran" [ "$STATUS" = 0 -a -s "$OUT" ]
+for p in $MASKED_DIRS; do
+	check "masked directory $p: a read-only mount, empty, no file can be made" \
+		grep -Eq "^$p (ro 0 refused|absent)\$" "$OUT"
+done
 # shellcheck disable=SC2086
 ent $R /bin/sh -c 'for p; do if [ ! -e $p ]; then echo "$p absent"; \
 	elif head -c 1 $p >/dev/null 2>&1; then echo "$p readable"; else echo "$p refused"; fi; \
