@@ -23,25 +23,33 @@ PKGS    := libseccomp libcap libnl-3.0 libnl-route-3.0 libmnl libnftnl json-c li
 # rootfs, debootstrap for learn's Debian rootfs, crun and bubblewrap for comparisons, uidmap
 # for rootless maps, iproute2 and nftables to look at test hosts, passt for rootless
 # networking, python3 to read JSON, procps for pgrep, gdb to stage races in tests, strace to
-# stall a container's set-up in tests, time and hyperfine for make bench; clang-14 and its
-# runtime libraries, libFuzzer and the sanitizers, for the fuzz targets; podman and containerd
-# to drive ent-run as their OCI runtime).
+# stall a container's set-up in tests, time and hyperfine for make bench, lld to link ent-run
+# (START_ORDER, below); clang-14 and its runtime libraries, libFuzzer and the sanitizers, for
+# the fuzz targets; podman and containerd to drive ent-run as their OCI runtime).
 DEB_PKGS := build-essential pkg-config libseccomp-dev libcap-dev libnl-3-dev libnl-route-3-dev \
 	    libmnl-dev libjson-c-dev libnftnl-dev libbpf-dev clang llvm bpftool libcmocka-dev \
 	    busybox-static debootstrap crun bubblewrap uidmap iproute2 nftables passt \
-	    clang-format python3 procps gdb strace time hyperfine clang-14 libclang-rt-14-dev podman \
-	    containerd
+	    clang-format python3 procps gdb strace time hyperfine lld clang-14 libclang-rt-14-dev \
+	    podman containerd
 
 CC      ?= cc
 CPPFLAGS += -D_GNU_SOURCE -I. -DENT_VERSION='"$(VERSION)"'
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wundef -Wvla \
 	    -Wstrict-prototypes -Wmissing-prototypes -Wimplicit-fallthrough
-CFLAGS   += -std=gnu11 -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE $(WARNINGS)
+# A section per function (-ffunction-sections), so that the linker can place each by itself.
+CFLAGS   += -std=gnu11 -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE \
+	    -ffunction-sections $(WARNINGS)
 LDFLAGS  += -pie -Wl,-z,relro,-z,now,-z,pack-relative-relocs
 # ent-run itself, with its libraries and libc: a static PIE (no dynamic loader at start, nothing
 # shared with the processes it forks to fault in again: docs/PERFORMANCE.md). The unit tests and
-# ent-run-nft stay dynamic (cmocka and libmnl have no static archive in Debian).
-BIN_LDFLAGS := $(filter-out -pie,$(LDFLAGS)) -static-pie
+# ent-run-nft stay dynamic (cmocka and libmnl have no static archive in Debian). It is linked by
+# lld, which lays out the functions a start runs first, in the order START_ORDER lists them
+# (tests/bench/start-order.sh makes the list): a few 64 KB windows of code for each of ent-run's
+# processes to fault in instead of twenty. lld 14 spells -z pack-relative-relocs
+# --pack-dyn-relocs=relr.
+START_ORDER := runtime/start.order
+BIN_LDFLAGS := -fuse-ld=lld -Wl,-z,relro,-z,now,--pack-dyn-relocs=relr -static-pie \
+	       -Wl,--symbol-ordering-file=$(START_ORDER),--no-warn-symbol-ordering
 ifeq ($(DEBUG),1)
 # Sanitizers; FORTIFY off, it conflicts with ASan. The sanitizers' runtimes are shared
 # libraries: the DEBUG build of ent-run is dynamic.
@@ -98,11 +106,12 @@ BPFTOOL  ?= bpftool
 LLVM_STRIP ?= llvm-strip
 
 .PHONY: all deps demo test unit integration golden install clean format format-check rootfs bench \
-	fuzz fuzz-build debian oci-validation
+	fuzz fuzz-build debian oci-validation start-order
 
 all: $(BIN) $(NFT_BIN)
 
-$(OUT)/%.o: %.c
+# Makefile too: a change of flags (CFLAGS) must rebuild what they compile.
+$(OUT)/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
@@ -129,8 +138,8 @@ $(OUT)/libent.a: $(LIB_OBJS) Makefile
 	rm -f $@
 	$(AR) rcs $@ $(LIB_OBJS)
 
-$(BIN): $(MAIN_OBJ) $(OUT)/libent.a Makefile
-	$(CC) $(BIN_LDFLAGS) -o $@ $(filter-out Makefile,$^) $(BIN_LIBS)
+$(BIN): $(MAIN_OBJ) $(OUT)/libent.a Makefile $(START_ORDER)
+	$(CC) $(BIN_LDFLAGS) -o $@ $(filter-out Makefile $(START_ORDER),$^) $(BIN_LIBS)
 
 $(NFT_BIN): $(NFT_OBJS) $(OUT)/libent.a Makefile
 	$(CC) $(LDFLAGS) -o $@ $(filter-out Makefile,$^) $(NFT_LIBS)
@@ -213,7 +222,7 @@ fuzz: deps fuzz-build
 BENCH_BINS   := $(OUT)/bench/floor $(OUT)/bench/spawn $(BUILD)/bench/syscalls
 BENCH_ROOTFS := $(BUILD)/bench/rootfs
 
-$(OUT)/bench/%: tests/bench/%.c
+$(OUT)/bench/%: tests/bench/%.c $(START_ORDER)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(BIN_LDFLAGS) -o $@ $<
 
@@ -230,6 +239,13 @@ $(BENCH_ROOTFS)/.stamp: $(ROOTFS)/.stamp $(BUILD)/bench/syscalls
 
 bench: all rootfs $(BENCH_BINS) $(BENCH_ROOTFS)/.stamp
 	ENT_RUN=$(BIN) ROOTFS=$(BENCH_ROOTFS) BENCH_BIN=$(OUT)/bench sh tests/bench.sh
+
+# The start path's functions for the linker (runtime/start.order), sampled from default starts
+# of the release build with perf (Debian package linux-perf). By hand, after changes to the
+# start path; the file is committed.
+start-order: all rootfs
+	ENT_RUN=$(BIN) ROOTFS=$(ROOTFS) sh tests/bench/start-order.sh >$(START_ORDER).tmp
+	mv $(START_ORDER).tmp $(START_ORDER)
 
 # The opencontainers/runtime-tools validation suite against crun and ent-run (docs/oci.md,
 # "Conformance"). Not part of `make test`: ent-run does not ship the suite's source, which

@@ -1,0 +1,57 @@
+#!/bin/sh
+# The binaries as built: ent-run and ent-run-nft keep their hardening (position-independent,
+# relocations read-only after start and bound at once, no executable stack), and the release
+# build of ent-run, a static PIE linked by lld, has the functions of its start path
+# (runtime/start.order) laid out together at the start of its code (docs/PERFORMANCE.md).
+. "$(dirname "$0")/lib.sh"
+ORDER=runtime/start.order
+
+skip_unless "binary" "needs readelf (binutils)" have readelf
+skip_unless "binary" "needs python3" have python3
+
+for bin in "$ENT_RUN" "$(dirname "$ENT_RUN")/ent-run-nft"; do
+	b=$(basename "$bin")
+	readelf -hldW "$bin" >"$OUT" 2>"$ERR"
+	check "$b: readelf reads it" [ $? = 0 -a -s "$OUT" ]
+	check "$b: position-independent (ELF type DYN, PIE)" sh -c \
+		"grep -Eq '^ +Type: +DYN' '$OUT' && grep -Eq 'FLAGS_1.*PIE' '$OUT'"
+	check "$b: full RELRO (a GNU_RELRO segment, BIND_NOW)" sh -c \
+		"grep -q 'GNU_RELRO' '$OUT' && grep -Eq '\\(FLAGS\\).*BIND_NOW' '$OUT'"
+	check "$b: no executable stack" sh -c \
+		"grep -E 'GNU_STACK' '$OUT' | grep -Evq 'RWE'"
+done
+
+readelf -lW "$ENT_RUN" | grep -q 'INTERP' && dynamic=1 || dynamic=
+if [ -n "$dynamic" ]; then
+	# make DEBUG=1: the sanitizers' runtimes are shared libraries, so ent-run is dynamic and
+	# linked by the default linker, without the order.
+	check "dynamic ent-run: a DEBUG build, with AddressSanitizer's runtime" sh -c \
+		"readelf -dW '$ENT_RUN' | grep -q 'NEEDED.*libasan'"
+	finish
+fi
+check "ent-run is static: no program interpreter" [ -z "$dynamic" ]
+# Where each listed function lies in .text: all within its first third (they fill about a
+# fifth of it; spread as the default link leaves them, they reach its far end). _init, listed
+# too, is a section of its own after .text.
+python3 - "$ENT_RUN" "$ORDER" >"$OUT" 2>"$ERR" <<'EOF'
+import subprocess, sys
+binary, order = sys.argv[1], sys.argv[2]
+want = {l.split("#")[0].strip() for l in open(order)} - {""}
+text = [l.split() for l in subprocess.run(["readelf", "-SW", binary], capture_output=True,
+        text=True, check=True).stdout.splitlines() if " .text " in l][0]
+i = text.index(".text")
+start, size = int(text[i + 2], 16), int(text[i + 4], 16)
+found = []
+for line in subprocess.run(["nm", binary], capture_output=True, text=True,
+                           check=True).stdout.splitlines():
+    f = line.split()
+    if len(f) == 3 and f[1] in "Tt" and f[2] in want and 0 <= int(f[0], 16) - start < size:
+        found.append(int(f[0], 16) - start)
+print(len(want), len(found), max(found), size)
+EOF
+read -r listed found reach size <"$OUT"
+check "the start order lists functions ent-run has ($found of $listed)" \
+	[ "${found:-0}" -ge $(( ${listed:-1} * 3 / 4 )) ]
+check "ent-run's start path lies in the first third of its code (up to $reach of $size bytes)" \
+	[ "${reach:-$size}" -lt $(( ${size:-0} / 3 )) ]
+finish
