@@ -1,6 +1,6 @@
 /*
  * rootfs/mask.c - hide kernel interfaces and make others read-only (mount(2) MS_BIND and
- * MS_REMOUNT, tmpfs(5), proc(5)).
+ * MS_REMOUNT, tmpfs(5), proc(5), fsopen(2), fsmount(2), move_mount(2)).
  *
  * /proc and /sys expose host-wide information (/proc/kcore, /proc/keys) and controls
  * (/proc/sysrq-trigger, /proc/sys). A masked file gets the host's /dev/null bound over it (reads
@@ -8,10 +8,13 @@
  * is bound onto itself, which makes it a mount of its own, and that mount is then remounted
  * read-only. Paths this kernel does not have are skipped, as runc does.
  *
- * The masked directories share one tmpfs: the first gets a new instance, the others a bind of
- * its root, which keeps its flags (read-only, nosuid, nodev, noexec). Being read-only, it stays
- * empty for all of them alike. One file system instead of seven (the default plan's) is six
- * superblocks fewer to make at the start and to tear down with the mount namespace at the end.
+ * The masked directories share one tmpfs. It is made detached (fsopen, fsmount), read-only
+ * (its superblock and its mount), nosuid, nodev and noexec, and moved over the first of them;
+ * the others get a bind of it, which keeps those flags. Being read-only, it stays empty for
+ * all of them alike. One file system instead of seven (the default plan's) is six superblocks
+ * fewer to make at the start and to tear down with the mount namespace at the end. The bind
+ * source is the descriptor fsmount returned, never a path looked up again: nothing can swap
+ * another directory in between.
  */
 #include "rootfs/internal.h"
 
@@ -23,41 +26,53 @@
 #include "base/cleanup.h"
 #include "base/log.h"
 
-/* Flags of the tmpfs over a masked directory: read-only, so it stays empty. */
-#define MASK_DIR_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
+/* The mount attributes of the empty tmpfs over masked directories. */
+#define MASK_DIR_ATTRS \
+	(MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
 
-/* The empty tmpfs over a masked directory: the first one's root, bound over the others. */
-struct empty_dir {
-	int fd;           /* O_PATH of the first one's root, or -1 before it is made */
-	const char *path; /* where it was made */
-};
-
-static int mask_dir(int root_fd, int fd, const char *path, struct empty_dir *empty,
-                    struct rt_err *err)
+/* The empty tmpfs, detached, with MASK_DIR_ATTRS; returns its mount's descriptor. */
+static int make_empty_tmpfs(const char *path, struct rt_err *err)
 {
-	char src[ROOTFS_FD_PATH_MAX], dst[ROOTFS_FD_PATH_MAX], names[ROOTFS_FLAGS_MAX];
+	_cleanup_close_ int fs = -1;
+	int mnt;
 
-	if (empty->fd >= 0) {
-		rt_trace("rootfs", "mount(\"%s\", \"%s\", NULL, MS_BIND)  [the empty tmpfs]",
-		         empty->path, path);
-		if (mount(rootfs_fd_path(empty->fd, src), rootfs_fd_path(fd, dst), NULL, MS_BIND,
-		          NULL) < 0)
-			return rt_fail(err, errno, "rootfs: mask %s with the empty tmpfs of %s",
-			               path, empty->path);
-		return 0;
-	}
-	rt_trace("rootfs", "mount(\"tmpfs\", \"%s\", \"tmpfs\", %s)", path,
-	         ent_mount_flag_names(MASK_DIR_FLAGS, names, sizeof(names)));
-	if (mount("tmpfs", rootfs_fd_path(fd, dst), "tmpfs", MASK_DIR_FLAGS, NULL) < 0)
-		return rt_fail(err, errno, "rootfs: mask %s with an empty tmpfs", path);
-	/* fd is the directory under the new mount; the others get the mount's own root. */
-	empty->fd = rootfs_open_target(root_fd, path, ROOTFS_TARGET_EXISTING, "masked path", err);
-	empty->path = path;
-	return empty->fd < 0 ? -1 : 0;
+	rt_trace("rootfs", "fsopen(\"tmpfs\"), fsconfig(\"ro\"), "
+	                   "fsmount(MOUNT_ATTR_RDONLY|NOSUID|NODEV|NOEXEC)"
+	                   "  [the empty tmpfs of masked directories]");
+	fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return rt_fail(err, errno, "rootfs: mask %s: fsopen(\"tmpfs\")", path);
+	if (fsconfig(fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return rt_fail(err, errno, "rootfs: mask %s: create an empty tmpfs", path);
+	mnt = fsmount(fs, FSMOUNT_CLOEXEC, MASK_DIR_ATTRS);
+	if (mnt < 0)
+		return rt_fail(err, errno, "rootfs: mask %s: mount an empty tmpfs", path);
+	return mnt;
 }
 
-static int mask_path(int root_fd, int null_fd, const char *path, struct empty_dir *empty,
-                     struct rt_err *err)
+/* The empty tmpfs over the masked directory fd (path): *empty is made at the first. */
+static int mask_dir(int fd, const char *path, int *empty, struct rt_err *err)
+{
+	char src[ROOTFS_FD_PATH_MAX], dst[ROOTFS_FD_PATH_MAX];
+
+	if (*empty >= 0) {
+		rt_trace("rootfs", "mount(<the empty tmpfs>, \"%s\", NULL, MS_BIND)", path);
+		if (mount(rootfs_fd_path(*empty, src), rootfs_fd_path(fd, dst), NULL, MS_BIND,
+		          NULL) < 0)
+			return rt_fail(err, errno, "rootfs: mask %s with the empty tmpfs", path);
+		return 0;
+	}
+	*empty = make_empty_tmpfs(path, err);
+	if (*empty < 0)
+		return -1;
+	rt_trace("rootfs", "move_mount(<the empty tmpfs>, \"%s\")", path);
+	if (move_mount(*empty, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return rt_fail(err, errno, "rootfs: mask %s with an empty tmpfs", path);
+	return 0;
+}
+
+static int mask_path(int root_fd, int null_fd, const char *path, int *empty, struct rt_err *err)
 {
 	char src[ROOTFS_FD_PATH_MAX], dst[ROOTFS_FD_PATH_MAX];
 	_cleanup_close_ int fd = -1;
@@ -73,7 +88,7 @@ static int mask_path(int root_fd, int null_fd, const char *path, struct empty_di
 	if (fstat(fd, &st) < 0)
 		return rt_fail(err, errno, "rootfs: masked path %s", path);
 	if (S_ISDIR(st.st_mode))
-		return mask_dir(root_fd, fd, path, empty, err);
+		return mask_dir(fd, path, empty, err);
 	rt_trace("rootfs", "mount(\"/dev/null\", \"%s\", NULL, MS_BIND)", path);
 	if (mount(rootfs_fd_path(null_fd, src), rootfs_fd_path(fd, dst), NULL, MS_BIND, NULL) < 0)
 		return rt_fail(err, errno, "rootfs: mask %s with /dev/null", path);
@@ -82,9 +97,8 @@ static int mask_path(int root_fd, int null_fd, const char *path, struct empty_di
 
 int rootfs_mask_paths(int root_fd, const struct rootfs_spec *spec, struct rt_err *err)
 {
-	struct empty_dir empty = { .fd = -1 };
 	_cleanup_close_ int null_fd = -1;
-	int r = 0;
+	_cleanup_close_ int empty = -1;
 
 	if (spec->n_masked == 0)
 		return 0;
@@ -92,11 +106,11 @@ int rootfs_mask_paths(int root_fd, const struct rootfs_spec *spec, struct rt_err
 	null_fd = rootfs_open_source("/dev/null", "mask source", err);
 	if (null_fd < 0)
 		return -1;
-	for (unsigned i = 0; i < spec->n_masked && r == 0; i++)
-		r = mask_path(root_fd, null_fd, spec->masked[i].path, &empty, err);
-	if (empty.fd >= 0)
-		close(empty.fd);
-	return r;
+	for (unsigned i = 0; i < spec->n_masked; i++) {
+		if (mask_path(root_fd, null_fd, spec->masked[i].path, &empty, err) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 static int readonly_path(int root_fd, const char *path, struct rt_err *err)

@@ -56,12 +56,15 @@ MASKED_DIRS="/proc/acpi /sys/firmware /sys/kernel/slab /sys/block /sys/bus /sys/
 # shellcheck disable=SC2086
 ent $R /bin/sh -c 'for p; do test -d $p || { echo "$p absent"; continue; }; \
 	n=$(ls -A $p | wc -l); touch $p/x 2>/dev/null && w=written || w=refused; \
-	echo "$p $(grep " $p " /proc/self/mountinfo | sed "s/ - .*//" | cut -d" " -f6 | cut -c1-2) $n $w"; \
+	m=$(grep " $p " /proc/self/mountinfo); \
+	echo "$p $(echo "$m" | sed "s/ - .*//" | cut -d" " -f6 | cut -d, -f1-4)" \
+		"$(echo "$m" | sed "s/.* - //" | cut -d" " -f1) $(echo "$m" | sed "s/.* - //" | \
+		cut -d" " -f3 | cut -d, -f1) $n $w"; \
 	done' sh $MASKED_DIRS
 check "the masked directories' probe ran" [ "$STATUS" = 0 -a -s "$OUT" ]
 for p in $MASKED_DIRS; do
-	check "masked directory $p: a read-only mount, empty, no file can be made" \
-		grep -Eq "^$p (ro 0 refused|absent)\$" "$OUT"
+	check "masked directory $p: a ro,nosuid,nodev,noexec mount of a read-only tmpfs, empty, no file can be made" \
+		grep -Eq "^$p (ro,nosuid,nodev,noexec tmpfs ro 0 refused|absent)\$" "$OUT"
 done
 # shellcheck disable=SC2086
 ent $R /bin/sh -c 'for p; do if [ ! -e $p ]; then echo "$p absent"; \
