@@ -39,7 +39,8 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wundef -Wvla \
 # A section per function (-ffunction-sections), so that the linker can place each by itself.
 CFLAGS   += -std=gnu11 -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE \
 	    -ffunction-sections $(WARNINGS)
-LDFLAGS  += -pie -Wl,-z,relro,-z,now,-z,pack-relative-relocs
+HARDEN_LDFLAGS := -Wl,-z,relro,-z,now,-z,pack-relative-relocs
+LDFLAGS  += -pie $(HARDEN_LDFLAGS)
 # ent-run itself, with its libraries and libc: a static PIE (no dynamic loader at start, nothing
 # shared with the processes it forks to fault in again: docs/PERFORMANCE.md). The unit tests and
 # ent-run-nft stay dynamic (cmocka and libmnl have no static archive in Debian). It is linked by
@@ -48,8 +49,12 @@ LDFLAGS  += -pie -Wl,-z,relro,-z,now,-z,pack-relative-relocs
 # processes to fault in instead of twenty. lld 14 spells -z pack-relative-relocs
 # --pack-dyn-relocs=relr.
 START_ORDER := runtime/start.order
-BIN_LDFLAGS := -fuse-ld=lld -Wl,-z,relro,-z,now,--pack-dyn-relocs=relr -static-pie \
+BIN_LDFLAGS := $(filter-out -pie $(HARDEN_LDFLAGS),$(LDFLAGS)) -fuse-ld=lld \
+	       -Wl,-z,relro,-z,now,--pack-dyn-relocs=relr -static-pie \
 	       -Wl,--symbol-ordering-file=$(START_ORDER),--no-warn-symbol-ordering
+# Said before the link fails with the compiler's "cannot find 'ld'".
+NEED_LLD = @command -v ld.lld >/dev/null || \
+	{ echo "ent-run: ld.lld is missing: run 'make deps' (Debian package lld)" >&2; exit 1; }
 ifeq ($(DEBUG),1)
 # Sanitizers; FORTIFY off, it conflicts with ASan. The sanitizers' runtimes are shared
 # libraries: the DEBUG build of ent-run is dynamic.
@@ -139,6 +144,7 @@ $(OUT)/libent.a: $(LIB_OBJS) Makefile
 	$(AR) rcs $@ $(LIB_OBJS)
 
 $(BIN): $(MAIN_OBJ) $(OUT)/libent.a Makefile $(START_ORDER)
+	$(if $(filter 1,$(DEBUG)),,$(NEED_LLD))
 	$(CC) $(BIN_LDFLAGS) -o $@ $(filter-out Makefile $(START_ORDER),$^) $(BIN_LIBS)
 
 $(NFT_BIN): $(NFT_OBJS) $(OUT)/libent.a Makefile
@@ -224,6 +230,7 @@ BENCH_ROOTFS := $(BUILD)/bench/rootfs
 
 $(OUT)/bench/%: tests/bench/%.c $(START_ORDER)
 	@mkdir -p $(dir $@)
+	$(if $(filter 1,$(DEBUG)),,$(NEED_LLD))
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(BIN_LDFLAGS) -o $@ $<
 
 $(BUILD)/bench/syscalls: tests/bench/syscalls.c
@@ -245,6 +252,9 @@ bench: all rootfs $(BENCH_BINS) $(BENCH_ROOTFS)/.stamp
 # start path; the file is committed.
 start-order: all rootfs
 	ENT_RUN=$(BIN) ROOTFS=$(ROOTFS) sh tests/bench/start-order.sh >$(START_ORDER).tmp
+	@[ "$$(grep -vc '^#' $(START_ORDER).tmp)" -ge 100 ] || \
+		{ echo "start-order: too few functions sampled, $(START_ORDER) kept" >&2; \
+		  rm -f $(START_ORDER).tmp; exit 1; }
 	mv $(START_ORDER).tmp $(START_ORDER)
 
 # The opencontainers/runtime-tools validation suite against crun and ent-run (docs/oci.md,

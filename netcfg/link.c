@@ -1,7 +1,7 @@
 /*
  * netcfg/link.c - links, addresses and routes through rtnetlink with libnl-route-3
- * (rtnetlink(7), netdevice(7), veth(4)): loopback and eth0 from inside the container, the veth
- * pair from the host.
+ * (rtnetlink(7), veth(4)): eth0 from inside the container, the veth pair from the host; and
+ * the container's loopback, from inside, with the device ioctls (netdevice(7)).
  *
  * A veth pair is a virtual cable: what enters one end leaves the other. We create it in the
  * host's namespace with the peer end created directly inside the container's (IFLA_NET_NS_PID
@@ -242,24 +242,25 @@ static int default_route_add(struct nl_sock *sk, const char *ifname, uint32_t ga
 
 /*
  * Loopback up, from inside (a new namespace's "lo" starts down, and without it even
- * 127.0.0.1 is unreachable): SIOCSIFFLAGS (netdevice(7)) on a socket of the namespace we are
- * in, one call with the flags read first, which is what an RTM_NEWLINK with IFF_UP does. No
- * netlink socket is opened for it: a container without eth0 (the default) needs none, so the
- * parent need not enter its namespace and the child need not wait for it (~0.3-0.5 ms of a
- * start here, docs/PERFORMANCE.md). Any socket reaches the device ioctls; an AF_UNIX one is
- * the cheapest to make.
+ * 127.0.0.1 is unreachable): two ioctls on a socket of the namespace we are in (netdevice(7)),
+ * SIOCGIFFLAGS to read its flags and SIOCSIFFLAGS to set them with IFF_UP, which is what an
+ * RTM_NEWLINK with IFF_UP does. No netlink socket is opened for it: a container without eth0
+ * (the default) needs none, so the parent need not enter its namespace and the child need not
+ * wait for it (docs/PERFORMANCE.md, "The container's loopback"). Any socket reaches the device
+ * ioctls; an AF_UNIX one is the cheapest to make.
  */
 static int loopback_up(struct rt_err *err)
 {
 	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	struct ifreq ifr = { .ifr_name = "lo" };
 
-	rt_trace("net", "ioctl(SIOCSIFFLAGS, \"lo\", IFF_UP)");
 	if (fd < 0)
 		return rt_fail(err, errno, "netcfg: bring lo up: socket");
+	rt_trace("net", "ioctl(SIOCGIFFLAGS, \"lo\")");
 	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
 		return rt_fail(err, errno, "netcfg: bring lo up: SIOCGIFFLAGS");
 	ifr.ifr_flags |= IFF_UP;
+	rt_trace("net", "ioctl(SIOCSIFFLAGS, \"lo\", IFF_UP)");
 	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
 		return rt_fail(err, errno, "netcfg: bring lo up");
 	return 0;

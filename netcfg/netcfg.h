@@ -5,9 +5,10 @@
  *
  * Two sides. The parent, in the host's network namespace, prepares (before clone) and attaches
  * (after clone) the host side: an address lease, a veth pair, NAT rules, or the helper. The
- * container's loopback is brought up by the child; its eth0, when it has one, is configured
- * from a socket in its network namespace: the parent's when it may enter that namespace (root:
- * netcfg_inside_*, while the child builds its mounts), else the child's own (netcfg_configure).
+ * container's loopback is brought up by the child; its eth0, when ent-run makes one (root),
+ * is configured from a socket in its network namespace: the parent's (netcfg_inside_*, while
+ * the child builds its mounts), or, should the parent fail to enter that namespace, the
+ * child's own (netcfg_configure). A rootless container's eth0 is its helper's.
  *
  *   netcfg_host_prepare   lease an address, write resolv.conf and hosts       (before clone)
  *   netcfg_host_attach    veth into the child's netns, NAT, forwarding        (before SYNC_GO)
@@ -51,9 +52,9 @@ struct netcfg_inside;
 
 /*
  * The parent's way in (see netcfg/link.c): *out receives a socket in the network namespace of
- * the child whose pidfd is child_pidfd, or NULL when it has no eth0 to configure, when we may
- * not enter it (rootless: the child then calls netcfg_configure) or spec is NETCFG_HOST.
- * Returns 0, or -1 with err.
+ * the child whose pidfd is child_pidfd, or NULL when it has no eth0 to configure (rootless,
+ * or loopback only), when we may not enter it (the child then calls netcfg_configure) or spec
+ * is NETCFG_HOST. Returns 0, or -1 with err.
  */
 int netcfg_inside_open(const struct netcfg_spec *spec, int child_pidfd, struct netcfg_inside **out,
                        struct rt_err *err);

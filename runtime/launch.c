@@ -666,7 +666,7 @@ static int setup_container(struct ent_plan *plan, const struct lockdown_filter *
 	/*
 	 * The container's eth0 from here (its address, up, the default route), while the child
 	 * builds its file system, instead of after it in the child. The child brings lo up itself
-	 * (one ioctl): a container without eth0 has nothing for us to do in its namespace.
+	 * (two ioctls): a container without eth0 has nothing for us to do in its namespace.
 	 */
 	if (inside) {
 		if (netcfg_inside_configure(inside, &plan->net, err) < 0)

@@ -251,8 +251,11 @@ check "... and a leftover link of that name alone" sh -c \
 
 # user: eth0 with a pool address, a default route, NAT to the test host, generated files.
 tent -e network.access=user --hostname box1 $R /bin/sh -c \
-	"ip -o -4 addr show eth0; ip route; $CONNECT $SRV_IP 7777; cat /etc/resolv.conf /etc/hosts"
+	"ip -o -4 addr show eth0; ip route; $CONNECT $SRV_IP 7777; cat /etc/resolv.conf /etc/hosts;
+	ip -o link show lo"
 check "user: exit 0" [ "$STATUS" = 0 ]
+check "user: lo is up too (the child's, while the parent configures eth0)" \
+	grep -q 'lo: <LOOPBACK,UP' "$OUT"
 check "user: eth0 has a /30 of 10.88.0.0/16" grep -Eq 'eth0 +inet 10\.88\.[0-9]+\.[0-9]+/30' "$OUT"
 check "user: default route through the host side" grep -Eq '^default via 10\.88\.' "$OUT"
 check "user: reaches the test host through NAT" grep -q '^hello-from-srv$' "$OUT"
