@@ -251,7 +251,9 @@ bench: all rootfs $(BENCH_BINS) $(BENCH_ROOTFS)/.stamp
 # of the release build with perf (Debian package linux-perf). By hand, after changes to the
 # start path; the file is committed.
 start-order: all rootfs
-	ENT_RUN=$(BIN) ROOTFS=$(ROOTFS) sh tests/bench/start-order.sh >$(START_ORDER).tmp
+	$(if $(filter 1,$(DEBUG)),$(error start-order samples the release build: run it without DEBUG=1))
+	ENT_RUN=$(BIN) ROOTFS=$(ROOTFS) sh tests/bench/start-order.sh >$(START_ORDER).tmp || \
+		{ rm -f $(START_ORDER).tmp; exit 1; }
 	@[ "$$(grep -vc '^#' $(START_ORDER).tmp)" -ge 100 ] || \
 		{ echo "start-order: too few functions sampled, $(START_ORDER) kept" >&2; \
 		  rm -f $(START_ORDER).tmp; exit 1; }

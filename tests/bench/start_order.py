@@ -15,6 +15,8 @@ def run(*argv):
 
 def early_addresses(binary):
     """Link-time addresses of the IRELATIVE resolvers and of the .init_array entries."""
+    if "Advanced Micro Devices X86-64" not in run("readelf", "-hW", binary):
+        sys.exit("start_order.py: %s is not an x86-64 ELF file" % binary)
     addrs = [int(line.split()[-1], 16) for line in run("readelf", "-rW", binary).splitlines()
              if "R_X86_64_IRELATIVE" in line]
     for line in run("readelf", "-SW", binary).splitlines():
@@ -24,19 +26,34 @@ def early_addresses(binary):
             with open(binary, "rb") as elf:
                 elf.seek(offset)
                 data = elf.read(size)
-            # A static PIE's relative relocations add the load address at start: the file
-            # holds the link-time addresses.
-            addrs += [v for (v,) in struct.iter_unpack("<Q", data)]
+            # Packed relative relocations (DT_RELR) add the load address at start to what the
+            # file holds, the link-time addresses. A link with RELA relocations leaves zeros
+            # there instead: refused rather than silently missing the constructors.
+            init = [v for (v,) in struct.iter_unpack("<Q", data)]
+            if init and not any(init):
+                sys.exit("start_order.py: %s: .init_array holds no addresses (not a DT_RELR "
+                         "link)" % binary)
+            addrs += init
     return addrs
+
+
+def function_names(binary):
+    """The name of the function at each address: a function (FUNC, IFUNC) of non-zero size,
+    a FUNC rather than the IFUNC symbol of its resolver; never a linker's marker symbol."""
+    names = {}
+    for line in run("readelf", "-sW", binary).splitlines():
+        f = line.split()
+        if len(f) < 8 or f[3] not in ("FUNC", "IFUNC") or not f[2].isdigit() or f[2] == "0":
+            continue
+        addr = int(f[1], 16)
+        if addr not in names or (f[3] == "FUNC" and names[addr][1] == "IFUNC"):
+            names[addr] = (f[7], f[3])
+    return {a: n for a, (n, _) in names.items()}
 
 
 def main():
     binary, sampled = sys.argv[1], sys.argv[2]
-    names = {}
-    for line in run("nm", binary).splitlines():
-        f = line.split()
-        if len(f) == 3 and f[1] in "TtiW":
-            names.setdefault(int(f[0], 16), f[2])
+    names = function_names(binary)
     early = [names[a] for a in early_addresses(binary) if a in names]
     with open(sampled) as f:
         hot = f.read().split()
