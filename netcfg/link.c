@@ -251,9 +251,11 @@ static int default_route_add(struct nl_sock *sk, const char *ifname, uint32_t ga
  */
 static int loopback_up(struct rt_err *err)
 {
-	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	struct ifreq ifr = { .ifr_name = "lo" };
+	_cleanup_close_ int fd = -1;
 
+	rt_trace("net", "socket(AF_UNIX, SOCK_DGRAM): for the device ioctls");
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return rt_fail(err, errno, "netcfg: bring lo up: socket");
 	rt_trace("net", "ioctl(SIOCGIFFLAGS, \"lo\")");
@@ -262,7 +264,7 @@ static int loopback_up(struct rt_err *err)
 	ifr.ifr_flags |= IFF_UP;
 	rt_trace("net", "ioctl(SIOCSIFFLAGS, \"lo\", IFF_UP)");
 	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
-		return rt_fail(err, errno, "netcfg: bring lo up");
+		return rt_fail(err, errno, "netcfg: bring lo up: SIOCSIFFLAGS");
 	return 0;
 }
 
@@ -307,9 +309,9 @@ struct netcfg_inside {
 /*
  * setns(2) into the child's network namespace (through its pidfd: no pid to be recycled), a
  * socket there, and back: a socket belongs to the namespace it was made in, whichever
- * namespace its user is in later. Entering a network namespace needs CAP_SYS_ADMIN in our own
- * user namespace as well as over the target's, which a rootless parent lacks: then *out is
- * NULL, and the child configures itself.
+ * namespace its user is in later. Only a root parent gets here with an eth0 to configure (a
+ * rootless container's is its helper's); should setns fail all the same, *out is NULL and the
+ * child configures eth0 itself (netcfg_configure).
  */
 int netcfg_inside_open(const struct netcfg_spec *spec, int child_pidfd, struct netcfg_inside **out,
                        struct rt_err *err)

@@ -20,34 +20,49 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
 #include "base/log.h"
 
-/* The mount attributes of the empty tmpfs over masked directories. */
-#define MASK_DIR_ATTRS \
-	(MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
+/* The flags of the empty tmpfs over masked directories: read-only, so it stays empty. */
+#define MASK_DIR_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
 
-/* The empty tmpfs, detached, with MASK_DIR_ATTRS; returns its mount's descriptor. */
+/* The empty tmpfs, detached, with MASK_DIR_FLAGS; returns its mount's descriptor. */
 static int make_empty_tmpfs(const char *path, struct rt_err *err)
 {
+	char names[ROOTFS_FLAGS_MAX] = "";
 	_cleanup_close_ int fs = -1;
+	unsigned attrs = 0;
+	size_t len = 0;
 	int mnt;
 
-	rt_trace("rootfs", "fsopen(\"tmpfs\"), fsconfig(\"ro\"), "
-	                   "fsmount(MOUNT_ATTR_RDONLY|NOSUID|NODEV|NOEXEC)"
-	                   "  [the empty tmpfs of masked directories]");
+	for (size_t i = 0; i < ent_n_mount_flags; i++) {
+		const struct ent_mount_flag *f = &ent_mount_flags[i];
+
+		if (!f->attr || !(MASK_DIR_FLAGS & f->flag))
+			continue;
+		attrs |= (unsigned)f->attr;
+		len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", len ? "|" : "",
+		                        f->attr_name);
+	}
+	rt_trace("rootfs", "fsopen(\"tmpfs\")  [the empty tmpfs of masked directories]");
 	fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
 	if (fs < 0)
 		return rt_fail(err, errno, "rootfs: mask %s: fsopen(\"tmpfs\")", path);
-	if (fsconfig(fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0 ||
-	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+	rt_trace("rootfs", "fsconfig(tmpfs, FSCONFIG_SET_FLAG, \"ro\")");
+	if (fsconfig(fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0)
+		return rt_fail(err, errno, "rootfs: mask %s: fsconfig(tmpfs, \"ro\")", path);
+	rt_trace("rootfs", "fsconfig(tmpfs, FSCONFIG_CMD_CREATE)");
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return rt_fail(err, errno, "rootfs: mask %s: create an empty tmpfs", path);
-	mnt = fsmount(fs, FSMOUNT_CLOEXEC, MASK_DIR_ATTRS);
+	rt_trace("rootfs", "fsmount(tmpfs, %s)", names);
+	mnt = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
 	if (mnt < 0)
-		return rt_fail(err, errno, "rootfs: mask %s: mount an empty tmpfs", path);
+		return rt_fail(err, errno, "rootfs: mask %s: fsmount the empty tmpfs (%s)", path,
+		               names);
 	return mnt;
 }
 

@@ -20,6 +20,10 @@ check "rootless: root inside, own hostname, only lo, PID 2" \
 	[ "$(tr '\n' ' ' <"$OUT")" = "0 ent-run lo 2 " ]
 rent $R /bin/ip link show lo
 check "rootless: loopback is up (the child brings it up itself)" grep -q 'lo: <LOOPBACK,UP' "$OUT"
+rent $R /bin/sh -c 'ls -A /sys/bus /sys/firmware | wc -l; touch /sys/bus/x 2>&1;
+	grep -E " /sys/(bus|firmware) " /proc/self/mountinfo | cut -d" " -f6'
+check "rootless: masked directories: empty, read-only (ro,nosuid,nodev,noexec)" \
+	[ "$(tr '\n' ' ' <"$OUT")" = "3 touch: /sys/bus/x: Read-only file system ro,nosuid,nodev,noexec,relatime ro,nosuid,nodev,noexec,relatime " ]
 rent $R /bin/ls -A /dev
 check "rootless: minimal /dev" [ "$(tr '\n' ' ' <"$OUT")" = "core fd full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero " ]
 rent $R /bin/sh -c 'echo x >/proc/sys/kernel/hostname'
