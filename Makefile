@@ -250,8 +250,12 @@ bench: all rootfs $(BENCH_BINS) $(BENCH_ROOTFS)/.stamp
 # The start path's functions for the linker (runtime/start.order), sampled from default starts
 # of the release build with perf (Debian package linux-perf). By hand, after changes to the
 # start path; the file is committed.
+ifneq ($(filter start-order,$(MAKECMDGOALS)),)
+ifeq ($(DEBUG),1)
+$(error start-order samples the release build: run it without DEBUG=1)
+endif
+endif
 start-order: all rootfs
-	$(if $(filter 1,$(DEBUG)),$(error start-order samples the release build: run it without DEBUG=1))
 	ENT_RUN=$(BIN) ROOTFS=$(ROOTFS) sh tests/bench/start-order.sh >$(START_ORDER).tmp || \
 		{ rm -f $(START_ORDER).tmp; exit 1; }
 	@[ "$$(grep -vc '^#' $(START_ORDER).tmp)" -ge 100 ] || \

@@ -57,7 +57,8 @@ static int make_empty_tmpfs(const char *path, struct rt_err *err)
 		return rt_fail(err, errno, "rootfs: mask %s: fsconfig(tmpfs, \"ro\")", path);
 	rt_trace("rootfs", "fsconfig(tmpfs, FSCONFIG_CMD_CREATE)");
 	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-		return rt_fail(err, errno, "rootfs: mask %s: create an empty tmpfs", path);
+		return rt_fail(err, errno, "rootfs: mask %s: fsconfig(tmpfs, FSCONFIG_CMD_CREATE)",
+		               path);
 	rt_trace("rootfs", "fsmount(tmpfs, %s)", names);
 	mnt = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
 	if (mnt < 0)

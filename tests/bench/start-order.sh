@@ -22,9 +22,16 @@ trap 'rm -rf "$tmp"' EXIT
 # shellcheck disable=SC2016 # expanded by the inner sh
 perf record -q -o "$tmp/perf.data" -e cycles:u -c 1000 -- sh -c '
 	i=0
-	while [ $i -lt "$1" ]; do "$2" "$3" /bin/true || exit 1; i=$((i + 1)); done' \
-	sh "$runs" "$ENT_RUN" "$ROOTFS" ||
-	{ echo "start-order: a start failed: its error path is no start path to sample" >&2; exit 1; }
+	while [ $i -lt "$1" ]; do "$2" "$3" /bin/true || exit 3; i=$((i + 1)); done' \
+	sh "$runs" "$ENT_RUN" "$ROOTFS" || {
+	status=$?
+	if [ "$status" = 3 ]; then
+		echo "start-order: a start failed: its error path is no start path to sample" >&2
+	else
+		echo "start-order: perf record failed (status $status; perf_event_paranoid?)" >&2
+	fi
+	exit 1
+}
 perf report -i "$tmp/perf.data" --dso "$(basename "$ENT_RUN")" --sort sym --stdio -g none \
 	2>/dev/null | awk '$2 == "[.]" && $3 !~ /^0x/ { print $3 }' >"$tmp/sampled"
 echo "# ent-run's start path (tests/bench/start-order.sh, $runs default starts sampled on"

@@ -38,23 +38,34 @@ def early_addresses(binary):
 
 
 def function_names(binary):
-    """The name of the function at each address: a function (FUNC, IFUNC) of non-zero size,
-    a FUNC rather than the IFUNC symbol of its resolver; never a linker's marker symbol."""
-    names = {}
+    """The name of the function at each address, from the symbol table: a FUNC of non-zero
+    size first, then an IFUNC (a resolver's symbol), then a FUNC of size 0 (frame_dummy, from
+    the C runtime's start files); never a linker's marker symbol (NOTYPE, OBJECT)."""
+    rank = {}
     for line in run("readelf", "-sW", binary).splitlines():
         f = line.split()
-        if len(f) < 8 or f[3] not in ("FUNC", "IFUNC") or not f[2].isdigit() or f[2] == "0":
+        if len(f) < 8 or f[3] not in ("FUNC", "IFUNC"):
             continue
-        addr = int(f[1], 16)
-        if addr not in names or (f[3] == "FUNC" and names[addr][1] == "IFUNC"):
-            names[addr] = (f[7], f[3])
-    return {a: n for a, (n, _) in names.items()}
+        try:
+            addr, size = int(f[1], 16), int(f[2], 0)
+        except ValueError:
+            continue
+        r = 0 if (f[3] == "FUNC" and size) else 1 if f[3] == "IFUNC" else 2
+        if addr not in rank or r < rank[addr][0]:
+            rank[addr] = (r, f[7])
+    return {a: n for a, (_, n) in rank.items()}
 
 
 def main():
     binary, sampled = sys.argv[1], sys.argv[2]
     names = function_names(binary)
-    early = [names[a] for a in early_addresses(binary) if a in names]
+    early = []
+    for a in early_addresses(binary):
+        if a in names:
+            early.append(names[a])
+        else:
+            print("start_order.py: no function at %#x (a resolver or a constructor)" % a,
+                  file=sys.stderr)
     with open(sampled) as f:
         hot = f.read().split()
     seen = set()

@@ -36,7 +36,7 @@ check "ent-run's relative relocations are packed (DT_RELR)" grep -q '(RELR)' "$O
 # its compilation units' producer string (debug information) names the stack protector, and
 # __dprintf_chk is called by ent-run's code alone, built with _FORTIFY_SOURCE.
 check "ent-run's own code is built with the stack protector" sh -c \
-	"readelf -p .debug_str '$ENT_RUN' | grep -q 'std=gnu11 -fstack-protector-strong'"
+	"readelf -p .debug_str '$ENT_RUN' | grep -q -- '-std=gnu11 .*-fstack-protector-strong'"
 check "ent-run's own code is built with _FORTIFY_SOURCE (dprintf is __dprintf_chk)" sh -c \
 	"nm '$ENT_RUN' | grep -q ' __dprintf_chk\$'"
 check "ent-run is linked by lld" sh -c "readelf -p .comment '$ENT_RUN' | grep -q 'Linker: .*LLD'"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # docs/how-a-container-is-made.md quotes the --verbose lines of one run: each quoted line must
 # still be printed, in the document's order, by the run it describes. Placeholders: <pid>,
-# <n> (a number), <rootfs>, <cgroup> (a directory under /sys/fs/cgroup), <memory-limit>.
+# <n> (a number), <rootfs>, <cgroup> (a directory under /sys/fs/cgroup), <memory-limit>,
+# <masked-dir> (a masked directory of /proc or /sys: which comes first depends on the kernel).
 . "$(dirname "$0")/lib.sh"
 DOC=docs/how-a-container-is-made.md
 
@@ -18,7 +19,8 @@ missing=$(python3 - "$DOC" "$T_TMP/trace" <<'EOF'
 import re, sys
 doc, trace = open(sys.argv[1]).read(), open(sys.argv[2]).read().splitlines()
 holes = {"<pid>": "[0-9]+", "<n>": "[0-9.]+", "<rootfs>": ".+",
-         "<cgroup>": "/sys/fs/cgroup/.+", "<memory-limit>": r"memory\.(limit_in_bytes|max)"}
+         "<cgroup>": "/sys/fs/cgroup/.+", "<memory-limit>": r"memory\.(limit_in_bytes|max)",
+         "<masked-dir>": "/(proc|sys)/[a-z/_]+"}
 quoted = []
 for block in re.findall(r"^```trace\n(.*?)^```", doc, re.S | re.M):
     quoted += [l for l in block.splitlines() if l.strip()]
