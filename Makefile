@@ -6,6 +6,8 @@
 #   make fuzz      run each libFuzzer target (tests/fuzz/) for FUZZ_SECONDS (default 60)
 #   make oci-validation  the runtime-tools validation suite (RUNTIME_TOOLS_SRC=DIR) against
 #                  crun and ent-run
+#   make bench     start-up against a floor program, bubblewrap and crun (docs/PERFORMANCE.md)
+#   make start-order  sample the start path's functions anew for the linker (runtime/start.order)
 #
 # Objects go to $(BUILD)/release or $(BUILD)/debug, fuzz targets to $(BUILD)/fuzz; the test
 # rootfs to $(BUILD)/rootfs.
