@@ -230,12 +230,15 @@ fuzz: deps fuzz-build
 BENCH_BINS   := $(OUT)/bench/floor $(OUT)/bench/spawn $(BUILD)/bench/syscalls
 BENCH_ROOTFS := $(BUILD)/bench/rootfs
 
-$(OUT)/bench/%: tests/bench/%.c $(START_ORDER)
+# Makefile too: linked "like ent-run", they must be linked again when its flags change (a
+# floor left dynamic after ent-run became static made the runs of 1bd1cf7 and cf906c8 compare
+# ent-run with a slower floor: docs/PERFORMANCE.md).
+$(OUT)/bench/%: tests/bench/%.c $(START_ORDER) Makefile
 	@mkdir -p $(dir $@)
 	$(if $(filter 1,$(DEBUG)),,$(NEED_LLD))
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(BIN_LDFLAGS) -o $@ $<
 
-$(BUILD)/bench/syscalls: tests/bench/syscalls.c
+$(BUILD)/bench/syscalls: tests/bench/syscalls.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -o $@ $<
 
