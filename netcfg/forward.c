@@ -25,7 +25,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -46,31 +45,21 @@ static int forwarding_on(void)
 }
 
 /*
- * forward-NETNS: made before the table, removed after it, so that where it is missing there is
- * no table of ours to look for, and a container's end runs no ent-run-nft on a host that
- * forwards anyway (most do). The table stays the record of what is ours.
+ * forward-NETNS (NETCFG_MARK_FORWARD): made before the table, removed after it, so that where
+ * it is missing there is no table of ours to look for, and a container's end runs no
+ * ent-run-nft on a host that forwards anyway (most do). The table stays the record of what is
+ * ours.
  */
-static void marker_name(char *buf, size_t size)
-{
-	snprintf(buf, size, "forward-%llu", netcfg_netns_inode("/proc/self/ns/net"));
-}
-
 int netcfg_forward_acquire(int base_fd, struct rt_err *err)
 {
 	int on = forwarding_on();
-	char marker[48];
-	int fd;
 
 	if (on < 0)
 		return rt_fail(err, errno, "netcfg: read /proc/sys/%s", IP_FORWARD);
 	if (on) /* the host's (or already ours): nothing to change */
 		return 0;
-	marker_name(marker, sizeof(marker));
-	fd = openat(base_fd, marker, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return rt_fail(err, errno, "netcfg: create %s", marker);
-	close(fd);
-	if (netcfg_nft_forward_add(err) < 0)
+	if (netcfg_mark_here(base_fd, NETCFG_MARK_FORWARD, err) < 0 ||
+	    netcfg_nft_forward_add(err) < 0)
 		return -1;
 	return netcfg_sysctl_set(IP_FORWARD, "1", err);
 }
@@ -78,11 +67,9 @@ int netcfg_forward_acquire(int base_fd, struct rt_err *err)
 void netcfg_forward_release(int base_fd, bool collecting)
 {
 	struct rt_err ignored = { 0 };
-	char marker[48];
 	int exists;
 
-	marker_name(marker, sizeof(marker));
-	if (!collecting && faccessat(base_fd, marker, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+	if (!collecting && !netcfg_marked_here(base_fd, NETCFG_MARK_FORWARD))
 		return; /* no table of ours in this network namespace */
 	exists = netcfg_nft_forward_exists(&ignored);
 	if (exists < 0)
@@ -93,5 +80,5 @@ void netcfg_forward_release(int base_fd, bool collecting)
 		if (netcfg_nft_forward_delete(&ignored) < 0)
 			return;
 	}
-	unlinkat(base_fd, marker, 0);
+	netcfg_unmark_here(base_fd, NETCFG_MARK_FORWARD);
 }

@@ -198,13 +198,19 @@ unsigned netcfg_free_lingering(int base_fd, const struct netcfg_pool *pool);
  * forwarding back off (forward.c; collecting: after a killed run was collected, which may have
  * left no marker); and drop this namespace's marker. */
 void netcfg_settle_forwarding(int base_fd, bool collecting);
-void netcfg_unmark_netns(int base_fd);
 
-/* Did a start elsewhere collect a killed run of this network namespace (its marker)? */
-bool netcfg_netns_marked(int base_fd);
+/*
+ * Markers in base_fd about a network namespace: PREFIX and its inode. NETCFG_MARK_NETNS: a
+ * start elsewhere collected a killed run of that namespace, whose next start is to settle its
+ * forwarding. NETCFG_MARK_FORWARD: forwarding there may be ours (forward.c).
+ */
+#define NETCFG_MARK_NETNS   "netns-"
+#define NETCFG_MARK_FORWARD "forward-"
 
-/* The inode of a network namespace file ("/proc/self/ns/net"), 0 when it cannot be read. */
-unsigned long long netcfg_netns_inode(const char *path);
+/* Make, look for, remove this network namespace's marker of the kind prefix names. */
+int netcfg_mark_here(int base_fd, const char *prefix, struct rt_err *err);
+bool netcfg_marked_here(int base_fd, const char *prefix);
+void netcfg_unmark_here(int base_fd, const char *prefix);
 
 /* ---------------------------------------------------------------- forward.c */
 

@@ -269,7 +269,7 @@ int netcfg_state_create(struct netcfg_state *st, const struct netcfg_pool *pool,
 	/* Counted from here: our directory exists, so an ending container leaves it on. */
 	if (netcfg_forward_acquire(base_fd, err) < 0)
 		return -1;
-	netcfg_unmark_netns(base_fd); /* our own end settles forwarding here */
+	netcfg_unmark_here(base_fd, NETCFG_MARK_NETNS); /* our own end settles forwarding here */
 	return 0;
 }
 
@@ -330,7 +330,8 @@ void netcfg_state_collect(void)
 	lock_fd = lock_base(&st, base_fd, &ignored);
 	if (lock_fd < 0)
 		return;
-	marked = netcfg_netns_marked(base_fd); /* before the collection, which may add one */
+	marked =
+	        netcfg_marked_here(base_fd, NETCFG_MARK_NETNS); /* before the collection adds one */
 	netcfg_collect_dead(base_fd, st.root, NULL, &killed);
 	/* A killed run here, or one of here killed and collected from elsewhere. */
 	if (st.root)

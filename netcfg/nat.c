@@ -19,8 +19,8 @@
  * and the kernel deletes it when that socket closes. ent-run-nft makes it and hands the socket
  * to ent-run (netcfg/nft_helper.h), which keeps it open for the container's life, so the rules
  * cannot outlive ent-run, even when it is killed with SIGKILL: a published port is never left
- * redirected to a container that is gone. The table, its
- * chains and rules are one batch: the kernel applies all of them or none.
+ * redirected to a container that is gone. The table, its chains and rules are one batch: the
+ * kernel applies all of them or none.
  *
  * A packet from the host to 127.0.0.1:8080 keeps its loopback source after DNAT; the kernel
  * routes it out of the veth only with route_localnet=1 there (the caller sets it), and the

@@ -40,8 +40,6 @@
 #include "base/log.h"
 #include "base/proc.h"
 
-#define MARK_PREFIX "netns-"
-
 /* One owner record. */
 struct owner {
 	long pid;
@@ -56,7 +54,7 @@ static int open_dir(int base_fd, const char *name)
 }
 
 /* The inode of a network namespace file (/proc/PID/ns/net), 0 when it cannot be read. */
-unsigned long long netcfg_netns_inode(const char *path)
+static unsigned long long netns_inode(const char *path)
 {
 	struct stat st;
 
@@ -102,7 +100,7 @@ int netcfg_owner_write(int dir_fd, const char *dir, struct rt_err *err)
 	int n;
 
 	n = snprintf(owner, sizeof(owner), "%ld %llu %llu\n", (long)getpid(),
-	             proc_starttime(getpid()), netcfg_netns_inode("/proc/self/ns/net"));
+	             proc_starttime(getpid()), netns_inode("/proc/self/ns/net"));
 	fd = openat(dir_fd, "owner", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0 || write(fd, owner, (size_t)n) != n)
 		return rt_fail(err, errno, "netcfg: write %s/owner", dir);
@@ -143,16 +141,16 @@ static void collect_leases(int base_fd)
 	}
 }
 
-/* "netns-INODE": a start in that network namespace is to settle its forwarding. */
-static void mark_name(unsigned long long netns, char *buf, size_t size)
+/* A marker of base_fd for the network namespace whose inode is netns: PREFIX and the inode. */
+static void mark_name(const char *prefix, unsigned long long netns, char *buf, size_t size)
 {
-	snprintf(buf, size, MARK_PREFIX "%llu", netns);
+	snprintf(buf, size, "%s%llu", prefix, netns);
 }
 
 unsigned netcfg_collect_dead(int base_fd, bool root, const char *self, unsigned *killed)
 {
 	_cleanup_close_ int fd = open_dir(base_fd, ".");
-	unsigned long long ours = netcfg_netns_inode("/proc/self/ns/net");
+	unsigned long long ours = netns_inode("/proc/self/ns/net");
 	struct dirents d;
 	const char *name;
 	struct owner o;
@@ -176,7 +174,7 @@ unsigned netcfg_collect_dead(int base_fd, bool root, const char *self, unsigned 
 		}
 		rt_trace("net", "collect the leftovers of %s (its ent-run is gone)", name);
 		if (root && o.netns && o.netns != ours) {
-			mark_name(o.netns, mark, sizeof(mark));
+			mark_name(NETCFG_MARK_NETNS, o.netns, mark, sizeof(mark));
 			rt_trace("net", "it ran in another network namespace: leave %s", mark);
 			close(openat(base_fd, mark, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
 		}
@@ -232,7 +230,7 @@ unsigned netcfg_free_lingering(int base_fd, const struct netcfg_pool *pool)
 static unsigned live_here(int base_fd)
 {
 	_cleanup_close_ int fd = open_dir(base_fd, ".");
-	unsigned long long ours = netcfg_netns_inode("/proc/self/ns/net");
+	unsigned long long ours = netns_inode("/proc/self/ns/net");
 	struct dirents d;
 	const char *name;
 	struct owner o;
@@ -245,7 +243,7 @@ static unsigned live_here(int base_fd)
 		if (!netcfg_is_container(name) || !(pid = owner_alive(base_fd, name, &o)))
 			continue;
 		snprintf(path, sizeof(path), "/proc/%ld/ns/net", (long)pid);
-		if (netcfg_netns_inode(path) == ours)
+		if (netns_inode(path) == ours)
 			n++;
 	}
 	return n;
@@ -255,22 +253,41 @@ void netcfg_settle_forwarding(int base_fd, bool collecting)
 {
 	if (live_here(base_fd) == 0)
 		netcfg_forward_release(base_fd, collecting);
-	netcfg_unmark_netns(base_fd);
+	netcfg_unmark_here(base_fd, NETCFG_MARK_NETNS);
 }
 
-bool netcfg_netns_marked(int base_fd)
+/* This network namespace's marker of the kind prefix names. */
+static void mark_here(const char *prefix, char *buf, size_t size)
+{
+	mark_name(prefix, netns_inode("/proc/self/ns/net"), buf, size);
+}
+
+int netcfg_mark_here(int base_fd, const char *prefix, struct rt_err *err)
+{
+	char mark[48];
+	int fd;
+
+	mark_here(prefix, mark, sizeof(mark));
+	fd = openat(base_fd, mark, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return rt_fail(err, errno, "netcfg: create %s", mark);
+	close(fd);
+	return 0;
+}
+
+bool netcfg_marked_here(int base_fd, const char *prefix)
 {
 	char mark[48];
 
-	mark_name(netcfg_netns_inode("/proc/self/ns/net"), mark, sizeof(mark));
+	mark_here(prefix, mark, sizeof(mark));
 	return faccessat(base_fd, mark, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
-void netcfg_unmark_netns(int base_fd)
+void netcfg_unmark_here(int base_fd, const char *prefix)
 {
 	char mark[48];
 
-	mark_name(netcfg_netns_inode("/proc/self/ns/net"), mark, sizeof(mark));
+	mark_here(prefix, mark, sizeof(mark));
 	unlinkat(base_fd, mark, 0);
 }
 
@@ -286,11 +303,11 @@ bool netcfg_stale_any(int base_fd)
 	while (fd >= 0 && (name = dirents_next(&d))) {
 		if (netcfg_is_container(name) && !owner_alive(base_fd, name, &o))
 			return true;
-		if (strncmp(name, MARK_PREFIX, strlen(MARK_PREFIX)))
+		if (strncmp(name, NETCFG_MARK_NETNS, strlen(NETCFG_MARK_NETNS)))
 			continue;
 		if (!ours)
-			ours = netcfg_netns_inode("/proc/self/ns/net");
-		if (strtoull(name + strlen(MARK_PREFIX), NULL, 10) == ours)
+			ours = netns_inode("/proc/self/ns/net");
+		if (strtoull(name + strlen(NETCFG_MARK_NETNS), NULL, 10) == ours)
 			return true;
 	}
 	return false;
