@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/mount.h>
 
 #include "base/err.h"
@@ -82,6 +83,12 @@ int rootfs_bind(int root_fd, const struct rootfs_bind_req *req, struct rt_err *e
  */
 int rootfs_remount(int fd, const char *name, unsigned long flags, bool recursive,
                    struct rt_err *err);
+
+/*
+ * The MOUNT_ATTR_* attributes of the MS_* flags (MS_RDONLY: MOUNT_ATTR_RDONLY, ...), for
+ * mount_setattr(2) and fsmount(2); names receives them as "MOUNT_ATTR_RDONLY|...".
+ */
+uint64_t rootfs_mount_attrs(unsigned long flags, char *names, size_t size);
 
 /* --- overlay.c: --ephemeral */
 

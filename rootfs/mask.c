@@ -20,7 +20,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,21 +32,11 @@
 /* The empty tmpfs, detached, with MASK_DIR_FLAGS; returns its mount's descriptor. */
 static int make_empty_tmpfs(const char *path, struct rt_err *err)
 {
-	char names[ROOTFS_FLAGS_MAX] = "";
+	char names[ROOTFS_FLAGS_MAX];
+	unsigned attrs = (unsigned)rootfs_mount_attrs(MASK_DIR_FLAGS, names, sizeof(names));
 	_cleanup_close_ int fs = -1;
-	unsigned attrs = 0;
-	size_t len = 0;
 	int mnt;
 
-	for (size_t i = 0; i < ent_n_mount_flags; i++) {
-		const struct ent_mount_flag *f = &ent_mount_flags[i];
-
-		if (!f->attr || !(MASK_DIR_FLAGS & f->flag))
-			continue;
-		attrs |= (unsigned)f->attr;
-		len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", len ? "|" : "",
-		                        f->attr_name);
-	}
 	rt_trace("rootfs", "fsopen(\"tmpfs\")  [the empty tmpfs of masked directories]");
 	fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
 	if (fs < 0)

@@ -54,21 +54,30 @@ static unsigned long current_flags(const struct statvfs *sv)
  * mount(2) cannot reach the mounts below a bind; mount_setattr(2) (Linux 5.12) with
  * AT_RECURSIVE adds attributes to the whole tree. Setting, never clearing, touches no locked flag.
  */
-static int setattr_recursive(int fd, const char *name, unsigned long flags, struct rt_err *err)
+uint64_t rootfs_mount_attrs(unsigned long flags, char *names, size_t size)
 {
-	struct mount_attr attr = { 0 };
-	char names[ROOTFS_FLAGS_MAX] = "";
+	uint64_t attrs = 0;
 	size_t len = 0;
 
+	names[0] = '\0';
 	for (size_t i = 0; i < ent_n_mount_flags; i++) {
 		const struct ent_mount_flag *f = &ent_mount_flags[i];
 
 		if (!f->attr || !(flags & f->flag))
 			continue;
-		attr.attr_set |= f->attr;
-		len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", len ? "|" : "",
-		                        f->attr_name);
+		attrs |= f->attr;
+		if (len < size)
+			len += (size_t)snprintf(names + len, size - len, "%s%s", len ? "|" : "",
+			                        f->attr_name);
 	}
+	return attrs;
+}
+
+static int setattr_recursive(int fd, const char *name, unsigned long flags, struct rt_err *err)
+{
+	char names[ROOTFS_FLAGS_MAX];
+	struct mount_attr attr = { .attr_set = rootfs_mount_attrs(flags, names, sizeof(names)) };
+
 	rt_trace("rootfs", "mount_setattr(\"%s\", AT_RECURSIVE, { .attr_set = %s })", name, names);
 	if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
 		rt_fail(err, errno, "rootfs: set %s on the mounts below %s", names, name);
