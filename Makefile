@@ -41,8 +41,9 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wundef -Wvla \
 # A section per function (-ffunction-sections), so that the linker can place each by itself.
 CFLAGS   += -std=gnu11 -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE \
 	    -ffunction-sections $(WARNINGS)
-HARDEN_LDFLAGS := -Wl,-z,relro,-z,now,-z,pack-relative-relocs
-LDFLAGS  += -pie $(HARDEN_LDFLAGS)
+HARDEN_LDFLAGS := -Wl,-z,relro,-z,now
+PACK_RELOCS    := -Wl,-z,pack-relative-relocs
+LDFLAGS  += -pie $(HARDEN_LDFLAGS) $(PACK_RELOCS)
 # ent-run itself, with its libraries and libc: a static PIE (no dynamic loader at start, nothing
 # shared with the processes it forks to fault in again: docs/PERFORMANCE.md). The unit tests and
 # ent-run-nft stay dynamic (cmocka and libmnl have no static archive in Debian). It is linked by
@@ -51,10 +52,10 @@ LDFLAGS  += -pie $(HARDEN_LDFLAGS)
 # processes to fault in instead of twenty. lld 14 spells -z pack-relative-relocs
 # --pack-dyn-relocs=relr.
 START_ORDER := runtime/start.order
-BIN_LDFLAGS := $(filter-out -pie $(HARDEN_LDFLAGS),$(LDFLAGS)) -fuse-ld=lld \
-	       -Wl,-z,relro,-z,now,--pack-dyn-relocs=relr -static-pie \
+BIN_LDFLAGS := $(filter-out -pie $(PACK_RELOCS),$(LDFLAGS)) -fuse-ld=lld \
+	       -Wl,--pack-dyn-relocs=relr -static-pie \
 	       -Wl,--symbol-ordering-file=$(START_ORDER),--no-warn-symbol-ordering
-# Said before the link fails with the compiler's "cannot find 'ld'".
+# Said before the link fails with the compiler's "cannot find 'ld'" (not for DEBUG, below).
 NEED_LLD = @command -v ld.lld >/dev/null || \
 	{ echo "ent-run: ld.lld is missing: run 'make deps' (Debian package lld)" >&2; exit 1; }
 ifeq ($(DEBUG),1)
@@ -64,6 +65,7 @@ CFLAGS   := $(filter-out -O2 -D_FORTIFY_SOURCE=2,$(CFLAGS)) -Og -g3 \
 	    -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS  += -fsanitize=address,undefined
 BIN_LDFLAGS := $(LDFLAGS)
+NEED_LLD :=
 endif
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -146,7 +148,7 @@ $(OUT)/libent.a: $(LIB_OBJS) Makefile
 	$(AR) rcs $@ $(LIB_OBJS)
 
 $(BIN): $(MAIN_OBJ) $(OUT)/libent.a Makefile $(START_ORDER)
-	$(if $(filter 1,$(DEBUG)),,$(NEED_LLD))
+	$(NEED_LLD)
 	$(CC) $(BIN_LDFLAGS) -o $@ $(filter-out Makefile $(START_ORDER),$^) $(BIN_LIBS)
 
 $(NFT_BIN): $(NFT_OBJS) $(OUT)/libent.a Makefile
@@ -235,7 +237,7 @@ BENCH_ROOTFS := $(BUILD)/bench/rootfs
 # ent-run with a slower floor: docs/PERFORMANCE.md).
 $(OUT)/bench/%: tests/bench/%.c $(START_ORDER) Makefile
 	@mkdir -p $(dir $@)
-	$(if $(filter 1,$(DEBUG)),,$(NEED_LLD))
+	$(NEED_LLD)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(BIN_LDFLAGS) -o $@ $<
 
 $(BUILD)/bench/syscalls: tests/bench/syscalls.c Makefile
