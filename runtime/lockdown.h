@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "base/err.h"
 #include "entitlements/plan.h"
@@ -137,13 +138,18 @@ uint64_t lockdown_digest64(const void *buf, size_t len);
 void *lockdown_cache_encode(const char *text, size_t text_len, const void *bpf, size_t bpf_len,
                             size_t *size);
 
+/* Reads n bytes at off of an entry into buf: the count read (short only at its end), or -1. */
+typedef ssize_t (*lockdown_read_fn)(void *ctx, void *buf, size_t n, uint64_t off);
+
 /*
- * Check a cache entry read from disk against the canonical text we expect. Returns 0 and points
- * *bpf and *bpf_len into buf when magic, version, lengths, digest and text all match exactly;
- * -1 otherwise with a short reason in *why ("truncated", "rule set differs", ...). Pure.
+ * Check a cache entry of size bytes against the canonical text we expect, reading it a piece
+ * at a time through read_at(ctx, ...): no copy of the whole entry. Returns a calloc'd block of
+ * head + program bytes, the program at offset head (its length in *bpf_len), when magic,
+ * version, lengths, digest and text all match exactly; NULL otherwise with a short reason in
+ * *why ("truncated", "rule set differs", ...). Pure but for read_at.
  */
-int lockdown_cache_decode(const void *buf, size_t size, const char *text, size_t text_len,
-                          const void **bpf, size_t *bpf_len, const char **why);
+void *lockdown_cache_decode(lockdown_read_fn read_at, void *ctx, uint64_t size, const char *text,
+                            size_t text_len, size_t head, size_t *bpf_len, const char **why);
 
 /*
  * The cache directory: $ENT_RUN_CACHE_DIR; else /var/cache/ent-run/seccomp for euid 0; else
@@ -153,10 +159,11 @@ int lockdown_cache_decode(const void *buf, size_t size, const char *text, size_t
 int lockdown_cache_dir(char *buf, size_t size);
 
 /*
- * Look up text in the cache. Returns a malloc'd BPF program (bytes in *bpf_len) on a verified
- * hit, NULL on a miss or any problem (each traced; never an error).
+ * Look up text in the cache. Returns a calloc'd block of head + BPF program bytes, the program
+ * at offset head (bytes in *bpf_len), on a verified hit; NULL on a miss or any problem (each
+ * traced; never an error).
  */
-void *lockdown_cache_load(const char *text, size_t text_len, size_t *bpf_len);
+void *lockdown_cache_load(const char *text, size_t text_len, size_t head, size_t *bpf_len);
 
 /* Store a program for text (temporary file + rename). Failures are traced, never errors. */
 void lockdown_cache_store(const char *text, size_t text_len, const void *bpf, size_t bpf_len);

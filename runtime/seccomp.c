@@ -244,20 +244,6 @@ static struct lockdown_filter *export_filter(scmp_filter_ctx ctx, struct rt_err 
 	return filter;
 }
 
-static struct lockdown_filter *filter_from_bpf(const void *bpf, size_t len, struct rt_err *err)
-{
-	struct lockdown_filter *filter = calloc(1, sizeof(*filter) + len);
-
-	if (!filter) {
-		rt_fail(err, ENOMEM, "lockdown: seccomp: BPF program");
-		return NULL;
-	}
-	filter->from_cache = true;
-	filter->n_insns = (unsigned short)(len / sizeof(struct sock_filter));
-	memcpy(filter->insns, bpf, len);
-	return filter;
-}
-
 /* Canonical text of spec for this machine: arch token and the libseccomp actually loaded. */
 static char *spec_text(const struct lockdown_spec *spec, size_t *len, struct rt_err *err)
 {
@@ -284,7 +270,6 @@ int lockdown_filter_build(const struct lockdown_spec *spec, struct lockdown_filt
 {
 	_cleanup_(seccomp_releasep) scmp_filter_ctx ctx = NULL;
 	_cleanup_free_ char *text = NULL;
-	_cleanup_free_ void *bpf = NULL;
 	struct lockdown_filter *filter;
 	struct timespec t0;
 	size_t text_len, bpf_len;
@@ -301,11 +286,11 @@ int lockdown_filter_build(const struct lockdown_spec *spec, struct lockdown_filt
 	text = spec_text(spec, &text_len, err);
 	if (!text)
 		return -1;
-	bpf = lockdown_cache_load(text, text_len, &bpf_len);
-	if (bpf) {
-		filter = filter_from_bpf(bpf, bpf_len, err);
-		if (!filter)
-			return -1;
+	filter = lockdown_cache_load(text, text_len, offsetof(struct lockdown_filter, insns),
+	                             &bpf_len);
+	if (filter) {
+		filter->from_cache = true;
+		filter->n_insns = (unsigned short)(bpf_len / sizeof(struct sock_filter));
 		rt_trace("lockdown", "seccomp: %u rules from the cache, %u instructions (%.2f ms)",
 		         spec->n_rules, filter->n_insns, rt_log_ms_since(&t0));
 		filter->notify = has_notify(spec);

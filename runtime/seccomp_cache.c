@@ -7,7 +7,9 @@
  * in it (which names the architecture and the libseccomp version) equals the current one byte
  * for byte, so a digest collision or a libseccomp upgrade only costs a regeneration. Entries live
  * in a directory owned by the effective uid and closed to group and others; files are opened
- * with O_NOFOLLOW, read in full and checked (magic, lengths, digest) before use. New entries are
+ * with O_NOFOLLOW, read in full and checked (magic, lengths, digest) before use: a piece at a
+ * time, the text compared as it comes and the program read straight into the block that holds
+ * it (a copy of the whole entry was ~9 fresh pages, each a page fault). New entries are
  * written to a temporary file and renamed over the old one (rename(2) is atomic), so a reader
  * never sees half an entry. Nothing here may fail a launch: problems are trace lines and a
  * regeneration.
@@ -193,21 +195,64 @@ char *lockdown_canon_text(const struct lockdown_spec *spec, const char *arch,
 	return t.buf;
 }
 
-uint64_t lockdown_digest64(const void *buf, size_t len)
+/*
+ * The digest, fed a piece at a time: 8-byte words in stream order, whatever the pieces' sizes
+ * (up to 7 bytes wait in carry for the next piece), then the last bytes one by one.
+ */
+struct digest {
+	uint64_t h;
+	unsigned char carry[8];
+	size_t n_carry;
+};
+
+static const uint64_t fnv_prime = 0x100000001b3ull;
+
+static void digest_init(struct digest *d)
 {
-	const unsigned char *p = buf;
-	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a 64 offset basis and prime */
-	const uint64_t prime = 0x100000001b3ull;
+	*d = (struct digest){ .h = 0xcbf29ce484222325ull }; /* FNV-1a 64 offset basis */
+}
+
+static void digest_word(struct digest *d, const unsigned char *p)
+{
 	uint64_t word;
 
-	for (; len >= 8; p += 8, len -= 8) {
-		memcpy(&word, p, 8);
-		h = (h ^ word) * prime;
-		h ^= h >> 29; /* fold high bits down: a word step moves them only upwards */
+	memcpy(&word, p, 8);
+	d->h = (d->h ^ word) * fnv_prime;
+	d->h ^= d->h >> 29; /* fold high bits down: a word step moves them only upwards */
+}
+
+static void digest_update(struct digest *d, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+
+	while (d->n_carry && len) { /* complete the word the last piece began */
+		d->carry[d->n_carry++] = *p++;
+		len--;
+		if (d->n_carry == 8) {
+			digest_word(d, d->carry);
+			d->n_carry = 0;
+		}
 	}
-	for (; len; p++, len--)
-		h = (h ^ *p) * prime;
-	return h ^ (h >> 32);
+	for (; len >= 8; p += 8, len -= 8)
+		digest_word(d, p);
+	memcpy(d->carry + d->n_carry, p, len);
+	d->n_carry += len;
+}
+
+static uint64_t digest_final(struct digest *d)
+{
+	for (size_t i = 0; i < d->n_carry; i++)
+		d->h = (d->h ^ d->carry[i]) * fnv_prime;
+	return d->h ^ (d->h >> 32);
+}
+
+uint64_t lockdown_digest64(const void *buf, size_t len)
+{
+	struct digest d;
+
+	digest_init(&d);
+	digest_update(&d, buf, len);
+	return digest_final(&d);
 }
 
 /* ---------------------------------------------------------------- entry encoding (pure) */
@@ -236,49 +281,96 @@ void *lockdown_cache_encode(const char *text, size_t text_len, const void *bpf, 
 	return buf;
 }
 
-int lockdown_cache_decode(const void *buf, size_t size, const char *text, size_t text_len,
-                          const void **bpf, size_t *bpf_len, const char **why)
+/* Read exactly n bytes at off, digesting them; false when the entry ends or fails first. */
+static bool read_digested(lockdown_read_fn read_at, void *ctx, void *buf, size_t n, uint64_t off,
+                          struct digest *d)
 {
-	const char *p = buf;
-	struct cache_header h;
-	uint64_t digest;
-	size_t body;
+	if (read_at(ctx, buf, n, off) != (ssize_t)n)
+		return false;
+	digest_update(d, buf, n);
+	return true;
+}
 
-	if (size < sizeof(h) + sizeof(digest)) {
+void *lockdown_cache_decode(lockdown_read_fn read_at, void *ctx, uint64_t size, const char *text,
+                            size_t text_len, size_t head, size_t *bpf_len, const char **why)
+{
+	struct cache_header h;
+	struct digest d;
+	uint64_t body, stored[2]; /* the digest, and room to see a byte after it */
+	bool same_text;
+	char chunk[4096];
+	char *block;
+	ssize_t n;
+
+	digest_init(&d);
+	if (size < sizeof(h) + sizeof(stored[0]) ||
+	    !read_digested(read_at, ctx, &h, sizeof(h), 0, &d)) {
 		*why = "truncated";
-		return -1;
+		return NULL;
 	}
-	memcpy(&h, p, sizeof(h));
 	if (memcmp(h.magic, CACHE_MAGIC, sizeof(h.magic)) != 0) {
 		*why = "not a cache entry";
-		return -1;
+		return NULL;
 	}
 	if (h.format != CACHE_FORMAT) {
 		*why = "other format version";
-		return -1;
+		return NULL;
 	}
 	if (h.text_len > CACHE_MAX_TEXT || h.bpf_len > CACHE_MAX_BPF || h.bpf_len == 0 ||
 	    h.bpf_len % 8 != 0) {
 		*why = "bad lengths";
-		return -1;
+		return NULL;
 	}
-	body = sizeof(h) + h.text_len + h.bpf_len;
-	if (size != body + sizeof(digest)) {
-		*why = size < body + sizeof(digest) ? "truncated" : "trailing bytes";
-		return -1;
+	body = sizeof(h) + (uint64_t)h.text_len + h.bpf_len;
+	if (size != body + sizeof(stored[0])) {
+		*why = size < body + sizeof(stored[0]) ? "truncated" : "trailing bytes";
+		return NULL;
 	}
-	memcpy(&digest, p + body, sizeof(digest));
-	if (digest != lockdown_digest64(p, body)) {
+	/*
+	 * The text a piece at a time through a buffer on the stack, compared with ours as it
+	 * comes; the program straight into the block it is returned in. A text that differs is
+	 * read to its end all the same, so that damage says "corrupt" rather than "differs".
+	 */
+	same_text = h.text_len == text_len;
+	for (uint64_t at = 0; at < h.text_len; at += sizeof(chunk)) {
+		size_t piece =
+		        h.text_len - at < sizeof(chunk) ? (size_t)(h.text_len - at) : sizeof(chunk);
+
+		if (!read_digested(read_at, ctx, chunk, piece, sizeof(h) + at, &d)) {
+			*why = "truncated";
+			return NULL;
+		}
+		same_text = same_text && memcmp(chunk, text + at, piece) == 0;
+	}
+	block = calloc(1, head + h.bpf_len);
+	if (!block) {
+		*why = "out of memory";
+		return NULL;
+	}
+	if (!read_digested(read_at, ctx, block + head, h.bpf_len, sizeof(h) + h.text_len, &d)) {
+		free(block);
+		*why = "truncated";
+		return NULL;
+	}
+	/* One byte more than the digest: an entry that grew since its size was taken is refused. */
+	n = read_at(ctx, stored, sizeof(stored), body);
+	if (n != sizeof(stored[0])) {
+		free(block);
+		*why = n < (ssize_t)sizeof(stored[0]) ? "truncated" : "trailing bytes";
+		return NULL;
+	}
+	if (stored[0] != digest_final(&d)) {
+		free(block);
 		*why = "corrupt (digest mismatch)";
-		return -1;
+		return NULL;
 	}
-	if (h.text_len != text_len || memcmp(p + sizeof(h), text, text_len) != 0) {
+	if (!same_text) {
+		free(block);
 		*why = "rule set, architecture or libseccomp version differs";
-		return -1;
+		return NULL;
 	}
-	*bpf = p + sizeof(h) + h.text_len;
 	*bpf_len = h.bpf_len;
-	return 0;
+	return block;
 }
 
 /* ---------------------------------------------------------------- the directory */
@@ -305,25 +397,23 @@ int lockdown_cache_dir(char *buf, size_t size)
 
 /*
  * Ours and closed: owned by the effective uid, not writable by group or others. Anybody else
- * who could write an entry could choose the program we load.
+ * who could write an entry could choose the program we load. Its status in *st.
  */
-static int check_owner(int fd, int want_dir, const char **why)
+static int check_owner(int fd, int want_dir, struct stat *st, const char **why)
 {
-	struct stat st;
-
-	if (fstat(fd, &st) < 0) {
+	if (fstat(fd, st) < 0) {
 		*why = "fstat failed";
 		return -1;
 	}
-	if (want_dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode)) {
+	if (want_dir ? !S_ISDIR(st->st_mode) : !S_ISREG(st->st_mode)) {
 		*why = want_dir ? "not a directory" : "not a regular file";
 		return -1;
 	}
-	if (st.st_uid != geteuid()) {
+	if (st->st_uid != geteuid()) {
 		*why = "owned by another user";
 		return -1;
 	}
-	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
 		*why = "writable by group or others";
 		return -1;
 	}
@@ -334,6 +424,7 @@ static int check_owner(int fd, int want_dir, const char **why)
 static int open_cache_dir(int create, char *path, size_t size)
 {
 	const char *why = NULL;
+	struct stat st;
 	int fd;
 
 	if (lockdown_cache_dir(path, size) < 0) {
@@ -361,7 +452,7 @@ static int open_cache_dir(int create, char *path, size_t size)
 			rt_trace("lockdown", "seccomp cache: open %s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (check_owner(fd, 1, &why) < 0) {
+	if (check_owner(fd, 1, &st, &why) < 0) {
 		rt_trace("lockdown", "seccomp cache: not using %s: %s", path, why);
 		close(fd);
 		return -1;
@@ -374,63 +465,60 @@ static void entry_name(const char *text, size_t text_len, char *name, size_t siz
 	snprintf(name, size, "%016" PRIx64 ".bpf", lockdown_digest64(text, text_len));
 }
 
-/* Read the whole file: a short read means a truncated or changing file, never a partial use. */
-static void *read_entry(int dirfd, const char *name, size_t *size, const char **why)
+/* lockdown_read_fn over a file: pread(2), again when interrupted. */
+static ssize_t pread_at(void *ctx, void *buf, size_t n, uint64_t off)
 {
-	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	ssize_t got;
+
+	do
+		got = pread(*(int *)ctx, buf, n, (off_t)off);
+	while (got < 0 && errno == EINTR);
+	return got;
+}
+
+/* Open and check one entry: a regular file of ours, of a plausible size (in *size). */
+static int open_entry(int dirfd, const char *name, uint64_t *size, const char **why)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat st;
-	char *buf;
-	ssize_t n;
 
 	if (fd < 0) {
 		*why = errno == ENOENT ? "miss" : "cannot open entry";
-		return NULL;
+		return -1;
 	}
-	if (check_owner(fd, 0, why) < 0 || fstat(fd, &st) < 0)
-		return NULL;
+	if (check_owner(fd, 0, &st, why) < 0) {
+		close(fd);
+		return -1;
+	}
 	if (st.st_size <= 0 || (uint64_t)st.st_size > CACHE_MAX_TEXT + CACHE_MAX_BPF + 64) {
+		close(fd);
 		*why = "bad size";
-		return NULL;
+		return -1;
 	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		*why = "out of memory";
-		return NULL;
-	}
-	/* One byte more than expected: a file that grew since fstat is refused too. */
-	n = pread(fd, buf, (size_t)st.st_size + 1, 0);
-	if (n != st.st_size) {
-		free(buf);
-		*why = "short read";
-		return NULL;
-	}
-	*size = (size_t)n;
-	return buf;
+	*size = (uint64_t)st.st_size;
+	return fd;
 }
 
-void *lockdown_cache_load(const char *text, size_t text_len, size_t *bpf_len)
+void *lockdown_cache_load(const char *text, size_t text_len, size_t head, size_t *bpf_len)
 {
 	char path[ENT_PATH_MAX];
 	char name[32];
 	_cleanup_close_ int dirfd = open_cache_dir(0, path, sizeof(path));
-	_cleanup_free_ void *entry = NULL;
+	_cleanup_close_ int fd = -1;
 	const char *why = NULL;
-	const void *bpf;
-	size_t size;
-	void *copy;
+	uint64_t size;
+	void *block = NULL;
 
 	if (dirfd < 0)
 		return NULL;
 	entry_name(text, text_len, name, sizeof(name));
-	entry = read_entry(dirfd, name, &size, &why);
-	if (!entry || lockdown_cache_decode(entry, size, text, text_len, &bpf, bpf_len, &why) < 0) {
+	fd = open_entry(dirfd, name, &size, &why);
+	if (fd >= 0)
+		block = lockdown_cache_decode(pread_at, &fd, size, text, text_len, head, bpf_len,
+		                              &why);
+	if (!block)
 		rt_trace("lockdown", "seccomp cache: %s/%s: %s, regenerating", path, name, why);
-		return NULL;
-	}
-	copy = malloc(*bpf_len);
-	if (copy)
-		memcpy(copy, bpf, *bpf_len);
-	return copy;
+	return block;
 }
 
 void lockdown_cache_store(const char *text, size_t text_len, const void *bpf, size_t bpf_len)

@@ -169,58 +169,161 @@ static void test_digest(void **state)
 	assert_int_equal(lockdown_digest64(s1, sizeof(s1)), lockdown_digest64(s1, sizeof(s1)));
 }
 
+/* An entry in memory, read as the cache reads a file: pread's short count at its end. */
+struct mem_entry {
+	const unsigned char *p;
+	size_t size;
+	unsigned reads;
+};
+
+static ssize_t mem_read_at(void *ctx, void *buf, size_t n, uint64_t off)
+{
+	struct mem_entry *m = ctx;
+
+	m->reads++;
+	if (off >= m->size)
+		return 0;
+	if (n > m->size - off)
+		n = m->size - (size_t)off;
+	memcpy(buf, m->p + off, n);
+	return (ssize_t)n;
+}
+
+/* Decode entry (size bytes, the cache told it has told_size) against text. */
+static unsigned char *decode(const unsigned char *entry, size_t size, size_t told_size,
+                             const char *text, size_t *bpf_len, const char **why)
+{
+	struct mem_entry m = { .p = entry, .size = size };
+
+	*why = NULL;
+	return lockdown_cache_decode(mem_read_at, &m, told_size, text, strlen(text), 16, bpf_len,
+	                             why);
+}
+
 static void test_entry_roundtrip_and_damage(void **state)
 {
 	static const char text[] = "ent-run seccomp 1\nrule read ALLOW 0\n";
 	static const char other[] = "ent-run seccomp 1\nrule read ALLOW 1\n";
 	unsigned char bpf[64];
-	const void *got;
 	const char *why = NULL;
-	size_t size, got_len;
-	unsigned char *entry;
+	size_t size, got_len = 0;
+	unsigned char *entry, *got;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bpf); i++)
 		bpf[i] = (unsigned char)i;
 	entry = lockdown_cache_encode(text, strlen(text), bpf, sizeof(bpf), &size);
 	assert_non_null(entry);
-	assert_int_equal(
-	        lockdown_cache_decode(entry, size, text, strlen(text), &got, &got_len, &why), 0);
+	got = decode(entry, size, size, text, &got_len, &why);
+	assert_non_null(got);
 	assert_int_equal(got_len, sizeof(bpf));
-	assert_memory_equal(got, bpf, sizeof(bpf));
+	/* The program at offset head (16), the head zeroed for the caller's fields. */
+	for (size_t i = 0; i < 16; i++)
+		assert_int_equal(got[i], 0);
+	assert_memory_equal(got + 16, bpf, sizeof(bpf));
+	free(got);
 
 	/* Another rule set with a digest of its own: refused on the text, not on the digest. */
-	assert_int_equal(
-	        lockdown_cache_decode(entry, size, other, strlen(other), &got, &got_len, &why), -1);
+	assert_null(decode(entry, size, size, other, &got_len, &why));
 	assert_string_equal(why, "rule set, architecture or libseccomp version differs");
 
-	assert_int_equal(
-	        lockdown_cache_decode(entry, size - 1, text, strlen(text), &got, &got_len, &why),
-	        -1);
+	assert_null(decode(entry, size - 1, size - 1, text, &got_len, &why));
 	assert_string_equal(why, "truncated");
-	assert_int_equal(lockdown_cache_decode(entry, 10, text, strlen(text), &got, &got_len, &why),
-	                 -1);
+	assert_null(decode(entry, 10, 10, text, &got_len, &why));
+	assert_string_equal(why, "truncated");
+	/* Shorter than its size said (changed while read), or longer (grown since). */
+	assert_null(decode(entry, size - 1, size, text, &got_len, &why));
+	assert_string_equal(why, "truncated");
+	assert_null(decode(entry, size, size - 1, text, &got_len, &why));
 	assert_string_equal(why, "truncated");
 
 	entry[size - 20] ^= 1; /* one bit of the program */
-	assert_int_equal(
-	        lockdown_cache_decode(entry, size, text, strlen(text), &got, &got_len, &why), -1);
+	assert_null(decode(entry, size, size, text, &got_len, &why));
 	assert_string_equal(why, "corrupt (digest mismatch)");
 	entry[size - 20] ^= 1;
 
+	entry[30] ^= 1; /* one bit of the text: damage, not another rule set */
+	assert_null(decode(entry, size, size, text, &got_len, &why));
+	assert_string_equal(why, "corrupt (digest mismatch)");
+	entry[30] ^= 1;
+
 	entry[0] = 'X';
-	assert_int_equal(
-	        lockdown_cache_decode(entry, size, text, strlen(text), &got, &got_len, &why), -1);
+	assert_null(decode(entry, size, size, text, &got_len, &why));
 	assert_string_equal(why, "not a cache entry");
 	free(entry);
 
 	/* A program that is not whole instructions is never written. */
 	entry = lockdown_cache_encode(text, strlen(text), bpf, 12, &size);
 	assert_non_null(entry);
-	assert_int_equal(
-	        lockdown_cache_decode(entry, size, text, strlen(text), &got, &got_len, &why), -1);
+	assert_null(decode(entry, size, size, text, &got_len, &why));
 	assert_string_equal(why, "bad lengths");
 	free(entry);
+}
+
+/* A file that grew after its size was taken: the byte after the digest is refused. */
+static void test_entry_grown(void **state)
+{
+	static const char text[] = "ent-run seccomp 1\n";
+	unsigned char bpf[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	const char *why = NULL;
+	size_t size, got_len;
+	unsigned char *entry, *longer;
+
+	(void)state;
+	entry = lockdown_cache_encode(text, strlen(text), bpf, sizeof(bpf), &size);
+	assert_non_null(entry);
+	longer = calloc(1, size + 1);
+	assert_non_null(longer);
+	memcpy(longer, entry, size);
+	assert_null(decode(longer, size + 1, size, text, &got_len, &why));
+	assert_string_equal(why, "trailing bytes");
+	assert_null(decode(longer, size + 1, size + 1, text, &got_len, &why));
+	assert_string_equal(why, "trailing bytes");
+	free(longer);
+	free(entry);
+}
+
+/*
+ * A text of several reading pieces (4 KB each) whose length is no multiple of 8: the digest
+ * taken piece by piece, across the header, the pieces and the program, is the one taken whole.
+ */
+static void test_entry_long_text(void **state)
+{
+	struct lockdown_spec *spec = make_spec();
+	struct rt_err err = { 0 };
+	unsigned char bpf[8 * 910];
+	const char *why = NULL;
+	size_t len, size, got_len = 0;
+	struct mem_entry m;
+	unsigned char *entry, *got;
+	char *text;
+
+	(void)state;
+	for (unsigned i = 0; i < 601; i++) {
+		struct lockdown_rule *r = ent_lockdown_add_rule(spec, &err);
+
+		assert_non_null(r);
+		r->syscall = i % 2 ? "personality" : "clone3";
+		r->action = LOCKDOWN_ALLOW;
+	}
+	for (size_t i = 0; i < sizeof(bpf); i++)
+		bpf[i] = (unsigned char)(i * 7);
+	text = text_of(spec, "2.5.4", &len);
+	assert_true(len % 8 != 0); /* the program's words straddle the reading pieces */
+	assert_true(len > 3 * 4096);
+	entry = lockdown_cache_encode(text, len, bpf, sizeof(bpf), &size);
+	assert_non_null(entry);
+	m = (struct mem_entry){ .p = entry, .size = size };
+	got = lockdown_cache_decode(mem_read_at, &m, size, text, len, 0, &got_len, &why);
+	assert_non_null(got);
+	assert_memory_equal(got, bpf, sizeof(bpf));
+	/* Header, the pieces of text, the program, the digest: never the whole entry at once. */
+	assert_int_equal(m.reads, 1 + (len + 4095) / 4096 + 1 + 1);
+	free(got);
+	free(entry);
+	free(text);
+	ent_lockdown_free(spec);
+	free(spec);
 }
 
 static void test_names_tables(void **state)
@@ -241,6 +344,8 @@ int main(void)
 		cmocka_unit_test(test_canon_ignores_why),
 		cmocka_unit_test(test_digest),
 		cmocka_unit_test(test_entry_roundtrip_and_damage),
+		cmocka_unit_test(test_entry_grown),
+		cmocka_unit_test(test_entry_long_text),
 		cmocka_unit_test(test_names_tables),
 	};
 
