@@ -7,9 +7,10 @@
  * in it (which names the architecture and the libseccomp version) equals the current one byte
  * for byte, so a digest collision or a libseccomp upgrade only costs a regeneration. Entries live
  * in a directory owned by the effective uid and closed to group and others; files are opened
- * with O_NOFOLLOW, read in full and checked (magic, lengths, digest) before use: a piece at a
- * time, the text compared as it comes and the program read straight into the block that holds
- * it (a copy of the whole entry was ~9 fresh pages, each a page fault). New entries are
+ * with O_NOFOLLOW and read a piece at a time: magic, format, lengths, the text (compared as it
+ * comes), the digest over all of it and the absence of any byte past the digest are checked
+ * before the program, read straight into the block that holds it, is used (a copy of the
+ * whole entry was ~9 fresh pages, each a page fault). New entries are
  * written to a temporary file and renamed over the old one (rename(2) is atomic), so a reader
  * never sees half an entry. Nothing here may fail a launch: problems are trace lines and a
  * regeneration.
@@ -235,7 +236,8 @@ static void digest_update(struct digest *d, const void *buf, size_t len)
 	}
 	for (; len >= 8; p += 8, len -= 8)
 		digest_word(d, p);
-	memcpy(d->carry + d->n_carry, p, len);
+	if (len) /* what is left, less than a word: the next piece or digest_final takes it */
+		memcpy(d->carry + d->n_carry, p, len);
 	d->n_carry += len;
 }
 
@@ -479,7 +481,8 @@ static ssize_t pread_at(void *ctx, void *buf, size_t n, uint64_t off)
 /* Open and check one entry: a regular file of ours, of a plausible size (in *size). */
 static int open_entry(int dirfd, const char *name, uint64_t *size, const char **why)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO of that name fails check_owner instead of blocking the open. */
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
 
 	if (fd < 0) {

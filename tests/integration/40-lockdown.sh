@@ -594,6 +594,15 @@ if [ -n "$entry" ]; then
 	check "cache: a truncated entry is refused and regenerated" sh -c \
 		"grep -q 'truncated, regenerating' '$ERR' && grep -q '(generated)' '$ERR'"
 	line_is "cache: ... the run still works" "getpid: ok"
+	# A FIFO in the entry's place: an open without O_NONBLOCK would wait for a writer.
+	rm -f "$entry" && mkfifo -m 0600 "$entry"
+	timeout 30 "$ENT_RUN" --verbose $R $P syscall getpid >"$OUT" 2>"$ERR" </dev/null
+	STATUS=$?
+	check "cache: a FIFO in an entry's place is refused at once and regenerated" sh -c \
+		"[ $STATUS != 124 ] && grep -q 'not a regular file, regenerating' '$ERR' &&
+		 grep -q '(generated)' '$ERR'"
+	line_is "cache: ... the run still works (getpid)" "getpid: ok"
+	check "cache: ... and the FIFO was replaced by an entry" test -f "$entry"
 fi
 chmod 0770 "$C"
 rm -f "$C"/*.bpf
