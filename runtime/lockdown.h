@@ -146,7 +146,7 @@ typedef ssize_t (*lockdown_read_fn)(void *ctx, void *buf, size_t n, uint64_t off
  * at a time through read_at(ctx, ...): no copy of the whole entry. Returns a calloc'd block of
  * head + program bytes, the program at offset head (its length in *bpf_len), when magic,
  * version, lengths, digest and text all match exactly; NULL otherwise with a short reason in
- * *why ("truncated", "rule set differs", ...). Pure but for read_at.
+ * *why ("truncated", "corrupt (digest mismatch)", ...). Pure but for read_at.
  */
 void *lockdown_cache_decode(lockdown_read_fn read_at, void *ctx, uint64_t size, const char *text,
                             size_t text_len, size_t head, size_t *bpf_len, const char **why);
