@@ -35,15 +35,17 @@ DEB_PKGS := build-essential pkg-config libseccomp-dev libcap-dev libnl-3-dev lib
 	    podman containerd
 
 CC      ?= cc
-CPPFLAGS += -D_GNU_SOURCE -I. -DENT_VERSION='"$(VERSION)"'
+# The project's flags are added to the caller's with override: `make CFLAGS=... LDFLAGS=...` (a
+# packager's flags) adds to them, and never drops the warnings, the hardening or the layout.
+override CPPFLAGS += -D_GNU_SOURCE -I. -DENT_VERSION='"$(VERSION)"'
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wundef -Wvla \
 	    -Wstrict-prototypes -Wmissing-prototypes -Wimplicit-fallthrough
 # A section per function (-ffunction-sections), so that the linker can place each by itself.
-CFLAGS   += -std=gnu11 -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE \
+override CFLAGS += -std=gnu11 -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE \
 	    -ffunction-sections $(WARNINGS)
 HARDEN_LDFLAGS := -Wl,-z,relro,-z,now
 PACK_RELOCS    := -Wl,-z,pack-relative-relocs
-LDFLAGS  += -pie $(HARDEN_LDFLAGS) $(PACK_RELOCS)
+override LDFLAGS += -pie $(HARDEN_LDFLAGS) $(PACK_RELOCS)
 # ent-run itself, with its libraries and libc: a static PIE (no dynamic loader at start, nothing
 # shared with the processes it forks to fault in again: docs/PERFORMANCE.md). The unit tests and
 # ent-run-nft stay dynamic (cmocka and libmnl have no static archive in Debian). It is linked by
@@ -61,9 +63,9 @@ NEED_LLD = @command -v ld.lld >/dev/null || \
 ifeq ($(DEBUG),1)
 # Sanitizers; FORTIFY off, it conflicts with ASan. The sanitizers' runtimes are shared
 # libraries: the DEBUG build of ent-run is dynamic.
-CFLAGS   := $(filter-out -O2 -D_FORTIFY_SOURCE=2,$(CFLAGS)) -Og -g3 \
+override CFLAGS := $(filter-out -O2 -D_FORTIFY_SOURCE=2,$(CFLAGS)) -Og -g3 \
 	    -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-LDFLAGS  += -fsanitize=address,undefined
+override LDFLAGS += -fsanitize=address,undefined
 BIN_LDFLAGS := $(LDFLAGS)
 NEED_LLD :=
 endif
@@ -139,7 +141,7 @@ $(BPF_SKEL): $(BPF_DIR)/capable.bpf.o
 	$(BPFTOOL) gen skeleton $< name capable_bpf > $@.tmp
 	mv $@.tmp $@
 
-$(OUT)/runtime/capwatch.o: CPPFLAGS += -I$(BPF_DIR)
+$(OUT)/runtime/capwatch.o: override CPPFLAGS += -I$(BPF_DIR)
 $(OUT)/runtime/capwatch.o: $(BPF_SKEL)
 
 # Made anew: a member whose source is gone must not stay in the archive.

@@ -21,6 +21,25 @@ for bin in "$ENT_RUN" "$(dirname "$ENT_RUN")/ent-run-nft"; do
 		"grep -E 'GNU_STACK' '$OUT' | grep -Evq 'RWE'"
 done
 
+# A packager's flags on make's command line (CFLAGS=, LDFLAGS=) add to the project's: they
+# never drop its warnings, hardening or layout. make -n prints the commands without running them.
+if have make >/dev/null && [ -f Makefile ]; then
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -n -B BUILD="$T_TMP/flags" \
+		CFLAGS=-O1 LDFLAGS=-Wl,-O1 "$T_TMP/flags/release/runtime/main.o" \
+		"$T_TMP/flags/release/ent-run" "$T_TMP/flags/release/ent-run-nft" >"$OUT" 2>"$ERR"
+	check "make CFLAGS=...: the caller's flag and the project's, warnings and hardening" sh -c \
+		"grep -- '-o $T_TMP/flags/release/runtime/main.o ' '$OUT' | grep -- ' -O1 ' |
+		 grep -- '-Werror' | grep -- '-fstack-protector-strong' |
+		 grep -- '-D_FORTIFY_SOURCE=2' | grep -q -- '-ffunction-sections'"
+	check "make LDFLAGS=...: ent-run still linked full RELRO, static PIE, in its start order" \
+		sh -c "grep -- '-o $T_TMP/flags/release/ent-run ' '$OUT' | grep -- '-Wl,-O1' |
+		 grep -- '-z,relro,-z,now' | grep -- '-static-pie' | grep -q -- '--symbol-ordering-file'"
+	check "make LDFLAGS=...: ent-run-nft still linked PIE with full RELRO" sh -c \
+		"grep -- '-o $T_TMP/flags/release/ent-run-nft ' '$OUT' | grep -- '-Wl,-O1' |
+		 grep -- ' -pie ' | grep -q -- '-z,relro,-z,now'"
+	rm -rf "$T_TMP/flags"
+fi
+
 readelf -lW "$ENT_RUN" | grep -q 'INTERP' && dynamic=1 || dynamic=
 if [ -n "$dynamic" ]; then
 	# make DEBUG=1: the sanitizers' runtimes are shared libraries, so ent-run is dynamic and
