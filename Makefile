@@ -35,17 +35,20 @@ DEB_PKGS := build-essential pkg-config libseccomp-dev libcap-dev libnl-3-dev lib
 	    podman containerd
 
 CC      ?= cc
-# The project's flags are added to the caller's with override: `make CFLAGS=... LDFLAGS=...` (a
-# packager's flags) adds to them, and never drops the warnings, the hardening or the layout.
-override CPPFLAGS += -D_GNU_SOURCE -I. -DENT_VERSION='"$(VERSION)"'
+# The project's flags (ENT_*), then the caller's CPPFLAGS, CFLAGS and LDFLAGS, from the
+# environment or make's command line as a packager gives them: theirs come last, so they can
+# change a choice of ours (an -O level), and giving them never drops our warnings, hardening or
+# layout. A caller's _FORTIFY_SOURCE (say =3) stands instead of ours, not beside it (-Werror).
+ENT_CPPFLAGS := -D_GNU_SOURCE -I. -DENT_VERSION='"$(VERSION)"'
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wundef -Wvla \
 	    -Wstrict-prototypes -Wmissing-prototypes -Wimplicit-fallthrough
+FORTIFY  := $(if $(findstring _FORTIFY_SOURCE,$(CPPFLAGS) $(CFLAGS)),,-D_FORTIFY_SOURCE=2)
 # A section per function (-ffunction-sections), so that the linker can place each by itself.
-override CFLAGS += -std=gnu11 -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE \
-	    -ffunction-sections $(WARNINGS)
+ENT_CFLAGS := -std=gnu11 -O2 -g $(FORTIFY) -fstack-protector-strong -fPIE -ffunction-sections \
+	      $(WARNINGS)
 HARDEN_LDFLAGS := -Wl,-z,relro,-z,now
 PACK_RELOCS    := -Wl,-z,pack-relative-relocs
-override LDFLAGS += -pie $(HARDEN_LDFLAGS) $(PACK_RELOCS)
+ENT_LDFLAGS    := -pie $(HARDEN_LDFLAGS) $(PACK_RELOCS)
 # ent-run itself, with its libraries and libc: a static PIE (no dynamic loader at start, nothing
 # shared with the processes it forks to fault in again: docs/PERFORMANCE.md). The unit tests and
 # ent-run-nft stay dynamic (cmocka and libmnl have no static archive in Debian). It is linked by
@@ -54,7 +57,7 @@ override LDFLAGS += -pie $(HARDEN_LDFLAGS) $(PACK_RELOCS)
 # processes to fault in instead of twenty. lld 14 spells -z pack-relative-relocs
 # --pack-dyn-relocs=relr.
 START_ORDER := runtime/start.order
-BIN_LDFLAGS := $(filter-out -pie $(PACK_RELOCS),$(LDFLAGS)) -fuse-ld=lld \
+BIN_LDFLAGS := $(filter-out -pie $(PACK_RELOCS),$(ENT_LDFLAGS) $(LDFLAGS)) -fuse-ld=lld \
 	       -Wl,--pack-dyn-relocs=relr -static-pie \
 	       -Wl,--symbol-ordering-file=$(START_ORDER),--no-warn-symbol-ordering
 # Said before the link fails with the compiler's "cannot find 'ld'" (not for DEBUG, below).
@@ -63,10 +66,10 @@ NEED_LLD = @command -v ld.lld >/dev/null || \
 ifeq ($(DEBUG),1)
 # Sanitizers; FORTIFY off, it conflicts with ASan. The sanitizers' runtimes are shared
 # libraries: the DEBUG build of ent-run is dynamic.
-override CFLAGS := $(filter-out -O2 -D_FORTIFY_SOURCE=2,$(CFLAGS)) -Og -g3 \
-	    -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-override LDFLAGS += -fsanitize=address,undefined
-BIN_LDFLAGS := $(LDFLAGS)
+ENT_CFLAGS := $(filter-out -O2 -D_FORTIFY_SOURCE=2,$(ENT_CFLAGS)) -Og -g3 \
+	      -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ENT_LDFLAGS += -fsanitize=address,undefined
+BIN_LDFLAGS := $(ENT_LDFLAGS) $(LDFLAGS)
 NEED_LLD :=
 endif
 
@@ -121,10 +124,10 @@ LLVM_STRIP ?= llvm-strip
 
 all: $(BIN) $(NFT_BIN)
 
-# Makefile too: a change of flags (CFLAGS) must rebuild what they compile.
+# Makefile too: a change of flags (ENT_CFLAGS) must rebuild what they compile.
 $(OUT)/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(ENT_CPPFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) $(ENT_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BPF_DIR)/vmlinux.h:
 	@mkdir -p $(dir $@)
@@ -141,7 +144,7 @@ $(BPF_SKEL): $(BPF_DIR)/capable.bpf.o
 	$(BPFTOOL) gen skeleton $< name capable_bpf > $@.tmp
 	mv $@.tmp $@
 
-$(OUT)/runtime/capwatch.o: override CPPFLAGS += -I$(BPF_DIR)
+$(OUT)/runtime/capwatch.o: ENT_CPPFLAGS += -I$(BPF_DIR)
 $(OUT)/runtime/capwatch.o: $(BPF_SKEL)
 
 # Made anew: a member whose source is gone must not stay in the archive.
@@ -154,12 +157,13 @@ $(BIN): $(MAIN_OBJ) $(OUT)/libent.a Makefile $(START_ORDER)
 	$(CC) $(BIN_LDFLAGS) -o $@ $(filter-out Makefile $(START_ORDER),$^) $(BIN_LIBS)
 
 $(NFT_BIN): $(NFT_OBJS) $(OUT)/libent.a Makefile
-	$(CC) $(LDFLAGS) -o $@ $(filter-out Makefile,$^) $(NFT_LIBS)
+	$(CC) $(ENT_LDFLAGS) $(LDFLAGS) -o $@ $(filter-out Makefile,$^) $(NFT_LIBS)
 
 $(OUT)/tests/%: tests/unit/%.c $(OUT)/libent.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -Wno-missing-prototypes -o $@ $< \
-		$(OUT)/libent.a $(LDFLAGS) $(PKG_LIBS) -lcmocka
+	$(CC) $(ENT_CPPFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) $(ENT_CFLAGS) $(CFLAGS) \
+		-Wno-missing-prototypes -o $@ $< $(OUT)/libent.a $(ENT_LDFLAGS) $(LDFLAGS) \
+		$(PKG_LIBS) -lcmocka
 
 # Probes run inside the busybox rootfs, which has no libc: link them statically.
 $(BUILD)/tools/%: tests/tools/%.c
@@ -209,10 +213,10 @@ FUZZ_OBJS    := $(LIB_SRCS:%.c=$(FUZZ_OUT)/%.o)
 
 $(FUZZ_OUT)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP \
-		-c -o $@ $<
+	$(FUZZ_CC) $(ENT_CPPFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) \
+		-fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
 
-$(FUZZ_OUT)/runtime/capwatch.o: CPPFLAGS += -I$(BPF_DIR)
+$(FUZZ_OUT)/runtime/capwatch.o: ENT_CPPFLAGS += -I$(BPF_DIR)
 $(FUZZ_OUT)/runtime/capwatch.o: $(BPF_SKEL)
 
 $(FUZZ_OUT)/libent.a: $(FUZZ_OBJS)
@@ -220,7 +224,7 @@ $(FUZZ_OUT)/libent.a: $(FUZZ_OBJS)
 	$(AR) rcs $@ $^
 
 $(FUZZ_OUT)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OUT)/libent.a
-	$(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+	$(FUZZ_CC) $(ENT_CPPFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
 		$(FUZZ_OUT)/libent.a $(PKG_LIBS)
 
 fuzz-build: $(FUZZ_BINS)
@@ -240,7 +244,7 @@ BENCH_ROOTFS := $(BUILD)/bench/rootfs
 $(OUT)/bench/%: tests/bench/%.c $(START_ORDER) Makefile
 	@mkdir -p $(dir $@)
 	$(NEED_LLD)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(BIN_LDFLAGS) -o $@ $<
+	$(CC) $(ENT_CPPFLAGS) $(CPPFLAGS) $(ENT_CFLAGS) $(CFLAGS) $(BIN_LDFLAGS) -o $@ $<
 
 $(BUILD)/bench/syscalls: tests/bench/syscalls.c Makefile
 	@mkdir -p $(dir $@)

@@ -21,23 +21,39 @@ for bin in "$ENT_RUN" "$(dirname "$ENT_RUN")/ent-run-nft"; do
 		"grep -E 'GNU_STACK' '$OUT' | grep -Evq 'RWE'"
 done
 
-# A packager's flags on make's command line (CFLAGS=, LDFLAGS=) add to the project's: they
-# never drop its warnings, hardening or layout. make -n prints the commands without running them.
+# A packager's flags on make's command line (CPPFLAGS=, CFLAGS=, LDFLAGS=) come after the
+# project's: they can change a choice of ours (an -O level) and never drop our warnings,
+# hardening or layout. make -n prints the commands without running them; DEBUG= and no
+# MAKEFLAGS, as `make DEBUG=1 test` passes its own variables down to this script.
+F=$T_TMP/flags/release
+flags() {
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -n -B DEBUG= BUILD="$T_TMP/flags" "$@" \
+		"$F/runtime/main.o" "$F/runtime/capwatch.o" "$F/ent-run" "$F/ent-run-nft" \
+		>"$OUT" 2>"$ERR"
+}
 if have make >/dev/null && [ -f Makefile ]; then
-	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -n -B BUILD="$T_TMP/flags" \
-		CFLAGS=-O1 LDFLAGS=-Wl,-O1 "$T_TMP/flags/release/runtime/main.o" \
-		"$T_TMP/flags/release/ent-run" "$T_TMP/flags/release/ent-run-nft" >"$OUT" 2>"$ERR"
-	check "make CFLAGS=...: the caller's flag and the project's, warnings and hardening" sh -c \
-		"grep -- '-o $T_TMP/flags/release/runtime/main.o ' '$OUT' | grep -- ' -O1 ' |
-		 grep -- '-Werror' | grep -- '-fstack-protector-strong' |
-		 grep -- '-D_FORTIFY_SOURCE=2' | grep -q -- '-ffunction-sections'"
+	flags CPPFLAGS=-DPACKAGER=1 CFLAGS=-O1 LDFLAGS=-Wl,-O1
+	check "make CFLAGS=...: the project's warnings and hardening, then the caller's flags" \
+		sh -c "grep -- '-o $F/runtime/main.o ' '$OUT' |
+		 grep -- '-D_GNU_SOURCE .*-DPACKAGER=1 .*-O2 .*-O1 ' | grep -- '-Werror' |
+		 grep -- '-fstack-protector-strong' | grep -- '-D_FORTIFY_SOURCE=2' |
+		 grep -- '-fPIE' | grep -q -- '-ffunction-sections'"
+	check "make CPPFLAGS=...: capwatch.o still gets the BPF skeleton's directory" sh -c \
+		"grep -- '-o $F/runtime/capwatch.o ' '$OUT' |
+		 grep -q -- '-I$T_TMP/flags/bpf .*-DPACKAGER=1'"
 	check "make LDFLAGS=...: ent-run still linked full RELRO, static PIE, in its start order" \
-		sh -c "grep -- '-o $T_TMP/flags/release/ent-run ' '$OUT' | grep -- '-Wl,-O1' |
-		 grep -- '-z,relro,-z,now' | grep -- '-static-pie' | grep -q -- '--symbol-ordering-file'"
+		sh -c "grep -- '-o $F/ent-run ' '$OUT' | grep -- '-z,relro,-z,now .*-Wl,-O1' |
+		 grep -- '-static-pie' | grep -q -- '--symbol-ordering-file'"
 	check "make LDFLAGS=...: ent-run-nft still linked PIE with full RELRO" sh -c \
-		"grep -- '-o $T_TMP/flags/release/ent-run-nft ' '$OUT' | grep -- '-Wl,-O1' |
-		 grep -- ' -pie ' | grep -q -- '-z,relro,-z,now'"
+		"grep -- '-o $F/ent-run-nft ' '$OUT' | grep -q -- ' -pie -Wl,-z,relro,-z,now .*-Wl,-O1'"
+	# A caller's _FORTIFY_SOURCE stands instead of ours: both would be a redefinition (-Werror).
+	flags CFLAGS=-Wp,-D_FORTIFY_SOURCE=3
+	check "make CFLAGS=-Wp,-D_FORTIFY_SOURCE=3: the caller's level, not ours beside it" sh -c \
+		"grep -- '-o $F/runtime/main.o ' '$OUT' | grep -- '-D_FORTIFY_SOURCE=3' |
+		 grep -vq -- '-D_FORTIFY_SOURCE=2'"
 	rm -rf "$T_TMP/flags"
+else
+	skip "make CFLAGS=...: the project's flags kept" "needs make and the source tree"
 fi
 
 readelf -lW "$ENT_RUN" | grep -q 'INTERP' && dynamic=1 || dynamic=
