@@ -349,30 +349,21 @@ void *lockdown_cache_decode(lockdown_read_fn read_at, void *ctx, uint64_t size, 
 		*why = "out of memory";
 		return NULL;
 	}
-	if (!read_digested(read_at, ctx, block + head, h.bpf_len, sizeof(h) + h.text_len, &d)) {
-		free(block);
+	/* The program, then the digest and one byte more asked for: an entry that grew fails. */
+	if (!read_digested(read_at, ctx, block + head, h.bpf_len, sizeof(h) + h.text_len, &d))
 		*why = "truncated";
-		return NULL;
-	}
-	/* One byte more than the digest: an entry that grew since its size was taken is refused. */
-	n = read_at(ctx, stored, sizeof(stored), body);
-	if (n != sizeof(stored[0])) {
-		free(block);
+	else if ((n = read_at(ctx, stored, sizeof(stored), body)) != sizeof(stored[0]))
 		*why = n < (ssize_t)sizeof(stored[0]) ? "truncated" : "trailing bytes";
-		return NULL;
-	}
-	if (stored[0] != digest_final(&d)) {
-		free(block);
+	else if (stored[0] != digest_final(&d))
 		*why = "corrupt (digest mismatch)";
-		return NULL;
-	}
-	if (!same_text) {
-		free(block);
+	else if (!same_text)
 		*why = "rule set, architecture or libseccomp version differs";
-		return NULL;
+	else {
+		*bpf_len = h.bpf_len;
+		return block;
 	}
-	*bpf_len = h.bpf_len;
-	return block;
+	free(block);
+	return NULL;
 }
 
 /* ---------------------------------------------------------------- the directory */
