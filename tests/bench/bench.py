@@ -14,7 +14,12 @@ Every launcher starts /bin/true in the same busybox rootfs. The figures, all fro
   two at a time    starts per second with two workers starting back to back
   peak RSS         /usr/bin/time -f %M of the launcher process (median of 5)
   seccomp          ns per call of getppid, close(-1) and personality(0xffffffff) inside an
-                   ent-run container, default filter against --seccomp unconfined
+                   ent-run container, default filter against --seccomp unconfined, and
+                   the least a filter costs on this host: one instruction that allows every
+                   call (the kernel skips running it) and two that read an argument first
+                   (the kernel runs them on every call, as for an argument-checked call)
+  grace period     an RCU grace period here (membarrier(2) MEMBARRIER_CMD_GLOBAL), what
+                   each nftables deletion at network.access=user's exit waits for
   id steps         issue 11's added steps (the id block's lease, the idmapped trees, the
                    lease's removal), as the durations ent-run --verbose prints with them
 
@@ -56,6 +61,9 @@ TARGETS = [
 ]
 NET_TARGET = 3.0  # network.access=user start-to-exit, at most this times the default
 SYSCALL_TARGETS = {"getppid": 1.10, "close": 1.10, "personality": 1.15}
+# The calls the default filter allows only for some argument values: the kernel runs the
+# filter's program for them, so the least filter to compare with is one it runs too ("args").
+ARG_CHECKED = {"personality"}
 ID_STEPS_TARGET = 0.3  # issue 11: the own id block and idmapped rootfs, ms per start
 
 
@@ -90,6 +98,7 @@ class Bench:
         self.sc_pairs = max(1, round(5 * min(s, 1)))
         self.sc_calls = int(5_000_000 * min(s, 1) ** 2) // self.sc_pairs
         self.id_runs = max(5, round(50 * min(s, 1)))
+        self.grace_runs = max(5, round(20 * min(s, 1)))
         # Beside the rootfs: the crun state and bundle need a directory crun's ids can reach.
         self.tmp = tempfile.mkdtemp(prefix="run.", dir=os.path.dirname(self.rootfs))
         os.chmod(self.tmp, 0o711)
@@ -251,14 +260,22 @@ class Bench:
                 l.skip = l.skip or timed.skip
 
     def seccomp(self):
-        """ns per call under ent-run's default filter and under --seccomp unconfined, in
-        alternating pairs of runs; the ratio is the median of the per-pair ratios."""
-        log("seccomp: %d pairs of %d calls each" % (self.sc_pairs, self.sc_calls))
-        runs = {"default": [], "unconfined": []}
+        """ns per call under ent-run's default filter, under --seccomp unconfined, and under the
+        two least filters of tests/bench/syscalls.c (loaded by the program itself in an
+        unconfined container), in rounds that take turns, a different one first each time.
+        Ratios to unconfined are medians of per-round ratios. Returns {call: {mode: (ns,
+        ratio)}} for the modes default, least (one instruction, not run) and args (two, run
+        on every call), with unconfined's ns and 1.0."""
+        log("seccomp: %d rounds of %d calls each" % (self.sc_pairs, self.sc_calls))
+        unconfined = ["--seccomp", "unconfined"]
+        modes = {"default": ([], []), "unconfined": (unconfined, []),
+                 "least": (unconfined, ["least"]), "args": (unconfined, ["args"])}
+        runs = {m: [] for m in modes}
         for i in range(self.sc_pairs):
-            for mode in (("default", "unconfined") if i % 2 == 0 else ("unconfined", "default")):
-                argv = [self.ent] + (["--seccomp", "unconfined"] if mode == "unconfined" else [])
-                r = subprocess.run(argv + [self.rootfs, "/bench/syscalls", str(self.sc_calls)],
+            for mode in rotate(list(modes), i):
+                opts, extra = modes[mode]
+                r = subprocess.run([self.ent] + opts + [self.rootfs, "/bench/syscalls",
+                                                        str(self.sc_calls)] + extra,
                                    capture_output=True, text=True)
                 if r.returncode:
                     return "failed: " + r.stderr.strip()
@@ -266,11 +283,23 @@ class Bench:
                                    for x in r.stdout.splitlines()})
         out = {}
         for name in runs["default"][0]:
-            d = [x[name] for x in runs["default"]]
             u = [x[name] for x in runs["unconfined"]]
-            out[name] = (statistics.median(u), statistics.median(d),
-                         statistics.median(a / b for a, b in zip(d, u)))
+            out[name] = {}
+            for m in modes:
+                v = [x[name] for x in runs[m]]
+                out[name][m] = (statistics.median(v),
+                                statistics.median(a / b for a, b in zip(v, u)))
         return out
+
+    def grace(self):
+        """Median wall time of an RCU grace period on the host, in ms, or a string saying why
+        there is none: what the kernel makes the deletion of nftables objects wait for."""
+        prog = os.path.join(self.rootfs, "bench", "syscalls")
+        r = subprocess.run([prog, "grace", str(self.grace_runs)], capture_output=True,
+                           text=True)
+        if r.returncode:
+            return "failed: " + (r.stderr.strip() or "status %d" % r.returncode)
+        return median([float(x.split()[1]) for x in r.stdout.splitlines()])
 
     def id_steps(self):
         """Issue 11's added steps, from the durations ent-run's --verbose prints with them:
@@ -413,7 +442,7 @@ def host_line(b, load0, load1):
              b.thr_rounds, b.thr_seconds, b.rss_runs, b.sc_pairs * b.sc_calls))
 
 
-def report(b, ls, sc, ids, youki, load0, load1):
+def report(b, ls, sc, grace, ids, youki, load0, load1):
     by = {l.key: l for l in ls}
     cols = [l for l in ls if l.batch_wall or l.singles]
     lines = [host_line(b, load0, load1), ""]
@@ -474,9 +503,26 @@ def report(b, ls, sc, ids, youki, load0, load1):
                             median(net.singles) / median(ent.singles)
                             if net.singles and ent.singles else None, NET_TARGET, "le"))
     if isinstance(sc, dict):
-        for name, (_, _, ratio) in sc.items():
-            lines.append(target_row("seccomp: %s ÷ unconfined" % syscall_label(name), ratio,
-                                    SYSCALL_TARGETS.get(name, 1.1), "le"))
+        for name, v in sc.items():
+            least = v["args" if name in ARG_CHECKED else "least"][1]
+            lines.append(target_row("seccomp: %s ÷ unconfined (the least filter: %s)"
+                                    % (syscall_label(name), fmt(least, "×")),
+                                    v["default"][1], SYSCALL_TARGETS.get(name, 1.1), "le"))
+    # What the host itself makes some targets cost, whatever ent-run does.
+    lines.append("")
+    if isinstance(grace, float):
+        lines.append("An RCU grace period takes %s ms here (membarrier(2), median of %d): "
+                     "network.access=user's exit waits for the kernel to delete the "
+                     "container's nftables table, and the forwarding table after the last "
+                     "container, a grace period or more each." % (fmt(grace), b.grace_runs))
+    else:
+        lines.append("RCU grace period: %s." % grace)
+    if isinstance(sc, dict):
+        lines.append("The least filter: for a call allowed whatever its arguments, one "
+                     "instruction that allows every call (the kernel does not run it, but the "
+                     "call takes its slower entry); for an argument-checked call, two that "
+                     "read an argument and allow (the kernel runs them on every call). The "
+                     "table below has both for every call.")
 
     lines += ["", "Issue 11's added steps per start, started by root (durations printed by "
               "--verbose, median of %d starts; target: at most %.1f ms in all):" %
@@ -500,13 +546,18 @@ def report(b, ls, sc, ids, youki, load0, load1):
         lines.append("skipped: %s" % ids)
 
     lines += ["", "Per-call cost of ent-run's default seccomp filter (CPU time per call "
-              "inside the container, median of %d runs):" % b.sc_pairs, ""]
+              "inside the container, median of %d runs), next to the least filters: one "
+              "instruction that the kernel does not run, two that it runs on every call:" %
+              b.sc_pairs, ""]
     if isinstance(sc, dict):
-        lines += ["| system call | unconfined, ns | default filter, ns | added, ns | ratio |",
-                  "|---|---|---|---|---|"]
-        for name, (u, d, ratio) in sc.items():
-            lines.append("| %s | %s | %s | %.0f | %s |" % (syscall_label(name), fmt(u), fmt(d),
-                                                          d - u, fmt(ratio, "×")))
+        lines += ["| system call | unconfined, ns | one instruction, ns | two, run, ns | "
+                  "default filter, ns | added, ns | ratio |", "|---|---|---|---|---|---|---|"]
+        for name, v in sc.items():
+            u, d = v["unconfined"][0], v["default"][0]
+            lines.append("| %s | %s | %s (%s) | %s (%s) | %s | %.0f | %s |" % (
+                syscall_label(name), fmt(u), fmt(v["least"][0]), fmt(v["least"][1], "×"),
+                fmt(v["args"][0]), fmt(v["args"][1], "×"), fmt(d), d - u,
+                fmt(v["default"][1], "×")))
     else:
         lines.append("skipped: %s" % sc)
 
@@ -578,9 +629,10 @@ def main():
             phase(ls)
             log("  %.1f s" % (time.monotonic() - t))
         sc = b.seccomp()
+        grace = b.grace()
         ids = b.id_steps()
         youki = b.youki_recipe()
-        table = report(b, ls, sc, ids, youki, load0, loadavg())
+        table = report(b, ls, sc, grace, ids, youki, load0, loadavg())
         log("bench: %.0f s in all" % (time.monotonic() - t0))
     finally:
         b.cleanup()
