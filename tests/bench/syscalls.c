@@ -83,7 +83,8 @@ static int load_least_filter(int read_arg)
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
-	struct sock_fprog prog = { .len = read_arg ? 2 : 1, .filter = read_arg ? insns : insns + 1 };
+	struct sock_fprog prog = { .len = read_arg ? 2 : 1,
+		                   .filter = read_arg ? insns : insns + 1 };
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
 	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0) {
@@ -118,7 +119,8 @@ int main(int argc, char **argv)
 	int least = strcmp(mode, "least") == 0, args = strcmp(mode, "args") == 0;
 
 	if (count < 1 || (end && *end) || argc > 3 || (argc == 3 && !grace && !least && !args)) {
-		fprintf(stderr, "usage: syscalls [COUNT [least | args]] | syscalls grace [COUNT]\n");
+		fprintf(stderr,
+		        "usage: syscalls [COUNT [least | args]] | syscalls grace [COUNT]\n");
 		return 2;
 	}
 	if (grace)
