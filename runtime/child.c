@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -130,8 +131,34 @@ static int child_build(const struct ent_plan *plan, const struct rootfs_trees *t
 	return netcfg_configure(&plan->net, err); /* eth0: address, up, default route */
 }
 
+/*
+ * SYNC 1c: the workload's seccomp program (the parent builds it while we build the file
+ * system), into a block that PID 1 keeps for its life: the workload reads it between vfork and
+ * execve. *filter stays NULL when the workload is unconfined.
+ */
+static int receive_filter(int sync_fd, const struct lockdown_filter **filter, struct rt_err *err)
+{
+	size_t len, size = lockdown_filter_max_data();
+	_cleanup_free_ void *buf = malloc(size);
+
+	*filter = NULL;
+	if (!buf)
+		return rt_fail(err, ENOMEM, "runtime: room for the seccomp program");
+	rt_trace("lockdown", "wait for the parent's SYNC_FILTER: the workload's seccomp program");
+	if (rt_sync_wait_data(sync_fd, SYNC_FILTER, buf, size, &len, err) < 0)
+		return -1;
+	if (len == 0)
+		return 0; /* unconfined */
+	*filter = lockdown_filter_view(buf, len);
+	if (!*filter)
+		return rt_fail(err, 0,
+		               "runtime: the parent's seccomp program is not one (%zu bytes)", len);
+	buf = NULL; /* PID 1's from here: the workload loads it from our memory */
+	return 0;
+}
+
 static int child_setup(const struct ent_plan *plan, int sync_fd, struct rt_hold *hold,
-                       struct rt_err *err)
+                       const struct lockdown_filter **filter, struct rt_err *err)
 {
 	struct rootfs_trees trees;
 	struct sync_fds fds;
@@ -148,11 +175,15 @@ static int child_setup(const struct ent_plan *plan, int sync_fd, struct rt_hold 
 		return -1;
 	r = child_build(plan, &trees, sync_fd, hold, flags & SYNC_GO_NET_BY_PARENT, err);
 	rootfs_trees_close(&trees);
-	if (r < 0 || !(flags & SYNC_GO_NET_BY_PARENT))
-		return r;
-	/* SYNC 1b: nothing of the workload's may run before its network is there. */
-	rt_trace("net", "wait for the parent's SYNC_NET: eth0 configured");
-	return rt_sync_wait_net(sync_fd, err);
+	if (r < 0)
+		return -1;
+	if (flags & SYNC_GO_NET_BY_PARENT) {
+		/* SYNC 1b: nothing of the workload's may run before its network is there. */
+		rt_trace("net", "wait for the parent's SYNC_NET: eth0 configured");
+		if (rt_sync_wait_net(sync_fd, err) < 0)
+			return -1;
+	}
+	return receive_filter(sync_fd, filter, err); /* SYNC 1c */
 }
 
 /*
@@ -511,29 +542,16 @@ static __attribute__((noreturn)) void hold_and_exec(const struct ent_plan *plan,
 	fail_to_start(hold, &err, err.errnum == ENOENT ? RT_EXIT_NOT_FOUND : RT_EXIT_CANNOT_EXEC);
 }
 
-void rt_child_main(const struct ent_plan *plan, const struct lockdown_filter *filter, int sync_fd,
-                   struct rt_hold *hold)
+/*
+ * PID 1 starts the workload and stays. A function of its own, with the filter a parameter
+ * it never changes: a local that SYNC 1c filled would be live across vfork.
+ */
+static __attribute__((noreturn, noinline)) void
+start_workload(const struct ent_plan *plan, const struct lockdown_filter *filter, int sync_fd)
 {
 	struct rt_err err = { 0 };
 	pid_t workload, init;
 
-	/* Never outlive ent-run: if it dies, even of SIGKILL, we get SIGKILL (and with us, as
-	 * PID 1, every process of the container). */
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	/* OCI create: the state directory's lock is the creator's alone (flock(2) locks go with
-	 * every copy of the descriptor): a copy here would keep it if the creator were killed. */
-	if (hold && hold->lock_fd >= 0)
-		close(hold->lock_fd);
-	rt_log_set_role("child");
-	rt_log_set_sink(trace_to_parent, &sync_fd);
-	if (child_setup(plan, sync_fd, hold, &err) < 0)
-		fail_to_parent(sync_fd, SYNC_ERROR, &err, RT_EXIT_FAILED);
-	/* OCI create: no init of ours; the workload is the container's first process. */
-	if (hold) {
-		if (workload_setup(plan, filter, sync_fd, 0, true, &err) < 0)
-			fail_to_parent(sync_fd, SYNC_ERROR, &err, RT_EXIT_FAILED);
-		hold_and_exec(plan, sync_fd, hold);
-	}
 	/*
 	 * vfork(2), not fork(2): the workload borrows our memory until its execve, so no page
 	 * table is copied and no page is copied on write, a tenth of a start's CPU on a machine
@@ -562,6 +580,31 @@ void rt_child_main(const struct ent_plan *plan, const struct lockdown_filter *fi
 	rt_log_set_sink(NULL, NULL);
 	close(sync_fd);
 	rt_init_run(workload);
+}
+
+void rt_child_main(const struct ent_plan *plan, int sync_fd, struct rt_hold *hold)
+{
+	const struct lockdown_filter *filter;
+	struct rt_err err = { 0 };
+
+	/* Never outlive ent-run: if it dies, even of SIGKILL, we get SIGKILL (and with us, as
+	 * PID 1, every process of the container). */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* OCI create: the state directory's lock is the creator's alone (flock(2) locks go with
+	 * every copy of the descriptor): a copy here would keep it if the creator were killed. */
+	if (hold && hold->lock_fd >= 0)
+		close(hold->lock_fd);
+	rt_log_set_role("child");
+	rt_log_set_sink(trace_to_parent, &sync_fd);
+	if (child_setup(plan, sync_fd, hold, &filter, &err) < 0)
+		fail_to_parent(sync_fd, SYNC_ERROR, &err, RT_EXIT_FAILED);
+	/* OCI create: no init of ours; the workload is the container's first process. */
+	if (hold) {
+		if (workload_setup(plan, filter, sync_fd, 0, true, &err) < 0)
+			fail_to_parent(sync_fd, SYNC_ERROR, &err, RT_EXIT_FAILED);
+		hold_and_exec(plan, sync_fd, hold);
+	}
+	start_workload(plan, filter, sync_fd);
 }
 
 void rt_child_exec_main(const struct ent_plan *plan, const struct lockdown_filter *filter,

@@ -23,8 +23,9 @@ struct rt_hold {
 
 /*
  * Entry point of the cloned child (never returns; leaves through _exit()). Waits for SYNC_GO,
- * builds the container (cgroup namespace, host name, kernel parameters, mounts, network), forks
- * the workload, which locks itself down and execs, and then serves as the container's PID 1.
+ * builds the container (cgroup namespace, host name, kernel parameters, mounts, network),
+ * receives the workload's seccomp program (SYNC_FILTER), forks the workload, which locks
+ * itself down and execs, and then serves as the container's PID 1.
  * Errors travel to the parent over sync_fd; the child never prints.
  *
  * OCI create (hold not NULL): no fork and no init of ours. The child runs the createContainer
@@ -34,8 +35,7 @@ struct rt_hold {
  * it runs the startContainer hooks and execs, telling start on hold->report_fd what failed
  * (EOF: the execve succeeded). Once handed over it outlives the parent. hold NULL: run.
  */
-__attribute__((noreturn)) void rt_child_main(const struct ent_plan *plan,
-                                             const struct lockdown_filter *filter, int sync_fd,
+__attribute__((noreturn)) void rt_child_main(const struct ent_plan *plan, int sync_fd,
                                              struct rt_hold *hold);
 
 /*

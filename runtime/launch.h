@@ -15,18 +15,19 @@
 
 /*
  * Run the container: clone the child into new namespaces, write its id maps, release it
- * (SYNC_GO), relay its trace lines, forward signals and the terminal, keep the plan's timeout,
- * wait for it. Returns the exit status for ent-run (the workload's, 128+N, 124 when it timed
- * out, 126 or 127), or -1 with err when the container could not be set up (the caller exits
- * 125). Nothing is left behind either way. With stats_path (--stats FILE, "-": stderr) the
- * report is written at the end, whatever became of the workload (runtime/stats.h); a report
- * that cannot be written is an error (-1).
- * The plan gets its runtime values before clone: the container's host id block (leased from
- * ids when plan->ns.own_range), its address (plan->net) and the bind mounts of the generated
+ * (SYNC_GO), build the workload's seccomp program from plan->lockdown meanwhile and send it
+ * (SYNC_FILTER: a program that cannot be built fails the run), relay its trace lines, forward
+ * signals and the terminal, keep the plan's timeout, wait for it. Returns the exit status for
+ * ent-run (the workload's, 128+N, 124 when it timed out, 126 or 127), or -1 with err when the
+ * container could not be set up (the caller exits 125). Nothing is left behind either way. With
+ * stats_path (--stats FILE, "-": stderr) the report is written at the end, whatever became of the
+ * workload (runtime/stats.h); a report that cannot be written is an error (-1). The plan gets its
+ * runtime values before clone: the container's host id block (leased from ids when
+ * plan->ns.own_range), its address (plan->net) and the bind mounts of the generated
  * /etc/resolv.conf and /etc/hosts (plan->rootfs).
  */
-int rt_launch(struct ent_plan *plan, const struct lockdown_filter *filter,
-              const struct ns_idpool *ids, const char *stats_path, struct rt_err *err);
+int rt_launch(struct ent_plan *plan, const struct ns_idpool *ids, const char *stats_path,
+              struct rt_err *err);
 
 #define RT_OBSERVER_FDS 2
 
@@ -47,8 +48,7 @@ struct rt_observer {
 };
 
 /* rt_launch, with obs told what happens (NULL: nobody, as rt_launch). */
-int rt_launch_observed(struct ent_plan *plan, const struct lockdown_filter *filter,
-                       const struct ns_idpool *ids, const char *stats_path,
+int rt_launch_observed(struct ent_plan *plan, const struct ns_idpool *ids, const char *stats_path,
                        const struct rt_observer *obs, struct rt_err *err);
 
 /* A container created and handed over (OCI create): what the caller records. */
@@ -72,9 +72,8 @@ struct rt_created {
  * bound to us: it dies with us until rt_launch_hand_over; or -1 with err and nothing left
  * behind (a missing command included).
  */
-int rt_launch_create(struct ent_plan *plan, const struct lockdown_filter *filter,
-                     const struct ns_idpool *ids, struct rt_hold *hold, struct rt_created *out,
-                     struct rt_err *err);
+int rt_launch_create(struct ent_plan *plan, const struct ns_idpool *ids, struct rt_hold *hold,
+                     struct rt_created *out, struct rt_err *err);
 
 /*
  * OCI create, once the container's state is saved: tell its process to live on without us

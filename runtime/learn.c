@@ -203,7 +203,6 @@ static int observe(struct learner *lr, struct ent_plan *plan, struct ent_learnin
 		                   .listener = on_listener,
 		                   .poll_fds = poll_fds,
 		                   .ready = on_ready };
-	struct lockdown_filter *filter = NULL;
 	int status;
 
 	lr->sup = (struct rt_supervisor){ .listener = -1,
@@ -211,10 +210,7 @@ static int observe(struct learner *lr, struct ent_plan *plan, struct ent_learnin
 		                          .learning = into,
 		                          .caps_observed = lr->capwatch != NULL };
 	memset(&lr->round_err, 0, sizeof(lr->round_err));
-	if (lockdown_filter_build(&plan->lockdown, &filter, err) < 0)
-		return -1;
-	status = rt_launch_observed(plan, filter, &lr->opts->ids, NULL, &obs, err);
-	lockdown_filter_free(filter);
+	status = rt_launch_observed(plan, &lr->opts->ids, NULL, &obs, err);
 	if (lr->capwatch) {
 		rt_capwatch_drain(lr->capwatch); /* what the last calls reported */
 		rt_capwatch_follow(lr->capwatch, 0, err);

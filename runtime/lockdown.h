@@ -23,17 +23,33 @@
 struct lockdown_filter;
 
 /*
- * Build the seccomp program for spec in the parent, before clone(), so the child only loads it.
- * Looks in the cache first (see lockdown_cache_dir()); a miss generates the program with
- * libseccomp and stores it. The cache never fails a launch: its problems are trace lines.
- * *out is NULL when spec->seccomp_mode is LOCKDOWN_SECCOMP_UNCONFINED. The filter is plain heap
- * memory, so a forked child holds its own copy. Returns 0 or -1 with err.
+ * Build the seccomp program for spec in the parent, so the child only loads it (the parent does
+ * it after SYNC_GO, while the child builds its file system, and sends it over the sync channel:
+ * lockdown_filter_data(), lockdown_filter_view()). Looks in the cache first (see
+ * lockdown_cache_dir()); a miss generates the program with libseccomp and stores it. The cache
+ * never fails a launch: its problems are trace lines. *out is NULL when spec->seccomp_mode is
+ * LOCKDOWN_SECCOMP_UNCONFINED. The filter is plain heap memory, so a forked child holds its own
+ * copy. Returns 0 or -1 with err.
  */
 int lockdown_filter_build(const struct lockdown_spec *spec, struct lockdown_filter **out,
                           struct rt_err *err);
 
 /* Free a filter from lockdown_filter_build(). NULL is fine. */
 void lockdown_filter_free(struct lockdown_filter *filter);
+
+/*
+ * The filter as the bytes that travel to the child (the same executable reads them back):
+ * *len of them at the returned address, 0 for NULL (unconfined). lockdown_filter_max_data() is
+ * the most a filter can take (the kernel's BPF_MAXINSNS instructions).
+ */
+const void *lockdown_filter_data(const struct lockdown_filter *filter, size_t *len);
+size_t lockdown_filter_max_data(void);
+
+/*
+ * The filter in len bytes from lockdown_filter_data(), read in place (data must stay, aligned
+ * as malloc's); NULL when they are not one: a wrong length or instruction count.
+ */
+const struct lockdown_filter *lockdown_filter_view(const void *data, size_t len);
 
 /* The ids the workload runs as: container ids, mapped in its user namespace. */
 struct lockdown_ids {

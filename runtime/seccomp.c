@@ -321,6 +321,30 @@ void lockdown_filter_free(struct lockdown_filter *filter)
 	free(filter);
 }
 
+const void *lockdown_filter_data(const struct lockdown_filter *filter, size_t *len)
+{
+	*len = filter ? offsetof(struct lockdown_filter, insns) +
+	                        filter->n_insns * sizeof(struct sock_filter)
+	              : 0;
+	return filter;
+}
+
+size_t lockdown_filter_max_data(void)
+{
+	return offsetof(struct lockdown_filter, insns) + BPF_MAXINSNS * sizeof(struct sock_filter);
+}
+
+const struct lockdown_filter *lockdown_filter_view(const void *data, size_t len)
+{
+	const struct lockdown_filter *filter = data;
+	size_t head = offsetof(struct lockdown_filter, insns);
+
+	if (len < head || len > lockdown_filter_max_data() || filter->n_insns == 0 ||
+	    len != head + filter->n_insns * sizeof(struct sock_filter))
+		return NULL;
+	return filter;
+}
+
 unsigned lockdown_filter_insns(const struct lockdown_filter *filter)
 {
 	return filter ? filter->n_insns : 0;

@@ -152,3 +152,41 @@ int rt_sync_wait_net(int fd, struct rt_err *err)
 		               "runtime: the parent went away before the network was ready");
 	return 0;
 }
+
+int rt_sync_send_data(int fd, enum sync_type type, const void *data, size_t len)
+{
+	struct sync_msg msg = { .type = type };
+	struct iovec iov[2] = { { .iov_base = &msg, .iov_len = sizeof(msg) },
+		                { .iov_base = (void *)data, .iov_len = len } };
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = len ? 2 : 1 };
+
+	while (sendmsg(fd, &mh, MSG_NOSIGNAL) < 0) {
+		if (errno != EINTR)
+			return -1;
+	}
+	return 0;
+}
+
+int rt_sync_wait_data(int fd, enum sync_type type, void *buf, size_t size, size_t *len,
+                      struct rt_err *err)
+{
+	struct sync_msg msg;
+	struct iovec iov[2] = { { .iov_base = &msg, .iov_len = sizeof(msg) },
+		                { .iov_base = buf, .iov_len = size } };
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
+	ssize_t n;
+
+	/* No room for descriptors: the kernel would close any that came, none is left open. */
+	do
+		n = recvmsg(fd, &mh, 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return rt_fail(err, errno, "runtime: read the sync channel");
+	if (n == 0 || (size_t)n < sizeof(msg) || msg.type != type)
+		return rt_fail(err, 0,
+		               "runtime: the parent went away before the container started");
+	if (mh.msg_flags & MSG_TRUNC)
+		return rt_fail(err, 0, "runtime: more than %zu bytes in a sync message", size);
+	*len = (size_t)n - sizeof(msg);
+	return 0;
+}

@@ -29,6 +29,10 @@ struct sync_fds {
  *                             has configured the container's network from a socket in its
  *                             namespace while the child built its file system; the child
  *                             waits for it before the workload starts.
+ *   SYNC 1c parent -> child   SYNC_FILTER: the workload's seccomp program (no data when it
+ *                             is unconfined), which the parent builds or reads from its
+ *                             cache after SYNC_GO (and SYNC_NET), while the child builds its
+ *                             file system; the child waits for it before the workload starts.
  *   SYNC 2  child -> parent   SYNC_TRACE lines, SYNC_PTY (the terminal), SYNC_LISTENER (a
  *                             learning round's seccomp listener, once the workload's filter
  *                             is loaded), and at most one SYNC_ERROR or SYNC_EXEC_FAILED,
@@ -52,6 +56,8 @@ enum sync_type {
 	                     as SCM_RIGHTS (ent-run learn) */
 	SYNC_HANDOVER,    /* parent -> child (OCI create): the state is saved, live on */
 	SYNC_NET,         /* parent -> child: the container's network is configured */
+	SYNC_FILTER,      /* parent -> child: the workload's seccomp program, as data after the
+	                     message (none: unconfined) */
 };
 
 /* SYNC_GO's flags. */
@@ -100,5 +106,18 @@ int rt_sync_wait_go(int fd, struct sync_fds *fds, pid_t *pid, uint32_t *flags, s
 
 /* Child: block until SYNC_NET (SYNC 1b). EOF, or another message, is an error. */
 int rt_sync_wait_net(int fd, struct rt_err *err);
+
+/*
+ * Send one message of type with len bytes of data after it, in one sendmsg(2) (SYNC_FILTER).
+ * Returns 0, or -1 with errno (EPIPE or ECONNRESET: the child has left).
+ */
+int rt_sync_send_data(int fd, enum sync_type type, const void *data, size_t len);
+
+/*
+ * Child: block until a message of type (SYNC 1c: SYNC_FILTER); its data goes to buf, at most
+ * size bytes, and *len says how many. EOF, another message or more data is an error.
+ */
+int rt_sync_wait_data(int fd, enum sync_type type, void *buf, size_t size, size_t *len,
+                      struct rt_err *err);
 
 #endif

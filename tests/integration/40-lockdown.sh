@@ -511,6 +511,44 @@ rm -f "$R$marker"
 check "no malformed profile started the workload" [ ! -e "$R$marker" ]
 rm -f "$R$marker"
 
+# The parent builds the program after clone3, while the child makes its file system, and
+# sends it (SYNC_FILTER): one that cannot be built fails the start there, with one line and
+# 125, before anything of the workload's runs, and leaves neither the id lease nor a process.
+# 900 rules of two argument checks each need more instructions than the kernel's 4096.
+python3 - "$PD/too-big" <<'PY'
+import json, sys
+rules = [{"names": ["personality"], "action": "SCMP_ACT_ALLOW",
+          "args": [{"index": 0, "value": i, "op": "SCMP_CMP_EQ"},
+                   {"index": 1, "value": 7 * i + 3, "op": "SCMP_CMP_EQ"}]} for i in range(900)]
+rules.append({"names": ["read", "write", "execve", "brk", "mmap", "exit_group"],
+              "action": "SCMP_ACT_ALLOW"})
+json.dump({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": rules}, open(sys.argv[1], "w"))
+PY
+leases() { find /run/ent-run/ids -mindepth 1 ! -name lock 2>/dev/null | wc -l; }
+leases_before=$(leases)
+run_fails "profile: a program over the kernel's 4096 instructions fails the start" 125 \
+	'^ent-run: lockdown: seccomp: BPF program of [0-9]+ bytes: Argument list too long$' \
+	--seccomp localhost/too-big --seccomp-profile-root $PD $R /bin/touch $marker
+check "... the workload did not run" [ ! -e "$R$marker" ]
+check "... no id lease is left" \
+	[ "$(leases)" = "$leases_before" ]
+check "... no process of it is left" sh -c "! pgrep -f 'localhost/[t]oo-big' >/dev/null"
+
+# A child that fails while the parent builds the program (SYNC_FILTER written to a channel
+# the child has left): the child's own error is the one line, every time. With a cache that
+# cannot be made, each start generates its program (milliseconds), so the child has failed
+# and gone before the parent writes.
+n=0 bad=
+while [ $n -lt 20 ]; do
+	ENT_RUN_CACHE_DIR=/proc/ent-run-no-cache ent --tmpfs /bin/sh $R /bin/true
+	grep -q '^ent-run: rootfs: mount tmpfs on /bin/sh: Not a directory$' "$ERR" &&
+		[ "$STATUS" = 125 ] && [ "$(grep -c '^ent-run: ' "$ERR")" = 1 ] ||
+		bad="exit $STATUS: $(head -c 200 "$ERR")"
+	n=$((n + 1))
+done
+check "a child failing while the parent builds its filter: its own error, 20 of 20${bad:+ ($bad)}" \
+	[ -z "$bad" ]
+
 # minKernel compares with the running kernel (uname(2), passed in by runtime/), as Docker does:
 # an includes applies from that version on, an excludes stops applying there.
 cat >"$PD/min-kernel" <<'EOF'

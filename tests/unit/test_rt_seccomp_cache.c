@@ -382,6 +382,54 @@ static void test_entry_every_alignment(void **state)
 	}
 }
 
+/*
+ * A filter as the parent sends it (SYNC_FILTER) is the one the child reads back, and bytes of
+ * any other length are none. Built with libseccomp: the cache directory is one that cannot be
+ * made, so nothing is written (the cache never fails a build).
+ */
+static void test_filter_data_view(void **state)
+{
+	struct lockdown_spec *spec = make_spec();
+	struct lockdown_filter *filter = NULL;
+	const struct lockdown_filter *view;
+	struct rt_err err = { 0 };
+	unsigned char *copy;
+	const void *data;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(setenv("ENT_RUN_CACHE_DIR", "/proc/ent-run-unit-test-none", 1), 0);
+	assert_int_equal(lockdown_filter_build(spec, &filter, &err), 0);
+	assert_non_null(filter);
+	assert_false(lockdown_filter_from_cache(filter));
+	data = lockdown_filter_data(filter, &len);
+	assert_true(len > lockdown_filter_insns(filter) * 8);
+	assert_true(len < lockdown_filter_max_data());
+	/* In a block of its own, as the child receives it (malloc's alignment). */
+	copy = malloc(len + 8);
+	assert_non_null(copy);
+	memcpy(copy, data, len);
+	view = lockdown_filter_view(copy, len);
+	assert_ptr_equal(view, copy);
+	assert_int_equal(lockdown_filter_insns(view), lockdown_filter_insns(filter));
+	assert_false(lockdown_filter_from_cache(view));
+	assert_null(lockdown_filter_view(copy, len - 8)); /* one instruction short */
+	assert_null(lockdown_filter_view(copy, len + 8)); /* one more than it counts */
+	assert_null(lockdown_filter_view(copy, len - 1));
+	assert_null(lockdown_filter_view(copy, 0));
+	assert_null(lockdown_filter_view(copy, lockdown_filter_max_data() + 8));
+	memset(copy, 0, len); /* a count of no instruction */
+	assert_null(lockdown_filter_view(copy, len));
+	free(copy);
+	/* Unconfined: no filter, no data. */
+	assert_ptr_equal(lockdown_filter_data(NULL, &len), NULL);
+	assert_int_equal(len, 0);
+	unsetenv("ENT_RUN_CACHE_DIR");
+	lockdown_filter_free(filter);
+	ent_lockdown_free(spec);
+	free(spec);
+}
+
 static void test_names_tables(void **state)
 {
 	(void)state;
@@ -403,6 +451,7 @@ int main(void)
 		cmocka_unit_test(test_entry_grown),
 		cmocka_unit_test(test_entry_long_text),
 		cmocka_unit_test(test_entry_every_alignment),
+		cmocka_unit_test(test_filter_data_view),
 		cmocka_unit_test(test_names_tables),
 	};
 
