@@ -14,6 +14,15 @@
 
 #include "base/cleanup.h"
 
+bool path_has_dotdot(const char *path)
+{
+	for (const char *p = path; (p = strstr(p, "..")); p += 2) {
+		if ((p == path || p[-1] == '/') && (p[2] == '\0' || p[2] == '/'))
+			return true;
+	}
+	return false;
+}
+
 void copy_text(char *dst, size_t size, const char *src)
 {
 	size_t len = strlen(src);

@@ -6,6 +6,7 @@
 #ifndef BASE_UTIL_H
 #define BASE_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,9 @@
  * must be refused instead.
  */
 void copy_text(char *dst, size_t size, const char *src);
+
+/* True when a component of path is "..": "/a/../b", "..", "/a/.." (not "/a..b" or "/..a"). */
+bool path_has_dotdot(const char *path);
 
 /*
  * Copy the next line of *text (without its newline) into line and advance *text past it.

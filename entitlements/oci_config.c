@@ -280,6 +280,12 @@ static int compile_mount(struct oci_ctx *c, size_t i, struct json_object *mount)
 	/* runtime-spec 1.1: a relative destination is relative to the container's "/". */
 	if (snprintf(dst, sizeof(dst), "%s%s", dest[0] == '/' ? "" : "/", dest) >= (int)sizeof(dst))
 		return oci_fail(c, field, "destination too long");
+	/* As --volume and --tmpfs: "/proc/.." would name (and cover) the rootfs itself. */
+	if (path_has_dotdot(dst))
+		return oci_fail(c, field,
+		                "destination '%.80s' contains '..' (expected a path inside the "
+		                "container without '..')",
+		                dest);
 	if (!type || !type[0] || !strcmp(type, "none"))
 		type = (o.flags & MS_BIND) ? "bind" : NULL;
 	if (!type)

@@ -411,6 +411,13 @@ static int compile_paths(struct oci_ctx *c, struct json_object *lnx, const char 
 		oci_at(field, "linux.%s[%zu]", key, i);
 		if (!json_object_is_type(v, json_type_string) || path[0] != '/')
 			return oci_fail(c, field, "expected an absolute path");
+		/* As --volume and --tmpfs: "/proc/.." would name (and mask) the rootfs itself. */
+		if (path_has_dotdot(path))
+			return oci_fail(
+			        c, field,
+			        "'%.80s' contains '..' (expected a path inside the container "
+			        "without '..')",
+			        path);
 		if (*n >= ENT_MAX_PATHS)
 			return oci_fail(c, field, "too many paths (at most %d)", ENT_MAX_PATHS);
 		list[*n].path = oci_str(c, path);

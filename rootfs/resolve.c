@@ -23,6 +23,7 @@
 
 #include "base/cleanup.h"
 #include "base/log.h"
+#include "base/util.h"
 
 /* openat2 gives up with EAGAIN when a rename raced a ".." lookup; that many retries. */
 #define RESOLVE_RETRIES 8
@@ -57,22 +58,13 @@ static int open_beneath(int root_fd, const char *rel, int flags)
 	                RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
 }
 
-static bool has_dotdot(const char *path)
-{
-	for (const char *p = path; (p = strstr(p, "..")); p += 2) {
-		if ((p == path || p[-1] == '/') && (p[2] == '\0' || p[2] == '/'))
-			return true;
-	}
-	return false;
-}
-
 /* The one place a failed resolution becomes an error: name the target and, when known, why. */
 static int target_fail(struct rt_err *err, int errnum, const char *what, const char *target)
 {
 	switch (errnum) {
 	case EXDEV:
 		rt_fail(err, 0, "rootfs: %s target %s: %s leaves the rootfs", what, target,
-		        has_dotdot(target) ? "'..'" : "symlink");
+		        path_has_dotdot(target) ? "'..'" : "symlink");
 		rt_err_hint(err, "absolute symlinks and '..' above the rootfs are not followed; "
 		                 "use the resolved path inside the container");
 		return -1;

@@ -102,12 +102,29 @@ static void test_copy_text(void **state)
 	assert_string_equal(small, "");
 }
 
+static void test_path_has_dotdot(void **state)
+{
+	static const char *const yes[] = { "..",   "/..",     "../",   "/a/../b",
+		                           "a/..", "/a/b/..", "//..//" };
+	static const char *const no[] = { "",     "/",      ".",     "/a", "/a..b",
+		                          "/..a", "/a../b", "/.../", "a.." };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		if (!path_has_dotdot(yes[i]))
+			fail_msg("'%s' has a '..' component", yes[i]);
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (path_has_dotdot(no[i]))
+			fail_msg("'%s' has no '..' component", no[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_text_file),
 		cmocka_unit_test(test_next_line),
 		cmocka_unit_test(test_copy_text),
+		cmocka_unit_test(test_path_has_dotdot),
 	};
 
 	return cmocka_run_group_tests_name("base_util", tests, NULL, NULL);

@@ -560,6 +560,12 @@ static void test_mount_errors(void **state)
 	} cases[] = {
 		{ "{\"type\":\"tmpfs\"}", SRC ": mounts[0].destination: missing (required)" },
 		{ "{\"destination\":\"/x\"}", SRC ": mounts[0]: no type (and not a bind mount)" },
+		{ "{\"destination\":\"/proc/..\",\"type\":\"tmpfs\"}", SRC
+		  ": mounts[0]: destination '/proc/..' contains '..' (expected a path inside the "
+		  "container without '..')" },
+		{ "{\"destination\":\"a/../../etc\",\"type\":\"tmpfs\"}", SRC
+		  ": mounts[0]: destination 'a/../../etc' contains '..' (expected a path inside "
+		  "the container without '..')" },
 		{ "{\"destination\":\"/x\",\"type\":\"bind\"}",
 		  SRC ": mounts[0]: a bind mount needs a source" },
 		{ "{\"destination\":\"/x\",\"type\":\"tmpfs\",\"options\":[\"tmpcopyup\"]}",
@@ -872,6 +878,17 @@ static void test_paths_and_linux_errors(void **state)
 	ent_plan_free(plan);
 	expect_error(",\"maskedPaths\":[\"proc\"]", "",
 	             SRC ": linux.maskedPaths[0]: expected an absolute path");
+	expect_error(",\"maskedPaths\":[\"/proc/kcore\",\"/proc/..\"]", "",
+	             SRC ": linux.maskedPaths[1]: '/proc/..' contains '..' (expected a path inside "
+	                 "the container without '..')");
+	expect_error(",\"readonlyPaths\":[\"/../sys\"]", "",
+	             SRC
+	             ": linux.readonlyPaths[0]: '/../sys' contains '..' (expected a path inside "
+	             "the container without '..')");
+	/* A name that merely contains two dots is a name. */
+	plan = compile_ok(",\"maskedPaths\":[\"/proc/..x\",\"/a..\"]", "");
+	assert_int_equal(plan->rootfs.n_masked, 2);
+	ent_plan_free(plan);
 	expect_error(",\"rootfsPropagation\":\"rsomething\"", "",
 	             SRC ": linux.rootfsPropagation: 'rsomething' is not a propagation (expected: "
 	                 "shared, slave, private, unbindable, or the same with an r)");
