@@ -414,7 +414,7 @@ static __attribute__((noreturn)) void workload_exec(const struct ent_plan *plan,
 }
 
 /*
- * The workload between vfork and execve (rt_child_main): its last steps, then the exec. A
+ * The workload between vfork and execve (start_workload): its last steps, then the exec. A
  * function of its own, never inlined: its locals live in frames below PID 1's, not in it.
  */
 static __attribute__((noreturn, noinline)) void workload_spawn(const struct ent_plan *plan,

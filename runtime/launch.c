@@ -59,6 +59,10 @@ struct launch {
 	struct rt_stats stats;   /* --stats: what the report says */
 	struct timespec started; /* CLOCK_MONOTONIC at clone, for the report's wall time */
 	const struct rt_observer *obs; /* ent-run learn's hooks, or NULL */
+	/* OCI create: the seccomp program its caller built before any hook ran (NULL:
+	 * unconfined); run and learn build it after SYNC_GO (send_filter). */
+	const struct lockdown_filter *filter;
+	bool filter_built;
 };
 
 /*
@@ -610,26 +614,32 @@ static void drop_pending_signals(void)
 /*
  * SYNC 1c: the workload's seccomp program, built or read from its cache here, after SYNC_GO,
  * while the child builds its file system on the other CPU, rather than before clone3: nothing
- * needs it before the workload's last step (~0.1 ms less per start). It fails like any step of
- * ours after the clone: the caller kills the child, and nothing of the workload's has run.
+ * needs it before the workload's last step (~0.05 ms less per start, docs/PERFORMANCE.md).
+ * It fails like any step of ours after the clone: the caller kills the child, and nothing of
+ * the workload's has run. OCI create's caller built it already: the hooks it ran before
+ * clone3 must not be followed by such a failure.
  */
 static int send_filter(const struct ent_plan *plan, struct launch *l, struct rt_err *err)
 {
-	struct lockdown_filter *filter = NULL;
+	struct lockdown_filter *built = NULL;
 	const void *data;
 	size_t len;
-	int r;
+	int r, errnum;
 
-	if (lockdown_filter_build(&plan->lockdown, &filter, err) < 0)
+	if (!l->filter_built && lockdown_filter_build(&plan->lockdown, &built, err) < 0)
 		return -1;
-	data = lockdown_filter_data(filter, &len);
+	data = lockdown_filter_data(l->filter_built ? l->filter : built, &len);
 	rt_trace("runtime", "send the workload's seccomp program (SYNC_FILTER, %zu bytes)", len);
 	r = rt_sync_send_data(l->sync_fd, SYNC_FILTER, data, len);
-	lockdown_filter_free(filter);
+	errnum = errno;
+	lockdown_filter_free(built);
 	/* EPIPE (ECONNRESET): the child failed and left; its report is queued for follow_setup. */
-	if (r < 0 && errno != EPIPE && errno != ECONNRESET)
-		return rt_fail(err, errno, "runtime: write the sync channel");
-	return 0;
+	if (r == 0 || errnum == EPIPE || errnum == ECONNRESET)
+		return 0;
+	rt_fail(err, errnum, "runtime: write the sync channel (%zu bytes)", len);
+	if (errnum == EMSGSIZE)
+		rt_err_hint(err, "a message this large needs net.core.wmem_default above it");
+	return -1;
 }
 
 /*
@@ -824,8 +834,9 @@ out:
 	return status;
 }
 
-int rt_launch_create(struct ent_plan *plan, const struct ns_idpool *ids, struct rt_hold *hold,
-                     struct rt_created *out, struct rt_err *err)
+int rt_launch_create(struct ent_plan *plan, const struct lockdown_filter *filter,
+                     const struct ns_idpool *ids, struct rt_hold *hold, struct rt_created *out,
+                     struct rt_err *err)
 {
 	struct launch l = { .pid = -1,
 		            .pidfd = -1,
@@ -834,7 +845,9 @@ int rt_launch_create(struct ent_plan *plan, const struct ns_idpool *ids, struct 
 		            .console_socket = plan->proc.console_socket,
 		            .tty = { .master = -1 },
 		            .stop_fd = -1,
-		            .timer_fd = -1 };
+		            .timer_fd = -1,
+		            .filter = filter,
+		            .filter_built = true };
 	int status = -1;
 
 	rootfs_trees_init(&l.trees);

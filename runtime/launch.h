@@ -66,14 +66,17 @@ struct rt_created {
  * (the child keeps its own copies of hold's descriptors; the caller closes ours). With
  * hold->hooks, the plan's hooks run: prestart and createRuntime here before SYNC_GO (their
  * failure fails the create), createContainer and startContainer in the child
- * (runtime/child.h); hold->hooks->st->pid is the child's pid from then on. A terminal's master goes
- * to plan->proc.console_socket. No host-side network: the engine provides the network namespace.
+ * (runtime/child.h); hold->hooks->st->pid is the child's pid from then on. filter is the
+ * workload's seccomp program (NULL: unconfined), which the caller builds before anything is
+ * made, unlike rt_launch's: it goes to the child as SYNC_FILTER. A terminal's master goes to
+ * plan->proc.console_socket. No host-side network: the engine provides the network namespace.
  * Returns 0 with out filled (its host ids now held by its first process), the process still
  * bound to us: it dies with us until rt_launch_hand_over; or -1 with err and nothing left
  * behind (a missing command included).
  */
-int rt_launch_create(struct ent_plan *plan, const struct ns_idpool *ids, struct rt_hold *hold,
-                     struct rt_created *out, struct rt_err *err);
+int rt_launch_create(struct ent_plan *plan, const struct lockdown_filter *filter,
+                     const struct ns_idpool *ids, struct rt_hold *hold, struct rt_created *out,
+                     struct rt_err *err);
 
 /*
  * OCI create, once the container's state is saved: tell its process to live on without us

@@ -263,6 +263,11 @@ int lockdown_apply(const struct lockdown_spec *spec, const struct lockdown_filte
 	bool early = filter && !spec->no_new_privs;
 
 	*listener = -1;
+	/* The program comes from elsewhere (the parent, over the sync channel): none is no way
+	 * to run a workload the plan confines. */
+	if (!filter && spec->seccomp_mode != LOCKDOWN_SECCOMP_UNCONFINED)
+		return rt_fail(err, 0, "lockdown: no seccomp program for a confined workload (%s)",
+		               ent_has(spec->seccomp_ref) ? spec->seccomp_ref : "seccomp");
 	if (max_bits > 64)
 		max_bits = 64;
 	trace_unknown_caps(&spec->caps, max_bits);

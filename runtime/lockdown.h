@@ -23,9 +23,10 @@
 struct lockdown_filter;
 
 /*
- * Build the seccomp program for spec in the parent, so the child only loads it (the parent does
- * it after SYNC_GO, while the child builds its file system, and sends it over the sync channel:
- * lockdown_filter_data(), lockdown_filter_view()). Looks in the cache first (see
+ * Build the seccomp program for spec in the parent, so the child only loads it (run and learn:
+ * after SYNC_GO, while the child builds its file system; OCI create and exec: before anything
+ * is made; the program goes over the sync channel: lockdown_filter_data(),
+ * lockdown_filter_view(), or in the memory of a forked joiner). Looks in the cache first (see
  * lockdown_cache_dir()); a miss generates the program with libseccomp and stores it. The cache
  * never fails a launch: its problems are trace lines. *out is NULL when spec->seccomp_mode is
  * LOCKDOWN_SECCOMP_UNCONFINED. The filter is plain heap memory, so a forked child holds its own

@@ -272,10 +272,11 @@ static void join_opened(struct oci_job *j)
 }
 
 /*
- * The policy's verdict (a refusal names the missing grants), then, with filter (exec), the
- * seccomp program; create's is built by rt_launch_create while the child builds its mounts.
+ * The policy's verdict (a refusal names the missing grants), then the seccomp program: before
+ * anything is made, as create's hooks run before clone3 (and a failure after them would
+ * leave what they did).
  */
-static int job_check(struct oci_job *j, bool filter, struct rt_err *err)
+static int job_check(struct oci_job *j, struct rt_err *err)
 {
 	struct ent_verdict *verdict = calloc(1, sizeof(*verdict));
 	int r = -1;
@@ -285,7 +286,7 @@ static int job_check(struct oci_job *j, bool filter, struct rt_err *err)
 	lower_rlimits(j->plan);
 	if (rt_policy_check(j->opts, &j->policy, j->plan, verdict, err) == 0 &&
 	    rt_policy_refuse(&j->policy, verdict, err) == 0)
-		r = filter ? lockdown_filter_build(&j->plan->lockdown, &j->filter, err) : 0;
+		r = lockdown_filter_build(&j->plan->lockdown, &j->filter, err);
 	free(verdict);
 	return r;
 }
@@ -346,7 +347,8 @@ static int create_container(struct oci_job *j, const struct rt_oci_options *o, c
 	hold.fd = rt_container_hold_fd(c, err);
 	if (hold.fd >= 0)
 		hold.report_fd = rt_container_report_fd(c, err);
-	if (hold.report_fd < 0 || rt_launch_create(j->plan, &j->opts->ids, &hold, &cr, err) < 0)
+	if (hold.report_fd < 0 ||
+	    rt_launch_create(j->plan, j->filter, &j->opts->ids, &hold, &cr, err) < 0)
 		goto fail;
 	record(c, &cr);
 	if (rt_container_save(c, j->config, j->config_len, err) < 0 ||
@@ -404,7 +406,7 @@ int rt_oci_create(const struct rt_oci_options *o, struct rt_err *err)
 		goto out;
 	}
 	drop_unreachable_ambient(&j.plan->lockdown.caps);
-	if (complete_plan(&j, err) < 0 || job_check(&j, false, err) < 0)
+	if (complete_plan(&j, err) < 0 || job_check(&j, err) < 0)
 		goto out;
 	join_opened(&j);
 	r = create_container(&j, o, bundle, err);
@@ -491,7 +493,7 @@ int rt_oci_exec(const struct rt_oci_options *o, struct rt_err *err)
 	}
 	drop_unreachable_ambient(&j.plan->lockdown.caps);
 	/* The same completion as create's: the policy sees the same plan (symlinks resolved). */
-	if (complete_plan(&j, err) < 0 || job_check(&j, true, err) < 0)
+	if (complete_plan(&j, err) < 0 || job_check(&j, err) < 0)
 		goto out;
 	for (unsigned i = 0; i < c->st.n_cgroups; i++)
 		dirs[i] = c->st.cgroups[i];
