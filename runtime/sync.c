@@ -182,9 +182,11 @@ int rt_sync_wait_data(int fd, enum sync_type type, void *buf, size_t size, size_
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return rt_fail(err, errno, "runtime: read the sync channel");
-	if (n == 0 || (size_t)n < sizeof(msg) || msg.type != type)
+	if (n == 0)
 		return rt_fail(err, 0,
 		               "runtime: the parent went away before the container started");
+	if ((size_t)n < sizeof(msg) || msg.type != type)
+		return rt_fail(err, 0, "runtime: not the sync message due (%zd bytes)", n);
 	if (mh.msg_flags & MSG_TRUNC)
 		return rt_fail(err, 0, "runtime: more than %zu bytes in a sync message", size);
 	*len = (size_t)n - sizeof(msg);

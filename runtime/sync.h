@@ -115,7 +115,8 @@ int rt_sync_send_data(int fd, enum sync_type type, const void *data, size_t len)
 
 /*
  * Child: block until a message of type (SYNC 1c: SYNC_FILTER); its data goes to buf, at most
- * size bytes, and *len says how many. EOF, another message or more data is an error.
+ * size bytes, and *len says how many. EOF, another message, a short one or more data is an
+ * error.
  */
 int rt_sync_wait_data(int fd, enum sync_type type, void *buf, size_t size, size_t *len,
                       struct rt_err *err);
