@@ -65,7 +65,8 @@ struct lockdown_ids {
  * groups set to ids->groups, or cleared) keeping exactly the capabilities of spec (ambient for
  * a non-root uid), cut the bounding set, set no_new_privs, and load filter last (it would block
  * the capset and prctl calls before it); without no_new_privs, first (it then needs the
- * CAP_SYS_ADMIN dropped after). filter may be NULL (unconfined). *listener is the learning
+ * CAP_SYS_ADMIN dropped after). filter is NULL exactly when spec is unconfined: NULL for a
+ * confined spec is refused before any step. *listener is the learning
  * filter's seccomp listener (close-on-exec, for the caller to pass on), else -1. Returns 0 or
  * -1 with err.
  *

@@ -147,9 +147,11 @@ int rt_sync_wait_net(int fd, struct rt_err *err)
 		close(fds.fd[i]);
 	if (r < 0)
 		return -1;
-	if (r == 0 || msg.type != SYNC_NET)
+	if (r == 0)
 		return rt_fail(err, 0,
 		               "runtime: the parent went away before the network was ready");
+	if (msg.type != SYNC_NET)
+		return rt_fail(err, 0, "runtime: not the sync message due (type %u)", msg.type);
 	return 0;
 }
 

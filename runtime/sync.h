@@ -32,7 +32,8 @@ struct sync_fds {
  *   SYNC 1c parent -> child   SYNC_FILTER: the workload's seccomp program (no data when it
  *                             is unconfined), which the parent builds or reads from its
  *                             cache after SYNC_GO (and SYNC_NET), while the child builds its
- *                             file system; the child waits for it before the workload starts.
+ *                             file system (OCI create built it before clone3, and only sends
+ *                             it here); the child waits for it before the workload starts.
  *   SYNC 2  child -> parent   SYNC_TRACE lines, SYNC_PTY (the terminal), SYNC_LISTENER (a
  *                             learning round's seccomp listener, once the workload's filter
  *                             is loaded), and at most one SYNC_ERROR or SYNC_EXEC_FAILED,

@@ -294,6 +294,8 @@ class Bench:
     def grace(self):
         """Median wall time of an RCU grace period on the host, in ms, or a string saying why
         there is none: what the kernel makes the deletion of nftables objects wait for."""
+        if os.cpu_count() == 1:
+            return "not measurable on one CPU (the kernel then needs no grace period)"
         prog = os.path.join(self.rootfs, "bench", "syscalls")
         r = subprocess.run([prog, "grace", str(self.grace_runs)], capture_output=True,
                            text=True)
@@ -513,16 +515,18 @@ def report(b, ls, sc, grace, ids, youki, load0, load1):
     if isinstance(grace, float):
         lines.append("An RCU grace period takes %s ms here (membarrier(2), median of %d): "
                      "network.access=user's exit waits for the kernel to delete the "
-                     "container's nftables table, and the forwarding table after the last "
-                     "container, a grace period or more each." % (fmt(grace), b.grace_runs))
+                     "container's nftables table (its owner socket closed), and the "
+                     "forwarding table after the last container (the helper's netfilter "
+                     "socket closed), a grace period or more each." % (fmt(grace),
+                                                                      b.grace_runs))
     else:
         lines.append("RCU grace period: %s." % grace)
     if isinstance(sc, dict):
         lines.append("The least filter: for a call allowed whatever its arguments, one "
-                     "instruction that allows every call (the kernel does not run it, but the "
-                     "call takes its slower entry); for an argument-checked call, two that "
-                     "read an argument and allow (the kernel runs them on every call). The "
-                     "table below has both for every call.")
+                     "instruction that allows every call (since Linux 5.11 the kernel does not "
+                     "run it on x86, but the call takes its slower entry); for an "
+                     "argument-checked call, two that read an argument and allow (the kernel "
+                     "runs them on every call). The table below has both for every call.")
 
     lines += ["", "Issue 11's added steps per start, started by root (durations printed by "
               "--verbose, median of %d starts; target: at most %.1f ms in all):" %

@@ -17,16 +17,18 @@
  * Two more modes, run under --seccomp unconfined, first load the least a filter can be, for
  * the bench to compare the default filter with:
  *
- *   least  one instruction that allows every call. The kernel finds that the program's answer
- *          does not depend on the arguments and skips running it (its per-filter cache of
- *          allowed calls), but the call still takes the slower system call entry (the one for
- *          tracing and auditing too): the least any filter adds to every call.
+ *   least  one instruction that allows every call. The kernel (5.11 and later, on x86 and the
+ *          other architectures with seccomp's cache of allowed calls) finds that the program's
+ *          answer does not depend on the arguments and skips running it, but the call still
+ *          takes the slower system call entry (the one for tracing and auditing too): the least
+ *          any filter adds to every call.
  *   args   two instructions, read the first argument and allow: the kernel must run the
  *          program on every call, as it does for a call whose arguments a filter checks.
  *
  * "grace" times COUNT (default 20) calls of membarrier(MEMBARRIER_CMD_GLOBAL), which waits for
- * an RCU grace period, and prints "grace MS" for each: what the kernel makes a caller wait when
- * it unregisters netfilter hooks or deletes nftables objects (network.access=user's exit).
+ * an RCU grace period (on more than one CPU), and prints "grace MS" for each: what the kernel
+ * makes the last closer of a netfilter socket wait when nftables objects were deleted (an
+ * owned table's socket, a helper's), as at network.access=user's exit.
  *
  * Raw syscall(2), so libc adds no caching or wrapping. The clock is the thread's CPU time
  * (clock_gettime(2), CLOCK_THREAD_CPUTIME_ID), user and kernel: time the scheduler gives to

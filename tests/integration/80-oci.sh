@@ -236,6 +236,17 @@ run_fails "delete of a created container needs --force" 125 'container c3 is cre
 	--root "$STATE" delete c3
 run_status "delete --force of a created container" 0 --root "$STATE" delete --force c3
 
+# linux.seccomp: create builds the program before anything is made and hands it to the held
+# process, which loads it before execve: the command runs confined by it.
+mkbundle "$T_TMP/b7" 'grep -E "^Seccomp:" /proc/self/status >/shared/seccomp; exec sleep 30' \
+	'set=linux.seccomp={"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["getpid"],"action":"SCMP_ACT_ERRNO"}]}'
+rm -f "$SHARED/seccomp"
+oci create --bundle "$T_TMP/b7" c7 && oci start c7
+wait_until test -s "$SHARED/seccomp"
+check "create with linux.seccomp: the command runs under the filter (Seccomp: 2)" \
+	grep -q '^Seccomp:.2$' "$SHARED/seccomp"
+run_status "delete --force of the filtered container" 0 --root "$STATE" delete --force c7
+
 # A container whose process exited and was reaped (by its engine, here a reaper of its own).
 mkbundle "$T_TMP/b4" 'exit 3'
 "$REAPER" sh -c "'$ENT_RUN' --root '$STATE' create --bundle '$T_TMP/b4' --pid-file \

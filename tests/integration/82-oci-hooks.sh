@@ -104,6 +104,24 @@ check "poststop: after the container was deleted (its state gone), status stoppe
 	seen poststop "s['state']['status'] == 'stopped' and not s['state_dir'] and s['state']['id'] == 'h1'"
 
 # ---------------------------------------------------------------- failures
+# A seccomp program that cannot be built (more instructions than the kernel's 4096) fails
+# create before any hook runs: it is built before anything is made, and no state is left.
+rm -f "$HK"/*.json
+mkhooks "$T_TMP/b3" "{\"createRuntime\":[$(host_hook createRuntime)]}"
+python3 - "$T_TMP/b3/config.json" <<'EOF'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
+    {"names": ["personality"], "action": "SCMP_ACT_ALLOW",
+     "args": [{"index": 0, "value": i, "op": "SCMP_CMP_EQ"},
+              {"index": 1, "value": 7 * i + 3, "op": "SCMP_CMP_EQ"}]} for i in range(900)]}
+json.dump(c, open(sys.argv[1], "w"))
+EOF
+run_fails "a seccomp program too large for the kernel fails create" 125 \
+	'lockdown: seccomp: BPF program of [0-9]+ bytes' --root "$STATE" create --bundle "$T_TMP/b3" h3
+check "... before any hook ran" test ! -e "$HK/createRuntime.json"
+check "... no state left" test ! -e "$STATE/h3"
+
 rm -f "$HK"/*.json
 mkhooks "$T_TMP/b2" "{\"createRuntime\":[$(host_hook createRuntime 3)],\"createContainer\":[$(host_hook createContainer)]}"
 run_fails "a failing createRuntime hook fails create, naming it and its status" 125 \

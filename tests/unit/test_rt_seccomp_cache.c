@@ -430,6 +430,25 @@ static void test_filter_data_view(void **state)
 	free(spec);
 }
 
+/*
+ * A confined workload without its program is refused before any step (the program comes from
+ * the parent: a lost one must not mean no filter). Nothing is changed: the check comes first.
+ */
+static void test_apply_needs_a_program(void **state)
+{
+	struct lockdown_spec *spec = make_spec();
+	struct lockdown_ids ids = { 0 };
+	struct rt_err err = { 0 };
+	int listener = 0;
+
+	(void)state;
+	assert_int_equal(lockdown_apply(spec, NULL, &ids, &listener, &err), -1);
+	assert_non_null(strstr(err.msg, "no seccomp program for a confined workload"));
+	assert_int_equal(listener, -1);
+	ent_lockdown_free(spec);
+	free(spec);
+}
+
 static void test_names_tables(void **state)
 {
 	(void)state;
@@ -452,6 +471,7 @@ int main(void)
 		cmocka_unit_test(test_entry_long_text),
 		cmocka_unit_test(test_entry_every_alignment),
 		cmocka_unit_test(test_filter_data_view),
+		cmocka_unit_test(test_apply_needs_a_program),
 		cmocka_unit_test(test_names_tables),
 	};
 
