@@ -50,10 +50,6 @@ static unsigned long current_flags(const struct statvfs *sv)
 	return ms;
 }
 
-/*
- * mount(2) cannot reach the mounts below a bind; mount_setattr(2) (Linux 5.12) with
- * AT_RECURSIVE adds attributes to the whole tree. Setting, never clearing, touches no locked flag.
- */
 uint64_t rootfs_mount_attrs(unsigned long flags, char *names, size_t size)
 {
 	uint64_t attrs = 0;
@@ -73,6 +69,10 @@ uint64_t rootfs_mount_attrs(unsigned long flags, char *names, size_t size)
 	return attrs;
 }
 
+/*
+ * mount(2) cannot reach the mounts below a bind; mount_setattr(2) (Linux 5.12) with
+ * AT_RECURSIVE adds attributes to the whole tree. Setting, never clearing, touches no locked flag.
+ */
 static int setattr_recursive(int fd, const char *name, unsigned long flags, struct rt_err *err)
 {
 	char names[ROOTFS_FLAGS_MAX];
