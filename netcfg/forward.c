@@ -19,30 +19,14 @@
  * either both or a table that says "restore". The table lives in the network namespace it is
  * about, so nothing outside can mistake it. The callers hold the lease lock and count the
  * containers (lease.c). ent-run-nft makes and deletes the table (nft_forward.c); the sysctl is
- * written here.
+ * written here (sysctl.c). At the end of the last container the table goes in the batch that
+ * deletes the container's own, and ent-run-nft writes the sysctl first (nft_end_last).
  */
 #include "netcfg/internal.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <string.h>
-#include <unistd.h>
 
-#include "base/cleanup.h"
 #include "base/log.h"
-
-#define IP_FORWARD "net/ipv4/ip_forward"
-
-/* 1 when the host forwards IPv4, 0 when not, -1 when unreadable. */
-static int forwarding_on(void)
-{
-	_cleanup_close_ int fd = open("/proc/sys/" IP_FORWARD, O_RDONLY | O_CLOEXEC);
-	char c = 0;
-
-	if (fd < 0 || read(fd, &c, 1) != 1)
-		return -1;
-	return c == '1';
-}
 
 /*
  * forward-NETNS (NETCFG_MARK_FORWARD): made before the table, removed after it, so that where
@@ -52,16 +36,16 @@ static int forwarding_on(void)
  */
 int netcfg_forward_acquire(int base_fd, struct rt_err *err)
 {
-	int on = forwarding_on();
+	int on = netcfg_forwarding_on();
 
 	if (on < 0)
-		return rt_fail(err, errno, "netcfg: read /proc/sys/%s", IP_FORWARD);
+		return rt_fail(err, errno, "netcfg: read /proc/sys/%s", NETCFG_IP_FORWARD);
 	if (on) /* the host's (or already ours): nothing to change */
 		return 0;
 	if (netcfg_mark_here(base_fd, NETCFG_MARK_FORWARD, err) < 0 ||
 	    netcfg_nft_forward_add(err) < 0)
 		return -1;
-	return netcfg_sysctl_set(IP_FORWARD, "1", err);
+	return netcfg_sysctl_set(NETCFG_IP_FORWARD, "1", err);
 }
 
 void netcfg_forward_release(int base_fd, bool collecting)
@@ -75,7 +59,7 @@ void netcfg_forward_release(int base_fd, bool collecting)
 	if (exists < 0)
 		return; /* ask again at the next end */
 	if (exists == 1) {
-		if (forwarding_on() != 0 && netcfg_sysctl_set(IP_FORWARD, "0", &ignored) < 0)
+		if (netcfg_forward_off(&ignored) < 0)
 			return; /* keep the filter while forwarding stays on */
 		if (netcfg_nft_forward_delete(&ignored) < 0)
 			return;

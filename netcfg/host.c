@@ -197,7 +197,11 @@ void netcfg_host_release(struct netcfg_host *h, bool ended)
 		return;
 	netcfg_helper_stop(&h->helper);
 	netcfg_nat_abandon(h->nat_call); /* a start that failed before attach took the answer */
-	netcfg_nat_remove(h->nat, h->state.name);
+	/* After a run, the table with the forwarding filter where it is the last: one batch. */
+	if (ended)
+		netcfg_state_end_nat(&h->state, &h->nat);
+	else
+		netcfg_nat_remove(h->nat, h->state.name);
 	/* The ports after the rules that redirect them: never redirected and free at once. */
 	for (unsigned i = 0; i < h->n_ports; i++)
 		close(h->port_fds[i]);

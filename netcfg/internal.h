@@ -151,6 +151,17 @@ int netcfg_state_create(struct netcfg_state *st, const struct netcfg_pool *pool,
  */
 void netcfg_state_remove(struct netcfg_state *st, bool veth_left);
 
+/*
+ * As root, at the end of a run, before netcfg_state_remove: the container's NAT table, whose
+ * owner socket is *owner (closed here, *owner set to -1). Under the lock, when no other
+ * container of ours is alive in our network namespace and forwarding here is ours, the table
+ * and the forwarding filter go in one nftables batch (netcfg_nat_end_last): the kernel then
+ * waits out one RCU grace period for both, at the socket's close, where deleting them apart
+ * waited for two or three. Otherwise, or when that fails, closing the socket deletes the
+ * table, and netcfg_state_remove settles forwarding as before. Never fails.
+ */
+void netcfg_state_end_nat(struct netcfg_state *st, int *owner);
+
 /* Collect the leftovers of killed runs, cheaply when there are none (see netcfg.h). */
 void netcfg_state_collect(void);
 
@@ -199,6 +210,9 @@ unsigned netcfg_free_lingering(int base_fd, const struct netcfg_pool *pool);
  * left no marker); and drop this namespace's marker. */
 void netcfg_settle_forwarding(int base_fd, bool collecting);
 
+/* Under the lock: is a container of ours other than name alive in this network namespace? */
+bool netcfg_others_here(int base_fd, const char *name);
+
 /*
  * Markers in base_fd about a network namespace: PREFIX and its inode. NETCFG_MARK_NETNS: a
  * start elsewhere collected a killed run of that namespace, whose next start is to settle its
@@ -231,6 +245,21 @@ int netcfg_forward_acquire(int base_fd, struct rt_err *err);
  */
 void netcfg_forward_release(int base_fd, bool collecting);
 
+/* ---------------------------------------------------------------- sysctl.c */
+
+#define NETCFG_IP_FORWARD "net/ipv4/ip_forward"
+
+/* Write value to /proc/sys/<key> ("net/ipv4/ip_forward"), a sysctl of the network namespace
+ * we are in. Returns 0 or -1. */
+int netcfg_sysctl_set(const char *key, const char *value, struct rt_err *err);
+
+/* 1 when this network namespace forwards IPv4, 0 when not, -1 when unreadable. */
+int netcfg_forwarding_on(void);
+
+/* Set ip_forward back to 0, unless it reads 0 already: 0 once it is, or -1 with err when it
+ * stays on. The filter goes only after it (netcfg_forward_release, ent-run-nft end-last). */
+int netcfg_forward_off(struct rt_err *err);
+
 /* ---------------------------------------------------------------- link.c */
 
 struct nl_sock;
@@ -256,9 +285,6 @@ void netcfg_link_delete(const char *name);
 
 /* Is there a link called name in our network namespace? */
 bool netcfg_link_exists(const char *name);
-
-/* Write value to /proc/sys/<key> ("net/ipv4/ip_forward"). Returns 0 or -1. */
-int netcfg_sysctl_set(const char *key, const char *value, struct rt_err *err);
 
 /* ---------------------------------------------------------------- ports.c */
 
@@ -309,6 +335,14 @@ void netcfg_nat_abandon(struct netcfg_nft_call *c);
 /* Close the owner socket of the container's table, which takes the table with it. Never
  * fails; -1 is fine. */
 void netcfg_nat_remove(int owner, const char *name);
+
+/*
+ * The last container's end where forwarding is ours (ent-run-nft end-last, nft_end_last): its
+ * table and the forwarding filter in one batch through the owner socket, which stays ours
+ * to close. 1: forwarding settled (the marker may go); 0: the filter stays; -1 with err: the
+ * batch failed, and closing the socket deletes the table.
+ */
+int netcfg_nat_end_last(int owner, const char *name, struct rt_err *err);
 
 /* Delete the chains NAME-{post,pre,out} of the shared table ip ent-run, where ent-run 0.1 kept
  * a container's NAT, for a run of that version killed before an upgrade. Never fails. */

@@ -313,6 +313,37 @@ void netcfg_state_remove(struct netcfg_state *st, bool veth_left)
 		netcfg_settle_forwarding(base_fd, false);
 }
 
+void netcfg_state_end_nat(struct netcfg_state *st, int *owner)
+{
+	struct rt_err ignored = { 0 };
+	_cleanup_close_ int base_fd = -1;
+	_cleanup_close_ int lock_fd = -1;
+	int settled = -1;
+
+	if (*owner < 0)
+		return;
+	base_fd = st->root && st->base[0] ? open(st->base, O_DIRECTORY | O_CLOEXEC) : -1;
+	if (base_fd >= 0 && netcfg_marked_here(base_fd, NETCFG_MARK_FORWARD))
+		lock_fd = lock_base(st, base_fd, &ignored);
+	/* The marker again under the lock: another end may have settled forwarding meanwhile. */
+	if (lock_fd >= 0 && netcfg_marked_here(base_fd, NETCFG_MARK_FORWARD) &&
+	    !netcfg_others_here(base_fd, st->name))
+		settled = netcfg_nat_end_last(*owner, st->name, &ignored);
+	if (settled == 1)
+		netcfg_unmark_here(base_fd, NETCFG_MARK_FORWARD);
+	/* Unlocked before the close, which waits for the kernel: other starts and ends need not. */
+	if (lock_fd >= 0)
+		close(steal_fd(&lock_fd));
+	if (settled < 0) {
+		netcfg_nat_remove(*owner, st->name); /* the table goes as the socket closes */
+	} else {
+		rt_trace("net", "close the netfilter socket of table ip %s (deleted by the batch)",
+		         st->name);
+		close(*owner);
+	}
+	*owner = -1;
+}
+
 void netcfg_state_collect(void)
 {
 	struct netcfg_state st = { .root = geteuid() == 0, .dir_fd = -1 };

@@ -436,15 +436,3 @@ bool netcfg_link_exists(const char *name)
 {
 	return if_nametoindex(name) != 0; /* SIOCGIFINDEX: no netlink socket for one question */
 }
-
-/* A sysctl of the namespace we are in, as its /proc/sys file ("net/ipv4/ip_forward"). */
-int netcfg_sysctl_set(const char *key, const char *value, struct rt_err *err)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), "/proc/sys/%s", key);
-	rt_trace("net", "write %s \"%s\"", path, value);
-	if (write_file(path, value, 0) < 0)
-		return rt_fail(err, errno, "netcfg: write %s", path);
-	return 0;
-}

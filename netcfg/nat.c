@@ -20,7 +20,9 @@
  * to ent-run (netcfg/nft_helper.h), which keeps it open for the container's life, so the rules
  * cannot outlive ent-run, even when it is killed with SIGKILL: a published port is never left
  * redirected to a container that is gone. The table, its chains and rules are one batch: the
- * kernel applies all of them or none.
+ * kernel applies all of them or none. At the container's end, closing the socket deletes the
+ * table; the last container of ours where forwarding is ours instead deletes it with the
+ * forwarding filter in one batch through that socket, then closes it (nft_end_last).
  *
  * A packet from the host to 127.0.0.1:8080 keeps its loopback source after DNAT; the kernel
  * routes it out of the veth only with route_localnet=1 there (the caller sets it), and the

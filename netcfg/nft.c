@@ -234,9 +234,9 @@ void nft_add_rule(struct nft_batch *bt, const char *table, const char *chain, nf
 		nft_batch_next(bt);
 }
 
-int nft_table_exists(const char *table)
+int nft_table_exists(struct mnl_socket *nl, const char *table)
 {
-	_cleanup_(nft_socket_closep) struct mnl_socket *nl = NULL;
+	_cleanup_(nft_socket_closep) struct mnl_socket *own = NULL;
 	char buf[8192];
 	struct nftnl_table *t = nftnl_table_alloc();
 	struct nlmsghdr *h;
@@ -245,13 +245,20 @@ int nft_table_exists(const char *table)
 
 	if (!t)
 		return -ENOMEM;
-	nl = nft_socket_open(&errnum);
 	if (!nl) {
-		nftnl_table_free(t);
-		return -errnum;
+		own = nft_socket_open(&errnum);
+		if (!own) {
+			nftnl_table_free(t);
+			return -errnum;
+		}
+		nl = own;
 	}
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, table);
-	h = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_IPV4, NLM_F_ACK, 1);
+	/*
+	 * No NLM_F_ACK: the answer is one message, the table or the error, and nothing is left
+	 * unread on a socket that goes on to send a batch (nft_release).
+	 */
+	h = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_IPV4, 0, 1);
 	nftnl_table_nlmsg_build_payload(h, t);
 	nftnl_table_free(t);
 	if (mnl_socket_sendto(nl, h, h->nlmsg_len) < 0)

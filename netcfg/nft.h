@@ -43,8 +43,8 @@ int nft_batch_send(struct nft_batch *bt, struct mnl_socket *nl);
 struct mnl_socket *nft_socket_open(int *errnum);
 void nft_socket_closep(struct mnl_socket **nl);
 
-/* Does table ip NAME exist? 1, 0, or -errno. */
-int nft_table_exists(const char *table);
+/* Does table ip NAME exist? Asked on nl (NULL: a socket of its own): 1, 0, or -errno. */
+int nft_table_exists(struct mnl_socket *nl, const char *table);
 
 /* Rule expressions: any expression with u32 attributes as (key, value) pairs ending in 0;
  * payload into register 1; compare register 1; [io]ifname ==/!= name (prefix: the first
@@ -76,5 +76,15 @@ void nft_nat_remove_legacy(const char *name);
 int nft_forward_add(struct rt_err *err);
 int nft_forward_exists(void);
 int nft_forward_delete(struct rt_err *err);
+
+/*
+ * The end of the last container of ours in this network namespace while forwarding is ours:
+ * its table ip NAME, through the table's owner socket owner_fd, and in the same batch the
+ * forwarding filter, once ip_forward is back to 0 (netcfg_forward_off). Returns 1 when
+ * forwarding is settled (the filter deleted, or there was none), 0 when the filter stays (the
+ * sysctl could not be written back, or its existence not asked), or -1 with err when the batch
+ * failed (the table then goes as the owner socket closes).
+ */
+int nft_end_last(const char *name, int owner_fd, struct rt_err *err);
 
 #endif

@@ -133,14 +133,33 @@ struct netcfg_nft_call {
 	struct timespec t0;
 };
 
+/* fd itself when it lies above top, else a copy of it above top (close-on-exec); -1 with err. */
+static int fd_above(int *fd, int top, struct rt_err *err)
+{
+	int above;
+
+	if (*fd > top)
+		return 0;
+	above = fcntl(*fd, F_DUPFD_CLOEXEC, top + 1);
+	if (above < 0)
+		return rt_fail(err, errno, "netcfg: fcntl(F_DUPFD_CLOEXEC)");
+	close(*fd);
+	*fd = above;
+	return 0;
+}
+
 /*
- * Start the helper with args (NULL-terminated, the command first): 0 with *c, or -1 with err.
- * nft_finish takes its answer.
+ * Start the helper with args (NULL-terminated, the command first), and with a copy of owner as
+ * its NFT_HELPER_OWNER_FD unless owner is -1: 0 with *c, or -1 with err. nft_finish takes its
+ * answer.
  */
-static int nft_spawn(const char *const *args, struct netcfg_nft_call *c, struct rt_err *err)
+static int nft_spawn(const char *const *args, int owner, struct netcfg_nft_call *c,
+                     struct rt_err *err)
 {
 	const char *argv[8 + ENT_MAX_PUBLISH], *envp[4];
+	int top = owner >= 0 ? NFT_HELPER_OWNER_FD : NFT_HELPER_REPLY_FD;
 	_cleanup_close_ int exe = -1;
+	_cleanup_close_ int copy = -1;
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	char self[32];
@@ -150,16 +169,13 @@ static int nft_spawn(const char *const *args, struct netcfg_nft_call *c, struct 
 
 	clock_gettime(CLOCK_MONOTONIC, &c->t0);
 	exe = helper_open(c->path, sizeof(c->path), err);
-	if (exe < 0)
+	/* Above the descriptors the child's dup2 calls make, which would take them over. */
+	if (exe < 0 || fd_above(&exe, top, err) < 0)
 		return -1;
-	/* Above the reply's descriptor, which the child's dup2 would take over. */
-	if (exe <= NFT_HELPER_REPLY_FD) {
-		int above = fcntl(exe, F_DUPFD_CLOEXEC, NFT_HELPER_REPLY_FD + 1);
-
-		if (above < 0)
+	if (owner >= 0) {
+		copy = fcntl(owner, F_DUPFD_CLOEXEC, top + 1);
+		if (copy < 0)
 			return rt_fail(err, errno, "netcfg: fcntl(F_DUPFD_CLOEXEC)");
-		close(exe);
-		exe = above;
 	}
 	/* posix_spawn takes a path: this one is the checked file, whatever the name holds now. */
 	snprintf(self, sizeof(self), "/proc/self/fd/%d", exe);
@@ -175,11 +191,13 @@ static int nft_spawn(const char *const *args, struct netcfg_nft_call *c, struct 
 	posix_spawn_file_actions_init(&fa);
 	posix_spawnattr_init(&attr);
 	posix_spawn_file_actions_adddup2(&fa, sv[1], NFT_HELPER_REPLY_FD); /* dup2 clears CLOEXEC */
+	if (copy >= 0)
+		posix_spawn_file_actions_adddup2(&fa, copy, NFT_HELPER_OWNER_FD);
 	/*
 	 * and nothing else we hold, even what our caller left us without close-on-exec; but the
 	 * helper's own descriptor (close-on-exec), which the exec goes through.
 	 */
-	for (int f = NFT_HELPER_REPLY_FD + 1; f < exe; f++)
+	for (int f = top + 1; f < exe; f++)
 		posix_spawn_file_actions_addclose(&fa, f); /* one not open is no error */
 	posix_spawn_file_actions_addclosefrom_np(&fa, exe + 1);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
@@ -277,7 +295,7 @@ static int nft_call(const char *const *args, int *fd, struct rt_err *err)
 {
 	struct netcfg_nft_call c;
 
-	if (nft_spawn(args, &c, err) < 0)
+	if (nft_spawn(args, -1, &c, err) < 0)
 		return -1;
 	return nft_finish(&c, fd, err);
 }
@@ -301,7 +319,7 @@ int netcfg_nat_begin(const char *name, const char *host_name, uint32_t addr,
 		args[n++] = entries[i];
 	}
 	args[n] = NULL;
-	if (nft_spawn(args, c, err) < 0) {
+	if (nft_spawn(args, -1, c, err) < 0) {
 		free(c);
 		return -1;
 	}
@@ -356,6 +374,16 @@ void netcfg_nat_remove(int owner, const char *name)
 	rt_trace("net", "close the netfilter socket that owns table ip %s: the table goes with it",
 	         name);
 	close(owner);
+}
+
+int netcfg_nat_end_last(int owner, const char *name, struct rt_err *err)
+{
+	const char *args[] = { "end-last", name, NULL };
+	struct netcfg_nft_call c;
+
+	if (nft_spawn(args, owner, &c, err) < 0)
+		return -1;
+	return nft_finish(&c, NULL, err);
 }
 
 void netcfg_nat_remove_legacy(const char *name)

@@ -1,7 +1,7 @@
 /*
  * netcfg/nft_forward.c - table ip ent-run-forward, in ent-run-nft: the filter that lets the
  * host forward nothing but our veths' traffic while forwarding is ours (netcfg/forward.c says
- * when, and sets the sysctl).
+ * when, and sets the sysctl; at the last container's end, nft_end_last sets it back here).
  *
  *   table ip ent-run-forward {
  *     chain forward { type filter hook forward priority filter; policy accept;
@@ -12,6 +12,7 @@
 #include "netcfg/nft.h"
 
 #include <errno.h>
+#include <libmnl/libmnl.h>
 #include <libnftnl/rule.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
@@ -51,7 +52,7 @@ int nft_forward_add(struct rt_err *err)
 
 int nft_forward_exists(void)
 {
-	return nft_table_exists(NETCFG_FORWARD_TABLE);
+	return nft_table_exists(NULL, NETCFG_FORWARD_TABLE);
 }
 
 int nft_forward_delete(struct rt_err *err)
@@ -68,4 +69,43 @@ int nft_forward_delete(struct rt_err *err)
 		return rt_fail(err, errnum, "netcfg: nftables: delete table ip %s",
 		               NETCFG_FORWARD_TABLE);
 	return 0;
+}
+
+/*
+ * One batch, so one commit: the kernel frees what a commit deleted after an RCU grace period,
+ * in a worker, and the next close of a netfilter socket waits for that worker. Deleting the
+ * container's table by closing its owner socket waits for a grace period of its own, and the
+ * filter's deletion by another socket for one more at that socket's close (several
+ * milliseconds each where grace periods are not expedited: docs/PERFORMANCE.md). Every step
+ * goes through the owner socket, ent-run's, so that this helper's end waits for nothing: our
+ * copy of the socket is not its last descriptor.
+ */
+int nft_end_last(const char *name, int owner_fd, struct rt_err *err)
+{
+	_cleanup_(nft_batch_freep) struct nft_batch *bt = nft_batch_new();
+	_cleanup_(nft_socket_closep) struct mnl_socket *nl = NULL;
+	struct rt_err ignored = { 0 };
+	bool filter = false;
+	int exists, errnum;
+
+	if (!bt)
+		return rt_fail(err, ENOMEM, "netcfg: nftables batch");
+	nl = mnl_socket_fdopen(owner_fd);
+	if (!nl)
+		return rt_fail(err, errno, "netcfg: the netfilter socket that owns table ip %s",
+		               name);
+	/* As netcfg_forward_release: the sysctl back to 0 before the filter goes. */
+	exists = nft_table_exists(nl, NETCFG_FORWARD_TABLE);
+	if (exists == 1)
+		filter = netcfg_forward_off(&ignored) == 0;
+	nft_del_table(bt, name);
+	if (filter)
+		nft_del_table(bt, NETCFG_FORWARD_TABLE);
+	rt_trace("net", "nftables batch: delete table ip %s%s", name,
+	         filter ? ", table ip " NETCFG_FORWARD_TABLE : "");
+	errnum = nft_batch_send(bt, nl);
+	if (errnum)
+		return rt_fail(err, errnum, "netcfg: nftables: delete table ip %s%s", name,
+		               filter ? " and table ip " NETCFG_FORWARD_TABLE : "");
+	return exists == 0 || filter;
 }

@@ -122,6 +122,8 @@ static int run(int argc, char **argv, struct nft_reply *r, struct mnl_socket **o
 	}
 	if (!strcmp(cmd, "forward-delete") && argc == 0)
 		return nft_forward_delete(&r->err);
+	if (!strcmp(cmd, "end-last") && argc == 1 && our_name(argv[0]))
+		return nft_end_last(argv[0], NFT_HELPER_OWNER_FD, &r->err);
 	if (!strcmp(cmd, "legacy-delete") && argc == 1 && our_name(argv[0])) {
 		nft_nat_remove_legacy(argv[0]);
 		return 0;

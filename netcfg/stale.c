@@ -226,8 +226,8 @@ unsigned netcfg_free_lingering(int base_fd, const struct netcfg_pool *pool)
 	return n;
 }
 
-/* How many running containers of ours share our network namespace? */
-static unsigned live_here(int base_fd)
+/* How many running containers of ours share our network namespace (skip's aside)? */
+static unsigned live_here(int base_fd, const char *skip)
 {
 	_cleanup_close_ int fd = open_dir(base_fd, ".");
 	unsigned long long ours = netns_inode("/proc/self/ns/net");
@@ -240,7 +240,8 @@ static unsigned live_here(int base_fd)
 
 	dirents_start(&d, fd);
 	while (fd >= 0 && (name = dirents_next(&d))) {
-		if (!netcfg_is_container(name) || !(pid = owner_alive(base_fd, name, &o)))
+		if (!netcfg_is_container(name) || (skip && !strcmp(name, skip)) ||
+		    !(pid = owner_alive(base_fd, name, &o)))
 			continue;
 		snprintf(path, sizeof(path), "/proc/%ld/ns/net", (long)pid);
 		if (netns_inode(path) == ours)
@@ -249,9 +250,14 @@ static unsigned live_here(int base_fd)
 	return n;
 }
 
+bool netcfg_others_here(int base_fd, const char *name)
+{
+	return live_here(base_fd, name) > 0;
+}
+
 void netcfg_settle_forwarding(int base_fd, bool collecting)
 {
-	if (live_here(base_fd) == 0)
+	if (live_here(base_fd, NULL) == 0)
 		netcfg_forward_release(base_fd, collecting);
 	netcfg_unmark_here(base_fd, NETCFG_MARK_NETNS);
 }

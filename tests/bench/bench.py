@@ -514,11 +514,13 @@ def report(b, ls, sc, grace, ids, youki, load0, load1):
     lines.append("")
     if isinstance(grace, float):
         lines.append("An RCU grace period takes %s ms here (membarrier(2), median of %d): "
-                     "network.access=user's exit waits for the kernel to delete the "
-                     "container's nftables table (its owner socket closed), and the "
-                     "forwarding table after the last container (the helper's netfilter "
-                     "socket closed), a grace period or more each." % (fmt(grace),
-                                                                      b.grace_runs))
+                     "network.access=user's exit waits for one or two. The kernel frees "
+                     "what a batch of nftables changes replaced or deleted after a grace "
+                     "period, and the close of a netfilter socket waits for that: the "
+                     "close of the one that owns the container's table, which the last "
+                     "container deletes with the forwarding table in one batch (and the "
+                     "start's own batches, when they are still being freed)."
+                     % (fmt(grace), b.grace_runs))
     else:
         lines.append("RCU grace period: %s." % grace)
     if isinstance(sc, dict):

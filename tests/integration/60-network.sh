@@ -272,7 +272,7 @@ run_ok "user: --subnet picks the pool" 'inet 10\.77\.0\.[0-9]+/30' -e network.ac
 tent --verbose -e network.access=user $R /bin/echo ran
 check "user: the exit leaves the veth to the kernel (no RTM_DELLINK after the workload)" sh -c \
 	"grep -q '^ran$' '$OUT' &&
-		sed -n '/execve/,\$p' '$ERR' | grep -q 'owns table ip ent-[0-9]*: the table goes with it' &&
+		sed -n '/execve/,\$p' '$ERR' | grep -q 'close the netfilter socket .*table ip ent-[0-9]*' &&
 		! sed -n '/execve/,\$p' '$ERR' | grep -q RTM_DELLINK"
 check_clean "user" ended
 # (A killed run of another test running at the same time would rightly make it ask.)

@@ -135,6 +135,33 @@ wait $c2 2>/dev/null
 check "forwarding: off again after the last container" [ "$(forwarding)" = 0 ]
 check "forwarding: no ent-run table or veth left" h_clean
 
+# Which end deletes what: one that leaves a container of ours running closes its table's owner
+# socket and leaves forwarding alone; the last one deletes its table and the filter in one
+# nftables batch through that socket, once ip_forward is 0 (ent-run-nft end-last), and asks
+# ent-run-nft nothing more (no forward-exists, no forward-delete).
+start_ready -e network.access=user $R /bin/sh -c "$READY"
+c1=$BG
+ent --verbose -e network.access=user $R /bin/true
+check "forwarding: an end with another container running leaves forwarding to it" sh -c \
+	"[ $STATUS = 0 ] && grep -q 'close the netfilter socket that owns table ip ent-' '$ERR' &&
+	! grep -q 'ent-run-nft end-last\|ent-run-nft forward-[ed]' '$ERR' &&
+	[ \$(ip netns exec $H cat /proc/sys/net/ipv4/ip_forward) = 1 ]"
+kill $c1
+wait $c1 2>/dev/null
+check "forwarding: off after the remaining container" [ "$(forwarding)" = 0 ]
+check "forwarding: and nothing left" h_clean
+ent --verbose -e network.access=user $R /bin/true
+check "forwarding: the last end deletes its table and the filter in one batch" sh -c \
+	"[ $STATUS = 0 ] && grep -q 'ent-run-nft end-last ent-[0-9]*:' '$ERR' &&
+	grep -q 'write /proc/sys/net/ipv4/ip_forward \"0\"' '$ERR' &&
+	grep -q 'nftables batch: delete table ip ent-[0-9]*, table ip ent-run-forward' '$ERR' &&
+	! grep -q 'ent-run-nft forward-[ed]' '$ERR'"
+check "... ip_forward written back before the batch" sh -c \
+	"grep -n 'ip_forward \"0\"\|nftables batch: delete' '$ERR' | head -1 | grep -q ip_forward"
+check "... forwarding off" sh -c \
+	"[ \$(ip netns exec $H cat /proc/sys/net/ipv4/ip_forward) = 0 ]"
+check "... no table or veth of it" h_clean
+
 # kill -9: the filter stays with forwarding (the host is no router meanwhile), and the next
 # start of any kind, here one without network, turns both off.
 start_ready -e network.access=proxy --publish 18070:80 $R /bin/sh -c "$READY"
@@ -180,5 +207,5 @@ check "forwarding host: nothing left" h_clean
 ent --verbose -e network.access=user $R /bin/true
 check "forwarding host: ent-run-nft runs for the NAT table only, never for forwarding" sh -c \
 	"[ $STATUS = 0 ] && grep -q 'posix_spawn .*/ent-run-nft nat ent-' '$ERR' &&
-	! grep -q 'ent-run-nft forward' '$ERR'"
+	! grep -q 'ent-run-nft forward\|ent-run-nft end-last' '$ERR'"
 finish
