@@ -210,7 +210,8 @@ unsigned netcfg_free_lingering(int base_fd, const struct netcfg_pool *pool);
  * left no marker); and drop this namespace's marker. */
 void netcfg_settle_forwarding(int base_fd, bool collecting);
 
-/* Under the lock: is a container of ours other than name alive in this network namespace? */
+/* Under the lock: is a container of ours other than name alive in this network namespace?
+ * True also when that cannot be told. */
 bool netcfg_others_here(int base_fd, const char *name);
 
 /*
@@ -340,7 +341,8 @@ void netcfg_nat_remove(int owner, const char *name);
  * The last container's end where forwarding is ours (ent-run-nft end-last, nft_end_last): its
  * table and the forwarding filter in one batch through the owner socket, which stays ours
  * to close. 1: forwarding settled (the marker may go); 0: the filter stays; -1 with err: the
- * batch failed, and closing the socket deletes the table.
+ * helper failed or gave no answer, and closing the socket deletes the table if its batch
+ * did not.
  */
 int netcfg_nat_end_last(int owner, const char *name, struct rt_err *err);
 

@@ -327,8 +327,11 @@ void netcfg_state_end_nat(struct netcfg_state *st, int *owner)
 		lock_fd = lock_base(st, base_fd, &ignored);
 	/* The marker again under the lock: another end may have settled forwarding meanwhile. */
 	if (lock_fd >= 0 && netcfg_marked_here(base_fd, NETCFG_MARK_FORWARD) &&
-	    !netcfg_others_here(base_fd, st->name))
+	    !netcfg_others_here(base_fd, st->name)) {
 		settled = netcfg_nat_end_last(*owner, st->name, &ignored);
+		if (settled < 0) /* netcfg_state_remove settles forwarding apart */
+			rt_trace("net", "%s: forwarding is settled apart", ignored.msg);
+	}
 	if (settled == 1)
 		netcfg_unmark_here(base_fd, NETCFG_MARK_FORWARD);
 	/* Unlocked before the close, which waits for the kernel: other starts and ends need not. */

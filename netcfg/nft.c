@@ -32,6 +32,7 @@
 struct nft_batch {
 	char buf[2 * BATCH_LIMIT];
 	struct mnl_nlmsg_batch *b;
+	uint32_t first_seq; /* the batch's first message: its acks carry first_seq..seq-1 */
 	uint32_t seq;
 	unsigned n_msgs;
 	bool failed; /* out of memory or space while building */
@@ -45,6 +46,7 @@ struct nft_batch *nft_batch_new(void)
 		return NULL;
 	bt->b = mnl_nlmsg_batch_start(bt->buf, BATCH_LIMIT);
 	bt->seq = (uint32_t)time(NULL);
+	bt->first_seq = bt->seq;
 	nftnl_batch_begin(mnl_nlmsg_batch_current(bt->b), bt->seq++);
 	mnl_nlmsg_batch_next(bt->b);
 	return bt;
@@ -92,9 +94,14 @@ struct mnl_socket *nft_socket_open(int *errnum)
 	return nl;
 }
 
-/* Walk the kernel's answers: one NLMSG_ERROR per message, error 0 being the ack. */
-static int read_acks(struct mnl_socket *nl, unsigned expected, int *first_error)
+/*
+ * Walk the kernel's answers: one NLMSG_ERROR per message, error 0 being the ack. Only those of
+ * this batch count (its sequence numbers, which wrap as uint32_t): a socket that carried other
+ * requests before (nft_end_last's) may hold an answer left from them.
+ */
+static int read_acks(struct mnl_socket *nl, const struct nft_batch *bt, int *first_error)
 {
+	unsigned expected = bt->n_msgs;
 	char buf[8192]; /* MNL_SOCKET_BUFFER_SIZE is a sysconf() call: a VLA */
 	unsigned seen = 0;
 
@@ -108,7 +115,8 @@ static int read_acks(struct mnl_socket *nl, unsigned expected, int *first_error)
 		     h = mnl_nlmsg_next(h, &len)) {
 			const struct nlmsgerr *e = mnl_nlmsg_get_payload(h);
 
-			if (h->nlmsg_type != NLMSG_ERROR)
+			if (h->nlmsg_type != NLMSG_ERROR ||
+			    h->nlmsg_seq - bt->first_seq >= bt->seq - bt->first_seq)
 				continue;
 			seen++;
 			if (e->error && !*first_error)
@@ -134,7 +142,7 @@ int nft_batch_send(struct nft_batch *bt, struct mnl_socket *nl)
 		nl = own;
 	}
 	if (mnl_socket_sendto(nl, mnl_nlmsg_batch_head(bt->b), mnl_nlmsg_batch_size(bt->b)) < 0 ||
-	    read_acks(nl, bt->n_msgs, &first_error) < 0)
+	    read_acks(nl, bt, &first_error) < 0)
 		return errno;
 	return first_error;
 }
@@ -256,7 +264,7 @@ int nft_table_exists(struct mnl_socket *nl, const char *table)
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, table);
 	/*
 	 * No NLM_F_ACK: the answer is one message, the table or the error, and nothing is left
-	 * unread on a socket that goes on to send a batch (nft_release).
+	 * unread on a socket that goes on to send a batch (nft_end_last).
 	 */
 	h = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_IPV4, 0, 1);
 	nftnl_table_nlmsg_build_payload(h, t);
@@ -267,7 +275,7 @@ int nft_table_exists(struct mnl_socket *nl, const char *table)
 	if (n < 0)
 		return -errno;
 	h = (struct nlmsghdr *)buf;
-	if (!mnl_nlmsg_ok(h, (int)n))
+	if (!mnl_nlmsg_ok(h, (int)n) || h->nlmsg_seq != 1)
 		return -EIO;
 	if (h->nlmsg_type == NLMSG_ERROR) {
 		int e = -((const struct nlmsgerr *)mnl_nlmsg_get_payload(h))->error;

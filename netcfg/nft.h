@@ -82,8 +82,8 @@ int nft_forward_delete(struct rt_err *err);
  * its table ip NAME, through the table's owner socket owner_fd, and in the same batch the
  * forwarding filter, once ip_forward is back to 0 (netcfg_forward_off). Returns 1 when
  * forwarding is settled (the filter deleted, or there was none), 0 when the filter stays (the
- * sysctl could not be written back, or its existence not asked), or -1 with err when the batch
- * failed (the table then goes as the owner socket closes).
+ * sysctl could not be written back, or its existence could not be asked), or -1 with err
+ * when the batch failed (the table then goes as the owner socket closes).
  */
 int nft_end_last(const char *name, int owner_fd, struct rt_err *err);
 

@@ -190,16 +190,18 @@ static int nft_spawn(const char *const *args, int owner, struct netcfg_nft_call 
 	sigemptyset(&none);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawnattr_init(&attr);
-	posix_spawn_file_actions_adddup2(&fa, sv[1], NFT_HELPER_REPLY_FD); /* dup2 clears CLOEXEC */
-	if (copy >= 0)
-		posix_spawn_file_actions_adddup2(&fa, copy, NFT_HELPER_OWNER_FD);
+	/* dup2 clears CLOEXEC. A file action that cannot be recorded (ENOMEM) fails the spawn. */
+	e = posix_spawn_file_actions_adddup2(&fa, sv[1], NFT_HELPER_REPLY_FD);
+	if (!e && copy >= 0)
+		e = posix_spawn_file_actions_adddup2(&fa, copy, NFT_HELPER_OWNER_FD);
 	/*
 	 * and nothing else we hold, even what our caller left us without close-on-exec; but the
 	 * helper's own descriptor (close-on-exec), which the exec goes through.
 	 */
-	for (int f = top + 1; f < exe; f++)
-		posix_spawn_file_actions_addclose(&fa, f); /* one not open is no error */
-	posix_spawn_file_actions_addclosefrom_np(&fa, exe + 1);
+	for (int f = top + 1; f < exe && !e; f++)
+		e = posix_spawn_file_actions_addclose(&fa, f); /* one not open is no error */
+	if (!e)
+		e = posix_spawn_file_actions_addclosefrom_np(&fa, exe + 1);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 	posix_spawnattr_setsigmask(&attr, &none);
 	sigfillset(&all);
@@ -217,7 +219,9 @@ static int nft_spawn(const char *const *args, int owner, struct netcfg_nft_call 
 		         c->path, line);
 	}
 	helper_env(envp, ARRAY_SIZE(envp));
-	e = posix_spawn(&c->pid, self, &fa, &attr, (char *const *)argv, (char *const *)envp);
+	if (!e)
+		e = posix_spawn(&c->pid, self, &fa, &attr, (char *const *)argv,
+		                (char *const *)envp);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	close(sv[1]);

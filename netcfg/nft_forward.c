@@ -17,6 +17,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netlink.h>
+#include <sys/socket.h>
 
 #include "base/cleanup.h"
 #include "base/log.h"
@@ -85,11 +86,19 @@ int nft_end_last(const char *name, int owner_fd, struct rt_err *err)
 	_cleanup_(nft_batch_freep) struct nft_batch *bt = nft_batch_new();
 	_cleanup_(nft_socket_closep) struct mnl_socket *nl = NULL;
 	struct rt_err ignored = { 0 };
+	socklen_t len = sizeof(int);
+	int domain = 0, protocol = 0;
 	bool filter = false;
 	int exists, errnum;
 
 	if (!bt)
 		return rt_fail(err, ENOMEM, "netcfg: nftables batch");
+	/* mnl_socket_fdopen takes any descriptor: this one must be a netfilter socket. */
+	if (getsockopt(owner_fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0 ||
+	    getsockopt(owner_fd, SOL_SOCKET, SO_PROTOCOL, &protocol, &len) < 0 ||
+	    domain != AF_NETLINK || protocol != NETLINK_NETFILTER)
+		return rt_fail(err, EBADF, "netcfg: descriptor %d is no netfilter socket",
+		               owner_fd);
 	nl = mnl_socket_fdopen(owner_fd);
 	if (!nl)
 		return rt_fail(err, errno, "netcfg: the netfilter socket that owns table ip %s",

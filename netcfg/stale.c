@@ -226,38 +226,47 @@ unsigned netcfg_free_lingering(int base_fd, const struct netcfg_pool *pool)
 	return n;
 }
 
-/* How many running containers of ours share our network namespace (skip's aside)? */
-static unsigned live_here(int base_fd, const char *skip)
+/*
+ * How many running containers of ours share our network namespace (skip's aside)? -1 when
+ * that cannot be told (the directory or our namespace unreadable): never taken for none, which
+ * would turn forwarding off under containers that still need it.
+ */
+static int live_here(int base_fd, const char *skip)
 {
 	_cleanup_close_ int fd = open_dir(base_fd, ".");
 	unsigned long long ours = netns_inode("/proc/self/ns/net");
 	struct dirents d;
 	const char *name;
 	struct owner o;
-	unsigned n = 0;
+	int n = 0;
 	pid_t pid;
 	char path[48];
 
+	if (fd < 0 || !ours)
+		return -1;
 	dirents_start(&d, fd);
-	while (fd >= 0 && (name = dirents_next(&d))) {
+	while ((name = dirents_next(&d))) {
+		unsigned long long theirs;
+
 		if (!netcfg_is_container(name) || (skip && !strcmp(name, skip)) ||
 		    !(pid = owner_alive(base_fd, name, &o)))
 			continue;
 		snprintf(path, sizeof(path), "/proc/%ld/ns/net", (long)pid);
-		if (netns_inode(path) == ours)
+		theirs = netns_inode(path);
+		if (theirs == ours || !theirs) /* one we cannot read may be ours */
 			n++;
 	}
-	return n;
+	return errno ? -1 : n; /* dirents_next: errno 0 at the end, set when a read failed */
 }
 
 bool netcfg_others_here(int base_fd, const char *name)
 {
-	return live_here(base_fd, name) > 0;
+	return live_here(base_fd, name) != 0;
 }
 
 void netcfg_settle_forwarding(int base_fd, bool collecting)
 {
-	if (live_here(base_fd, NULL) == 0)
+	if (live_here(base_fd, NULL) == 0) /* -1: the next end asks again */
 		netcfg_forward_release(base_fd, collecting);
 	netcfg_unmark_here(base_fd, NETCFG_MARK_NETNS);
 }
