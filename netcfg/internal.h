@@ -155,10 +155,10 @@ void netcfg_state_remove(struct netcfg_state *st, bool veth_left);
  * As root, at the end of a run, before netcfg_state_remove: the container's NAT table, whose
  * owner socket is *owner (closed here, *owner set to -1). Under the lock, when no other
  * container of ours is alive in our network namespace and forwarding here is ours, the table
- * and the forwarding filter go in one nftables batch (netcfg_nat_end_last): the kernel then
- * waits out one RCU grace period for both, at the socket's close, where deleting them apart
- * waited for two or three. Otherwise, or when that fails, closing the socket deletes the
- * table, and netcfg_state_remove settles forwarding as before. Never fails.
+ * and the forwarding filter go in one nftables batch (netcfg_nat_end_last): the kernel frees
+ * both after one RCU grace period, which the socket's close waits for, where deleting them
+ * apart made the end wait for two or three. Otherwise, or when that fails, closing the socket
+ * deletes the table, and netcfg_state_remove settles forwarding as before. Never fails.
  */
 void netcfg_state_end_nat(struct netcfg_state *st, int *owner);
 

@@ -133,7 +133,7 @@ struct netcfg_nft_call {
 	struct timespec t0;
 };
 
-/* fd itself when it lies above top, else a copy of it above top (close-on-exec); -1 with err. */
+/* *fd moved above top unless it lies there (a close-on-exec copy, the original closed): 0 or -1. */
 static int fd_above(int *fd, int top, struct rt_err *err)
 {
 	int above;
