@@ -1,6 +1,7 @@
 /*
  * rootfs/dev.c - the container's /dev: host device nodes bound into the plan's tmpfs, and the
- * standard links (mount(2) MS_BIND, symlinkat(2), devpts(5) for /dev/pts/ptmx).
+ * standard links (open_tree(2) and move_mount(2) for the binds, symlinkat(2), devpts(5) for
+ * /dev/pts/ptmx).
  *
  * A user namespace may not mknod(2) a device, and a device node on a filesystem mounted inside
  * one (our /dev tmpfs) cannot be opened anyway (the superblock is "nodev" for its owner). So

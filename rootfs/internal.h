@@ -78,6 +78,14 @@ int rootfs_attach_tree(int root_fd, int tree, const char *target, bool create_fi
 int rootfs_bind(int root_fd, const struct rootfs_bind_req *req, struct rt_err *err);
 
 /*
+ * A bind mount of what src_fd is (with the mounts below it, when recursive) onto dst_fd: a
+ * clone of it (open_tree(2) OPEN_TREE_CLONE) attached there (move_mount(2)), both named by
+ * descriptor. source and target name them in the trace: a path is quoted, "<...>" is not.
+ * Returns 0, or -1 with errno.
+ */
+int rootfs_bind_fd(int src_fd, const char *source, int dst_fd, const char *target, bool recursive);
+
+/*
  * Add flags (ROOTFS_REMOUNT_FLAGS) to the mount whose root is fd, keeping the flags it already
  * has; with recursive, to every mount below it as well. name is its path in the container.
  */

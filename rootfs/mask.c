@@ -1,6 +1,6 @@
 /*
- * rootfs/mask.c - hide kernel interfaces and make others read-only (mount(2) MS_BIND and
- * MS_REMOUNT, tmpfs(5), proc(5), fsopen(2), fsmount(2), move_mount(2)).
+ * rootfs/mask.c - hide kernel interfaces and make others read-only (open_tree(2) and
+ * move_mount(2) for the binds, mount_setattr(2), tmpfs(5), proc(5), fsopen(2), fsmount(2)).
  *
  * /proc and /sys expose host-wide information (/proc/kcore, /proc/keys) and controls
  * (/proc/sysrq-trigger, /proc/sys). A masked file gets the host's /dev/null bound over it (reads
@@ -59,12 +59,8 @@ static int make_empty_tmpfs(const char *path, struct rt_err *err)
 /* The empty tmpfs over the masked directory fd (path): *empty is made at the first. */
 static int mask_dir(int fd, const char *path, int *empty, struct rt_err *err)
 {
-	char src[ROOTFS_FD_PATH_MAX], dst[ROOTFS_FD_PATH_MAX];
-
 	if (*empty >= 0) {
-		rt_trace("rootfs", "mount(<the empty tmpfs>, \"%s\", NULL, MS_BIND)", path);
-		if (mount(rootfs_fd_path(*empty, src), rootfs_fd_path(fd, dst), NULL, MS_BIND,
-		          NULL) < 0)
+		if (rootfs_bind_fd(*empty, "<the empty tmpfs>", fd, path, false) < 0)
 			return rt_fail(err, errno, "rootfs: mask %s with the empty tmpfs", path);
 		return 0;
 	}
@@ -79,7 +75,6 @@ static int mask_dir(int fd, const char *path, int *empty, struct rt_err *err)
 
 static int mask_path(int root_fd, int null_fd, const char *path, int *empty, struct rt_err *err)
 {
-	char src[ROOTFS_FD_PATH_MAX], dst[ROOTFS_FD_PATH_MAX];
 	_cleanup_close_ int fd = -1;
 	struct stat st;
 
@@ -94,8 +89,7 @@ static int mask_path(int root_fd, int null_fd, const char *path, int *empty, str
 		return rt_fail(err, errno, "rootfs: masked path %s", path);
 	if (S_ISDIR(st.st_mode))
 		return mask_dir(fd, path, empty, err);
-	rt_trace("rootfs", "mount(\"/dev/null\", \"%s\", NULL, MS_BIND)", path);
-	if (mount(rootfs_fd_path(null_fd, src), rootfs_fd_path(fd, dst), NULL, MS_BIND, NULL) < 0)
+	if (rootfs_bind_fd(null_fd, "/dev/null", fd, path, false) < 0)
 		return rt_fail(err, errno, "rootfs: mask %s with /dev/null", path);
 	return 0;
 }
@@ -120,7 +114,6 @@ int rootfs_mask_paths(int root_fd, const struct rootfs_spec *spec, struct rt_err
 
 static int readonly_path(int root_fd, const char *path, struct rt_err *err)
 {
-	char self[ROOTFS_FD_PATH_MAX];
 	_cleanup_close_ int fd = -1;
 	_cleanup_close_ int top_fd = -1;
 
@@ -132,9 +125,7 @@ static int readonly_path(int root_fd, const char *path, struct rt_err *err)
 	if (fd < 0)
 		return -1;
 	/* Recursive, so that masks already below the path stay in the copy. */
-	rt_trace("rootfs", "mount(\"%s\", \"%s\", NULL, MS_BIND|MS_REC)", path, path);
-	rootfs_fd_path(fd, self);
-	if (mount(self, self, NULL, MS_BIND | MS_REC, NULL) < 0)
+	if (rootfs_bind_fd(fd, path, fd, path, true) < 0)
 		return rt_fail(err, errno, "rootfs: bind read-only path %s on itself", path);
 	/* fd is the path under the new mount; the remount needs the mount's own root. */
 	top_fd = rootfs_open_target(root_fd, path, ROOTFS_TARGET_EXISTING, "read-only path", err);

@@ -7,8 +7,8 @@
  * the host: a plain open("ROOT/data") and a mount on it would cover the host's /etc. openat2's
  * RESOLVE_BENEATH refuses every step out of the directory descriptor (absolute symlinks, ".."
  * above it) with EXDEV, and RESOLVE_NO_MAGICLINKS refuses /proc/PID/fd-style links (ELOOP).
- * Mount targets are then named through the opened descriptor, "/proc/self/fd/N", so what is
- * mounted on is exactly what was checked.
+ * Mounts are then made on the opened descriptor (move_mount(2) by descriptor for a bind, the
+ * path "/proc/self/fd/N" for mount(2)), so what is mounted on is exactly what was checked.
  */
 #include "rootfs/internal.h"
 
