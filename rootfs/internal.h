@@ -4,7 +4,8 @@
  *
  * Every mount is done before pivot_root(2), while the host's "/" is still ours: a target inside
  * the new root is first opened as an O_PATH file descriptor (resolved safely beneath the root by
- * openat2(2)), then mount(2) is given "/proc/self/fd/N", a magic link to exactly that file.
+ * openat2(2)); a bind is attached there by that descriptor (move_mount(2)), and mount(2) is
+ * given "/proc/self/fd/N", a magic link to exactly that file.
  */
 #ifndef ROOTFS_INTERNAL_H
 #define ROOTFS_INTERNAL_H
@@ -40,7 +41,7 @@ struct rootfs_bind_req {
 	int src_fd;          /* O_PATH descriptor of the host source (rootfs_open_source) */
 	const char *source;  /* its host path, for messages */
 	const char *target;  /* absolute path inside the container */
-	unsigned long flags; /* MS_REC, and ROOTFS_REMOUNT_FLAGS to add by a remount */
+	unsigned long flags; /* MS_REC, and ROOTFS_REMOUNT_FLAGS to set on the clone */
 	bool create_file;    /* create the target as a file even if the source is a directory */
 	const char *what;    /* names the mount in messages: "volume", "device", ... */
 };
@@ -74,23 +75,25 @@ int rootfs_apply_mount(int root_fd, const struct rootfs_mount *m, int tree, stru
 int rootfs_attach_tree(int root_fd, int tree, const char *target, bool create_file,
                        const char *what, struct rt_err *err);
 
-/* Bind req->src_fd onto req->target, then remount to add the ROOTFS_REMOUNT_FLAGS asked for. */
+/* Bind req->src_fd onto req->target with the ROOTFS_REMOUNT_FLAGS asked for (rootfs_bind_fd). */
 int rootfs_bind(int root_fd, const struct rootfs_bind_req *req, struct rt_err *err);
 
 /*
  * A bind mount of what src_fd is (with the mounts below it, when recursive) onto dst_fd: a
- * clone of it (open_tree(2) OPEN_TREE_CLONE) attached there (move_mount(2)), both named by
+ * clone of it (open_tree(2) OPEN_TREE_CLONE), given flags (ROOTFS_REMOUNT_FLAGS, 0 for none;
+ * with recursive, on each mount of the clone) while it is detached (mount_setattr(2): they are
+ * only set, so no locked flag is touched), then attached there (move_mount(2)), all by
  * descriptor. source and target name them in the trace: a path is quoted, "<...>" is not.
  * Returns 0, or -1 with errno.
  */
-int rootfs_bind_fd(int src_fd, const char *source, int dst_fd, const char *target, bool recursive);
+int rootfs_bind_fd(int src_fd, const char *source, int dst_fd, const char *target, bool recursive,
+                   unsigned long flags);
 
 /*
- * Add flags (ROOTFS_REMOUNT_FLAGS) to the mount whose root is fd, keeping the flags it already
- * has; with recursive, to every mount below it as well. name is its path in the container.
+ * Add flags (ROOTFS_REMOUNT_FLAGS) to the mount whose root is fd (not the mounts below it),
+ * keeping the flags it already has. name is its path in the container.
  */
-int rootfs_remount(int fd, const char *name, unsigned long flags, bool recursive,
-                   struct rt_err *err);
+int rootfs_remount(int fd, const char *name, unsigned long flags, struct rt_err *err);
 
 /*
  * The MOUNT_ATTR_* attributes of the MS_* flags (MS_RDONLY: MOUNT_ATTR_RDONLY, ...), for

@@ -60,7 +60,7 @@ static int make_empty_tmpfs(const char *path, struct rt_err *err)
 static int mask_dir(int fd, const char *path, int *empty, struct rt_err *err)
 {
 	if (*empty >= 0) {
-		if (rootfs_bind_fd(*empty, "<the empty tmpfs>", fd, path, false) < 0)
+		if (rootfs_bind_fd(*empty, "<the empty tmpfs>", fd, path, false, 0) < 0)
 			return rt_fail(err, errno, "rootfs: mask %s with the empty tmpfs", path);
 		return 0;
 	}
@@ -89,7 +89,7 @@ static int mask_path(int root_fd, int null_fd, const char *path, int *empty, str
 		return rt_fail(err, errno, "rootfs: masked path %s", path);
 	if (S_ISDIR(st.st_mode))
 		return mask_dir(fd, path, empty, err);
-	if (rootfs_bind_fd(null_fd, "/dev/null", fd, path, false) < 0)
+	if (rootfs_bind_fd(null_fd, "/dev/null", fd, path, false, 0) < 0)
 		return rt_fail(err, errno, "rootfs: mask %s with /dev/null", path);
 	return 0;
 }
@@ -115,7 +115,6 @@ int rootfs_mask_paths(int root_fd, const struct rootfs_spec *spec, struct rt_err
 static int readonly_path(int root_fd, const char *path, struct rt_err *err)
 {
 	_cleanup_close_ int fd = -1;
-	_cleanup_close_ int top_fd = -1;
 
 	fd = rootfs_open_target(root_fd, path, ROOTFS_TARGET_OPTIONAL, "read-only path", err);
 	if (fd == ROOTFS_MISSING) {
@@ -124,14 +123,10 @@ static int readonly_path(int root_fd, const char *path, struct rt_err *err)
 	}
 	if (fd < 0)
 		return -1;
-	/* Recursive, so that masks already below the path stay in the copy. */
-	if (rootfs_bind_fd(fd, path, fd, path, true) < 0)
+	/* Recursive, so that masks already below the path stay in the copy, read-only too. */
+	if (rootfs_bind_fd(fd, path, fd, path, true, MS_RDONLY) < 0)
 		return rt_fail(err, errno, "rootfs: bind read-only path %s on itself", path);
-	/* fd is the path under the new mount; the remount needs the mount's own root. */
-	top_fd = rootfs_open_target(root_fd, path, ROOTFS_TARGET_EXISTING, "read-only path", err);
-	if (top_fd < 0)
-		return -1;
-	return rootfs_remount(top_fd, path, MS_RDONLY, true, err);
+	return 0;
 }
 
 int rootfs_readonly_paths(int root_fd, const struct rootfs_spec *spec, struct rt_err *err)

@@ -4,14 +4,17 @@
  * mount_setattr(2)).
  *
  * A bind mount is a clone of the source's mount (open_tree(2) OPEN_TREE_CLONE, with
- * AT_RECURSIVE what is mounted below it too) attached at the target (move_mount(2)), both named
- * by descriptor. mount(2) MS_BIND would take them as /proc/self/fd/N paths: two walks through
- * procfs and its magic links per bind, ~1.7 µs of its ~4.6 µs on the machine of
- * docs/PERFORMANCE.md, where a start makes some twenty binds. Its per-mount flags (read-only,
- * nosuid, nodev, noexec) are set by a second call, mount(MS_REMOUNT|MS_BIND|flags). In a user
- * namespace the flags a mount inherited from a more privileged mount namespace are *locked*: a
- * remount that would clear one fails with EPERM, so we read them back with statvfs(3) and
- * always pass them on.
+ * AT_RECURSIVE what is mounted below it too), given its per-mount flags (read-only, nosuid,
+ * nodev, noexec) while it is still detached (mount_setattr(2)), then attached at the target
+ * (move_mount(2)), all by descriptor. mount(2) MS_BIND would take source and target as
+ * /proc/self/fd/N paths, two walks through procfs and its magic links per bind (~1.7 µs of its
+ * ~4.6 µs on the machine of docs/PERFORMANCE.md, where a default start makes 25 binds), and the
+ * flags would need a remount of the attached mount, looked up again.
+ *
+ * A remount (rootfs_remount: the root made read-only) adds flags with mount(MS_REMOUNT|
+ * MS_BIND|flags). In a user namespace the flags a mount inherited from a more privileged mount
+ * namespace are *locked*: a remount that would clear one fails with EPERM, so we read them back
+ * with statvfs(3) and always pass them on. mount_setattr only sets, and needs none of that.
  */
 #include "rootfs/internal.h"
 
@@ -74,38 +77,12 @@ uint64_t rootfs_mount_attrs(unsigned long flags, char *names, size_t size)
 	return attrs;
 }
 
-/*
- * mount(2) cannot reach the mounts below a bind; mount_setattr(2) (Linux 5.12) with
- * AT_RECURSIVE adds attributes to the whole tree. Setting, never clearing, touches no locked flag.
- */
-static int setattr_recursive(int fd, const char *name, unsigned long flags, struct rt_err *err)
-{
-	char names[ROOTFS_FLAGS_MAX];
-	struct mount_attr attr = { .attr_set = rootfs_mount_attrs(flags, names, sizeof(names)) };
-
-	rt_trace("rootfs", "mount_setattr(\"%s\", AT_RECURSIVE, { .attr_set = %s })", name, names);
-	if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
-		rt_fail(err, errno, "rootfs: set %s on the mounts below %s", names, name);
-		if (err->errnum == ENOSYS)
-			rt_err_hint(err, "recursive read-only mounts need Linux 5.12 or later");
-		return -1;
-	}
-	return 0;
-}
-
-int rootfs_remount(int fd, const char *name, unsigned long flags, bool recursive,
-                   struct rt_err *err)
+int rootfs_remount(int fd, const char *name, unsigned long flags, struct rt_err *err)
 {
 	char path[ROOTFS_FD_PATH_MAX], names[ROOTFS_FLAGS_MAX];
 	struct statvfs sv;
 	unsigned long all;
 
-	/*
-	 * Recursive: mount_setattr sets the flags on the mount and every mount below it in one
-	 * call, and leaves the others as they are, so the remount below would add nothing.
-	 */
-	if (recursive)
-		return setattr_recursive(fd, name, flags, err);
 	if (fstatvfs(fd, &sv) < 0)
 		return rt_fail(err, errno, "rootfs: statvfs %s", name);
 	/* Locked flags must be repeated; the others too, or the remount would clear them. */
@@ -123,28 +100,68 @@ int rootfs_remount(int fd, const char *name, unsigned long flags, bool recursive
 	return 0;
 }
 
-int rootfs_bind_fd(int src_fd, const char *source, int dst_fd, const char *target, bool recursive)
+int rootfs_bind_fd(int src_fd, const char *source, int dst_fd, const char *target, bool recursive,
+                   unsigned long flags)
 {
-	unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH;
+	char names[ROOTFS_FLAGS_MAX], setattr[ROOTFS_FLAGS_MAX + 64] = "";
+	struct mount_attr attr = { .attr_set = rootfs_mount_attrs(flags, names, sizeof(names)) };
+	unsigned at = AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0);
 	const char *q = source[0] == '/' ? "\"" : "";
-	int tree, r, errnum;
+	int tree, r = -1, errnum;
 
-	rt_trace("rootfs", "open_tree(%s%s%s, OPEN_TREE_CLONE%s), move_mount(<its clone>, \"%s\")",
-	         q, source, q, recursive ? "|AT_RECURSIVE" : "", target);
-	tree = open_tree(src_fd, "", flags | (recursive ? AT_RECURSIVE : 0));
+	if (attr.attr_set)
+		snprintf(setattr, sizeof(setattr),
+		         ", mount_setattr(<its clone>, %s{ .attr_set = %s })",
+		         recursive ? "AT_RECURSIVE, " : "", names);
+	rt_trace("rootfs",
+	         "open_tree(%s%s%s, OPEN_TREE_CLONE%s)%s, move_mount(<its clone>, \"%s\")", q,
+	         source, q, recursive ? "|AT_RECURSIVE" : "", setattr, target);
+	tree = open_tree(src_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | at);
 	if (tree < 0)
 		return -1;
-	r = move_mount(tree, "", dst_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+	if (!attr.attr_set || mount_setattr(tree, "", at, &attr, sizeof(attr)) == 0)
+		r = move_mount(tree, "", dst_fd, "",
+		               MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
 	errnum = errno;
 	close(tree); /* attached: the mount stays; not attached: the clone goes */
 	errno = errnum;
 	return r;
 }
 
+/*
+ * Why move_mount(2) said EINVAL, when the target is not of the source's kind (a directory
+ * volume onto a file of the image, or the reverse); NULL when it is.
+ */
+static const char *kind_mismatch(int src_fd, int dst_fd)
+{
+	struct stat src, dst;
+
+	if (fstat(src_fd, &src) < 0 || fstat(dst_fd, &dst) < 0 ||
+	    S_ISDIR(src.st_mode) == S_ISDIR(dst.st_mode))
+		return NULL;
+	return S_ISDIR(src.st_mode) ? "a directory onto a file of the rootfs"
+	                            : "a file onto a directory of the rootfs";
+}
+
+/* A bind refused: why, as precisely as the kernel lets us tell. */
+static int bind_fail(const struct rootfs_bind_req *req, int dst_fd, struct rt_err *err)
+{
+	int errnum = errno;
+	const char *why = errnum == EINVAL ? kind_mismatch(req->src_fd, dst_fd) : NULL;
+
+	if (why)
+		return rt_fail(err, ENOTDIR, "rootfs: bind %s %s on %s: %s", req->what, req->source,
+		               req->target, why);
+	rt_fail(err, errnum, "rootfs: bind %s %s on %s", req->what, req->source, req->target);
+	if (errnum == ENOSYS)
+		rt_err_hint(err,
+		            "binds need open_tree(2) and mount_setattr(2): Linux 5.12 or later");
+	return -1;
+}
+
 int rootfs_bind(int root_fd, const struct rootfs_bind_req *req, struct rt_err *err)
 {
 	_cleanup_close_ int dst_fd = -1;
-	_cleanup_close_ int top_fd = -1;
 	struct stat st;
 
 	/* The source's type says what the target is, unless the caller said it (a file). */
@@ -156,17 +173,10 @@ int rootfs_bind(int root_fd, const struct rootfs_bind_req *req, struct rt_err *e
 	                            req->what, err);
 	if (dst_fd < 0)
 		return -1;
-	if (rootfs_bind_fd(req->src_fd, req->source, dst_fd, req->target, req->flags & MS_REC) < 0)
-		return rt_fail(err, errno, "rootfs: bind %s %s on %s", req->what, req->source,
-		               req->target);
-	if (!(req->flags & ROOTFS_REMOUNT_FLAGS))
-		return 0;
-	/* dst_fd is the directory under the new mount; the remount needs the mount's own root. */
-	top_fd = rootfs_open_target(root_fd, req->target, ROOTFS_TARGET_EXISTING, req->what, err);
-	if (top_fd < 0)
-		return -1;
-	return rootfs_remount(top_fd, req->target, req->flags & ROOTFS_REMOUNT_FLAGS,
-	                      req->flags & MS_REC, err);
+	if (rootfs_bind_fd(req->src_fd, req->source, dst_fd, req->target, req->flags & MS_REC,
+	                   req->flags & ROOTFS_REMOUNT_FLAGS) < 0)
+		return bind_fail(req, dst_fd, err);
+	return 0;
 }
 
 /* Bind the host path source onto m->target with flags (MS_REC, ROOTFS_REMOUNT_FLAGS). */
@@ -245,6 +255,7 @@ int rootfs_attach_tree(int root_fd, int tree, const char *target, bool create_fi
                        const char *what, struct rt_err *err)
 {
 	_cleanup_close_ int dst_fd = -1;
+	const char *why;
 	struct stat st;
 
 	if (fstat(tree, &st) < 0)
@@ -256,9 +267,14 @@ int rootfs_attach_tree(int root_fd, int tree, const char *target, bool create_fi
 	if (dst_fd < 0)
 		return -1;
 	rt_trace("rootfs", "move_mount(%s tree, \"%s\")  [idmapped]", what, target);
-	if (move_mount(tree, "", dst_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		return rt_fail(err, errno, "rootfs: attach the idmapped %s on %s", what, target);
-	return 0;
+	if (move_mount(tree, "", dst_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) ==
+	    0)
+		return 0;
+	why = errno == EINVAL ? kind_mismatch(tree, dst_fd) : NULL;
+	if (why)
+		return rt_fail(err, ENOTDIR, "rootfs: attach the idmapped %s on %s: %s", what,
+		               target, why);
+	return rt_fail(err, errno, "rootfs: attach the idmapped %s on %s", what, target);
 }
 
 /* OCI "shared", "rslave", ...: the mount's propagation, once it is made. */

@@ -215,8 +215,7 @@ int rootfs_build(const struct rootfs_spec *spec, const struct rootfs_trees *tree
 			return -1;
 		close(root_fd);
 		root_fd = ovl;
-	} else if (spec->ephemeral.enabled &&
-	           rootfs_remount(root_fd, "/", MS_RDONLY, false, err) < 0) {
+	} else if (spec->ephemeral.enabled && rootfs_remount(root_fd, "/", MS_RDONLY, err) < 0) {
 		return -1;
 	}
 	/*
@@ -238,7 +237,7 @@ int rootfs_build(const struct rootfs_spec *spec, const struct rootfs_trees *tree
 	 * security.fs=read-only: the root mount becomes read-only after every mount point was
 	 * created in it. Per mount, so /proc, /dev, /tmp and volumes keep their own flags.
 	 */
-	if (spec->readonly && rootfs_remount(root_fd, "/", MS_RDONLY, false, err) < 0)
+	if (spec->readonly && rootfs_remount(root_fd, "/", MS_RDONLY, err) < 0)
 		return -1;
 	return steal_fd(&root_fd);
 }
