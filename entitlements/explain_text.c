@@ -524,7 +524,7 @@ void ent_explain_text(FILE *out, const struct ent_plan *plan)
 	text_mounts(out, &plan->rootfs);
 	text_paths(out, "\nMasked paths  (hidden: /dev/null over files, empty tmpfs over dirs)\n",
 	           plan->rootfs.masked, plan->rootfs.n_masked);
-	text_paths(out, "\nRead-only paths  (bind-remounted read-only)\n",
+	text_paths(out, "\nRead-only paths  (bound onto themselves, read-only)\n",
 	           plan->rootfs.readonly_paths, plan->rootfs.n_readonly);
 	text_devices(out, plan);
 	text_network(out, &plan->net);

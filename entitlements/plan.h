@@ -190,7 +190,7 @@ struct rootfs_spec {
 	struct rootfs_path masked[ENT_MAX_PATHS]; /* hidden: /dev/null over files, empty ro tmpfs
 	                                            over directories */
 	unsigned n_masked;
-	struct rootfs_path readonly_paths[ENT_MAX_PATHS]; /* bind-remounted read-only */
+	struct rootfs_path readonly_paths[ENT_MAX_PATHS]; /* bound onto themselves, read-only */
 	unsigned n_readonly;
 	bool no_pivot; /* switch root with MS_MOVE and chroot(2), not pivot_root(2) (OCI
 	                  --no-pivot: for a rootfs on a ramdisk, where pivot_root fails) */

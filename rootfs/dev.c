@@ -48,10 +48,10 @@ static int bind_device(int root_fd, const struct rootfs_device *dev, struct rt_e
 		/*
 		 * A device node is read and written, never executed or set-uid: a node passed in
 		 * (listed in the spec) says so with nosuid and noexec. The minimal /dev's six nodes
-		 * skip that remount, a mount call each per start: execve(2) refuses anything but a
-		 * regular file whatever the flags, set-id bits act only through execve, and what
-		 * noexec would still forbid (an executable mapping of /dev/zero) anonymous memory
-		 * allows anyway. They keep the flags of the host's /dev mount.
+		 * skip those flags, a mount_setattr call each per start: execve(2) refuses anything
+		 * but a regular file whatever the flags, set-id bits act only through execve, and
+		 * what noexec would still forbid (an executable mapping of /dev/zero) anonymous
+		 * memory allows anyway. They keep the flags of the host's /dev mount.
 		 */
 		.flags = strcmp(dev->why, "default") ? MS_NOSUID | MS_NOEXEC : 0,
 		.create_file = true,

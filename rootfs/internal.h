@@ -23,7 +23,8 @@
 #define ROOTFS_FD_PATH_MAX 32  /* "/proc/self/fd/2147483647" */
 #define ROOTFS_FLAGS_MAX   192 /* "MS_REMOUNT|MS_BIND|MS_RDONLY|..." */
 
-/* The flags a bind mount takes only through a second mount(MS_REMOUNT|MS_BIND) call. */
+/* The per-mount flags a bind sets apart from the bind itself (mount_setattr on its clone), and
+ * a remount adds (rootfs_remount). */
 #define ROOTFS_REMOUNT_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
 
 /* How rootfs_open_target() treats a missing target. */
@@ -88,6 +89,9 @@ int rootfs_bind(int root_fd, const struct rootfs_bind_req *req, struct rt_err *e
  */
 int rootfs_bind_fd(int src_fd, const char *source, int dst_fd, const char *target, bool recursive,
                    unsigned long flags);
+
+/* After rootfs_bind_fd failed with err->errnum: the hint for a kernel without the calls. */
+void rootfs_bind_hint(struct rt_err *err);
 
 /*
  * Add flags (ROOTFS_REMOUNT_FLAGS) to the mount whose root is fd (not the mounts below it),

@@ -5,8 +5,8 @@
  * /proc and /sys expose host-wide information (/proc/kcore, /proc/keys) and controls
  * (/proc/sysrq-trigger, /proc/sys). A masked file gets the host's /dev/null bound over it (reads
  * are empty, writes vanish); a masked directory gets an empty read-only tmpfs. A read-only path
- * is bound onto itself, which makes it a mount of its own, and that mount is then remounted
- * read-only. Paths this kernel does not have are skipped, as runc does.
+ * is bound onto itself, a mount of its own made read-only (with the mounts below it) before it
+ * is attached. Paths this kernel does not have are skipped, as runc does.
  *
  * The masked directories share one tmpfs. It is made detached (fsopen, fsmount), read-only
  * (its superblock and its mount), nosuid, nodev and noexec, and moved over the first of them;
@@ -124,9 +124,11 @@ static int readonly_path(int root_fd, const char *path, struct rt_err *err)
 	if (fd < 0)
 		return -1;
 	/* Recursive, so that masks already below the path stay in the copy, read-only too. */
-	if (rootfs_bind_fd(fd, path, fd, path, true, MS_RDONLY) < 0)
-		return rt_fail(err, errno, "rootfs: bind read-only path %s on itself", path);
-	return 0;
+	if (rootfs_bind_fd(fd, path, fd, path, true, MS_RDONLY) == 0)
+		return 0;
+	rt_fail(err, errno, "rootfs: bind read-only path %s on itself", path);
+	rootfs_bind_hint(err);
+	return -1;
 }
 
 int rootfs_readonly_paths(int root_fd, const struct rootfs_spec *spec, struct rt_err *err)

@@ -1,7 +1,7 @@
 /*
  * rootfs/mount.c - apply one mount of the plan: a bind mount from the host or a new filesystem
- * instance, and read-only remounts (mount(2), mount_namespaces(7), statvfs(3),
- * mount_setattr(2)).
+ * instance, and read-only remounts (mount(2), open_tree(2), move_mount(2), mount_setattr(2),
+ * mount_namespaces(7), statvfs(3)).
  *
  * A bind mount is a clone of the source's mount (open_tree(2) OPEN_TREE_CLONE, with
  * AT_RECURSIVE what is mounted below it too), given its per-mount flags (read-only, nosuid,
@@ -109,10 +109,11 @@ int rootfs_bind_fd(int src_fd, const char *source, int dst_fd, const char *targe
 	const char *q = source[0] == '/' ? "\"" : "";
 	int tree, r = -1, errnum;
 
-	if (attr.attr_set)
-		snprintf(setattr, sizeof(setattr),
-		         ", mount_setattr(<its clone>, %s{ .attr_set = %s })",
-		         recursive ? "AT_RECURSIVE, " : "", names);
+	/* Truncated only in the trace, were it ever longer than the buffer. */
+	if (attr.attr_set &&
+	    snprintf(setattr, sizeof(setattr), ", mount_setattr(<its clone>, %s{ .attr_set = %s })",
+	             recursive ? "AT_RECURSIVE, " : "", names) >= (int)sizeof(setattr))
+		setattr[sizeof(setattr) - 2] = '.';
 	rt_trace("rootfs",
 	         "open_tree(%s%s%s, OPEN_TREE_CLONE%s)%s, move_mount(<its clone>, \"%s\")", q,
 	         source, q, recursive ? "|AT_RECURSIVE" : "", setattr, target);
@@ -143,6 +144,13 @@ static const char *kind_mismatch(int src_fd, int dst_fd)
 	                            : "a file onto a directory of the rootfs";
 }
 
+void rootfs_bind_hint(struct rt_err *err)
+{
+	if (err->errnum == ENOSYS)
+		rt_err_hint(err,
+		            "a bind's flags are set with mount_setattr(2): Linux 5.12 or later");
+}
+
 /* A bind refused: why, as precisely as the kernel lets us tell. */
 static int bind_fail(const struct rootfs_bind_req *req, int dst_fd, struct rt_err *err)
 {
@@ -150,12 +158,10 @@ static int bind_fail(const struct rootfs_bind_req *req, int dst_fd, struct rt_er
 	const char *why = errnum == EINVAL ? kind_mismatch(req->src_fd, dst_fd) : NULL;
 
 	if (why)
-		return rt_fail(err, ENOTDIR, "rootfs: bind %s %s on %s: %s", req->what, req->source,
+		return rt_fail(err, 0, "rootfs: bind %s %s on %s: %s", req->what, req->source,
 		               req->target, why);
 	rt_fail(err, errnum, "rootfs: bind %s %s on %s", req->what, req->source, req->target);
-	if (errnum == ENOSYS)
-		rt_err_hint(err,
-		            "binds need open_tree(2) and mount_setattr(2): Linux 5.12 or later");
+	rootfs_bind_hint(err);
 	return -1;
 }
 
@@ -257,6 +263,7 @@ int rootfs_attach_tree(int root_fd, int tree, const char *target, bool create_fi
 	_cleanup_close_ int dst_fd = -1;
 	const char *why;
 	struct stat st;
+	int errnum;
 
 	if (fstat(tree, &st) < 0)
 		return rt_fail(err, errno, "rootfs: %s for %s", what, target);
@@ -270,11 +277,12 @@ int rootfs_attach_tree(int root_fd, int tree, const char *target, bool create_fi
 	if (move_mount(tree, "", dst_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) ==
 	    0)
 		return 0;
-	why = errno == EINVAL ? kind_mismatch(tree, dst_fd) : NULL;
+	errnum = errno; /* before kind_mismatch's fstat calls */
+	why = errnum == EINVAL ? kind_mismatch(tree, dst_fd) : NULL;
 	if (why)
-		return rt_fail(err, ENOTDIR, "rootfs: attach the idmapped %s on %s: %s", what,
-		               target, why);
-	return rt_fail(err, errno, "rootfs: attach the idmapped %s on %s", what, target);
+		return rt_fail(err, 0, "rootfs: attach the idmapped %s on %s: %s", what, target,
+		               why);
+	return rt_fail(err, errnum, "rootfs: attach the idmapped %s on %s", what, target);
 }
 
 /* OCI "shared", "rslave", ...: the mount's propagation, once it is made. */
