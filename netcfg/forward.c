@@ -32,7 +32,9 @@
  * forward-NETNS (NETCFG_MARK_FORWARD): made before the table, removed after it, so that where
  * it is missing there is no table of ours to look for, and a container's end runs no
  * ent-run-nft on a host that forwards anyway (most do). The table stays the record of what is
- * ours.
+ * ours; ipforward-NETNS (NETCFG_MARK_FORWARD_ON), made once the sysctl is 1, records that we
+ * set it, for when the table is taken away from outside meanwhile (an nftables reload, `nft
+ * flush ruleset`): forwarding, ours, is then turned off all the same.
  */
 int netcfg_forward_acquire(int base_fd, struct rt_err *err)
 {
@@ -43,9 +45,9 @@ int netcfg_forward_acquire(int base_fd, struct rt_err *err)
 	if (on) /* the host's (or already ours): nothing to change */
 		return 0;
 	if (netcfg_mark_here(base_fd, NETCFG_MARK_FORWARD, err) < 0 ||
-	    netcfg_nft_forward_add(err) < 0)
+	    netcfg_nft_forward_add(err) < 0 || netcfg_sysctl_set(NETCFG_IP_FORWARD, "1", err) < 0)
 		return -1;
-	return netcfg_sysctl_set(NETCFG_IP_FORWARD, "1", err);
+	return netcfg_mark_here(base_fd, NETCFG_MARK_FORWARD_ON, err);
 }
 
 void netcfg_forward_release(int base_fd, bool collecting)
@@ -58,11 +60,13 @@ void netcfg_forward_release(int base_fd, bool collecting)
 	exists = netcfg_nft_forward_exists(&ignored);
 	if (exists < 0)
 		return; /* ask again at the next end */
-	if (exists == 1) {
+	/* Ours to turn off: the filter is there, or it went from outside and the sysctl is ours. */
+	if (exists == 1 || netcfg_marked_here(base_fd, NETCFG_MARK_FORWARD_ON)) {
 		if (netcfg_forward_off(&ignored) < 0)
 			return; /* keep the filter while forwarding stays on */
-		if (netcfg_nft_forward_delete(&ignored) < 0)
+		if (exists == 1 && netcfg_nft_forward_delete(&ignored) < 0)
 			return;
 	}
+	netcfg_unmark_here(base_fd, NETCFG_MARK_FORWARD_ON);
 	netcfg_unmark_here(base_fd, NETCFG_MARK_FORWARD);
 }

@@ -221,6 +221,8 @@ bool netcfg_others_here(int base_fd, const char *name);
  */
 #define NETCFG_MARK_NETNS   "netns-"
 #define NETCFG_MARK_FORWARD "forward-"
+/* ip_forward was set to 1 by us (made after the sysctl, removed with NETCFG_MARK_FORWARD). */
+#define NETCFG_MARK_FORWARD_ON "ipforward-"
 
 /* Make, look for, remove this network namespace's marker of the kind prefix names. */
 int netcfg_mark_here(int base_fd, const char *prefix, struct rt_err *err);

@@ -162,6 +162,20 @@ check "... forwarding off" sh -c \
 	"[ \$(ip netns exec $H cat /proc/sys/net/ipv4/ip_forward) = 0 ]"
 check "... no table or veth of it" h_clean
 
+# The filter taken away from outside while a container runs (an nftables reload, nft flush
+# ruleset): forwarding is still ours, and the end turns it back off.
+start_ready -e network.access=user $R /bin/sh -c "$READY"
+check "filter gone from outside: forwarding on with the filter to begin with" sh -c \
+	"grep -q ready '$OUT' && [ \$(ip netns exec $H cat /proc/sys/net/ipv4/ip_forward) = 1 ] &&
+	ip netns exec $H nft list table ip ent-run-forward >/dev/null"
+in_h nft delete table ip ent-run-forward
+kill $BG
+wait $BG 2>/dev/null
+check "filter gone from outside: the end turns forwarding off all the same" \
+	[ "$(forwarding)" = 0 ]
+check "... and leaves no marker" sh -c "! ls /run/ent-run/net | grep -Eq '^(ip)?forward-'"
+check "... nor anything in the namespace" h_clean
+
 # kill -9: the filter stays with forwarding (the host is no router meanwhile), and the next
 # start of any kind, here one without network, turns both off.
 start_ready -e network.access=proxy --publish 18070:80 $R /bin/sh -c "$READY"
@@ -190,7 +204,7 @@ check "... forwarding here is still on and filtered" sh -c "[ \$(ip netns exec $
 	>/dev/null 2>&1"
 run_ok "... a start here without network" '^ok$' $R /bin/echo ok
 check "... turns forwarding here off" [ "$(forwarding)" = 0 ]
-check "... and leaves nothing" sh -c "! ls /run/ent-run/net | grep -Eq '^(netns|forward)-'"
+check "... and leaves nothing" sh -c "! ls /run/ent-run/net | grep -Eq '^(netns|forward|ipforward)-'"
 check "... nothing left in the namespace" h_clean
 
 # A host that forwards already (a router, another engine): nothing about it changes.
