@@ -7,6 +7,8 @@
  *   /run/ent-run/net/ent-1234/...      resolv.conf, hosts (bind-mounted), helper files
  *   /run/ent-run/net/leases/10.88.0.4  the /30 at 10.88.0.4 belongs to "ent-1234"
  *   /run/ent-run/net/netns-4026532001  a network namespace whose forwarding is to be settled
+ *   /run/ent-run/net/forward-4026531840    forwarding there may be ours: our filter (forward.c)
+ *   /run/ent-run/net/ipforward-4026531840  and we set its ip_forward to 1
  *
  * (Rootless: $XDG_RUNTIME_DIR/ent-run/net, or /tmp/ent-run-UID/net, without leases.)
  * A lease is taken with O_CREAT|O_EXCL under the lock, so two starts never pick the same block,
