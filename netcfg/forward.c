@@ -60,13 +60,19 @@ void netcfg_forward_release(int base_fd, bool collecting)
 	exists = netcfg_nft_forward_exists(&ignored);
 	if (exists < 0)
 		return; /* ask again at the next end */
-	/* Ours to turn off: the filter is there, or it went from outside and the sysctl is ours. */
-	if (exists == 1 || netcfg_marked_here(base_fd, NETCFG_MARK_FORWARD_ON)) {
-		if (netcfg_forward_off(&ignored) < 0)
-			return; /* keep the filter while forwarding stays on */
-		if (exists == 1 && netcfg_nft_forward_delete(&ignored) < 0)
-			return;
-	}
+	/* The sysctl back to 0 before the filter goes; the filter stays while forwarding does. */
+	if (exists == 1 &&
+	    (netcfg_forward_off(&ignored) < 0 || netcfg_nft_forward_delete(&ignored) < 0))
+		return;
+	netcfg_forward_forget(base_fd, &ignored);
+}
+
+int netcfg_forward_forget(int base_fd, struct rt_err *err)
+{
+	/* Gone from outside (an nftables reload): the sysctl, ours, goes back all the same. */
+	if (netcfg_marked_here(base_fd, NETCFG_MARK_FORWARD_ON) && netcfg_forward_off(err) < 0)
+		return -1;
 	netcfg_unmark_here(base_fd, NETCFG_MARK_FORWARD_ON);
 	netcfg_unmark_here(base_fd, NETCFG_MARK_FORWARD);
+	return 0;
 }

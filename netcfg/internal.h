@@ -248,6 +248,13 @@ int netcfg_forward_acquire(int base_fd, struct rt_err *err);
  */
 void netcfg_forward_release(int base_fd, bool collecting);
 
+/*
+ * With the lease lock held, once the filter is gone (deleted by us, or from outside): set
+ * ip_forward back to 0 where we set it (NETCFG_MARK_FORWARD_ON), then drop both markers.
+ * Returns 0, or -1 with err and the markers kept when the sysctl stays on.
+ */
+int netcfg_forward_forget(int base_fd, struct rt_err *err);
+
 /* ---------------------------------------------------------------- sysctl.c */
 
 #define NETCFG_IP_FORWARD "net/ipv4/ip_forward"

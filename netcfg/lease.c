@@ -334,14 +334,8 @@ void netcfg_state_end_nat(struct netcfg_state *st, int *owner)
 		if (settled < 0) /* netcfg_state_remove settles forwarding apart */
 			rt_trace("net", "%s: forwarding is settled apart", ignored.msg);
 	}
-	/* A filter taken away from outside: end-last found none, and the sysctl is still ours. */
-	if (settled == 1 && netcfg_marked_here(base_fd, NETCFG_MARK_FORWARD_ON) &&
-	    netcfg_forward_off(&ignored) < 0)
+	if (settled == 1 && netcfg_forward_forget(base_fd, &ignored) < 0)
 		settled = 0;
-	if (settled == 1) {
-		netcfg_unmark_here(base_fd, NETCFG_MARK_FORWARD_ON);
-		netcfg_unmark_here(base_fd, NETCFG_MARK_FORWARD);
-	}
 	/* Unlocked before the close, which waits for the kernel: other starts and ends need not. */
 	if (lock_fd >= 0)
 		close(steal_fd(&lock_fd));

@@ -109,8 +109,8 @@ int rootfs_bind_fd(int src_fd, const char *source, int dst_fd, const char *targe
 	const char *q = source[0] == '/' ? "\"" : "";
 	int tree, r = -1, errnum;
 
-	/* Truncated only in the trace, were it ever longer than the buffer. */
-	if (attr.attr_set &&
+	/* For --verbose only; truncated in the trace, were it ever longer than the buffer. */
+	if (attr.attr_set && rt_log_verbose() &&
 	    snprintf(setattr, sizeof(setattr), ", mount_setattr(<its clone>, %s{ .attr_set = %s })",
 	             recursive ? "AT_RECURSIVE, " : "", names) >= (int)sizeof(setattr))
 		setattr[sizeof(setattr) - 2] = '.';
