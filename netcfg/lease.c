@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/lock.h"
 #include "base/log.h"
 #include "base/util.h"
 
@@ -107,15 +108,21 @@ static int state_base(struct netcfg_state *st, struct rt_err *err)
 	return 0;
 }
 
-/* One start (or end) at a time: collecting, creating, leasing, counting. Closing unlocks. */
-static int lock_base(const struct netcfg_state *st, int base_fd, struct rt_err *err)
+/*
+ * One start (or end) at a time: collecting, creating, leasing, counting. Closing unlocks. A
+ * start's wait ends at a stop signal (base/lock.h: errno EINTR); an end's waits its turn, as
+ * what it removes must go.
+ */
+static int lock_base(const struct netcfg_state *st, int base_fd, bool start, struct rt_err *err)
 {
+	char path[sizeof(st->base) + sizeof("/lock")];
 	int fd = openat(base_fd, "lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 
 	if (fd < 0)
 		return rt_fail(err, errno, "netcfg: open %s/lock", st->base);
-	rt_trace("net", "flock(\"%s/lock\", LOCK_EX)", st->base);
-	if (flock(fd, LOCK_EX) < 0) {
+	snprintf(path, sizeof(path), "%s/lock", st->base);
+	rt_trace("net", "flock(\"%s\", LOCK_EX)", path);
+	if (start ? lock_or_stop(fd, "net", path) < 0 : flock(fd, LOCK_EX) < 0) {
 		rt_fail(err, errno, "netcfg: lock %s/lock", st->base);
 		close(fd);
 		return -1;
@@ -239,7 +246,7 @@ int netcfg_state_create(struct netcfg_state *st, const struct netcfg_pool *pool,
 	base_fd = open(st->base, O_DIRECTORY | O_CLOEXEC);
 	if (base_fd < 0)
 		return rt_fail(err, errno, "netcfg: open %s", st->base);
-	lock_fd = lock_base(st, base_fd, err);
+	lock_fd = lock_base(st, base_fd, true, err);
 	if (lock_fd < 0)
 		return -1;
 	lingering = netcfg_collect_dead(base_fd, st->root, st->name, NULL);
@@ -285,7 +292,11 @@ void netcfg_state_remove(struct netcfg_state *st, bool veth_left)
 	if (st->dir_fd >= 0)
 		close(st->dir_fd);
 	st->dir_fd = -1;
-	if (!st->base[0])
+	/*
+	 * Nothing of ours to remove: a start that failed before its directory, or stopped while it
+	 * waited for the lock (whose holder it must not wait for now).
+	 */
+	if (!st->base[0] || (!st->dir[0] && !st->lease[0]))
 		return;
 	base_fd = open(st->base, O_DIRECTORY | O_CLOEXEC);
 	if (base_fd < 0)
@@ -295,7 +306,7 @@ void netcfg_state_remove(struct netcfg_state *st, bool veth_left)
 	 * gone could collect our lease and hand the block out before we unlink it, and we would
 	 * unlink the new owner's lease.
 	 */
-	lock_fd = lock_base(st, base_fd, &ignored);
+	lock_fd = lock_base(st, base_fd, false, &ignored);
 	if (veth_left && st->dir[0]) {
 		rt_trace("net",
 		         "keep lease %s while the kernel removes %s (a later start collects it)",
@@ -326,7 +337,7 @@ void netcfg_state_end_nat(struct netcfg_state *st, int *owner)
 		return;
 	base_fd = st->root && st->base[0] ? open(st->base, O_DIRECTORY | O_CLOEXEC) : -1;
 	if (base_fd >= 0 && netcfg_marked_here(base_fd, NETCFG_MARK_FORWARD))
-		lock_fd = lock_base(st, base_fd, &ignored);
+		lock_fd = lock_base(st, base_fd, false, &ignored);
 	/* The marker again under the lock: another end may have settled forwarding meanwhile. */
 	if (lock_fd >= 0 && netcfg_marked_here(base_fd, NETCFG_MARK_FORWARD) &&
 	    !netcfg_others_here(base_fd, st->name)) {
@@ -363,7 +374,7 @@ void netcfg_state_collect(void)
 	base_fd = open(st.base, O_DIRECTORY | O_CLOEXEC);
 	if (base_fd < 0 || !netcfg_stale_any(base_fd)) /* the usual case: one getdents(2) */
 		return;
-	lock_fd = lock_base(&st, base_fd, &ignored);
+	lock_fd = lock_base(&st, base_fd, false, &ignored);
 	if (lock_fd < 0)
 		return;
 	marked =

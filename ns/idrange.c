@@ -16,6 +16,7 @@
 
 #include "base/cleanup.h"
 #include "base/dirents.h"
+#include "base/lock.h"
 #include "base/log.h"
 #include "base/proc.h"
 #include "base/util.h"
@@ -398,7 +399,7 @@ int ns_idrange_lease(const struct ns_idpool *pool, bool take, uint32_t *uid_star
 	if (take) {
 		/* One start at a time from here: collecting, choosing, leasing. Closing unlocks. */
 		lock_fd = openat(dir_fd, "lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-		if (lock_fd < 0 || flock(lock_fd, LOCK_EX) < 0)
+		if (lock_fd < 0 || lock_or_stop(lock_fd, "ns", IDS_DIR "/lock") < 0)
 			return rt_fail(err, errno, "ns: lock %s/lock", IDS_DIR);
 	}
 	if (dir_fd >= 0 && read_leases(dir_fd, take, &t, err) < 0)

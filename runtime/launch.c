@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/lock.h"
 #include "base/log.h"
 #include "base/proc.h"
 #include "entitlements/ent.h"
@@ -138,14 +139,40 @@ static int take_terminal(struct launch *l, int master, struct rt_err *err)
 	return r;
 }
 
+/* A start stopped by signal sig before the workload ran: the status to exit with, and err. */
+static int stop_start(struct launch *l, int sig, struct rt_err *err)
+{
+	rt_fail(err, 0, "stopped by SIG%s before the workload started", sigabbrev_np(sig));
+	l->stopped = true;
+	l->stats.signal = sig;
+	return RT_EXIT_SIGNAL_BASE + sig;
+}
+
+/*
+ * A step before the clone failed: if a stop signal is pending, the signal is why (a lock wait
+ * that it ended, base/lock.h), and the start stops as wait_setup's would, its err the line
+ * that says so in place of the step's. Otherwise -1, err as the step left it.
+ */
+static int stopped_before_clone(struct launch *l, struct rt_err *err)
+{
+	const struct timespec now = { 0, 0 };
+	sigset_t set;
+	int sig;
+
+	init_stop_signals(&set);
+	sig = sigtimedwait(&set, NULL, &now);
+	return sig > 0 ? stop_start(l, sig, err) : -1;
+}
+
 /*
  * Until the child writes to the channel or closes it. Meanwhile a SIGTERM, SIGINT, SIGHUP or
  * SIGQUIT, or the end of --timeout, stops the start: the workload has not run, so there is
  * nobody to pass the signal on to and no grace to give; the caller kills the child and removes
  * what was made for it. Without this, a child stuck in its set-up (a mount waiting on a hung
- * network filesystem) would leave ent-run deaf to everything but SIGKILL. (The parent's own
- * steps before SYNC_GO, such as open_tree of a volume, are not covered: a signal that comes
- * meanwhile is seen here, once they return.) Returns 0 when the channel is readable, or the
+ * network filesystem) would leave ent-run deaf to everything but SIGKILL. (Of the parent's own
+ * steps before SYNC_GO, only the waits for the id and network locks end at such a signal
+ * (stopped_before_clone); during the others, an open_tree of a volume say, it is seen here
+ * once they return.) Returns 0 when the channel is readable, or the
  * status to exit with and err: 128+N for signal N (what a shell reports when the signal kills
  * a program), 124 for the timeout.
  */
@@ -166,13 +193,8 @@ static int wait_setup(struct launch *l, struct rt_err *err)
 		}
 		if (fds[0].revents)
 			return 0;
-		if (fds[1].revents && read(l->stop_fd, &si, sizeof(si)) == sizeof(si)) {
-			rt_fail(err, 0, "stopped by SIG%s before the workload started",
-			        sigabbrev_np((int)si.ssi_signo));
-			l->stopped = true;
-			l->stats.signal = (int)si.ssi_signo;
-			return RT_EXIT_SIGNAL_BASE + (int)si.ssi_signo;
-		}
+		if (fds[1].revents && read(l->stop_fd, &si, sizeof(si)) == sizeof(si))
+			return stop_start(l, (int)si.ssi_signo, err);
 		if (fds[2].revents) {
 			char after[32];
 
@@ -585,11 +607,7 @@ static int catch_stop_signals(struct rt_err *err)
 	sigset_t set;
 	int fd;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGQUIT);
+	init_stop_signals(&set);
 	fd = signalfd(-1, &set, SFD_CLOEXEC);
 	if (fd < 0)
 		rt_fail(err, errno, "runtime: signalfd");
@@ -792,12 +810,11 @@ int rt_launch_observed(struct ent_plan *plan, const struct ns_idpool *ids, const
 		return -1;
 	}
 	rootfs_trees_init(&l.trees);
-	if (lease_ids(plan, ids, &l, err) < 0)
+	if (lease_ids(plan, ids, &l, err) < 0 || create_cgroup(&plan->cgroup, &l, err) < 0 ||
+	    prepare_network(plan, &l, err) < 0) {
+		status = stopped_before_clone(&l, err);
 		goto out;
-	if (create_cgroup(&plan->cgroup, &l, err) < 0)
-		goto out;
-	if (prepare_network(plan, &l, err) < 0)
-		goto out;
+	}
 	status = setup_container(plan, &l, err);
 	if (status != 0)
 		goto out;

@@ -267,6 +267,24 @@ else
 	skip "signals during set-up" "needs strace and pgrep (make deps installs them)"
 fi
 
+# A start that waits for the id lease's lock, which another ent-run holds (one stopped with
+# SIGTSTP, say), is not deaf meanwhile: SIGTERM stops it at once, and it leaves nothing. And
+# once the holder lets go, a start that waited runs.
+if is_root && have flock >/dev/null; then
+	while_locked /run/ent-run/ids/lock TERM $R /bin/echo ran
+	check "SIGTERM while waiting for the id lock: exit 143 before the holder let go" \
+		[ "$STATUS" = 143 -a "$HELD" = held ]
+	check "SIGTERM while waiting for the id lock: one line says so" \
+		grep -q "^ent-run: stopped by SIGTERM before the workload started" "$ERR"
+	check "SIGTERM while waiting for the id lock: no id lease left" \
+		sh -c "! grep -qs '^$LAUNCHER ' /run/ent-run/ids/[0-9]*-[0-9]*"
+	while_locked /run/ent-run/ids/lock release $R /bin/echo ran
+	check "a start that waited for the id lock runs once it is let go" \
+		sh -c "[ $STATUS = 0 ] && grep -qx ran '$OUT'"
+else
+	skip "signals while waiting for the id lock" "needs root and flock (package util-linux)"
+fi
+
 # No descriptor of ent-run leaks in, whatever the caller had open.
 ent $R /probe/fds 5</etc/hostname 9</etc/hostname
 check "only 0, 1, 2 inherited" [ "$(tr '\n' ' ' <"$OUT")" = "0 1 2 " ]

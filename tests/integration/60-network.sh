@@ -145,6 +145,18 @@ host_unlisten
 check "confined: no route" sh -c "grep -q '^ran$' '$OUT' && ! grep -q default '$OUT'"
 check_clean "confined"
 
+# A start that waits for the network lock (another ent-run holds it) stops at SIGINT without
+# waiting for the holder, and removes its id lease; it made nothing under the lock.
+while_locked /run/ent-run/net/lock INT --entitle network.access=user $R /bin/echo ran
+check "SIGINT while waiting for the network lock: exit 130 before the holder let go" \
+	[ "$STATUS" = 130 -a "$HELD" = held ]
+check "SIGINT while waiting for the network lock: one line says so" \
+	grep -q "^ent-run: stopped by SIGINT before the workload started" "$ERR"
+check "SIGINT while waiting for the network lock: no id lease or state directory left" \
+	sh -c "! grep -qs '^$LAUNCHER ' /run/ent-run/ids/[0-9]*-[0-9]* &&
+		[ ! -e /run/ent-run/net/ent-$LAUNCHER ]"
+check_clean "SIGINT while waiting for the network lock"
+
 # A run that ended left its veth to the kernel, and its lease while the veth is there. Staged
 # here, deterministically: a state directory without owner record (the run ended), its lease,
 # and a link of its name, with the gateway address, that the kernel has not removed yet.

@@ -160,6 +160,30 @@ ent_run_in_netns() {
 	ENT_RUN=$T_TMP/ent-run-in-$1
 }
 
+# while_locked LOCK SIG ARGS...: ent-run --verbose ARGS (output to $OUT, $ERR) while a process
+# of ours holds LOCK (flock); once ent-run says that it waits for it, SIG goes to ent-run (its
+# pid: $LAUNCHER), or with SIG "release" the holder lets go. $STATUS is ent-run's exit status;
+# $HELD is "held" when the holder still held LOCK as ent-run ended, "released" otherwise.
+while_locked() {
+	lock=$1 sig=$2
+	shift 2
+	rm -f "$T_TMP/held"
+	# shellcheck disable=SC2016
+	sh -c 'exec 9>"$1" && flock 9 && : >"$2" && exec sleep 30' sh "$lock" "$T_TMP/held" &
+	holder=$!
+	wait_until test -e "$T_TMP/held"
+	"$ENT_RUN" --verbose "$@" >"$OUT" 2>"$ERR" </dev/null &
+	LAUNCHER=$!
+	wait_until grep -q 'held by another ent-run, wait for it' "$ERR"
+	if [ "$sig" = release ]; then kill $holder; else kill -"$sig" $LAUNCHER; fi
+	wait $LAUNCHER
+	STATUS=$?
+	if kill -0 $holder 2>/dev/null; then HELD=held; else HELD=released; fi
+	kill $holder 2>/dev/null
+	wait $holder 2>/dev/null
+	return 0
+}
+
 finish() { exit "$T_FAILED"; }
 
 # skip_unless NAME REASON COMMAND...: when COMMAND fails, report NAME as skipped with REASON and
