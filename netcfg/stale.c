@@ -4,7 +4,7 @@
  *
  * Each container's state directory holds "owner": the pid of the ent-run that made it, that
  * process's start time (/proc/PID/stat field 22, so a recycled pid does not look alive) and
- * its network namespace (the inode of /proc/PID/ns/net). A directory whose owner is gone
+ * its network namespace (the inode of /proc/PID/ns/net, and its cookie). A directory whose owner is gone
  * belongs to a killed run: any start collects it, its veth if the kernel has not removed it
  * with the container's network namespace yet (and the NAT chains an older ent-run kept in a
  * shared table), then the directory, then its lease (a lease is kept exactly while its
@@ -22,6 +22,14 @@
  * in ours. A killed run's directory may be collected from another namespace (ent-run started
  * through nsenter or ip-netns(8) shares /run with the host); the collector then leaves a
  * marker, netns-INODE, so that the next start in that namespace settles its forwarding.
+ *
+ * A marker is named after the namespace's inode, which the kernel hands out again once the
+ * namespace is gone, and holds its cookie (SO_NETNS_COOKIE, Linux 5.14), which it never does
+ * while the system runs: a marker left for a namespace that died (a run killed there, then the
+ * namespace deleted) does not speak for a new namespace that got the same inode, where it
+ * would turn off forwarding that the host had turned on. Such a marker is dropped under the
+ * lock. One without a cookie (an older ent-run's, or a kernel without cookies) goes by the
+ * inode alone, as before.
  * Everything here but netcfg_stale_any runs with the lease lock held.
  */
 #include "netcfg/internal.h"
@@ -32,6 +40,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,13 +48,19 @@
 #include "base/dirents.h"
 #include "base/log.h"
 #include "base/proc.h"
+#include "base/util.h"
 
 /* One owner record. */
 struct owner {
 	long pid;
 	unsigned long long start; /* clock ticks after boot */
-	unsigned long long netns; /* inode of its network namespace; 0 = not recorded */
+	unsigned long long netns;  /* inode of its network namespace; 0 = not recorded */
+	unsigned long long cookie; /* and its cookie; 0 = not recorded */
 };
+
+/* The markers about this network namespace that a killed run may leave (internal.h). */
+static const char *const mark_kinds[] = { NETCFG_MARK_NETNS, NETCFG_MARK_FORWARD,
+	                                  NETCFG_MARK_FORWARD_ON };
 
 /* A directory of base_fd to walk, read with base/dirents.h (-1 when it cannot be opened). */
 static int open_dir(int base_fd, const char *name)
@@ -59,6 +74,21 @@ static unsigned long long netns_inode(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0 ? (unsigned long long)st.st_ino : 0;
+}
+
+/*
+ * Our network namespace's cookie (socket(7) SO_NETNS_COOKIE): unlike its inode, never used
+ * again while the system runs. 0 when this kernel has none (before 5.14).
+ */
+static unsigned long long netns_cookie_here(void)
+{
+	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	unsigned long long cookie = 0;
+	socklen_t len = sizeof(cookie);
+
+	if (fd < 0 || getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len) < 0)
+		return 0;
+	return cookie;
 }
 
 static bool read_owner(int base_fd, const char *name, struct owner *o)
@@ -77,7 +107,8 @@ static bool read_owner(int base_fd, const char *name, struct owner *o)
 	if (n <= 0)
 		return false;
 	buf[n] = '\0';
-	return sscanf(buf, "%ld %llu %llu", &o->pid, &o->start, &o->netns) >= 2 && o->pid > 0;
+	return sscanf(buf, "%ld %llu %llu %llu", &o->pid, &o->start, &o->netns, &o->cookie) >= 2 &&
+	       o->pid > 0;
 }
 
 /* The owner of container name while it runs, or 0 once it is gone. */
@@ -99,8 +130,9 @@ int netcfg_owner_write(int dir_fd, const char *dir, struct rt_err *err)
 	char owner[96];
 	int n;
 
-	n = snprintf(owner, sizeof(owner), "%ld %llu %llu\n", (long)getpid(),
-	             proc_starttime(getpid()), netns_inode("/proc/self/ns/net"));
+	n = snprintf(owner, sizeof(owner), "%ld %llu %llu %llu\n", (long)getpid(),
+	             proc_starttime(getpid()), netns_inode("/proc/self/ns/net"),
+	             netns_cookie_here());
 	fd = openat(dir_fd, "owner", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0 || write(fd, owner, (size_t)n) != n)
 		return rt_fail(err, errno, "netcfg: write %s/owner", dir);
@@ -147,6 +179,53 @@ static void mark_name(const char *prefix, unsigned long long netns, char *buf, s
 	snprintf(buf, size, "%s%llu", prefix, netns);
 }
 
+/* Make (or take over) marker mark, holding cookie: that of the namespace it is about. */
+static int write_mark(int base_fd, const char *mark, unsigned long long cookie)
+{
+	_cleanup_close_ int fd =
+	        openat(base_fd, mark, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	char text[24];
+	int n = snprintf(text, sizeof(text), "%llu\n", cookie);
+
+	return fd < 0 || write(fd, text, (size_t)n) != n ? -1 : 0;
+}
+
+/*
+ * Is marker mark there, and about our namespace? 1 yes (its cookie is ours, or one of the two
+ * is not known); 0 not there; -1 there, but about a namespace that is gone and had our inode.
+ */
+static int mark_state(int base_fd, const char *mark)
+{
+	_cleanup_close_ int fd = openat(base_fd, mark, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	unsigned long long theirs, ours;
+	char text[24];
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, text, sizeof(text) - 1);
+	text[n > 0 ? n : 0] = '\0';
+	theirs = strtoull(text, NULL, 10);
+	if (!theirs || !(ours = netns_cookie_here()))
+		return 1;
+	return theirs == ours ? 1 : -1;
+}
+
+/* Under the lock: drop our inode's markers that are about a namespace gone (mark_state). */
+static void drop_stale_marks(int base_fd)
+{
+	unsigned long long ours = netns_inode("/proc/self/ns/net");
+	char mark[48];
+
+	for (unsigned i = 0; i < ARRAY_SIZE(mark_kinds); i++) {
+		mark_name(mark_kinds[i], ours, mark, sizeof(mark));
+		if (mark_state(base_fd, mark) >= 0)
+			continue;
+		rt_trace("net", "%s is about a network namespace that is gone: remove it", mark);
+		unlinkat(base_fd, mark, 0);
+	}
+}
+
 unsigned netcfg_collect_dead(int base_fd, bool root, const char *self, unsigned *killed)
 {
 	_cleanup_close_ int fd = open_dir(base_fd, ".");
@@ -159,6 +238,8 @@ unsigned netcfg_collect_dead(int base_fd, bool root, const char *self, unsigned 
 
 	if (killed)
 		*killed = 0;
+	if (root)
+		drop_stale_marks(base_fd);
 	dirents_start(&d, fd);
 	while (fd >= 0 && (name = dirents_next(&d))) {
 		bool ended, lingering;
@@ -176,7 +257,7 @@ unsigned netcfg_collect_dead(int base_fd, bool root, const char *self, unsigned 
 		if (root && o.netns && o.netns != ours) {
 			mark_name(NETCFG_MARK_NETNS, o.netns, mark, sizeof(mark));
 			rt_trace("net", "it ran in another network namespace: leave %s", mark);
-			close(openat(base_fd, mark, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+			write_mark(base_fd, mark, o.cookie);
 		}
 		if (root && !ended) {
 			if (killed && (!o.netns || o.netns == ours))
@@ -280,13 +361,10 @@ static void mark_here(const char *prefix, char *buf, size_t size)
 int netcfg_mark_here(int base_fd, const char *prefix, struct rt_err *err)
 {
 	char mark[48];
-	int fd;
 
 	mark_here(prefix, mark, sizeof(mark));
-	fd = openat(base_fd, mark, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0)
+	if (write_mark(base_fd, mark, netns_cookie_here()) < 0)
 		return rt_fail(err, errno, "netcfg: create %s", mark);
-	close(fd);
 	return 0;
 }
 
@@ -295,7 +373,7 @@ bool netcfg_marked_here(int base_fd, const char *prefix)
 	char mark[48];
 
 	mark_here(prefix, mark, sizeof(mark));
-	return faccessat(base_fd, mark, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+	return mark_state(base_fd, mark) == 1;
 }
 
 void netcfg_unmark_here(int base_fd, const char *prefix)

@@ -222,4 +222,16 @@ ent --verbose -e network.access=user $R /bin/true
 check "forwarding host: ent-run-nft runs for the NAT table only, never for forwarding" sh -c \
 	"[ $STATUS = 0 ] && grep -q 'posix_spawn .*/ent-run-nft nat ent-' '$ERR' &&
 	! grep -q 'ent-run-nft forward\|ent-run-nft end-last' '$ERR'"
+
+# Markers left by a run killed in a namespace that was deleted since, whose inode the kernel
+# gave to this one (staged: the inode is $H's, the cookie another namespace's). They speak
+# for that namespace, not for this one, whose forwarding (on, the host's) stays as it is.
+ino=$(stat -L -c %i /run/netns/$H)
+for m in netns forward ipforward; do echo 999999999999 >/run/ent-run/net/$m-$ino; done
+ent --verbose -e network.access=user $R /bin/echo ran
+check "markers of a namespace gone that had this inode: the container ran" \
+	sh -c "[ $STATUS = 0 ] && grep -qx ran '$OUT'"
+check "... forwarding here stays on" [ "$(forwarding)" = 1 ]
+check "... and the markers are gone" sh -c "! ls /run/ent-run/net | grep -Eq -- '-$ino\$'"
+check "... nothing left in the namespace" h_clean
 finish
