@@ -4,11 +4,11 @@
  *
  * Each container's state directory holds "owner": the pid of the ent-run that made it, that
  * process's start time (/proc/PID/stat field 22, so a recycled pid does not look alive) and
- * its network namespace (the inode of /proc/PID/ns/net, and its cookie). A directory whose owner is gone
- * belongs to a killed run: any start collects it, its veth if the kernel has not removed it
- * with the container's network namespace yet (and the NAT chains an older ent-run kept in a
- * shared table), then the directory, then its lease (a lease is kept exactly while its
- * directory exists).
+ * its network namespace (the inode of /proc/PID/ns/net, and its cookie). A directory whose
+ * owner is gone belongs to a killed run: any start collects it, its veth if the kernel has not
+ * removed it with the container's network namespace yet (and the NAT chains an older ent-run
+ * kept in a shared table), then the directory, then its lease (a lease is kept exactly while
+ * its directory exists).
  *
  * A run that ended normally does not wait for its veth to go: the kernel removes it with the
  * namespace, a few milliseconds later, after an RCU grace period (RTM_DELLINK would wait for
@@ -53,7 +53,7 @@
 /* One owner record. */
 struct owner {
 	long pid;
-	unsigned long long start; /* clock ticks after boot */
+	unsigned long long start;  /* clock ticks after boot */
 	unsigned long long netns;  /* inode of its network namespace; 0 = not recorded */
 	unsigned long long cookie; /* and its cookie; 0 = not recorded */
 };
