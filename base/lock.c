@@ -1,18 +1,20 @@
 /*
- * base/lock.c - a lock wait that a stop signal ends (flock(2), sigaction(2), sigprocmask(2)).
+ * base/lock.c - a lock wait that a stop signal ends (flock(2), sigaction(2), sigprocmask(2),
+ * siglongjmp(3)).
  *
  * A start blocks SIGTERM, SIGINT, SIGHUP and SIGQUIT and takes them from a signalfd
  * (runtime/launch.c), but a signalfd cannot be polled beside flock(2), which has no timeout
- * and no signal mask of its own. So for the wait alone the blocked stop signals are let
- * through to a handler installed without SA_RESTART: the flock returns EINTR, and the signal,
- * raised again once it is blocked, is left pending for the caller. A stop signal that comes in
- * the few instructions between the handler's last check and the flock's entry still waits for
- * the holder, as every signal did before; it is seen when the flock returns.
+ * and no signal mask of its own. So for the wait alone the stop signals are let through to a
+ * handler. Installed without SA_RESTART, it would make the flock return EINTR, but a signal
+ * that came after the last look at the flag and before the flock's entry would still wait for
+ * the holder; so the handler leaves the wait with siglongjmp instead, wherever the signal
+ * finds it, back to where the signals were still blocked. The signal, raised again then, is
+ * left pending for the caller.
  */
 #include "base/lock.h"
 
 #include <errno.h>
-#include <stdbool.h>
+#include <setjmp.h>
 #include <sys/file.h>
 
 #include "base/log.h"
@@ -20,13 +22,9 @@
 
 static const int stop_signals[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT };
 
-/* The signal that ended the wait (0: none yet); written by the handler alone. */
-static volatile sig_atomic_t stop_signal_seen;
-
-static void note_stop_signal(int sig)
-{
-	stop_signal_seen = sig;
-}
+static bool stop_waits;                  /* lock_stop_waits */
+static sigjmp_buf wait_env;              /* where the handler leaves the wait to */
+static volatile sig_atomic_t wait_armed; /* the handler may jump */
 
 void init_stop_signals(sigset_t *set)
 {
@@ -35,30 +33,49 @@ void init_stop_signals(sigset_t *set)
 		sigaddset(set, stop_signals[i]);
 }
 
-/* The blocking flock, with the stop signals in let_in reaching note_stop_signal meanwhile. */
-static int wait_lock(int fd, const sigset_t *let_in)
+void lock_stop_waits(bool on)
 {
-	struct sigaction sa = { .sa_handler = note_stop_signal }, old[ARRAY_SIZE(stop_signals)];
-	sigset_t before;
-	int r = -1, errnum = 0;
+	stop_waits = on;
+}
 
-	sigfillset(&sa.sa_mask); /* sa_flags 0: no SA_RESTART, so the flock returns EINTR */
-	for (unsigned i = 0; i < ARRAY_SIZE(stop_signals); i++) {
-		if (sigismember(let_in, stop_signals[i]))
-			sigaction(stop_signals[i], &sa, &old[i]);
+static void leave_wait(int sig)
+{
+	if (wait_armed)
+		siglongjmp(wait_env, sig);
+}
+
+/*
+ * The blocking flock with the stop signals let through. 0 locked, -1 with errno, or the stop
+ * signal that ended the wait (the lock not held).
+ */
+static int wait_lock(int fd)
+{
+	struct sigaction sa = { .sa_handler = leave_wait }, old[ARRAY_SIZE(stop_signals)];
+	sigset_t stops;
+	int r = -1, errnum = 0;
+	volatile int sig;
+
+	init_stop_signals(&stops);
+	sigfillset(&sa.sa_mask);
+	for (unsigned i = 0; i < ARRAY_SIZE(stop_signals); i++)
+		sigaction(stop_signals[i], &sa, &old[i]);
+	/* The mask saved here, the stop signals blocked, comes back with the jump. */
+	sig = sigsetjmp(wait_env, 1);
+	if (sig == 0) {
+		wait_armed = 1;
+		sigprocmask(SIG_UNBLOCK, &stops, NULL); /* one pending already jumps right here */
+		do {
+			r = flock(fd, LOCK_EX);
+			errnum = errno;
+		} while (r < 0 && errnum == EINTR);
+		sigprocmask(SIG_BLOCK, &stops, NULL);
 	}
-	stop_signal_seen = 0;
-	sigprocmask(SIG_UNBLOCK, let_in, &before); /* one pending already is handled right here */
-	while (!stop_signal_seen) {
-		r = flock(fd, LOCK_EX);
-		errnum = errno;
-		if (r == 0 || errnum != EINTR)
-			break;
-	}
-	sigprocmask(SIG_SETMASK, &before, NULL);
-	for (unsigned i = 0; i < ARRAY_SIZE(stop_signals); i++) {
-		if (sigismember(let_in, stop_signals[i]))
-			sigaction(stop_signals[i], &old[i], NULL);
+	wait_armed = 0;
+	for (unsigned i = 0; i < ARRAY_SIZE(stop_signals); i++)
+		sigaction(stop_signals[i], &old[i], NULL);
+	if (sig) {
+		flock(fd, LOCK_UN); /* in case the lock came just before the signal */
+		return sig;
 	}
 	errno = errnum;
 	return r;
@@ -66,27 +83,19 @@ static int wait_lock(int fd, const sigset_t *let_in)
 
 int lock_or_stop(int fd, const char *step, const char *what)
 {
-	sigset_t blocked, let_in;
 	int r;
 
 	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 		return 0;
 	if (errno != EWOULDBLOCK)
 		return -1;
-	sigprocmask(SIG_BLOCK, NULL, &blocked);
-	init_stop_signals(&let_in);
-	for (unsigned i = 0; i < ARRAY_SIZE(stop_signals); i++) {
-		if (!sigismember(&blocked, stop_signals[i]))
-			sigdelset(&let_in, stop_signals[i]);
-	}
 	rt_trace(step, "flock(\"%s\", LOCK_EX): held by another ent-run, wait for it", what);
-	r = wait_lock(fd, &let_in);
-	if (!stop_signal_seen)
+	if (!stop_waits)
+		return flock(fd, LOCK_EX);
+	r = wait_lock(fd);
+	if (r <= 0)
 		return r;
-	/* A signal that came as the lock did stops the start all the same. */
-	if (r == 0)
-		flock(fd, LOCK_UN);
-	raise(stop_signal_seen); /* blocked again: pending for the caller */
+	raise(r); /* blocked again: pending for the caller */
 	errno = EINTR;
 	return -1;
 }

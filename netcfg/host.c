@@ -79,8 +79,8 @@ int netcfg_host_prepare(struct netcfg_spec *spec, const char *hostname, struct n
 
 	*out = NULL;
 	if (!has_connectivity(spec->mode)) {
-		netcfg_state_collect(); /* a killed run's leftovers: any start collects them */
-		return 0;
+		/* A killed run's leftovers: any start collects them. */
+		return netcfg_state_collect(err);
 	}
 	if (check_spec(spec, root, &pool, err) < 0)
 		return -1;

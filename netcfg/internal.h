@@ -162,8 +162,11 @@ void netcfg_state_remove(struct netcfg_state *st, bool veth_left);
  */
 void netcfg_state_end_nat(struct netcfg_state *st, int *owner);
 
-/* Collect the leftovers of killed runs, cheaply when there are none (see netcfg.h). */
-void netcfg_state_collect(void);
+/*
+ * Collect the leftovers of killed runs, cheaply when there are none (see netcfg.h). Fails
+ * only when a stop signal ended the wait for the lock (base/lock.h): -1 with err (EINTR).
+ */
+int netcfg_state_collect(struct rt_err *err);
 
 /* Remove the state directory name of the base (and the files it may hold). Never fails. */
 void netcfg_dir_remove(int base_fd, const char *name);

@@ -247,8 +247,11 @@ int netcfg_state_create(struct netcfg_state *st, const struct netcfg_pool *pool,
 	if (base_fd < 0)
 		return rt_fail(err, errno, "netcfg: open %s", st->base);
 	lock_fd = lock_base(st, base_fd, true, err);
-	if (lock_fd < 0)
+	if (lock_fd < 0) {
+		/* Nothing made, nothing to settle: no lock for netcfg_state_remove to wait for. */
+		st->base[0] = '\0';
 		return -1;
+	}
 	lingering = netcfg_collect_dead(base_fd, st->root, st->name, NULL);
 	/*
 	 * A link with our name is a leftover too: an ended run's veth whose state directory a
@@ -292,11 +295,7 @@ void netcfg_state_remove(struct netcfg_state *st, bool veth_left)
 	if (st->dir_fd >= 0)
 		close(st->dir_fd);
 	st->dir_fd = -1;
-	/*
-	 * Nothing of ours to remove: a start that failed before its directory, or stopped while it
-	 * waited for the lock (whose holder it must not wait for now).
-	 */
-	if (!st->base[0] || (!st->dir[0] && !st->lease[0]))
+	if (!st->base[0])
 		return;
 	base_fd = open(st->base, O_DIRECTORY | O_CLOEXEC);
 	if (base_fd < 0)
@@ -360,7 +359,7 @@ void netcfg_state_end_nat(struct netcfg_state *st, int *owner)
 	*owner = -1;
 }
 
-void netcfg_state_collect(void)
+int netcfg_state_collect(struct rt_err *err)
 {
 	struct netcfg_state st = { .root = geteuid() == 0, .dir_fd = -1 };
 	struct rt_err ignored = { 0 };
@@ -370,19 +369,20 @@ void netcfg_state_collect(void)
 	bool marked;
 
 	if (state_base_path(&st, &ignored) < 0)
-		return;
+		return 0;
 	base_fd = open(st.base, O_DIRECTORY | O_CLOEXEC);
 	if (base_fd < 0 || !netcfg_stale_any(base_fd)) /* the usual case: one getdents(2) */
-		return;
-	lock_fd = lock_base(&st, base_fd, false, &ignored);
-	if (lock_fd < 0)
-		return;
+		return 0;
+	lock_fd = lock_base(&st, base_fd, true, &ignored);
+	if (lock_fd < 0) /* a stop signal: the start stops; anything else: the next one collects */
+		return ignored.errnum == EINTR ? rt_fail(err, EINTR, "%s", ignored.msg) : 0;
 	marked =
 	        netcfg_marked_here(base_fd, NETCFG_MARK_NETNS); /* before the collection adds one */
 	netcfg_collect_dead(base_fd, st.root, NULL, &killed);
 	/* A killed run here, or one of here killed and collected from elsewhere. */
 	if (st.root)
 		netcfg_settle_forwarding(base_fd, killed > 0 || marked);
+	return 0;
 }
 
 int netcfg_generated_path(pid_t pid, const char *file, char *buf, size_t size, struct rt_err *err)

@@ -775,6 +775,7 @@ static void end_launch(struct launch *l, int sig_fd, const sigset_t *old)
 	if (l->stop_fd >= 0)
 		close(l->stop_fd);
 	close(sig_fd);
+	lock_stop_waits(false);
 	sigprocmask(SIG_SETMASK, old, NULL); /* restores what the caller had: cannot fail */
 }
 
@@ -809,6 +810,7 @@ int rt_launch_observed(struct ent_plan *plan, const struct ns_idpool *ids, const
 		rt_stats_close(stats);
 		return -1;
 	}
+	lock_stop_waits(true); /* the id and network locks' waits: see stopped_before_clone */
 	rootfs_trees_init(&l.trees);
 	if (lease_ids(plan, ids, &l, err) < 0 || create_cgroup(&plan->cgroup, &l, err) < 0 ||
 	    prepare_network(plan, &l, err) < 0) {

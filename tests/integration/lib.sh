@@ -163,23 +163,28 @@ ent_run_in_netns() {
 # while_locked LOCK SIG ARGS...: ent-run --verbose ARGS (output to $OUT, $ERR) while a process
 # of ours holds LOCK (flock); once ent-run says that it waits for it, SIG goes to ent-run (its
 # pid: $LAUNCHER), or with SIG "release" the holder lets go. $STATUS is ent-run's exit status;
-# $HELD is "held" when the holder still held LOCK as ent-run ended, "released" otherwise.
+# $HELD is "held" when the holder still held LOCK as ent-run ended, "released" otherwise. The
+# holder lets go by itself once its file is gone or this script has ended.
 while_locked() {
 	lock=$1 sig=$2
 	shift 2
-	rm -f "$T_TMP/held"
+	: >"$T_TMP/held"
 	# shellcheck disable=SC2016
-	sh -c 'exec 9>"$1" && flock 9 && : >"$2" && exec sleep 30' sh "$lock" "$T_TMP/held" &
+	sh -c 'exec 9<>"$1" && flock 9 && : >"$2.locked" &&
+		while [ -e "$2" ] && kill -0 "$3" 2>/dev/null; do sleep 0.1; done' \
+		sh "$lock" "$T_TMP/held" $$ &
 	holder=$!
-	wait_until test -e "$T_TMP/held"
+	wait_until test -e "$T_TMP/held.locked"
 	"$ENT_RUN" --verbose "$@" >"$OUT" 2>"$ERR" </dev/null &
 	LAUNCHER=$!
 	wait_until grep -q 'held by another ent-run, wait for it' "$ERR"
-	if [ "$sig" = release ]; then kill $holder; else kill -"$sig" $LAUNCHER; fi
+	if [ "$sig" = release ]; then rm -f "$T_TMP/held"; else kill -"$sig" $LAUNCHER; fi
 	wait $LAUNCHER
 	STATUS=$?
-	if kill -0 $holder 2>/dev/null; then HELD=held; else HELD=released; fi
-	kill $holder 2>/dev/null
+	if [ -e "$T_TMP/held" ] && kill -0 $holder 2>/dev/null; then HELD=held; else
+		HELD=released
+	fi
+	rm -f "$T_TMP/held" "$T_TMP/held.locked"
 	wait $holder 2>/dev/null
 	return 0
 }

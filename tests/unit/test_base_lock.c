@@ -1,8 +1,8 @@
 /*
  * tests/unit/test_base_lock.c - waiting for a lock file that another process holds
- * (base/lock.c): taken at once when free, after the holder lets go, and a wait that a blocked
- * stop signal ends, the signal left pending and the lock not taken; unblocked stop signals keep
- * their disposition.
+ * (base/lock.c): taken at once when free, after the holder lets go, and a wait that a stop
+ * signal ends (lock_stop_waits on), the signal left pending and the lock not taken; with
+ * lock_stop_waits off, a plain wait.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -106,12 +106,20 @@ static int open_lock(void)
 	return fd;
 }
 
+/* As a start does: the stop signals blocked (for a signalfd), and ending lock waits. */
 static void block_stop_signals(sigset_t *old)
 {
 	sigset_t set;
 
 	init_stop_signals(&set);
 	assert_int_equal(sigprocmask(SIG_BLOCK, &set, old), 0);
+	lock_stop_waits(true);
+}
+
+static void unblock_stop_signals(const sigset_t *old)
+{
+	lock_stop_waits(false);
+	sigprocmask(SIG_SETMASK, old, NULL);
 }
 
 static void test_free_lock_is_taken(void **state)
@@ -137,7 +145,7 @@ static void test_waits_for_the_holder(void **state)
 	assert_false(lock_free());
 	reap(holder);
 	close(fd);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	unblock_stop_signals(&old);
 }
 
 static void test_blocked_stop_signal_ends_the_wait(void **state)
@@ -165,7 +173,7 @@ static void test_blocked_stop_signal_ends_the_wait(void **state)
 	init_stop_signals(&set);
 	assert_int_equal(sigtimedwait(&set, NULL, &now), SIGTERM);
 	close(fd);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	unblock_stop_signals(&old);
 }
 
 static void test_pending_stop_signal_ends_it_at_once(void **state)
@@ -185,23 +193,26 @@ static void test_pending_stop_signal_ends_it_at_once(void **state)
 	kill(holder, SIGKILL);
 	waitpid(holder, NULL, 0);
 	close(fd);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	unblock_stop_signals(&old);
 }
 
-/* Not blocked, ignored: the caller's choice stands, and the wait goes on to the lock. */
-static void test_unblocked_signals_keep_their_disposition(void **state)
+/* lock_stop_waits off (OCI create, say): a plain wait, the signal left as it came. */
+static void test_without_stop_waits_a_plain_wait(void **state)
 {
-	struct sigaction ign = { .sa_handler = SIG_IGN }, old_sa;
-	pid_t holder = hold_lock(SIGHUP, 50, 150);
+	const struct timespec now = { 0, 0 };
+	pid_t holder = hold_lock(SIGTERM, 50, 150);
 	int fd = open_lock();
+	sigset_t old, set;
 
 	(void)state;
-	assert_int_equal(sigaction(SIGHUP, &ign, &old_sa), 0);
+	init_stop_signals(&set);
+	assert_int_equal(sigprocmask(SIG_BLOCK, &set, &old), 0);
 	assert_int_equal(lock_or_stop(fd, "test", path), 0);
 	assert_false(lock_free());
 	reap(holder);
+	assert_int_equal(sigtimedwait(&set, NULL, &now), SIGTERM);
 	close(fd);
-	sigaction(SIGHUP, &old_sa, NULL);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 int main(void)
@@ -211,7 +222,7 @@ int main(void)
 		cmocka_unit_test(test_waits_for_the_holder),
 		cmocka_unit_test(test_blocked_stop_signal_ends_the_wait),
 		cmocka_unit_test(test_pending_stop_signal_ends_it_at_once),
-		cmocka_unit_test(test_unblocked_signals_keep_their_disposition),
+		cmocka_unit_test(test_without_stop_waits_a_plain_wait),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
