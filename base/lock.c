@@ -22,9 +22,10 @@
 
 static const int stop_signals[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT };
 
-static bool stop_waits;                  /* lock_stop_waits */
-static sigjmp_buf wait_env;              /* where the handler leaves the wait to */
-static volatile sig_atomic_t wait_armed; /* the handler may jump */
+static bool stop_waits;                   /* lock_stop_waits */
+static sigjmp_buf wait_env;               /* where the handler leaves the wait to */
+static volatile sig_atomic_t wait_armed;  /* the handler may jump */
+static volatile sig_atomic_t wait_signal; /* the signal that ended the wait */
 
 void init_stop_signals(sigset_t *set)
 {
@@ -40,8 +41,10 @@ void lock_stop_waits(bool on)
 
 static void leave_wait(int sig)
 {
-	if (wait_armed)
-		siglongjmp(wait_env, sig);
+	if (wait_armed) {
+		wait_signal = sig;
+		siglongjmp(wait_env, 1);
+	}
 }
 
 /*
@@ -53,15 +56,14 @@ static int wait_lock(int fd)
 	struct sigaction sa = { .sa_handler = leave_wait }, old[ARRAY_SIZE(stop_signals)];
 	sigset_t stops;
 	int r = -1, errnum = 0;
-	volatile int sig;
 
 	init_stop_signals(&stops);
 	sigfillset(&sa.sa_mask);
 	for (unsigned i = 0; i < ARRAY_SIZE(stop_signals); i++)
 		sigaction(stop_signals[i], &sa, &old[i]);
+	wait_signal = 0;
 	/* The mask saved here, the stop signals blocked, comes back with the jump. */
-	sig = sigsetjmp(wait_env, 1);
-	if (sig == 0) {
+	if (sigsetjmp(wait_env, 1) == 0) {
 		wait_armed = 1;
 		sigprocmask(SIG_UNBLOCK, &stops, NULL); /* one pending already jumps right here */
 		do {
@@ -73,9 +75,9 @@ static int wait_lock(int fd)
 	wait_armed = 0;
 	for (unsigned i = 0; i < ARRAY_SIZE(stop_signals); i++)
 		sigaction(stop_signals[i], &old[i], NULL);
-	if (sig) {
+	if (wait_signal) {
 		flock(fd, LOCK_UN); /* in case the lock came just before the signal */
-		return sig;
+		return wait_signal;
 	}
 	errno = errnum;
 	return r;

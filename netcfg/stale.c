@@ -192,7 +192,8 @@ static int write_mark(int base_fd, const char *mark, unsigned long long cookie)
 
 /*
  * Is marker mark there, and about our namespace? 1 yes (its cookie is ours, or one of the two
- * is not known); 0 not there; -1 there, but about a namespace that is gone and had our inode.
+ * is not known, or it cannot be read); 0 not there; -1 there, but about a namespace that is
+ * gone and had our inode.
  */
 static int mark_state(int base_fd, const char *mark)
 {
@@ -201,8 +202,8 @@ static int mark_state(int base_fd, const char *mark)
 	char text[24];
 	ssize_t n;
 
-	if (fd < 0)
-		return 0;
+	if (fd < 0) /* one we cannot open (EMFILE, say) is there all the same */
+		return errno == ENOENT ? 0 : 1;
 	n = read(fd, text, sizeof(text) - 1);
 	text[n > 0 ? n : 0] = '\0';
 	theirs = strtoull(text, NULL, 10);
@@ -226,10 +227,42 @@ static void drop_stale_marks(int base_fd)
 	}
 }
 
+/*
+ * Did owner o run in our namespace (inode ours, cookie our_cookie)? Yes when it recorded none
+ * (an older ent-run's record), or the same inode and, where both are known, the same cookie:
+ * the same inode with another cookie was a namespace gone since, whose inode we got.
+ */
+static bool ran_here(const struct owner *o, unsigned long long ours, unsigned long long our_cookie)
+{
+	if (!o->netns)
+		return true;
+	return o->netns == ours && (!o->cookie || !our_cookie || o->cookie == our_cookie);
+}
+
+/*
+ * A marker for another namespace, about the namespace whose cookie is cookie. Already there
+ * with another cookie (two runs killed in namespaces that had the same inode, one gone): it
+ * keeps no cookie, and speaks for whichever has that inode now.
+ */
+static void leave_mark(int base_fd, const char *mark, unsigned long long cookie)
+{
+	_cleanup_close_ int fd = openat(base_fd, mark, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	char text[24];
+	ssize_t n = fd >= 0 ? read(fd, text, sizeof(text) - 1) : -1;
+
+	if (n >= 0) {
+		text[n] = '\0';
+		if (strtoull(text, NULL, 10) != cookie)
+			cookie = 0;
+	}
+	write_mark(base_fd, mark, cookie);
+}
+
 unsigned netcfg_collect_dead(int base_fd, bool root, const char *self, unsigned *killed)
 {
 	_cleanup_close_ int fd = open_dir(base_fd, ".");
 	unsigned long long ours = netns_inode("/proc/self/ns/net");
+	unsigned long long our_cookie = root ? netns_cookie_here() : 0;
 	struct dirents d;
 	const char *name;
 	struct owner o;
@@ -257,10 +290,10 @@ unsigned netcfg_collect_dead(int base_fd, bool root, const char *self, unsigned 
 		if (root && o.netns && o.netns != ours) {
 			mark_name(NETCFG_MARK_NETNS, o.netns, mark, sizeof(mark));
 			rt_trace("net", "it ran in another network namespace: leave %s", mark);
-			write_mark(base_fd, mark, o.cookie);
+			leave_mark(base_fd, mark, o.cookie);
 		}
 		if (root && !ended) {
-			if (killed && (!o.netns || o.netns == ours))
+			if (killed && ran_here(&o, ours, our_cookie))
 				(*killed)++;
 			netcfg_link_delete(name);
 			netcfg_nat_remove_legacy(name);

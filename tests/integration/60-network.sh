@@ -164,6 +164,9 @@ if have flock >/dev/null; then
 	while_locked /run/ent-run/net/lock TERM $R /bin/echo ran
 	check "SIGTERM while waiting to collect leftovers: exit 143 before the holder let go" \
 		[ "$STATUS" = 143 -a "$HELD" = held ]
+	check "SIGTERM while waiting to collect leftovers: one line says so, and no other" sh -c \
+		"[ \$(grep -vc '^ent-run: +' '$ERR') = 1 ] &&
+		grep -q '^ent-run: stopped by SIGTERM before the workload started' '$ERR'"
 	tent $R /bin/echo ran
 	check "... and the next start collects them" \
 		sh -c "grep -qx ran '$OUT' && [ ! -e /run/ent-run/net/ent-90000001 ]"

@@ -164,15 +164,18 @@ ent_run_in_netns() {
 # of ours holds LOCK (flock); once ent-run says that it waits for it, SIG goes to ent-run (its
 # pid: $LAUNCHER), or with SIG "release" the holder lets go. $STATUS is ent-run's exit status;
 # $HELD is "held" when the holder still held LOCK as ent-run ended, "released" otherwise. The
-# holder lets go by itself once its file is gone or this script has ended.
+# holder lets go by itself once its file is gone or this script has ended, and after 20 s at
+# most: an ent-run that does not stop fails the check instead of hanging the suite.
 while_locked() {
 	lock=$1 sig=$2
 	shift 2
 	: >"$T_TMP/held"
 	# shellcheck disable=SC2016
-	sh -c 'exec 9<>"$1" && flock 9 && : >"$2.locked" &&
-		while [ -e "$2" ] && kill -0 "$3" 2>/dev/null; do sleep 0.1; done' \
-		sh "$lock" "$T_TMP/held" $$ &
+	sh -c 'exec 9<>"$1" && flock 9 && : >"$2.locked" && i=0 &&
+		while [ -e "$2" ] && kill -0 "$3" 2>/dev/null && [ $i -lt 200 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done' sh "$lock" "$T_TMP/held" $$ &
 	holder=$!
 	wait_until test -e "$T_TMP/held.locked"
 	"$ENT_RUN" --verbose "$@" >"$OUT" 2>"$ERR" </dev/null &
