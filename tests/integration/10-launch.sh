@@ -272,11 +272,7 @@ fi
 # once the holder lets go, a start that waited runs.
 if is_root && have flock >/dev/null; then
 	while_locked /run/ent-run/ids/lock TERM $R /bin/echo ran
-	check "SIGTERM while waiting for the id lock: exit 143 before the holder let go" \
-		[ "$STATUS" = 143 -a "$HELD" = held ]
-	check "SIGTERM while waiting for the id lock: one line says so, and no other" sh -c \
-		"[ \$(grep -vc '^ent-run: +' '$ERR') = 1 ] &&
-		grep -q '^ent-run: stopped by SIGTERM before the workload started' '$ERR'"
+	check_lock_stop "SIGTERM while waiting for the id lock" TERM 143
 	while_locked /run/ent-run/ids/lock release $R /bin/echo ran
 	check "a start that waited for the id lock runs once it is let go" \
 		sh -c "[ $STATUS = 0 ] && grep -qx ran '$OUT'"

@@ -151,22 +151,14 @@ check_clean "confined"
 # directory without owner record, and no veth).
 if have flock >/dev/null; then
 	while_locked /run/ent-run/net/lock INT --entitle network.access=user $R /bin/echo ran
-	check "SIGINT while waiting for the network lock: exit 130 before the holder let go" \
-		[ "$STATUS" = 130 -a "$HELD" = held ]
-	check "SIGINT while waiting for the network lock: one line says so, and no other" sh -c \
-		"[ \$(grep -vc '^ent-run: +' '$ERR') = 1 ] &&
-		grep -q '^ent-run: stopped by SIGINT before the workload started' '$ERR'"
+	check_lock_stop "SIGINT while waiting for the network lock" INT 130
 	check "SIGINT while waiting for the network lock: no id lease or state directory left" \
 		sh -c "! grep -qs '^$LAUNCHER ' /run/ent-run/ids/[0-9]*-[0-9]* &&
 			[ ! -e /run/ent-run/net/ent-$LAUNCHER ]"
 	check_clean "SIGINT while waiting for the network lock"
 	mkdir /run/ent-run/net/ent-90000001
 	while_locked /run/ent-run/net/lock TERM $R /bin/echo ran
-	check "SIGTERM while waiting to collect leftovers: exit 143 before the holder let go" \
-		[ "$STATUS" = 143 -a "$HELD" = held ]
-	check "SIGTERM while waiting to collect leftovers: one line says so, and no other" sh -c \
-		"[ \$(grep -vc '^ent-run: +' '$ERR') = 1 ] &&
-		grep -q '^ent-run: stopped by SIGTERM before the workload started' '$ERR'"
+	check_lock_stop "SIGTERM while waiting to collect leftovers" TERM 143
 	tent $R /bin/echo ran
 	check "... and the next start collects them" \
 		sh -c "grep -qx ran '$OUT' && [ ! -e /run/ent-run/net/ent-90000001 ]"

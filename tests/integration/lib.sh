@@ -192,6 +192,15 @@ while_locked() {
 	return 0
 }
 
+# check_lock_stop NAME SIG STATUS: after while_locked LOCK SIG ...: ent-run exited STATUS before
+# the holder let go, with one line, and no other, that says SIG stopped the start.
+check_lock_stop() {
+	check "$1: exit $3 before the holder let go" [ "$STATUS" = "$3" -a "$HELD" = held ]
+	check "$1: one line says so, and no other" sh -c \
+		"[ \$(grep -vc '^ent-run: +' '$ERR') = 1 ] &&
+		grep -q '^ent-run: stopped by SIG$2 before the workload started' '$ERR'"
+}
+
 finish() { exit "$T_FAILED"; }
 
 # skip_unless NAME REASON COMMAND...: when COMMAND fails, report NAME as skipped with REASON and
