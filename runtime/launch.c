@@ -149,9 +149,10 @@ static int stop_start(struct launch *l, int sig, struct rt_err *err)
 }
 
 /*
- * A step before the clone failed: if a stop signal is pending, the signal is why (a lock wait
- * that it ended, base/lock.h), and the start stops as wait_setup's would, its err the line
- * that says so in place of the step's. Otherwise -1, err as the step left it.
+ * A step before the clone failed: with a stop signal pending (one that ended a lock wait,
+ * base/lock.h, or came meanwhile, which restoring the mask would let kill us silently), the
+ * start stops as wait_setup's would, its err the line that says so in place of the step's.
+ * Otherwise -1, err as the step left it.
  */
 static int stopped_before_clone(struct launch *l, struct rt_err *err)
 {
@@ -172,9 +173,9 @@ static int stopped_before_clone(struct launch *l, struct rt_err *err)
  * network filesystem) would leave ent-run deaf to everything but SIGKILL. (Of the parent's own
  * steps before SYNC_GO, only the waits for the id and network locks end at such a signal
  * (stopped_before_clone); during the others, an open_tree of a volume say, it is seen here
- * once they return.) Returns 0 when the channel is readable, or the
- * status to exit with and err: 128+N for signal N (what a shell reports when the signal kills
- * a program), 124 for the timeout.
+ * once they return.) Returns 0 when the channel is readable, or the status to exit with and
+ * err: 128+N for signal N (what a shell reports when the signal kills a program), 124 for the
+ * timeout.
  */
 static int wait_setup(struct launch *l, struct rt_err *err)
 {
