@@ -73,7 +73,7 @@ static const struct rt_opt_row opt_rows[] = {
 	  "runtime/default, unconfined or localhost/NAME" },
 	{ "seccomp-profile-root", required_argument, OPT_SECCOMP_ROOT, FOR_REQUEST, "DIR",
 	  "localhost/ profiles (default /etc/ent-run/seccomp; a policy's seccomp-root)" },
-	{ "volume",      required_argument, OPT_VOLUME,       FOR_REQUEST, "SRC:DST[:ro]",
+	{ "volume",      required_argument, OPT_VOLUME,       FOR_REQUEST, "SRC:DST[:ro|:rw]",
 	  "bind mount host SRC at DST" },
 	{ "tmpfs",       required_argument, OPT_TMPFS,        FOR_REQUEST, "DST[:size=SIZE]",
 	  "a tmpfs at DST (default size: the policy's limit, else 64M)" },
@@ -173,8 +173,10 @@ void rt_cli_usage(FILE *out, enum rt_command command)
 		      "with\n"
 		      "it behaved the same); 1 when it is not; 125 if ent-run failed; 126 or 127 "
 		      "if\n"
-		      "the command cannot be executed or was not found. See ent-run(1) and\n"
-		      "docs/learn.md.\n",
+		      "the command cannot be executed or was not found; 128+N when SIGINT, "
+		      "SIGTERM,\n"
+		      "SIGHUP or SIGQUIT (N) ended a round (the proposal so far is printed). See\n"
+		      "ent-run(1) and docs/learn.md.\n",
 		      out);
 	if (command == RT_CMD_RUN)
 		fputs("\nExit status: the command's own; 128+N if it died of signal N, or if "

@@ -576,6 +576,11 @@ static int finish_stats(struct rt_stats_file *file, struct launch *l, int status
 		return status; /* failed before the container had a cgroup: nothing to report */
 	clock_gettime(CLOCK_REALTIME, &l->stats.ended);
 	clock_gettime(CLOCK_MONOTONIC, &now);
+	/* Stopped or failed after the cgroup but before the clone: it never started, no time. */
+	if (!l->started.tv_sec && !l->started.tv_nsec) {
+		l->stats.started = l->stats.ended;
+		l->started = now;
+	}
 	l->stats.wall_ns = (now.tv_sec - l->started.tv_sec) * 1000000000LL +
 	                   (now.tv_nsec - l->started.tv_nsec);
 	l->stats.exit_code = status < 0 ? RT_EXIT_FAILED : status;

@@ -340,7 +340,7 @@ static void restore_stdout(int saved)
 static bool interrupted(int status)
 {
 	return status == RT_EXIT_SIGNAL_BASE + SIGINT || status == RT_EXIT_SIGNAL_BASE + SIGTERM ||
-	       status == RT_EXIT_SIGNAL_BASE + SIGHUP;
+	       status == RT_EXIT_SIGNAL_BASE + SIGHUP || status == RT_EXIT_SIGNAL_BASE + SIGQUIT;
 }
 
 /* Rounds until nothing new (or ENT_LEARN_ROUNDS); fills r. -1 with err, or the exec status. */

@@ -150,8 +150,15 @@ check_clean "confined"
 # start without network that waits for it to collect a killed run's leftovers (staged: a
 # directory without owner record, and no veth).
 if have flock >/dev/null; then
-	while_locked /run/ent-run/net/lock INT --entitle network.access=user $R /bin/echo ran
+	while_locked /run/ent-run/net/lock INT --stats "$T_TMP/lock.json" \
+		--entitle network.access=user $R /bin/echo ran
 	check_lock_stop "SIGINT while waiting for the network lock" INT 130
+	# --stats made a cgroup first: the report says so, and that the workload never started.
+	check "SIGINT while waiting for the network lock: the report says so, no time spent" sh -c \
+		"grep -q '\"signal\": *\"SIGINT\"' '$T_TMP/lock.json' &&
+		grep -q '\"exit_code\": *130' '$T_TMP/lock.json' &&
+		grep -q '\"wall_seconds\": *0[,.]' '$T_TMP/lock.json' &&
+		! grep -q '\"started_at\": *\"1970' '$T_TMP/lock.json'"
 	check "SIGINT while waiting for the network lock: no id lease or state directory left" \
 		sh -c "! grep -qs '^$LAUNCHER ' /run/ent-run/ids/[0-9]*-[0-9]* &&
 			[ ! -e /run/ent-run/net/ent-$LAUNCHER ]"

@@ -110,14 +110,23 @@ run_fails "a proposal the node policy refuses stops learning" 125 \
 	learn --policy "$T_TMP/policy" $RO "$R" $P mlock
 check "... after the round it allowed" grep -q '^mlock: errno=EPERM$' "$ERR"
 
-# A round killed as a user stops a program (^C, SIGTERM) ends learning with its status.
-ent learn $EPH "$R" /bin/sh -c "$P mlock; kill -TERM \$\$"
-stopped() {
-	[ "$STATUS" = 143 ] && ! grep -q '^learn: round 2' "$ERR" &&
-		grep -q '^learn: stopped in round 1 (exit 143): the proposal so far:$' "$ERR" &&
+# A round killed as a user stops a program (^C, SIGTERM, SIGQUIT) ends learning with its status.
+stopped() { # STATUS
+	[ "$STATUS" = "$1" ] && ! grep -q '^learn: round 2' "$ERR" &&
+		grep -q "^learn: stopped in round 1 (exit $1): the proposal so far:\$" "$ERR" &&
 		[ "$(cat "$OUT")" = security.memory-lock ]
 }
-check "a round killed by SIGTERM stops learning, with the proposal so far" stopped
+ent learn $EPH "$R" /bin/sh -c "$P mlock; kill -TERM \$\$"
+check "a round killed by SIGTERM stops learning, with the proposal so far" stopped 143
+# ^\ at the terminal: SIGQUIT to learn, passed on to the round's workload (busybox sh itself
+# would ignore it).
+"$ENT_RUN" learn $EPH "$R" /bin/sh -c "ulimit -c 0; $P mlock; exec sleep 10" >"$OUT" 2>"$ERR" &
+BG=$!
+wait_until grep -q '^mlock: errno=EPERM$' "$ERR"
+kill -QUIT $BG
+wait $BG
+STATUS=$?
+check "a round killed by SIGQUIT stops learning, with the proposal so far" stopped 131
 
 # Failures: one line, exit 125 (or 127: the command is not there).
 run_fails "a writable rootfs is refused" 125 'learn: the rootfs is writable' learn "$R" /bin/true
