@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -122,6 +123,18 @@ void rt_stats_close(struct rt_stats_file *f)
 	free(f);
 }
 
+/*
+ * Is there something at name in dir_fd that the report's rename would replace and that is
+ * no regular file: a device node (--stats /dev/full), a symbolic link (/dev/stderr), a FIFO,
+ * a socket or a directory? Refused before the container starts, rather than replaced after.
+ */
+static bool replaces_other(int dir_fd, const char *name)
+{
+	struct stat st;
+
+	return fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode);
+}
+
 int rt_stats_open(const char *path, struct rt_stats_file **out, struct rt_err *err)
 {
 	struct rt_stats_file *f = calloc(1, sizeof(*f));
@@ -148,6 +161,15 @@ int rt_stats_open(const char *path, struct rt_stats_file **out, struct rt_err *e
 		*slash = '\0'; /* f->path is the directory now, f->base the name */
 	f->dir_fd =
 	        open(slash ? (f->path[0] ? f->path : "/") : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (f->dir_fd >= 0 && replaces_other(f->dir_fd, f->base)) {
+		if (slash)
+			*slash = '/';
+		rt_stats_close(f);
+		return rt_fail(err, 0,
+		               "--stats: %s exists and is not a regular file (the report replaces "
+		               "what is there: a file, or nothing)",
+		               path);
+	}
 	if (f->dir_fd >= 0) {
 		rt_trace("runtime", "open(\"%s\", O_TMPFILE)  [--stats]", slash ? f->path : ".");
 		f->fd = openat(f->dir_fd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);

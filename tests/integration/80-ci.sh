@@ -157,6 +157,17 @@ run_fails "--stats in a missing directory: refused before the run" 125 \
 	"--stats: cannot write $T_TMP/no/such.json: No such file" --stats "$T_TMP/no/such.json" \
 	$R /bin/touch /ran
 check "... and the container did not run" sh -c "[ ! -s '$OUT' ] && [ ! -e '$R/ran' ]"
+# The report replaces FILE: only ever a regular file. A device node, a symbolic link, a FIFO
+# or a directory there is refused before the run, and left as it was.
+mkfifo "$T_TMP/fifo" && ln -s /dev/null "$T_TMP/link" && mkdir "$T_TMP/dir" &&
+	mknod "$T_TMP/null" c 1 3
+for f in null link fifo dir; do
+	run_fails "--stats onto a $f: refused before the run" 125 \
+		"--stats: $T_TMP/$f exists and is not a regular file" --stats "$T_TMP/$f" \
+		$R /bin/touch /ran
+done
+check "... the container did not run, and each is still there" sh -c "[ ! -e '$R/ran' ] &&
+	[ -c '$T_TMP/null' ] && [ -L '$T_TMP/link' ] && [ -p '$T_TMP/fifo' ] && [ -d '$T_TMP/dir' ]"
 
 # --- a node policy counts the ephemeral tmpfs against its tmpfs ceiling
 P=$T_TMP/policy
