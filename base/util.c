@@ -153,7 +153,8 @@ int write_all(int fd, const void *buf, size_t size)
 
 char *read_text_file(const char *path, size_t max)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO given for a file is read (empty, or EAGAIN), never waited on. */
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	_cleanup_free_ char *text = NULL;
 	size_t len = 0, size = 0;
 

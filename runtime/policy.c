@@ -65,7 +65,9 @@ static int check_trusted(const char *path, const struct stat *st, const char *wh
 
 char *rt_config_read(const char *path, const char *what, size_t max, struct rt_err *err)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO there must not hold the open until a writer comes. */
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	const char *nul;
 	_cleanup_free_ char *text = NULL;
 	struct stat st;
 	ssize_t n;
@@ -96,6 +98,13 @@ char *rt_config_read(const char *path, const char *what, size_t max, struct rt_e
 		return NULL;
 	}
 	text[n] = '\0';
+	/* A line after a NUL would be read by nobody: refused, not dropped. */
+	nul = memchr(text, '\0', (size_t)n);
+	if (nul) {
+		rt_fail(err, 0, "%s %s: a NUL byte at offset %td (a text file has none)", what,
+		        path, nul - text);
+		return NULL;
+	}
 	return steal_ptr(&text);
 }
 

@@ -23,8 +23,9 @@ int rt_check_writer(const char *what, const char *path, const struct stat *st, u
 /*
  * Read a configuration file (policy, profile, seccomp profile) of at most max bytes into a new
  * NUL-terminated buffer (the caller frees it). As root, a file or directory that anyone but
- * root could write is refused: whoever could write it could grant themselves anything.
- * Errors name what ("policy") and the path. Returns NULL with err on failure.
+ * root could write is refused: whoever could write it could grant themselves anything. So is
+ * anything but a regular file (a FIFO is not waited on), and a file with a NUL byte. Errors
+ * name what ("policy") and the path. Returns NULL with err on failure.
  */
 char *rt_config_read(const char *path, const char *what, size_t max, struct rt_err *err);
 

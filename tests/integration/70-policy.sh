@@ -262,6 +262,21 @@ run_fails "profile: malformed line" 125 "profile $P/profiles/broken:2: entitleme
 run_fails "profile: unknown" 125 "unknown profile 'nosuch' \(no file $P/profiles/nosuch; built-in: default, privileged\)" \
 	$PD -p nosuch $R /bin/true
 run_fails "missing policy file" 125 "policy $P/nosuch: No such file" --policy "$P/nosuch" $R /bin/true
+# A FIFO is no policy, and is not waited on (the run would hang for a writer).
+mkfifo "$P/fifo" && mkfifo "$P/profiles/fifo"
+run_fails "a FIFO as policy: refused, not waited on" 125 "policy $P/fifo: not a regular file" \
+	--policy "$P/fifo" $R /bin/true
+run_fails "a FIFO as profile: refused, not waited on" 125 \
+	"profile $P/profiles/fifo: not a regular file" $PD -p fifo $R /bin/true
+rm -f "$P/fifo" "$P/profiles/fifo"
+# A NUL byte would hide the lines after it from the parser (a ceiling dropped): refused.
+printf 'allow network.access=user\n\000limit memory 1G\n' >"$P/nul"
+printf 'network.access=none\000network.access=host\n' >"$P/profiles/nul"
+chmod 644 "$P/nul" "$P/profiles/nul"
+run_fails "a policy with a NUL byte: refused" 125 "policy $P/nul: a NUL byte at offset 26" \
+	--policy "$P/nul" --memory 2G $R /bin/true
+run_fails "a profile with a NUL byte: refused" 125 \
+	"profile $P/profiles/nul: a NUL byte at offset 19" $PD -p nul $R /bin/true
 
 # Trust: as root, a policy or profile others can write is no policy.
 chmod 666 "$P/user"
