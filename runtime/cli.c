@@ -410,10 +410,13 @@ static int parse_positional(int argc, char **argv, struct rt_options *opts, stru
 		return 0;
 	}
 	if (opts->command == RT_CMD_EXPLAIN || opts->command == RT_CMD_CHECK) {
+		/* check's first is its ROOTFS: the unexpected one is the one after it. */
+		int extra = optind + (opts->command == RT_CMD_CHECK);
+
 		if (rest > 0)
 			return rt_fail(err, 0,
 			               "%s: unexpected argument '%s' (see 'ent-run %s --help')",
-			               command_names[opts->command], argv[optind],
+			               command_names[opts->command], argv[extra],
 			               command_names[opts->command]);
 		return 0;
 	}

@@ -190,6 +190,9 @@ static void test_options_per_command(void **state)
 	expect_error(PARSE("explain", "--tty"), "option --tty does not apply to 'explain'");
 	expect_error(PARSE("explain", "extra"),
 	             "explain: unexpected argument 'extra' (see 'ent-run explain --help')");
+	/* check takes one ROOTFS: the one after it is the unexpected one. */
+	expect_error(PARSE("check", "rootfs", "extra"),
+	             "check: unexpected argument 'extra' (see 'ent-run check --help')");
 	expect_error(PARSE("explain", "--format", "yaml"),
 	             "--format: unknown format 'yaml' (expected: text, json)");
 }
