@@ -246,8 +246,29 @@ static int compile_filesystems(const struct ent_request *req, struct ent_plan *p
 }
 
 /*
- * --volume and --tmpfs, after the standard mounts so that they may cover them. A --tmpfs
- * without a size gets the node policy's ceiling, or ENT_TMPFS_DEFAULT.
+ * A --volume or --tmpfs may cover what the standard mounts put beneath /proc, /sys and /dev
+ * (a larger /dev/shm), not those three themselves: the masks, read-only paths and device
+ * nodes that ent-run makes there afterwards would land in the volume, a host directory, and
+ * the container would be without procfs, sysfs or its /dev.
+ */
+static int check_cover(const char *what, const char *target, struct rt_err *err)
+{
+	static const char *const kernel_fs[] = { "/proc", "/sys", "/dev" };
+
+	for (unsigned i = 0; i < ARRAY_SIZE(kernel_fs); i++) {
+		if (!strcmp(target, kernel_fs[i]))
+			return rt_fail(err, 0,
+			               "entitlements: %s onto %s: the container's %s is ent-run's "
+			               "own (a mount beneath it may cover part of it)",
+			               what, target, target);
+	}
+	return 0;
+}
+
+/*
+ * --volume and --tmpfs, after the standard mounts so that they may cover what is beneath
+ * them (check_cover). A --tmpfs without a size gets the node policy's ceiling, or
+ * ENT_TMPFS_DEFAULT.
  */
 static int compile_volumes(const struct ent_request *req, struct ent_plan *plan, struct rt_err *err)
 {
@@ -260,6 +281,9 @@ static int compile_volumes(const struct ent_request *req, struct ent_plan *plan,
 			                  .fstype = "bind",
 			                  .flags = MS_BIND | MS_REC,
 			                  .volume = true };
+
+		if (check_cover("--volume", v->target, err) < 0)
+			return -1;
 
 		m.source_dev = v->source_dev;
 		m.source_ino = v->source_ino;
@@ -283,6 +307,8 @@ static int compile_volumes(const struct ent_request *req, struct ent_plan *plan,
 			                  .flags = MS_NOSUID | MS_NODEV,
 			                  .data = data };
 
+		if (check_cover("--tmpfs", m.target, err) < 0)
+			return -1;
 		if (ent_tmpfs_set_size(data, sizeof(data),
 		                       req->tmpfs_bytes[i] ? req->tmpfs_bytes[i] : tmpfs_default) <
 		    0)

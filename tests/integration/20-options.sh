@@ -75,6 +75,18 @@ run_fails "volume destination through a symlink out of the rootfs" 125 'escape-l
 	-v "$D:/escape-link/x" $R /bin/true
 rm -f "$R/escape-link"
 check "no file created outside the rootfs" [ ! -e /etc/x ]
+# /dev, /proc and /sys are ent-run's: a volume there would get the device nodes and masks
+# ent-run makes, in a host directory; a mount beneath them may cover part of them.
+mkdir -p "$T_TMP/devdir"
+for t in /dev /proc /sys; do
+	run_fails "--volume onto $t: refused" 125 "--volume onto $t: the container's $t is ent-run's own" \
+		-v "$T_TMP/devdir:$t" $R /bin/true
+	run_fails "--tmpfs onto $t: refused" 125 "--tmpfs onto $t: the container's $t is ent-run's own" \
+		--tmpfs "$t/" $R /bin/true
+done
+check "... and nothing was made in the host directory" [ -z "$(ls -A "$T_TMP/devdir")" ]
+run_ok "--tmpfs beneath /dev may cover a standard mount (/dev/shm)" ' 131072 ' \
+	--tmpfs /dev/shm:size=128M $R /bin/sh -c 'df -k /dev/shm | tail -n 1'
 run_fails "bad --user" 125 "--user: 'bob' is not UID" -u bob $R /bin/true
 run_fails "bad --hostname" 125 "--hostname: 'a b'" --hostname 'a b' $R /bin/true
 run_fails "missing workdir" 125 'working directory /nope' -w /nope $R /bin/true

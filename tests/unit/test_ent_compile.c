@@ -674,6 +674,50 @@ static void test_compile_errors(void **state)
 	ent_plan_free(p);
 }
 
+/* A volume or tmpfs may cover what is beneath /dev, /proc and /sys, not those themselves. */
+static void test_cover_kernel_fs(void **state)
+{
+	static char *argv[] = { "/bin/true", NULL };
+	struct rt_err err = { 0 };
+	struct ent_plan *p;
+
+	(void)state;
+	for (int tmpfs = 0; tmpfs <= 1; tmpfs++) {
+		static const char *const targets[] = { "/dev", "/proc", "/sys" };
+
+		for (unsigned i = 0; i < 3; i++) {
+			struct ent_request req = { .argv = argv };
+			char want[160];
+
+			if (tmpfs) {
+				req.tmpfs[req.n_tmpfs++] = targets[i];
+			} else {
+				req.volumes[req.n_volumes++] =
+				        (struct ent_volume){ .source = "/srv" };
+				strcpy(req.volumes[0].target, targets[i]);
+			}
+			p = ent_plan_new(&err);
+			assert_int_equal(ent_compile(&req, p, &err), -1);
+			snprintf(want, sizeof(want),
+			         "entitlements: %s onto %s: the container's %s is ent-run's own (a "
+			         "mount beneath it may cover part of it)",
+			         tmpfs ? "--tmpfs" : "--volume", targets[i], targets[i]);
+			assert_string_equal(err.msg, want);
+			ent_plan_free(p);
+		}
+	}
+	{
+		struct ent_request req = { .argv = argv };
+
+		req.tmpfs[req.n_tmpfs++] = "/dev/shm";
+		req.volumes[req.n_volumes++] =
+		        (struct ent_volume){ .source = "/srv", .target = "/dev/data" };
+		p = ent_plan_new(&err);
+		assert_int_equal(ent_compile(&req, p, &err), 0);
+		ent_plan_free(p);
+	}
+}
+
 /* Root's container moves to its subordinate range when it could mount or signal host processes. */
 /* As root, every container has a range of its own, except with raw host devices. */
 static void test_root_range(void **state)
@@ -854,6 +898,7 @@ int main(void)
 		cmocka_unit_test(test_alias_plans_identical),
 		cmocka_unit_test(test_everything),
 		cmocka_unit_test(test_compile_errors),
+		cmocka_unit_test(test_cover_kernel_fs),
 		cmocka_unit_test(test_ci_plan),
 	};
 
