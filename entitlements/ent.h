@@ -17,9 +17,10 @@
 #define ENT_MAX_REQ_ITEMS      64
 #define ENT_PIDS_DEFAULT       1024                /* processes, when nothing else says */
 #define ENT_TMPFS_DEFAULT      (INT64_C(64) << 20) /* bytes of every tmpfs, when nothing else says */
-#define ENT_EPHEMERAL_DEFAULT  (INT64_C(1) << 30)  /* bytes of --ephemeral's upper layer */
-#define ENT_KILL_AFTER_DEFAULT 10000               /* ms of grace after --timeout's SIGTERM */
-#define ENT_SUBNET_DEFAULT     "10.88.0.0/16"      /* the address pool; a policy always allows it */
+#define ENT_MEMORY_MIN         (INT64_C(6) << 20) /* the least --memory, as Docker's: PID 1 and an exec */
+#define ENT_EPHEMERAL_DEFAULT  (INT64_C(1) << 30) /* bytes of --ephemeral's upper layer */
+#define ENT_KILL_AFTER_DEFAULT 10000              /* ms of grace after --timeout's SIGTERM */
+#define ENT_SUBNET_DEFAULT     "10.88.0.0/16"     /* the address pool; a policy always allows it */
 
 /*
  * Resource ceilings, from a node policy's "limit" lines (entitlements/policy.h); a has_* false

@@ -264,7 +264,15 @@ static int apply_process_option(struct rt_options *opts, int id, char *arg, stru
 		return rt_parse_hostname(arg, err);
 	case OPT_MEMORY:
 		req->has_memory = true;
-		return ent_parse_size("--memory", arg, &req->memory_bytes, err);
+		if (ent_parse_size("--memory", arg, &req->memory_bytes, err) < 0)
+			return -1;
+		/* Below it the kernel kills the container as it starts: a limit no run can keep. */
+		if (req->memory_bytes < ENT_MEMORY_MIN)
+			return rt_fail(err, 0,
+			               "--memory: '%s' is below the least a container runs in "
+			               "(6M)",
+			               arg);
+		return 0;
 	case OPT_PIDS:
 		req->has_pids = true;
 		return ent_parse_pids("--pids", arg, &req->pids_max, err);

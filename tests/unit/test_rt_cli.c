@@ -188,6 +188,8 @@ static void test_options_per_command(void **state)
 	expect_error(PARSE("--why", "x", "r", "c"),
 	             "option --why does not apply to 'ent-run ROOTFS COMMAND'");
 	expect_error(PARSE("explain", "--tty"), "option --tty does not apply to 'explain'");
+	expect_error(PARSE("--memory", "5M", "r", "c"),
+	             "--memory: '5M' is below the least a container runs in (6M)");
 	expect_error(PARSE("explain", "extra"),
 	             "explain: unexpected argument 'extra' (see 'ent-run explain --help')");
 	/* check takes one ROOTFS: the one after it is the unexpected one. */
