@@ -146,10 +146,29 @@ static int64_t duration_value(const char *text)
 	return ms < DURATION_MAX_MS ? ms : -1;
 }
 
+/* Has text a duration's form, whatever its size: digits, maybe a fraction, maybe a unit? */
+static bool duration_form(const char *text)
+{
+	size_t n = strspn(text, "0123456789");
+
+	if (n == 0)
+		return false;
+	if (text[n] == '.') {
+		size_t frac = strspn(text + n + 1, "0123456789");
+
+		if (frac == 0)
+			return false;
+		n += 1 + frac;
+	}
+	return !text[n] || (strchr("smh", text[n]) && !text[n + 1]);
+}
+
 int ent_parse_duration(const char *what, const char *text, int64_t *ms, struct rt_err *err)
 {
 	int64_t v = duration_value(text);
 
+	if (v < 0 && duration_form(text))
+		return rt_fail(err, 0, "%s: '%s' is too long (at most 999999999h)", what, text);
 	if (v <= 0)
 		return rt_fail(err, 0,
 		               "%s: '%s' is not a duration (expected a positive number of seconds "

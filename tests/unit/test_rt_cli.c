@@ -336,6 +336,11 @@ static void test_durations(void **state)
 	expect_error(ent_parse_duration("--kill-after", "10x", &ms, &err),
 	             "--kill-after: '10x' is not a duration (expected a positive number of seconds "
 	             "with an optional suffix s, m or h, e.g. 30s or 1.5m)");
+	/* A duration in form, but beyond what ent-run counts, says so. */
+	expect_error(ent_parse_duration("--timeout", "1000000000h", &ms, &err),
+	             "--timeout: '1000000000h' is too long (at most 999999999h)");
+	expect_error(ent_parse_duration("--timeout", "12345678901.5", &ms, &err),
+	             "--timeout: '12345678901.5' is too long (at most 999999999h)");
 	/* As text: the largest unit that says it exactly. */
 	ent_duration_str(30000, text, sizeof(text));
 	assert_string_equal(text, "30s");
