@@ -9,6 +9,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <getopt.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -205,6 +206,27 @@ static int add_item(const char **list, unsigned *n, const char *value, const cha
 }
 
 /* --env K=V as given; --env K takes K's value from ent-run's own environment, if set. */
+/*
+ * Keep the --publish just parsed into req->publish[n_publish], unless an earlier one takes the
+ * same host port on an address it covers: said here, rather than as a port in use at start.
+ */
+static int add_publish(struct ent_request *req, const char *text, struct rt_err *err)
+{
+	const struct netcfg_publish *p = &req->publish[req->n_publish];
+
+	for (unsigned i = 0; i < req->n_publish; i++) {
+		const struct netcfg_publish *q = &req->publish[i];
+
+		if (q->host_port == p->host_port && q->protocol == p->protocol &&
+		    (!q->host_ip[0] || !p->host_ip[0] || !strcmp(q->host_ip, p->host_ip)))
+			return rt_fail(err, 0,
+			               "--publish: '%s': host port %u/%s is published twice", text,
+			               p->host_port, p->protocol == IPPROTO_UDP ? "udp" : "tcp");
+	}
+	req->n_publish++;
+	return 0;
+}
+
 static int add_env(struct rt_options *opts, char *value, struct rt_err *err)
 {
 	const char *host;
@@ -283,7 +305,9 @@ static int apply_process_option(struct rt_options *opts, int id, char *arg, stru
 		if (req->n_publish >= ENT_MAX_PUBLISH)
 			return rt_fail(err, 0, "--publish: given too often (at most %d)",
 			               ENT_MAX_PUBLISH);
-		return rt_parse_publish(arg, &req->publish[req->n_publish++], err);
+		if (rt_parse_publish(arg, &req->publish[req->n_publish], err) < 0)
+			return -1;
+		return add_publish(req, arg, err);
 	case OPT_SUBNET:
 		req->subnet = arg;
 		return netcfg_subnet_check(arg, err);

@@ -188,6 +188,8 @@ static void test_options_per_command(void **state)
 	expect_error(PARSE("--why", "x", "r", "c"),
 	             "option --why does not apply to 'ent-run ROOTFS COMMAND'");
 	expect_error(PARSE("explain", "--tty"), "option --tty does not apply to 'explain'");
+	expect_error(PARSE("--publish", "8080:80", "--publish", "127.0.0.1:8080:81", "r", "c"),
+	             "--publish: '127.0.0.1:8080:81': host port 8080/tcp is published twice");
 	expect_error(PARSE("--memory", "5M", "r", "c"),
 	             "--memory: '5M' is below the least a container runs in (6M)");
 	expect_error(PARSE("explain", "extra"),
