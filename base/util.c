@@ -153,12 +153,15 @@ int write_all(int fd, const void *buf, size_t size)
 
 char *read_text_file(const char *path, size_t max)
 {
-	/* O_NONBLOCK: a FIFO given for a file is read (empty, or EAGAIN), never waited on. */
+	/*
+	 * O_NONBLOCK for the open alone: a FIFO without a writer is not waited for (it reads as
+	 * empty); a pipe with one (--process /dev/stdin) is then read as it comes.
+	 */
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	_cleanup_free_ char *text = NULL;
 	size_t len = 0, size = 0;
 
-	if (fd < 0)
+	if (fd < 0 || fcntl(fd, F_SETFL, 0) < 0)
 		return NULL;
 	/*
 	 * Read until EOF: kernel files report no size, and a file may be shorter or longer than

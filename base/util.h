@@ -71,8 +71,8 @@ int write_all(int fd, const void *buf, size_t size);
 
 /*
  * Read the whole file at path (at most max bytes) into a new NUL-terminated buffer the caller
- * frees. NULL with errno set on failure (EFBIG when the file is larger than max). A FIFO is
- * not waited on: it reads as empty without a writer (EAGAIN with one that writes nothing).
+ * frees. NULL with errno set on failure (EFBIG when the file is larger than max). A FIFO
+ * without a writer is not waited for: it reads as empty.
  */
 char *read_text_file(const char *path, size_t max);
 

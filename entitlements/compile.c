@@ -284,6 +284,7 @@ static int compile_volumes(const struct ent_request *req, struct ent_plan *plan,
 
 		if (check_cover("--volume", v->target, err) < 0)
 			return -1;
+		m.requested = true;
 
 		m.source_dev = v->source_dev;
 		m.source_ino = v->source_ino;
@@ -305,7 +306,8 @@ static int compile_volumes(const struct ent_request *req, struct ent_plan *plan,
 			                  .target = req->tmpfs[i],
 			                  .fstype = "tmpfs",
 			                  .flags = MS_NOSUID | MS_NODEV,
-			                  .data = data };
+			                  .data = data,
+			                  .requested = true };
 
 		if (check_cover("--tmpfs", m.target, err) < 0)
 			return -1;

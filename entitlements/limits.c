@@ -168,7 +168,10 @@ int ent_parse_duration(const char *what, const char *text, int64_t *ms, struct r
 	int64_t v = duration_value(text);
 
 	if (v < 0 && duration_form(text))
-		return rt_fail(err, 0, "%s: '%s' is too long (at most 999999999h)", what, text);
+		return rt_fail(err, 0,
+		               "%s: '%s' is too long (at most 9 digits before the unit, and "
+		               "999999999h)",
+		               what, text);
 	if (v <= 0)
 		return rt_fail(err, 0,
 		               "%s: '%s' is not a duration (expected a positive number of seconds "

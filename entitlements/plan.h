@@ -131,6 +131,9 @@ struct rootfs_mount {
 	uint64_t source_ino; /* (0: unchecked); the child binds only that very file */
 	bool volume; /* bind of a host path the request chose (--volume, an OCI bind mount): a
 	                grant the node policy must allow ("allow volume") */
+	/* --volume, --tmpfs: the target may not resolve to the container's /dev, /proc or /sys,
+	   through a symlink of the image either */
+	bool requested;
 	unsigned long propagation; /* OCI "shared", "rslave", ...: MS_SHARED, MS_SLAVE, MS_PRIVATE
 	                              or MS_UNBINDABLE (| MS_REC) set once mounted; 0: private */
 	const char *why;

@@ -302,10 +302,44 @@ static int set_propagation(int root_fd, const struct rootfs_mount *m, struct rt_
 	return 0;
 }
 
+/*
+ * A --volume or --tmpfs whose target resolves, through a symlink of the image ("data" -> "dev"),
+ * to the container's /dev, /proc or /sys: refused, as the plan refuses those paths by name
+ * (entitlements/compile.c, check_cover). Mounted there, it would get the device nodes, masks
+ * and read-only paths made afterwards, in a host directory.
+ */
+static int check_kernel_fs(int root_fd, const struct rootfs_mount *m, struct rt_err *err)
+{
+	static const char *const kernel_fs[] = { "/dev", "/proc", "/sys" };
+	struct rt_err ignored = { 0 };
+	_cleanup_close_ int fd = -1;
+	struct stat st, fs;
+
+	fd = rootfs_open_target(root_fd, m->target, ROOTFS_TARGET_OPTIONAL, m->fstype, &ignored);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return 0; /* missing: made as a directory or file of its own */
+	for (size_t i = 0; i < ARRAY_SIZE(kernel_fs); i++) {
+		_cleanup_close_ int kfd = rootfs_open_target(root_fd, kernel_fs[i],
+		                                             ROOTFS_TARGET_OPTIONAL, "", &ignored);
+
+		if (kfd >= 0 && fstat(kfd, &fs) == 0 && fs.st_dev == st.st_dev &&
+		    fs.st_ino == st.st_ino)
+			return rt_fail(
+			        err, 0,
+			        "rootfs: %s target %s: resolves to the container's %s, which "
+			        "is ent-run's own",
+			        strcmp(m->fstype, "tmpfs") ? "volume" : "tmpfs", m->target,
+			        kernel_fs[i]);
+	}
+	return 0;
+}
+
 int rootfs_apply_mount(int root_fd, const struct rootfs_mount *m, int tree, struct rt_err *err)
 {
 	int r;
 
+	if (m->requested && check_kernel_fs(root_fd, m, err) < 0)
+		return -1;
 	if (tree >= 0)
 		r = rootfs_attach_tree(root_fd, tree, m->target, m->create_file, "volume", err);
 	else if (!strcmp(m->fstype, "bind"))

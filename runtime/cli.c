@@ -9,6 +9,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,11 +206,16 @@ static int add_item(const char **list, unsigned *n, const char *value, const cha
 	return 0;
 }
 
-/* --env K=V as given; --env K takes K's value from ent-run's own environment, if set. */
 /*
  * Keep the --publish just parsed into req->publish[n_publish], unless an earlier one takes the
  * same host port on an address it covers: said here, rather than as a port in use at start.
  */
+/* No address, or 0.0.0.0: the port on every address. */
+static bool every_address(const struct netcfg_publish *p)
+{
+	return !p->host_ip[0] || !strcmp(p->host_ip, "0.0.0.0");
+}
+
 static int add_publish(struct ent_request *req, const char *text, struct rt_err *err)
 {
 	const struct netcfg_publish *p = &req->publish[req->n_publish];
@@ -218,7 +224,7 @@ static int add_publish(struct ent_request *req, const char *text, struct rt_err 
 		const struct netcfg_publish *q = &req->publish[i];
 
 		if (q->host_port == p->host_port && q->protocol == p->protocol &&
-		    (!q->host_ip[0] || !p->host_ip[0] || !strcmp(q->host_ip, p->host_ip)))
+		    (every_address(q) || every_address(p) || !strcmp(q->host_ip, p->host_ip)))
 			return rt_fail(err, 0,
 			               "--publish: '%s': host port %u/%s is published twice", text,
 			               p->host_port, p->protocol == IPPROTO_UDP ? "udp" : "tcp");
@@ -227,6 +233,7 @@ static int add_publish(struct ent_request *req, const char *text, struct rt_err 
 	return 0;
 }
 
+/* --env K=V as given; --env K takes K's value from ent-run's own environment, if set. */
 static int add_env(struct rt_options *opts, char *value, struct rt_err *err)
 {
 	const char *host;
@@ -292,8 +299,8 @@ static int apply_process_option(struct rt_options *opts, int id, char *arg, stru
 		if (req->memory_bytes < ENT_MEMORY_MIN)
 			return rt_fail(err, 0,
 			               "--memory: '%s' is below the least a container runs in "
-			               "(6M)",
-			               arg);
+			               "(%" PRId64 "M)",
+			               arg, ENT_MEMORY_MIN >> 20);
 		return 0;
 	case OPT_PIDS:
 		req->has_pids = true;

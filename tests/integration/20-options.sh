@@ -84,6 +84,14 @@ for t in /dev /proc /sys; do
 	run_fails "--tmpfs onto $t: refused" 125 "--tmpfs onto $t: the container's $t is ent-run's own" \
 		--tmpfs "$t/" $R /bin/true
 done
+# Nor through a symlink of the image that leads there.
+ln -sfn dev "$R/devlink"
+run_fails "--volume onto a symlink to /dev: refused" 125 \
+	"volume target /devlink: resolves to the container's /dev, which is ent-run's own" \
+	-v "$T_TMP/devdir:/devlink" $R /bin/true
+run_fails "--tmpfs onto a symlink to /dev: refused" 125 \
+	"tmpfs target /devlink: resolves to the container's /dev" --tmpfs /devlink $R /bin/true
+rm -f "$R/devlink"
 check "... and nothing was made in the host directory" [ -z "$(ls -A "$T_TMP/devdir")" ]
 run_ok "--tmpfs beneath /dev may cover a standard mount (/dev/shm)" ' 131072 ' \
 	--tmpfs /dev/shm:size=128M $R /bin/sh -c 'df -k /dev/shm | tail -n 1'

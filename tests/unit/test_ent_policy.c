@@ -786,6 +786,9 @@ static void test_policy_parse_options(void **state)
 	        "policy /etc/ent-run/policy:1: limit memory: 'lots' is not a size "
 	        "(expected a positive number with an optional suffix K, M, G or T, e.g. "
 	        "256M)");
+	expect_policy_error("limit memory 1M\n",
+	                    "policy /etc/ent-run/policy:1: limit memory: '1M' is below the least a "
+	                    "container runs in (6M)");
 	expect_policy_error("limit cpus 0\n",
 	                    "policy /etc/ent-run/policy:1: limit cpus: '0' is not a CPU count "
 	                    "(expected a number from 0.01 to 4096, e.g. 1.5)");
