@@ -353,7 +353,8 @@ static int run_oci(int argc, char **argv, int *status, struct rt_err *err)
 	} else {
 		*status = rt_oci_main(&o, err);
 	}
-	if (*status < 0) {
+	/* Failed, or said why its process did not run (exec: 126, 127), as a run does. */
+	if (*status < 0 || err->msg[0]) {
 		rt_oci_log_error(&o, err);
 		rt_err_print(err);
 	}

@@ -144,6 +144,8 @@ run_fails "start twice" 125 'container c1 is not created \(it is running\)' --ro
 run_ok "exec: a process in the container's PID namespace" '^sleep 120 $' \
 	--root "$STATE" exec c1 /bin/sh -c 'tr "\0" " " </proc/1/cmdline; echo'
 run_status "exec: the process's exit status comes back" 7 --root "$STATE" exec c1 /bin/sh -c 'exit 7'
+run_fails "exec of a command the container lacks: 127, one line saying so" 127 \
+	'/nonexistent.*No such file' --root "$STATE" exec c1 /nonexistent
 run_ok "the config's new network namespace: its lo is up" 'lo: <LOOPBACK,UP' \
 	--root "$STATE" exec c1 /bin/ip -o link show lo
 cat >"$T_TMP/process.json" <<'EOF'
