@@ -135,7 +135,7 @@ static const char *const command_names[] = {
 
 static const char *const command_synopsis[] = {
 	[RT_CMD_RUN]     = "ent-run [OPTIONS] ROOTFS COMMAND [ARG...]",
-	[RT_CMD_EXPLAIN] = "ent-run explain [OPTIONS] [--why NAME | --list | --bpf | --learn]",
+	[RT_CMD_EXPLAIN] = "ent-run explain [OPTIONS] [--learn] [--why NAME | --list | --bpf]",
 	[RT_CMD_SPEC]    = "ent-run spec [OPTIONS] ROOTFS COMMAND [ARG...]",
 	[RT_CMD_CHECK]   = "ent-run check [OPTIONS] [ROOTFS]",
 	[RT_CMD_LEARN]   = ("ent-run learn [OPTIONS] [--verify] [--format text|json] ROOTFS "
@@ -231,6 +231,12 @@ static int add_publish(struct ent_request *req, const char *text, struct rt_err 
 	}
 	req->n_publish++;
 	return 0;
+}
+
+/* A path option given as "": refused, rather than taken for the current directory or "/". */
+static int not_empty(const char *what, const char *arg, struct rt_err *err)
+{
+	return arg[0] ? 0 : rt_fail(err, 0, "%s: the path is empty", what);
 }
 
 /* --env K=V as given; --env K takes K's value from ent-run's own environment, if set. */
@@ -348,16 +354,16 @@ static int apply_option(struct rt_options *opts, int id, char *arg, struct rt_er
 		return add_item(req->profiles, &req->n_profiles, arg, "--profile", err);
 	case OPT_PROFILE_DIR:
 		req->profile_dir = arg;
-		return 0;
+		return not_empty("--profile-dir", arg, err);
 	case OPT_POLICY:
 		req->policy_path = arg;
-		return 0;
+		return not_empty("--policy", arg, err);
 	case OPT_SECCOMP:
 		req->seccomp_ref = arg;
 		return 0;
 	case OPT_SECCOMP_ROOT:
 		req->seccomp_root = arg;
-		return 0;
+		return not_empty("--seccomp-profile-root", arg, err);
 	case OPT_VERBOSE:
 		opts->verbose = true;
 		return 0;
@@ -509,5 +515,11 @@ int rt_cli_parse(int argc, char **argv, struct rt_options *opts, struct rt_err *
 		return rt_fail(err, 0,
 		               "--kill-after: needs --timeout (it is the grace after the "
 		               "timeout's SIGTERM)");
+	/* explain shows one thing (--learn only changes which plan: it goes with any). */
+	if (!!opts->why + opts->list + opts->bpf > 1)
+		return rt_fail(
+		        err, 0,
+		        "explain: --why, --list and --bpf each show something else: give one "
+		        "of them");
 	return parse_positional(argc, argv, opts, err);
 }

@@ -155,20 +155,31 @@ bad:
 	               text);
 }
 
+/*
+ * RFC 1123's host names: labels of letters, digits and '-', neither empty nor beginning or
+ * ending with '-', joined by '.'; at most 64 bytes (the kernel's, uname(2)).
+ */
 int rt_parse_hostname(const char *text, struct rt_err *err)
 {
 	size_t len = strlen(text);
+	const char *label = text;
 
-	if (len == 0 || len > 64 || text[0] == '-' || text[0] == '.')
+	if (len == 0 || len > 64)
 		goto bad;
-	for (const char *p = text; *p; p++) {
-		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.')
+	for (const char *p = text;; p++) {
+		if (*p == '.' || !*p) {
+			if (p == label || label[0] == '-' || p[-1] == '-')
+				goto bad;
+			if (!*p)
+				return 0;
+			label = p + 1;
+		} else if (!isalnum((unsigned char)*p) && *p != '-') {
 			goto bad;
+		}
 	}
-	return 0;
 bad:
 	return rt_fail(err, 0,
 	               "--hostname: '%s' is not a host name (expected 1-64 letters, digits, "
-	               "'-' and '.')",
+	               "'-' and '.'; no label empty or beginning or ending with '-')",
 	               text);
 }

@@ -200,6 +200,10 @@ static void test_options_per_command(void **state)
 	/* check takes one ROOTFS: the one after it is the unexpected one. */
 	expect_error(PARSE("check", "rootfs", "extra"),
 	             "check: unexpected argument 'extra' (see 'ent-run check --help')");
+	expect_error(PARSE("explain", "--list", "--bpf"),
+	             "explain: --why, --list and --bpf each show something else: give one of them");
+	expect_error(PARSE("explain", "--profile-dir", ""), "--profile-dir: the path is empty");
+	expect_error(PARSE("--policy", "", "r", "c"), "--policy: the path is empty");
 	expect_error(PARSE("explain", "--format", "yaml"),
 	             "--format: unknown format 'yaml' (expected: text, json)");
 }
@@ -481,11 +485,15 @@ static void test_hostname(void **state)
 {
 	(void)state;
 	assert_int_equal(rt_parse_hostname("build-42.ci", &err), 0);
+	assert_int_equal(rt_parse_hostname("a", &err), 0);
+	assert_int_equal(rt_parse_hostname("x-1.a.b2", &err), 0);
 	expect_error(rt_parse_hostname("a b", &err),
 	             "--hostname: 'a b' is not a host name (expected 1-64 letters, digits, '-' "
-	             "and '.')");
-	assert_int_equal(rt_parse_hostname("", &err), -1);
-	assert_int_equal(rt_parse_hostname("-x", &err), -1);
+	             "and '.'; no label empty or beginning or ending with '-')");
+	static const char *const bad[] = { "", "-x", "x-", "a.-b", "a-.b", ".a", "a.", "a..b" };
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(rt_parse_hostname(bad[i], &err), -1);
 }
 
 /* Parse "ent-run" + ENT_MAX_REQ_ITEMS + 1 times "option value" + "r c": one too many. */
