@@ -140,8 +140,17 @@ int netcfg_publish_check(const struct netcfg_publish *p, struct rt_err *err)
 	char text[NETCFG_PUBLISH_STRLEN];
 	struct in_addr in;
 
-	if (!p->host_ip[0] || inet_pton(AF_INET, p->host_ip, &in) == 1)
+	if (!p->host_ip[0])
 		return 0;
-	return rt_fail(err, 0, "netcfg: --publish %s: '%s' is not an IPv4 address",
-	               netcfg_publish_str(p, text, sizeof(text)), p->host_ip);
+	if (inet_pton(AF_INET, p->host_ip, &in) != 1)
+		return rt_fail(err, 0, "netcfg: --publish %s: '%s' is not an IPv4 address",
+		               netcfg_publish_str(p, text, sizeof(text)), p->host_ip);
+	/* A port is published on an address of the host's: multicast and broadcast are none. */
+	if (IN_MULTICAST(ntohl(in.s_addr)) || ntohl(in.s_addr) == INADDR_BROADCAST)
+		return rt_fail(
+		        err, 0,
+		        "netcfg: --publish %s: '%s' is a multicast or broadcast address, not "
+		        "one of the host's",
+		        netcfg_publish_str(p, text, sizeof(text)), p->host_ip);
+	return 0;
 }

@@ -7,6 +7,7 @@
 #include "runtime/cli.h"
 
 #include <assert.h>
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -247,6 +248,13 @@ static int add_env(struct rt_options *opts, char *value, struct rt_err *err)
 
 	if (value[0] == '=' || !value[0])
 		return rt_fail(err, 0, "--env: '%s' is not K=V (the name is empty)", value);
+	/* A blank or control character in a name is a quoting mistake, not a name (environ(7)). */
+	for (const char *c = value; *c && *c != '='; c++) {
+		if (isspace((unsigned char)*c) || iscntrl((unsigned char)*c))
+			return rt_fail(err, 0,
+			               "--env: '%s': the name has a blank or control character",
+			               value);
+	}
 	if (strchr(value, '='))
 		return add_item(opts->req.env, &opts->req.n_env, value, "--env", err);
 	host = getenv(value);

@@ -172,6 +172,12 @@ static void test_publish_check(void **state)
 	assert_int_equal(netcfg_publish_check(&p, &err), -1);
 	assert_string_equal(err.msg, "netcfg: --publish localhost:8080:80: 'localhost' is not an "
 	                             "IPv4 address");
+	strcpy(p.host_ip, "224.0.0.1");
+	assert_int_equal(netcfg_publish_check(&p, &err), -1);
+	assert_string_equal(err.msg, "netcfg: --publish 224.0.0.1:8080:80: '224.0.0.1' is a "
+	                             "multicast or broadcast address, not one of the host's");
+	strcpy(p.host_ip, "255.255.255.255");
+	assert_int_equal(netcfg_publish_check(&p, &err), -1);
 }
 
 static void test_publish_str(void **state)

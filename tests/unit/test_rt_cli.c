@@ -193,6 +193,8 @@ static void test_options_per_command(void **state)
 	expect_error(
 	        PARSE("--publish", "127.0.0.1:8080:80", "--publish", "0.0.0.0:8080:81", "r", "c"),
 	        "--publish: '0.0.0.0:8080:81': host port 8080/tcp is published twice");
+	expect_error(PARSE("--env", "A B=1", "r", "c"),
+	             "--env: 'A B=1': the name has a blank or control character");
 	expect_error(PARSE("--memory", "5M", "r", "c"),
 	             "--memory: '5M' is below the least a container runs in (6M)");
 	expect_error(PARSE("explain", "extra"),
