@@ -76,9 +76,6 @@ int netcfg_name(pid_t pid, char *buf, size_t size);
 /* A --publish entry as given: "127.0.0.1:8080:80/udp". Returns buf. */
 const char *netcfg_publish_str(const struct netcfg_publish *p, char *buf, size_t size);
 
-/* A --publish entry we can apply: host_ip empty or an IPv4 address. Returns 0 or -1. */
-int netcfg_publish_check(const struct netcfg_publish *p, struct rt_err *err);
-
 /* ---------------------------------------------------------------- resolv.c */
 
 /*

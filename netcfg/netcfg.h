@@ -74,6 +74,13 @@ void netcfg_inside_free(struct netcfg_inside *in);
 int netcfg_subnet_check(const char *cidr, struct rt_err *err);
 
 /*
+ * A --publish entry we can apply: host_ip empty, or an IPv4 address that may be the host's
+ * (not multicast or broadcast). Pure; checked when the command line is read, and at launch.
+ * Returns 0 or -1.
+ */
+int netcfg_publish_check(const struct netcfg_publish *p, struct rt_err *err);
+
+/*
  * Parent, before clone: for the modes with connectivity (user, proxy, admin), check the
  * --publish list (a host port that anything on the host uses is refused), lease an address block
  * from spec->subnet (as root; under a lock, collecting the leftovers of dead containers first; a

@@ -326,7 +326,8 @@ static int apply_process_option(struct rt_options *opts, int id, char *arg, stru
 		if (req->n_publish >= ENT_MAX_PUBLISH)
 			return rt_fail(err, 0, "--publish: given too often (at most %d)",
 			               ENT_MAX_PUBLISH);
-		if (rt_parse_publish(arg, &req->publish[req->n_publish], err) < 0)
+		if (rt_parse_publish(arg, &req->publish[req->n_publish], err) < 0 ||
+		    netcfg_publish_check(&req->publish[req->n_publish], err) < 0)
 			return -1;
 		return add_publish(req, arg, err);
 	case OPT_SUBNET:

@@ -156,7 +156,7 @@ bad:
 }
 
 /*
- * RFC 1123's host names: labels of letters, digits and '-', neither empty nor beginning or
+ * RFC 1123's host names: labels of 1-63 letters, digits and '-', none beginning or
  * ending with '-', joined by '.'; at most 64 bytes (the kernel's, uname(2)).
  */
 int rt_parse_hostname(const char *text, struct rt_err *err)
@@ -168,7 +168,7 @@ int rt_parse_hostname(const char *text, struct rt_err *err)
 		goto bad;
 	for (const char *p = text;; p++) {
 		if (*p == '.' || !*p) {
-			if (p == label || label[0] == '-' || p[-1] == '-')
+			if (p == label || p - label > 63 || label[0] == '-' || p[-1] == '-')
 				goto bad;
 			if (!*p)
 				return 0;
@@ -180,6 +180,6 @@ int rt_parse_hostname(const char *text, struct rt_err *err)
 bad:
 	return rt_fail(err, 0,
 	               "--hostname: '%s' is not a host name (expected 1-64 letters, digits, "
-	               "'-' and '.'; no label empty or beginning or ending with '-')",
+	               "'-' and '.'; labels of 1-63, none beginning or ending with '-')",
 	               text);
 }

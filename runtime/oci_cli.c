@@ -182,6 +182,8 @@ static int parse_global(int argc, char **argv, int *i, struct rt_oci_options *o,
 			o->root = value;
 		else if (!strcmp(globals[g].name, "log"))
 			o->log = value;
+		else if (!strcmp(globals[g].name, "policy") && !value[0])
+			return rt_fail(err, 0, "--policy: the path is empty");
 		else if (!strcmp(globals[g].name, "policy"))
 			o->policy = value;
 		else if (!strcmp(globals[g].name, "log-format")) {

@@ -193,6 +193,10 @@ static void test_options_per_command(void **state)
 	expect_error(
 	        PARSE("--publish", "127.0.0.1:8080:80", "--publish", "0.0.0.0:8080:81", "r", "c"),
 	        "--publish: '0.0.0.0:8080:81': host port 8080/tcp is published twice");
+	/* What a run would refuse at launch, refused as it is read (so check and spec do too). */
+	expect_error(PARSE("explain", "--publish", "224.0.0.1:8080:80"),
+	             "netcfg: --publish 224.0.0.1:8080:80: '224.0.0.1' is a multicast or broadcast "
+	             "address, not one of the host's");
 	expect_error(PARSE("--env", "A B=1", "r", "c"),
 	             "--env: 'A B=1': the name has a blank or control character");
 	expect_error(PARSE("--memory", "5M", "r", "c"),
@@ -491,8 +495,12 @@ static void test_hostname(void **state)
 	assert_int_equal(rt_parse_hostname("x-1.a.b2", &err), 0);
 	expect_error(rt_parse_hostname("a b", &err),
 	             "--hostname: 'a b' is not a host name (expected 1-64 letters, digits, '-' "
-	             "and '.'; no label empty or beginning or ending with '-')");
-	static const char *const bad[] = { "", "-x", "x-", "a.-b", "a-.b", ".a", "a.", "a..b" };
+	             "and '.'; labels of 1-63, none beginning or ending with '-')");
+	static const char *const bad[] = {
+		"",     "-x",   "x-",
+		"a.-b", "a-.b", ".a",
+		"a.",   "a..b", "a234567890123456789012345678901234567890123456789012345678901234"
+	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(rt_parse_hostname(bad[i], &err), -1);
