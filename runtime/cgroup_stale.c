@@ -166,14 +166,42 @@ static bool collect_record(int dir_fd, const char *name)
 	return all_gone;
 }
 
+/* A record's name, with or without its leading dot: ent-run-PID or oci-ent-run-PID. */
+static bool record_name(const char *name)
+{
+	return !strncmp(name, "ent-run-", 8) ||
+	       !strncmp(name, CGROUP_OCI_RECORD "ent-run-", strlen(CGROUP_OCI_RECORD) + 8);
+}
+
+/*
+ * A record still being written (cgroup_register: ".NAME" until renamed) whose writer is gone:
+ * killed between fopen and rename, it left an empty or partial file no collector reads.
+ */
+static bool abandoned_draft(const char *name)
+{
+	const char *dash = strrchr(name, '-');
+	unsigned long long pid;
+	const char *end;
+
+	if (name[0] != '.' || !record_name(name + 1) || !dash ||
+	    parse_number(dash + 1, &pid, &end) < 0 || *end || pid == 0 || pid > INT32_MAX)
+		return false;
+	return proc_starttime((pid_t)pid) == 0;
+}
+
 void cgroup_collect_registered(void)
 {
 	DIR *d = opendir(REGISTRY);
 	struct dirent *e;
 
 	while (d && (e = readdir(d))) {
-		if (strncmp(e->d_name, "ent-run-", 8) &&
-		    strncmp(e->d_name, CGROUP_OCI_RECORD "ent-run-", strlen(CGROUP_OCI_RECORD) + 8))
+		if (abandoned_draft(e->d_name)) {
+			rt_trace("cgroup", "unlink %s/%s: its writer was killed", REGISTRY,
+			         e->d_name);
+			unlinkat(dirfd(d), e->d_name, 0);
+			continue;
+		}
+		if (!record_name(e->d_name))
 			continue;
 		if (collect_record(dirfd(d), e->d_name))
 			unlinkat(dirfd(d), e->d_name, 0);

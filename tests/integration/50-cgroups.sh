@@ -130,8 +130,9 @@ if [ -c $DEV ]; then
 	run_ok "bound-in $DEV cannot be opened (nodev volume)" 'Permission denied' \
 		--volume $DEV:$DEV $R /bin/sh -c "(exec 3<$DEV) 2>&1; true"
 	NR=$T_TMP/noderootfs
-	cp -a "$R" "$NR" && mknod "$NR/loopctl" c "$(stat -c '%t' $DEV | xargs printf '%d')" \
-		"$(stat -c '%T' $DEV | xargs printf '%d')"
+	# stat's %t and %T are hexadecimal
+	cp -a "$R" "$NR" && mknod "$NR/loopctl" c "$(printf '%d' "0x$(stat -c '%t' $DEV)")" \
+		"$(printf '%d' "0x$(stat -c '%T' $DEV)")"
 	run_ok "a device node in the rootfs cannot be opened (nodev rootfs)" 'Permission denied' \
 		"$NR" /bin/sh -c "ls -l /loopctl >/dev/null && (exec 3</loopctl) 2>&1; true"
 	run_ok "host.devices.allow=$DEV opens it" '^opened$' -e host.devices.allow=$DEV $R \
@@ -165,6 +166,20 @@ check "after SIGKILL the container is gone (its cgroup is empty)" \
 left=$(leftovers $killed)
 if [ -z "$left" ]; then pass "the next start, one without a cgroup, removes a killed run's cgroup"; else
 	fail "the next start, one without a cgroup, removes a killed run's cgroup" "left: $left"; fi
+# A run killed while it wrote its record (".NAME" until renamed) left the draft: the next
+# start removes it once its writer is gone, and leaves a live writer's alone.
+sh -c 'exit 0' &
+dead=$!
+wait $dead
+mkdir -p /run/ent-run/cgroups
+: >"/run/ent-run/cgroups/.ent-run-$dead"
+: >"/run/ent-run/cgroups/.oci-ent-run-$dead"
+: >"/run/ent-run/cgroups/.ent-run-$$"
+run_ok "a start with drafts of records in the registry" '^ran$' $R /bin/echo ran
+check "... removes those of dead writers, and keeps a live one's" sh -c \
+	"[ ! -e /run/ent-run/cgroups/.ent-run-$dead ] && [ ! -e /run/ent-run/cgroups/.oci-ent-run-$dead ] &&
+	[ -e /run/ent-run/cgroups/.ent-run-$$ ]"
+rm -f "/run/ent-run/cgroups/.ent-run-$$"
 
 # --- 20 containers in parallel, each in its own cgroup
 pids=""

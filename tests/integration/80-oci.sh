@@ -517,6 +517,13 @@ check "a killed create leaves no process (after trials:${procs:- none})" test -z
 check "a killed create: delete removes its state directory (left after:${left:- none})" test -z "$left"
 check "a killed create leaves no cgroup (after trials:${cgroups:- none})" test -z "$cgroups"
 check "a killed create: the id can be created again (failed after:${again:- none})" test -z "$again"
+# Nor a record of its cgroups, or a draft of one (killed while it wrote it), once the next
+# create has collected (its writer is gone).
+records=
+for f in /run/ent-run/cgroups/.oci-ent-run-* /run/ent-run/cgroups/oci-ent-run-*; do
+	[ -e "$f" ] && ! kill -0 "${f##*-}" 2>/dev/null && records="$records ${f##*/}"
+done
+check "a killed create leaves no record of its cgroups (left:${records:- none})" test -z "$records"
 rmdir /sys/fs/cgroup/ent-run-oci-faults-$$ /sys/fs/cgroup/*/ent-run-oci-faults-$$ 2>/dev/null
 
 # ---------------------------------------------------------------- state others could write
