@@ -62,8 +62,10 @@ if [ -x tests/golden/run.sh ] || [ -f tests/golden/run.sh ]; then
 fi
 
 # host_state: what the suite must leave as it found it: the owners and modes of the host's
-# device nodes, the user and sub-id files, IPv4 forwarding.
+# device nodes, the user and sub-id files, IPv4 forwarding, and ent-run's own records of what
+# it made (id leases, cgroup records and their drafts; their lock files aside, made once).
 host_state() {
+	find /run/ent-run/ids /run/ent-run/cgroups -mindepth 1 ! -name lock 2>/dev/null | sort
 	find /dev -maxdepth 1 \( -type c -o -type b \) -printf '%u:%g %m %p\n' | sort
 	cksum /etc/passwd /etc/group /etc/subuid /etc/subgid 2>&1
 	ls -A /etc/ent-run 2>&1
@@ -91,7 +93,7 @@ integration | tee "$ilog"
 settle_veths
 host_state >"$ilog.after"
 if cmp -s "$ilog.before" "$ilog.after"; then
-	echo "PASS suite: the host is left as it was found (device nodes, user, sub-id and policy files, forwarding, nftables tables, links, cgroups)" |
+	echo "PASS suite: the host is left as it was found (device nodes, user, sub-id and policy files, forwarding, nftables tables, links, cgroups, id leases and cgroup records)" |
 		tee -a "$ilog"
 else
 	echo "FAIL suite: the host was changed: $(diff "$ilog.before" "$ilog.after" | grep '^[<>]' | head -n 4 | tr '\n' ' ')" |
