@@ -253,7 +253,7 @@ static int compile_filesystems(const struct ent_request *req, struct ent_plan *p
  */
 static int check_cover(const char *what, const char *target, struct rt_err *err)
 {
-	static const char *const kernel_fs[] = { "/proc", "/sys", "/dev" };
+	static const char *const kernel_fs[] = ROOTFS_KERNEL_FS;
 
 	for (unsigned i = 0; i < ARRAY_SIZE(kernel_fs); i++) {
 		if (!strcmp(target, kernel_fs[i]))

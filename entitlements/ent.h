@@ -155,6 +155,8 @@ struct ent_request {
  * quota per 100 ms period.
  */
 int ent_parse_size(const char *what, const char *text, int64_t *bytes, struct rt_err *err);
+/* A memory limit: a size of at least ENT_MEMORY_MIN. */
+int ent_parse_memory(const char *what, const char *text, int64_t *bytes, struct rt_err *err);
 int ent_parse_pids(const char *what, const char *text, int64_t *pids, struct rt_err *err);
 int ent_parse_cpus(const char *what, const char *text, int64_t *quota_us, int64_t *period_us,
                    struct rt_err *err);

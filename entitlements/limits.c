@@ -163,6 +163,18 @@ static bool duration_form(const char *text)
 	return !text[n] || (strchr("smh", text[n]) && !text[n + 1]);
 }
 
+int ent_parse_memory(const char *what, const char *text, int64_t *bytes, struct rt_err *err)
+{
+	if (ent_parse_size(what, text, bytes, err) < 0)
+		return -1;
+	/* Below it the kernel kills the container as it starts: a limit no run can keep. */
+	if (*bytes < ENT_MEMORY_MIN)
+		return rt_fail(err, 0,
+		               "%s: '%s' is below the least a container runs in (%" PRId64 "M)",
+		               what, text, ENT_MEMORY_MIN >> 20);
+	return 0;
+}
+
 int ent_parse_duration(const char *what, const char *text, int64_t *ms, struct rt_err *err)
 {
 	int64_t v = duration_value(text);

@@ -112,6 +112,14 @@ enum rootfs_generated {
 };
 
 /*
+ * The kernel filesystems ent-run mounts itself, which no --volume or --tmpfs may cover: the
+ * masks, read-only paths and device nodes made there afterwards would land in the mount.
+ */
+/* clang-format off */
+#define ROOTFS_KERNEL_FS { "/proc", "/sys", "/dev" }
+/* clang-format on */
+
+/*
  * One mount, applied in array order after the rootfs is bound and before pivot_root. target is
  * an absolute path inside the container. fstype "bind" means a bind mount of the host path
  * source (recursive when ROOTFS_REC is in options); any other fstype is mount(2)ed with source,
@@ -131,8 +139,7 @@ struct rootfs_mount {
 	uint64_t source_ino; /* (0: unchecked); the child binds only that very file */
 	bool volume; /* bind of a host path the request chose (--volume, an OCI bind mount): a
 	                grant the node policy must allow ("allow volume") */
-	/* --volume, --tmpfs: the target may not resolve to the container's /dev, /proc or /sys,
-	   through a symlink of the image either */
+	/* --volume, --tmpfs: the target may not be, or resolve to, one of ROOTFS_KERNEL_FS */
 	bool requested;
 	unsigned long propagation; /* OCI "shared", "rslave", ...: MS_SHARED, MS_SLAVE, MS_PRIVATE
 	                              or MS_UNBINDABLE (| MS_REC) set once mounted; 0: private */

@@ -4,7 +4,6 @@
  */
 #include <arpa/inet.h>
 #include <ctype.h>
-#include <inttypes.h>
 #include <netinet/in.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -256,14 +255,8 @@ static int limit_pids(struct ent_limits *l, const char *what, const char *value,
 static int limit_memory(struct ent_limits *l, const char *what, const char *value,
                         struct rt_err *err)
 {
-	if (ent_parse_size(what, value, &l->memory_bytes, err) < 0)
-		return -1;
-	/* The default of every request too: below it, no container would start. */
-	if (l->memory_bytes < ENT_MEMORY_MIN)
-		return rt_fail(err, 0,
-		               "%s: '%s' is below the least a container runs in (%" PRId64 "M)",
-		               what, value, ENT_MEMORY_MIN >> 20);
-	return 0;
+	/* The default of every request too: it has --memory's least. */
+	return ent_parse_memory(what, value, &l->memory_bytes, err);
 }
 
 static int limit_cpus(struct ent_limits *l, const char *what, const char *value, struct rt_err *err)

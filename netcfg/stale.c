@@ -190,6 +190,29 @@ static int write_mark(int base_fd, const char *mark, unsigned long long cookie)
 	return fd < 0 || write(fd, text, (size_t)n) != n ? -1 : 0;
 }
 
+/* The cookie marker mark holds (0: none, an older ent-run's); -1 with errno when unread. */
+static int read_mark(int base_fd, const char *mark, unsigned long long *cookie)
+{
+	_cleanup_close_ int fd = openat(base_fd, mark, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	char text[24];
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, text, sizeof(text) - 1);
+	if (n < 0)
+		return -1;
+	text[n] = '\0';
+	*cookie = strtoull(text, NULL, 10);
+	return 0;
+}
+
+/* Could two records be of one namespace? Yes unless both cookies are known and differ. */
+static bool same_cookie(unsigned long long a, unsigned long long b)
+{
+	return !a || !b || a == b;
+}
+
 /*
  * Is marker mark there, and about our namespace? 1 yes (its cookie is ours, or one of the two
  * is not known, or it cannot be read); 0 not there; -1 there, but about a namespace that is
@@ -197,19 +220,11 @@ static int write_mark(int base_fd, const char *mark, unsigned long long cookie)
  */
 static int mark_state(int base_fd, const char *mark)
 {
-	_cleanup_close_ int fd = openat(base_fd, mark, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	unsigned long long theirs, ours;
-	char text[24];
-	ssize_t n;
+	unsigned long long theirs;
 
-	if (fd < 0) /* one we cannot open (EMFILE, say) is there all the same */
+	if (read_mark(base_fd, mark, &theirs) < 0) /* one we cannot open (EMFILE) is there */
 		return errno == ENOENT ? 0 : 1;
-	n = read(fd, text, sizeof(text) - 1);
-	text[n > 0 ? n : 0] = '\0';
-	theirs = strtoull(text, NULL, 10);
-	if (!theirs || !(ours = netns_cookie_here()))
-		return 1;
-	return theirs == ours ? 1 : -1;
+	return !theirs || same_cookie(theirs, netns_cookie_here()) ? 1 : -1;
 }
 
 /* Under the lock: drop our inode's markers that are about a namespace gone (mark_state). */
@@ -234,9 +249,7 @@ static void drop_stale_marks(int base_fd)
  */
 static bool ran_here(const struct owner *o, unsigned long long ours, unsigned long long our_cookie)
 {
-	if (!o->netns)
-		return true;
-	return o->netns == ours && (!o->cookie || !our_cookie || o->cookie == our_cookie);
+	return !o->netns || (o->netns == ours && same_cookie(o->cookie, our_cookie));
 }
 
 /*
@@ -246,15 +259,10 @@ static bool ran_here(const struct owner *o, unsigned long long ours, unsigned lo
  */
 static void leave_mark(int base_fd, const char *mark, unsigned long long cookie)
 {
-	_cleanup_close_ int fd = openat(base_fd, mark, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	char text[24];
-	ssize_t n = fd >= 0 ? read(fd, text, sizeof(text) - 1) : -1;
+	unsigned long long there;
 
-	if (n >= 0) {
-		text[n] = '\0';
-		if (strtoull(text, NULL, 10) != cookie)
-			cookie = 0;
-	}
+	if (read_mark(base_fd, mark, &there) == 0 && there != cookie)
+		cookie = 0;
 	write_mark(base_fd, mark, cookie);
 }
 

@@ -310,7 +310,7 @@ static int set_propagation(int root_fd, const struct rootfs_mount *m, struct rt_
  */
 static int check_kernel_fs(int root_fd, const struct rootfs_mount *m, struct rt_err *err)
 {
-	static const char *const kernel_fs[] = { "/dev", "/proc", "/sys" };
+	static const char *const kernel_fs[] = ROOTFS_KERNEL_FS;
 	struct rt_err ignored = { 0 };
 	_cleanup_close_ int fd = -1;
 	struct stat st, fs;

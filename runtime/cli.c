@@ -10,7 +10,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,16 +206,16 @@ static int add_item(const char **list, unsigned *n, const char *value, const cha
 	return 0;
 }
 
-/*
- * Keep the --publish just parsed into req->publish[n_publish], unless an earlier one takes the
- * same host port on an address it covers: said here, rather than as a port in use at start.
- */
 /* No address, or 0.0.0.0: the port on every address. */
 static bool every_address(const struct netcfg_publish *p)
 {
 	return !p->host_ip[0] || !strcmp(p->host_ip, "0.0.0.0");
 }
 
+/*
+ * Keep the --publish just parsed into req->publish[n_publish], unless an earlier one takes the
+ * same host port on an address it covers: said here, rather than as a port in use at start.
+ */
 static int add_publish(struct ent_request *req, const char *text, struct rt_err *err)
 {
 	const struct netcfg_publish *p = &req->publish[req->n_publish];
@@ -307,15 +306,7 @@ static int apply_process_option(struct rt_options *opts, int id, char *arg, stru
 		return rt_parse_hostname(arg, err);
 	case OPT_MEMORY:
 		req->has_memory = true;
-		if (ent_parse_size("--memory", arg, &req->memory_bytes, err) < 0)
-			return -1;
-		/* Below it the kernel kills the container as it starts: a limit no run can keep. */
-		if (req->memory_bytes < ENT_MEMORY_MIN)
-			return rt_fail(err, 0,
-			               "--memory: '%s' is below the least a container runs in "
-			               "(%" PRId64 "M)",
-			               arg, ENT_MEMORY_MIN >> 20);
-		return 0;
+		return ent_parse_memory("--memory", arg, &req->memory_bytes, err);
 	case OPT_PIDS:
 		req->has_pids = true;
 		return ent_parse_pids("--pids", arg, &req->pids_max, err);

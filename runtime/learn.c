@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/lock.h"
 #include "base/log.h"
 #include "entitlements/learn.h"
 #include "runtime/capwatch.h"
@@ -336,11 +337,14 @@ static void restore_stdout(int saved)
 	close(saved);
 }
 
-/* A round killed by the signals a user stops a program with ends the session. */
+/* A round ended by the signals a user stops a program with (base/lock.h's) ends the session. */
 static bool interrupted(int status)
 {
-	return status == RT_EXIT_SIGNAL_BASE + SIGINT || status == RT_EXIT_SIGNAL_BASE + SIGTERM ||
-	       status == RT_EXIT_SIGNAL_BASE + SIGHUP || status == RT_EXIT_SIGNAL_BASE + SIGQUIT;
+	sigset_t stops;
+
+	init_stop_signals(&stops);
+	return status > RT_EXIT_SIGNAL_BASE && status < RT_EXIT_SIGNAL_BASE + NSIG &&
+	       sigismember(&stops, status - RT_EXIT_SIGNAL_BASE) == 1;
 }
 
 /* Rounds until nothing new (or ENT_LEARN_ROUNDS); fills r. -1 with err, or the exec status. */

@@ -162,8 +162,6 @@ int rt_stats_open(const char *path, struct rt_stats_file **out, struct rt_err *e
 	f->dir_fd =
 	        open(slash ? (f->path[0] ? f->path : "/") : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (f->dir_fd >= 0 && replaces_other(f->dir_fd, f->base)) {
-		if (slash)
-			*slash = '/';
 		rt_stats_close(f);
 		return rt_fail(err, 0,
 		               "--stats: %s exists and is not a regular file (the report replaces "
